@@ -1,0 +1,64 @@
+/* rm_gemm.h: the C core of rusty_machine.
+ *
+ * Storage is row-major float64. A matrix operand is (pointer, leading dimension):
+ * element (i, j) of an r x c matrix X with leading dimension ldx >= max(1, c)
+ * lives at X[i * ldx + j].
+ *
+ * GEMM semantics (BLAS dgemm, row-major):
+ *     C = alpha * op(A) @ op(B) + beta * C,   op(X) = X or X^T
+ * op(A) is m x k, op(B) is k x n, C is m x n.  When beta == 0, C is never read
+ * (NaN already in C does not propagate).  Callers have checked every shape.
+ *
+ * Only rusty_machine/linalg/blas.pyx includes this header; every other extension
+ * reaches these functions through blas.pxd, so the process holds exactly one copy
+ * of the thread setting and of the selected micro-kernel.
+ */
+#ifndef RM_GEMM_H
+#define RM_GEMM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The driver: BLIS-style five loops, packing, micro-kernel chosen at run time. */
+void rm_dgemm(int transa, int transb, long m, long n, long k,
+              double alpha, const double *A, long lda,
+              const double *B, long ldb,
+              double beta, double *C, long ldc);
+
+/* The teaching ladder (same semantics): a reference triple loop (the test oracle)
+ * and a cache-blocked loop without packing or SIMD. */
+void rm_dgemm_ref(int transa, int transb, long m, long n, long k,
+                  double alpha, const double *A, long lda,
+                  const double *B, long ldb,
+                  double beta, double *C, long ldc);
+void rm_dgemm_blocked(int transa, int transb, long m, long n, long k,
+                      double alpha, const double *A, long lda,
+                      const double *B, long ldb,
+                      double beta, double *C, long ldc);
+
+/* Micro-kernel selection.  Names: "generic", "avx2", "avx512".
+ * rm_gemm_kernel_name(): the kernel in use.
+ * rm_gemm_kernel_supported(name): 1 if this CPU and OS can run it.
+ * rm_gemm_set_kernel(name): select; returns 0 on success, -1 unknown, -2 unsupported.
+ * At first use the best supported kernel is chosen, unless the environment variable
+ * RUSTY_MACHINE_KERNEL names another one. */
+const char *rm_gemm_kernel_name(void);
+int rm_gemm_kernel_supported(const char *name);
+int rm_gemm_set_kernel(const char *name);
+
+/* Threads (rm_threads.c).  One level only: inside an OpenMP parallel region the
+ * kernels run serially. */
+void rm_set_num_threads(int n);
+int rm_get_num_threads(void);
+int rm_have_openmp(void);
+int rm_in_parallel(void);
+
+/* CPU features (rm_cpu.c): cpuid plus the OS support check (XGETBV). */
+int rm_cpu_has_avx2_fma(void);
+int rm_cpu_has_avx512f(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,61 @@
+"""Command line: ``python -m rusty_machine demo | bench | info``."""
+import argparse
+import os
+import sys
+
+
+def _single_threaded_reexec(argv):
+    """numpy's BLAS reads its thread count once, at import. For a fair single-threaded
+    comparison the benchmark runs in a child process whose environment pins the
+    reference libraries to one thread (ours is set explicitly by --threads)."""
+    if os.environ.get("RUSTY_MACHINE_BENCH_CHILD") == "1":
+        return
+    env = dict(os.environ)
+    env["RUSTY_MACHINE_BENCH_CHILD"] = "1"
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[var] = "1"
+    env.setdefault("OMP_NUM_THREADS", "1")   # scikit-learn's OpenMP loops
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, "-m", "rusty_machine"] + argv, env)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="python -m rusty_machine",
+        description="rusty_machine: machine learning on linear algebra written from scratch")
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", help="train every estimator on the bundled datasets")
+    demo.add_argument("--section", action="append",
+                      help="only these demo sections (linalg, learning, ...)")
+    bench = sub.add_parser("bench", help="time our linear algebra against numpy")
+    bench.add_argument("--quick", action="store_true", help="small sizes only")
+    bench.add_argument("--section", action="append",
+                       help="only these sections (gemm, decomp, eigen)")
+    bench.add_argument("--threads", type=int, default=1,
+                       help="threads for our kernels (numpy stays single-threaded)")
+    bench.add_argument("--kernel", default=None,
+                       help="force a GEMM micro-kernel: generic, avx2, avx512")
+    sub.add_parser("info", help="print the build configuration (show_config)")
+    args = parser.parse_args(argv)
+
+    if args.command == "info":
+        import rusty_machine
+        rusty_machine.show_config()
+    elif args.command == "demo":
+        from rusty_machine._demo import run_demo
+        run_demo(args.section)
+    elif args.command == "bench":
+        _single_threaded_reexec(argv)
+        from rusty_machine._bench import run_bench
+        run_bench(sections=args.section, quick=args.quick, threads=args.threads,
+                  kernel=args.kernel)
+    else:
+        parser.print_help()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Metrics and model selection (metrics.py, model_selection.py)."""

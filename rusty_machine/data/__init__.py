@@ -1,0 +1,1 @@
+"""Data transforms: Standardizer, MinMaxScaler, Normalizer, Shuffler (transforms.py)."""

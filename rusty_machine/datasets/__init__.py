@@ -1,0 +1,1 @@
+"""Bundled datasets, shipped with the package: load_iris(), load_trees()."""

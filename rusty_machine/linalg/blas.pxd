@@ -1,0 +1,75 @@
+# blas.pxd: the level-1/2/3 kernels every other compiled module builds on.
+#
+# Conventions (BLAS on row-major storage):
+#   * a matrix operand is (pointer, leading dimension): element (i, j) of X is
+#     X[i * ldx + j], ldx >= number of columns;
+#   * a vector operand is (pointer, increment); increments are > 0;
+#   * every kernel is `noexcept nogil` and trusts its caller: shapes were checked
+#     in the `def` shell that called it;
+#   * flags are bints: trans = use the transpose, lower = the lower triangle,
+#     unit = unit diagonal (not read), left = the triangular matrix is on the left.
+#
+# This module is the only one that talks to csrc/ (rm_gemm.h); other modules cimport
+# from here so the process has one thread setting and one selected micro-kernel.
+
+# ---- threads and configuration -------------------------------------------------
+cdef int get_num_threads() noexcept nogil          # threads for a top-level kernel
+cdef bint in_parallel() noexcept nogil             # inside an OpenMP region already?
+
+# ---- level 1 -------------------------------------------------------------------
+# x . y
+cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                 const double* y, Py_ssize_t incy) noexcept nogil
+# y += alpha * x
+cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil
+# x *= alpha
+cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil
+# y = x
+cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil
+# swap x and y
+cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil
+# ||x||_2 without overflow or harmful underflow (scaled sum of squares)
+cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil
+# sum |x_i|
+cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil
+# first index of max |x_i| (0-based); -1 when n == 0
+cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil
+
+# ---- level 2 -------------------------------------------------------------------
+# y = alpha * op(A) @ x + beta * y, A is m x n; beta == 0 never reads y
+cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
+                double beta, double* y, Py_ssize_t incy) noexcept nogil
+# A += alpha * x @ y.T, A is m x n
+cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
+               const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
+               double* A, Py_ssize_t lda) noexcept nogil
+# x = inv(op(T)) @ x, T is n x n triangular
+cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil
+
+# ---- level 3 -------------------------------------------------------------------
+# C = alpha * op(A) @ op(B) + beta * C; op(A) m x k, op(B) k x n; beta == 0 never reads C
+cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                double alpha, const double* A, Py_ssize_t lda,
+                const double* B, Py_ssize_t ldb,
+                double beta, double* C, Py_ssize_t ldc) noexcept nogil
+# left:  B = alpha * inv(op(T)) @ B,  T is m x m
+# right: B = alpha * B @ inv(op(T)),  T is n x n;  B is m x n
+cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil
+# left:  B = alpha * op(T) @ B,  T is m x m
+# right: B = alpha * B @ op(T),  T is n x n;  B is m x n
+cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil
+# trans == 0: C = alpha * A @ A.T + beta * C, A is n x k
+# trans == 1: C = alpha * A.T @ A + beta * C, A is k x n
+# only the `lower` (or upper) triangle of the n x n C is referenced and updated
+cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                const double* A, Py_ssize_t lda, double beta,
+                double* C, Py_ssize_t ldc) noexcept nogil
