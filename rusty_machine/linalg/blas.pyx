@@ -6,46 +6,7 @@ blocked, GEMM-based versions and their _py test wrappers (issue 2).
 """
 from libc.math cimport fabs, sqrt
 
-cdef extern from "rm_gemm.h" nogil:
-    void rm_dgemm(int transa, int transb, long m, long n, long k,
-                  double alpha, const double *A, long lda,
-                  const double *B, long ldb,
-                  double beta, double *C, long ldc)
-    const char *rm_gemm_kernel_name()
-    int rm_gemm_kernel_supported(const char *name)
-    int rm_gemm_set_kernel(const char *name)
-    void rm_set_num_threads(int n)
-    int rm_get_num_threads()
-    int rm_have_openmp()
-    int rm_in_parallel()
-    int rm_cpu_has_avx2_fma()
-    int rm_cpu_has_avx512f()
-
-
-# ---- threads and configuration -------------------------------------------------
-cdef int get_num_threads() noexcept nogil:
-    return 1 if rm_in_parallel() else rm_get_num_threads()
-
-cdef bint in_parallel() noexcept nogil:
-    return rm_in_parallel() != 0
-
-def _set_num_threads(int n):
-    rm_set_num_threads(n)
-
-def _get_num_threads():
-    return rm_get_num_threads()
-
-def _config():
-    names = [k for k in ("generic", "avx2", "avx512")
-             if rm_gemm_kernel_supported(k.encode())]
-    return {
-        "kernel": rm_gemm_kernel_name().decode(),
-        "supported_kernels": names,
-        "avx2": bool(rm_cpu_has_avx2_fma()),
-        "avx512f": bool(rm_cpu_has_avx512f()),
-        "openmp": bool(rm_have_openmp()),
-        "threads": rm_get_num_threads(),
-    }
+include "_gemm.pxi"
 
 
 # ---- level 1 -------------------------------------------------------------------
@@ -151,14 +112,6 @@ cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
 
 
 # ---- level 3 -------------------------------------------------------------------
-cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
-                double alpha, const double* A, Py_ssize_t lda,
-                const double* B, Py_ssize_t ldb,
-                double beta, double* C, Py_ssize_t ldc) noexcept nogil:
-    if m <= 0 or n <= 0:
-        return
-    rm_dgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
-
 cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
                 Py_ssize_t m, Py_ssize_t n, double alpha,
                 const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
@@ -227,17 +180,3 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
                 s = ddot(k, A + i * lda, 1, A + j * lda, 1)
             C[i * ldc + j] = alpha * s if beta == 0.0 else alpha * s + beta * C[i * ldc + j]
 
-
-def _set_kernel(name):
-    """Select the GEMM micro-kernel by name ("generic", "avx2", "avx512")."""
-    if not isinstance(name, str):
-        raise TypeError("kernel name must be a str, got %r" % (name,))
-    rc = rm_gemm_set_kernel(name.encode())
-    if rc == -1:
-        raise ValueError("unknown GEMM kernel %r (choose from generic, avx2, avx512)" % name)
-    if rc == -2:
-        raise ValueError("GEMM kernel %r is not supported by this CPU/OS or build" % name)
-
-
-def _kernel_name():
-    return rm_gemm_kernel_name().decode()
