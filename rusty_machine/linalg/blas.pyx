@@ -1,182 +1,1184 @@
 # cython: language_level=3
-"""blas.pyx: level-1/2/3 kernels on raw pointers (see blas.pxd for the conventions).
+"""blas.pyx: level-1/2/3 kernels on raw pointers (conventions in blas.pxd).
 
-FIRST CUT written to unblock the build: straightforward loops. To be replaced by the
-blocked, GEMM-based versions and their _py test wrappers (issue 2).
+Every kernel is ``cdef ... noexcept nogil`` and trusts its caller; the ``def`` shells at
+the end of the file (the ``*_py`` test wrappers and the numpy-level ``gemv``/``syrk``)
+check shapes and strides, then enter ``with nogil:`` once.
+
+References
+----------
+[BLAS]  The reference BLAS (netlib): ddot, daxpy, dscal, dcopy, dswap, dnrm2, dasum,
+        idamax, dgemv, dger, dtrsv, dtrsm, dtrmm, dsyrk. Each kernel below has the
+        semantics of the routine it is named after, on row-major storage.
+[BLUE]  J. L. Blue, "A portable Fortran program to find the Euclidean norm of a vector",
+        ACM TOMS 4(1), 1978; and E. Anderson, "Algorithm 978: Safe scaling in the level 1
+        BLAS", ACM TOMS 44(1), 2017 (the dnrm2 of LAPACK 3.10, dnrm2.f90).
+[GVL4]  G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013:
+        Sec. 1.1-1.3 (gaxpy and outer-product forms), Sec. 3.1 (triangular systems:
+        Alg. 3.1.1 row-oriented forward substitution, Alg. 3.1.2 back substitution,
+        Alg. 3.1.3/3.1.4 the column-oriented versions), Sec. 3.1.4-3.1.5 (multiple
+        right-hand sides and the level-3 blocked triangular solve).
+[GOTO]  K. Goto and R. A. van de Geijn, "Anatomy of high-performance matrix
+        multiplication", ACM TOMS 34(3), 2008; and "High-performance implementation of
+        the level-3 BLAS", ACM TOMS 35(1), 2008: cast TRSM/TRMM/SYRK in terms of GEMM so
+        that nearly all their flops run in the GEMM.
+[EGHJ]  E. Elmroth, F. Gustavson, I. Jonsson, B. Kagstrom, "Recursive blocked
+        algorithms and hybrid data structures for dense matrix library software",
+        SIAM Review 46(1), 2004: the recursive splitting used by the level-3 kernels.
+
+How the level-3 kernels are blocked
+-----------------------------------
+dtrsm, dtrmm and dsyrk split the triangular (or symmetric) dimension in two halves,
+recurse on the diagonal blocks and update the off-diagonal block with ONE dgemm call
+[GOTO, EGHJ]. The top-level GEMMs have inner dimension n/2, so for large n nearly all the
+flops run at GEMM speed; only triangles of order <= the base sizes below are handled by
+the simple substitution / multiplication kernels of [GVL4 Sec. 3.1].
 """
 from libc.math cimport fabs, sqrt
+from libc.stdlib cimport malloc, free
+from libc.string cimport memset
 
 include "_gemm.pxi"
 
 
-# ---- level 1 -------------------------------------------------------------------
+# ---- block sizes: the one table -------------------------------------------------
+cdef enum:
+    TRI_BASE = 16       # dtrsm / dtrmm: triangles of order <= TRI_BASE use the base kernels
+    SYRK_BASE = 32      # dsyrk: diagonal blocks of order <= SYRK_BASE via one GEMM + merge
+    COL_CHUNK = 256     # left-side base kernels work on column chunks this wide (L1/L2)
+    SPLIT_ALIGN = 8     # recursive splits are rounded up to multiples of this
+
+
+cdef inline Py_ssize_t _split(Py_ssize_t n) noexcept nogil:
+    """First-half size of a recursive split: about n/2, a multiple of SPLIT_ALIGN when
+    that still leaves both halves non-empty (so GEMM sees register-tile multiples)."""
+    cdef Py_ssize_t n1 = n // 2
+    cdef Py_ssize_t r = ((n1 + SPLIT_ALIGN - 1) // SPLIT_ALIGN) * SPLIT_ALIGN
+    if 0 < r < n:
+        return r
+    return n1 if n1 > 0 else 1
+
+
+# ================================================================================
+# Level 1 [BLAS]. Unit-increment fast paths with several independent accumulators:
+# gcc cannot reorder a floating-point reduction itself (that would need -ffast-math),
+# but independent partial sums break the dependency chain and are packed into SIMD
+# registers by the SLP vectoriser. The strided paths are plain loops.
+# ================================================================================
 cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
                  const double* y, Py_ssize_t incy) noexcept nogil:
-    cdef double s = 0.0
-    cdef Py_ssize_t i
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+    cdef Py_ssize_t i, n8
+    if n <= 0:
+        return 0.0
+    if incx == 1 and incy == 1:
+        n8 = n - n % 8
+        for i in range(0, n8, 8):
+            s0 += x[i] * y[i]
+            s1 += x[i + 1] * y[i + 1]
+            s2 += x[i + 2] * y[i + 2]
+            s3 += x[i + 3] * y[i + 3]
+            s4 += x[i + 4] * y[i + 4]
+            s5 += x[i + 5] * y[i + 5]
+            s6 += x[i + 6] * y[i + 6]
+            s7 += x[i + 7] * y[i + 7]
+        for i in range(n8, n):
+            s0 += x[i] * y[i]
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     for i in range(n):
-        s += x[i * incx] * y[i * incy]
-    return s
+        s0 += x[i * incx] * y[i * incy]
+    return s0
+
 
 cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
                 double* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
-    for i in range(n):
-        y[i * incy] += alpha * x[i * incx]
+    if n <= 0 or alpha == 0.0:
+        return
+    if incx == 1 and incy == 1:
+        for i in range(n):                     # vectorised (runtime alias check)
+            y[i] += alpha * x[i]
+    else:
+        for i in range(n):
+            y[i * incy] += alpha * x[i * incx]
+
 
 cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil:
+    # reference-BLAS semantics: x = alpha * x, so NaN * 0 stays NaN
     cdef Py_ssize_t i
-    for i in range(n):
-        x[i * incx] *= alpha
+    if n <= 0 or alpha == 1.0:
+        return
+    if incx == 1:
+        for i in range(n):
+            x[i] *= alpha
+    else:
+        for i in range(n):
+            x[i * incx] *= alpha
+
 
 cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
                 double* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
-    for i in range(n):
-        y[i * incy] = x[i * incx]
+    if n <= 0:
+        return
+    if incx == 1 and incy == 1:
+        for i in range(n):
+            y[i] = x[i]
+    else:
+        for i in range(n):
+            y[i * incy] = x[i * incx]
+
 
 cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
                 double* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
     cdef double t
+    if n <= 0:
+        return
+    if incx == 1 and incy == 1:
+        for i in range(n):
+            t = x[i]
+            x[i] = y[i]
+            y[i] = t
+    else:
+        for i in range(n):
+            t = x[i * incx]
+            x[i * incx] = y[i * incy]
+            y[i * incy] = t
+
+
+# Blue's constants for IEEE double [BLUE; LAPACK 3.10 dnrm2.f90]:
+#   tsml = 2^ceil((minexp - 1)/2),   tbig = 2^floor((maxexp - digits + 1)/2)
+#   ssml = 2^-floor((minexp - digits)/2),  sbig = 2^-ceil((maxexp + digits - 1)/2)
+# with minexp = -1021, maxexp = 1024, digits = 53. Squares of |x| in [tsml, tbig]
+# neither underflow nor overflow; smaller ones are scaled up by ssml, larger ones
+# down by sbig before squaring.
+cdef double _NRM2_TSML = 1.4916681462400413e-154    # 2^-511
+cdef double _NRM2_TBIG = 1.9979190722022350e+146    # 2^486
+cdef double _NRM2_SSML = 4.4989137945431964e+161    # 2^537
+cdef double _NRM2_SBIG = 1.1113793747425387e-162    # 2^-538
+
+
+cdef double _dnrm2_blue(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    """Three accumulators (small, medium, big) [BLUE, Anderson 2017 Alg. 2]."""
+    cdef double asml = 0.0, amed = 0.0, abig = 0.0, ax, ymin, ymax, scl, sumsq
+    cdef bint notbig = True
+    cdef Py_ssize_t i
     for i in range(n):
-        t = x[i * incx]; x[i * incx] = y[i * incy]; y[i * incy] = t
+        ax = fabs(x[i * incx])
+        if ax > _NRM2_TBIG:
+            abig += (ax * _NRM2_SBIG) * (ax * _NRM2_SBIG)
+            notbig = False
+        elif ax < _NRM2_TSML:
+            if notbig:
+                asml += (ax * _NRM2_SSML) * (ax * _NRM2_SSML)
+        else:
+            amed += ax * ax                      # NaN lands here and propagates
+    # combine the accumulators
+    if abig > 0.0:
+        # big values present: the medium sum can only matter if it is large too
+        if amed > 0.0 or amed != amed:
+            abig += (amed * _NRM2_SBIG) * _NRM2_SBIG
+        scl = 1.0 / _NRM2_SBIG
+        sumsq = abig
+    elif asml > 0.0:
+        if amed > 0.0 or amed != amed:
+            amed = sqrt(amed)
+            asml = sqrt(asml) / _NRM2_SSML
+            if asml > amed:
+                ymin = amed
+                ymax = asml
+            else:
+                ymin = asml
+                ymax = amed
+            scl = 1.0
+            sumsq = ymax * ymax * (1.0 + (ymin / ymax) * (ymin / ymax))
+        else:
+            scl = 1.0 / _NRM2_SSML
+            sumsq = asml
+    else:
+        scl = 1.0
+        sumsq = amed
+    return scl * sqrt(sumsq)
+
 
 cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    cdef double scale = 0.0, ssq = 1.0, a
-    cdef Py_ssize_t i
-    for i in range(n):
-        a = fabs(x[i * incx])
-        if a != 0.0:
-            if scale < a:
-                ssq = 1.0 + ssq * (scale / a) * (scale / a)
-                scale = a
-            else:
-                ssq += (a / scale) * (a / scale)
-    return scale * sqrt(ssq)
+    # Fast path: one pass with independent partial sums of squares and of max |x_i|.
+    # When max |x_i| lies in Blue's medium range [tsml, tbig] no square overflows, and
+    # the squares that underflow (|x_i| < tsml) each lose at most 2^-1075 against a
+    # sum >= tsml^2 = 2^-1022, i.e. a relative n * eps/2 like ordinary rounding; so the
+    # plain sum is accurate. Otherwise (all entries tiny, or some huge) run Blue's
+    # scaled three-accumulator algorithm [BLUE].
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0, a0, a1, a2, a3, amax
+    cdef Py_ssize_t i, n4
+    if n <= 0:
+        return 0.0
+    if incx != 1:
+        return _dnrm2_blue(n, x, incx)
+    n4 = n - n % 4
+    for i in range(0, n4, 4):
+        a0 = fabs(x[i])
+        a1 = fabs(x[i + 1])
+        a2 = fabs(x[i + 2])
+        a3 = fabs(x[i + 3])
+        s0 += a0 * a0
+        s1 += a1 * a1
+        s2 += a2 * a2
+        s3 += a3 * a3
+        m0 = a0 if a0 > m0 else m0
+        m1 = a1 if a1 > m1 else m1
+        m2 = a2 if a2 > m2 else m2
+        m3 = a3 if a3 > m3 else m3
+    for i in range(n4, n):
+        a0 = fabs(x[i])
+        s0 += a0 * a0
+        m0 = a0 if a0 > m0 else m0
+    amax = m0
+    if m1 > amax:
+        amax = m1
+    if m2 > amax:
+        amax = m2
+    if m3 > amax:
+        amax = m3
+    if amax == 0.0:
+        s0 = (s0 + s1) + (s2 + s3)               # 0, or NaN when x holds NaN
+        return sqrt(s0)
+    if _NRM2_TSML <= amax <= _NRM2_TBIG:
+        return sqrt((s0 + s1) + (s2 + s3))       # NaN propagates through the sum
+    return _dnrm2_blue(n, x, 1)
+
 
 cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    cdef double s = 0.0
-    cdef Py_ssize_t i
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef Py_ssize_t i, n4
+    if n <= 0:
+        return 0.0
+    if incx == 1:
+        n4 = n - n % 4
+        for i in range(0, n4, 4):
+            s0 += fabs(x[i])
+            s1 += fabs(x[i + 1])
+            s2 += fabs(x[i + 2])
+            s3 += fabs(x[i + 3])
+        for i in range(n4, n):
+            s0 += fabs(x[i])
+        return (s0 + s1) + (s2 + s3)
     for i in range(n):
-        s += fabs(x[i * incx])
-    return s
+        s0 += fabs(x[i * incx])
+    return s0
+
 
 cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    cdef Py_ssize_t i, best = -1
-    cdef double m = -1.0
+    # Reference-BLAS semantics: the FIRST index of the largest |x_i| (0-based here),
+    # comparisons with ">" so NaN entries are skipped unless x[0] is NaN.
+    # Two passes on the unit-stride path: the maximum with four independent running
+    # maxima (no loop-carried dependency on an index), then the first index that
+    # attains it.
+    cdef Py_ssize_t i, n4
+    cdef double m0, m1, m2, m3, a
+    if n <= 0:
+        return -1
+    if incx != 1:
+        m0 = fabs(x[0])
+        n4 = 0
+        for i in range(1, n):
+            a = fabs(x[i * incx])
+            if a > m0:
+                m0 = a
+                n4 = i
+        return n4
+    m0 = fabs(x[0])
+    if m0 != m0:
+        return 0
+    m1 = m0
+    m2 = m0
+    m3 = m0
+    n4 = n - n % 4
+    for i in range(0, n4, 4):
+        a = fabs(x[i])
+        m0 = a if a > m0 else m0
+        a = fabs(x[i + 1])
+        m1 = a if a > m1 else m1
+        a = fabs(x[i + 2])
+        m2 = a if a > m2 else m2
+        a = fabs(x[i + 3])
+        m3 = a if a > m3 else m3
+    for i in range(n4, n):
+        a = fabs(x[i])
+        m0 = a if a > m0 else m0
+    if m1 > m0:
+        m0 = m1
+    if m2 > m0:
+        m0 = m2
+    if m3 > m0:
+        m0 = m3
     for i in range(n):
-        if fabs(x[i * incx]) > m:
-            m = fabs(x[i * incx]); best = i
-    return best
+        if fabs(x[i]) == m0:
+            return i
+    return 0
 
 
-# ---- level 2 -------------------------------------------------------------------
+# ================================================================================
+# Level 2 [BLAS; GVL4 Sec. 1.1.7-1.1.8, 3.1]. Row-major: the rows of A are contiguous,
+# so y = A x is computed by row dot products (four rows at a time, sharing each load
+# of x) and y = A^T x by row axpys (four rows per pass over y) [GVL4 Sec. 1.1.8 "row"
+# vs "column" gaxpy]. Non-unit increments are gathered into a contiguous buffer.
+# ================================================================================
+cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
+                       const double* A, Py_ssize_t lda,     # IN  m x n
+                       const double* x,                     # IN  n, unit stride
+                       double* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
+    cdef Py_ssize_t i, j, m4 = m - m % 4
+    cdef const double* a0
+    cdef const double* a1
+    cdef const double* a2
+    cdef const double* a3
+    cdef double s0, s1, s2, s3, xj
+    for i in range(0, m4, 4):
+        a0 = A + i * lda
+        a1 = a0 + lda
+        a2 = a1 + lda
+        a3 = a2 + lda
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        for j in range(n):
+            xj = x[j]
+            s0 += a0[j] * xj
+            s1 += a1[j] * xj
+            s2 += a2[j] * xj
+            s3 += a3[j] * xj
+        y[i * incy] += alpha * s0
+        y[(i + 1) * incy] += alpha * s1
+        y[(i + 2) * incy] += alpha * s2
+        y[(i + 3) * incy] += alpha * s3
+    for i in range(m4, m):
+        y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, 1)
+
+
+cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
+                       const double* A, Py_ssize_t lda,     # IN  m x n
+                       const double* x, Py_ssize_t incx,    # IN  m
+                       double* y) noexcept nogil:           # INOUT n, unit stride
+    # y += alpha * A.T @ x  =  sum_i (alpha x_i) A[i, :]
+    cdef Py_ssize_t i, j, m4 = m - m % 4
+    cdef const double* a0
+    cdef const double* a1
+    cdef const double* a2
+    cdef const double* a3
+    cdef double c0, c1, c2, c3
+    for i in range(0, m4, 4):
+        a0 = A + i * lda
+        a1 = a0 + lda
+        a2 = a1 + lda
+        a3 = a2 + lda
+        c0 = alpha * x[i * incx]
+        c1 = alpha * x[(i + 1) * incx]
+        c2 = alpha * x[(i + 2) * incx]
+        c3 = alpha * x[(i + 3) * incx]
+        for j in range(n):
+            y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j])
+    for i in range(m4, m):
+        daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
+
+
 cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
                 const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
                 double beta, double* y, Py_ssize_t incy) noexcept nogil:
-    cdef Py_ssize_t i, j, ny = n if trans else m
-    for i in range(ny):
-        y[i * incy] = 0.0 if beta == 0.0 else beta * y[i * incy]
-    if trans:
-        for i in range(m):
-            daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
+    cdef Py_ssize_t i, ny = n if trans else m, nx = m if trans else n
+    cdef double* buf
+    if ny <= 0:
+        return
+    # y = beta * y; beta == 0 never reads y (NaN there does not propagate)
+    if beta == 0.0:
+        for i in range(ny):
+            y[i * incy] = 0.0
+    elif beta != 1.0:
+        dscal(ny, beta, y, incy)
+    if nx <= 0 or alpha == 0.0:
+        return
+    if not trans:
+        if incx == 1:
+            _gemv_n_unit(m, n, alpha, A, lda, x, y, incy)
+            return
+        buf = <double*> malloc(n * sizeof(double))
+        if buf == NULL:                           # no memory: strided dot products
+            for i in range(m):
+                y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, incx)
+            return
+        dcopy(n, x, incx, buf, 1)
+        _gemv_n_unit(m, n, alpha, A, lda, buf, y, incy)
+        free(buf)
     else:
-        for i in range(m):
-            y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, incx)
+        if incy == 1:
+            _gemv_t_unit(m, n, alpha, A, lda, x, incx, y)
+            return
+        buf = <double*> malloc(n * sizeof(double))
+        if buf == NULL:
+            for i in range(m):
+                daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
+            return
+        memset(buf, 0, n * sizeof(double))
+        _gemv_t_unit(m, n, alpha, A, lda, x, incx, buf)
+        daxpy(n, 1.0, buf, 1, y, incy)
+        free(buf)
+
 
 cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
                const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
                double* A, Py_ssize_t lda) noexcept nogil:
+    # A += alpha * x @ y.T, one contiguous row axpy per row of A [GVL4 Sec. 1.1.9]
     cdef Py_ssize_t i
+    cdef const double* yc = y
+    cdef double* buf = NULL
+    if m <= 0 or n <= 0 or alpha == 0.0:
+        return
+    if incy != 1:
+        buf = <double*> malloc(n * sizeof(double))
+        if buf != NULL:
+            dcopy(n, y, incy, buf, 1)
+            yc = buf
     for i in range(m):
-        daxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
+        if buf != NULL or incy == 1:
+            daxpy(n, alpha * x[i * incx], yc, 1, A + i * lda, 1)
+        else:
+            daxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
+    if buf != NULL:
+        free(buf)
+
 
 cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
                 const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil:
-    cdef Py_ssize_t i, j
-    cdef double s
-    # op(T) is lower triangular when lower != trans
-    if lower != trans:
-        for i in range(n):
-            s = x[i * incx]
-            for j in range(i):
-                s -= (T[j * ldt + i] if trans else T[i * ldt + j]) * x[j * incx]
-            x[i * incx] = s if unit else s / T[i * ldt + i]
+    # Every variant reads T by rows (contiguous in row-major):
+    #   T x = b            row-oriented substitution, a dot product per row
+    #                      [GVL4 Alg. 3.1.1 (lower) / 3.1.2 (upper)];
+    #   T^T x = b          column-oriented substitution on op(T) = T^T, whose columns are
+    #                      the rows of T: an axpy per row [GVL4 Alg. 3.1.3 / 3.1.4].
+    cdef Py_ssize_t i
+    cdef double xi
+    if n <= 0:
+        return
+    if not trans:
+        if lower:
+            for i in range(n):
+                # x_i = (b_i - T[i, :i] . x[:i]) / T[i, i]
+                xi = x[i * incx] - ddot(i, T + i * ldt, 1, x, incx)
+                x[i * incx] = xi if unit else xi / T[i * ldt + i]
+        else:
+            for i in range(n - 1, -1, -1):
+                # x_i = (b_i - T[i, i+1:] . x[i+1:]) / T[i, i]
+                xi = x[i * incx] - ddot(n - 1 - i, T + i * ldt + i + 1, 1,
+                                        x + (i + 1) * incx, incx)
+                x[i * incx] = xi if unit else xi / T[i * ldt + i]
     else:
-        for i in range(n - 1, -1, -1):
-            s = x[i * incx]
-            for j in range(i + 1, n):
-                s -= (T[j * ldt + i] if trans else T[i * ldt + j]) * x[j * incx]
-            x[i * incx] = s if unit else s / T[i * ldt + i]
+        if not lower:
+            # T^T is lower: forward, x[i+1:] -= x_i * T[i, i+1:]
+            for i in range(n):
+                xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
+                x[i * incx] = xi
+                daxpy(n - 1 - i, -xi, T + i * ldt + i + 1, 1, x + (i + 1) * incx, incx)
+        else:
+            # T^T is upper: backward, x[:i] -= x_i * T[i, :i]
+            for i in range(n - 1, -1, -1):
+                xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
+                x[i * incx] = xi
+                daxpy(i, -xi, T + i * ldt, 1, x, incx)
 
 
-# ---- level 3 -------------------------------------------------------------------
+# ================================================================================
+# Level 3 [BLAS; GOTO; EGHJ; GVL4 Sec. 3.1.5]: recursive halving onto dgemm.
+#
+# Notation: op(T) = T or T^T. A block op(T)[r0:, c0:] starts at T + r0*ldt + c0 when
+# not transposed and at T + c0*ldt + r0 when transposed (then handed to dgemm with
+# its trans flag set); diagonal blocks start at T + k*ldt + k either way.
+# "op lower" below means op(T) is lower triangular, i.e. lower != trans.
+# ================================================================================
+cdef inline const double* _opblk(const double* T, Py_ssize_t ldt, bint trans,
+                                 Py_ssize_t r0, Py_ssize_t c0) noexcept nogil:
+    return T + (c0 * ldt + r0 if trans else r0 * ldt + c0)
+
+
+cdef inline double _opT(const double* T, Py_ssize_t ldt, bint trans,
+                        Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+    return T[j * ldt + i] if trans else T[i * ldt + j]
+
+
+cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
+                       double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x n
+    # B *= alpha; alpha == 0 sets B to zero without reading it (as the BLAS do)
+    cdef Py_ssize_t i, j
+    if alpha == 1.0:
+        return
+    for i in range(m):
+        if alpha == 0.0:
+            for j in range(n):
+                B[i * ldb + j] = 0.0
+        else:
+            dscal(n, alpha, B + i * ldb, 1)
+
+
+cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans, bint unit,
+                   double* P,                    # OUT t x t (ld TRI_BASE): op(T)
+                   double* d) noexcept nogil:    # OUT t: the diagonal (1 when unit)
+    # Copy the tiny triangle op(T) (both triangles, the unused one is never read) into a
+    # contiguous square so the base kernels index it by rows whatever `trans` is.
+    cdef Py_ssize_t i, j
+    for i in range(t):
+        for j in range(t):
+            P[i * TRI_BASE + j] = _opT(T, ldt, trans, i, j) if i != j else 0.0
+        d[i] = 1.0 if unit else T[i * ldt + i]
+
+
+cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
+                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+    # B = inv(op(T)) @ B by rows [GVL4 Sec. 3.1.5, the multiple right-hand-side
+    # substitution]: row i of X = (B[i] - sum_p op(T)[i, p] X[p]) / op(T)[i, i], where
+    # p < i (forward, op lower) or p > i (backward, op upper). Column chunks keep the
+    # t rows of B in cache while they are combined.
+    cdef double P[TRI_BASE * TRI_BASE]
+    cdef double d[TRI_BASE]
+    cdef Py_ssize_t c0, w, i, ii, p, j
+    cdef double* bi
+    cdef const double* bp
+    cdef double a, r
+    _pack_op(t, T, ldt, trans, unit, P, d)
+    c0 = 0
+    while c0 < n:
+        w = min(<Py_ssize_t> COL_CHUNK, n - c0)
+        for ii in range(t):
+            i = ii if oplow else t - 1 - ii
+            bi = B + i * ldb + c0
+            if oplow:
+                for p in range(i):
+                    a = P[i * TRI_BASE + p]
+                    bp = B + p * ldb + c0
+                    for j in range(w):
+                        bi[j] -= a * bp[j]
+            else:
+                for p in range(i + 1, t):
+                    a = P[i * TRI_BASE + p]
+                    bp = B + p * ldb + c0
+                    for j in range(w):
+                        bi[j] -= a * bp[j]
+            if not unit:
+                r = 1.0 / d[i]
+                for j in range(w):
+                    bi[j] *= r
+        c0 += COL_CHUNK
+
+
+cdef void _trsm_right_base(bint oplow, bint trans, bint unit, Py_ssize_t m, Py_ssize_t t,
+                           const double* T, Py_ssize_t ldt,    # IN  t x t triangle
+                           double* B, Py_ssize_t ldb) noexcept nogil:  # INOUT m x t
+    # X op(T) = B, one row x of X per row b of B: x op(T) = b is op(T)^T x^T = b^T, a
+    # column-oriented substitution [GVL4 Alg. 3.1.3/3.1.4]. For op(T) upper, forward:
+    #   x_j = b_j / op(T)[j, j];  b[j+1:] -= x_j * op(T)[j, j+1:]
+    # for op(T) lower, backward: x_j = b_j / op(T)[j, j];  b[:j] -= x_j * op(T)[j, :j].
+    # The axpys run along the packed rows of op(T) and the rows of B.
+    cdef double P[TRI_BASE * TRI_BASE]
+    cdef double rd[TRI_BASE]
+    cdef Py_ssize_t i, jj, j, p
+    cdef double* b
+    cdef double xj
+    cdef const double* pr
+    _pack_op(t, T, ldt, trans, unit, P, rd)
+    for j in range(t):
+        rd[j] = 1.0 / rd[j]
+    for i in range(m):
+        b = B + i * ldb
+        for jj in range(t):
+            j = t - 1 - jj if oplow else jj
+            xj = b[j] * rd[j]
+            b[j] = xj
+            pr = P + j * TRI_BASE
+            if oplow:
+                for p in range(j):
+                    b[p] -= xj * pr[p]
+            else:
+                for p in range(j + 1, t):
+                    b[p] -= xj * pr[p]
+
+
+cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
+                    Py_ssize_t m, Py_ssize_t n,
+                    const double* T, Py_ssize_t ldt,          # IN  triangle
+                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+    cdef Py_ssize_t t = m if left else n, k1, k2
+    if m <= 0 or n <= 0:
+        return
+    if t <= TRI_BASE:
+        if left:
+            _trsm_left_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+        else:
+            _trsm_right_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+        return
+    k1 = _split(t)
+    k2 = t - k1
+    cdef const double* T22 = T + k1 * ldt + k1
+    if left:
+        if oplow:
+            # [T11 0; T21 T22] [X1; X2] = [B1; B2]
+            _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
+            # B2 -= op(T)21 @ X1
+            dgemm(trans, False, k2, n, k1, -1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+                  B, ldb, 1.0, B + k1 * ldb, ldb)
+            _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
+        else:
+            # [T11 T12; 0 T22] [X1; X2] = [B1; B2]
+            _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
+            # B1 -= op(T)12 @ X2
+            dgemm(trans, False, k1, n, k2, -1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+                  B + k1 * ldb, ldb, 1.0, B, ldb)
+            _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
+    else:
+        if oplow:
+            # [X1 X2] [T11 0; T21 T22] = [B1 B2]: X2 first
+            _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
+            # B1 -= X2 @ op(T)21
+            dgemm(False, trans, m, k1, k2, -1.0, B + k1, ldb,
+                  _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
+            _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
+        else:
+            # [X1 X2] [T11 T12; 0 T22] = [B1 B2]: X1 first
+            _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
+            # B2 -= X1 @ op(T)12
+            dgemm(False, trans, m, k2, k1, -1.0, B, ldb,
+                  _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
+            _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
+
+
 cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
                 Py_ssize_t m, Py_ssize_t n, double alpha,
                 const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
-    cdef Py_ssize_t i, j
+    # [BLAS dtrsm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
+    if m <= 0 or n <= 0:
+        return
+    _scale_block(m, n, alpha, B, ldb)             # B = alpha * B (zero: T is not read)
+    if alpha == 0.0:
+        return
+    _trsm_rec(left, lower != trans, trans, unit, m, n, T, ldt, B, ldb)
+
+
+cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
+                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+    # B = op(T) @ B by rows: row i of the product is d_i B[i] + sum_p op(T)[i, p] B[p];
+    # op upper: rows in increasing order (B[p], p > i, still unmodified),
+    # op lower: rows in decreasing order (B[p], p < i, still unmodified).
+    cdef double P[TRI_BASE * TRI_BASE]
+    cdef double d[TRI_BASE]
+    cdef Py_ssize_t c0, w, i, ii, p, j
+    cdef double* bi
+    cdef const double* bp
+    cdef double a, di
+    _pack_op(t, T, ldt, trans, unit, P, d)
+    c0 = 0
+    while c0 < n:
+        w = min(<Py_ssize_t> COL_CHUNK, n - c0)
+        for ii in range(t):
+            i = t - 1 - ii if oplow else ii
+            bi = B + i * ldb + c0
+            di = d[i]
+            if di != 1.0:
+                for j in range(w):
+                    bi[j] *= di
+            if oplow:
+                for p in range(i):
+                    a = P[i * TRI_BASE + p]
+                    bp = B + p * ldb + c0
+                    for j in range(w):
+                        bi[j] += a * bp[j]
+            else:
+                for p in range(i + 1, t):
+                    a = P[i * TRI_BASE + p]
+                    bp = B + p * ldb + c0
+                    for j in range(w):
+                        bi[j] += a * bp[j]
+        c0 += COL_CHUNK
+
+
+cdef void _trmm_right_base(bint oplow, bint trans, bint unit, Py_ssize_t m, Py_ssize_t t,
+                           const double* T, Py_ssize_t ldt,    # IN  t x t triangle
+                           double* B, Py_ssize_t ldb) noexcept nogil:  # INOUT m x t
+    # each row b := b @ op(T) in place, as axpys along the packed rows of op(T):
+    #   op upper: for p = t-1 .. 0:  b[p+1:] += b_p * op(T)[p, p+1:];  b_p *= d_p
+    #   op lower: for p = 0 .. t-1:  b[:p]   += b_p * op(T)[p, :p];    b_p *= d_p
+    # (b_p is read before anything is added to it).
+    cdef double P[TRI_BASE * TRI_BASE]
+    cdef double d[TRI_BASE]
+    cdef Py_ssize_t i, pp, p, j
+    cdef double* b
+    cdef double bp
+    cdef const double* pr
+    _pack_op(t, T, ldt, trans, unit, P, d)
     for i in range(m):
-        dscal(n, alpha, B + i * ldb, 1)
+        b = B + i * ldb
+        for pp in range(t):
+            p = pp if oplow else t - 1 - pp
+            bp = b[p]
+            pr = P + p * TRI_BASE
+            if oplow:
+                for j in range(p):
+                    b[j] += bp * pr[j]
+            else:
+                for j in range(p + 1, t):
+                    b[j] += bp * pr[j]
+            b[p] = bp * d[p]
+
+
+cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
+                    Py_ssize_t m, Py_ssize_t n,
+                    const double* T, Py_ssize_t ldt,          # IN  triangle
+                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+    cdef Py_ssize_t t = m if left else n, k1, k2
+    if m <= 0 or n <= 0:
+        return
+    if t <= TRI_BASE:
+        if left:
+            _trmm_left_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+        else:
+            _trmm_right_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+        return
+    k1 = _split(t)
+    k2 = t - k1
+    cdef const double* T22 = T + k1 * ldt + k1
     if left:
-        for j in range(n):
-            dtrsv(lower, trans, unit, m, T, ldt, B + j, ldb)
+        if oplow:
+            # [B1; B2] := [T11 B1; T21 B1 + T22 B2]
+            _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
+            # B2 += op(T)21 @ B1
+            dgemm(trans, False, k2, n, k1, 1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+                  B, ldb, 1.0, B + k1 * ldb, ldb)
+            _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
+        else:
+            # [B1; B2] := [T11 B1 + T12 B2; T22 B2]
+            _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
+            # B1 += op(T)12 @ B2
+            dgemm(trans, False, k1, n, k2, 1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+                  B + k1 * ldb, ldb, 1.0, B, ldb)
+            _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
     else:
-        # X op(T) = B  <=>  op(T)^T X^T = B^T: each row of B is a solve with op(T)^T
-        for i in range(m):
-            dtrsv(lower, not trans, unit, n, T, ldt, B + i * ldb, 1)
+        if oplow:
+            # [B1 B2] := [B1 T11 + B2 T21, B2 T22]
+            _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
+            # B1 += B2 @ op(T)21
+            dgemm(False, trans, m, k1, k2, 1.0, B + k1, ldb,
+                  _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
+            _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
+        else:
+            # [B1 B2] := [B1 T11, B1 T12 + B2 T22]
+            _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
+            # B2 += B1 @ op(T)12
+            dgemm(False, trans, m, k2, k1, 1.0, B, ldb,
+                  _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
+            _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
+
 
 cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
                 Py_ssize_t m, Py_ssize_t n, double alpha,
                 const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
-    cdef Py_ssize_t i, j, p, nt = m if left else n
-    cdef double s, t
-    cdef bint low = lower != trans       # op(T) is lower triangular
-    if left:
-        for j in range(n):
-            if low:
-                for i in range(m - 1, -1, -1):
-                    s = 0.0
-                    for p in range(i + 1):
-                        t = 1.0 if (unit and p == i) else (T[p * ldt + i] if trans else T[i * ldt + p])
-                        s += t * B[p * ldb + j]
-                    B[i * ldb + j] = alpha * s
-            else:
-                for i in range(m):
-                    s = 0.0
-                    for p in range(i, m):
-                        t = 1.0 if (unit and p == i) else (T[p * ldt + i] if trans else T[i * ldt + p])
-                        s += t * B[p * ldb + j]
-                    B[i * ldb + j] = alpha * s
-    else:
-        for i in range(m):
-            if low:
-                for j in range(n):
-                    s = 0.0
-                    for p in range(j, n):
-                        t = 1.0 if (unit and p == j) else (T[j * ldt + p] if trans else T[p * ldt + j])
-                        s += B[i * ldb + p] * t
-                    B[i * ldb + j] = alpha * s
-            else:
-                for j in range(n - 1, -1, -1):
-                    s = 0.0
-                    for p in range(j + 1):
-                        t = 1.0 if (unit and p == j) else (T[j * ldt + p] if trans else T[p * ldt + j])
-                        s += B[i * ldb + p] * t
-                    B[i * ldb + j] = alpha * s
+    # [BLAS dtrmm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
+    if m <= 0 or n <= 0:
+        return
+    _scale_block(m, n, alpha, B, ldb)
+    if alpha == 0.0:
+        return
+    _trmm_rec(left, lower != trans, trans, unit, m, n, T, ldt, B, ldb)
 
-cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                const double* A, Py_ssize_t lda, double beta,
-                double* C, Py_ssize_t ldc) noexcept nogil:
+
+cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
+                               double* C, Py_ssize_t ldc) noexcept nogil:
+    # the `lower` (or upper) triangle of C *= beta; beta == 0 writes zeros unread
     cdef Py_ssize_t i, j, lo, hi
-    cdef double s
+    if beta == 1.0:
+        return
     for i in range(n):
         lo = 0 if lower else i
         hi = i + 1 if lower else n
         for j in range(lo, hi):
-            if trans:
-                s = ddot(k, A + i, lda, A + j, lda)
-            else:
-                s = ddot(k, A + i * lda, 1, A + j * lda, 1)
-            C[i * ldc + j] = alpha * s if beta == 0.0 else alpha * s + beta * C[i * ldc + j]
+            C[i * ldc + j] = 0.0 if beta == 0.0 else beta * C[i * ldc + j]
 
+
+cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                    const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                    double beta,
+                    double* C, Py_ssize_t ldc) noexcept nogil:     # INOUT one triangle
+    cdef double W[SYRK_BASE * SYRK_BASE]
+    cdef Py_ssize_t i, j, lo, hi, n1, n2
+    cdef const double* A2
+    if n <= 0:
+        return
+    if n <= SYRK_BASE:
+        # diagonal block: the full n x n product into W by one GEMM, then merge the
+        # wanted triangle into C (the other triangle of C is never touched)
+        # W = alpha * op(A) @ op(A).T
+        dgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, SYRK_BASE)
+        for i in range(n):
+            lo = 0 if lower else i
+            hi = i + 1 if lower else n
+            for j in range(lo, hi):
+                if beta == 0.0:
+                    C[i * ldc + j] = W[i * SYRK_BASE + j]
+                else:
+                    C[i * ldc + j] = W[i * SYRK_BASE + j] + beta * C[i * ldc + j]
+        return
+    n1 = _split(n)
+    n2 = n - n1
+    # second block of rows of op(A): rows n1: of A, or columns n1: when transposed
+    A2 = A + n1 if trans else A + n1 * lda
+    _syrk_rec(lower, trans, n1, k, alpha, A, lda, beta, C, ldc)
+    if lower:
+        # C21 = alpha * op(A)2 @ op(A)1.T + beta * C21
+        dgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
+              beta, C + n1 * ldc, ldc)
+    else:
+        # C12 = alpha * op(A)1 @ op(A)2.T + beta * C12
+        dgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
+    _syrk_rec(lower, trans, n2, k, alpha, A2, lda, beta, C + n1 * ldc + n1, ldc)
+
+
+cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                const double* A, Py_ssize_t lda, double beta,
+                double* C, Py_ssize_t ldc) noexcept nogil:
+    # [BLAS dsyrk] on row-major storage: recursive halving of C, the off-diagonal
+    # blocks by GEMM [GOTO, EGHJ]; the diagonal blocks of order <= SYRK_BASE by one
+    # small GEMM each, half of whose flops are wasted (n * SYRK_BASE * k in total).
+    if n <= 0:
+        return
+    if k <= 0 or alpha == 0.0:
+        _syrk_triangle_scale(lower, n, beta, C, ldc)
+        return
+    _syrk_rec(lower, trans, n, k, alpha, A, lda, beta, C, ldc)
+
+
+# ================================================================================
+# Python shells: validation, then one `with nogil:`. The *_py wrappers expose each
+# kernel to the tests on numpy arrays (in place for the outputs, which must be
+# writeable float64 arrays with positive increments / unit column stride, so that the
+# tests can exercise increments and leading dimensions); `gemv` and `syrk` are the
+# numpy-level helpers for the library's Python layer.
+# ================================================================================
+cdef double _ZERO = 0.0
+
+
+cdef inline Py_ssize_t _vinc(const double[:] v) noexcept nogil:
+    if v.shape[0] <= 1:
+        return 1
+    return v.strides[0] // <Py_ssize_t> sizeof(double)
+
+
+cdef inline const double* _vptr(const double[:] v) noexcept nogil:
+    return &v[0] if v.shape[0] > 0 else &_ZERO
+
+
+cdef inline Py_ssize_t _mld(const double[:, :] a) noexcept nogil:
+    if a.shape[0] <= 1:
+        return max(a.shape[1], 1)
+    return a.strides[0] // <Py_ssize_t> sizeof(double)
+
+
+cdef inline const double* _mptr(const double[:, :] a) noexcept nogil:
+    return &a[0, 0] if a.shape[0] > 0 and a.shape[1] > 0 else &_ZERO
+
+
+def _as_vec(x, name, bint out=False):
+    """A 1-D float64 array with a positive increment (outputs are never copied)."""
+    a = x if (out and isinstance(x, np.ndarray)) else np.asarray(x, dtype=np.float64)
+    if a.ndim != 1:
+        raise ValueError("%s must be 1-D, got shape %s" % (name, a.shape))
+    ok = a.dtype == np.float64 and (a.shape[0] <= 1 or (a.strides[0] > 0
+                                                         and a.strides[0] % 8 == 0))
+    if out:
+        if not ok or not a.flags.writeable:
+            raise ValueError("%s must be a writeable float64 numpy array with a positive "
+                             "increment" % name)
+        return a
+    return a if ok else np.ascontiguousarray(a)
+
+
+def _as_mat(x, name, bint out=False):
+    """A 2-D float64 array with unit column stride and a row stride >= cols."""
+    a = x if (out and isinstance(x, np.ndarray)) else np.asarray(x, dtype=np.float64)
+    if a.ndim != 2:
+        raise ValueError("%s must be 2-D, got shape %s" % (name, a.shape))
+    r, c = a.shape
+    ok = a.dtype == np.float64 and (a.size == 0 or (
+        (c <= 1 or a.strides[1] == 8)
+        and (r <= 1 or (a.strides[0] % 8 == 0 and a.strides[0] >= 8 * max(c, 1)))))
+    if out:
+        if not ok or not a.flags.writeable:
+            raise ValueError("%s must be a writeable float64 numpy array with unit column "
+                             "stride" % name)
+        return a
+    return a if ok else np.ascontiguousarray(a)
+
+
+def _same_len(x, y, nx="x", ny="y"):
+    if x.shape[0] != y.shape[0]:
+        raise ValueError("%s and %s have different lengths: %d and %d"
+                         % (nx, ny, x.shape[0], y.shape[0]))
+
+
+def ddot_py(x, y):
+    """x . y through ddot (positive increments taken from the strides)."""
+    x = _as_vec(x, "x")
+    y = _as_vec(y, "y")
+    _same_len(x, y)
+    cdef const double[:] xv = x
+    cdef const double[:] yv = y
+    cdef double r
+    with nogil:
+        r = ddot(xv.shape[0], _vptr(xv), _vinc(xv), _vptr(yv), _vinc(yv))
+    return r
+
+
+def daxpy_py(double alpha, x, y):
+    """y += alpha * x in place (y: writeable float64 array); returns y."""
+    x = _as_vec(x, "x")
+    y = _as_vec(y, "y", out=True)
+    _same_len(x, y)
+    cdef const double[:] xv = x
+    cdef double[:] yv = y
+    with nogil:
+        daxpy(xv.shape[0], alpha, _vptr(xv), _vinc(xv), <double*> _vptr(yv), _vinc(yv))
+    return y
+
+
+def dscal_py(double alpha, x):
+    """x *= alpha in place; returns x."""
+    x = _as_vec(x, "x", out=True)
+    cdef double[:] xv = x
+    with nogil:
+        dscal(xv.shape[0], alpha, <double*> _vptr(xv), _vinc(xv))
+    return x
+
+
+def dcopy_py(x, y):
+    """y[:] = x in place; returns y."""
+    x = _as_vec(x, "x")
+    y = _as_vec(y, "y", out=True)
+    _same_len(x, y)
+    cdef const double[:] xv = x
+    cdef double[:] yv = y
+    with nogil:
+        dcopy(xv.shape[0], _vptr(xv), _vinc(xv), <double*> _vptr(yv), _vinc(yv))
+    return y
+
+
+def dswap_py(x, y):
+    """Swap the contents of x and y in place; returns (x, y)."""
+    x = _as_vec(x, "x", out=True)
+    y = _as_vec(y, "y", out=True)
+    _same_len(x, y)
+    cdef double[:] xv = x
+    cdef double[:] yv = y
+    with nogil:
+        dswap(xv.shape[0], <double*> _vptr(xv), _vinc(xv), <double*> _vptr(yv), _vinc(yv))
+    return x, y
+
+
+def dnrm2_py(x):
+    """||x||_2 through the overflow-safe dnrm2."""
+    x = _as_vec(x, "x")
+    cdef const double[:] xv = x
+    cdef double r
+    with nogil:
+        r = dnrm2(xv.shape[0], _vptr(xv), _vinc(xv))
+    return r
+
+
+def dasum_py(x):
+    """sum |x_i| through dasum."""
+    x = _as_vec(x, "x")
+    cdef const double[:] xv = x
+    cdef double r
+    with nogil:
+        r = dasum(xv.shape[0], _vptr(xv), _vinc(xv))
+    return r
+
+
+def idamax_py(x):
+    """First (0-based) index of the largest |x_i|; -1 for an empty x."""
+    x = _as_vec(x, "x")
+    cdef const double[:] xv = x
+    cdef Py_ssize_t r
+    with nogil:
+        r = idamax(xv.shape[0], _vptr(xv), _vinc(xv))
+    return r
+
+
+def dgemv_py(a, x, y, bint trans=False, double alpha=1.0, double beta=0.0):
+    """y = alpha * op(a) @ x + beta * y in place (y writeable float64); returns y."""
+    a = _as_mat(a, "a")
+    x = _as_vec(x, "x")
+    y = _as_vec(y, "y", out=True)
+    m, n = a.shape
+    if x.shape[0] != (m if trans else n) or y.shape[0] != (n if trans else m):
+        raise ValueError("dgemv: shapes do not match: op(a) is %s, x has %d, y has %d"
+                         % ((n, m) if trans else (m, n), x.shape[0], y.shape[0]))
+    cdef const double[:, :] av = a
+    cdef const double[:] xv = x
+    cdef double[:] yv = y
+    with nogil:
+        dgemv(trans, av.shape[0], av.shape[1], alpha, _mptr(av), _mld(av),
+              _vptr(xv), _vinc(xv), beta, <double*> _vptr(yv), _vinc(yv))
+    return y
+
+
+def dger_py(double alpha, x, y, a):
+    """a += alpha * outer(x, y) in place; returns a."""
+    x = _as_vec(x, "x")
+    y = _as_vec(y, "y")
+    a = _as_mat(a, "a", out=True)
+    if a.shape != (x.shape[0], y.shape[0]):
+        raise ValueError("dger: a has shape %s, outer(x, y) has shape %s"
+                         % (a.shape, (x.shape[0], y.shape[0])))
+    cdef const double[:] xv = x
+    cdef const double[:] yv = y
+    cdef double[:, :] av = a
+    with nogil:
+        dger(av.shape[0], av.shape[1], alpha, _vptr(xv), _vinc(xv), _vptr(yv), _vinc(yv),
+             <double*> _mptr(av), _mld(av))
+    return a
+
+
+def _check_tri(t, name="T"):
+    if t.shape[0] != t.shape[1]:
+        raise ValueError("%s must be square, got shape %s" % (name, t.shape))
+
+
+def dtrsv_py(t, x, bint lower=True, bint trans=False, bint unit=False):
+    """x = inv(op(t)) @ x in place; returns x."""
+    t = _as_mat(t, "t")
+    x = _as_vec(x, "x", out=True)
+    _check_tri(t)
+    if x.shape[0] != t.shape[0]:
+        raise ValueError("dtrsv: T has shape %s, x has length %d" % (t.shape, x.shape[0]))
+    cdef const double[:, :] tv = t
+    cdef double[:] xv = x
+    with nogil:
+        dtrsv(lower, trans, unit, tv.shape[0], _mptr(tv), _mld(tv),
+              <double*> _vptr(xv), _vinc(xv))
+    return x
+
+
+def _tri_level3(name, t, b, bint left):
+    t = _as_mat(t, "T")
+    b = _as_mat(b, "B", out=True)
+    _check_tri(t)
+    nt = b.shape[0] if left else b.shape[1]
+    if t.shape[0] != nt:
+        raise ValueError("%s: T has shape %s but B has shape %s (%s side)"
+                         % (name, t.shape, b.shape, "left" if left else "right"))
+    return t, b
+
+
+def dtrsm_py(t, b, bint left=True, bint lower=True, bint trans=False, bint unit=False,
+             double alpha=1.0):
+    """b = alpha * inv(op(t)) @ b (left) or alpha * b @ inv(op(t)) (right), in place;
+    returns b."""
+    t, b = _tri_level3("dtrsm", t, b, left)
+    cdef const double[:, :] tv = t
+    cdef double[:, :] bv = b
+    with nogil:
+        dtrsm(left, lower, trans, unit, bv.shape[0], bv.shape[1], alpha,
+              _mptr(tv), _mld(tv), <double*> _mptr(bv), _mld(bv))
+    return b
+
+
+def dtrmm_py(t, b, bint left=True, bint lower=True, bint trans=False, bint unit=False,
+             double alpha=1.0):
+    """b = alpha * op(t) @ b (left) or alpha * b @ op(t) (right), in place; returns b."""
+    t, b = _tri_level3("dtrmm", t, b, left)
+    cdef const double[:, :] tv = t
+    cdef double[:, :] bv = b
+    with nogil:
+        dtrmm(left, lower, trans, unit, bv.shape[0], bv.shape[1], alpha,
+              _mptr(tv), _mld(tv), <double*> _mptr(bv), _mld(bv))
+    return b
+
+
+def dsyrk_py(a, c, bint lower=True, bint trans=False, double alpha=1.0, double beta=0.0):
+    """One triangle of c = alpha * a @ a.T + beta * c (a.T @ a with trans), in place;
+    the other triangle of c is left untouched. Returns c."""
+    a = _as_mat(a, "a")
+    c = _as_mat(c, "c", out=True)
+    n = a.shape[1] if trans else a.shape[0]
+    k = a.shape[0] if trans else a.shape[1]
+    if c.shape != (n, n):
+        raise ValueError("dsyrk: c has shape %s, the product has shape %s"
+                         % (c.shape, (n, n)))
+    cdef const double[:, :] av = a
+    cdef double[:, :] cv = c
+    cdef Py_ssize_t nn = n, kk = k
+    with nogil:
+        dsyrk(lower, trans, nn, kk, alpha, _mptr(av), _mld(av), beta,
+              <double*> _mptr(cv), _mld(cv))
+    return c
+
+
+def gemv(a, x, bint trans=False, double alpha=1.0):
+    """alpha * a @ x (or alpha * a.T @ x) on numpy arrays, through our dgemv.
+
+    Parameters
+    ----------
+    a : array-like of shape (m, n)
+    x : array-like of shape (n,), or (m,) with trans
+    trans : bool
+        Use ``a.T`` (absorbed by the kernel, not copied).
+
+    Returns
+    -------
+    ndarray of shape (m,), or (n,) with trans
+    """
+    a = _as_mat(a, "a")
+    x = _as_vec(x, "x")
+    m, n = a.shape
+    if x.shape[0] != (m if trans else n):
+        raise ValueError("gemv: %s has shape %s but x has shape (%d,)"
+                         % ("a.T" if trans else "a", (n, m) if trans else (m, n),
+                            x.shape[0]))
+    out = np.empty(n if trans else m, dtype=np.float64)
+    cdef const double[:, :] av = a
+    cdef const double[:] xv = x
+    cdef double[:] yv = out
+    with nogil:
+        dgemv(trans, av.shape[0], av.shape[1], alpha, _mptr(av), _mld(av),
+              _vptr(xv), _vinc(xv), 0.0, <double*> _vptr(yv), 1)
+    return out
+
+
+def syrk(a, bint trans=False, double alpha=1.0):
+    """The symmetric product alpha * a @ a.T (or alpha * a.T @ a) as a full numpy array.
+
+    Computes one triangle through our dsyrk (about half the flops of a GEMM) and
+    mirrors it, so the result is exactly symmetric.
+
+    Parameters
+    ----------
+    a : array-like of shape (n, k), or (k, n) with trans
+    trans : bool
+        Return ``alpha * a.T @ a`` instead of ``alpha * a @ a.T``.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+    """
+    a = _as_mat(a, "a")
+    n = a.shape[1] if trans else a.shape[0]
+    k = a.shape[0] if trans else a.shape[1]
+    out = np.empty((n, n), dtype=np.float64)
+    cdef const double[:, :] av = a
+    cdef double[:, ::1] cv = out
+    cdef Py_ssize_t nn = n, kk = k, i, j
+    with nogil:
+        dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), 0.0,
+              <double*> _mptr(cv), max(nn, 1))
+        for i in range(nn):                      # mirror the lower triangle
+            for j in range(i + 1, nn):
+                cv[i, j] = cv[j, i]
+    return out
