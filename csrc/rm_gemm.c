@@ -1,16 +1,351 @@
-/* rm_gemm.c: TEMPORARY driver so the package builds while the packed SIMD GEMM is written.
- * To be replaced by the BLIS-style driver (issue 3). */
+/* rm_gemm.c: the third rung of the GEMM ladder, a BLIS-style packed driver, plus the
+ * run-time choice of the micro-kernel.
+ *
+ *     C = alpha * op(A) @ op(B) + beta * C      (row-major; op(A) m x k, op(B) k x n)
+ *
+ * References
+ *   [GvdG08] K. Goto, R. van de Geijn, "Anatomy of high-performance matrix
+ *            multiplication", ACM TOMS 34(3), 2008: packing, the layered blocking.
+ *   [BLIS15] F. Van Zee, R. van de Geijn, "BLIS: A framework for rapidly instantiating
+ *            BLAS functionality", ACM TOMS 41(3), 2015: the five loops around one
+ *            micro-kernel, edge handling inside the micro-kernel path.
+ *   [LOW16]  T. M. Low et al., "Analytical modeling is enough for high-performance BLIS",
+ *            ACM TOMS 43(2), 2016: block sizes from the cache sizes.
+ *   [SMITH14] T. M. Smith et al., "Anatomy of high-performance many-threaded matrix
+ *            multiplication", IPDPS 2014: which loop to parallelise.
+ *
+ * Row-major C is column-major C^T = op(B)^T op(A)^T, so this driver is the BLIS loop nest
+ * with the roles of A and B exchanged: the micro-kernel vectorises along the rows of C
+ * (NR columns of B per step) and broadcasts elements of A (MR rows).  The loops, outer to
+ * inner ([BLIS15] Fig. 2, mirrored):
+ *
+ *   loop 5  ic: rows of C in blocks of MC
+ *   loop 4  pc: the k dimension in blocks of KC; pack op(A)[ic:ic+MC, pc:pc+KC] into
+ *               MR-row micro-panels (the MC x KC block, shared by the threads, in L3)
+ *   loop 3  jc: columns of C in blocks of NC; pack op(B)[pc:pc+KC, jc:jc+NC] into
+ *               NR-column micro-panels (the KC x NC block, in each core's L2)
+ *   loop 2  ir: MR-row micro-panel of A (stays in L1 for the whole of loop 1)
+ *   loop 1  jr: NR-column micro-panel of B (streams from L2) -> micro-kernel, MR x NR of C
+ *
+ * Transposes are absorbed by the packing routines (the micro-kernel only ever sees
+ * packed panels).  Threads share loops 2 and 1 (the MR x NR tiles of one MC x NC block,
+ * in contiguous row-major chunks) and cooperate on packing [SMITH14]; inside another
+ * OpenMP region the driver runs serially (one level only).  Small products skip packing
+ * (the micro-kernel reads the caller's operands directly).
+ */
+#define _POSIX_C_SOURCE 200112L
+#include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include "rm_gemm.h"
+#include "rm_gemm_kernel.h"
+
+/* ---------------------------------------------------------------------------------
+ * Kernel selection: the best kernel the CPU and OS support, chosen at first use, or the
+ * one named by RUSTY_MACHINE_KERNEL (an unknown or unsupported name falls back to the
+ * best one).  rm_gemm_set_kernel changes it (tests and benchmarks).
+ * ------------------------------------------------------------------------------- */
+static const rm_gemm_kernel_t *kernel_lookup(const char *name) {
+    if (name == NULL) return NULL;
+    if (strcmp(name, "generic") == 0) return &rm_gemm_kernel_generic;
+#ifdef RM_BUILD_AVX2
+    if (strcmp(name, "avx2") == 0) return rm_cpu_has_avx2_fma() ? &rm_gemm_kernel_avx2 : NULL;
+#endif
+#ifdef RM_BUILD_AVX512
+    if (strcmp(name, "avx512") == 0) return rm_cpu_has_avx512f() ? &rm_gemm_kernel_avx512 : NULL;
+#endif
+    return NULL;
+}
+
+static int kernel_known(const char *name) {
+    return strcmp(name, "generic") == 0 || strcmp(name, "avx2") == 0
+        || strcmp(name, "avx512") == 0;
+}
+
+static const rm_gemm_kernel_t *kernel_best(void) {
+    const rm_gemm_kernel_t *k;
+    if ((k = kernel_lookup("avx512")) != NULL) return k;
+    if ((k = kernel_lookup("avx2")) != NULL) return k;
+    return &rm_gemm_kernel_generic;
+}
+
+static const rm_gemm_kernel_t *rm_kernel = NULL;
+
+static const rm_gemm_kernel_t *kernel_current(void) {
+    const rm_gemm_kernel_t *k = __atomic_load_n(&rm_kernel, __ATOMIC_ACQUIRE);
+    if (k == NULL) {
+        /* the same answer whichever thread gets here first */
+        k = kernel_lookup(getenv("RUSTY_MACHINE_KERNEL"));
+        if (k == NULL) k = kernel_best();
+        __atomic_store_n(&rm_kernel, k, __ATOMIC_RELEASE);
+    }
+    return k;
+}
+
+const char *rm_gemm_kernel_name(void) { return kernel_current()->name; }
+
+int rm_gemm_kernel_supported(const char *name) { return kernel_lookup(name) != NULL; }
+
+void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small) {
+    const rm_gemm_kernel_t *k = kernel_current();
+    *mr = k->MR; *nr = k->NR; *mc = k->MC; *kc = k->KC; *nc = k->NC; *small = k->small;
+}
+
+int rm_gemm_set_kernel(const char *name) {
+    if (name == NULL || !kernel_known(name)) return -1;
+    const rm_gemm_kernel_t *k = kernel_lookup(name);
+    if (k == NULL) return -2;
+    __atomic_store_n(&rm_kernel, k, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Packing [GvdG08 section 5; BLIS15 section 3].  Each routine copies one block of op(X)
+ * into micro-panels, zero-padding the last one, so the micro-kernel runs on full tiles.
+ * ------------------------------------------------------------------------------- */
+
+/* op(A)[0:mc, 0:kc] (element (i, p) at A[i*lda + p], or A[p*lda + i] when trans) into
+ * ceil(mc / MR) panels; panel ip holds rows ip*MR.. as dst[ip*MR*kc + p*MR + i]. */
+static void pack_a(int trans, long mc, long kc, const double *A, long lda, int MR,
+                   long panel_lo, long panel_hi,
+                   double *dst) {                                     /* OUT */
+    for (long ip = panel_lo; ip < panel_hi; ip++) {
+        long i0 = ip * MR, mr = mc - i0 < MR ? mc - i0 : MR;
+        double *d = dst + ip * MR * kc;
+        if (!trans) {
+            /* rows i0.. of A: MR row streams, interleaved */
+            for (long i = 0; i < mr; i++) {
+                const double *a = A + (i0 + i) * lda;
+                for (long p = 0; p < kc; p++) d[p * MR + i] = a[p];
+            }
+        } else {
+            /* op(A) row i is column i of A: MR contiguous entries per p */
+            for (long p = 0; p < kc; p++) {
+                const double *a = A + p * lda + i0;
+                for (long i = 0; i < mr; i++) d[p * MR + i] = a[i];
+            }
+        }
+        if (mr < MR)
+            for (long p = 0; p < kc; p++)
+                for (long i = mr; i < MR; i++) d[p * MR + i] = 0.0;
+    }
+}
+
+/* op(B)[0:kc, 0:nc] (element (p, j) at B[p*ldb + j], or B[j*ldb + p] when trans) into
+ * ceil(nc / NR) panels; panel jp holds columns jp*NR.. as dst[jp*NR*kc + p*NR + j]. */
+static void pack_b(int trans, long kc, long nc, const double *B, long ldb, int NR,
+                   long panel_lo, long panel_hi,
+                   double *dst) {                                     /* OUT */
+    for (long jp = panel_lo; jp < panel_hi; jp++) {
+        long j0 = jp * NR, nr = nc - j0 < NR ? nc - j0 : NR;
+        double *d = dst + jp * NR * kc;
+        if (!trans) {
+            for (long p = 0; p < kc; p++) {
+                const double *b = B + p * ldb + j0;
+                for (long j = 0; j < nr; j++) d[p * NR + j] = b[j];
+                for (long j = nr; j < NR; j++) d[p * NR + j] = 0.0;
+            }
+        } else {
+            /* column j of op(B) is row j of B: read rows in blocks of 8 along p */
+            for (long p0 = 0; p0 < kc; p0 += 8) {
+                long pe = p0 + 8 < kc ? p0 + 8 : kc;
+                for (long j = 0; j < nr; j++) {
+                    const double *b = B + (j0 + j) * ldb;
+                    for (long p = p0; p < pe; p++) d[p * NR + j] = b[p];
+                }
+                for (long p = p0; p < pe; p++)
+                    for (long j = nr; j < NR; j++) d[p * NR + j] = 0.0;
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Packing buffers: one per calling thread, kept between calls (a fresh allocation of a
+ * few MiB per call costs page faults comparable to a 256^3 product).  64-byte aligned;
+ * B's block starts 64 * 5 bytes past a 4 KiB boundary relative to A's so that the
+ * streams do not alias in the L1 (4 KiB aliasing of loads and stores).
+ * ------------------------------------------------------------------------------- */
+static __thread double *tls_buf = NULL;
+static __thread size_t tls_cap = 0;      /* doubles */
+
+static double *workspace(size_t n_doubles) {
+    if (n_doubles > tls_cap) {
+        free(tls_buf);
+        tls_buf = NULL;
+        tls_cap = 0;
+        void *p = NULL;
+        size_t bytes = (n_doubles * sizeof(double) + 4095) & ~(size_t)4095;
+        if (posix_memalign(&p, 4096, bytes) != 0) return NULL;
+        tls_buf = (double *)p;
+        tls_cap = bytes / sizeof(double);
+    }
+    return tls_buf;
+}
+
+/* Which path rm_dgemm takes (tests force each one): RM_GEMM_PATH_AUTO decides by size. */
+static int rm_path = RM_GEMM_PATH_AUTO;
+
+int rm_gemm_set_path(int path) {
+    int old = rm_path;
+    if (path >= RM_GEMM_PATH_AUTO && path <= RM_GEMM_PATH_DIRECT) rm_path = path;
+    return old;
+}
+
+static long round_up(long x, long to) { return (x + to - 1) / to * to; }
+
+/* C = beta * C on an m x n block (beta == 0 writes zeros without reading C) */
+static void scale_c(long m, long n, double beta, double *C, long ldc) {
+    if (beta == 1.0) return;
+    for (long i = 0; i < m; i++) {
+        double *c = C + i * ldc;
+        if (beta == 0.0) memset(c, 0, (size_t)n * sizeof(double));
+        else for (long j = 0; j < n; j++) c[j] *= beta;
+    }
+}
+
+/* The direct path (small products): no packing at all.  The micro-kernel reads op(A)
+ * through strides (rsa, csa) and B by rows; only used when B is not transposed. */
+static void gemm_direct(const rm_gemm_kernel_t *ker, int transa, long m, long n, long k,
+                        double alpha, const double *A, long lda, const double *B, long ldb,
+                        double beta, double *C, long ldc) {
+    const int MR = ker->MR, NR = ker->NR;
+    long rsa = transa ? 1 : lda, csa = transa ? lda : 1;
+    for (long pc = 0; pc < k; pc += ker->KC) {
+        long kc = k - pc < ker->KC ? k - pc : ker->KC;
+        double beta_p = pc == 0 ? beta : 1.0;
+        for (long i = 0; i < m; i += MR)
+            for (long j = 0; j < n; j += NR)
+                ker->ukr_direct(kc, alpha, A + i * rsa + pc * csa, rsa, csa,
+                                B + pc * ldb + j, ldb, beta_p, C + i * ldc + j, ldc,
+                                m - i < MR ? m - i : MR, n - j < NR ? n - j : NR);
+    }
+}
+
+/* Threads for an m x n x k product: 1 inside a parallel region or when the product is
+ * too small to pay for waking the team (about 2 us; 2*m*n*k/nt flops should take
+ * several times that). */
+static int gemm_threads(long m, long n, long k) {
+    if (rm_in_parallel()) return 1;
+    int nt = rm_get_num_threads();
+    if (nt <= 1) return 1;
+    double work = (double)m * (double)n * (double)k;
+    long most = (long)(work / (48.0 * 48.0 * 48.0));
+    if (most < nt) nt = most < 1 ? 1 : (int)most;
+    return nt;
+}
 
 void rm_dgemm(int transa, int transb, long m, long n, long k,
               double alpha, const double *A, long lda,
               const double *B, long ldb,
               double beta, double *C, long ldc) {
-    rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0.0) {
+        /* the empty (or zero-weighted) product: C = beta * C, A and B not read */
+        scale_c(m, n, beta, C, ldc);
+        return;
+    }
+    const rm_gemm_kernel_t *ker = kernel_current();
+    const int MR = ker->MR, NR = ker->NR;
+    const long s = ker->small;
+
+    /* Small products: packing costs more than it saves [BLIS15 section 6]. */
+    int path = rm_path;
+    if (path == RM_GEMM_PATH_AUTO && !transb
+            && (double)m * (double)n * (double)k <= (double)s * s * s) {
+        gemm_direct(ker, transa, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    /* Pack A only when its micro-panels are reused by enough B micro-panels (n), and
+     * B only when reused by enough A micro-panels (m); a transposed B is always packed
+     * (the micro-kernel reads rows of B). */
+    int pack_a_ok = n > 2 * NR, pack_b_ok = transb || m > 2 * MR;
+    if (path == RM_GEMM_PATH_PACKED) pack_a_ok = pack_b_ok = 1;
+    if (path == RM_GEMM_PATH_DIRECT) { pack_a_ok = 0; pack_b_ok = transb; }
+
+    const long KC = ker->KC;
+    /* a shallow product (k < KC) affords a taller block of A in the same memory */
+    long mc_blk = ker->MC;
+    if (k < KC) mc_blk = round_up(ker->MC * KC / k, MR);
+    const long MC = pack_a_ok ? mc_blk : round_up(m, MR);
+    const long NC = ker->NC;
+    long kc_max = k < KC ? k : KC;
+    long mc_max = round_up(m < MC ? m : MC, MR);
+    long nc_max = round_up(n < NC ? n : NC, NR);
+    size_t a_sz = pack_a_ok ? (size_t)mc_max * kc_max : 0;
+    size_t b_sz = pack_b_ok ? (size_t)nc_max * kc_max : 0;
+    size_t a_off = round_up((long)a_sz, 512) + 40;   /* doubles: 4 KiB + 320 B */
+    double *buf = workspace(a_off + b_sz + 8);
+    if (buf == NULL) {
+        /* out of memory for the panels: the unpacked path still gives the answer */
+        rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    double *a_pack = buf, *b_pack = buf + a_off;
+    int nt = gemm_threads(m, n, k);
+    (void)nt;
+
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+#ifdef _OPENMP
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+#else
+        const int tid = 0, nth = 1;
+#endif
+        for (long ic = 0; ic < m; ic += MC) {                         /* loop 5 */
+            long mc = m - ic < MC ? m - ic : MC;
+            long mpanels = (mc + MR - 1) / MR;
+            for (long pc = 0; pc < k; pc += KC) {                     /* loop 4 */
+                long kc = k - pc < KC ? k - pc : KC;
+                double beta_p = pc == 0 ? beta : 1.0;   /* later k blocks accumulate */
+                const double *a_blk = transa ? A + pc * lda + ic : A + ic * lda + pc;
+                if (pack_a_ok) {
+                    /* A~ = op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels; the threads
+                     * pack disjoint panels, then wait for each other */
+                    long lo = mpanels * tid / nth, hi = mpanels * (tid + 1) / nth;
+                    pack_a(transa, mc, kc, a_blk, lda, MR, lo, hi, a_pack);
+                }
+                for (long jc = 0; jc < n; jc += NC) {                 /* loop 3 */
+                    long nc = n - jc < NC ? n - jc : NC;
+                    long npanels = (nc + NR - 1) / NR;
+                    const double *b_blk = transb ? B + jc * ldb + pc : B + pc * ldb + jc;
+                    if (pack_b_ok) {
+                        /* B~ = op(B)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels */
+                        long lo = npanels * tid / nth, hi = npanels * (tid + 1) / nth;
+                        pack_b(transb, kc, nc, b_blk, ldb, NR, lo, hi, b_pack);
+                    }
+#pragma omp barrier
+                    /* loops 2 and 1: this thread's contiguous share of the tiles */
+                    long ntiles = mpanels * npanels;
+                    long t_lo = ntiles * tid / nth, t_hi = ntiles * (tid + 1) / nth;
+                    for (long t = t_lo; t < t_hi; t++) {
+                        long ip = t / npanels, jp = t % npanels;
+                        long i = ip * MR, j = jp * NR;
+                        long mr = mc - i < MR ? mc - i : MR;
+                        long nr = nc - j < NR ? nc - j : NR;
+                        double *c = C + (ic + i) * ldc + jc + j;
+                        if (pack_a_ok && pack_b_ok) {
+                            /* C[i:i+MR, j:j+NR] = alpha * A~_ip @ B~_jp + beta_p * C[...] */
+                            ker->ukr(kc, alpha, a_pack + ip * MR * kc, 1, MR,
+                                     b_pack + jp * NR * kc, NR, beta_p, c, ldc, mr, nr);
+                        } else {
+                            const double *ap; long rsa, csa, rsb;
+                            const double *bp;
+                            if (pack_a_ok) { ap = a_pack + ip * MR * kc; rsa = 1; csa = MR; }
+                            else if (transa) { ap = a_blk + i; rsa = 1; csa = lda; }
+                            else { ap = a_blk + i * lda; rsa = lda; csa = 1; }
+                            if (pack_b_ok) { bp = b_pack + jp * NR * kc; rsb = NR; }
+                            else { bp = b_blk + j; rsb = ldb; }
+                            ker->ukr_direct(kc, alpha, ap, rsa, csa, bp, rsb, beta_p,
+                                            c, ldc, mr, nr);
+                        }
+                    }
+                    /* the next B~ (or A~) overwrites what the others may still read */
+#pragma omp barrier
+                }
+            }
+        }
+    }
 }
-const char *rm_gemm_kernel_name(void) { return "generic"; }
-int rm_gemm_kernel_supported(const char *name) { return strcmp(name, "generic") == 0; }
-int rm_gemm_set_kernel(const char *name) { return rm_gemm_kernel_supported(name) ? 0 : -2; }
-int rm_cpu_has_avx2_fma(void) { return 0; }
-int rm_cpu_has_avx512f(void) { return 0; }

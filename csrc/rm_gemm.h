@@ -46,6 +46,15 @@ void rm_dgemm_blocked(int transa, int transb, long m, long n, long k,
 const char *rm_gemm_kernel_name(void);
 int rm_gemm_kernel_supported(const char *name);
 int rm_gemm_set_kernel(const char *name);
+/* The block-size table of the kernel in use: register tile MR x NR, cache blocks
+ * MC x KC (A) and KC x NC (B), and the size below which products skip packing. */
+void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small);
+
+/* Testing knob: force the packed path (both operands packed), the direct path (no
+ * packing, except a transposed B) or let the driver decide by size (the default).
+ * Returns the previous setting; an unknown value leaves it unchanged. */
+enum { RM_GEMM_PATH_AUTO = 0, RM_GEMM_PATH_PACKED = 1, RM_GEMM_PATH_DIRECT = 2 };
+int rm_gemm_set_path(int path);
 
 /* Threads (rm_threads.c).  One level only: inside an OpenMP parallel region the
  * kernels run serially. */
