@@ -13,12 +13,16 @@ References
 [2] NumPy NEP 13, "A mechanism for overriding ufuncs" (``__array_ufunc__ = None``).
 """
 from libc.stdlib cimport malloc, free
-from libc.string cimport memset
+from libc.string cimport memset, memcpy
+from libc.math cimport fabs, hypot, isinf
 from libc.stdint cimport uintptr_t
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 
 cimport numpy as cnp
 import numpy as np
+import operator
+
+from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, dnrm2, dasum
 
 cnp.import_array()
 
@@ -333,6 +337,929 @@ cdef int _export(Py_buffer* view, object exporter, double* data, bint readonly, 
 
 
 # ---------------------------------------------------------------------------------
+# kernels: (pointer, leading dimension) blocks, no Python objects, no GIL
+# ---------------------------------------------------------------------------------
+cdef enum:
+    OP_ADD = 0
+    OP_SUB = 1
+    OP_MUL = 2
+    OP_DIV = 3
+
+# Transpose tile: two 32 x 32 tiles of doubles (16 KiB) fit in any L1 cache.
+cdef enum:
+    TRANSPOSE_TILE = 32
+
+# Below this many terms a row is summed with 8 running accumulators; above it the
+# row is split in halves (pairwise summation, error O(log2(n) eps) instead of O(n eps);
+# Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., sec. 4.2).
+cdef enum:
+    PAIRWISE_BLOCK = 128
+
+
+cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
+                      const double* src, Py_ssize_t lds,            # IN
+                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
+    """dst[:m, :n] = src[:m, :n]"""
+    cdef Py_ssize_t i, j
+    cdef const double* s
+    cdef double* d
+    if lds == n and ldd == n:          # both contiguous: one long row
+        n = m * n
+        m = 1 if n > 0 else 0
+    for i in range(m):
+        s = src + i * lds
+        d = dst + i * ldd
+        for j in range(n):
+            d[j] = s[j]
+
+
+cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, double value,
+                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
+    """dst[:m, :n] = value"""
+    cdef Py_ssize_t i, j
+    cdef double* d
+    if ldd == n:
+        n = m * n
+        m = 1 if n > 0 else 0
+    for i in range(m):
+        d = dst + i * ldd
+        for j in range(n):
+            d[j] = value
+
+
+cdef void _ew_block(int op, Py_ssize_t m, Py_ssize_t n,
+                    const double* a, Py_ssize_t lda,              # IN
+                    const double* b, Py_ssize_t ldb,              # IN
+                    double* c, Py_ssize_t ldc) noexcept nogil:    # OUT (may be a)
+    """c = a (op) b elementwise; the op is chosen outside the inner loops so that
+    each inner loop is a plain contiguous loop gcc vectorises."""
+    cdef Py_ssize_t i, j
+    cdef const double* ar
+    cdef const double* br
+    cdef double* cr
+    if lda == n and ldb == n and ldc == n:
+        n = m * n
+        m = 1 if n > 0 else 0
+    for i in range(m):
+        ar = a + i * lda
+        br = b + i * ldb
+        cr = c + i * ldc
+        if op == OP_ADD:
+            for j in range(n):
+                cr[j] = ar[j] + br[j]
+        elif op == OP_SUB:
+            for j in range(n):
+                cr[j] = ar[j] - br[j]
+        elif op == OP_MUL:
+            for j in range(n):
+                cr[j] = ar[j] * br[j]
+        else:
+            for j in range(n):
+                cr[j] = ar[j] / br[j]
+
+
+cdef void _ew_scalar(int op, bint scalar_first, Py_ssize_t m, Py_ssize_t n,
+                     const double* a, Py_ssize_t lda,             # IN
+                     double s,                                     # IN
+                     double* c, Py_ssize_t ldc) noexcept nogil:   # OUT (may be a)
+    """c = a (op) s, or c = s (op) a when scalar_first."""
+    cdef Py_ssize_t i, j
+    cdef const double* ar
+    cdef double* cr
+    if lda == n and ldc == n:
+        n = m * n
+        m = 1 if n > 0 else 0
+    for i in range(m):
+        ar = a + i * lda
+        cr = c + i * ldc
+        if op == OP_ADD:
+            for j in range(n):
+                cr[j] = ar[j] + s
+        elif op == OP_MUL:
+            for j in range(n):
+                cr[j] = ar[j] * s
+        elif op == OP_SUB and not scalar_first:
+            for j in range(n):
+                cr[j] = ar[j] - s
+        elif op == OP_SUB:
+            for j in range(n):
+                cr[j] = s - ar[j]
+        elif not scalar_first:
+            for j in range(n):
+                cr[j] = ar[j] / s
+        else:
+            for j in range(n):
+                cr[j] = s / ar[j]
+
+
+cdef void _neg_block(Py_ssize_t m, Py_ssize_t n,
+                     const double* a, Py_ssize_t lda,              # IN
+                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+    """c = -a"""
+    cdef Py_ssize_t i, j
+    for i in range(m):
+        for j in range(n):
+            c[i * ldc + j] = -a[i * lda + j]
+
+
+cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
+                     const double* a, Py_ssize_t lda,              # IN
+                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+    """c = |a|"""
+    cdef Py_ssize_t i, j
+    for i in range(m):
+        for j in range(n):
+            c[i * ldc + j] = fabs(a[i * lda + j])
+
+
+cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
+                     const double* a, Py_ssize_t lda,              # IN  m x n
+                     double* b, Py_ssize_t ldb) noexcept nogil:    # OUT n x m
+    """b = a.T, tile by tile: inside a TRANSPOSE_TILE^2 tile the rows of a read and
+    the rows of b written all stay in L1, so neither side streams through memory
+    with a stride of a whole row."""
+    cdef Py_ssize_t ii, jj, i, j, iend, jend
+    ii = 0
+    while ii < m:
+        iend = ii + TRANSPOSE_TILE if ii + TRANSPOSE_TILE < m else m
+        jj = 0
+        while jj < n:
+            jend = jj + TRANSPOSE_TILE if jj + TRANSPOSE_TILE < n else n
+            for i in range(ii, iend):
+                for j in range(jj, jend):
+                    b[j * ldb + i] = a[i * lda + j]
+            jj += TRANSPOSE_TILE
+        ii += TRANSPOSE_TILE
+
+
+cdef double _sum_row(Py_ssize_t n, const double* x) noexcept nogil:
+    """sum(x[:n]), pairwise (see PAIRWISE_BLOCK)."""
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+    cdef Py_ssize_t j = 0, half
+    if n > PAIRWISE_BLOCK:
+        half = (n // 2) & ~(<Py_ssize_t>7)
+        return _sum_row(half, x) + _sum_row(n - half, x + half)
+    while j + 8 <= n:
+        s0 += x[j]
+        s1 += x[j + 1]
+        s2 += x[j + 2]
+        s3 += x[j + 3]
+        s4 += x[j + 4]
+        s5 += x[j + 5]
+        s6 += x[j + 6]
+        s7 += x[j + 7]
+        j += 8
+    while j < n:
+        s0 += x[j]
+        j += 1
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+
+
+cdef double _sum_block(Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
+    """sum(a[:m, :n])"""
+    cdef Py_ssize_t i
+    cdef double s = 0.0
+    if lda == n or m == 1:
+        return _sum_row(m * n, a)
+    for i in range(m):
+        s += _sum_row(n, a + i * lda)
+    return s
+
+
+cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
+                    const double* a, Py_ssize_t lda,               # IN
+                    double* out) noexcept nogil:                   # OUT m
+    """out = a.sum(axis=1)"""
+    cdef Py_ssize_t i
+    for i in range(m):
+        out[i] = _sum_row(n, a + i * lda)
+
+
+cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
+                    const double* a, Py_ssize_t lda,               # IN
+                    double* out) noexcept nogil:                   # OUT n
+    """out = a.sum(axis=0) (or abs(a).sum(axis=0)): rows are added one after the
+    other, so the inner loop runs along contiguous memory."""
+    cdef Py_ssize_t i, j
+    cdef const double* ar
+    for j in range(n):
+        out[j] = 0.0
+    for i in range(m):
+        ar = a + i * lda
+        if absolute:
+            for j in range(n):
+                out[j] += fabs(ar[j])
+        else:
+            for j in range(n):
+                out[j] += ar[j]
+
+
+cdef Py_ssize_t _argext_row(bint want_max, Py_ssize_t n,
+                            const double* x) noexcept nogil:       # IN, n >= 1
+    """Index of the first max (min) of x[:n]; the first NaN wins, as in numpy."""
+    cdef Py_ssize_t j, best = 0
+    cdef double v, bv = x[0]
+    if bv != bv:
+        return 0
+    for j in range(1, n):
+        v = x[j]
+        if v != v:
+            return j
+        if (v > bv) if want_max else (v < bv):
+            bv = v
+            best = j
+    return best
+
+
+cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
+                        const double* a, Py_ssize_t lda,           # IN, m, n >= 1
+                        Py_ssize_t* bi, Py_ssize_t* bj) noexcept nogil:  # OUT
+    """(i, j) of the first max (min) in row-major order; the first NaN wins."""
+    cdef Py_ssize_t i, j
+    cdef double v, bv
+    bi[0] = 0
+    bj[0] = _argext_row(want_max, n, a)
+    bv = a[bj[0]]
+    if bv != bv:
+        return
+    for i in range(1, m):
+        j = _argext_row(want_max, n, a + i * lda)
+        v = a[i * lda + j]
+        if v != v or ((v > bv) if want_max else (v < bv)):
+            bv = v
+            bi[0] = i
+            bj[0] = j
+            if v != v:
+                return
+
+
+cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda,            # IN, m >= 1
+                       Py_ssize_t* index, double* value) noexcept nogil:  # OUT n, n
+    """Per column: index and value of the first max (min) over the rows (NaN wins)."""
+    cdef Py_ssize_t i, j
+    cdef double v, bv
+    cdef const double* ar
+    for j in range(n):
+        index[j] = 0
+        value[j] = a[j]
+    for i in range(1, m):
+        ar = a + i * lda
+        for j in range(n):
+            bv = value[j]
+            v = ar[j]
+            if bv == bv and (v != v or ((v > bv) if want_max else (v < bv))):
+                value[j] = v
+                index[j] = i
+
+
+cdef bint _equal_block(Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda,            # IN
+                       const double* b, Py_ssize_t ldb) noexcept nogil:  # IN
+    """all(a == b) (NaN is never equal)."""
+    cdef Py_ssize_t i, j
+    for i in range(m):
+        for j in range(n):
+            if not (a[i * lda + j] == b[i * ldb + j]):
+                return False
+    return True
+
+
+cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda,            # IN
+                       const double* b, Py_ssize_t ldb,            # IN
+                       double rtol, double atol) noexcept nogil:
+    """all(|a - b| <= atol + rtol * |b|), with infinities equal only to themselves
+    and NaN never close (numpy.allclose's rule)."""
+    cdef Py_ssize_t i, j
+    cdef double x, y
+    for i in range(m):
+        for j in range(n):
+            x = a[i * lda + j]
+            y = b[i * ldb + j]
+            if x == y:
+                continue
+            if isinf(x) or isinf(y) or not (fabs(x - y) <= atol + rtol * fabs(y)):
+                return False
+    return True
+
+
+cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
+    """||a||_F without overflow: dnrm2 per row (scaled sum of squares), the row
+    norms combined with hypot (GVL4 sec. 2.3.1, Frobenius norm; LAPACK dlange)."""
+    cdef Py_ssize_t i
+    cdef double acc = 0.0
+    if lda == n or m == 1:
+        return dnrm2(m * n, a, 1)
+    for i in range(m):
+        acc = hypot(acc, dnrm2(n, a + i * lda, 1))
+    return acc
+
+
+cdef void _gather(Py_ssize_t m, Py_ssize_t n,
+                  const double* a, Py_ssize_t lda,                 # IN
+                  const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
+                  double* out, Py_ssize_t ldo) noexcept nogil:     # OUT m x n
+    """out = a[np.ix_(ri, ci)]"""
+    cdef Py_ssize_t i, j
+    cdef const double* ar
+    for i in range(m):
+        ar = a + ri[i] * lda
+        for j in range(n):
+            out[i * ldo + j] = ar[ci[j]]
+
+
+cdef void _scatter(Py_ssize_t m, Py_ssize_t n,
+                   const double* src, Py_ssize_t lds, bint scalar,  # IN (src[0] if scalar)
+                   const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
+                   double* a, Py_ssize_t lda) noexcept nogil:       # INOUT
+    """a[np.ix_(ri, ci)] = src (or = src[0] when scalar)"""
+    cdef Py_ssize_t i, j
+    cdef double* ar
+    for i in range(m):
+        ar = a + ri[i] * lda
+        if scalar:
+            for j in range(n):
+                ar[ci[j]] = src[0]
+        else:
+            for j in range(n):
+                ar[ci[j]] = src[i * lds + j]
+
+
+# ---------------------------------------------------------------------------------
+# operand plumbing shared by Matrix and Vector
+# ---------------------------------------------------------------------------------
+cdef struct Block:
+    double* data
+    Py_ssize_t rows
+    Py_ssize_t cols
+    Py_ssize_t ld
+
+
+cdef inline Block _mblock(Matrix A):
+    cdef Block b
+    b.data = A.data
+    b.rows = A.nrows
+    b.cols = A.ncols
+    b.ld = A.ld
+    return b
+
+
+cdef inline Block _vblock(Vector v):
+    """A Vector seen as one row."""
+    cdef Block b
+    b.data = v.data
+    b.rows = 1
+    b.cols = v.n
+    b.ld = v.n if v.n > 0 else 1
+    return b
+
+
+cdef inline Block _block(object x):
+    if isinstance(x, Matrix):
+        return _mblock(<Matrix>x)
+    return _vblock(<Vector>x)
+
+
+cdef inline bint _is_readonly(object x):
+    if isinstance(x, Matrix):
+        return (<Matrix>x).readonly
+    return (<Vector>x).readonly
+
+
+cdef object _new_like(object x):
+    """An uninitialised owned Matrix/Vector of the same shape as x."""
+    if isinstance(x, Matrix):
+        return matrix_empty((<Matrix>x).nrows, (<Matrix>x).ncols)
+    return vector_empty((<Vector>x).n)
+
+
+cdef Vector _as_vector_of(Matrix M):
+    """The n elements of a contiguous 1 x n (or n x 1) owned Matrix, as a Vector."""
+    cdef Vector v = Vector.__new__(Vector)
+    v.data = M.data
+    v.n = M.nrows * M.ncols
+    v.owner = M.owner
+    v.readonly = M.readonly
+    return v
+
+
+cdef str _shape_str(object x):
+    if isinstance(x, (Matrix, Vector)):
+        return str(x.shape)
+    return str(np.shape(x))
+
+
+cdef bint _overlaps(Block a, Block b):
+    """Do the memory ranges spanned by two blocks intersect?"""
+    cdef uintptr_t a_lo, a_hi, b_lo, b_hi
+    if a.rows == 0 or a.cols == 0 or b.rows == 0 or b.cols == 0:
+        return False
+    a_lo = <uintptr_t>a.data
+    a_hi = <uintptr_t>(a.data + (a.rows - 1) * a.ld + a.cols)
+    b_lo = <uintptr_t>b.data
+    b_hi = <uintptr_t>(b.data + (b.rows - 1) * b.ld + b.cols)
+    return a_lo < b_hi and b_lo < a_hi
+
+
+cdef object _operand(object other):
+    """Classify the other operand of an arithmetic operator.
+
+    Returns a float for a real scalar, a Matrix (2-D) or Vector (1-D) for array-likes
+    (wrapped without a copy when possible), a numpy array for other dimensions (the
+    caller reports the shape mismatch), or NotImplemented for non-numeric objects."""
+    if isinstance(other, (Matrix, Vector)):
+        return other
+    if isinstance(other, (float, int)):
+        return float(other)
+    if other is None or isinstance(other, (str, bytes)):
+        return NotImplemented
+    if isinstance(other, complex):
+        raise TypeError("complex values are not supported")
+    try:
+        arr = np.asarray(other)
+    except ValueError as exc:
+        raise ValueError("cannot use a ragged nested sequence as an operand: %s" % exc) \
+            from None
+    except Exception:
+        return NotImplemented
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError("complex values are not supported (got dtype %s)" % arr.dtype)
+    if kind not in "biuf":
+        return NotImplemented
+    if arr.ndim == 0:
+        return float(arr)
+    if arr.ndim == 1:
+        return asvector(arr)
+    if arr.ndim == 2:
+        return asmatrix(arr)
+    return arr
+
+
+cdef inline bint _same_kind_and_shape(object x, object y):
+    if isinstance(x, Matrix):
+        return (isinstance(y, Matrix) and (<Matrix>x).nrows == (<Matrix>y).nrows
+                and (<Matrix>x).ncols == (<Matrix>y).ncols)
+    return isinstance(y, Vector) and (<Vector>x).n == (<Vector>y).n
+
+
+cdef object _copy_of(object x):
+    cdef Block a = _block(x)
+    cdef object out = _new_like(x)
+    cdef Block c = _block(out)
+    with nogil:
+        _copy_block(a.rows, a.cols, a.data, a.ld, c.data, c.ld)
+    return out
+
+
+cdef object _elementwise(object self, object other, int op, bint reflected,
+                         bint inplace, str symbol):
+    """self (op) other, other (op) self when reflected, or self (op)= other.
+
+    self is a Matrix or a Vector; other a same-kind same-shape operand or a real
+    scalar. The result is a new owned Matrix/Vector (or self when inplace)."""
+    cdef object o = _operand(other)
+    cdef Block a, b, c
+    cdef double s
+    cdef object result
+    if o is NotImplemented:
+        return NotImplemented
+    if inplace and _is_readonly(self):
+        raise ValueError("%s: the %s is read-only" % (symbol, type(self).__name__))
+    a = _block(self)
+    if isinstance(o, float):
+        s = <double>o
+        result = self if inplace else _new_like(self)
+        c = _block(result)
+        with nogil:
+            _ew_scalar(op, reflected, a.rows, a.cols, a.data, a.ld, s, c.data, c.ld)
+        return result
+    if not _same_kind_and_shape(self, o):
+        if reflected:
+            raise ValueError("operands could not be combined with '%s': shapes %s and %s"
+                             % (symbol, _shape_str(o), _shape_str(self)))
+        raise ValueError("operands could not be combined with '%s': shapes %s and %s"
+                         % (symbol, _shape_str(self), _shape_str(o)))
+    b = _block(o)
+    if inplace and b.data != a.data and _overlaps(a, b):
+        # e.g. A[1:] += A[:-1]: read the operand before any element is overwritten
+        o = _copy_of(o)
+        b = _block(o)
+    result = self if inplace else _new_like(self)
+    c = _block(result)
+    with nogil:
+        if reflected:
+            _ew_block(op, a.rows, a.cols, b.data, b.ld, a.data, a.ld, c.data, c.ld)
+        else:
+            _ew_block(op, a.rows, a.cols, a.data, a.ld, b.data, b.ld, c.data, c.ld)
+    return result
+
+
+cdef object _equals(object self, object other):
+    """Exact equality: same kind, same shape, every entry equal (NaN != NaN)."""
+    cdef object o
+    cdef Block a, b
+    cdef bint eq
+    try:
+        o = _operand(other)
+    except (TypeError, ValueError):
+        return False
+    if o is NotImplemented or isinstance(o, float) or not _same_kind_and_shape(self, o):
+        return False
+    a = _block(self)
+    b = _block(o)
+    with nogil:
+        eq = _equal_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld)
+    return eq
+
+
+cdef bint _allclose(object self, object other, double rtol, double atol) except -1:
+    cdef object o = _operand(other)
+    cdef Block a, b
+    cdef bint close
+    if o is NotImplemented:
+        raise TypeError("allclose: cannot compare with %s" % type(other).__name__)
+    if isinstance(o, float):
+        raise TypeError("allclose: expected an array-like of shape %s, got a scalar"
+                        % _shape_str(self))
+    if not _same_kind_and_shape(self, o):
+        raise ValueError("allclose: shapes %s and %s differ"
+                         % (_shape_str(self), _shape_str(o)))
+    a = _block(self)
+    b = _block(o)
+    with nogil:
+        close = _close_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld, rtol, atol)
+    return close
+
+
+cdef object _matmul_operand(object x):
+    cdef object o
+    if isinstance(x, (Matrix, Vector)):
+        return x
+    o = _operand(x)
+    if o is NotImplemented:
+        return o
+    if isinstance(o, float):
+        raise TypeError("matmul: scalar operands are not allowed, use * to scale")
+    if not isinstance(o, (Matrix, Vector)):
+        raise ValueError("matmul: expected 1-D or 2-D operands, got shape %s"
+                         % _shape_str(o))
+    return o
+
+
+cdef object _matmul(object x, object y):
+    """x @ y for the four Matrix/Vector pairings, through GEMM/GEMV/DOT."""
+    cdef object a = _matmul_operand(x)
+    cdef object b = _matmul_operand(y)
+    cdef Matrix A, B, C
+    cdef Vector u, v, w
+    cdef double r
+    if a is NotImplemented or b is NotImplemented:
+        return NotImplemented
+    if isinstance(a, Matrix) and isinstance(b, Matrix):
+        A = <Matrix>a
+        B = <Matrix>b
+        if A.ncols != B.nrows:
+            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
+                             % (A.shape, B.shape, A.ncols, B.nrows))
+        C = matrix_empty(A.nrows, B.ncols)
+        with nogil:
+            if A.ncols == 0:
+                _fill_block(C.nrows, C.ncols, 0.0, C.data, C.ld)
+            elif C.nrows > 0 and C.ncols > 0:
+                # C = A @ B
+                dgemm(False, False, A.nrows, B.ncols, A.ncols, 1.0,
+                      A.data, A.ld, B.data, B.ld, 0.0, C.data, C.ld)
+        return C
+    if isinstance(a, Matrix):
+        A = <Matrix>a
+        v = <Vector>b
+        if A.ncols != v.n:
+            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
+                             % (A.shape, v.shape, A.ncols, v.n))
+        w = vector_empty(A.nrows)
+        with nogil:
+            if A.ncols == 0:
+                _fill_block(1, w.n, 0.0, w.data, w.n)
+            elif w.n > 0:
+                # w = A @ v
+                dgemv(False, A.nrows, A.ncols, 1.0, A.data, A.ld, v.data, 1, 0.0, w.data, 1)
+        return w
+    if isinstance(b, Matrix):
+        u = <Vector>a
+        B = <Matrix>b
+        if u.n != B.nrows:
+            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
+                             % (u.shape, B.shape, u.n, B.nrows))
+        w = vector_empty(B.ncols)
+        with nogil:
+            if B.nrows == 0:
+                _fill_block(1, w.n, 0.0, w.data, w.n)
+            elif w.n > 0:
+                # w = B.T @ u  (= u @ B)
+                dgemv(True, B.nrows, B.ncols, 1.0, B.data, B.ld, u.data, 1, 0.0, w.data, 1)
+        return w
+    u = <Vector>a
+    v = <Vector>b
+    if u.n != v.n:
+        raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
+                         % (u.shape, v.shape, u.n, v.n))
+    with nogil:
+        r = ddot(u.n, u.data, 1, v.data, 1)
+    return r
+
+
+# ---- indexing -------------------------------------------------------------------
+cdef enum:
+    KEY_INT = 0
+    KEY_SLICE = 1
+    KEY_ARRAY = 2
+
+
+cdef Py_ssize_t _norm_index(object key, Py_ssize_t n, str what) except -1:
+    """Python-style index (negative counts from the end) checked against n."""
+    k = operator.index(key)
+    if k < -n or k >= n:
+        raise IndexError("%s index %d is out of range for size %d" % (what, k, n))
+    if k < 0:
+        k += n
+    return k
+
+
+cdef tuple _axis_key(object key, Py_ssize_t n, str what):
+    """Parse one axis of an index: (KEY_INT, i), (KEY_SLICE, start, step, length) or
+    (KEY_ARRAY, intp ndarray of checked non-negative indices)."""
+    cdef Py_ssize_t start, stop, step
+    if isinstance(key, slice):
+        start, stop, step = key.indices(n)
+        return (KEY_SLICE, start, step, len(range(start, stop, step)))
+    if isinstance(key, (int, np.integer)):
+        return (KEY_INT, _norm_index(key, n, what))
+    if key is None or isinstance(key, (float, str, bytes, Matrix, Vector)):
+        raise TypeError("%s indices must be integers, slices or integer/boolean sequences,"
+                        " not %s" % (what, type(key).__name__))
+    arr = np.asarray(key)
+    if arr.ndim == 1 and arr.dtype.kind == "b":
+        if arr.shape[0] != n:
+            raise IndexError("boolean %s index of length %d does not match size %d"
+                             % (what, arr.shape[0], n))
+        return (KEY_ARRAY, np.ascontiguousarray(np.flatnonzero(arr), dtype=np.intp))
+    if arr.ndim == 1 and (arr.dtype.kind in "iu" or arr.shape[0] == 0):
+        idx = np.array(arr, dtype=np.intp)
+        bad = (idx < -n) | (idx >= n)
+        if bad.any():
+            raise IndexError("%s index %d is out of range for size %d"
+                             % (what, idx[bad][0], n))
+        idx[idx < 0] += n
+        return (KEY_ARRAY, idx)
+    raise TypeError("%s indices must be integers, slices or integer/boolean sequences,"
+                    " got %s" % (what, type(key).__name__))
+
+
+cdef inline Py_ssize_t _key_len(tuple k):
+    if k[0] == KEY_INT:
+        return 1
+    if k[0] == KEY_SLICE:
+        return k[3]
+    return (<object>k[1]).shape[0]
+
+
+cdef cnp.ndarray _key_indices(tuple k):
+    if k[0] == KEY_INT:
+        return np.array([k[1]], dtype=np.intp)
+    if k[0] == KEY_SLICE:
+        return k[1] + k[2] * np.arange(k[3], dtype=np.intp)
+    return k[1]
+
+
+cdef tuple _matrix_keys(Matrix A, object key):
+    if isinstance(key, tuple):
+        if len(key) != 2:
+            raise IndexError("a Matrix takes 1 or 2 indices, got %d" % len(key))
+        return (_axis_key(key[0], A.nrows, "row"), _axis_key(key[1], A.ncols, "column"))
+    return (_axis_key(key, A.nrows, "row"), (KEY_SLICE, 0, 1, A.ncols))
+
+
+cdef inline bint _is_view_key(tuple kr, tuple kc):
+    """Can A[kr, kc] be expressed as (pointer, rows, cols, ld)? Rows: an integer or
+    a slice with a positive step (ld is multiplied by it); columns: a step-1 slice."""
+    return ((kr[0] == KEY_INT or (kr[0] == KEY_SLICE and kr[2] > 0))
+            and kc[0] == KEY_SLICE and kc[2] == 1)
+
+
+cdef Block _view_block(Matrix A, tuple kr, tuple kc):
+    cdef Block b
+    cdef Py_ssize_t r0 = kr[1], c0 = kc[1]
+    b.rows = 1 if kr[0] == KEY_INT else kr[3]
+    b.cols = kc[3]
+    b.ld = A.ld if kr[0] == KEY_INT else A.ld * <Py_ssize_t>kr[2]
+    b.data = A.data
+    if b.rows > 0 and b.cols > 0:
+        b.data = A.data + r0 * A.ld + c0
+    return b
+
+
+cdef object _selection_shape(tuple kr, tuple kc):
+    if kr[0] == KEY_INT:
+        return (_key_len(kc),)
+    if kc[0] == KEY_INT:
+        return (_key_len(kr),)
+    return (_key_len(kr), _key_len(kc))
+
+
+cdef Matrix _gather_matrix(Matrix A, cnp.ndarray ri, cnp.ndarray ci):
+    cdef Matrix out = matrix_empty(ri.shape[0], ci.shape[0])
+    cdef const Py_ssize_t* rp = <const Py_ssize_t*>cnp.PyArray_DATA(ri)
+    cdef const Py_ssize_t* cp = <const Py_ssize_t*>cnp.PyArray_DATA(ci)
+    with nogil:
+        # out = A[np.ix_(ri, ci)]
+        _gather(out.nrows, out.ncols, A.data, A.ld, rp, cp, out.data, out.ld)
+    return out
+
+
+cdef object _assign(object target, Block dst, object shape, object value,
+                    cnp.ndarray ri, cnp.ndarray ci, bint use_block):
+    """Write value (scalar, or array-like of exactly `shape`) into dst (a block of
+    target) or, when not use_block, into target's rows ri x columns ci."""
+    cdef object o = _operand(value)
+    cdef Block src, whole
+    cdef double s
+    cdef const Py_ssize_t* rp
+    cdef const Py_ssize_t* cp
+    cdef bint is_scalar
+    if o is NotImplemented:
+        raise TypeError("cannot assign %s to a %s" % (type(value).__name__,
+                                                      type(target).__name__))
+    if not isinstance(o, float):
+        if len(shape) == 1:
+            ok = isinstance(o, Vector) and (<Vector>o).n == shape[0]
+        else:
+            ok = isinstance(o, Matrix) and o.shape == shape
+        if not ok:
+            raise ValueError("could not assign a value of shape %s to a selection of "
+                             "shape %s" % (_shape_str(o), shape))
+        src = _block(o)
+        whole = _block(target)
+        if _overlaps(whole, src):
+            o = _copy_of(o)
+            src = _block(o)
+        if isinstance(o, Vector) and not use_block:
+            # a 1-D value fills a row or a column selection: read it as ri x ci
+            src.rows = ri.shape[0]
+            src.cols = ci.shape[0]
+            src.ld = src.cols if src.cols > 0 else 1
+    else:
+        s = <double>o
+        src.data = &s
+        src.ld = 1
+    is_scalar = isinstance(o, float)
+    if use_block:
+        with nogil:
+            if is_scalar:
+                _fill_block(dst.rows, dst.cols, s, dst.data, dst.ld)
+            else:
+                _copy_block(dst.rows, dst.cols, src.data, src.ld, dst.data, dst.ld)
+        return None
+    rp = <const Py_ssize_t*>cnp.PyArray_DATA(ri)
+    cp = <const Py_ssize_t*>cnp.PyArray_DATA(ci)
+    whole = _block(target)
+    if is_scalar:
+        with nogil:
+            _scatter(ri.shape[0], ci.shape[0], &s, 1, True, rp, cp, whole.data, whole.ld)
+    else:
+        with nogil:
+            _scatter(ri.shape[0], ci.shape[0], src.data, src.ld, False, rp, cp,
+                     whole.data, whole.ld)
+    return None
+
+
+# ---- reductions -----------------------------------------------------------------
+cdef object _check_axis(object axis, int ndim):
+    if axis is None:
+        return None
+    a = operator.index(axis)
+    if -ndim <= a < ndim:
+        return a % ndim
+    raise ValueError("axis %d is out of bounds for a %d-D %s"
+                     % (a, ndim, "Matrix" if ndim == 2 else "Vector"))
+
+
+cdef inline void _check_out(object dtype, object out) except *:
+    if out is not None:
+        raise TypeError("out= is not supported")
+    if dtype is not None and np.dtype(dtype) != np.float64:
+        raise TypeError("only dtype float64 is supported, got %s" % np.dtype(dtype))
+
+
+cdef object _extremum(object self, bint want_max, bint want_index, object axis,
+                      str name):
+    """min/max/argmin/argmax of a Matrix or Vector (NaN propagates as in numpy)."""
+    cdef Block a = _block(self)
+    cdef bint is_matrix = isinstance(self, Matrix)
+    cdef Py_ssize_t bi = 0, bj = 0, i
+    cdef Vector values
+    cdef cnp.ndarray index
+    cdef Py_ssize_t* ip
+    ax = _check_axis(axis, 2 if is_matrix else 1)
+    if not is_matrix:
+        ax = None
+    if ax is None:
+        if a.rows * a.cols == 0:
+            raise ValueError("%s of an empty %s" % (name, type(self).__name__))
+        with nogil:
+            _argext_block(want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
+        if want_index and is_matrix:
+            return (bi, bj)
+        if want_index:
+            return bj
+        return a.data[bi * a.ld + bj]
+    if ax == 0:
+        if a.rows == 0:
+            raise ValueError("%s over axis 0 of a matrix with 0 rows" % name)
+        values = vector_empty(a.cols)
+        index = np.empty(a.cols, dtype=np.intp)
+        ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
+        with nogil:
+            _argext_cols(want_max, a.rows, a.cols, a.data, a.ld, ip, values.data)
+    else:
+        if a.cols == 0:
+            raise ValueError("%s over axis 1 of a matrix with 0 columns" % name)
+        values = vector_empty(a.rows)
+        index = np.empty(a.rows, dtype=np.intp)
+        ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
+        with nogil:
+            for i in range(a.rows):
+                ip[i] = _argext_row(want_max, a.cols, a.data + i * a.ld)
+                values.data[i] = a.data[i * a.ld + ip[i]]
+    return index if want_index else values
+
+
+cdef object _sum(object self, object axis):
+    cdef Block a = _block(self)
+    cdef double s
+    cdef Vector out
+    cdef bint is_matrix = isinstance(self, Matrix)
+    ax = _check_axis(axis, 2 if is_matrix else 1)
+    if ax is None or not is_matrix:
+        with nogil:
+            s = _sum_block(a.rows, a.cols, a.data, a.ld)
+        return s
+    if ax == 0:
+        out = vector_empty(a.cols)
+        with nogil:
+            _col_sums(False, a.rows, a.cols, a.data, a.ld, out.data)
+    else:
+        out = vector_empty(a.rows)
+        with nogil:
+            _row_sums(a.rows, a.cols, a.data, a.ld, out.data)
+    return out
+
+
+cdef object _mean(object self, object axis):
+    cdef bint is_matrix = isinstance(self, Matrix)
+    cdef Block a = _block(self)
+    cdef Py_ssize_t reduced, kept
+    ax = _check_axis(axis, 2 if is_matrix else 1)
+    if ax is None or not is_matrix:
+        if a.rows * a.cols == 0:
+            raise ValueError("mean of an empty %s" % type(self).__name__)
+        return _sum(self, None) / (a.rows * a.cols)
+    reduced = a.rows if ax == 0 else a.cols
+    kept = a.cols if ax == 0 else a.rows
+    if reduced == 0 and kept > 0:
+        raise ValueError("mean over axis %d of length 0" % ax)
+    total = _sum(self, ax)
+    if reduced > 0:
+        _elementwise(total, float(reduced), OP_DIV, False, True, "/=")
+    return total
+
+
+cdef object _apply(object self, object f):
+    """Elementwise Python function: a new Matrix/Vector with f(x) for every entry."""
+    if not callable(f):
+        raise TypeError("apply: %s is not callable" % type(f).__name__)
+    cdef Block a = _block(self)
+    cdef object out = _new_like(self)
+    cdef Block c = _block(out)
+    cdef Py_ssize_t i, j
+    for i in range(a.rows):
+        for j in range(a.cols):
+            c.data[i * c.ld + j] = f(a.data[i * a.ld + j])
+    return out
+
+
+cdef str _repr(object self, str name):
+    arr = np.asarray(self)
+    if arr.size == 0:
+        return "%s([], shape=%s)" % (name, arr.shape)
+    return "%s(%s)" % (name, np.array2string(arr, separator=", ", prefix=name + "("))
+
+
+# ---------------------------------------------------------------------------------
 # Matrix
 # ---------------------------------------------------------------------------------
 cdef class Matrix:
@@ -343,8 +1270,8 @@ cdef class Matrix:
     data : array-like of shape (rows, cols)
         Nested sequences, numpy arrays of any real dtype and order, a Matrix, or
         anything with the buffer protocol or ``__array__``. Always copied to a fresh
-        float64 matrix (use `asmatrix` to wrap without copying). 1-D data is one
-        row, shape (1, n). bool is accepted as 0/1.
+        float64 matrix (`asmatrix` wraps without copying). 1-D data is one row,
+        shape (1, n). bool is accepted as 0/1. NaN and inf are stored as given.
 
     Raises
     ------
@@ -352,6 +1279,23 @@ cdef class Matrix:
         Non-numeric data (strings, objects, None) or complex values.
     ValueError
         Ragged nested sequences, 0-D data, 3-D (and higher) data.
+
+    Notes
+    -----
+    Indexing follows numpy, with these rules:
+
+    * ``A[i, j]`` is a float, ``A[i]`` / ``A[i, c0:c1]`` a Vector view of a row;
+    * ``A[r0:r1, c0:c1]`` is a Matrix view sharing memory (it keeps the memory alive),
+      also with a positive row step (``A[::2]``: the leading dimension is multiplied);
+    * everything else is a copy: a column ``A[:, j]``, a column step other than 1, a
+      negative row step, integer or boolean sequences (two sequences select the
+      outer product of rows and columns, like `select_rows` then `select_cols`);
+    * assignment ``A[key] = value`` writes through every form, with a scalar or an
+      array-like of exactly the selection's shape.
+
+    Operators are elementwise with a same-shape operand or a real scalar (no
+    broadcasting of rows or columns); ``@`` goes through GEMM/GEMV/DOT; ``==`` is
+    exact equality of shape and entries and returns one bool.
     """
 
     # numpy must defer to our operators in mixed expressions (NEP 13)
@@ -369,7 +1313,8 @@ cdef class Matrix:
     def __init__(self, data):
         cdef Matrix src = asmatrix(data)
         cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
-        _copy_block(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
+        with nogil:
+            _copy_block(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
         self.data = dst.data
         self.nrows = dst.nrows
         self.ncols = dst.ncols
@@ -377,7 +1322,61 @@ cdef class Matrix:
         self.owner = dst.owner
         self.readonly = False
 
-    # ---- shape ----------------------------------------------------------------
+    # ---- constructors -------------------------------------------------------------
+    @staticmethod
+    def zeros(Py_ssize_t rows, Py_ssize_t cols):
+        """Matrix of shape (rows, cols) filled with 0."""
+        return matrix_zeros(rows, cols)
+
+    @staticmethod
+    def ones(Py_ssize_t rows, Py_ssize_t cols):
+        """Matrix of shape (rows, cols) filled with 1."""
+        cdef Matrix M = matrix_empty(rows, cols)
+        with nogil:
+            _fill_block(rows, cols, 1.0, M.data, M.ld)
+        return M
+
+    @staticmethod
+    def identity(Py_ssize_t n):
+        """The n x n identity matrix."""
+        cdef Matrix M = matrix_zeros(n, n)
+        cdef Py_ssize_t i
+        for i in range(n):
+            M.data[i * M.ld + i] = 1.0
+        return M
+
+    @staticmethod
+    def from_diag(diag):
+        """Square matrix with `diag` (array-like of shape (n,)) on its diagonal."""
+        cdef Vector d = asvector(diag)
+        cdef Matrix M = matrix_zeros(d.n, d.n)
+        cdef Py_ssize_t i
+        for i in range(d.n):
+            M.data[i * M.ld + i] = d.data[i]
+        return M
+
+    @staticmethod
+    def from_fn(Py_ssize_t rows, Py_ssize_t cols, f):
+        """Matrix with entry (i, j) equal to ``f(i, j)`` (a Python callable)."""
+        if not callable(f):
+            raise TypeError("from_fn: %s is not callable" % type(f).__name__)
+        cdef Matrix M = matrix_empty(rows, cols)
+        cdef Py_ssize_t i, j
+        for i in range(rows):
+            for j in range(cols):
+                M.data[i * M.ld + j] = f(i, j)
+        return M
+
+    @staticmethod
+    def random(Py_ssize_t rows, Py_ssize_t cols, seed=None):
+        """Matrix of independent standard normal entries (numpy's default Generator
+        seeded with `seed`: an int, a Generator, or None for fresh entropy)."""
+        cdef Matrix M = matrix_empty(rows, cols)
+        if rows * cols > 0:
+            np.random.default_rng(seed).standard_normal(out=np.asarray(M))
+        return M
+
+    # ---- shape ----------------------------------------------------------------------
     @property
     def shape(self):
         """(rows, cols)"""
@@ -411,7 +1410,14 @@ cdef class Matrix:
     def __len__(self):
         return self.nrows
 
-    # ---- numpy interop ----------------------------------------------------------
+    def __bool__(self):
+        if self.nrows * self.ncols != 1:
+            raise ValueError("the truth value of a Matrix with %d elements is ambiguous;"
+                             " use A == B, A.allclose(B) or A.size"
+                             % (self.nrows * self.ncols))
+        return self.data[0] != 0.0
+
+    # ---- numpy interop ------------------------------------------------------------
     def __getbuffer__(self, Py_buffer* view, int flags):
         _export(view, self, self.data, self.readonly, 2, self.nrows, self.ncols,
                 self.ld, flags)
@@ -432,6 +1438,338 @@ cdef class Matrix:
             return arr.copy()
         return arr
 
+    # ---- access ---------------------------------------------------------------------
+    def __getitem__(self, key):
+        cdef tuple kr, kc
+        cdef Block b
+        cdef Matrix M
+        cdef Vector v
+        kr, kc = _matrix_keys(self, key)
+        if kr[0] == KEY_INT and kc[0] == KEY_INT:
+            return self.data[<Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]]
+        if _is_view_key(kr, kc):
+            b = _view_block(self, kr, kc)
+            if kr[0] == KEY_INT:
+                v = Vector.__new__(Vector)
+                v.data = b.data
+                v.n = b.cols
+                v.owner = self.owner
+                v.readonly = self.readonly
+                return v
+            M = Matrix.__new__(Matrix)
+            M.data = b.data
+            M.nrows = b.rows
+            M.ncols = b.cols
+            M.ld = b.ld
+            M.owner = self.owner
+            M.readonly = self.readonly
+            return M
+        M = _gather_matrix(self, _key_indices(kr), _key_indices(kc))
+        if kr[0] == KEY_INT or kc[0] == KEY_INT:
+            return _as_vector_of(M)
+        return M
+
+    def __setitem__(self, key, value):
+        cdef tuple kr, kc
+        cdef Block b
+        if self.readonly:
+            raise ValueError("assignment destination is read-only")
+        kr, kc = _matrix_keys(self, key)
+        if kr[0] == KEY_INT and kc[0] == KEY_INT:
+            self.data[<Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]] = value
+            return
+        shape = _selection_shape(kr, kc)
+        if _is_view_key(kr, kc):
+            b = _view_block(self, kr, kc)
+            _assign(self, b, shape, value, None, None, True)
+        else:
+            _assign(self, b, shape, value, _key_indices(kr), _key_indices(kc), False)
+
+    def __iter__(self):
+        """Iterate over the rows (Vector views)."""
+        cdef Py_ssize_t i
+        for i in range(self.nrows):
+            yield self[i]
+
+    def copy(self):
+        """A contiguous owned copy."""
+        return _copy_of(self)
+
+    def tolist(self):
+        """Nested lists of Python floats."""
+        return np.asarray(self).tolist()
+
+    @property
+    def T(self):
+        """The transpose, as a new Matrix (a copy, tile by tile)."""
+        return self.transpose()
+
+    def transpose(self):
+        """The transpose, as a new Matrix (a copy)."""
+        cdef Matrix out = matrix_empty(self.ncols, self.nrows)
+        with nogil:
+            _transpose(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
+        return out
+
+    def diag(self):
+        """The main diagonal (min(rows, cols) entries), as a new Vector."""
+        cdef Py_ssize_t k = min(self.nrows, self.ncols), i
+        cdef Vector d = vector_empty(k)
+        for i in range(k):
+            d.data[i] = self.data[i * self.ld + i]
+        return d
+
+    def trace(self):
+        """Sum of the main diagonal."""
+        cdef Py_ssize_t k = min(self.nrows, self.ncols), i
+        cdef double s = 0.0
+        for i in range(k):
+            s += self.data[i * self.ld + i]
+        return s
+
+    def select_rows(self, rows):
+        """New Matrix made of the given rows.
+
+        Parameters
+        ----------
+        rows : sequence of int (negative counts from the end), boolean mask, or slice
+        """
+        kr = _axis_key(rows, self.nrows, "row")
+        return _gather_matrix(self, _key_indices(kr), np.arange(self.ncols, dtype=np.intp))
+
+    def select_cols(self, cols):
+        """New Matrix made of the given columns (same index forms as `select_rows`)."""
+        kc = _axis_key(cols, self.ncols, "column")
+        return _gather_matrix(self, np.arange(self.nrows, dtype=np.intp), _key_indices(kc))
+
+    def apply(self, f):
+        """New Matrix with ``f(x)`` applied to every entry (a Python function)."""
+        return _apply(self, f)
+
+    # ---- pickling and printing -------------------------------------------------------
+    def __reduce__(self):
+        return (_matrix_from_bytes, (self.nrows, self.ncols, np.asarray(self).tobytes()))
+
+    def __repr__(self):
+        return _repr(self, "Matrix")
+
+    def __str__(self):
+        return str(np.asarray(self))
+
+    # ---- arithmetic -----------------------------------------------------------------
+    def __add__(self, other):
+        return _elementwise(self, other, OP_ADD, False, False, "+")
+
+    def __radd__(self, other):
+        return _elementwise(self, other, OP_ADD, True, False, "+")
+
+    def __sub__(self, other):
+        return _elementwise(self, other, OP_SUB, False, False, "-")
+
+    def __rsub__(self, other):
+        return _elementwise(self, other, OP_SUB, True, False, "-")
+
+    def __mul__(self, other):
+        return _elementwise(self, other, OP_MUL, False, False, "*")
+
+    def __rmul__(self, other):
+        return _elementwise(self, other, OP_MUL, True, False, "*")
+
+    def __truediv__(self, other):
+        return _elementwise(self, other, OP_DIV, False, False, "/")
+
+    def __rtruediv__(self, other):
+        return _elementwise(self, other, OP_DIV, True, False, "/")
+
+    def __iadd__(self, other):
+        return _elementwise(self, other, OP_ADD, False, True, "+=")
+
+    def __isub__(self, other):
+        return _elementwise(self, other, OP_SUB, False, True, "-=")
+
+    def __imul__(self, other):
+        return _elementwise(self, other, OP_MUL, False, True, "*=")
+
+    def __itruediv__(self, other):
+        return _elementwise(self, other, OP_DIV, False, True, "/=")
+
+    def __neg__(self):
+        cdef Matrix out = matrix_empty(self.nrows, self.ncols)
+        with nogil:
+            _neg_block(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
+        return out
+
+    def __pos__(self):
+        return _copy_of(self)
+
+    def __abs__(self):
+        cdef Matrix out = matrix_empty(self.nrows, self.ncols)
+        with nogil:
+            _abs_block(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
+        return out
+
+    def __matmul__(self, other):
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _matmul(other, self)
+
+    def __eq__(self, other):
+        return _equals(self, other)
+
+    def __ne__(self, other):
+        return not _equals(self, other)
+
+    def __hash__(self):
+        raise TypeError("unhashable type: 'Matrix' (it is mutable)")
+
+    def allclose(self, other, double rtol=1e-05, double atol=1e-08):
+        """True when ``|self - other| <= atol + rtol * |other|`` everywhere (other of
+        the same shape; NaN is never close, infinities only to themselves)."""
+        return _allclose(self, other, rtol, atol)
+
+    # ---- reductions -----------------------------------------------------------------
+    def sum(self, axis=None, dtype=None, out=None):
+        """Sum of all entries (axis=None, a float), of each column (axis=0) or of
+        each row (axis=1) as a Vector. Rows are summed pairwise."""
+        _check_out(dtype, out)
+        return _sum(self, axis)
+
+    def mean(self, axis=None, dtype=None, out=None):
+        """Mean over all entries, columns (axis=0) or rows (axis=1); ValueError when
+        a mean over no entries is asked for."""
+        _check_out(dtype, out)
+        return _mean(self, axis)
+
+    def min(self, axis=None, out=None):
+        """Smallest entry (NaN propagates), or per column / row as a Vector."""
+        _check_out(None, out)
+        return _extremum(self, False, False, axis, "min")
+
+    def max(self, axis=None, out=None):
+        """Largest entry (NaN propagates), or per column / row as a Vector."""
+        _check_out(None, out)
+        return _extremum(self, True, False, axis, "max")
+
+    def argmin(self, axis=None, out=None):
+        """(i, j) of the first smallest entry (axis=None), or the row index per
+        column (axis=0) / column index per row (axis=1) as an integer numpy array."""
+        _check_out(None, out)
+        return _extremum(self, False, True, axis, "argmin")
+
+    def argmax(self, axis=None, out=None):
+        """Like `argmin`, for the largest entry."""
+        _check_out(None, out)
+        return _extremum(self, True, True, axis, "argmax")
+
+    def norm(self, ord=None):
+        """Matrix norm.
+
+        Parameters
+        ----------
+        ord : {None, "fro", 1, -1, inf, -inf, 2, -2, "nuc"}
+            None/"fro": Frobenius (overflow-safe); 1 / -1: max / min column sum of
+            |a_ij|; inf / -inf: max / min row sum; 2 / -2: largest / smallest singular
+            value; "nuc": sum of singular values (GVL4 sec. 2.3).
+
+        Returns
+        -------
+        float
+        """
+        cdef double r = 0.0
+        cdef Vector sums
+        cdef Py_ssize_t i
+        if ord is None or ord == "fro":
+            with nogil:
+                r = _fro_block(self.nrows, self.ncols, self.data, self.ld)
+            return r
+        if isinstance(ord, str):
+            if ord == "nuc":
+                return float(np.sum(_svdvals(self)))
+            raise ValueError("invalid norm order %r for a Matrix" % (ord,))
+        if ord in (1, -1):
+            if self.ncols == 0:
+                return 0.0
+            sums = vector_empty(self.ncols)
+            with nogil:
+                _col_sums(True, self.nrows, self.ncols, self.data, self.ld, sums.data)
+            return sums.max() if ord == 1 else sums.min()
+        if ord in (np.inf, -np.inf):
+            if self.nrows == 0:
+                return 0.0
+            sums = vector_empty(self.nrows)
+            with nogil:
+                for i in range(self.nrows):
+                    sums.data[i] = dasum(self.ncols, self.data + i * self.ld, 1)
+            return sums.max() if ord > 0 else sums.min()
+        if ord in (2, -2):
+            s = _svdvals(self)
+            if len(s) == 0:
+                return 0.0
+            return float(s[0]) if ord == 2 else float(s[len(s) - 1])
+        raise ValueError("invalid norm order %r for a Matrix" % (ord,))
+
+    # ---- decompositions (rusty_machine.linalg, imported on first use) ------------------
+    def lu(self):
+        """``(P, L, U)`` with ``A = P @ L @ U``; see `rusty_machine.linalg.lu`."""
+        from rusty_machine.linalg import lu
+        return lu(self)
+
+    def cholesky(self, *args, **kwargs):
+        """Cholesky factor; see `rusty_machine.linalg.cholesky`."""
+        from rusty_machine.linalg import cholesky
+        return cholesky(self, *args, **kwargs)
+
+    def qr(self, *args, **kwargs):
+        """QR factorisation; see `rusty_machine.linalg.qr`."""
+        from rusty_machine.linalg import qr
+        return qr(self, *args, **kwargs)
+
+    def eigh(self):
+        """Symmetric eigendecomposition ``(w, V)``; see `rusty_machine.linalg.eigh`."""
+        from rusty_machine.linalg import eigh
+        return eigh(self)
+
+    def eig(self):
+        """General eigendecomposition ``(w, V)``; see `rusty_machine.linalg.eig`."""
+        from rusty_machine.linalg import eig
+        return eig(self)
+
+    def svd(self, *args, **kwargs):
+        """``(U, s, Vt)``; see `rusty_machine.linalg.svd`."""
+        from rusty_machine.linalg import svd
+        return svd(self, *args, **kwargs)
+
+    def solve(self, b):
+        """x with ``A @ x = b``; see `rusty_machine.linalg.solve`."""
+        from rusty_machine.linalg import solve
+        return solve(self, b)
+
+    def inv(self):
+        """The inverse; see `rusty_machine.linalg.inv`."""
+        from rusty_machine.linalg import inv
+        return inv(self)
+
+    def det(self):
+        """The determinant; see `rusty_machine.linalg.det`."""
+        from rusty_machine.linalg import det
+        return det(self)
+
+
+cdef object _svdvals(Matrix A):
+    from rusty_machine.linalg import svdvals
+    return svdvals(A)
+
+
+def _matrix_from_bytes(Py_ssize_t rows, Py_ssize_t cols, bytes data):
+    """Unpickle a Matrix (rows * cols doubles, row-major, native byte order)."""
+    cdef Matrix M = matrix_empty(rows, cols)
+    if len(data) != rows * cols * <Py_ssize_t>sizeof(double):
+        raise ValueError("pickled Matrix of shape (%d, %d) carries %d bytes"
+                         % (rows, cols, len(data)))
+    memcpy(M.data, <const char*>data, rows * cols * sizeof(double))
+    return M
+
 
 # ---------------------------------------------------------------------------------
 # Vector
@@ -443,7 +1781,7 @@ cdef class Vector:
     ----------
     data : array-like of shape (n,)
         Sequences, numpy arrays of any real dtype, buffers; always copied (use
-        `asvector` to wrap without copying).
+        `asvector` to wrap without copying). bool is accepted as 0/1.
 
     Raises
     ------
@@ -451,6 +1789,12 @@ cdef class Vector:
         Non-numeric data or complex values.
     ValueError
         Ragged sequences, data that is not 1-D.
+
+    Notes
+    -----
+    ``v[i]`` is a float; ``v[a:b]`` a view; a slice with a step other than 1 and
+    integer/boolean sequences give copies. Operators as for `Matrix`; ``u @ v`` is
+    the dot product (a float).
     """
 
     __array_ufunc__ = None
@@ -465,11 +1809,33 @@ cdef class Vector:
     def __init__(self, data):
         cdef Vector src = asvector(data)
         cdef Vector dst = vector_empty(src.n)
-        _copy_block(1, src.n, src.data, src.n, dst.data, dst.n)
+        with nogil:
+            _copy_block(1, src.n, src.data, src.n, dst.data, dst.n)
         self.data = dst.data
         self.n = dst.n
         self.owner = dst.owner
         self.readonly = False
+
+    @staticmethod
+    def zeros(Py_ssize_t n):
+        """Vector of n zeros."""
+        return vector_zeros(n)
+
+    @staticmethod
+    def ones(Py_ssize_t n):
+        """Vector of n ones."""
+        cdef Vector v = vector_empty(n)
+        with nogil:
+            _fill_block(1, n, 1.0, v.data, n)
+        return v
+
+    @staticmethod
+    def random(Py_ssize_t n, seed=None):
+        """Vector of n independent standard normal entries (see `Matrix.random`)."""
+        cdef Vector v = vector_empty(n)
+        if n > 0:
+            np.random.default_rng(seed).standard_normal(out=np.asarray(v))
+        return v
 
     @property
     def shape(self):
@@ -494,6 +1860,12 @@ cdef class Vector:
     def __len__(self):
         return self.n
 
+    def __bool__(self):
+        if self.n != 1:
+            raise ValueError("the truth value of a Vector with %d elements is ambiguous"
+                             % self.n)
+        return self.data[0] != 0.0
+
     def __getbuffer__(self, Py_buffer* view, int flags):
         _export(view, self, self.data, self.readonly, 1, 1, self.n, self.n, flags)
         self._exports += 1
@@ -513,18 +1885,361 @@ cdef class Vector:
             return arr.copy()
         return arr
 
+    # ---- access ---------------------------------------------------------------------
+    def __getitem__(self, key):
+        cdef tuple k = _vector_key(self, key)
+        cdef Vector v
+        cdef Py_ssize_t length
+        if k[0] == KEY_INT:
+            return self.data[<Py_ssize_t>k[1]]
+        if k[0] == KEY_SLICE and k[2] == 1:
+            length = k[3]
+            v = Vector.__new__(Vector)
+            v.data = self.data + (<Py_ssize_t>k[1] if length > 0 else 0)
+            v.n = length
+            v.owner = self.owner
+            v.readonly = self.readonly
+            return v
+        return _as_vector_of(_gather_matrix(asmatrix(self), np.zeros(1, dtype=np.intp),
+                                            _key_indices(k)))
+
+    def __setitem__(self, key, value):
+        cdef tuple k
+        cdef Block b
+        if self.readonly:
+            raise ValueError("assignment destination is read-only")
+        k = _vector_key(self, key)
+        if k[0] == KEY_INT:
+            self.data[<Py_ssize_t>k[1]] = value
+            return
+        shape = (_key_len(k),)
+        if k[0] == KEY_SLICE and k[2] == 1:
+            b.data = self.data + (<Py_ssize_t>k[1] if k[3] > 0 else 0)
+            b.rows = 1
+            b.cols = k[3]
+            b.ld = b.cols if b.cols > 0 else 1
+            _assign(self, b, shape, value, None, None, True)
+        else:
+            _assign(self, b, shape, value, np.zeros(1, dtype=np.intp), _key_indices(k),
+                    False)
+
+    def __iter__(self):
+        cdef Py_ssize_t i
+        for i in range(self.n):
+            yield self.data[i]
+
+    def copy(self):
+        """A contiguous owned copy."""
+        return _copy_of(self)
+
+    def tolist(self):
+        """A list of Python floats."""
+        return np.asarray(self).tolist()
+
+    def apply(self, f):
+        """New Vector with ``f(x)`` applied to every entry (a Python function)."""
+        return _apply(self, f)
+
+    def dot(self, other):
+        """The dot product with a Vector of the same length, through ddot."""
+        return _matmul(self, asvector(other))
+
+    def __reduce__(self):
+        return (_vector_from_bytes, (self.n, np.asarray(self).tobytes()))
+
+    def __repr__(self):
+        return _repr(self, "Vector")
+
+    def __str__(self):
+        return str(np.asarray(self))
+
+    # ---- arithmetic -----------------------------------------------------------------
+    def __add__(self, other):
+        return _elementwise(self, other, OP_ADD, False, False, "+")
+
+    def __radd__(self, other):
+        return _elementwise(self, other, OP_ADD, True, False, "+")
+
+    def __sub__(self, other):
+        return _elementwise(self, other, OP_SUB, False, False, "-")
+
+    def __rsub__(self, other):
+        return _elementwise(self, other, OP_SUB, True, False, "-")
+
+    def __mul__(self, other):
+        return _elementwise(self, other, OP_MUL, False, False, "*")
+
+    def __rmul__(self, other):
+        return _elementwise(self, other, OP_MUL, True, False, "*")
+
+    def __truediv__(self, other):
+        return _elementwise(self, other, OP_DIV, False, False, "/")
+
+    def __rtruediv__(self, other):
+        return _elementwise(self, other, OP_DIV, True, False, "/")
+
+    def __iadd__(self, other):
+        return _elementwise(self, other, OP_ADD, False, True, "+=")
+
+    def __isub__(self, other):
+        return _elementwise(self, other, OP_SUB, False, True, "-=")
+
+    def __imul__(self, other):
+        return _elementwise(self, other, OP_MUL, False, True, "*=")
+
+    def __itruediv__(self, other):
+        return _elementwise(self, other, OP_DIV, False, True, "/=")
+
+    def __neg__(self):
+        cdef Vector out = vector_empty(self.n)
+        with nogil:
+            _neg_block(1, self.n, self.data, self.n, out.data, self.n)
+        return out
+
+    def __pos__(self):
+        return _copy_of(self)
+
+    def __abs__(self):
+        cdef Vector out = vector_empty(self.n)
+        with nogil:
+            _abs_block(1, self.n, self.data, self.n, out.data, self.n)
+        return out
+
+    def __matmul__(self, other):
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _matmul(other, self)
+
+    def __eq__(self, other):
+        return _equals(self, other)
+
+    def __ne__(self, other):
+        return not _equals(self, other)
+
+    def __hash__(self):
+        raise TypeError("unhashable type: 'Vector' (it is mutable)")
+
+    def allclose(self, other, double rtol=1e-05, double atol=1e-08):
+        """True when ``|self - other| <= atol + rtol * |other|`` everywhere."""
+        return _allclose(self, other, rtol, atol)
+
+    # ---- reductions -----------------------------------------------------------------
+    def sum(self, axis=None, dtype=None, out=None):
+        """Sum of the entries (pairwise)."""
+        _check_out(dtype, out)
+        return _sum(self, axis)
+
+    def mean(self, axis=None, dtype=None, out=None):
+        """Mean of the entries (ValueError when empty)."""
+        _check_out(dtype, out)
+        return _mean(self, axis)
+
+    def min(self, axis=None, out=None):
+        """Smallest entry (NaN propagates; ValueError when empty)."""
+        _check_out(None, out)
+        return _extremum(self, False, False, axis, "min")
+
+    def max(self, axis=None, out=None):
+        """Largest entry (NaN propagates; ValueError when empty)."""
+        _check_out(None, out)
+        return _extremum(self, True, False, axis, "max")
+
+    def argmin(self, axis=None, out=None):
+        """Index of the first smallest entry (the first NaN if any)."""
+        _check_out(None, out)
+        return _extremum(self, False, True, axis, "argmin")
+
+    def argmax(self, axis=None, out=None):
+        """Index of the first largest entry (the first NaN if any)."""
+        _check_out(None, out)
+        return _extremum(self, True, True, axis, "argmax")
+
+    def norm(self, ord=None):
+        """Vector norm.
+
+        Parameters
+        ----------
+        ord : {None, 2, 1, inf, -inf}
+            None/2: Euclidean (scaled, dnrm2); 1: sum of |x_i| (dasum); inf / -inf:
+            largest / smallest |x_i|.
+
+        Returns
+        -------
+        float
+        """
+        cdef double r = 0.0
+        if ord is None or (not isinstance(ord, str) and ord == 2):
+            with nogil:
+                r = dnrm2(self.n, self.data, 1)
+            return r
+        if not isinstance(ord, str) and ord == 1:
+            with nogil:
+                r = dasum(self.n, self.data, 1)
+            return r
+        if not isinstance(ord, str) and ord in (np.inf, -np.inf):
+            if self.n == 0:
+                return 0.0
+            return abs(self).max() if ord > 0 else abs(self).min()
+        raise ValueError("invalid norm order %r for a Vector" % (ord,))
+
+
+cdef tuple _vector_key(Vector v, object key):
+    if isinstance(key, tuple):
+        if len(key) != 1:
+            raise IndexError("a Vector takes 1 index, got %d" % len(key))
+        key = key[0]
+    return _axis_key(key, v.n, "vector")
+
+
+def _vector_from_bytes(Py_ssize_t n, bytes data):
+    """Unpickle a Vector (n doubles, native byte order)."""
+    cdef Vector v = vector_empty(n)
+    if len(data) != n * <Py_ssize_t>sizeof(double):
+        raise ValueError("pickled Vector of length %d carries %d bytes" % (n, len(data)))
+    memcpy(v.data, <const char*>data, n * sizeof(double))
+    return v
+
 
 # ---------------------------------------------------------------------------------
-# kernels
+# module-level functions
 # ---------------------------------------------------------------------------------
-cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,       # IN
-                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
-    cdef Py_ssize_t i, j
-    cdef const double* s
-    cdef double* d
-    for i in range(m):
-        s = src + i * lds
-        d = dst + i * ldd
-        for j in range(n):
-            d[j] = s[j]
+def matmul(A, B):
+    """Matrix product of two array-likes through our GEMM/GEMV/DOT kernels.
+
+    Parameters
+    ----------
+    A, B : Matrix, Vector or array-like of 1 or 2 dimensions
+
+    Returns
+    -------
+    Matrix (2-D @ 2-D), Vector (2-D @ 1-D, 1-D @ 2-D) or float (1-D @ 1-D)
+
+    Raises
+    ------
+    ValueError
+        The inner dimensions differ (both shapes are named).
+    TypeError
+        Scalars or non-numeric operands.
+    """
+    r = _matmul(A, B)
+    if r is NotImplemented:
+        raise TypeError("matmul: unsupported operand types %s and %s"
+                        % (type(A).__name__, type(B).__name__))
+    return r
+
+
+def dot(x, y):
+    """Dot product, like numpy.dot for 1-D and 2-D operands (then equal to `matmul`);
+    a real scalar on either side scales the other operand.
+
+    Returns
+    -------
+    float, Vector or Matrix
+    """
+    if isinstance(x, (int, float)) or isinstance(y, (int, float)):
+        if isinstance(x, (int, float)):
+            x, y = y, x
+        o = _operand(x)
+        if isinstance(o, float):
+            return o * float(y)
+        if o is NotImplemented or not isinstance(o, (Matrix, Vector)):
+            raise TypeError("dot: unsupported operand %s" % type(x).__name__)
+        return o * y
+    return matmul(x, y)
+
+
+cdef Matrix _stack_piece(object x, bint as_column):
+    """A stacking operand as a Matrix; 1-D input is a column (hstack) or a row."""
+    cdef Vector v
+    cdef Matrix M
+    if isinstance(x, Matrix):
+        return <Matrix>x
+    arr = x if isinstance(x, Vector) else _matrix_array(x)
+    if np.ndim(arr) == 2:
+        return asmatrix(arr)
+    v = asvector(arr)
+    if not as_column:
+        return asmatrix(v)
+    M = Matrix.__new__(Matrix)
+    M.data = v.data
+    M.nrows = v.n
+    M.ncols = 1
+    M.ld = 1
+    M.owner = v.owner
+    M.readonly = v.readonly
+    return M
+
+
+def hstack(blocks):
+    """Concatenate matrices side by side.
+
+    Parameters
+    ----------
+    blocks : sequence of Matrix / array-like, each of shape (rows, c_k)
+        1-D pieces (Vector, lists) are columns of shape (rows, 1).
+
+    Returns
+    -------
+    Matrix of shape (rows, sum c_k)
+
+    Raises
+    ------
+    ValueError
+        An empty sequence, or pieces with different numbers of rows.
+    """
+    pieces = [_stack_piece(b, True) for b in blocks]
+    if not pieces:
+        raise ValueError("hstack: need at least one matrix")
+    cdef Py_ssize_t rows = (<Matrix>pieces[0]).nrows, cols = 0, c0 = 0
+    cdef Matrix P, out
+    for P in pieces:
+        if P.nrows != rows:
+            raise ValueError("hstack: all pieces need %d rows, got shapes %s and %s"
+                             % (rows, pieces[0].shape, P.shape))
+        cols += P.ncols
+    out = matrix_empty(rows, cols)
+    for P in pieces:
+        with nogil:
+            _copy_block(rows, P.ncols, P.data, P.ld, out.data + c0, out.ld)
+        c0 += P.ncols
+    return out
+
+
+def vstack(blocks):
+    """Concatenate matrices on top of each other.
+
+    Parameters
+    ----------
+    blocks : sequence of Matrix / array-like, each of shape (r_k, cols)
+        1-D pieces (Vector, lists) are rows of shape (1, cols).
+
+    Returns
+    -------
+    Matrix of shape (sum r_k, cols)
+
+    Raises
+    ------
+    ValueError
+        An empty sequence, or pieces with different numbers of columns.
+    """
+    pieces = [_stack_piece(b, False) for b in blocks]
+    if not pieces:
+        raise ValueError("vstack: need at least one matrix")
+    cdef Py_ssize_t cols = (<Matrix>pieces[0]).ncols, rows = 0, r0 = 0
+    cdef Matrix P, out
+    for P in pieces:
+        if P.ncols != cols:
+            raise ValueError("vstack: all pieces need %d columns, got shapes %s and %s"
+                             % (cols, pieces[0].shape, P.shape))
+        rows += P.nrows
+    out = matrix_empty(rows, cols)
+    for P in pieces:
+        with nogil:
+            _copy_block(P.nrows, cols, P.data, P.ld, out.data + r0 * out.ld, out.ld)
+        r0 += P.nrows
+    return out
+
+
+hcat = hstack
+vcat = vstack
