@@ -99,9 +99,9 @@ cdef double _house(Py_ssize_t n, double* alpha, double* x, Py_ssize_t incx) noex
     return tau
 
 
-cdef inline void _rot_rows(Py_ssize_t n, double c, double s,
-                           double* x,            # INOUT row k
-                           double* y) noexcept nogil:   # INOUT row k + 1
+cdef void _rot_rows(Py_ssize_t n, double c, double s,
+                    double* x,            # INOUT row k
+                    double* y) noexcept nogil:   # INOUT row k + 1
     """[x; y] <- [c s; -s c] @ [x; y] (a Givens rotation of two contiguous rows)."""
     cdef Py_ssize_t j
     cdef double a, b

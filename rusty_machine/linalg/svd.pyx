@@ -1,0 +1,519 @@
+# cython: language_level=3
+"""svd.pyx: singular value decomposition by bidiagonalisation and bidiagonal QR.
+
+References
+----------
+[GVL4]   G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013.
+         Alg. 5.1.1 (Householder vector), Alg. 5.4.2 (Householder bidiagonalisation),
+         Alg. 8.6.1 (Golub-Kahan SVD step), Alg. 8.6.2 (the SVD algorithm),
+         Sec. 5.1.7 (compact WY representation).
+[DK90]   J. Demmel and W. Kahan, "Accurate singular values of bidiagonal matrices",
+         SIAM J. Sci. Stat. Comput. 11 (1990) 873-912: the zero-shift QR sweep used
+         when the shift is negligible, and the shift from the trailing 2x2 singular value.
+[LAPACK] dgebd2 (bidiagonalisation), dorgbr (forming Q and P^T), dbdsqr (bidiagonal QR
+         with zero-shift sweeps), dlas2 (singular values of a 2x2 triangle), dgesvd.
+
+Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T). The
+rotations of the bidiagonal QR are applied to the rows of U^T and V^T, so every inner
+loop is over contiguous memory; U is transposed once at the end.
+"""
+import numpy as np
+
+from libc.math cimport fabs, sqrt, hypot, copysign
+from libc.string cimport memset, memcpy
+
+from rusty_machine.linalg.blas cimport dgemv, dger, dswap, dscal
+from rusty_machine.linalg.eigen cimport (_house, _rot_rows, _larft, _apply_block_left,
+                                         _orgtr)
+from rusty_machine.exceptions import LinAlgError
+from rusty_machine.linalg.matrix import asmatrix, asvector
+from rusty_machine.linalg.eigen import _work_copy, _scale_factor
+
+cdef double EPS = 2.220446049250313e-16
+cdef double SAFMIN = 2.2250738585072014e-308
+cdef Py_ssize_t NB = 32
+
+
+# =================================================================================
+# bidiagonalisation (GVL4 Alg. 5.4.2, LAPACK dgebd2), m >= n, upper bidiagonal
+# =================================================================================
+cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
+                 double* W, Py_ssize_t ldw,     # INOUT m x n; on exit row k holds the right
+                                                #       reflector v_k[1:] in W[k, k+2:]
+                 double* d, double* e,          # OUT   n, n-1
+                 double* tauq, double* taup,    # OUT   n, n (taup[n-2], taup[n-1] = 0)
+                 double* QLT, Py_ssize_t ldq,   # OUT   n x m left reflectors as rows
+                                                #       (unit at k, zeros before), or NULL
+                 double* col, double* y) noexcept nogil:   # work m, max(m, n)
+    """A = Q_L B Q_R^T with Q_L = H_0 ... H_{n-1}, Q_R = G_0 ... G_{n-3}.
+
+    Step k (GVL4 Alg. 5.4.2): H_k zeroes column k below the diagonal, then G_k zeroes
+    row k right of the superdiagonal."""
+    cdef Py_ssize_t k, i, r, c
+    cdef double t
+    for k in range(n):
+        taup[k] = 0.0
+    for k in range(n):
+        r = m - k
+        # gather column k (rows k..m-1): strided in row-major storage
+        for i in range(r):
+            col[i] = W[(k + i) * ldw + k]
+        t = _house(r, col, col + 1, 1)
+        tauq[k] = t
+        d[k] = col[0]
+        col[0] = 1.0
+        if QLT != NULL:
+            memset(QLT + k * ldq, 0, k * sizeof(double))
+            memcpy(QLT + k * ldq + k, col, r * sizeof(double))
+        c = n - k - 1
+        if t != 0.0 and c > 0:
+            # W[k:, k+1:] -= t v (v^T W[k:, k+1:])
+            dgemv(True, r, c, 1.0, W + k * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
+            dger(r, c, -t, col, 1, y, 1, W + k * ldw + k + 1, ldw)
+        if k < n - 1:
+            # right reflector on row k, columns k+1..n-1 (contiguous)
+            t = _house(c, W + k * ldw + k + 1, W + k * ldw + k + 2, 1)
+            taup[k] = t
+            e[k] = W[k * ldw + k + 1]
+            if t != 0.0 and r > 1:
+                # v = [1; W[k, k+2:]];  W[k+1:, k+1:] -= t (W[k+1:, k+1:] v) v^T
+                col[0] = 1.0
+                for i in range(1, c):
+                    col[i] = W[k * ldw + k + 1 + i]
+                dgemv(False, r - 1, c, 1.0, W + (k + 1) * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
+                dger(r - 1, c, -t, y, 1, col, 1, W + (k + 1) * ldw + k + 1, ldw)
+
+
+cdef void _org_rows(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t kref,
+                    const double* YT, Py_ssize_t ldy,   # IN  kref x m reflectors as rows
+                    const double* tau,                  # IN  kref
+                    double* X, Py_ssize_t ldx,          # OUT m x ncols, ncols >= kref
+                    double* T, double* Wk, double* tmp) noexcept nogil:
+    """X = H_0 ... H_{kref-1} I[:, :ncols] by backward block accumulation (LAPACK
+    dorgqr/dorgbr): each block of NB reflectors is applied as I - Y T Y^T with two GEMMs
+    (GVL4 Sec. 5.1.7); the leading part of X is still the identity, so each block only
+    touches X[k0:, k0:]."""
+    cdef Py_ssize_t i, k0, nbk
+    for i in range(m):
+        memset(X + i * ldx, 0, ncols * sizeof(double))
+        if i < ncols:
+            X[i * ldx + i] = 1.0
+    if kref == 0:
+        return
+    k0 = ((kref - 1) // NB) * NB
+    while k0 >= 0:
+        nbk = min(NB, kref - k0)
+        _larft(nbk, m - k0, YT + k0 * ldy + k0, ldy, tau + k0, T, NB, tmp)
+        _apply_block_left(nbk, m - k0, ncols - k0, YT + k0 * ldy + k0, ldy, T, NB,
+                          X + k0 * ldx + k0, ldx, Wk)
+        k0 -= NB
+
+
+# =================================================================================
+# bidiagonal QR (GVL4 Alg. 8.6.1/8.6.2, Demmel-Kahan zero shift, LAPACK dbdsqr)
+# =================================================================================
+cdef inline void _rot(double f, double g, double* c, double* s, double* r) noexcept nogil:
+    """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3)."""
+    cdef double h = hypot(f, g)
+    if h == 0.0:
+        c[0] = 1.0
+        s[0] = 0.0
+        r[0] = 0.0
+    else:
+        c[0] = f / h
+        s[0] = g / h
+        r[0] = h
+
+
+cdef double _smin2(double f, double g, double h) noexcept nogil:
+    """Smaller singular value of [f g; 0 h] without overflow or needless cancellation
+    (the formula of LAPACK dlas2: s_min = |f h| / s_max with s_max from a hypot form)."""
+    cdef double fa = fabs(f), ga = fabs(g), ha = fabs(h)
+    cdef double fhmn = min(fa, ha), fhmx = max(fa, ha), a, t, u, c
+    if fhmn == 0.0:
+        return 0.0
+    if ga < fhmx:
+        a = 1.0 + fhmn / fhmx
+        t = (fhmx - fhmn) / fhmx
+        u = (ga / fhmx) * (ga / fhmx)
+        c = 2.0 / (sqrt(a * a + u) + sqrt(t * t + u))
+        return fhmn * c
+    u = fhmx / ga
+    if u == 0.0:
+        return (fhmn * fhmx) / ga
+    a = 1.0 + fhmn / fhmx
+    t = (fhmx - fhmn) / fhmx
+    c = 1.0 / (sqrt(1.0 + (a * u) * (a * u)) + sqrt(1.0 + (t * u) * (t * u)))
+    return 2.0 * (fhmn * c) * u
+
+
+cdef Py_ssize_t _bdsqr(Py_ssize_t n,
+                       double* d, double* e,           # INOUT n, n-1
+                       double* UT, Py_ssize_t ldu, Py_ssize_t ucols,   # INOUT rows, or NULL
+                       double* VT, Py_ssize_t ldv, Py_ssize_t vcols,   # INOUT rows, or NULL
+                       double* work) noexcept nogil:   # work 4n
+    """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
+
+    Returns 0 or the sweep cap when exceeded. On exit d holds the singular values
+    (unsorted, any sign: the caller fixes signs and order)."""
+    cdef Py_ssize_t maxit = 40 * n + 40, it = 0, hi, lo, i, j
+    cdef double bmax, sig, f, g, c, s, r, h, oc, os
+    cdef double* rc = work
+    cdef double* rs = work + n
+    cdef double* lc = work + 2 * n
+    cdef double* ls = work + 3 * n
+    cdef bint zero_found
+    hi = n - 1
+    while hi > 0:
+        # GVL4 Alg. 8.6.2: negligible superdiagonal entries split the problem
+        if fabs(e[hi - 1]) <= EPS * (fabs(d[hi - 1]) + fabs(d[hi])) or fabs(e[hi - 1]) <= SAFMIN:
+            e[hi - 1] = 0.0
+            hi -= 1
+            continue
+        lo = hi - 1
+        while lo > 0:
+            if fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo])) or fabs(e[lo - 1]) <= SAFMIN:
+                e[lo - 1] = 0.0
+                break
+            lo -= 1
+        if it >= maxit:
+            return maxit
+        it += 1
+        bmax = 0.0
+        for i in range(lo, hi + 1):
+            bmax = max(bmax, fabs(d[i]))
+            if i < hi:
+                bmax = max(bmax, fabs(e[i]))
+        # GVL4 Alg. 8.6.2: a negligible diagonal entry is set to zero and its row (or,
+        # for the last one, its column) is cleared by a chase of rotations
+        zero_found = False
+        for i in range(lo, hi + 1):
+            if fabs(d[i]) <= EPS * bmax:
+                d[i] = 0.0
+                zero_found = True
+                if i < hi:
+                    # left rotations of rows (i, j), j = i+1..hi, zero the bulge f in row i
+                    f = e[i]
+                    e[i] = 0.0
+                    for j in range(i + 1, hi + 1):
+                        _rot(d[j], f, &c, &s, &r)
+                        d[j] = r
+                        # row_i' = c row_i - s row_j ; row_j' = s row_i + c row_j
+                        if UT != NULL:
+                            _rot_rows(ucols, c, -s, UT + i * ldu, UT + j * ldu)
+                        if j < hi:
+                            f = -s * e[j]
+                            e[j] = c * e[j]
+                else:
+                    # right rotations of columns (j, hi), j = hi-1..lo, clear column hi
+                    f = e[hi - 1]
+                    e[hi - 1] = 0.0
+                    for j in range(hi - 1, lo - 1, -1):
+                        _rot(d[j], f, &c, &s, &r)
+                        d[j] = r
+                        if VT != NULL:
+                            _rot_rows(vcols, c, s, VT + j * ldv, VT + hi * ldv)
+                        if j > lo:
+                            f = -s * e[j - 1]
+                            e[j - 1] = c * e[j - 1]
+                break
+        if zero_found:
+            continue
+        # shift: smaller singular value of the trailing 2x2 (LAPACK dbdsqr); [DK90]: use
+        # the zero shift when it is negligible against the top of the block
+        sig = _smin2(d[hi - 1], e[hi - 1], d[hi])
+        if (sig / fabs(d[lo])) * (sig / fabs(d[lo])) < EPS:
+            sig = 0.0
+        if sig == 0.0:
+            # [DK90] zero-shift QR sweep: no subtraction, so tiny singular values keep
+            # their relative accuracy
+            c = 1.0
+            oc = 1.0
+            os = 0.0
+            for i in range(lo, hi):
+                _rot(d[i] * c, e[i], &c, &s, &r)
+                if i > lo:
+                    e[i - 1] = os * r
+                rc[i] = c
+                rs[i] = s
+                _rot(oc * r, d[i + 1] * s, &oc, &os, &d[i])
+                lc[i] = oc
+                ls[i] = os
+            h = d[hi] * c
+            d[hi] = h * oc
+            e[hi - 1] = h * os
+        else:
+            # Golub-Kahan step with shift sig^2 (GVL4 Alg. 8.6.1), bulge chased down
+            f = (fabs(d[lo]) - sig) * (copysign(1.0, d[lo]) + sig / d[lo])
+            g = e[lo]
+            for i in range(lo, hi):
+                # right rotation of columns i, i+1
+                _rot(f, g, &c, &s, &r)
+                if i > lo:
+                    e[i - 1] = r
+                f = c * d[i] + s * e[i]
+                e[i] = c * e[i] - s * d[i]
+                g = s * d[i + 1]
+                d[i + 1] = c * d[i + 1]
+                rc[i] = c
+                rs[i] = s
+                # left rotation of rows i, i+1
+                _rot(f, g, &c, &s, &r)
+                d[i] = r
+                f = c * e[i] + s * d[i + 1]
+                d[i + 1] = c * d[i + 1] - s * e[i]
+                if i < hi - 1:
+                    g = s * e[i + 1]
+                    e[i + 1] = c * e[i + 1]
+                lc[i] = c
+                ls[i] = s
+            e[hi - 1] = f
+        # accumulate: the rows of V^T combine like the columns of B, the rows of U^T
+        # like the rows of B
+        if VT != NULL:
+            for i in range(lo, hi):
+                _rot_rows(vcols, rc[i], rs[i], VT + i * ldv, VT + (i + 1) * ldv)
+        if UT != NULL:
+            for i in range(lo, hi):
+                _rot_rows(ucols, lc[i], ls[i], UT + i * ldu, UT + (i + 1) * ldu)
+    return 0
+
+
+cdef void _sign_and_sort(Py_ssize_t n, double* d,
+                         double* UT, Py_ssize_t ldu, Py_ssize_t ucols,
+                         double* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:
+    """Make the singular values non-negative (negating rows of V^T) and sort them in
+    descending order, permuting the rows of U^T and V^T alike."""
+    cdef Py_ssize_t i, j, jmax
+    cdef double t
+    for i in range(n):
+        if d[i] < 0.0:
+            d[i] = -d[i]
+            if VT != NULL:
+                dscal(vcols, -1.0, VT + i * ldv, 1)
+    for i in range(n - 1):
+        jmax = i
+        for j in range(i + 1, n):
+            if d[j] > d[jmax]:
+                jmax = j
+        if jmax != i:
+            t = d[i]
+            d[i] = d[jmax]
+            d[jmax] = t
+            if UT != NULL:
+                dswap(ucols, UT + i * ldu, 1, UT + jmax * ldu, 1)
+            if VT != NULL:
+                dswap(vcols, VT + i * ldv, 1, VT + jmax * ldv, 1)
+
+
+def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
+    """SVD of the tall work matrix W (m >= n >= 1), destroyed.
+
+    Returns (UT, s, VT): UT of shape (m if full else n, m) holds the left singular
+    vectors as rows, VT (n, n) the right ones; both None when not wanted."""
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
+    cdef Py_ssize_t ku = m if full else n
+    cdef double[::1] d = np.empty(n)
+    cdef double[::1] e = np.zeros(max(n, 1))
+    cdef double[::1] tauq = np.zeros(n)
+    cdef double[::1] taup = np.zeros(n)
+    cdef double[::1] col = np.zeros(max(m, 4 * n, NB))
+    cdef double[::1] y = np.zeros(max(m, n))
+    cdef double[:, ::1] QLT
+    cdef double[:, ::1] QL
+    cdef double[:, ::1] QR
+    cdef double[:, ::1] UTm
+    cdef double[:, ::1] VTm
+    cdef double[:, ::1] Tb = np.zeros((NB, NB))
+    cdef double[:, ::1] Wk
+    cdef double[:, ::1] YT
+    cdef double* qlt = NULL
+    cdef double* utp = NULL
+    cdef double* vtp = NULL
+    cdef Py_ssize_t status
+    if want_vectors:
+        QLT = np.zeros((n, m))
+        qlt = &QLT[0, 0]
+    with nogil:
+        _gebd2(m, n, &W[0, 0], n, &d[0], &e[0], &tauq[0], &taup[0], qlt, m, &col[0], &y[0])
+    UTa = None
+    VTa = None
+    if want_vectors:
+        Wk = np.zeros((NB, max(m, n)))
+        YT = np.zeros((NB, max(m, n)))
+        QLa = np.empty((m, ku))
+        QL = QLa
+        QRa = np.empty((n, n))
+        QR = QRa
+        with nogil:
+            # Q_L[:, :ku] (LAPACK dorgbr 'Q') and Q_R (dorgbr 'P', same layout as dsytrd)
+            _org_rows(m, ku, n, &QLT[0, 0], m, &tauq[0], &QL[0, 0], ku, &Tb[0, 0],
+                      &Wk[0, 0], &col[0])
+            _orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, &YT[0, 0], &Tb[0, 0],
+                   &Wk[0, 0], &col[0])
+        UTa = np.ascontiguousarray(QLa.T)      # ku x m
+        VTa = np.ascontiguousarray(QRa.T)      # n x n
+        UTm = UTa
+        VTm = VTa
+        utp = &UTm[0, 0]
+        vtp = &VTm[0, 0]
+    with nogil:
+        status = _bdsqr(n, &d[0], &e[0], utp, m, m, vtp, n, n, &col[0])
+    if status:
+        raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
+                          % (name, status))
+    with nogil:
+        _sign_and_sort(n, &d[0], utp, m, m, vtp, n, n)
+    return UTa, np.asarray(d), VTa
+
+
+def _prepare(A, str name):
+    a = _work_copy(A, name, square=False)
+    m, n = a.shape
+    return a, m, n
+
+
+def svd(A, full_matrices=False):
+    """Singular value decomposition A = U diag(s) Vt.
+
+    Method (GVL4 Alg. 8.6.2): Householder bidiagonalisation A = Q_L B Q_R^T (GVL4
+    Alg. 5.4.2), then implicit-shift QR on the bidiagonal B = U_B diag(s) V_B^T
+    (Golub-Kahan step, GVL4 Alg. 8.6.1), with the shift taken from the trailing 2x2
+    and Demmel-Kahan zero-shift sweeps when that shift is negligible [DK90]; the
+    rotations are accumulated into U^T = U_B^T Q_L^T and Vt = V_B^T Q_R^T, both formed
+    blockwise (compact WY). A wide A is decomposed through its transpose.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, n)
+    full_matrices : bool, default False
+        False: U is (m, k) and Vt is (k, n) with k = min(m, n). True: U is (m, m) and
+        Vt is (n, n) (numpy's full_matrices=True).
+
+    Returns
+    -------
+    U : Matrix of shape (m, k) or (m, m)
+        Orthonormal columns (left singular vectors).
+    s : Vector of shape (k,)
+        Singular values, non-negative, in descending order.
+    Vt : Matrix of shape (k, n) or (n, n)
+        Orthonormal rows (right singular vectors).
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, or NaN/inf entries.
+    TypeError
+        Non-numeric data.
+    LinAlgError
+        The bidiagonal QR exceeded its cap of 40 n + 40 sweeps.
+    """
+    a, m, n = _prepare(A, "svd")
+    k = min(m, n)
+    if k == 0:
+        U = np.eye(m) if full_matrices else np.zeros((m, 0))
+        Vt = np.eye(n) if full_matrices else np.zeros((0, n))
+        return asmatrix(U), asvector(np.empty(0)), asmatrix(Vt)
+    wide = m < n
+    W = np.ascontiguousarray(a.T) if wide else a
+    f = _scale_factor(W)
+    if f != 1.0:
+        W *= f
+    UT, s, VT = _svd_core(W, True, bool(full_matrices), "svd")
+    if f != 1.0:
+        s /= f
+    if wide:
+        # A^T = U' S V'^T  =>  A = V' S U'^T
+        U = np.ascontiguousarray(VT.T)
+        Vt = UT
+    else:
+        U = np.ascontiguousarray(UT.T)
+        Vt = VT
+    return asmatrix(U), asvector(np.ascontiguousarray(s)), asmatrix(Vt)
+
+
+def svdvals(A):
+    """Singular values only, in descending order.
+
+    Same bidiagonalisation and bidiagonal QR as :func:`svd` (GVL4 Alg. 8.6.2), but no
+    orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
+    the iteration.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, n)
+
+    Returns
+    -------
+    s : Vector of shape (min(m, n),)
+    """
+    a, m, n = _prepare(A, "svdvals")
+    if min(m, n) == 0:
+        return asvector(np.empty(0))
+    W = np.ascontiguousarray(a.T) if m < n else a
+    f = _scale_factor(W)
+    if f != 1.0:
+        W *= f
+    _, s, _ = _svd_core(W, False, False, "svdvals")
+    if f != 1.0:
+        s /= f
+    return asvector(np.ascontiguousarray(s))
+
+
+def bidiagonalize(A):
+    """Householder bidiagonalisation A = U B Vt (teaching view of the first step of
+    :func:`svd`).
+
+    For k = 0, 1, ...: a left reflector H_k (GVL4 Alg. 5.1.1) zeroes column k below the
+    diagonal, then a right reflector G_k zeroes row k to the right of the superdiagonal
+    (GVL4 Alg. 5.4.2, LAPACK dgebd2). For m >= n, B is upper bidiagonal; for m < n the
+    reduction is done on A^T, so B is lower bidiagonal.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, n)
+
+    Returns
+    -------
+    U : Matrix of shape (m, k), orthonormal columns, k = min(m, n)
+    B : Matrix of shape (k, k), bidiagonal (upper for m >= n, lower for m < n)
+    Vt : Matrix of shape (k, n), orthonormal rows
+        with ``A = U @ B @ Vt``.
+    """
+    a, m, n = _prepare(A, "bidiagonalize")
+    k = min(m, n)
+    if k == 0:
+        return asmatrix(np.zeros((m, 0))), asmatrix(np.zeros((0, 0))), asmatrix(np.zeros((0, n)))
+    wide = m < n
+    Wa = np.ascontiguousarray(a.T) if wide else a
+    cdef double[:, ::1] W = Wa
+    cdef Py_ssize_t mm = W.shape[0], nn = W.shape[1]
+    cdef double[::1] d = np.empty(nn)
+    cdef double[::1] e = np.zeros(max(nn, 1))
+    cdef double[::1] tauq = np.zeros(nn)
+    cdef double[::1] taup = np.zeros(nn)
+    cdef double[::1] col = np.zeros(max(mm, 4 * nn, NB))
+    cdef double[::1] y = np.zeros(max(mm, nn))
+    cdef double[:, ::1] QLT = np.zeros((nn, mm))
+    cdef double[:, ::1] Tb = np.zeros((NB, NB))
+    cdef double[:, ::1] Wk = np.zeros((NB, max(mm, nn)))
+    cdef double[:, ::1] YT = np.zeros((NB, max(mm, nn)))
+    QLa = np.empty((mm, nn))
+    QRa = np.empty((nn, nn))
+    cdef double[:, ::1] QL = QLa
+    cdef double[:, ::1] QR = QRa
+    with nogil:
+        _gebd2(mm, nn, &W[0, 0], nn, &d[0], &e[0], &tauq[0], &taup[0], &QLT[0, 0], mm,
+               &col[0], &y[0])
+        _org_rows(mm, nn, nn, &QLT[0, 0], mm, &tauq[0], &QL[0, 0], nn, &Tb[0, 0],
+                  &Wk[0, 0], &col[0])
+        _orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, &YT[0, 0], &Tb[0, 0],
+               &Wk[0, 0], &col[0])
+    B = np.diag(np.asarray(d))
+    if nn > 1:
+        B += np.diag(np.asarray(e)[:nn - 1], 1)
+    if wide:
+        # A^T = Q_L B Q_R^T  =>  A = Q_R B^T Q_L^T
+        return (asmatrix(np.ascontiguousarray(QRa)), asmatrix(np.ascontiguousarray(B.T)),
+                asmatrix(np.ascontiguousarray(QLa.T)))
+    return asmatrix(QLa), asmatrix(B), asmatrix(np.ascontiguousarray(QRa.T))
