@@ -1,0 +1,188 @@
+# cython: language_level=3
+"""Triangular solves: op(T) x = b with T triangular, op(T) = T or T^T.
+
+References
+----------
+[GVL4]   G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013.
+         Sec. 3.1: Alg. 3.1.1 (row-oriented forward substitution), Alg. 3.1.2 (back
+         substitution), Alg. 3.1.3/3.1.4 (column-oriented versions), Sec. 3.1.5-3.1.6
+         (multiple right-hand sides; the level-3 blocked triangular solve).
+         Sec. 3.1.1-3.1.2 and [Higham Ch. 8]: substitution is backward stable,
+         (T + E) x = b with |E| <= n eps |T|.
+[BLAS]   dtrsv (one right-hand side), dtrsm (several); ours live in blas.pyx, dtrsm
+         blocked on GEMM by recursive halving.
+[Higham] N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 2002,
+         Ch. 8 (triangular systems).
+
+The semantics are scipy.linalg.solve_triangular's: only the triangle named by `lower`
+is read (and not its diagonal when unit_diagonal=True), b is one right-hand side (1-D)
+or several (2-D, one per column).
+"""
+import numpy as np
+cimport numpy as cnp
+
+from rusty_machine.linalg.blas cimport dtrsv, dtrsm
+from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
+                                          asmatrix, asvector)
+from rusty_machine.exceptions import LinAlgError
+
+cnp.import_array()
+
+
+cdef Py_ssize_t first_nonfinite_triangle(bint lower, bint unit, Py_ssize_t n,
+                                         const double* T, Py_ssize_t ldt   # IN n x n
+                                         ) noexcept nogil:
+    """-1, or i * n + j for the first non-finite entry of the triangle that is read.
+
+    x * 0 is 0 for finite x and NaN otherwise, so one running sum per row tells
+    whether the row needs a closer look (no branch in the inner loop)."""
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double acc
+    for i in range(n):
+        lo = 0 if lower else (i + 1 if unit else i)
+        hi = (i if unit else i + 1) if lower else n
+        acc = 0.0
+        for j in range(lo, hi):
+            acc += T[i * ldt + j] * 0.0
+        if acc != 0.0:
+            for j in range(lo, hi):
+                if T[i * ldt + j] * 0.0 != 0.0:
+                    return i * n + j
+    return -1
+
+
+cdef bint copy_checked(Py_ssize_t m, Py_ssize_t n,
+                       const double* S, Py_ssize_t lds,     # IN  m x n
+                       double* D, Py_ssize_t ldd            # OUT m x n
+                       ) noexcept nogil:
+    """D = S; True if every entry is finite."""
+    cdef Py_ssize_t i, j
+    cdef double acc = 0.0, v
+    for i in range(m):
+        for j in range(n):
+            v = S[i * lds + j]
+            D[i * ldd + j] = v
+            acc += v * 0.0
+    return acc == 0.0
+
+
+cdef bint _parse_trans(object trans) except -1:
+    """scipy's trans: 0/'N' (T), 1/'T' (T^T), 2/'C' (T^H = T^T for real T); bools too."""
+    if isinstance(trans, str):
+        key = trans.upper()
+        if key == "N":
+            return False
+        if key in ("T", "C"):
+            return True
+    elif isinstance(trans, (bool, np.bool_)):
+        return bool(trans)
+    elif isinstance(trans, (int, np.integer)) and int(trans) in (0, 1, 2):
+        return int(trans) != 0
+    raise ValueError("solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got %r"
+                     % (trans,))
+
+
+cdef str _shape_str(obj):
+    shape = getattr(obj, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(obj)
+        except Exception:
+            return "?"
+    return str(tuple(int(s) for s in shape))
+
+
+def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
+                     check_finite=True):
+    """Solve op(T) x = b for triangular T (scipy.linalg.solve_triangular semantics).
+
+    Substitution [GVL4 Alg. 3.1.1-3.1.4] through our dtrsv for one right-hand side,
+    and the GEMM-blocked dtrsm [GVL4 Sec. 3.1.5] for several.
+
+    Parameters
+    ----------
+    T : Matrix or array-like of shape (n, n)
+        Only the triangle named by `lower` is read (without its diagonal when
+        `unit_diagonal`); the other entries are ignored.
+    b : Vector or array-like of shape (n,), or Matrix / array-like of shape (n, k)
+        One right-hand side, or k of them as columns.
+    lower : bool, default False
+        Use the lower triangle of T (default: the upper one, as scipy).
+    trans : {0, 1, 2, 'N', 'T', 'C'} or bool, default False
+        Solve T x = b (0, 'N', False) or T^T x = b (1, 'T', 2, 'C', True).
+    unit_diagonal : bool, default False
+        Assume ones on the diagonal of T (the stored diagonal is not read).
+    check_finite : bool, default True
+        Check T's triangle and b for NaN/inf first (ValueError). With False, non-finite
+        input gives non-finite output.
+
+    Returns
+    -------
+    Vector of shape (n,) for 1-D b, Matrix of shape (n, k) for 2-D b.
+    For n = 0 an empty result of b's shape.
+
+    Raises
+    ------
+    ValueError
+        T not 2-D square, b with the wrong number of rows (the message gives both
+        shapes) or not 1-D/2-D, NaN or infinity in the input.
+    LinAlgError
+        A zero on the diagonal (not unit_diagonal): "matrix is singular: T[i, i] is
+        exactly zero", with 0-based i, the first such entry.
+    """
+    cdef bint low = bool(lower), tr = _parse_trans(trans), unit = bool(unit_diagonal)
+    cdef bint check = bool(check_finite)
+    if isinstance(T, Vector) or (not isinstance(T, Matrix) and np.ndim(T) != 2):
+        raise ValueError("solve_triangular: expected a 2-D square matrix T, got shape %s"
+                         % _shape_str(T))
+    cdef Matrix M = asmatrix(T)
+    cdef Py_ssize_t n = M.nrows, i, bad = -1, k
+    if M.ncols != n:
+        raise ValueError("solve_triangular: expected a square matrix T, got shape (%d, %d)"
+                         % (M.nrows, M.ncols))
+    cdef bint vec = isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1)
+    if not vec and not isinstance(b, Matrix) and np.ndim(b) != 2:
+        raise ValueError("solve_triangular: b must be 1-D or 2-D, got shape %s"
+                         % _shape_str(b))
+    cdef Vector v, x
+    cdef Matrix B, X
+    cdef bint finite = True
+    # shapes first, then copy b (checking it), then T's triangle and its diagonal
+    if vec:
+        v = asvector(b)
+        if v.n != n:
+            raise ValueError("solve_triangular: T has shape (%d, %d) but b has shape (%d,)"
+                             % (n, n, v.n))
+        x = vector_empty(n)
+        with nogil:
+            finite = copy_checked(1, n, v.data, n if n > 0 else 1, x.data, n if n > 0 else 1)
+    else:
+        B = asmatrix(b)
+        if B.nrows != n:
+            raise ValueError("solve_triangular: T has shape (%d, %d) but b has shape "
+                             "(%d, %d)" % (n, n, B.nrows, B.ncols))
+        X = matrix_empty(n, B.ncols)
+        with nogil:
+            finite = copy_checked(n, B.ncols, B.data, B.ld, X.data, X.ld)
+    if check:
+        if not finite:
+            raise ValueError("solve_triangular: b contains NaN or infinity")
+        with nogil:
+            bad = first_nonfinite_triangle(low, unit, n, M.data, M.ld)
+        if bad >= 0:
+            raise ValueError("solve_triangular: T contains NaN or infinity (T[%d, %d])"
+                             % (bad // n, bad % n))
+    if not unit:
+        for i in range(n):
+            if M.data[i * M.ld + i] == 0.0:
+                raise LinAlgError("matrix is singular: T[%d, %d] is exactly zero" % (i, i))
+    if vec:
+        with nogil:
+            # x = inv(op(T)) @ b     (substitution, GVL4 Alg. 3.1.1-3.1.4)
+            dtrsv(low, tr, unit, n, M.data, M.ld, x.data, 1)
+        return x
+    k = X.ncols
+    with nogil:
+        # X = inv(op(T)) @ B      (blocked on GEMM, GVL4 Sec. 3.1.5)
+        dtrsm(True, low, tr, unit, n, k, 1.0, M.data, M.ld, X.data, X.ld)
+    return X
