@@ -7,10 +7,38 @@ Storage (see matrix.pxd): float64, row-major; element (i, j) of a Matrix sits at
 keeps the memory alive: a ``_Buffer`` allocated here (64-byte aligned), or the numpy
 array / buffer exporter that ``asmatrix`` wrapped. A Vector is always contiguous.
 
+Decisions (the public contract leaves them open):
+
+* Input: bool is accepted as 0/1 (as numpy does); complex values, strings, objects and
+  None raise TypeError; ragged sequences, 0-D data and 3-D data raise ValueError. 1-D
+  data given to ``Matrix``/``asmatrix`` is a single row, shape (1, n). NaN and inf are
+  stored as given (the decompositions check for them).
+* ``asmatrix`` wraps without a copy any float64 buffer whose rows are contiguous and
+  evenly spaced (C order, or a row-strided view such as ``a[::2, 1:3]``); read-only
+  input gives a read-only Matrix (assignment and in-place operators raise ValueError).
+* Views: ``A[i]`` is a row view (Vector), ``A[r0:r1, c0:c1]`` a Matrix view, also for a
+  positive row step (``ld`` is multiplied by it). A column step other than 1, a negative
+  row step, a column ``A[:, j]`` and integer/boolean sequences give copies; assignment
+  writes through all of them.
+* Operators are elementwise between operands of the same shape (no broadcasting of
+  a row over a matrix), or with a real scalar on either side; ``x / 0`` follows IEEE
+  (inf or NaN) as numpy does, without a warning. ``==`` is one bool.
+* Reductions over nothing (mean/min/max/argmin/argmax of an empty matrix or over an
+  axis of length 0) raise ValueError; ``sum`` of nothing is 0.0.
+
+Kernels work on (pointer, leading dimension) blocks inside ``with nogil``; a block
+whose rows are contiguous (``ld == cols``) is processed as one long row, so every
+inner loop is a plain contiguous loop the compiler vectorises. Products go through
+rusty_machine.linalg.blas (dgemm, dgemv, ddot); norms through dnrm2/dasum.
+
 References
 ----------
 [1] PEP 3118, "Revising the buffer protocol" (the export in __getbuffer__).
 [2] NumPy NEP 13, "A mechanism for overriding ufuncs" (``__array_ufunc__ = None``).
+[3] G. H. Golub, C. F. Van Loan, "Matrix Computations", 4th ed. (GVL4), sec. 2.3
+    (matrix norms) and sec. 1.1 (gaxpy/dot formulations of the products).
+[4] N. J. Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., sec. 4.2
+    (pairwise summation, used by the sums).
 """
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
@@ -1099,6 +1127,8 @@ cdef object _assign(object target, Block dst, object shape, object value,
             ok = isinstance(o, Vector) and (<Vector>o).n == shape[0]
         else:
             ok = isinstance(o, Matrix) and o.shape == shape
+        if not ok and o.size == 0 and np.prod(shape) == 0:
+            return None                     # nothing to assign, e.g. A[2:2] = []
         if not ok:
             raise ValueError("could not assign a value of shape %s to a selection of "
                              "shape %s" % (_shape_str(o), shape))
