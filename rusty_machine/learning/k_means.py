@@ -1,0 +1,384 @@
+"""k-means clustering: Lloyd's algorithm with greedy k-means++ seeding.
+
+The estimator is thin Python; every pass over the data (assignment, centre sums,
+inertia) is a Cython kernel in ``_k_means.pyx`` with OpenMP over chunks of rows and the
+distances through our GEMM.
+
+References
+----------
+[1] S. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2), 1982.
+[2] D. Arthur & S. Vassilvitskii, "k-means++: the advantages of careful seeding",
+    SODA 2007 (D^2 sampling; the greedy variant with 2 + log k trials per centre is the
+    one discussed in Sec. 5 and used by scikit-learn).
+[3] E. W. Forgy, "Cluster analysis of multivariate data", Biometrics 21, 1965 (random
+    points as initial centres); the "random partition" initialisation assigns every point
+    to a random cluster first (Hamerly & Elkan, CIKM 2002, Sec. 2).
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from ..exceptions import ConvergenceWarning
+from ..linalg.blas import gemm
+from .base import BaseEstimator, ClusterMixin, TransformerMixin
+from .validation import (check_is_fitted, check_random_state, check_sample_weight,
+                         validate_data)
+from . import _k_means
+
+__all__ = ["KMeans", "kmeans_plusplus"]
+
+_INITS = ("k-means++", "forgy", "random", "random-partition")
+
+
+def _sq_dist_to(points, X, x_sq_norms):
+    """Squared distances from each of ``points`` (m, d) to every row of X: (m, n).
+
+    ||p||^2 - 2 p.x + ||x||^2 with the cross term as one GEMM; clipped at 0 (the
+    expansion can round to tiny negatives)."""
+    p_sq = (points * points).sum(1)
+    # D = -2 * points @ X.T
+    D = gemm(points, X, trans_b=True, alpha=-2.0)
+    D += p_sq[:, None]
+    D += x_sq_norms[None, :]
+    np.maximum(D, 0.0, out=D)
+    return D
+
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
+                    random_state=None, n_local_trials=None):
+    """Greedy k-means++ seeding [2].
+
+    The first centre is a sample drawn with probability proportional to its weight;
+    each next one is drawn by D^2 sampling (probability proportional to w_i times the
+    squared distance to the nearest centre chosen so far), and among ``n_local_trials``
+    such draws the one that lowers the potential sum_i w_i D(x_i)^2 the most is kept.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    n_clusters : int
+    sample_weight : ndarray of shape (n_samples,), optional
+    x_sq_norms : ndarray of shape (n_samples,), optional
+        Precomputed ||x_i||^2.
+    random_state : int, RandomState or None
+    n_local_trials : int, optional
+        Default 2 + floor(log k).
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+    indices : ndarray of shape (n_clusters,)
+        Row of X chosen for each centre.
+    """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    n_samples, n_features = X.shape
+    rng = check_random_state(random_state)
+    w = check_sample_weight(sample_weight, n_samples)
+    if x_sq_norms is None:
+        x_sq_norms = (X * X).sum(1)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    centers = np.empty((n_clusters, n_features))
+    indices = np.full(n_clusters, -1, dtype=np.intp)
+
+    # step 1: first centre with probability w_i / sum w
+    first = rng.choice(n_samples, p=w / w.sum())
+    centers[0] = X[first]
+    indices[0] = first
+    closest_sq = _sq_dist_to(X[first:first + 1], X, x_sq_norms)[0]
+    potential = float((closest_sq * w).sum())
+
+    for c in range(1, n_clusters):
+        if not potential > 0.0:
+            raise ValueError("n_clusters=%d is larger than the number of distinct points "
+                             "(%d) in X (weighted by sample_weight); k-means cannot place "
+                             "that many distinct centres" % (n_clusters, c))
+        # step 2: D^2 sampling of n_local_trials candidates (inverse-CDF on the running sum)
+        draws = rng.uniform(size=n_local_trials) * potential
+        cdf = np.cumsum(w * closest_sq)
+        candidates = np.searchsorted(cdf, draws)
+        np.clip(candidates, None, n_samples - 1, out=candidates)
+        # step 3 (greedy): keep the candidate giving the smallest new potential
+        cand_sq = _sq_dist_to(X[candidates], X, x_sq_norms)
+        np.minimum(closest_sq[None, :], cand_sq, out=cand_sq)
+        cand_pot = (cand_sq * w[None, :]).sum(1)
+        best = int(np.argmin(cand_pot))
+        potential = float(cand_pot[best])
+        closest_sq = cand_sq[best]
+        centers[c] = X[candidates[best]]
+        indices[c] = candidates[best]
+    return centers, indices
+
+
+class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+    """k-means clustering (Lloyd's algorithm [1], k-means++ seeding [2]).
+
+    Minimises the inertia sum_i w_i ||x_i - c_{l_i}||^2 by alternating assignment to the
+    nearest centre and recomputation of each centre as its samples' weighted mean.
+
+    Parameters
+    ----------
+    n_clusters : int, default 8
+    init : {"k-means++", "forgy", "random", "random-partition"} or array-like of shape \
+(n_clusters, n_features), default "k-means++"
+        "forgy" (alias "random", scikit-learn's name) picks n_clusters distinct samples;
+        "random-partition" assigns each sample to a random cluster and starts from the
+        clusters' means; an array gives the initial centres.
+    n_init : "auto" or int, default "auto"
+        Number of runs with different seeds (best inertia kept). "auto": 1 for
+        "k-means++" and an explicit array, 10 otherwise.
+    max_iter : int, default 300
+    tol : float, default 1e-4
+        Convergence when sum_j ||c_j^new - c_j^old||^2 <= tol * mean feature variance.
+    random_state : int, RandomState or None
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+    inertia_ : float
+    n_iter_ : int
+        Lloyd iterations of the best run.
+    n_features_in_ : int
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
+                 tol=1e-4, random_state=None):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    # ---- parameter checks -------------------------------------------------------------
+    def _check_params(self, X):
+        n_samples, n_features = X.shape
+        k = self.n_clusters
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+            raise ValueError("n_clusters must be a positive integer, got %r" % (k,))
+        if n_samples < k:
+            raise ValueError("n_samples=%d should be >= n_clusters=%d." % (n_samples, k))
+        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, numbers.Integral) \
+                or self.max_iter < 1:
+            raise ValueError("max_iter must be a positive integer, got %r" % (self.max_iter,))
+        if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) \
+                or not self.tol >= 0:
+            raise ValueError("tol must be a non-negative number, got %r" % (self.tol,))
+        init = self.init
+        if isinstance(init, str):
+            if init not in _INITS:
+                raise ValueError("init must be one of %s or an array of shape (n_clusters, "
+                                 "n_features), got %r" % (_INITS, init))
+            init_arr = None
+        else:
+            init_arr = np.array(init, dtype=np.float64)   # a copy
+            if init_arr.shape != (k, n_features):
+                raise ValueError("init array has shape %s; expected (n_clusters, n_features) "
+                                 "= (%d, %d)" % (init_arr.shape, k, n_features))
+            if not np.isfinite(init_arr).all():
+                raise ValueError("init array contains NaN or infinity")
+            init_arr = np.ascontiguousarray(init_arr)
+        n_init = self.n_init
+        if isinstance(n_init, str):
+            if n_init != "auto":
+                raise ValueError("n_init must be 'auto' or a positive integer, got %r" % n_init)
+            n_init = 1 if (init_arr is not None or init == "k-means++") else 10
+        elif isinstance(n_init, bool) or not isinstance(n_init, numbers.Integral) or n_init < 1:
+            raise ValueError("n_init must be 'auto' or a positive integer, got %r" % (n_init,))
+        if init_arr is not None and n_init != 1:
+            warnings.warn("Explicit initial centres given: running n_init=1 instead of %d"
+                          % n_init, RuntimeWarning, stacklevel=3)
+            n_init = 1
+        return init_arr, int(n_init)
+
+    # ---- initialisation ---------------------------------------------------------------
+    def _init_centers(self, X, w, x_sq_norms, init_arr, rng):
+        k = self.n_clusters
+        n_samples = X.shape[0]
+        if init_arr is not None:
+            return init_arr.copy()
+        if self.init == "k-means++":
+            return kmeans_plusplus(X, k, sample_weight=w, x_sq_norms=x_sq_norms,
+                                   random_state=rng)[0]
+        if self.init in ("forgy", "random"):
+            # Forgy [3]: k distinct samples (drawn proportionally to their weight)
+            p = w / w.sum()
+            n_pos = int((w > 0).sum())
+            idx = rng.choice(n_samples, size=k, replace=False, p=p if n_pos >= k else None)
+            return X[idx].copy()
+        # random partition [3]: random labels, centres = weighted means; an empty part
+        # takes a random sample
+        labels = rng.randint(k, size=n_samples)
+        sums = np.zeros((k, X.shape[1]))
+        np.add.at(sums, labels, X * w[:, None])
+        wsum = np.bincount(labels, weights=w, minlength=k)
+        centers = np.empty_like(sums)
+        for j in range(k):
+            if wsum[j] > 0:
+                centers[j] = sums[j] / wsum[j]
+            else:
+                centers[j] = X[rng.randint(n_samples)]
+        return centers
+
+    # ---- one Lloyd run ----------------------------------------------------------------
+    def _lloyd(self, X, w, centers, tol):
+        """Lloyd iterations from ``centers``; returns (labels, inertia, centers, n_iter)."""
+        n_samples = X.shape[0]
+        k = centers.shape[0]
+        labels = np.full(n_samples, -1, dtype=np.int32)
+        sums = np.empty_like(centers)
+        wsum = np.empty(k)
+        converged_strict = False
+        n_iter = 0
+        for n_iter in range(1, self.max_iter + 1):
+            n_changed = _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, True)
+            if (wsum == 0).any():
+                self._relocate_empty(X, w, centers, sums, wsum, labels)
+            nonempty = wsum > 0
+            new_centers = centers.copy()
+            new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]
+            shift = float(((new_centers - centers) ** 2).sum())
+            centers = new_centers
+            if n_changed == 0:
+                converged_strict = True      # labels did not move: a fixed point
+                break
+            if shift <= tol:
+                break
+        else:
+            if self.max_iter > 1 or n_samples > k:
+                warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
+                              "max_iter or tol" % self.max_iter, ConvergenceWarning,
+                              stacklevel=3)
+        if not converged_strict:
+            # labels consistent with the final centres
+            _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, False)
+        inertia = _k_means.inertia(X, w, centers, labels)
+        return labels, inertia, centers, n_iter
+
+    @staticmethod
+    def _relocate_empty(X, w, centers, sums, wsum, labels):
+        """Give each empty cluster the sample farthest from its own centre (never a NaN
+        centre): the sample's weighted coordinates move from its cluster's sum to the
+        empty one."""
+        empty = np.flatnonzero(wsum == 0)
+        far_d = _k_means.min_sq_dist_to_own(X, centers, labels)
+        order = np.argsort(-far_d, kind="stable")[:len(empty)]
+        for j, i in zip(empty, order):
+            old = labels[i]
+            sums[old] -= w[i] * X[i]
+            wsum[old] -= w[i]
+            sums[j] = w[i] * X[i]
+            wsum[j] = w[i]
+            if w[i] == 0:          # zero-weight sample: place the centre on it directly
+                centers[j] = X[i]
+            labels[i] = j
+
+    # ---- public API -------------------------------------------------------------------
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the clustering.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        X = validate_data(self, X, reset=True)
+        n_samples = X.shape[0]
+        w = check_sample_weight(sample_weight, n_samples)
+        if not w.sum() > 0:
+            raise ValueError("sample_weight sums to zero: at least one sample needs weight")
+        init_arr, n_init = self._check_params(X)
+        rng = check_random_state(self.random_state)
+        # tol relative to the data: mean of the (weighted) feature variances
+        mean = (w[:, None] * X).sum(0) / w.sum()
+        variance = (w[:, None] * (X - mean) ** 2).sum(0) / w.sum()
+        tol = float(self.tol) * float(np.mean(variance))
+        x_sq_norms = (X * X).sum(1)
+        best = None
+        for _ in range(n_init):
+            centers = self._init_centers(X, w, x_sq_norms, init_arr, rng)
+            labels, inertia, centers, n_iter = self._lloyd(X, w, centers, tol)
+            if best is None or inertia < best[1]:
+                best = (labels, inertia, centers, n_iter)
+        labels, inertia, centers, n_iter = best
+        n_distinct_labels = len(np.unique(labels))
+        if n_distinct_labels < self.n_clusters:
+            n_distinct_points = len(np.unique(X, axis=0))
+            if n_distinct_points < self.n_clusters:
+                raise ValueError("n_clusters=%d is larger than the number of distinct points "
+                                 "(%d) in X" % (self.n_clusters, n_distinct_points))
+            warnings.warn("Number of distinct clusters (%d) found smaller than n_clusters "
+                          "(%d)." % (n_distinct_labels, self.n_clusters), ConvergenceWarning,
+                          stacklevel=2)
+        self.cluster_centers_ = centers
+        self.labels_ = labels.astype(np.intp)
+        self.inertia_ = float(inertia)
+        self.n_iter_ = int(n_iter)
+        return self
+
+    def _labels_of(self, X):
+        labels = np.zeros(X.shape[0], dtype=np.int32)
+        k, d = self.cluster_centers_.shape
+        _k_means.lloyd_iter(X, np.ones(X.shape[0]), self.cluster_centers_,
+                            np.empty((k, d)), np.empty(k), labels, False)
+        return labels
+
+    def predict(self, X):
+        """Index of the nearest centre for each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "cluster_centers_")
+        X = validate_data(self, X, reset=False)
+        return self._labels_of(X).astype(np.intp)
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fit, then return ``labels_``."""
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def transform(self, X):
+        """Euclidean distance from each sample to each centre.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_clusters)
+        """
+        check_is_fitted(self, "cluster_centers_")
+        X = validate_data(self, X, reset=False)
+        C = self.cluster_centers_
+        # D2 = ||x||^2 - 2 X @ C.T + ||c||^2
+        D = gemm(X, C, trans_b=True, alpha=-2.0)
+        D += (X * X).sum(1)[:, None]
+        D += (C * C).sum(1)[None, :]
+        np.maximum(D, 0.0, out=D)
+        return np.sqrt(D)
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        """Fit, then return the distances of X to the centres."""
+        return self.fit(X, sample_weight=sample_weight).transform(X)
+
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the inertia of X on the fitted centres (higher is better).
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self, "cluster_centers_")
+        X = validate_data(self, X, reset=False)
+        w = check_sample_weight(sample_weight, X.shape[0])
+        labels = self._labels_of(X)
+        return -float(_k_means.inertia(X, w, self.cluster_centers_, labels))

@@ -1,0 +1,24 @@
+"""scikit-learn's estimator checks on the Learning-II estimators."""
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from rusty_machine.learning.k_means import KMeans  # noqa: E402
+
+ESTIMATORS = [KMeans(n_clusters=3, random_state=0)]
+_SEEDING = ("the random seeding draws from the samples, so repeated rows and integer "
+            "weights consume the random stream differently (scikit-learn's KMeans has the "
+            "same limitation)")
+EXPECTED_FAILED = {
+    "KMeans": {"check_sample_weight_equivalence_on_dense_data": _SEEDING},
+}
+
+
+def _expected(est):
+    return EXPECTED_FAILED.get(type(est).__name__, {})
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

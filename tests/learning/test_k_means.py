@@ -1,0 +1,166 @@
+"""KMeans: a hand-worked case, seeded comparisons with scikit-learn, invariants, bad input."""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+import rusty_machine as rm
+from rusty_machine.exceptions import ConvergenceWarning, NotFittedError
+from rusty_machine.learning import KMeans
+from rusty_machine.learning import _k_means
+
+sk_cluster = pytest.importorskip("sklearn.cluster")
+EPS = np.finfo(float).eps
+
+
+def blobs(n=300, d=4, k=3, seed=0):
+    rng = np.random.RandomState(seed)
+    # centres on a grid 20 apart: well separated blobs of unit variance
+    centers = 20.0 * np.eye(max(k, d))[:k, :d] + rng.uniform(-1, 1, size=(k, d))
+    lab = rng.randint(k, size=n)
+    return centers[lab] + rng.randn(n, d), lab
+
+
+def test_four_points_by_hand():
+    # two pairs 2 apart on the x axis, far from each other: the centres are the pair
+    # midpoints and each point is at distance 1 from its centre -> inertia 4 * 1 = 4
+    X = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 5.0], [12.0, 5.0]])
+    km = KMeans(2, init=np.array([[0.0, 0.0], [12.0, 5.0]])).fit(X)
+    np.testing.assert_allclose(np.sort(km.cluster_centers_[:, 0]), [1.0, 11.0])
+    assert km.inertia_ == pytest.approx(4.0, rel=8 * EPS)
+    assert km.labels_[0] == km.labels_[1] != km.labels_[2] == km.labels_[3]
+    # score is minus the inertia; transform gives the distances (1 to its own centre)
+    assert km.score(X) == pytest.approx(-4.0)
+    D = km.transform(X)
+    np.testing.assert_allclose(D[np.arange(4), km.labels_], 1.0, rtol=1e-12)
+    # sample weights: doubling one point's weight pulls its centre to (2/3)*0 + (1/3)*2
+    kmw = KMeans(2, init=np.array([[0.0, 0.0], [12.0, 5.0]])).fit(
+        X, sample_weight=[2.0, 1.0, 1.0, 1.0])
+    c = kmw.cluster_centers_[kmw.labels_[0]]
+    np.testing.assert_allclose(c, [2.0 / 3.0, 0.0], atol=8 * EPS)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_same_explicit_init_as_sklearn(n_threads):
+    X, _ = blobs(n=1500, d=6, k=5, seed=1)
+    rng = np.random.RandomState(3)
+    init = X[rng.choice(len(X), 7, replace=False)]
+    with rm.num_threads(n_threads):
+        ours = KMeans(7, init=init, tol=0.0, max_iter=300).fit(X)
+    ref = sk_cluster.KMeans(7, init=init, n_init=1, tol=0.0, max_iter=300).fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-10)
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+    assert ours.n_iter_ == ref.n_iter_
+
+
+def test_kmeanspp_matches_sklearn_seeded():
+    X, _ = blobs(n=800, d=3, k=4, seed=2)
+    ours = KMeans(4, random_state=0).fit(X)
+    ref = sk_cluster.KMeans(4, random_state=0, n_init=1).fit(X)
+    # greedy k-means++ draws the same way from the same RandomState
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, atol=1e-10)
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "forgy", "random", "random-partition"])
+def test_inits_recover_blobs(init):
+    X, lab = blobs(n=400, d=2, k=3, seed=4)
+    km = KMeans(3, init=init, random_state=0).fit(X)
+    # the partition equals the generating one up to renaming
+    pairs = set(zip(km.labels_, lab))
+    assert len(pairs) == 3
+    ref = sk_cluster.KMeans(3, random_state=0, n_init=10).fit(X)
+    assert km.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
+
+
+def test_inertia_never_increases():
+    X, _ = blobs(n=600, d=5, k=6, seed=5)
+    rng = np.random.RandomState(0)
+    centers = X[rng.choice(600, 6, replace=False)].copy()
+    w = np.ones(len(X))
+    labels = np.full(len(X), -1, dtype=np.int32)
+    sums, wsum = np.empty_like(centers), np.empty(6)
+    previous = np.inf
+    for _ in range(30):
+        _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, True)
+        inertia = _k_means.inertia(X, w, centers, labels)
+        assert inertia <= previous * (1 + 1e3 * EPS)
+        previous = inertia
+        nz = wsum > 0
+        centers = centers.copy()
+        centers[nz] = sums[nz] / wsum[nz, None]
+
+
+def test_predict_fit_predict_and_pickle():
+    X, _ = blobs(n=200, seed=6)
+    km = KMeans(3, random_state=0)
+    labels = km.fit_predict(X)
+    np.testing.assert_array_equal(labels, km.predict(X))
+    km2 = pickle.loads(pickle.dumps(km))
+    np.testing.assert_array_equal(km2.predict(X), labels)
+    np.testing.assert_array_equal(km.fit_transform(X).argmin(1), labels)
+
+
+def test_empty_cluster_relocated_never_nan():
+    # a far-away initial centre attracts no sample: it must move to the farthest point
+    X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [9.0]])
+    init = np.array([[0.0], [5.0], [1000.0]])
+    km = KMeans(3, init=init).fit(X)
+    assert np.isfinite(km.cluster_centers_).all()
+    assert len(np.unique(km.labels_)) == 3
+
+
+def test_matrix_and_list_input():
+    X, _ = blobs(n=60, seed=7)
+    a = KMeans(3, random_state=1).fit(X)
+    b = KMeans(3, random_state=1).fit(rm.linalg.Matrix(X))
+    c = KMeans(3, random_state=1).fit(X.tolist())
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.labels_, c.labels_)
+
+
+def test_bad_input():
+    X, _ = blobs(n=20, seed=8)
+    with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=21"):
+        KMeans(21).fit(X)
+    with pytest.raises(ValueError, match="distinct points"):
+        KMeans(3, random_state=0).fit(np.ones((10, 2)))
+    with pytest.raises(ValueError, match="distinct points"):
+        KMeans(3, init="forgy", random_state=0).fit(np.ones((10, 2)))
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        KMeans(2).fit(bad)
+    bad[3, 1] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        KMeans(2).fit(bad)
+    with pytest.raises(ValueError, match="init"):
+        KMeans(2, init="nope").fit(X)
+    with pytest.raises(ValueError, match="init array"):
+        KMeans(2, init=np.zeros((3, 4))).fit(X)
+    with pytest.raises(ValueError, match="n_clusters"):
+        KMeans(0).fit(X)
+    with pytest.raises(ValueError, match="max_iter"):
+        KMeans(2, max_iter=0).fit(X)
+    with pytest.raises(NotFittedError):
+        KMeans(2).predict(X)
+    with pytest.raises(ValueError, match="features"):
+        KMeans(2, random_state=0).fit(X).predict(X[:, :2])
+
+
+def test_one_feature_and_one_sample():
+    X = np.array([[1.0], [1.1], [5.0], [5.2]])
+    km = KMeans(2, random_state=0).fit(X)
+    np.testing.assert_allclose(np.sort(km.cluster_centers_.ravel()), [1.05, 5.1])
+    one = KMeans(1).fit([[3.0, 4.0]])
+    np.testing.assert_allclose(one.cluster_centers_, [[3.0, 4.0]])
+    assert one.inertia_ == 0.0
+
+
+def test_convergence_warning():
+    X, _ = blobs(n=300, seed=9)
+    with pytest.warns(ConvergenceWarning):
+        KMeans(5, max_iter=1, tol=0.0, init="random-partition", n_init=1,
+               random_state=0).fit(X)
