@@ -1,0 +1,767 @@
+# cython: language_level=3
+"""Householder QR with the compact WY representation: qr, qr_factor, QR.
+
+This is the file to read first if you want to see how a modern dense factorisation is
+organised: a few lines of mathematics, then the same mathematics rearranged so that
+almost all the arithmetic happens inside matrix-matrix products (GEMM).
+
+1. Householder reflections  [GVL4 Sec. 5.1.2-5.1.3, Alg. 5.1.1 "house"; LAPACK dlarfg]
+-------------------------------------------------------------------------------------
+For a vector x of length p, a Householder reflection is
+
+    H = I - tau v v^T,     tau = 2 / (v^T v),
+
+the reflection through the hyperplane orthogonal to v. H is symmetric and orthogonal
+(H^T H = I). Choosing v = x - beta e_1 with |beta| = ||x||_2 gives
+
+    H x = beta e_1,
+
+i.e. H zeroes every entry of x but the first. Two of the choices matter numerically:
+  * the sign: beta = -sign(x_1) ||x||, so that v_1 = x_1 - beta is a sum of numbers of
+    the same sign and never suffers cancellation (GVL4 Sec. 5.1.3);
+  * the scaling: v is normalised so that v_1 = 1. Then v is known from v_2..v_p, which
+    fit exactly in the zeros H just created, and tau = (beta - x_1) / beta.
+`house` below computes (v, tau, beta) this way, and rescales when ||x|| is so small
+that the formulas would underflow (as LAPACK dlarfg does).
+
+2. Householder QR  [GVL4 Alg. 5.2.1; LAPACK dgeqr2]
+------------------------------------------------
+For A of shape (m, n) and k = min(m, n), step j applies the reflection H_j that zeroes
+A[j+1:, j] to the trailing columns A[j:, j:]. After k steps
+
+    H_{k-1} ... H_1 H_0 A = R   (upper trapezoidal),  so  A = Q R,  Q = H_0 H_1 ... H_{k-1}.
+
+Nothing else is stored: R on and above the diagonal, v_j below the diagonal of column
+j, tau_j in a vector (LAPACK's "compact form"). The cost is 2 m n^2 - 2 n^3 / 3 flops,
+but every step is a matrix-vector product (w = A^T v) and a rank-1 update
+(A -= tau v w^T): memory-bound, a few GFLOPS at best.
+
+3. The compact WY representation  [Schreiber & Van Loan 1989; GVL4 Sec. 5.1.7 and
+   Alg. 5.2.2; LAPACK dlarft]
+---------------------------------------------------------------------------------
+A product of b reflections is itself "identity minus low rank":
+
+    Q_b = H_0 H_1 ... H_{b-1} = I - V T V^T,
+
+with V = [v_0, ..., v_{b-1}] (m x b, unit lower trapezoidal) and T (b x b) upper
+triangular. It grows one reflection at a time:
+
+    (I - V T V^T)(I - tau v v^T) = I - [V v] [[T, -tau T V^T v], [0, tau]] [V v]^T,
+
+so the new column of T is  T[:j, j] = -tau_j T[:j, :j] (V[:, :j]^T v_j),  T[j, j] = tau_j.
+`larft` forms all the inner products V^T V with one GEMM first (the "UT transform"
+view of Joffrain et al. 2006) and then runs this recurrence on the small b x b matrix.
+
+4. Applying a block reflection with GEMM  [LAPACK dlarfb]
+-------------------------------------------------------
+    Q_b^T C = C - V (T^T (V^T C))
+
+is three matrix products: W = V^T C, W = T^T W, C -= V W, costing about 4 m b ncols
+flops at GEMM speed, instead of b rank-1 updates at memory speed.
+
+5. Blocked QR  [GVL4 Alg. 5.2.2 (block Householder QR); LAPACK dgeqrf]
+--------------------------------------------------------------------
+Take the columns NB_GEQRF at a time. For the panel A[j:, j:j+b]:
+  (a) factor the panel (V, tau, and R's diagonal block) -- here recursively: split the
+      panel in two halves, factor the left, apply its block reflection to the right,
+      factor the right (Elmroth & Gustavson 2000), down to NB_LEAF columns where
+      dgeqr2 runs;
+  (b) build T for the panel (larft);
+  (c) update the trailing matrix A[j:, j+b:] <- Q_b^T A[j:, j+b:] (larfb: GEMMs).
+All but O(m n b) of the flops are now in (c).
+
+6. Forming Q  [LAPACK dorgqr; GVL4 Sec. 5.1.6 "backward accumulation"]
+------------------------------------------------------------------
+Q = H_0 ... H_{k-1} applied to the first columns of the identity. Going backwards
+(last block first) keeps the work small: block j only touches Q[j:, j:], because the
+identity's columns to the left of j are still untouched there. Each block is again
+one larfb, so forming Q also runs at GEMM speed.
+
+7. Least squares  [GVL4 Sec. 5.3.3, Alg. 5.3.2]
+---------------------------------------------
+For tall A of full column rank, min ||A x - b||_2 is solved by x = inv(R_1) (Q^T b)[:n]:
+apply the reflections to b (never forming Q), then back-substitute with the n x n
+upper block R_1 of R.
+
+References
+----------
+[GVL4]   G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013,
+         Alg. 5.1.1 (house), Sec. 5.1.6-5.1.7 (factored form, WY), Alg. 5.2.1
+         (Householder QR), Alg. 5.2.2 (block Householder QR), Sec. 5.3 (least squares).
+[SVL89]  R. Schreiber and C. Van Loan, "A storage-efficient WY representation for
+         products of Householder transformations", SIAM J. Sci. Stat. Comput. 10(1),
+         1989.
+[JLQVV06] T. Joffrain, T. M. Low, E. S. Quintana-Orti, R. van de Geijn, F. G. Van Zee,
+         "Accumulating Householder transformations, revisited", ACM TOMS 32(2), 2006.
+[EG00]   E. Elmroth and F. G. Gustavson, "Applying recursion to serial and parallel QR
+         factorization leads to better performance", IBM J. Res. Dev. 44(4), 2000.
+[LAPACK] dlarfg, dgeqr2, dgeqrf, dlarft, dlarfb, dorgqr, dormqr.
+"""
+import numpy as np
+cimport numpy as cnp
+
+from libc.math cimport fabs, hypot, copysign
+from libc.stdlib cimport malloc, free
+
+from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrsv, dnrm2, dscal
+from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
+                                          vector_empty, asmatrix, asvector)
+from rusty_machine.exceptions import LinAlgError
+
+cnp.import_array()
+
+# ---- block sizes: the one table ------------------------------------------------------
+cdef Py_ssize_t NB_GEQRF = 64    # panel width of the blocked QR (dgeqrf's NB)
+cdef Py_ssize_t NB_LEAF = 8      # the recursive panel runs unblocked dgeqr2 below this
+cdef Py_ssize_t NB_ORGQR = 64    # block width when forming Q (dorgqr's NB)
+
+# dlamch('S') / eps: below this a Householder beta is rescaled before use (dlarfg)
+cdef double SAFMIN = 2.2250738585072014e-308 / 2.220446049250313e-16
+
+
+def _set_block_sizes(geqrf=None, leaf=None, orgqr=None):
+    """Set the block sizes (testing aid); returns the previous values as a dict."""
+    global NB_GEQRF, NB_LEAF, NB_ORGQR
+    old = dict(geqrf=NB_GEQRF, leaf=NB_LEAF, orgqr=NB_ORGQR)
+    for name, value in (("geqrf", geqrf), ("leaf", leaf), ("orgqr", orgqr)):
+        if value is not None and int(value) < 1:
+            raise ValueError("block size %s must be >= 1, got %r" % (name, value))
+    if geqrf is not None:
+        NB_GEQRF = geqrf
+    if leaf is not None:
+        NB_LEAF = leaf
+    if orgqr is not None:
+        NB_ORGQR = orgqr
+    return old
+
+
+cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a < b else b
+
+
+cdef inline Py_ssize_t _imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a > b else b
+
+
+# =================================================================================
+# kernels: (pointer, leading dimension), row-major, no checks, no GIL
+# =================================================================================
+
+cdef void house(Py_ssize_t n,              # IN   length of the vector [alpha, x]
+                double* alpha,             # INOUT x_1 in, beta out
+                double* x,                 # INOUT x_2..x_n in, v_2..v_n out (v_1 = 1)
+                Py_ssize_t incx,           # IN   stride of x
+                double* tau                # OUT  H = I - tau v v^T
+                ) noexcept nogil:
+    """Householder vector (GVL4 Alg. 5.1.1 with LAPACK dlarfg's normalisation).
+
+    Finds v (v_1 = 1) and tau with (I - tau v v^T) [alpha; x] = [beta; 0]. tau = 0
+    (H = I) when x is already zero; otherwise 1 <= tau <= 2."""
+    cdef double xnorm, beta, scale
+    cdef int knt = 0, i
+    if n <= 1:
+        tau[0] = 0.0
+        return
+    xnorm = dnrm2(n - 1, x, incx)
+    if xnorm == 0.0:
+        tau[0] = 0.0
+        return
+    # beta = -sign(alpha) ||[alpha; x]||: v_1 = alpha - beta has no cancellation
+    beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
+    if fabs(beta) < SAFMIN:
+        # tiny column: scale it up (at most 20 times) so 1 / (alpha - beta) is safe
+        while fabs(beta) < SAFMIN and knt < 20:
+            knt += 1
+            dscal(n - 1, 1.0 / SAFMIN, x, incx)
+            beta /= SAFMIN
+            alpha[0] /= SAFMIN
+        xnorm = dnrm2(n - 1, x, incx)
+        beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
+    tau[0] = (beta - alpha[0]) / beta
+    # v = x / (alpha - beta), so that v_1 = 1
+    dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
+    for i in range(knt):
+        beta *= SAFMIN
+    alpha[0] = beta
+
+
+cdef void geqr2(Py_ssize_t m,              # IN   rows
+                Py_ssize_t n,              # IN   columns
+                double* A,                 # INOUT m x n -> R above, V below the diagonal
+                Py_ssize_t lda,            # IN
+                double* tau,               # OUT  min(m, n) reflector scalars
+                double* w                  # WORK n doubles
+                ) noexcept nogil:
+    """Unblocked Householder QR (GVL4 Alg. 5.2.1; LAPACK dgeqr2).
+
+    Row-major: every step reads and updates the panel a row at a time, so each
+    access is to a contiguous run of at most n numbers."""
+    cdef Py_ssize_t j, i, c, ncol, k = _imin(m, n)
+    cdef double t, s
+    cdef double* row
+    cdef double* top
+    for j in range(k):
+        # GVL4 Alg. 5.2.1, step j: H_j zeroes A[j+1:, j]   (house, Alg. 5.1.1)
+        house(m - j, A + j * lda + j, A + (j + 1) * lda + j, lda, tau + j)
+        t = tau[j]
+        ncol = n - j - 1
+        if ncol <= 0 or t == 0.0:
+            continue
+        top = A + j * lda + j + 1
+        # w = A[j:, j+1:].T @ v           (v_j = 1 on row j, v_i = A[i, j] below)
+        for c in range(ncol):
+            w[c] = top[c]
+        for i in range(j + 1, m):
+            row = A + i * lda + j
+            s = row[0]
+            if s != 0.0:
+                for c in range(ncol):
+                    w[c] += s * row[1 + c]
+        # A[j:, j+1:] -= tau * outer(v, w)
+        for c in range(ncol):
+            top[c] -= t * w[c]
+        for i in range(j + 1, m):
+            row = A + i * lda + j
+            s = t * row[0]
+            if s != 0.0:
+                for c in range(ncol):
+                    row[1 + c] -= s * w[c]
+
+
+cdef void copy_v(Py_ssize_t m,             # IN   rows of the panel
+                 Py_ssize_t k,             # IN   reflectors (columns of the panel)
+                 const double* A,          # IN   panel whose strict lower part holds V
+                 Py_ssize_t lda,           # IN
+                 double* V,                # OUT  m x k, explicit unit lower trapezoid
+                 Py_ssize_t ldv            # IN
+                 ) noexcept nogil:
+    """V with its implicit ones and zeros written out, so plain GEMMs can use it
+    (LAPACK dlarfb uses dtrmm on the triangle instead; the extra k^2/2 flops per
+    column of C are cheap next to the 2 m k of the rest)."""
+    cdef Py_ssize_t i, c
+    for i in range(m):
+        for c in range(k):
+            if i > c:
+                V[i * ldv + c] = A[i * lda + c]
+            elif i == c:
+                V[i * ldv + c] = 1.0
+            else:
+                V[i * ldv + c] = 0.0
+
+
+cdef void larft(Py_ssize_t m,              # IN   rows of V
+                Py_ssize_t k,              # IN   number of reflectors
+                const double* V,           # IN   m x k explicit unit lower trapezoid
+                Py_ssize_t ldv,            # IN
+                const double* tau,         # IN   k scalars
+                double* T,                 # OUT  k x k upper triangular (zeros below)
+                Py_ssize_t ldt             # IN
+                ) noexcept nogil:
+    """T of the compact WY form H_0 ... H_{k-1} = I - V T V^T (LAPACK dlarft, forward,
+    columnwise; the recurrence of [SVL89], GVL4 Sec. 5.1.7).
+
+    S = V^T V by one GEMM ([JLQVV06]), then for j = 0..k-1
+        T[:j, j] = -tau_j T[:j, :j] S[:j, j],   T[j, j] = tau_j,
+    where the triangular product runs in place over the column S[:j, j] (row r
+    needs only entries r.. of that column, which are not overwritten yet)."""
+    cdef Py_ssize_t i, r, c
+    cdef double s, t
+    # T = V.T @ V    (the upper triangle is what is used)
+    dgemm(1, 0, k, k, m, 1.0, V, ldv, V, ldv, 0.0, T, ldt)
+    for i in range(k):
+        t = tau[i]
+        for r in range(i):
+            s = 0.0
+            for c in range(r, i):
+                s += T[r * ldt + c] * T[c * ldt + i]
+            T[r * ldt + i] = -t * s
+        T[i * ldt + i] = t
+        for c in range(i):
+            T[i * ldt + c] = 0.0
+
+
+cdef void larfb(bint trans,                # IN   apply Q^T (True) or Q (False)
+                Py_ssize_t m,              # IN   rows of C (= rows of V)
+                Py_ssize_t n,              # IN   columns of C
+                Py_ssize_t k,              # IN   reflectors
+                const double* V,           # IN   m x k explicit unit lower trapezoid
+                Py_ssize_t ldv,            # IN
+                const double* T,           # IN   k x k upper triangular, zeros below
+                Py_ssize_t ldt,            # IN
+                double* C,                 # INOUT m x n
+                Py_ssize_t ldc,            # IN
+                double* W,                 # WORK k x n
+                double* W2                 # WORK k x n
+                ) noexcept nogil:
+    """C <- op(Q) C with Q = I - V T V^T (LAPACK dlarfb, left side, forward,
+    columnwise): three GEMMs."""
+    if m <= 0 or n <= 0 or k <= 0:
+        return
+    # W = V.T @ C
+    dgemm(1, 0, k, n, m, 1.0, V, ldv, C, ldc, 0.0, W, n)
+    # W2 = T.T @ W  (for Q^T = I - V T^T V^T)   or   W2 = T @ W  (for Q)
+    dgemm(trans, 0, k, n, k, 1.0, T, ldt, W, n, 0.0, W2, n)
+    # C -= V @ W2
+    dgemm(0, 0, m, n, k, -1.0, V, ldv, W2, n, 1.0, C, ldc)
+
+
+# workspace for geqrf / orgqr / ormqr: V (m x nb), T (nb x nb), W and W2 (nb x n)
+cdef Py_ssize_t work_size(Py_ssize_t m, Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
+    return m * nb + nb * nb + 2 * nb * _imax(n, nb) + n + 1
+
+
+cdef void geqrf_rec(Py_ssize_t m,          # IN   rows
+                    Py_ssize_t n,          # IN   columns (a panel: n <= NB_GEQRF)
+                    double* A,             # INOUT m x n -> R and V
+                    Py_ssize_t lda,        # IN
+                    double* tau,           # OUT  min(m, n)
+                    double* work           # WORK work_size(m, n, n)
+                    ) noexcept nogil:
+    """Recursive panel QR [EG00]: factor the left half, apply its block reflection to
+    the right half with GEMMs (larft + larfb), factor the lower right half."""
+    cdef Py_ssize_t k = _imin(m, n), n1, n2
+    cdef double* V
+    cdef double* T
+    cdef double* W
+    if k <= NB_LEAF or n <= 1:
+        geqr2(m, n, A, lda, tau, work)
+        return
+    n1 = k // 2
+    n2 = n - n1
+    V = work
+    T = V + m * n1
+    W = T + n1 * n1
+    # [A_11; A_21] = Q_1 [R_11; 0]
+    geqrf_rec(m, n1, A, lda, tau, work)
+    # [A_12; A_22] <- Q_1^T [A_12; A_22]      (GVL4 Alg. 5.2.2 update, 3 GEMMs)
+    copy_v(m, n1, A, lda, V, n1)
+    larft(m, n1, V, n1, tau, T, n1)
+    larfb(1, m, n2, n1, V, n1, T, n1, A + n1, lda, W, W + n1 * n2)
+    # A_22 = Q_2 R_22
+    geqrf_rec(m - n1, n2, A + n1 * lda + n1, lda, tau + n1, work)
+
+
+cdef void geqrf(Py_ssize_t m,              # IN   rows
+                Py_ssize_t n,              # IN   columns
+                double* A,                 # INOUT m x n -> R above, V below the diagonal
+                Py_ssize_t lda,            # IN
+                double* tau,               # OUT  min(m, n) reflector scalars
+                double* work               # WORK work_size(m, n, NB_GEQRF)
+                ) noexcept nogil:
+    """Blocked Householder QR (GVL4 Alg. 5.2.2; LAPACK dgeqrf)."""
+    cdef Py_ssize_t k = _imin(m, n), nb = NB_GEQRF, j = 0, jb, mr, nr
+    cdef double* V = work
+    cdef double* T = V + m * nb
+    cdef double* W = T + nb * nb
+    cdef double* W2 = W + nb * _imax(n, nb)
+    while j < k:
+        jb = _imin(nb, k - j)
+        mr = m - j
+        nr = n - j - jb
+        # (a) factor the panel A[j:, j:j+jb] = Q_j R_jj
+        geqrf_rec(mr, jb, A + j * lda + j, lda, tau + j, work)
+        if nr > 0:
+            # (b) Q_j = I - V T V^T
+            copy_v(mr, jb, A + j * lda + j, lda, V, jb)
+            larft(mr, jb, V, jb, tau + j, T, jb)
+            # (c) A[j:, j+jb:] <- Q_j^T A[j:, j+jb:]
+            larfb(1, mr, nr, jb, V, jb, T, jb, A + j * lda + j + jb, lda, W, W2)
+        j += jb
+
+
+cdef void orgqr(Py_ssize_t m,              # IN   rows of Q
+                Py_ssize_t nq,             # IN   columns of Q to form (k <= nq <= m)
+                Py_ssize_t k,              # IN   number of reflectors
+                const double* A,           # IN   factors from geqrf (V below diagonal)
+                Py_ssize_t lda,            # IN
+                const double* tau,         # IN   k scalars
+                double* Q,                 # OUT  m x nq, orthonormal columns
+                Py_ssize_t ldq,            # IN
+                double* work               # WORK work_size(m, nq, NB_ORGQR)
+                ) noexcept nogil:
+    """The first nq columns of Q = H_0 ... H_{k-1} (LAPACK dorgqr; backward
+    accumulation, GVL4 Sec. 5.1.6), blocked: Q[j:, j:] <- Q_j Q[j:, j:], last block
+    first, each one larfb."""
+    cdef Py_ssize_t nb = NB_ORGQR, i, c, j, jb, mr
+    cdef double* V = work
+    cdef double* T = V + m * nb
+    cdef double* W = T + nb * nb
+    cdef double* W2 = W + nb * _imax(nq, nb)
+    # Q = eye(m, nq)
+    for i in range(m):
+        for c in range(nq):
+            Q[i * ldq + c] = 1.0 if i == c else 0.0
+    if k <= 0:
+        return
+    j = ((k - 1) // nb) * nb
+    while j >= 0:
+        jb = _imin(nb, k - j)
+        mr = m - j
+        copy_v(mr, jb, A + j * lda + j, lda, V, jb)
+        larft(mr, jb, V, jb, tau + j, T, jb)
+        # Q[j:, j:] = (I - V T V^T) @ Q[j:, j:]
+        larfb(0, mr, nq - j, jb, V, jb, T, jb, Q + j * ldq + j, ldq, W, W2)
+        j -= nb
+
+
+cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
+                   Py_ssize_t nrhs,        # IN   columns of B
+                   Py_ssize_t k,           # IN   reflectors
+                   const double* A,        # IN   factors from geqrf
+                   Py_ssize_t lda,         # IN
+                   const double* tau,      # IN
+                   double* B,              # INOUT m x nrhs -> Q^T B
+                   Py_ssize_t ldb,         # IN
+                   double* work            # WORK work_size(m, nrhs, NB_ORGQR)
+                   ) noexcept nogil:
+    """B <- Q^T B = H_{k-1} ... H_0 B (LAPACK dormqr, left, transpose): one reflector
+    at a time for a single column, block reflections (larfb) otherwise."""
+    cdef Py_ssize_t j, jb, i, nb = NB_ORGQR
+    cdef double s, t
+    cdef double* V = work
+    cdef double* T = V + m * nb
+    cdef double* W = T + nb * nb
+    cdef double* W2 = W + nb * _imax(nrhs, nb)
+    if nrhs == 1:
+        for j in range(k):
+            t = tau[j]
+            if t == 0.0:
+                continue
+            # b[j:] -= tau * v * (v . b[j:])
+            s = B[j * ldb]
+            for i in range(j + 1, m):
+                s += A[i * lda + j] * B[i * ldb]
+            s *= t
+            B[j * ldb] -= s
+            for i in range(j + 1, m):
+                B[i * ldb] -= s * A[i * lda + j]
+        return
+    j = 0
+    while j < k:
+        jb = _imin(nb, k - j)
+        copy_v(m - j, jb, A + j * lda + j, lda, V, jb)
+        larft(m - j, jb, V, jb, tau + j, T, jb)
+        # B[j:] = Q_j^T @ B[j:]
+        larfb(1, m - j, nrhs, jb, V, jb, T, jb, B + j * ldb, ldb, W, W2)
+        j += jb
+
+
+cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
+                      const double* src, Py_ssize_t lds,   # IN
+                      double* dst, Py_ssize_t ldd          # OUT
+                      ) noexcept nogil:
+    """dst = src; True when every entry is finite (x * 0 is 0 only for finite x)."""
+    cdef Py_ssize_t i, j
+    cdef double acc = 0.0
+    cdef const double* s
+    cdef double* d
+    for i in range(m):
+        s = src + i * lds
+        d = dst + i * ldd
+        for j in range(n):
+            d[j] = s[j]
+            acc += s[j] * 0.0
+    return acc == 0.0
+
+
+# =================================================================================
+# Python layer
+# =================================================================================
+
+cdef str _shape_str(obj):
+    try:
+        return str(tuple(obj.shape))
+    except AttributeError:
+        return str(np.shape(obj))
+
+
+cdef object _ndim(obj):
+    return obj.ndim if hasattr(obj, "ndim") else np.ndim(obj)
+
+
+cdef double* _alloc_work(Py_ssize_t size) except NULL:
+    cdef double* w = <double*>malloc(_imax(size, 1) * sizeof(double))
+    if w == NULL:
+        raise MemoryError("cannot allocate %d doubles of QR workspace" % size)
+    return w
+
+
+cdef class QR:
+    """The Householder QR factorisation A = Q R of an m x n matrix, in compact form.
+
+    Made by :func:`qr_factor`. Q is never stored: the packed matrix holds R on and
+    above the diagonal and the Householder vectors v_j (with v_j[j] = 1 implied) below
+    it, and ``tau`` their scalars, so H_j = I - tau[j] v_j v_j^T and
+    Q = H_0 H_1 ... H_{k-1}, k = min(m, n) (LAPACK dgeqrf's output).
+
+    Attributes
+    ----------
+    qr : Matrix of shape (m, n)
+        The packed factors.
+    tau : ndarray of shape (k,)
+    shape : tuple
+    """
+    cdef Matrix _qr
+    cdef double* _tau
+    cdef Py_ssize_t _k
+
+    def __cinit__(self):
+        self._tau = NULL
+
+    def __dealloc__(self):
+        free(self._tau)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("QR objects are made by rusty_machine.linalg.qr_factor(A)")
+
+    @property
+    def qr(self):
+        return self._qr
+
+    @property
+    def shape(self):
+        return (self._qr.nrows, self._qr.ncols)
+
+    @property
+    def tau(self):
+        cdef Py_ssize_t i
+        out = np.empty(self._k)
+        cdef double[::1] o = out
+        for i in range(self._k):
+            o[i] = self._tau[i]
+        return out
+
+    def __repr__(self):
+        return "<QR factorisation of a %dx%d matrix>" % (self._qr.nrows, self._qr.ncols)
+
+    def q(self, mode="reduced"):
+        """Form Q explicitly (blocked backward accumulation, LAPACK dorgqr).
+
+        Parameters
+        ----------
+        mode : {"reduced", "complete"}
+            "reduced": the m x k matrix with orthonormal columns (k = min(m, n));
+            "complete": the full m x m orthogonal matrix.
+
+        Returns
+        -------
+        Matrix
+        """
+        if mode not in ("reduced", "complete"):
+            raise ValueError("mode must be 'reduced' or 'complete', got %r" % (mode,))
+        cdef Py_ssize_t m = self._qr.nrows, nq = self._k if mode == "reduced" else m
+        cdef Matrix Q = matrix_empty(m, nq)
+        cdef double* work
+        if m == 0 or nq == 0:
+            return Q
+        work = _alloc_work(work_size(m, nq, NB_ORGQR))
+        with nogil:
+            orgqr(m, nq, self._k, self._qr.data, self._qr.ld, self._tau,
+                  Q.data, Q.ld, work)
+        free(work)
+        return Q
+
+    def r(self, mode="reduced"):
+        """The upper-trapezoidal factor R.
+
+        Parameters
+        ----------
+        mode : {"reduced", "complete"}
+            "reduced": shape (k, n); "complete": shape (m, n), zero rows below.
+
+        Returns
+        -------
+        Matrix
+        """
+        if mode not in ("reduced", "complete"):
+            raise ValueError("mode must be 'reduced' or 'complete', got %r" % (mode,))
+        cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols
+        cdef Py_ssize_t rows = self._k if mode == "reduced" else m, i, j
+        cdef Matrix R = matrix_zeros(rows, n)
+        cdef const double* src = self._qr.data
+        cdef Py_ssize_t ld = self._qr.ld
+        with nogil:
+            for i in range(self._k):
+                for j in range(i, n):
+                    R.data[i * R.ld + j] = src[i * ld + j]
+        return R
+
+    def solve(self, b):
+        """Least-squares solution of min ||A x - b||_2 for full-column-rank A, m >= n
+        (GVL4 Alg. 5.3.2): x = inv(R_1) (Q^T b)[:n].
+
+        Parameters
+        ----------
+        b : Vector or array-like of shape (m,), or Matrix / array-like of shape (m, k)
+
+        Returns
+        -------
+        Vector of shape (n,) or Matrix of shape (n, k)
+            For a square nonsingular A, the solution of A x = b.
+
+        Raises
+        ------
+        ValueError
+            A is wide (m < n: use lstsq for the minimum-norm solution), b's shape does
+            not match, or b holds NaN/inf.
+        LinAlgError
+            R has an exactly zero diagonal entry (A is rank deficient).
+        """
+        cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols, i, nrhs
+        cdef Vector bv, yv, xv
+        cdef Matrix bm, ym, xm
+        cdef double* work
+        cdef bint finite
+        if m < n:
+            raise ValueError("QR.solve: least squares via QR needs m >= n, the factored "
+                             "matrix has shape (%d, %d)" % (m, n))
+        is_vector = isinstance(b, Vector) or (not isinstance(b, Matrix) and _ndim(b) == 1)
+        if is_vector:
+            bv = asvector(b)
+            if bv.n != m:
+                raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d,)"
+                                 % (m, n, bv.n))
+            yv = vector_empty(m)
+            with nogil:
+                finite = copy_finite(1, m, bv.data, m, yv.data, m)
+            if not finite:
+                raise ValueError("QR.solve: b contains NaN or infinity")
+            self._check_rank()
+            xv = vector_empty(n)
+            if n == 0:
+                return xv
+            with nogil:
+                # y = Q^T b ; x = inv(R_1) y[:n]
+                ormqr_lt(m, 1, self._k, self._qr.data, self._qr.ld, self._tau,
+                         yv.data, 1, NULL)
+                dtrsv(0, 0, 0, n, self._qr.data, self._qr.ld, yv.data, 1)
+                for i in range(n):
+                    xv.data[i] = yv.data[i]
+            return xv
+        if not isinstance(b, Matrix) and _ndim(b) != 2:
+            raise ValueError("QR.solve: b must be 1-D or 2-D, got %d-D input of shape %s"
+                             % (_ndim(b), _shape_str(b)))
+        bm = asmatrix(b)
+        if bm.nrows != m:
+            raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d, %d)"
+                             % (m, n, bm.nrows, bm.ncols))
+        nrhs = bm.ncols
+        ym = matrix_empty(m, nrhs)
+        with nogil:
+            finite = copy_finite(m, nrhs, bm.data, bm.ld, ym.data, ym.ld)
+        if not finite:
+            raise ValueError("QR.solve: b contains NaN or infinity")
+        self._check_rank()
+        xm = matrix_empty(n, nrhs)
+        if n == 0 or nrhs == 0:
+            return xm
+        work = _alloc_work(work_size(m, nrhs, NB_ORGQR))
+        with nogil:
+            # Y = Q^T B ; X = inv(R_1) Y[:n]
+            ormqr_lt(m, nrhs, self._k, self._qr.data, self._qr.ld, self._tau,
+                     ym.data, ym.ld, work)
+            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, self._qr.data, self._qr.ld, ym.data, ym.ld)
+            copy_finite(n, nrhs, ym.data, ym.ld, xm.data, xm.ld)
+        free(work)
+        return xm
+
+    cdef int _check_rank(self) except -1:
+        cdef Py_ssize_t i
+        for i in range(self._qr.ncols):
+            if self._qr.data[i * self._qr.ld + i] == 0.0:
+                raise LinAlgError("matrix is rank deficient: R[%d, %d] is exactly zero"
+                                  % (i, i))
+        return 0
+
+
+cdef Matrix _input_matrix(object A, str func):
+    """A private, finite, 2-D float64 copy of A (which asmatrix may only wrap)."""
+    if isinstance(A, Vector):
+        raise ValueError("%s: expected a 2-D matrix, got a Vector of shape (%d,)"
+                         % (func, (<Vector>A).n))
+    if not isinstance(A, Matrix):
+        ndim = _ndim(A)
+        if ndim != 2:
+            raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
+                             % (func, ndim, _shape_str(A)))
+    cdef Matrix src = asmatrix(A)
+    cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
+    cdef bint finite
+    with nogil:
+        finite = copy_finite(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
+    if not finite:
+        raise ValueError("%s: the matrix contains NaN or infinity" % func)
+    return dst
+
+
+cdef QR _factor(Matrix M):
+    """Factor M (our private copy) in place and wrap it in a QR object."""
+    cdef QR F = QR.__new__(QR)
+    cdef Py_ssize_t m = M.nrows, n = M.ncols, k = _imin(m, n)
+    cdef double* work
+    F._qr = M
+    F._k = k
+    F._tau = <double*>malloc((k + 1) * sizeof(double))
+    if F._tau == NULL:
+        raise MemoryError()
+    if k == 0:
+        return F
+    work = _alloc_work(work_size(m, n, NB_GEQRF))
+    with nogil:
+        geqrf(m, n, M.data, M.ld, F._tau, work)
+    free(work)
+    return F
+
+
+def qr_factor(A):
+    """Householder QR factorisation A = Q R, kept in compact form (LAPACK dgeqrf).
+
+    Blocked by the compact WY representation (GVL4 Alg. 5.2.2, [SVL89]) with a
+    recursive panel [EG00]: the updates are GEMMs.
+
+    Parameters
+    ----------
+    A : Matrix or array-like of shape (m, n)
+        Square, tall or wide. Not modified.
+
+    Returns
+    -------
+    QR
+        With ``.q(mode)``, ``.r(mode)``, ``.solve(b)`` (least squares, m >= n),
+        ``.qr`` (packed) and ``.tau``.
+
+    Raises
+    ------
+    ValueError
+        A is not 2-D or holds NaN or infinity.
+    """
+    return _factor(_input_matrix(A, "qr_factor"))
+
+
+def qr(A, mode="reduced"):
+    """QR factorisation by Householder reflections, as numpy.linalg.qr.
+
+    Parameters
+    ----------
+    A : Matrix or array-like of shape (m, n)
+    mode : {"reduced", "complete", "r"}
+        "reduced" (default): Q (m, k) and R (k, n), k = min(m, n);
+        "complete": Q (m, m) and R (m, n); "r": R (k, n) only.
+
+    Returns
+    -------
+    (Q, R) : tuple of Matrix, or R : Matrix for mode="r"
+        R's diagonal may be negative (LAPACK's sign convention, as numpy); Q has
+        orthonormal columns. Empty inputs give empty factors of the shapes above.
+
+    Raises
+    ------
+    ValueError
+        Unknown mode, A not 2-D, or NaN/inf in A.
+    """
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))
+    cdef QR F = _factor(_input_matrix(A, "qr"))
+    if mode == "r":
+        return F.r("reduced")
+    return F.q(mode), F.r(mode)
