@@ -19,18 +19,25 @@ class DataConversionWarning(UserWarning):
     column-vector y raveled to 1-D)."""
 
 
-def _data_conversion_warning_class():
-    """The category to warn with: ours, and also scikit-learn's when scikit-learn is
-    already loaded in this process (so its filters and estimator checks see it), without
-    ever importing scikit-learn ourselves."""
+_TWINS = {}
+
+
+def _sklearn_twin(cls):
+    """``cls``, or when scikit-learn is already loaded in this process a subclass of both
+    ``cls`` and scikit-learn's class of the same name, so that code written against
+    scikit-learn (``except sklearn.exceptions.NotFittedError``, its warning filters, its
+    estimator checks) recognises ours. scikit-learn itself is never imported here."""
     import sys
     sk = sys.modules.get("sklearn.exceptions")
-    if sk is None or not hasattr(sk, "DataConversionWarning"):
-        return DataConversionWarning
-    global _BOTH
-    try:
-        return _BOTH
-    except NameError:
-        _BOTH = type("DataConversionWarning", (DataConversionWarning, sk.DataConversionWarning),
-                     {"__module__": __name__, "__doc__": DataConversionWarning.__doc__})
-        return _BOTH
+    other = getattr(sk, cls.__name__, None) if sk is not None else None
+    if other is None:
+        return cls
+    twin = _TWINS.get(cls)
+    if twin is None:
+        twin = _TWINS[cls] = type(cls.__name__, (cls, other),
+                                  {"__module__": __name__, "__doc__": cls.__doc__})
+    return twin
+
+
+def _data_conversion_warning_class():
+    return _sklearn_twin(DataConversionWarning)

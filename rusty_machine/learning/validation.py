@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import NotFittedError, _data_conversion_warning_class
+from ..exceptions import NotFittedError, _data_conversion_warning_class, _sklearn_twin
 
 __all__ = ["check_array", "check_X_y", "column_or_1d", "check_sample_weight",
            "check_random_state", "check_is_fitted", "validate_data",
@@ -221,20 +221,22 @@ def check_is_fitted(estimator, attributes=None):
         if len(fitted) != len(names):
             fitted = []
     if not fitted:
-        raise NotFittedError("This %s instance is not fitted yet. Call 'fit' with appropriate "
+        raise _sklearn_twin(NotFittedError)("This %s instance is not fitted yet. Call 'fit' with appropriate "
                              "arguments before using this estimator." % type(estimator).__name__)
 
 
-def validate_data(estimator, X, y=None, *, reset=True, multi_output=False, y_numeric=False,
+def validate_data(estimator, X, y="no_validation", *, reset=True, multi_output=False, y_numeric=False,
                   **check_params):
     """Validate X (and y) for ``estimator``.
 
+    ``y`` is validated only when given: a supervised ``fit(X, y)`` passes its y (None
+    then raises "requires y to be passed"); unsupervised code and predict omit it.
     With ``reset=True`` (in fit) it records ``n_features_in_`` (and ``feature_names_in_``
     for data frames with string column names); with ``reset=False`` (predict, transform)
     it checks the number of features and the names against them.
     """
     names = _feature_names(X)
-    if y is None:
+    if isinstance(y, str) and y == "no_validation":
         out = check_array(X, estimator=estimator, **check_params)
         Xv = out
     else:

@@ -1,0 +1,310 @@
+"""_nnet.pyx: the elementwise inner loops of the neural networks.
+
+The matrix products of the forward and backward passes go through our GEMM (called from
+nnet.py); what is left, and what this module does in nogil loops over rows, is
+elementwise: bias + activation, the activation's derivative, softmax, the losses, and the
+fused parameter updates of the optimisers.
+
+Activation codes (shared with nnet.py):
+    0 identity   f(z) = z                        f' = 1
+    1 logistic   f(z) = 1 / (1 + e^-z)          f' = f (1 - f)
+    2 tanh       f(z) = tanh z                   f' = 1 - f^2
+    3 relu       f(z) = max(z, 0)                f' = [z > 0]
+    4 leaky_relu f(z) = z if z > 0 else s z      f' = 1 if z > 0 else s
+    5 gelu       f(z) = z Phi(z)                 f' = Phi(z) + z phi(z)   (needs z)
+    6 softmax    f(z)_j = e^{z_j} / sum_k e^{z_k}  (rows; used with cross-entropy)
+
+References
+----------
+[1] Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, Sec. 6.3 (hidden
+    units), 6.5 (back-propagation), 8.3-8.5 (SGD, momentum, AdaGrad, RMSProp, Adam).
+[2] Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415, 2016.
+[3] Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015, Alg. 1.
+[4] Sutskever, Martens, Dahl & Hinton, "On the importance of initialization and momentum
+    in deep learning", ICML 2013 (Nesterov momentum in the form used below).
+"""
+from cython.parallel cimport prange
+from libc.math cimport erf, exp, log, log1p, sqrt, tanh, fabs, INFINITY
+
+from rusty_machine.linalg.blas cimport get_num_threads
+
+cdef double SQRT1_2 = 0.70710678118654752440     # 1 / sqrt(2)
+cdef double INV_SQRT_2PI = 0.39894228040143267794  # 1 / sqrt(2 pi)
+# Rows per parallel chunk: below this much work a second thread costs more than it saves.
+cdef Py_ssize_t PAR_MIN_ELEMS = 32768
+
+
+cdef inline double _logistic(double z) noexcept nogil:
+    # stable for both signs: never exp of a large positive number
+    cdef double e
+    if z >= 0:
+        return 1.0 / (1.0 + exp(-z))
+    e = exp(z)
+    return e / (1.0 + e)
+
+
+cdef void _activate_row(int code, double slope,
+                        double* z,              # INOUT pre-activation -> activation
+                        Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double m, s, x
+    if code == 1:
+        for j in range(n):
+            z[j] = _logistic(z[j])
+    elif code == 2:
+        for j in range(n):
+            z[j] = tanh(z[j])
+    elif code == 3:
+        for j in range(n):
+            if z[j] < 0.0:
+                z[j] = 0.0
+    elif code == 4:
+        for j in range(n):
+            if z[j] < 0.0:
+                z[j] = slope * z[j]
+    elif code == 5:
+        for j in range(n):
+            x = z[j]
+            z[j] = 0.5 * x * (1.0 + erf(x * SQRT1_2))
+    elif code == 6:
+        # softmax with the row maximum subtracted (no overflow) [1, Sec. 4.1]
+        m = -INFINITY
+        for j in range(n):
+            if z[j] > m:
+                m = z[j]
+        s = 0.0
+        for j in range(n):
+            z[j] = exp(z[j] - m)
+            s += z[j]
+        s = 1.0 / s
+        for j in range(n):
+            z[j] *= s
+
+
+def bias_activate(double[:, ::1] Z, const double[::1] b, int code, double slope=0.01,
+                  double[:, ::1] Zpre=None):
+    """In place: Z = f(Z + b) row by row (b may be empty: no bias).
+
+    When ``Zpre`` is given (GELU needs it for the backward pass) it receives Z + b
+    before the activation."""
+    cdef Py_ssize_t n = Z.shape[0], d = Z.shape[1], i, j
+    cdef bint has_bias = b.shape[0] > 0
+    cdef bint keep = Zpre is not None
+    if has_bias and b.shape[0] != d:
+        raise ValueError("bias has %d entries, the layer has %d units" % (b.shape[0], d))
+    if keep and (Zpre.shape[0] != n or Zpre.shape[1] != d):
+        raise ValueError("Zpre has the wrong shape")
+    if n == 0 or d == 0:
+        return
+    cdef int threads = get_num_threads() if n * d >= PAR_MIN_ELEMS else 1
+    for i in prange(n, nogil=True, schedule="static", num_threads=threads):
+        if has_bias:
+            for j in range(d):
+                Z[i, j] += b[j]
+        if keep:
+            for j in range(d):
+                Zpre[i, j] = Z[i, j]
+        _activate_row(code, slope, &Z[i, 0], d)
+
+
+cdef void _deriv_row(int code, double slope,
+                     double* delta,            # INOUT dL/dA -> dL/dZ
+                     const double* a,          # IN    activation output
+                     const double* zpre,       # IN    pre-activation (gelu only)
+                     Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double x, cdf
+    if code == 1:
+        for j in range(n):
+            delta[j] *= a[j] * (1.0 - a[j])
+    elif code == 2:
+        for j in range(n):
+            delta[j] *= 1.0 - a[j] * a[j]
+    elif code == 3:
+        for j in range(n):
+            if a[j] <= 0.0:
+                delta[j] = 0.0
+    elif code == 4:
+        for j in range(n):
+            if a[j] <= 0.0:
+                delta[j] *= slope
+    elif code == 5:
+        for j in range(n):
+            x = zpre[j]
+            cdf = 0.5 * (1.0 + erf(x * SQRT1_2))
+            delta[j] *= cdf + x * INV_SQRT_2PI * exp(-0.5 * x * x)
+
+
+def activation_backward(double[:, ::1] delta, const double[:, ::1] A, int code,
+                        double slope=0.01, const double[:, ::1] Zpre=None):
+    """In place: delta = delta * f'(Z), with f' written in terms of the output A
+    (and of the pre-activation Zpre for GELU). Softmax is not handled here: with
+    cross-entropy its gradient is fused into P - Y (see nnet.py)."""
+    cdef Py_ssize_t n = delta.shape[0], d = delta.shape[1], i
+    if A.shape[0] != n or A.shape[1] != d:
+        raise ValueError("activation_backward: delta is (%d, %d) but A is (%d, %d)"
+                         % (n, d, A.shape[0], A.shape[1]))
+    if code == 5 and (Zpre is None or Zpre.shape[0] != n or Zpre.shape[1] != d):
+        raise ValueError("activation_backward: GELU needs the pre-activation")
+    if code == 6:
+        raise ValueError("softmax backward is fused with the cross-entropy loss")
+    if n == 0 or d == 0 or code == 0:
+        return
+    cdef const double* zp = NULL
+    cdef int threads = get_num_threads() if n * d >= PAR_MIN_ELEMS else 1
+    for i in prange(n, nogil=True, schedule="static", num_threads=threads):
+        _deriv_row(code, slope, &delta[i, 0], &A[i, 0],
+                   &Zpre[i, 0] if code == 5 else zp, d)
+
+
+def column_sums(const double[:, ::1] X, double[::1] out):
+    """out = X.sum(axis=0): the bias gradient. Rows accumulate into out in order,
+    which keeps the inner loop contiguous."""
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], i, j
+    if out.shape[0] != d:
+        raise ValueError("column_sums: out has %d entries, X has %d columns" % (out.shape[0], d))
+    with nogil:
+        for j in range(d):
+            out[j] = 0.0
+        for i in range(n):
+            for j in range(d):
+                out[j] += X[i, j]
+
+
+# ---- losses ------------------------------------------------------------------------
+# Each returns sum_i w_i * loss_i (the caller divides), computed in a numerically safe way.
+
+def log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+    """sum_i w_i * (-sum_j Y_ij log P_ij) with P clipped to [eps, 1]."""
+    cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
+    cdef double total = 0.0, row, p, tiny = 2.220446049250313e-16
+    if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n:
+        raise ValueError("log_loss_sum: shapes disagree")
+    with nogil:
+        for i in range(n):
+            row = 0.0
+            for j in range(d):
+                if Y[i, j] != 0.0:
+                    p = P[i, j] if P[i, j] > tiny else tiny
+                    row -= Y[i, j] * log(p)
+            total += w[i] * row
+    return total
+
+
+def binary_log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+    """sum_i w_i * sum_j -(Y log P + (1 - Y) log(1 - P)), P clipped to [eps, 1 - eps]."""
+    cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
+    cdef double total = 0.0, row, p, tiny = 2.220446049250313e-16
+    if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n:
+        raise ValueError("binary_log_loss_sum: shapes disagree")
+    with nogil:
+        for i in range(n):
+            row = 0.0
+            for j in range(d):
+                p = P[i, j]
+                if p < tiny:
+                    p = tiny
+                elif p > 1.0 - tiny:
+                    p = 1.0 - tiny
+                row -= Y[i, j] * log(p) + (1.0 - Y[i, j]) * log1p(-p)
+            total += w[i] * row
+    return total
+
+
+def squared_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+    """sum_i w_i * sum_j (P_ij - Y_ij)^2."""
+    cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
+    cdef double total = 0.0, row, r
+    if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n:
+        raise ValueError("squared_loss_sum: shapes disagree")
+    with nogil:
+        for i in range(n):
+            row = 0.0
+            for j in range(d):
+                r = P[i, j] - Y[i, j]
+                row += r * r
+            total += w[i] * row
+    return total
+
+
+def residual_delta(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w,
+                   double scale, double[:, ::1] out):
+    """out = scale * w[:, None] * (P - Y): the output-layer delta for the matching pairs
+    (softmax, cross-entropy), (logistic, binary cross-entropy), (identity, squared error)."""
+    cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
+    cdef double s
+    if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n or out.shape[0] != n \
+            or out.shape[1] != d:
+        raise ValueError("residual_delta: shapes disagree")
+    with nogil:
+        for i in range(n):
+            s = scale * w[i]
+            for j in range(d):
+                out[i, j] = s * (P[i, j] - Y[i, j])
+
+
+# ---- fused optimiser updates (flat parameter vectors, in place) ---------------------
+
+def sgd_update(double[::1] p, const double[::1] g, double[::1] vel, double lr,
+               double momentum, bint nesterov):
+    """SGD with (Nesterov) momentum [1, Alg. 8.2/8.3; 4]:
+        v = momentum * v - lr * g
+        p += momentum * v - lr * g   (Nesterov)   or   p += v   (classical)
+    With momentum == 0 this is plain gradient descent (vel may then be empty)."""
+    cdef Py_ssize_t n = p.shape[0], i
+    if g.shape[0] != n or (momentum != 0.0 and vel.shape[0] != n):
+        raise ValueError("sgd_update: parameter, gradient and velocity sizes differ")
+    with nogil:
+        if momentum == 0.0:
+            for i in range(n):
+                p[i] -= lr * g[i]
+        elif nesterov:
+            for i in range(n):
+                vel[i] = momentum * vel[i] - lr * g[i]
+                p[i] += momentum * vel[i] - lr * g[i]
+        else:
+            for i in range(n):
+                vel[i] = momentum * vel[i] - lr * g[i]
+                p[i] += vel[i]
+
+
+def adam_update(double[::1] p, const double[::1] g, double[::1] m, double[::1] v,
+                double lr, double beta1, double beta2, double eps, long t):
+    """Adam [3, Alg. 1], bias correction folded into the step size:
+        m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+        p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)"""
+    cdef Py_ssize_t n = p.shape[0], i
+    if g.shape[0] != n or m.shape[0] != n or v.shape[0] != n:
+        raise ValueError("adam_update: sizes differ")
+    if t < 1:
+        raise ValueError("adam_update: the step counter starts at 1")
+    cdef double step = lr * sqrt(1.0 - beta2 ** t) / (1.0 - beta1 ** t)
+    with nogil:
+        for i in range(n):
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g[i]
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
+            p[i] -= step * m[i] / (sqrt(v[i]) + eps)
+
+
+def adagrad_update(double[::1] p, const double[::1] g, double[::1] acc, double lr,
+                   double eps):
+    """AdaGrad [1, Alg. 8.4]: acc += g^2; p -= lr * g / (sqrt(acc) + eps)."""
+    cdef Py_ssize_t n = p.shape[0], i
+    if g.shape[0] != n or acc.shape[0] != n:
+        raise ValueError("adagrad_update: sizes differ")
+    with nogil:
+        for i in range(n):
+            acc[i] += g[i] * g[i]
+            p[i] -= lr * g[i] / (sqrt(acc[i]) + eps)
+
+
+def rmsprop_update(double[::1] p, const double[::1] g, double[::1] acc, double lr,
+                   double rho, double eps):
+    """RMSProp [1, Alg. 8.5]: acc = rho acc + (1 - rho) g^2; p -= lr * g / (sqrt(acc) + eps)."""
+    cdef Py_ssize_t n = p.shape[0], i
+    if g.shape[0] != n or acc.shape[0] != n:
+        raise ValueError("rmsprop_update: sizes differ")
+    with nogil:
+        for i in range(n):
+            acc[i] = rho * acc[i] + (1.0 - rho) * g[i] * g[i]
+            p[i] -= lr * g[i] / (sqrt(acc[i]) + eps)
