@@ -135,12 +135,17 @@ def _set_block_sizes(geqrf=None, leaf=None, orgqr=None):
     return old
 
 
-cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    return a if a < b else b
-
-
 cdef inline Py_ssize_t _imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
     return a if a > b else b
+
+
+cdef Py_ssize_t qr_block_size() noexcept nogil:
+    """The largest block size of the table (what work_size needs for geqrf/orgqr)."""
+    return _imax(_imax(NB_GEQRF, NB_ORGQR), 1)
+
+
+cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a < b else b
 
 
 # =================================================================================
