@@ -43,10 +43,30 @@ include "_gemm.pxi"
 
 # ---- block sizes: the one table -------------------------------------------------
 cdef enum:
-    TRI_BASE = 16       # dtrsm / dtrmm: triangles of order <= TRI_BASE use the base kernels
-    SYRK_BASE = 32      # dsyrk: diagonal blocks of order <= SYRK_BASE via one GEMM + merge
-    COL_CHUNK = 256     # left-side base kernels work on column chunks this wide (L1/L2)
+    TRI_MAX = 64        # largest TRI_BASE allowed (sizes the base kernels' stack arrays)
+    CHUNK = 256         # left-side base kernels work on column chunks this wide (L1/L2)
+    RIGHT_BUF = 4096    # doubles (32 KiB) of the right-side kernels' transposition buffer
     SPLIT_ALIGN = 8     # recursive splits are rounded up to multiples of this
+
+cdef Py_ssize_t TRI_BASE = 16    # dtrsm / dtrmm: triangles of order <= this use the base
+                                 # kernels (substitution / multiplication by rows)
+cdef Py_ssize_t SYRK_BASE = 32   # dsyrk: diagonal blocks of order <= this by GEMM + merge
+
+
+def _set_block_sizes(tri=None, syrk=None):
+    """Set TRI_BASE (1..TRI_MAX) and SYRK_BASE (>= 1); testing and tuning aid.
+    Returns the previous values as a dict."""
+    global TRI_BASE, SYRK_BASE
+    old = dict(tri=TRI_BASE, syrk=SYRK_BASE)
+    if tri is not None and not 1 <= int(tri) <= TRI_MAX:
+        raise ValueError("tri must be in 1..%d, got %r" % (TRI_MAX, tri))
+    if syrk is not None and int(syrk) < 1:
+        raise ValueError("syrk must be >= 1, got %r" % (syrk,))
+    if tri is not None:
+        TRI_BASE = int(tri)
+    if syrk is not None:
+        SYRK_BASE = int(syrk)
+    return old
 
 
 cdef inline Py_ssize_t _split(Py_ssize_t n) noexcept nogil:
@@ -520,16 +540,53 @@ cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
             dscal(n, alpha, B + i * ldb, 1)
 
 
-cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans, bint unit,
-                   double* P,                    # OUT t x t (ld TRI_BASE): op(T)
-                   double* d) noexcept nogil:    # OUT t: the diagonal (1 when unit)
-    # Copy the tiny triangle op(T) (both triangles, the unused one is never read) into a
-    # contiguous square so the base kernels index it by rows whatever `trans` is.
+cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
+                   bint oplow, bint unit,
+                   double* P,                    # OUT t x t (ld TRI_MAX): op(T), strict
+                   double* rd) noexcept nogil:   # OUT t: 1 / diagonal (1 when unit)
+    # Copy the strict triangle of the tiny op(T) that is used into a contiguous square
+    # (zeros elsewhere; the other triangle of T is never read), so the base kernels
+    # index it by rows whatever `trans` is, and keep the reciprocals of the diagonal.
     cdef Py_ssize_t i, j
     for i in range(t):
         for j in range(t):
-            P[i * TRI_BASE + j] = _opT(T, ldt, trans, i, j) if i != j else 0.0
-        d[i] = 1.0 if unit else T[i * ldt + i]
+            if (j < i) if oplow else (j > i):
+                P[i * TRI_MAX + j] = _opT(T, ldt, trans, i, j)
+            else:
+                P[i * TRI_MAX + j] = 0.0
+        rd[i] = 1.0 if unit else 1.0 / T[i * ldt + i]
+
+
+cdef inline void _row_update(Py_ssize_t w, double sign, const double* P, Py_ssize_t lo,
+                             Py_ssize_t hi, const double* B, Py_ssize_t ldb,  # IN rows lo:hi
+                             double* bi) noexcept nogil:                        # INOUT w
+    # bi += sign * sum_{p in [lo, hi)} P[p] * B[p, :w], four rows of B per pass over bi
+    # (five loads and one store per eight flops instead of two loads and one store per
+    # two: the loop is register- rather than load/store-bound)
+    cdef Py_ssize_t p = lo, j
+    cdef double a0, a1, a2, a3
+    cdef const double* b0
+    cdef const double* b1
+    cdef const double* b2
+    cdef const double* b3
+    while p + 4 <= hi:
+        a0 = sign * P[p]
+        a1 = sign * P[p + 1]
+        a2 = sign * P[p + 2]
+        a3 = sign * P[p + 3]
+        b0 = B + p * ldb
+        b1 = b0 + ldb
+        b2 = b1 + ldb
+        b3 = b2 + ldb
+        for j in range(w):
+            bi[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j])
+        p += 4
+    while p < hi:
+        a0 = sign * P[p]
+        b0 = B + p * ldb
+        for j in range(w):
+            bi[j] += a0 * b0[j]
+        p += 1
 
 
 cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
@@ -537,70 +594,84 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
                           double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
     # B = inv(op(T)) @ B by rows [GVL4 Sec. 3.1.5, the multiple right-hand-side
     # substitution]: row i of X = (B[i] - sum_p op(T)[i, p] X[p]) / op(T)[i, i], where
-    # p < i (forward, op lower) or p > i (backward, op upper). Column chunks keep the
-    # t rows of B in cache while they are combined.
-    cdef double P[TRI_BASE * TRI_BASE]
-    cdef double d[TRI_BASE]
-    cdef Py_ssize_t c0, w, i, ii, p, j
+    # p < i (forward, op lower) or p > i (backward, op upper). Column chunks of CHUNK
+    # keep the t rows of B in L1/L2 while they are combined; the rows are contiguous,
+    # so the inner loops are long unit-stride vector loops.
+    cdef double P[TRI_MAX * TRI_MAX]
+    cdef double rd[TRI_MAX]
+    cdef Py_ssize_t c0 = 0, w, i, ii, j
     cdef double* bi
-    cdef const double* bp
-    cdef double a, r
-    _pack_op(t, T, ldt, trans, unit, P, d)
-    c0 = 0
+    cdef double r
+    _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
-        w = min(<Py_ssize_t> COL_CHUNK, n - c0)
+        w = min(<Py_ssize_t> CHUNK, n - c0)
         for ii in range(t):
             i = ii if oplow else t - 1 - ii
             bi = B + i * ldb + c0
+            # B[i] -= op(T)[i, lo:hi] @ X[lo:hi]
             if oplow:
-                for p in range(i):
-                    a = P[i * TRI_BASE + p]
-                    bp = B + p * ldb + c0
-                    for j in range(w):
-                        bi[j] -= a * bp[j]
+                _row_update(w, -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                for p in range(i + 1, t):
-                    a = P[i * TRI_BASE + p]
-                    bp = B + p * ldb + c0
-                    for j in range(w):
-                        bi[j] -= a * bp[j]
+                _row_update(w, -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
             if not unit:
-                r = 1.0 / d[i]
+                r = rd[i]
                 for j in range(w):
                     bi[j] *= r
-        c0 += COL_CHUNK
+        c0 += CHUNK
 
 
-cdef void _trsm_right_base(bint oplow, bint trans, bint unit, Py_ssize_t m, Py_ssize_t t,
-                           const double* T, Py_ssize_t ldt,    # IN  t x t triangle
-                           double* B, Py_ssize_t ldb) noexcept nogil:  # INOUT m x t
-    # X op(T) = B, one row x of X per row b of B: x op(T) = b is op(T)^T x^T = b^T, a
-    # column-oriented substitution [GVL4 Alg. 3.1.3/3.1.4]. For op(T) upper, forward:
-    #   x_j = b_j / op(T)[j, j];  b[j+1:] -= x_j * op(T)[j, j+1:]
-    # for op(T) lower, backward: x_j = b_j / op(T)[j, j];  b[:j] -= x_j * op(T)[j, :j].
-    # The axpys run along the packed rows of op(T) and the rows of B.
-    cdef double P[TRI_BASE * TRI_BASE]
-    cdef double rd[TRI_BASE]
-    cdef Py_ssize_t i, jj, j, p
-    cdef double* b
-    cdef double xj
-    cdef const double* pr
-    _pack_op(t, T, ldt, trans, unit, P, rd)
-    for j in range(t):
-        rd[j] = 1.0 / rd[j]
-    for i in range(m):
-        b = B + i * ldb
-        for jj in range(t):
-            j = t - 1 - jj if oplow else jj
-            xj = b[j] * rd[j]
-            b[j] = xj
-            pr = P + j * TRI_BASE
+cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
+                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+    # B = op(T) @ B by rows: row i of the product is d_i B[i] + sum_p op(T)[i, p] B[p];
+    # op upper: rows in increasing order (B[p], p > i, still unmodified),
+    # op lower: rows in decreasing order (B[p], p < i, still unmodified).
+    cdef double P[TRI_MAX * TRI_MAX]
+    cdef double rd[TRI_MAX]
+    cdef Py_ssize_t c0 = 0, w, i, ii, j
+    cdef double* bi
+    cdef double di
+    _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
+    while c0 < n:
+        w = min(<Py_ssize_t> CHUNK, n - c0)
+        for ii in range(t):
+            i = t - 1 - ii if oplow else ii
+            bi = B + i * ldb + c0
+            if not unit:
+                di = T[i * ldt + i]
+                for j in range(w):
+                    bi[j] *= di
             if oplow:
-                for p in range(j):
-                    b[p] -= xj * pr[p]
+                _row_update(w, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                for p in range(j + 1, t):
-                    b[p] -= xj * pr[p]
+                _row_update(w, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+        c0 += CHUNK
+
+
+cdef void _right_base(bint solve, bint oplow, bint trans, bint unit,
+                      Py_ssize_t m, Py_ssize_t t,
+                      const double* T, Py_ssize_t ldt,        # IN  t x t triangle
+                      double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x t
+    # Right side by transposition: X op(T) = B  <=>  op(T)^T X^T = B^T (solve), and
+    # B op(T) = (op(T)^T B^T)^T (multiply). Blocks of rows of B are transposed into a
+    # t x mc buffer (its rows are columns of B, contiguous), handed to the left-side
+    # kernel with the transposed operator (trans flipped, so "op lower" flips too), and
+    # transposed back. The transposes cost 2 m t moves against m t^2 flops.
+    cdef double W[RIGHT_BUF]
+    cdef Py_ssize_t mc = RIGHT_BUF // t, r0 = 0, rows, r, j
+    while r0 < m:
+        rows = min(mc, m - r0)
+        for r in range(rows):
+            for j in range(t):
+                W[j * rows + r] = B[(r0 + r) * ldb + j]
+        if solve:
+            _trsm_left_base(not oplow, not trans, unit, t, rows, T, ldt, W, rows)
+        else:
+            _trmm_left_base(not oplow, not trans, unit, t, rows, T, ldt, W, rows)
+        for r in range(rows):
+            for j in range(t):
+                B[(r0 + r) * ldb + j] = W[j * rows + r]
+        r0 += rows
 
 
 cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
@@ -614,7 +685,7 @@ cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
         if left:
             _trsm_left_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
         else:
-            _trsm_right_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+            _right_base(True, oplow, trans, unit, m, n, T, ldt, B, ldb)
         return
     k1 = _split(t)
     k2 = t - k1
@@ -663,73 +734,6 @@ cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
     _trsm_rec(left, lower != trans, trans, unit, m, n, T, ldt, B, ldb)
 
 
-cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
-                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
-                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
-    # B = op(T) @ B by rows: row i of the product is d_i B[i] + sum_p op(T)[i, p] B[p];
-    # op upper: rows in increasing order (B[p], p > i, still unmodified),
-    # op lower: rows in decreasing order (B[p], p < i, still unmodified).
-    cdef double P[TRI_BASE * TRI_BASE]
-    cdef double d[TRI_BASE]
-    cdef Py_ssize_t c0, w, i, ii, p, j
-    cdef double* bi
-    cdef const double* bp
-    cdef double a, di
-    _pack_op(t, T, ldt, trans, unit, P, d)
-    c0 = 0
-    while c0 < n:
-        w = min(<Py_ssize_t> COL_CHUNK, n - c0)
-        for ii in range(t):
-            i = t - 1 - ii if oplow else ii
-            bi = B + i * ldb + c0
-            di = d[i]
-            if di != 1.0:
-                for j in range(w):
-                    bi[j] *= di
-            if oplow:
-                for p in range(i):
-                    a = P[i * TRI_BASE + p]
-                    bp = B + p * ldb + c0
-                    for j in range(w):
-                        bi[j] += a * bp[j]
-            else:
-                for p in range(i + 1, t):
-                    a = P[i * TRI_BASE + p]
-                    bp = B + p * ldb + c0
-                    for j in range(w):
-                        bi[j] += a * bp[j]
-        c0 += COL_CHUNK
-
-
-cdef void _trmm_right_base(bint oplow, bint trans, bint unit, Py_ssize_t m, Py_ssize_t t,
-                           const double* T, Py_ssize_t ldt,    # IN  t x t triangle
-                           double* B, Py_ssize_t ldb) noexcept nogil:  # INOUT m x t
-    # each row b := b @ op(T) in place, as axpys along the packed rows of op(T):
-    #   op upper: for p = t-1 .. 0:  b[p+1:] += b_p * op(T)[p, p+1:];  b_p *= d_p
-    #   op lower: for p = 0 .. t-1:  b[:p]   += b_p * op(T)[p, :p];    b_p *= d_p
-    # (b_p is read before anything is added to it).
-    cdef double P[TRI_BASE * TRI_BASE]
-    cdef double d[TRI_BASE]
-    cdef Py_ssize_t i, pp, p, j
-    cdef double* b
-    cdef double bp
-    cdef const double* pr
-    _pack_op(t, T, ldt, trans, unit, P, d)
-    for i in range(m):
-        b = B + i * ldb
-        for pp in range(t):
-            p = pp if oplow else t - 1 - pp
-            bp = b[p]
-            pr = P + p * TRI_BASE
-            if oplow:
-                for j in range(p):
-                    b[j] += bp * pr[j]
-            else:
-                for j in range(p + 1, t):
-                    b[j] += bp * pr[j]
-            b[p] = bp * d[p]
-
-
 cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
                     Py_ssize_t m, Py_ssize_t n,
                     const double* T, Py_ssize_t ldt,          # IN  triangle
@@ -741,7 +745,7 @@ cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
         if left:
             _trmm_left_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
         else:
-            _trmm_right_base(oplow, trans, unit, m, n, T, ldt, B, ldb)
+            _right_base(False, oplow, trans, unit, m, n, T, ldt, B, ldb)
         return
     k1 = _split(t)
     k2 = t - k1
@@ -803,34 +807,49 @@ cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
             C[i * ldc + j] = 0.0 if beta == 0.0 else beta * C[i * ldc + j]
 
 
+cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                     const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                     double beta,
+                     double* C, Py_ssize_t ldc,                # INOUT one triangle, n x n
+                     double* W) noexcept nogil:                # scratch n x n, or NULL
+    # a diagonal block: the full n x n product into W by one GEMM, then the wanted
+    # triangle merged into C (the other triangle of C is never touched). Without
+    # scratch memory: one dot product per entry.
+    cdef Py_ssize_t i, j, lo, hi
+    cdef double s
+    if W != NULL:
+        # W = alpha * op(A) @ op(A).T
+        dgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, n)
+    for i in range(n):
+        lo = 0 if lower else i
+        hi = i + 1 if lower else n
+        for j in range(lo, hi):
+            if W != NULL:
+                s = W[i * n + j]
+            elif trans:
+                s = alpha * ddot(k, A + i, lda, A + j, lda)
+            else:
+                s = alpha * ddot(k, A + i * lda, 1, A + j * lda, 1)
+            C[i * ldc + j] = s if beta == 0.0 else s + beta * C[i * ldc + j]
+
+
 cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
                     const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
                     double beta,
-                    double* C, Py_ssize_t ldc) noexcept nogil:     # INOUT one triangle
-    cdef double W[SYRK_BASE * SYRK_BASE]
-    cdef Py_ssize_t i, j, lo, hi, n1, n2
+                    double* C, Py_ssize_t ldc,                # INOUT one triangle
+                    double* W) noexcept nogil:                # scratch SYRK_BASE^2 or NULL
+    cdef Py_ssize_t n1, n2
     cdef const double* A2
     if n <= 0:
         return
     if n <= SYRK_BASE:
-        # diagonal block: the full n x n product into W by one GEMM, then merge the
-        # wanted triangle into C (the other triangle of C is never touched)
-        # W = alpha * op(A) @ op(A).T
-        dgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, SYRK_BASE)
-        for i in range(n):
-            lo = 0 if lower else i
-            hi = i + 1 if lower else n
-            for j in range(lo, hi):
-                if beta == 0.0:
-                    C[i * ldc + j] = W[i * SYRK_BASE + j]
-                else:
-                    C[i * ldc + j] = W[i * SYRK_BASE + j] + beta * C[i * ldc + j]
+        _syrk_diag(lower, trans, n, k, alpha, A, lda, beta, C, ldc, W)
         return
     n1 = _split(n)
     n2 = n - n1
     # second block of rows of op(A): rows n1: of A, or columns n1: when transposed
     A2 = A + n1 if trans else A + n1 * lda
-    _syrk_rec(lower, trans, n1, k, alpha, A, lda, beta, C, ldc)
+    _syrk_rec(lower, trans, n1, k, alpha, A, lda, beta, C, ldc, W)
     if lower:
         # C21 = alpha * op(A)2 @ op(A)1.T + beta * C21
         dgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
@@ -838,7 +857,7 @@ cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double a
     else:
         # C12 = alpha * op(A)1 @ op(A)2.T + beta * C12
         dgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
-    _syrk_rec(lower, trans, n2, k, alpha, A2, lda, beta, C + n1 * ldc + n1, ldc)
+    _syrk_rec(lower, trans, n2, k, alpha, A2, lda, beta, C + n1 * ldc + n1, ldc, W)
 
 
 cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
@@ -847,12 +866,18 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
     # [BLAS dsyrk] on row-major storage: recursive halving of C, the off-diagonal
     # blocks by GEMM [GOTO, EGHJ]; the diagonal blocks of order <= SYRK_BASE by one
     # small GEMM each, half of whose flops are wasted (n * SYRK_BASE * k in total).
+    cdef double* W
+    cdef Py_ssize_t nw
     if n <= 0:
         return
     if k <= 0 or alpha == 0.0:
         _syrk_triangle_scale(lower, n, beta, C, ldc)
         return
-    _syrk_rec(lower, trans, n, k, alpha, A, lda, beta, C, ldc)
+    nw = SYRK_BASE if SYRK_BASE < n else n
+    W = <double*> malloc(nw * nw * sizeof(double))
+    _syrk_rec(lower, trans, n, k, alpha, A, lda, beta, C, ldc, W)
+    if W != NULL:
+        free(W)
 
 
 # ================================================================================

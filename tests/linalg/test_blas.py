@@ -189,13 +189,24 @@ def test_dtrsv(lower, trans, unit, n):
 
 
 # ---- level 3 ---------------------------------------------------------------------
+@pytest.fixture(params=["default", "tiny"])
+def blocks(request):
+    """Default base sizes, and tiny ones that put every size through deep recursion."""
+    if request.param == "tiny":
+        old = blas._set_block_sizes(tri=3, syrk=2)
+        yield request.param
+        blas._set_block_sizes(**old)
+    else:
+        yield request.param
+
+
 # sizes of the triangle crossing the base size (16) and several recursion levels
 TRI_SIZES = [(1, 5), (16, 3), (17, 20), (45, 33), (130, 7)]
 L3_VARIANTS = list(itertools.product([True, False], repeat=4))  # left, lower, trans, unit
 
 
 @pytest.mark.parametrize("left,lower,trans,unit", L3_VARIANTS)
-def test_dtrsm_all_variants(left, lower, trans, unit):
+def test_dtrsm_all_variants(left, lower, trans, unit, blocks):
     g = rng(int("".join(str(int(f)) for f in (left, lower, trans, unit)), 2))
     for t, other in TRI_SIZES:
         m, n = (t, other) if left else (other, t)
@@ -213,7 +224,7 @@ def test_dtrsm_all_variants(left, lower, trans, unit):
 
 
 @pytest.mark.parametrize("left,lower,trans,unit", L3_VARIANTS)
-def test_dtrmm_all_variants(left, lower, trans, unit):
+def test_dtrmm_all_variants(left, lower, trans, unit, blocks):
     g = rng(20 + int("".join(str(int(f)) for f in (left, lower, trans, unit)), 2))
     for t, other in TRI_SIZES:
         m, n = (t, other) if left else (other, t)
@@ -244,7 +255,7 @@ def test_trsm_trmm_alpha_zero_and_empty(kernel):
 @pytest.mark.parametrize("lower", [True, False])
 @pytest.mark.parametrize("trans", [False, True])
 @pytest.mark.parametrize("n,k", [(0, 3), (1, 1), (5, 0), (32, 7), (33, 40), (100, 13)])
-def test_dsyrk(lower, trans, n, k):
+def test_dsyrk(lower, trans, n, k, blocks):
     g = rng(n * 100 + k)
     a = g.standard_normal((k, n) if trans else (n, k))
     full = a.T @ a if trans else a @ a.T
@@ -280,6 +291,15 @@ def test_numpy_helpers_syrk_gemv():
     assert blas.gemv([[1.0, 2.0], [3.0, 4.0]], [1, 1]).tolist() == [3.0, 7.0]
     assert blas.syrk(np.empty((0, 3))).shape == (0, 0)
     assert np.array_equal(blas.syrk(np.empty((4, 0))), np.zeros((4, 4)))
+
+
+def test_set_block_sizes_validates():
+    with pytest.raises(ValueError):
+        blas._set_block_sizes(tri=0)
+    with pytest.raises(ValueError):
+        blas._set_block_sizes(tri=10_000)
+    with pytest.raises(ValueError):
+        blas._set_block_sizes(syrk=0)
 
 
 def test_wrapper_errors():
