@@ -88,9 +88,11 @@ const char *rm_gemm_kernel_name(void) { return kernel_current()->name; }
 
 int rm_gemm_kernel_supported(const char *name) { return kernel_lookup(name) != NULL; }
 
-void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small) {
+void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
+                           long *skinny) {
     const rm_gemm_kernel_t *k = kernel_current();
-    *mr = k->MR; *nr = k->NR; *mc = k->MC; *kc = k->KC; *nc = k->NC; *small = k->small;
+    *mr = k->MR; *nr = k->NR; *mc = k->MC; *kc = k->KC; *nc = k->NC;
+    *small = k->small; *skinny = k->skinny;
 }
 
 int rm_gemm_set_kernel(const char *name) {
@@ -107,58 +109,27 @@ int rm_gemm_set_kernel(const char *name) {
  * ------------------------------------------------------------------------------- */
 
 /* op(A)[0:mc, 0:kc] (element (i, p) at A[i*lda + p], or A[p*lda + i] when trans) into
- * ceil(mc / MR) panels; panel ip holds rows ip*MR.. as dst[ip*MR*kc + p*MR + i]. */
-static void pack_a(int trans, long mc, long kc, const double *A, long lda, int MR,
-                   long panel_lo, long panel_hi,
+ * MR-row micro-panels lo..hi-1; panel ip holds rows ip*MR.. as dst[ip*MR*kc + p*MR + i]. */
+static void pack_a(const rm_gemm_kernel_t *ker, int trans, long mc, long kc,
+                   const double *A, long lda, long panel_lo, long panel_hi,
                    double *dst) {                                     /* OUT */
+    const int MR = ker->MR;
     for (long ip = panel_lo; ip < panel_hi; ip++) {
         long i0 = ip * MR, mr = mc - i0 < MR ? mc - i0 : MR;
-        double *d = dst + ip * MR * kc;
-        if (!trans) {
-            /* rows i0.. of A: MR row streams, interleaved */
-            for (long i = 0; i < mr; i++) {
-                const double *a = A + (i0 + i) * lda;
-                for (long p = 0; p < kc; p++) d[p * MR + i] = a[p];
-            }
-        } else {
-            /* op(A) row i is column i of A: MR contiguous entries per p */
-            for (long p = 0; p < kc; p++) {
-                const double *a = A + p * lda + i0;
-                for (long i = 0; i < mr; i++) d[p * MR + i] = a[i];
-            }
-        }
-        if (mr < MR)
-            for (long p = 0; p < kc; p++)
-                for (long i = mr; i < MR; i++) d[p * MR + i] = 0.0;
+        ker->pack_a(trans, mr, kc, trans ? A + i0 : A + i0 * lda, lda, dst + ip * MR * kc);
     }
 }
 
 /* op(B)[0:kc, 0:nc] (element (p, j) at B[p*ldb + j], or B[j*ldb + p] when trans) into
- * ceil(nc / NR) panels; panel jp holds columns jp*NR.. as dst[jp*NR*kc + p*NR + j]. */
-static void pack_b(int trans, long kc, long nc, const double *B, long ldb, int NR,
-                   long panel_lo, long panel_hi,
+ * NR-column micro-panels lo..hi-1; panel jp holds columns jp*NR.. as
+ * dst[jp*NR*kc + p*NR + j]. */
+static void pack_b(const rm_gemm_kernel_t *ker, int trans, long kc, long nc,
+                   const double *B, long ldb, long panel_lo, long panel_hi,
                    double *dst) {                                     /* OUT */
+    const int NR = ker->NR;
     for (long jp = panel_lo; jp < panel_hi; jp++) {
         long j0 = jp * NR, nr = nc - j0 < NR ? nc - j0 : NR;
-        double *d = dst + jp * NR * kc;
-        if (!trans) {
-            for (long p = 0; p < kc; p++) {
-                const double *b = B + p * ldb + j0;
-                for (long j = 0; j < nr; j++) d[p * NR + j] = b[j];
-                for (long j = nr; j < NR; j++) d[p * NR + j] = 0.0;
-            }
-        } else {
-            /* column j of op(B) is row j of B: read rows in blocks of 8 along p */
-            for (long p0 = 0; p0 < kc; p0 += 8) {
-                long pe = p0 + 8 < kc ? p0 + 8 : kc;
-                for (long j = 0; j < nr; j++) {
-                    const double *b = B + (j0 + j) * ldb;
-                    for (long p = p0; p < pe; p++) d[p * NR + j] = b[p];
-                }
-                for (long p = p0; p < pe; p++)
-                    for (long j = nr; j < NR; j++) d[p * NR + j] = 0.0;
-            }
-        }
+        ker->pack_b(trans, nr, kc, trans ? B + j0 * ldb : B + j0, ldb, dst + jp * NR * kc);
     }
 }
 
@@ -206,35 +177,116 @@ static void scale_c(long m, long n, double beta, double *C, long ldc) {
     }
 }
 
-/* The direct path (small products): no packing at all.  The micro-kernel reads op(A)
- * through strides (rsa, csa) and B by rows; only used when B is not transposed. */
-static void gemm_direct(const rm_gemm_kernel_t *ker, int transa, long m, long n, long k,
-                        double alpha, const double *A, long lda, const double *B, long ldb,
-                        double beta, double *C, long ldc) {
-    const int MR = ker->MR, NR = ker->NR;
-    long rsa = transa ? 1 : lda, csa = transa ? lda : 1;
-    for (long pc = 0; pc < k; pc += ker->KC) {
-        long kc = k - pc < ker->KC ? k - pc : ker->KC;
-        double beta_p = pc == 0 ? beta : 1.0;
-        for (long i = 0; i < m; i += MR)
-            for (long j = 0; j < n; j += NR)
-                ker->ukr_direct(kc, alpha, A + i * rsa + pc * csa, rsa, csa,
-                                B + pc * ldb + j, ldb, beta_p, C + i * ldc + j, ldc,
-                                m - i < MR ? m - i : MR, n - j < NR ? n - j : NR);
-    }
-}
-
 /* Threads for an m x n x k product: 1 inside a parallel region or when the product is
- * too small to pay for waking the team (about 2 us; 2*m*n*k/nt flops should take
- * several times that). */
+ * too small to pay for waking the team (measured: two threads win from about 80^3,
+ * so each thread should get at least ~48^3 multiply-adds). */
 static int gemm_threads(long m, long n, long k) {
     if (rm_in_parallel()) return 1;
     int nt = rm_get_num_threads();
     if (nt <= 1) return 1;
     double work = (double)m * (double)n * (double)k;
-    long most = (long)(work / (48.0 * 48.0 * 48.0));
-    if (most < nt) nt = most < 1 ? 1 : (int)most;
+    double most = work / (48.0 * 48.0 * 48.0);
+    if (most < nt) nt = most < 1.0 ? 1 : (int)most;
     return nt;
+}
+
+/* The direct path: no packing at all [BLIS15 section 6: for small or skinny products
+ * the copies cost more than they save].  The micro-kernel reads op(A) through strides
+ * (rsa, csa) and the rows of B in place (so B must not be transposed).  Threads take
+ * contiguous chunks of the MR x NR tiles and walk the k blocks of each of their own
+ * tiles in order, so they never wait for each other. */
+static void gemm_direct(const rm_gemm_kernel_t *ker, int transa, long m, long n, long k,
+                        double alpha, const double *A, long lda, const double *B, long ldb,
+                        double beta, double *C, long ldc, int nt) {
+    const int MR = ker->MR, NR = ker->NR;
+    const long KC = ker->KC;
+    const long rsa = transa ? 1 : lda, csa = transa ? lda : 1;
+    const long mpanels = (m + MR - 1) / MR, npanels = (n + NR - 1) / NR;
+    const long ntiles = mpanels * npanels;
+    (void)nt;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+#ifdef _OPENMP
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+#else
+        const int tid = 0, nth = 1;
+#endif
+        long t_lo = ntiles * tid / nth, t_hi = ntiles * (tid + 1) / nth;
+        for (long pc = 0; pc < k; pc += KC) {                  /* k blocks, in order */
+            long kc = k - pc < KC ? k - pc : KC;
+            double beta_p = pc == 0 ? beta : 1.0;
+            for (long t = t_lo; t < t_hi; t++) {               /* tiles, row-major */
+                long i = (t / npanels) * MR, j = (t % npanels) * NR;
+                /* C[i:i+MR, j:j+NR] = alpha * op(A)[i:, pc:pc+kc] @ B[pc:pc+kc, j:]
+                 *                     + beta_p * C[i:i+MR, j:j+NR] */
+                ker->ukr_direct(kc, alpha, A + i * rsa + pc * csa, rsa, csa,
+                                B + pc * ldb + j, ldb, beta_p, C + i * ldc + j, ldc,
+                                m - i < MR ? m - i : MR, n - j < NR ? n - j : NR);
+            }
+        }
+    }
+}
+
+/* The packed path on one thread: the five loops of the file header.  pack_a_ok == 0
+ * reads op(A) in place (a direct product whose B is transposed). */
+static void gemm_packed(const rm_gemm_kernel_t *ker, int pack_a_ok, int transa, int transb,
+                        long m, long n, long k, double alpha, const double *A, long lda,
+                        const double *B, long ldb, double beta, double *C, long ldc) {
+    const int MR = ker->MR, NR = ker->NR;
+    const long KC = ker->KC, NC = ker->NC;
+    /* a shallow product (k < KC) affords a taller block of A in the same memory */
+    long MC = ker->MC;
+    if (k < KC) MC = round_up(MC * KC / k, MR);
+    if (!pack_a_ok) MC = round_up(m, MR);
+    long kc_max = k < KC ? k : KC;
+    long mc_max = round_up(m < MC ? m : MC, MR);
+    long nc_max = round_up(n < NC ? n : NC, NR);
+    size_t a_sz = pack_a_ok ? (size_t)mc_max * kc_max : 0;
+    size_t b_sz = (size_t)nc_max * kc_max;
+    size_t a_off = round_up((long)a_sz, 512) + 40;   /* doubles: B starts 4 KiB + 320 B on */
+    double *buf = workspace(a_off + b_sz + 8);
+    if (buf == NULL) {
+        /* out of memory for the panels: the unpacked rung still gives the answer */
+        rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    double *a_pack = buf, *b_pack = buf + a_off;
+
+    for (long ic = 0; ic < m; ic += MC) {                             /* loop 5 */
+        long mc = m - ic < MC ? m - ic : MC;
+        long mpanels = (mc + MR - 1) / MR;
+        for (long pc = 0; pc < k; pc += KC) {                         /* loop 4 */
+            long kc = k - pc < KC ? k - pc : KC;
+            double beta_p = pc == 0 ? beta : 1.0;   /* later k blocks accumulate */
+            const double *a_blk = transa ? A + pc * lda + ic : A + ic * lda + pc;
+            /* A~ = op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels */
+            if (pack_a_ok) pack_a(ker, transa, mc, kc, a_blk, lda, 0, mpanels, a_pack);
+            for (long jc = 0; jc < n; jc += NC) {                     /* loop 3 */
+                long nc = n - jc < NC ? n - jc : NC;
+                long npanels = (nc + NR - 1) / NR;
+                const double *b_blk = transb ? B + jc * ldb + pc : B + pc * ldb + jc;
+                /* B~ = op(B)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels */
+                pack_b(ker, transb, kc, nc, b_blk, ldb, 0, npanels, b_pack);
+                for (long ip = 0; ip < mpanels; ip++) {               /* loop 2 */
+                    long i = ip * MR, mr = mc - i < MR ? mc - i : MR;
+                    const double *ap = pack_a_ok ? a_pack + ip * MR * kc
+                                     : transa ? a_blk + i : a_blk + i * lda;
+                    for (long jp = 0; jp < npanels; jp++) {           /* loop 1 */
+                        long j = jp * NR, nr = nc - j < NR ? nc - j : NR;
+                        double *c = C + (ic + i) * ldc + jc + j;
+                        const double *bp = b_pack + jp * NR * kc;
+                        if (pack_a_ok)
+                            /* C[i:i+MR, j:j+NR] = alpha * A~_ip @ B~_jp + beta_p * C[..] */
+                            ker->ukr(kc, alpha, ap, 1, MR, bp, NR, beta_p, c, ldc, mr, nr);
+                        else
+                            /* the same with op(A) read in place */
+                            ker->ukr_direct(kc, alpha, ap, transa ? 1 : lda,
+                                            transa ? lda : 1, bp, NR, beta_p, c, ldc, mr, nr);
+                    }
+                }
+            }
+        }
+    }
 }
 
 void rm_dgemm(int transa, int transb, long m, long n, long k,
@@ -249,103 +301,51 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
     }
     const rm_gemm_kernel_t *ker = kernel_current();
     const int MR = ker->MR, NR = ker->NR;
-    const long s = ker->small;
+    const int nt = gemm_threads(m, n, k);
 
-    /* Small products: packing costs more than it saves [BLIS15 section 6]. */
-    int path = rm_path;
-    if (path == RM_GEMM_PATH_AUTO && !transb
-            && (double)m * (double)n * (double)k <= (double)s * s * s) {
-        gemm_direct(ker, transa, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    /* Direct (unpacked) when the product is small or skinny: the kernel's table says
+     * below which sizes that was measured to be faster. */
+    int direct;
+    if (rm_path == RM_GEMM_PATH_AUTO)
+        direct = (double)m * (double)n * (double)k
+                     <= (double)ker->small * (double)ker->small * (double)ker->small
+                 || (m < n ? m : n) <= ker->skinny;
+    else
+        direct = rm_path == RM_GEMM_PATH_DIRECT;
+    if (direct && !transb) {
+        gemm_direct(ker, transa, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, nt);
         return;
     }
-    /* Pack A only when its micro-panels are reused by enough B micro-panels (n), and
-     * B only when reused by enough A micro-panels (m); a transposed B is always packed
-     * (the micro-kernel reads rows of B). */
-    int pack_a_ok = n > 2 * NR, pack_b_ok = transb || m > 2 * MR;
-    if (path == RM_GEMM_PATH_PACKED) pack_a_ok = pack_b_ok = 1;
-    if (path == RM_GEMM_PATH_DIRECT) { pack_a_ok = 0; pack_b_ok = transb; }
-
-    const long KC = ker->KC;
-    /* a shallow product (k < KC) affords a taller block of A in the same memory */
-    long mc_blk = ker->MC;
-    if (k < KC) mc_blk = round_up(ker->MC * KC / k, MR);
-    const long MC = pack_a_ok ? mc_blk : round_up(m, MR);
-    const long NC = ker->NC;
-    long kc_max = k < KC ? k : KC;
-    long mc_max = round_up(m < MC ? m : MC, MR);
-    long nc_max = round_up(n < NC ? n : NC, NR);
-    size_t a_sz = pack_a_ok ? (size_t)mc_max * kc_max : 0;
-    size_t b_sz = pack_b_ok ? (size_t)nc_max * kc_max : 0;
-    size_t a_off = round_up((long)a_sz, 512) + 40;   /* doubles: 4 KiB + 320 B */
-    double *buf = workspace(a_off + b_sz + 8);
-    if (buf == NULL) {
-        /* out of memory for the panels: the unpacked path still gives the answer */
-        rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    /* the packed path; a direct product with a transposed B packs B only */
+    if (nt <= 1) {
+        gemm_packed(ker, !direct, transa, transb, m, n, k, alpha, A, lda, B, ldb,
+                    beta, C, ldc);
         return;
     }
-    double *a_pack = buf, *b_pack = buf + a_off;
-    int nt = gemm_threads(m, n, k);
-    (void)nt;
-
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-#ifdef _OPENMP
-        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-#else
-        const int tid = 0, nth = 1;
-#endif
-        for (long ic = 0; ic < m; ic += MC) {                         /* loop 5 */
-            long mc = m - ic < MC ? m - ic : MC;
-            long mpanels = (mc + MR - 1) / MR;
-            for (long pc = 0; pc < k; pc += KC) {                     /* loop 4 */
-                long kc = k - pc < KC ? k - pc : KC;
-                double beta_p = pc == 0 ? beta : 1.0;   /* later k blocks accumulate */
-                const double *a_blk = transa ? A + pc * lda + ic : A + ic * lda + pc;
-                if (pack_a_ok) {
-                    /* A~ = op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels; the threads
-                     * pack disjoint panels, then wait for each other */
-                    long lo = mpanels * tid / nth, hi = mpanels * (tid + 1) / nth;
-                    pack_a(transa, mc, kc, a_blk, lda, MR, lo, hi, a_pack);
-                }
-                for (long jc = 0; jc < n; jc += NC) {                 /* loop 3 */
-                    long nc = n - jc < NC ? n - jc : NC;
-                    long npanels = (nc + NR - 1) / NR;
-                    const double *b_blk = transb ? B + jc * ldb + pc : B + pc * ldb + jc;
-                    if (pack_b_ok) {
-                        /* B~ = op(B)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels */
-                        long lo = npanels * tid / nth, hi = npanels * (tid + 1) / nth;
-                        pack_b(transb, kc, nc, b_blk, ldb, NR, lo, hi, b_pack);
-                    }
-#pragma omp barrier
-                    /* loops 2 and 1: this thread's contiguous share of the tiles */
-                    long ntiles = mpanels * npanels;
-                    long t_lo = ntiles * tid / nth, t_hi = ntiles * (tid + 1) / nth;
-                    for (long t = t_lo; t < t_hi; t++) {
-                        long ip = t / npanels, jp = t % npanels;
-                        long i = ip * MR, j = jp * NR;
-                        long mr = mc - i < MR ? mc - i : MR;
-                        long nr = nc - j < NR ? nc - j : NR;
-                        double *c = C + (ic + i) * ldc + jc + j;
-                        if (pack_a_ok && pack_b_ok) {
-                            /* C[i:i+MR, j:j+NR] = alpha * A~_ip @ B~_jp + beta_p * C[...] */
-                            ker->ukr(kc, alpha, a_pack + ip * MR * kc, 1, MR,
-                                     b_pack + jp * NR * kc, NR, beta_p, c, ldc, mr, nr);
-                        } else {
-                            const double *ap; long rsa, csa, rsb;
-                            const double *bp;
-                            if (pack_a_ok) { ap = a_pack + ip * MR * kc; rsa = 1; csa = MR; }
-                            else if (transa) { ap = a_blk + i; rsa = 1; csa = lda; }
-                            else { ap = a_blk + i * lda; rsa = lda; csa = 1; }
-                            if (pack_b_ok) { bp = b_pack + jp * NR * kc; rsb = NR; }
-                            else { bp = b_blk + j; rsb = ldb; }
-                            ker->ukr_direct(kc, alpha, ap, rsa, csa, bp, rsb, beta_p,
-                                            c, ldc, mr, nr);
-                        }
-                    }
-                    /* the next B~ (or A~) overwrites what the others may still read */
-#pragma omp barrier
-                }
-            }
+    /* Threads: C is cut into nt slabs, each an independent packed product with the
+     * thread's own buffers (loop 3 in parallel for a wide C: every thread packs all of
+     * op(A) and its own columns of op(B); loop 5 for a tall C: its own rows of op(A), all
+     * of op(B)), so the threads never wait for each other: a thread delayed by another
+     * process on a shared machine costs its own slab only, not a barrier per block
+     * [SMITH14 sections 4-5 discuss the loops; the replicated packing of the smaller
+     * operand costs a few percent].  Slabs are cut at multiples of NR (or MR). */
+    const int wide = n >= m;
+    const long units = wide ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+    const int nslab = units < nt ? (int)units : nt;
+#pragma omp parallel for num_threads(nslab) schedule(static, 1)
+    for (int t = 0; t < nslab; t++) {
+        long lo = units * t / nslab, hi = units * (t + 1) / nslab;
+        if (wide) {
+            long j0 = lo * NR, j1 = hi * NR < n ? hi * NR : n;
+            /* C[:, j0:j1] = alpha * op(A) @ op(B)[:, j0:j1] + beta * C[:, j0:j1] */
+            gemm_packed(ker, !direct, transa, transb, m, j1 - j0, k, alpha, A, lda,
+                        transb ? B + j0 * ldb : B + j0, ldb, beta, C + j0, ldc);
+        } else {
+            long i0 = lo * MR, i1 = hi * MR < m ? hi * MR : m;
+            /* C[i0:i1, :] = alpha * op(A)[i0:i1, :] @ op(B) + beta * C[i0:i1, :] */
+            gemm_packed(ker, !direct, transa, transb, i1 - i0, n, k, alpha,
+                        transa ? A + i0 : A + i0 * lda, lda, B, ldb, beta,
+                        C + i0 * ldc, ldc);
         }
     }
 }

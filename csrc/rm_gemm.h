@@ -47,8 +47,10 @@ const char *rm_gemm_kernel_name(void);
 int rm_gemm_kernel_supported(const char *name);
 int rm_gemm_set_kernel(const char *name);
 /* The block-size table of the kernel in use: register tile MR x NR, cache blocks
- * MC x KC (A) and KC x NC (B), and the size below which products skip packing. */
-void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small);
+ * MC x KC (A) and KC x NC (B), and the sizes below which products skip packing
+ * (m * n * k <= small^3, or min(m, n) <= skinny). */
+void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
+                           long *skinny);
 
 /* Testing knob: force the packed path (both operands packed), the direct path (no
  * packing, except a transposed B) or let the driver decide by size (the default).

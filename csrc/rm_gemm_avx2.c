@@ -13,6 +13,7 @@
  */
 #include <immintrin.h>
 #include "rm_gemm_kernel.h"
+#include "rm_gemm_pack.h"
 
 enum { MR = 6, NV = 2, NR = 4 * NV };
 
@@ -119,10 +120,19 @@ void dgemm_ukr_avx2_6x8_direct(long k, double alpha, const double *a, long rsa, 
     ukr_avx2(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
 }
 
+static void pack_a_avx2(int trans, long mr, long kc, const double *a, long lda, double *d) {
+    rm_pack_a_panel(trans, mr, kc, a, lda, d, MR);
+}
+
+static void pack_b_avx2(int trans, long nr, long kc, const double *b, long ldb, double *d) {
+    rm_pack_b_panel(trans, nr, kc, b, ldb, d, NR);
+}
+
 /* Block sizes (Low et al. 2016): the 6 x 256 micro-panel of A (12 KiB) stays in L1 with
  * room for the streaming B micro-panels; the 256 x 384 block of B (768 KiB) in L2;
  * the 768 x 256 block of A (1.5 MiB) in L3. */
 const rm_gemm_kernel_t rm_gemm_kernel_avx2 = {
-    "avx2", dgemm_ukr_avx2_6x8, dgemm_ukr_avx2_6x8_direct, MR, NR,
-    /* MC */ 768, /* KC */ 256, /* NC */ 384, /* small */ 48,
+    "avx2", dgemm_ukr_avx2_6x8, dgemm_ukr_avx2_6x8_direct,
+    pack_a_avx2, pack_b_avx2, MR, NR,
+    /* MC */ 1536, /* KC */ 256, /* NC */ 384, /* small */ 80, /* skinny */ MR,
 };

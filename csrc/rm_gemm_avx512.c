@@ -14,6 +14,7 @@
  */
 #include <immintrin.h>
 #include "rm_gemm_kernel.h"
+#include "rm_gemm_pack.h"
 
 #ifndef RM512_MR
 #define RM512_MR 8
@@ -135,11 +136,86 @@ void dgemm_ukr_avx512_8x24_direct(long k, double alpha, const double *a, long rs
     ukr_avx512(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
 }
 
+/* The 8 x 8 block r[0..7] (rows) transposed in registers: t[j] = column j.
+ * unpacklo/hi pair up neighbouring rows, two rounds of 128-bit lane shuffles
+ * (vshuff64x2) finish the transpose. */
+INLINE void transpose8(__m512d r[8], __m512d t[8]) {
+    __m512d u[8], w[8];
+    for (int i = 0; i < 4; i++) {
+        u[2 * i] = _mm512_unpacklo_pd(r[2 * i], r[2 * i + 1]);      /* cols 0 2 4 6 */
+        u[2 * i + 1] = _mm512_unpackhi_pd(r[2 * i], r[2 * i + 1]);  /* cols 1 3 5 7 */
+    }
+    /* w0: col 0|4 of rows 0-3, w1: col 2|6, w2: col 1|5, w3: col 3|7; w4..7 rows 4-7 */
+    w[0] = _mm512_shuffle_f64x2(u[0], u[2], 0x88);
+    w[1] = _mm512_shuffle_f64x2(u[0], u[2], 0xDD);
+    w[2] = _mm512_shuffle_f64x2(u[1], u[3], 0x88);
+    w[3] = _mm512_shuffle_f64x2(u[1], u[3], 0xDD);
+    w[4] = _mm512_shuffle_f64x2(u[4], u[6], 0x88);
+    w[5] = _mm512_shuffle_f64x2(u[4], u[6], 0xDD);
+    w[6] = _mm512_shuffle_f64x2(u[5], u[7], 0x88);
+    w[7] = _mm512_shuffle_f64x2(u[5], u[7], 0xDD);
+    t[0] = _mm512_shuffle_f64x2(w[0], w[4], 0x88);
+    t[4] = _mm512_shuffle_f64x2(w[0], w[4], 0xDD);
+    t[2] = _mm512_shuffle_f64x2(w[1], w[5], 0x88);
+    t[6] = _mm512_shuffle_f64x2(w[1], w[5], 0xDD);
+    t[1] = _mm512_shuffle_f64x2(w[2], w[6], 0x88);
+    t[5] = _mm512_shuffle_f64x2(w[2], w[6], 0xDD);
+    t[3] = _mm512_shuffle_f64x2(w[3], w[7], 0x88);
+    t[7] = _mm512_shuffle_f64x2(w[3], w[7], 0xDD);
+}
+
+/* 8 rows x (8 * (kc / 8)) columns, row stride ld, transposed into d with stride dstride:
+ * d[p * dstride + i] = x[i * ld + p]. Returns the number of columns done. */
+INLINE long pack_transpose8(long kc, const double *x, long ld, double *d, long dstride) {
+    long p = 0;
+    for (; p + 8 <= kc; p += 8) {
+        __m512d r[8], t[8];
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i++) r[i] = _mm512_loadu_pd(x + i * ld + p);
+        transpose8(r, t);
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++) _mm512_store_pd(d + (p + j) * dstride, t[j]);
+    }
+    return p;
+}
+
+static void pack_a_avx512(int trans, long mr, long kc, const double *a, long lda, double *d) {
+    if (!trans && mr == MR && MR == 8) {
+        /* op(A) = A: 8 rows of A, transposed 8 x 8 at a time into the panel */
+        long p = pack_transpose8(kc, a, lda, d, MR);
+        for (; p < kc; p++)
+            for (int i = 0; i < MR; i++) d[p * MR + i] = a[i * lda + p];
+    } else if (trans && mr == MR && MR == 8) {
+        /* op(A) = A^T: a row of the panel is a contiguous piece of a row of A */
+        for (long p = 0; p < kc; p++) _mm512_store_pd(d + p * MR, _mm512_loadu_pd(a + p * lda));
+    } else {
+        rm_pack_a_panel(trans, mr, kc, a, lda, d, MR);
+    }
+}
+
+static void pack_b_avx512(int trans, long nr, long kc, const double *b, long ldb, double *d) {
+    if (!trans && nr == NR) {
+        for (long p = 0; p < kc; p++)
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; v++)
+                _mm512_store_pd(d + p * NR + 8 * v, _mm512_loadu_pd(b + p * ldb + 8 * v));
+    } else if (trans && nr == NR) {
+        /* op(B) = B^T: rows 8v..8v+7 of B transposed 8 x 8 into columns 8v.. of the panel */
+        long done = 0;
+        for (int v = 0; v < NV; v++) done = pack_transpose8(kc, b + 8 * v * ldb, ldb, d + 8 * v, NR);
+        for (long p = done; p < kc; p++)
+            for (int j = 0; j < NR; j++) d[p * NR + j] = b[j * ldb + p];
+    } else {
+        rm_pack_b_panel(trans, nr, kc, b, ldb, d, NR);
+    }
+}
+
 /* Block sizes (Low et al. 2016): the MR x KC micro-panel of A, 8 x 384 doubles = 24 KiB,
  * stays in the 48 KiB L1 while the KC x NR micro-panels of B stream from L2; the
  * KC x NC block of B, 384 x 240 doubles = 720 KiB, stays in the 1 MiB L2; the MC x KC
  * block of A (2 x 2.25 MiB... 768 x 384 doubles = 2.25 MiB) lives in the shared L3. */
 const rm_gemm_kernel_t rm_gemm_kernel_avx512 = {
-    "avx512", dgemm_ukr_avx512_8x24, dgemm_ukr_avx512_8x24_direct, MR, NR,
-    /* MC */ 768, /* KC */ 384, /* NC */ 240, /* small */ 64,
+    "avx512", dgemm_ukr_avx512_8x24, dgemm_ukr_avx512_8x24_direct,
+    pack_a_avx512, pack_b_avx512, MR, NR,
+    /* MC */ 1536, /* KC */ 384, /* NC */ 240, /* small */ 384, /* skinny */ 256,
 };

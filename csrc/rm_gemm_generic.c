@@ -6,6 +6,7 @@
  * Geijn 2015, section 4; contract in rm_gemm_kernel.h).
  */
 #include "rm_gemm_kernel.h"
+#include "rm_gemm_pack.h"
 
 enum { MR = 4, NR = 8 };
 
@@ -56,9 +57,18 @@ void dgemm_ukr_generic_4x8_direct(long k, double alpha, const double *a, long rs
     ukr_generic(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
 }
 
+static void pack_a_generic(int trans, long mr, long kc, const double *a, long lda, double *d) {
+    rm_pack_a_panel(trans, mr, kc, a, lda, d, MR);
+}
+
+static void pack_b_generic(int trans, long nr, long kc, const double *b, long ldb, double *d) {
+    rm_pack_b_panel(trans, nr, kc, b, ldb, d, NR);
+}
+
 /* Block sizes: 4 x 256 doubles of A (8 KiB) in L1, a 256 x 512 block of B (1 MiB) in L2
  * would be too much for a generic target, so NC keeps the B block at 512 KiB. */
 const rm_gemm_kernel_t rm_gemm_kernel_generic = {
-    "generic", dgemm_ukr_generic_4x8, dgemm_ukr_generic_4x8_direct, MR, NR,
-    /* MC */ 1024, /* KC */ 256, /* NC */ 256, /* small */ 32,
+    "generic", dgemm_ukr_generic_4x8, dgemm_ukr_generic_4x8_direct,
+    pack_a_generic, pack_b_generic, MR, NR,
+    /* MC */ 1024, /* KC */ 256, /* NC */ 256, /* small */ 48, /* skinny */ MR,
 };

@@ -34,20 +34,26 @@ typedef void (*rm_dgemm_ukr_t)(long k, double alpha,
                                double beta, double *c, long ldc,
                                long mr, long nr);
 
+/* Packing one micro-panel (see rm_gemm_pack.h): r = rows (A) or columns (B) of the
+ * panel that exist, at most MR / NR; the rest is zero-padded. */
+typedef void (*rm_pack_t)(int trans, long r, long kc, const double *x, long ldx,
+                          double *d);
+
 /* One kernel and its block-size table.
  *   MR, NR  register tile (C is updated MR x NR at a time)
  *   KC      depth of a packed panel: an MR x KC micro-panel of A stays in L1
  *   NC      columns of the packed KC x NC block of B, sized to stay in L2
  *   MC      rows of the packed MC x KC block of A, sized for (a share of) L3
- *   small   products with m * n * k below small^3 (or m, n or k below small / 4)
- *           skip packing altogether: the direct path */
+ *   small, skinny  products with m * n * k <= small^3 or min(m, n) <= skinny skip
+ *           packing (the direct path; measured per kernel on the target machine) */
 typedef struct {
     const char *name;
     rm_dgemm_ukr_t ukr;          /* packed panels */
     rm_dgemm_ukr_t ukr_direct;   /* strided operands */
+    rm_pack_t pack_a, pack_b;    /* micro-panel packing with this kernel's MR / NR */
     int MR, NR;
     long MC, KC, NC;
-    long small;
+    long small, skinny;
 } rm_gemm_kernel_t;
 
 extern const rm_gemm_kernel_t rm_gemm_kernel_generic;

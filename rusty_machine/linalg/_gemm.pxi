@@ -32,7 +32,8 @@ cdef extern from "rm_gemm.h" nogil:
                           const double *B, long ldb,
                           double beta, double *C, long ldc)
     const char *rm_gemm_kernel_name()
-    void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small)
+    void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
+                               long *skinny)
     int rm_gemm_set_path(int path)
     int rm_gemm_kernel_supported(const char *name)
     int rm_gemm_set_kernel(const char *name)
@@ -107,11 +108,14 @@ def _supported_kernels():
 
 
 def _kernel_blocks():
-    """The block-size table of the kernel in use: dict with mr, nr, mc, kc, nc, small."""
+    """The block-size table of the kernel in use: dict with mr, nr (register tile), mc,
+    kc, nc (cache blocks), small, skinny (products with m*n*k <= small**3 or
+    min(m, n) <= skinny skip packing)."""
     cdef int mr = 0, nr = 0
-    cdef long mc = 0, kc = 0, nc = 0, small = 0
-    rm_gemm_kernel_blocks(&mr, &nr, &mc, &kc, &nc, &small)
-    return {"mr": mr, "nr": nr, "mc": mc, "kc": kc, "nc": nc, "small": small}
+    cdef long mc = 0, kc = 0, nc = 0, small = 0, skinny = 0
+    rm_gemm_kernel_blocks(&mr, &nr, &mc, &kc, &nc, &small, &skinny)
+    return {"mr": mr, "nr": nr, "mc": mc, "kc": kc, "nc": nc, "small": small,
+            "skinny": skinny}
 
 
 @contextlib.contextmanager
