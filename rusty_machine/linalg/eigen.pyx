@@ -43,6 +43,7 @@ cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
+_last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
 
 
 # =================================================================================
@@ -364,6 +365,13 @@ cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
                 dswap(ncols, X + i * ldx, 1, X + jmin * ldx, 1)
 
 
+def _padded_ld(n):
+    """A leading dimension >= n whose row stride is not a multiple of 4 KiB (one extra
+    cache line when it would be), so that walking down a column does not hit one
+    cache set only."""
+    return n + 8 if n >= 32 and (n * 8) % 1024 == 0 else n
+
+
 def _scale_factor(a):
     """Scale into a safe range when the largest entry is tiny or huge (LAPACK dsyev's
     rmin/rmax guard); returns the factor the matrix was multiplied by."""
@@ -537,3 +545,718 @@ def tridiagonalize(A):
         off = np.asarray(e)[:n - 1]
         Tm += np.diag(off, 1) + np.diag(off, -1)
     return asmatrix(Tm), asmatrix(Qa)
+
+
+# =================================================================================
+# general real matrices: balancing (LAPACK dgebal, [PR69])
+# =================================================================================
+cdef void _swap_rc(Py_ssize_t n, double* A, Py_ssize_t lda, Py_ssize_t j,
+                   Py_ssize_t m) noexcept nogil:
+    """Symmetric permutation: swap rows j, m and columns j, m of A."""
+    if j != m:
+        dswap(n, A + j * lda, 1, A + m * lda, 1)
+        dswap(n, A + j, lda, A + m, lda)
+
+
+cdef void _balance(Py_ssize_t n,
+                   double* A, Py_ssize_t lda,     # INOUT A <- D^{-1} P^T A P D
+                   double* scale,                 # OUT   n, the diagonal of D
+                   Py_ssize_t* swaps,             # OUT   n, swaps[j] = m: step j swapped
+                                                  #       rows/columns j and m (-1: none)
+                   Py_ssize_t* ilo_out, Py_ssize_t* ihi_out) noexcept nogil:
+    """Balancing (LAPACK dgebal 'B', [PR69]).
+
+    1. Permutation: a row whose off-diagonal part (within the active block) is zero
+       isolates its diagonal entry as an eigenvalue and is moved to the bottom; a
+       column likewise to the top. The result is block upper triangular with the
+       isolated parts triangular, so their eigenvalues are exact.
+    2. Scaling of the remaining block ilo..ihi by powers of 2 so that the off-diagonal
+       2-norms of each row and column are comparable (the 2-norm variant of LAPACK
+       >= 3.5). Exact in floating point: only exponents change."""
+    cdef Py_ssize_t i, j, sweep, ilo = 0, ihi = n - 1
+    cdef double c, r, f, g
+    cdef bint changed = True, found
+    for i in range(n):
+        scale[i] = 1.0
+        swaps[i] = -1
+    # 1a. rows isolating an eigenvalue go to the bottom
+    found = True
+    while found and ihi > 0:
+        found = False
+        for j in range(ihi, -1, -1):
+            c = 0.0
+            for i in range(ihi + 1):
+                if i != j:
+                    c += fabs(A[j * lda + i])
+            if c == 0.0:
+                _swap_rc(n, A, lda, j, ihi)
+                swaps[ihi] = j
+                ihi -= 1
+                found = True
+                break
+    # 1b. columns isolating an eigenvalue go to the top
+    found = True
+    while found and ilo < ihi:
+        found = False
+        for j in range(ilo, ihi + 1):
+            c = 0.0
+            for i in range(ilo, ihi + 1):
+                if i != j:
+                    c += fabs(A[i * lda + j])
+            if c == 0.0:
+                _swap_rc(n, A, lda, j, ilo)
+                swaps[ilo] = j
+                ilo += 1
+                found = True
+                break
+    ilo_out[0] = ilo
+    ihi_out[0] = ihi
+    # 2. scaling of the block ilo..ihi
+    sweep = 0
+    while changed and sweep < 100:
+        changed = False
+        sweep += 1
+        for i in range(ilo, ihi + 1):
+            c = 0.0
+            r = 0.0
+            for j in range(ilo, ihi + 1):
+                if j != i:
+                    c += A[j * lda + i] * A[j * lda + i]
+                    r += A[i * lda + j] * A[i * lda + j]
+            c = sqrt(c)
+            r = sqrt(r)
+            if c == 0.0 or r == 0.0:
+                continue
+            # f = 2^k with c f ~ r / f; accept only a clear improvement (95% rule)
+            f = 1.0
+            g = r / 2.0
+            while c < g and f < 1e150 and c < 1e150:
+                f *= 2.0
+                c *= 2.0
+                g /= 2.0
+            g = r * 2.0
+            while c >= g and f > 1e-150 and c > 1e-150:
+                f /= 2.0
+                c /= 2.0
+                g *= 2.0
+            # c is now c * f, and the row norm becomes r / f
+            if c + r / f >= 0.95 * (c / f + r):
+                continue
+            changed = True
+            scale[i] *= f
+            for j in range(n):
+                A[j * lda + i] *= f        # column i times f
+                A[i * lda + j] /= f        # row i divided by f
+
+
+# =================================================================================
+# Hessenberg reduction (GVL4 Alg. 7.4.2, LAPACK dgehd2)
+# =================================================================================
+cdef void _gehd2(Py_ssize_t n,
+                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
+                 double* tau,                   # OUT   n-1 (tau[n-2] = 0)
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows (v_k[1:] in R[k, k+2:])
+                                                #       as _sytrd stores them, or NULL
+                 double* col, double* y) noexcept nogil:   # work n, n
+    """A = Q H Q^T, Q = H_0 ... H_{n-3}; H_k zeroes column k below the subdiagonal and
+    is applied from both sides (left to rows k+1.., right to columns k+1..)."""
+    cdef Py_ssize_t k, i, r
+    cdef double t
+    for k in range(max(n - 1, 0)):
+        tau[k] = 0.0
+    for k in range(n - 2):
+        r = n - k - 1
+        for i in range(r):
+            col[i] = H[(k + 1 + i) * ldh + k]
+        t = _house(r, col, col + 1, 1)
+        tau[k] = t
+        H[(k + 1) * ldh + k] = col[0]
+        for i in range(1, r):
+            H[(k + 1 + i) * ldh + k] = 0.0
+        col[0] = 1.0
+        if R != NULL:
+            for i in range(1, r):
+                R[k * ldr + k + 1 + i] = col[i]
+        if t == 0.0:
+            continue
+        # left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
+        dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
+        dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
+        # right: H[:, k+1:] -= t (H[:, k+1:] v) v^T
+        dgemv(False, n, r, 1.0, H + k + 1, ldh, col, 1, 0.0, y, 1)
+        dger(n, r, -t, y, 1, col, 1, H + k + 1, ldh)
+
+
+# =================================================================================
+# real Schur form by the Francis double-shift QR algorithm (GVL4 Alg. 7.5.1/7.5.2,
+# LAPACK dlahqr, dlanv2)
+# =================================================================================
+cdef inline double _sign(double a, double b) noexcept nogil:
+    return copysign(fabs(a), b)
+
+
+cdef void _lanv2(double* a, double* b, double* c, double* d,
+                 double* rt1r, double* rt1i, double* rt2r, double* rt2i,
+                 double* cs, double* sn) noexcept nogil:
+    """Standardise a real 2x2 block (LAPACK dlanv2):
+    [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] with either c' = 0
+    (real eigenvalues a', d') or a' = d' and b' c' < 0 (eigenvalues a' +- i sqrt(-b'c'),
+    the one with positive imaginary part first)."""
+    cdef double p, bcmax, bcmis, scale, z, tau, sigma, aa, bb, cc, dd, temp, sab, sac
+    cdef double cs1, sn1, tmp
+    if c[0] == 0.0:
+        cs[0] = 1.0
+        sn[0] = 0.0
+    elif b[0] == 0.0:
+        # swap rows and columns
+        cs[0] = 0.0
+        sn[0] = 1.0
+        tmp = d[0]
+        d[0] = a[0]
+        a[0] = tmp
+        b[0] = -c[0]
+        c[0] = 0.0
+    elif (a[0] - d[0]) == 0.0 and (b[0] > 0.0) != (c[0] > 0.0):
+        cs[0] = 1.0
+        sn[0] = 0.0
+    else:
+        temp = a[0] - d[0]
+        p = 0.5 * temp
+        bcmax = max(fabs(b[0]), fabs(c[0]))
+        bcmis = min(fabs(b[0]), fabs(c[0])) * _sign(1.0, b[0]) * _sign(1.0, c[0])
+        scale = max(fabs(p), bcmax)
+        # z = (p^2 + b c) / scale: the discriminant, scaled against overflow
+        z = (p / scale) * p + (bcmax / scale) * bcmis
+        if z >= 4.0 * EPS:
+            # real eigenvalues: rotate the eigenvector (z, c) onto e_1
+            z = p + _sign(sqrt(scale) * sqrt(z), p)
+            a[0] = d[0] + z
+            d[0] = d[0] - (bcmax / z) * bcmis
+            tau = hypot(c[0], z)
+            cs[0] = z / tau
+            sn[0] = c[0] / tau
+            b[0] = b[0] - c[0]
+            c[0] = 0.0
+        else:
+            # complex or nearly equal real eigenvalues: make the diagonal equal
+            sigma = b[0] + c[0]
+            tau = hypot(sigma, temp)
+            cs[0] = sqrt(0.5 * (1.0 + fabs(sigma) / tau))
+            sn[0] = -(p / (tau * cs[0])) * _sign(1.0, sigma)
+            aa = a[0] * cs[0] + b[0] * sn[0]
+            bb = -a[0] * sn[0] + b[0] * cs[0]
+            cc = c[0] * cs[0] + d[0] * sn[0]
+            dd = -c[0] * sn[0] + d[0] * cs[0]
+            a[0] = aa * cs[0] + cc * sn[0]
+            b[0] = bb * cs[0] + dd * sn[0]
+            c[0] = -aa * sn[0] + cc * cs[0]
+            d[0] = -bb * sn[0] + dd * cs[0]
+            temp = 0.5 * (a[0] + d[0])
+            a[0] = temp
+            d[0] = temp
+            if c[0] != 0.0:
+                if b[0] != 0.0:
+                    if (b[0] > 0.0) == (c[0] > 0.0):
+                        # rounding left real eigenvalues: finish the triangularisation
+                        sab = sqrt(fabs(b[0]))
+                        sac = sqrt(fabs(c[0]))
+                        p = _sign(sab * sac, c[0])
+                        tau = 1.0 / sqrt(fabs(b[0] + c[0]))
+                        a[0] = temp + p
+                        d[0] = temp - p
+                        b[0] = b[0] - c[0]
+                        c[0] = 0.0
+                        cs1 = sab * tau
+                        sn1 = sac * tau
+                        temp = cs[0] * cs1 - sn[0] * sn1
+                        sn[0] = cs[0] * sn1 + sn[0] * cs1
+                        cs[0] = temp
+                else:
+                    b[0] = -c[0]
+                    c[0] = 0.0
+                    temp = cs[0]
+                    cs[0] = -sn[0]
+                    sn[0] = temp
+    rt1r[0] = a[0]
+    rt2r[0] = d[0]
+    if c[0] == 0.0:
+        rt1i[0] = 0.0
+        rt2i[0] = 0.0
+    else:
+        rt1i[0] = sqrt(fabs(b[0])) * sqrt(fabs(c[0]))
+        rt2i[0] = -rt1i[0]
+
+
+cdef Py_ssize_t _hqr(Py_ssize_t n,
+                     double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> quasi-triangular T
+                                                    #       (only the active window when
+                                                    #       not wantt)
+                     double* ZT, Py_ssize_t ldz,    # INOUT Z^T (rows rotated), or NULL
+                     bint wantt,
+                     double* wr, double* wi,        # OUT n, n
+                     Py_ssize_t* iters) noexcept nogil:   # OUT number of QR sweeps
+    """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H.
+
+    Deflation when |h_{k,k-1}| <= eps (|h_kk| + |h_{k-1,k-1}|); 1x1 blocks give real
+    eigenvalues, 2x2 blocks are standardised by _lanv2; exceptional shifts every 10
+    iterations without deflation (LAPACK dlahqr). Returns 0, or the cap (30 n total
+    iterations) when it was exceeded."""
+    cdef Py_ssize_t maxit = 30 * max(n, 10), total = 0, its = 0
+    cdef Py_ssize_t hi, lo, k, j, i, nr, jlo, jhi, ihi
+    cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
+    cdef double alpha, beta, xnorm, a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+    cdef double vec[3]
+    iters[0] = 0
+    for i in range(n):
+        for j in range(max(i - 1, 0), n):
+            hnorm = max(hnorm, fabs(H[i * ldh + j]))
+    if hnorm == 0.0:
+        for i in range(n):
+            wr[i] = 0.0
+            wi[i] = 0.0
+        return 0
+    hi = n - 1
+    while hi >= 0:
+        # GVL4 Alg. 7.5.2: look for a negligible subdiagonal entry from the bottom
+        lo = hi
+        while lo > 0:
+            s = fabs(H[(lo - 1) * ldh + lo - 1]) + fabs(H[lo * ldh + lo])
+            if s == 0.0:
+                s = hnorm
+            if fabs(H[lo * ldh + lo - 1]) <= EPS * s or fabs(H[lo * ldh + lo - 1]) <= SAFMIN:
+                H[lo * ldh + lo - 1] = 0.0
+                break
+            lo -= 1
+        if lo == hi:
+            # a 1x1 block: a real eigenvalue has converged
+            wr[hi] = H[hi * ldh + hi]
+            wi[hi] = 0.0
+            hi -= 1
+            its = 0
+            continue
+        if lo == hi - 1:
+            # a 2x2 block: standardise it (real pair -> triangular; complex -> a = d)
+            a = H[(hi - 1) * ldh + hi - 1]
+            b = H[(hi - 1) * ldh + hi]
+            c = H[hi * ldh + hi - 1]
+            d = H[hi * ldh + hi]
+            _lanv2(&a, &b, &c, &d, &rt1r, &rt1i, &rt2r, &rt2i, &cs, &sn)
+            H[(hi - 1) * ldh + hi - 1] = a
+            H[(hi - 1) * ldh + hi] = b
+            H[hi * ldh + hi - 1] = c
+            H[hi * ldh + hi] = d
+            wr[hi - 1] = rt1r
+            wi[hi - 1] = rt1i
+            wr[hi] = rt2r
+            wi[hi] = rt2i
+            if wantt:
+                # the same rotation on the rest of rows hi-1, hi and columns hi-1, hi
+                if hi + 1 < n:
+                    _rot_strided(n - hi - 1, cs, sn, H + (hi - 1) * ldh + hi + 1, 1,
+                                 H + hi * ldh + hi + 1, 1)
+                _rot_strided(hi - 1, cs, sn, H + hi - 1, ldh, H + hi, ldh)
+            if ZT != NULL:
+                _rot_rows(n, cs, sn, ZT + (hi - 1) * ldz, ZT + hi * ldz)
+            hi -= 2
+            its = 0
+            continue
+        if total >= maxit:
+            return maxit
+        total += 1
+        iters[0] = total
+        its += 1
+        if its % 10 == 0:
+            # exceptional shift (LAPACK dlahqr) to break a cycle
+            s = fabs(H[hi * ldh + hi - 1]) + fabs(H[(hi - 1) * ldh + hi - 2])
+            h11 = 0.75 * s + H[hi * ldh + hi]
+            h12 = -0.4375 * s
+            h21 = s
+            h22 = h11
+        else:
+            h11 = H[(hi - 1) * ldh + hi - 1]
+            h12 = H[(hi - 1) * ldh + hi]
+            h21 = H[hi * ldh + hi - 1]
+            h22 = H[hi * ldh + hi]
+        # the two shifts are the eigenvalues of [h11 h12; h21 h22]: (H - s1)(H - s2)
+        # = H^2 - tr H + det (GVL4 Alg. 7.5.1)
+        tr = h11 + h22
+        det = h11 * h22 - h12 * h21
+        # first column of (H - s1 I)(H - s2 I), scaled against overflow
+        h21 = H[(lo + 1) * ldh + lo]
+        sm = fabs(H[lo * ldh + lo]) + fabs(H[lo * ldh + lo + 1]) + fabs(h21)
+        x = (H[lo * ldh + lo] * (H[lo * ldh + lo] / sm) + H[lo * ldh + lo + 1] * (h21 / sm)
+             - tr * (H[lo * ldh + lo] / sm) + det / sm)
+        y = (h21 / sm) * (H[lo * ldh + lo] + H[(lo + 1) * ldh + lo + 1] - tr)
+        z = (h21 / sm) * H[(lo + 2) * ldh + lo + 1]
+        jhi = n - 1 if wantt else hi
+        jlo = 0 if wantt else lo
+        # chase the bulge with 3x3 reflectors, the last one 2x2 (GVL4 Alg. 7.5.1)
+        for k in range(lo, hi):
+            nr = min(3, hi - k + 1)
+            if k > lo:
+                x = H[k * ldh + k - 1]
+                y = H[(k + 1) * ldh + k - 1]
+                z = H[(k + 2) * ldh + k - 1] if nr == 3 else 0.0
+            vec[0] = x
+            vec[1] = y
+            vec[2] = z
+            t = _house(nr, &vec[0], &vec[1], 1)
+            if k > lo:
+                H[k * ldh + k - 1] = vec[0]
+                H[(k + 1) * ldh + k - 1] = 0.0
+                if nr == 3:
+                    H[(k + 2) * ldh + k - 1] = 0.0
+            if t == 0.0:
+                continue
+            v1 = vec[1]
+            v2 = vec[2] if nr == 3 else 0.0
+            ihi = min(k + 3, hi)
+            if nr == 3:
+                # rows k..k+2 <- P rows  (P = I - t v v^T)
+                for j in range(k, jhi + 1):
+                    s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j] + v2 * H[(k + 2) * ldh + j])
+                    H[k * ldh + j] -= s
+                    H[(k + 1) * ldh + j] -= s * v1
+                    H[(k + 2) * ldh + j] -= s * v2
+                # columns k..k+2 <- columns P
+                for i in range(jlo, ihi + 1):
+                    s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1] + v2 * H[i * ldh + k + 2])
+                    H[i * ldh + k] -= s
+                    H[i * ldh + k + 1] -= s * v1
+                    H[i * ldh + k + 2] -= s * v2
+                if ZT != NULL:
+                    # Z <- Z P, i.e. rows k..k+2 of Z^T <- P rows
+                    for j in range(n):
+                        s = t * (ZT[k * ldz + j] + v1 * ZT[(k + 1) * ldz + j] + v2 * ZT[(k + 2) * ldz + j])
+                        ZT[k * ldz + j] -= s
+                        ZT[(k + 1) * ldz + j] -= s * v1
+                        ZT[(k + 2) * ldz + j] -= s * v2
+            else:
+                for j in range(k, jhi + 1):
+                    s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j])
+                    H[k * ldh + j] -= s
+                    H[(k + 1) * ldh + j] -= s * v1
+                for i in range(jlo, ihi + 1):
+                    s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1])
+                    H[i * ldh + k] -= s
+                    H[i * ldh + k + 1] -= s * v1
+                if ZT != NULL:
+                    for j in range(n):
+                        s = t * (ZT[k * ldz + j] + v1 * ZT[(k + 1) * ldz + j])
+                        ZT[k * ldz + j] -= s
+                        ZT[(k + 1) * ldz + j] -= s * v1
+    return 0
+
+
+cdef void _rot_strided(Py_ssize_t n, double c, double s, double* x, Py_ssize_t incx,
+                       double* y, Py_ssize_t incy) noexcept nogil:
+    """[x; y] <- [c s; -s c] [x; y] for strided vectors (BLAS drot)."""
+    cdef Py_ssize_t j
+    cdef double a, b
+    for j in range(n):
+        a = x[j * incx]
+        b = y[j * incy]
+        x[j * incx] = c * a + s * b
+        y[j * incy] = c * b - s * a
+
+
+# =================================================================================
+# eigenvectors of the quasi-triangular T by back substitution (LAPACK dtrevc)
+# =================================================================================
+cdef void _trevc(Py_ssize_t n,
+                 const double* T, Py_ssize_t ldt,   # IN  real Schur form
+                 const double* wr, const double* wi,  # IN eigenvalues (pairs standardised)
+                 double* X, Py_ssize_t ldx,         # OUT n x n: column k the eigenvector
+                                                    #     of a real w_k; columns (k, k+1)
+                                                    #     (Re, Im) of the vector of w_k
+                                                    #     for a pair w_k = p + iq, q > 0
+                 double complex* xc) noexcept nogil:  # work n
+    """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
+    substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6.4, LAPACK
+    dtrevc). Near-singular pivots are perturbed to smin = eps |w| (dtrevc's rule),
+    and the partial solution is rescaled whenever it grows past 1e100."""
+    cdef Py_ssize_t k, j, l, i
+    cdef double complex lam, r1, r2, a11, a12, a21, a22, det, rr
+    cdef double smin, q, big
+    for i in range(n):
+        for j in range(n):
+            X[i * ldx + j] = 0.0
+    k = n - 1
+    while k >= 0:
+        if wi[k] == 0.0:
+            lam = wr[k]
+            for i in range(k + 1):
+                xc[i] = 0.0
+            xc[k] = 1.0
+            j = k - 1
+        else:
+            # pair (k-1, k): w_{k-1} = p + iq; the vector of the 2x2 block
+            lam = wr[k - 1] + 1j * wi[k - 1]
+            q = wi[k - 1]
+            for i in range(k + 1):
+                xc[i] = 0.0
+            if fabs(T[(k - 1) * ldt + k]) >= fabs(T[k * ldt + k - 1]):
+                xc[k - 1] = 1.0
+                xc[k] = 1j * (q / T[(k - 1) * ldt + k])
+            else:
+                xc[k - 1] = 1j * (q / T[k * ldt + k - 1])
+                xc[k] = 1.0
+            j = k - 2
+        smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), SAFMIN)
+        while j >= 0:
+            if j > 0 and T[j * ldt + j - 1] != 0.0:
+                # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting
+                r1 = 0.0
+                r2 = 0.0
+                for l in range(j + 1, k + 1):
+                    r1 = r1 - T[(j - 1) * ldt + l] * xc[l]
+                    r2 = r2 - T[j * ldt + l] * xc[l]
+                a11 = T[(j - 1) * ldt + j - 1] - lam
+                a12 = T[(j - 1) * ldt + j]
+                a21 = T[j * ldt + j - 1]
+                a22 = T[j * ldt + j] - lam
+                if _cabs(a21) > _cabs(a11):
+                    # swap the two equations
+                    a11, a21 = a21, a11
+                    a12, a22 = a22, a12
+                    r1, r2 = r2, r1
+                if _cabs(a11) < smin:
+                    a11 = smin
+                rr = a21 / a11
+                a22 = a22 - rr * a12
+                r2 = r2 - rr * r1
+                if _cabs(a22) < smin:
+                    a22 = smin
+                xc[j] = r2 / a22
+                xc[j - 1] = (r1 - a12 * xc[j]) / a11
+                big = max(_cabs(xc[j]), _cabs(xc[j - 1]))
+                if big > 1e100:
+                    for i in range(j - 1, k + 1):
+                        xc[i] = xc[i] / big
+                j -= 2
+            else:
+                r1 = 0.0
+                for l in range(j + 1, k + 1):
+                    r1 = r1 - T[j * ldt + l] * xc[l]
+                a11 = T[j * ldt + j] - lam
+                if _cabs(a11) < smin:
+                    a11 = smin
+                xc[j] = r1 / a11
+                big = _cabs(xc[j])
+                if big > 1e100:
+                    for i in range(j, k + 1):
+                        xc[i] = xc[i] / big
+                j -= 1
+        if wi[k] == 0.0:
+            for i in range(k + 1):
+                X[i * ldx + k] = xc[i].real
+            k -= 1
+        else:
+            for i in range(k + 1):
+                X[i * ldx + k - 1] = xc[i].real
+                X[i * ldx + k] = xc[i].imag
+            k -= 2
+
+
+cdef inline double _cabs(double complex z) noexcept nogil:
+    return hypot(z.real, z.imag)
+
+
+def _eig_impl(A, bint want_vectors, str name):
+    a = _work_copy(A, name)
+    cdef Py_ssize_t n = a.shape[0]
+    if n == 0:
+        return np.empty(0), np.empty((0, 0))
+    f = _scale_factor(a)
+    if f != 1.0:
+        a *= f
+    # the working copy gets a padded leading dimension: the QR sweeps walk down columns,
+    # and a row stride of a power of two bytes would map them all to one cache set
+    cdef Py_ssize_t ldh = _padded_ld(n)
+    Hfull = np.zeros((n, ldh))
+    Hfull[:, :n] = a
+    cdef double[:, ::1] H = Hfull
+    cdef double[::1] scale = np.ones(n)
+    cdef Py_ssize_t[::1] swaps = np.full(n, -1, dtype=np.intp)
+    cdef Py_ssize_t ilo = 0, ihi = n - 1, j, m, iters = 0
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] col = np.zeros(max(2 * n, NB))
+    cdef double[::1] y = np.zeros(n)
+    cdef double[::1] wr = np.zeros(n)
+    cdef double[::1] wi = np.zeros(n)
+    cdef double[:, ::1] R
+    cdef double[:, ::1] Q
+    cdef double[:, ::1] ZT
+    cdef double[:, ::1] X
+    cdef double[:, ::1] YT
+    cdef double[:, ::1] W
+    cdef double[:, ::1] Tb
+    cdef double complex[::1] xc
+    cdef double* rp = NULL
+    cdef double* zp = NULL
+    cdef Py_ssize_t status
+    if want_vectors:
+        R = np.zeros((n, n))
+        rp = &R[0, 0]
+    with nogil:
+        # LAPACK dgeev: balance, reduce to Hessenberg form, QR to Schur form
+        _balance(n, &H[0, 0], ldh, &scale[0], &swaps[0], &ilo, &ihi)
+        _gehd2(n, &H[0, 0], ldh, &tau[0], rp, n, &col[0], &y[0])
+    ZTa = None
+    if want_vectors:
+        Qa = np.empty((n, n))
+        Q = Qa
+        YT = np.zeros((NB, n))
+        W = np.zeros((NB, n))
+        Tb = np.zeros((NB, NB))
+        with nogil:
+            _orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, &YT[0, 0], &Tb[0, 0], &W[0, 0],
+                   &col[0])
+        ZTa = np.ascontiguousarray(Qa.T)
+        ZT = ZTa
+        zp = &ZT[0, 0]
+    with nogil:
+        status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters)
+    if status:
+        raise LinAlgError("%s: Francis QR did not converge after %d sweeps" % (name, status))
+    global _last_sweeps
+    _last_sweeps = iters
+    w_re = np.asarray(wr) / f
+    w_im = np.asarray(wi) / f
+    is_complex = bool(np.any(w_im != 0.0))
+    w = (w_re + 1j * w_im) if is_complex else w_re.copy()
+    if not want_vectors:
+        return w, None
+    Xa = np.empty((n, n))
+    X = Xa
+    xc = np.zeros(n, dtype=np.complex128)
+    with nogil:
+        _trevc(n, &H[0, 0], ldh, &wr[0], &wi[0], &X[0, 0], n, &xc[0])
+    from rusty_machine.linalg.blas import gemm
+    # back-transform: V = Z X, then undo the balancing D (eigenvectors of A are D v)
+    V = gemm(ZTa, Xa, trans_a=True)
+    V *= np.asarray(scale)[:, None]
+    # undo the permutation, v = P_1 ... P_K v_bal: the swaps in reverse order of
+    # execution (the column phase filled positions 0..ilo-1 after the row phase had
+    # filled n-1 down to ihi+1)
+    order = list(range(ilo - 1, -1, -1)) + list(range(ihi + 1, n))
+    for j in order:
+        m = swaps[j]
+        if m >= 0 and m != j:
+            V[[j, m]] = V[[m, j]]
+    if not is_complex:
+        V /= np.sqrt(np.sum(V * V, axis=0))
+        return w, V
+    Vc = np.empty((n, n), dtype=np.complex128)
+    k = 0
+    while k < n:
+        if w_im[k] == 0.0:
+            v = V[:, k] / np.sqrt(np.sum(V[:, k] ** 2))
+            Vc[:, k] = v
+            k += 1
+        else:
+            v = V[:, k] + 1j * V[:, k + 1]
+            v /= np.sqrt(np.sum(v.real ** 2 + v.imag ** 2))
+            # make the component of largest modulus real (LAPACK dgeev's convention)
+            i = int(np.argmax(v.real ** 2 + v.imag ** 2))
+            v *= np.conj(v[i]) / abs(v[i])
+            v[i] = v[i].real
+            Vc[:, k] = v
+            Vc[:, k + 1] = np.conj(v)
+            k += 2
+    return w, Vc
+
+
+def eig(A):
+    """Eigenvalues and right eigenvectors of a general real square matrix.
+
+    A V = V diag(w). Method (LAPACK dgeev): balancing by a diagonal similarity of
+    powers of 2 ([PR69], dgebal), Householder reduction to upper Hessenberg form
+    A = Q H Q^T (GVL4 Alg. 7.4.2), Francis double-shift QR with deflation to the real
+    Schur form H = Z T Z^T (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr, 2x2
+    blocks standardised as dlanv2), eigenvectors of T by back substitution on the
+    quasi-triangular factor (GVL4 Sec. 7.6.4, dtrevc), back-transformed V = D Q Z X and
+    normalised to unit 2-norm (for a complex vector: largest component real).
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    w : ndarray of shape (n,)
+        Eigenvalues, float64 when all are real, else complex128 with each conjugate
+        pair adjacent and the positive imaginary part first (as numpy).
+    V : ndarray of shape (n, n)
+        Unit-norm eigenvectors as columns (complex128 when w is), ``V[:, i]`` for
+        ``w[i]``. For a defective matrix the columns are nearly parallel.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, not square (the message names the shape), or NaN/inf entries.
+    TypeError
+        Non-numeric data.
+    LinAlgError
+        The QR iteration exceeded its cap of 30 max(n, 10) iterations.
+    """
+    return _eig_impl(A, True, "eig")
+
+
+def eigvals(A):
+    """Eigenvalues of a general real square matrix (no eigenvectors).
+
+    Same balancing, Hessenberg reduction and Francis QR as :func:`eig`
+    (GVL4 Alg. 7.5.2), but Q and Z are never formed and each QR sweep only updates the
+    active diagonal window, not the full Schur form: about 10 n^3 flops against 25 n^3.
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    w : ndarray of shape (n,), float64 or complex128 (as :func:`eig`)
+    """
+    return _eig_impl(A, False, "eigvals")[0]
+
+
+def hessenberg(A):
+    """Householder reduction to upper Hessenberg form: A = Q H Q^T.
+
+    Teaching view of the first step of :func:`eig` (without balancing). For
+    k = 0..n-3 a reflector H_k = I - tau_k v_k v_k^T (GVL4 Alg. 5.1.1) zeroes column k
+    below the subdiagonal and is applied from both sides, which keeps the similarity
+    (GVL4 Alg. 7.4.2, LAPACK dgehd2); Q = H_0 ... H_{n-3} is formed blockwise
+    (dorghr).
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    H : Matrix of shape (n, n)
+        Upper Hessenberg (zero below the first subdiagonal).
+    Q : Matrix of shape (n, n)
+        Orthogonal, with ``A = Q @ H @ Q.T``.
+    """
+    a = _work_copy(A, "hessenberg")
+    cdef Py_ssize_t n = a.shape[0]
+    if n == 0:
+        return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
+    cdef double[:, ::1] H = a
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] col = np.zeros(max(2 * n, NB))
+    cdef double[::1] y = np.zeros(n)
+    cdef double[:, ::1] R = np.zeros((n, n))
+    Qa = np.empty((n, n))
+    cdef double[:, ::1] Q = Qa
+    cdef double[:, ::1] YT = np.zeros((NB, n))
+    cdef double[:, ::1] W = np.zeros((NB, n))
+    cdef double[:, ::1] Tb = np.zeros((NB, NB))
+    with nogil:
+        _gehd2(n, &H[0, 0], n, &tau[0], &R[0, 0], n, &col[0], &y[0])
+        _orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, &YT[0, 0], &Tb[0, 0], &W[0, 0],
+               &col[0])
+    return asmatrix(a), asmatrix(Qa)

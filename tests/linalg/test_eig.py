@@ -1,0 +1,177 @@
+"""eig / eigvals / hessenberg: residual ||A V - V diag(w)|| / (n ||A|| eps) < 30, unit
+eigenvectors, eigenvalues against numpy, numpy's dtype and pair conventions, and a zoo
+(GVL4 Sec. 7.5-7.6)."""
+import numpy as np
+import pytest
+
+from rusty_machine.linalg import Matrix, eig, eigvals, hessenberg
+
+EPS = np.finfo(float).eps
+
+
+def _check(a, value_tol=30.0):
+    """value_tol scales the eigenvalue comparison; ill-conditioned (defective)
+    eigenvalues are only accurate to about eps^(1/k) and get a loose bound instead."""
+    n = a.shape[0]
+    w, V = eig(a)
+    ref = np.linalg.eigvals(a)
+    assert w.dtype == ref.dtype and V.dtype == w.dtype
+    assert w.shape == (n,) and V.shape == (n, n)
+    nrm = max(np.linalg.norm(a, 2), np.finfo(float).tiny)
+    assert np.linalg.norm(a @ V - V * w) / (n * nrm * EPS) < 30
+    assert np.allclose(np.linalg.norm(V, axis=0), 1.0, rtol=0, atol=30 * n * EPS)
+    if np.iscomplexobj(w):
+        # conjugate pairs adjacent, positive imaginary part first
+        k = 0
+        while k < n:
+            if w[k].imag != 0:
+                assert w[k].imag > 0 and w[k + 1] == np.conj(w[k])
+                assert np.array_equal(V[:, k + 1], np.conj(V[:, k]))
+                k += 2
+            else:
+                k += 1
+    ws, rs = np.sort_complex(w), np.sort_complex(ref)
+    assert np.max(np.abs(ws - rs)) <= value_tol * n * nrm * EPS
+    w2 = eigvals(a)
+    assert w2.dtype == ref.dtype
+    assert np.max(np.abs(np.sort_complex(w2) - rs)) <= value_tol * n * nrm * EPS
+    return w, V
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 17, 32, 50, 101])
+def test_random(n):
+    _check(np.random.default_rng(n).standard_normal((n, n)))
+
+
+def test_hand_2x2_complex():
+    # [[1, -2], [2, 1]] has eigenvalues 1 +- 2i with vectors (1, -+i)/sqrt2
+    w, V = eig([[1.0, -2.0], [2.0, 1.0]])
+    assert w.dtype == np.complex128
+    assert np.allclose(w, [1 + 2j, 1 - 2j], rtol=0, atol=8 * EPS)
+    assert np.allclose(np.abs(V), 2 ** -0.5, atol=8 * EPS)
+
+
+def test_hand_2x2_real():
+    # [[2, 1], [0, 3]]: eigenvalues 2 and 3
+    w, V = eig([[2.0, 1.0], [0.0, 3.0]])
+    assert w.dtype == np.float64
+    assert np.allclose(np.sort(w), [2.0, 3.0], rtol=0, atol=8 * EPS)
+
+
+@pytest.mark.parametrize("theta", [0.1, 1.0, np.pi / 2, 3.0])
+def test_rotations(theta):
+    c, s = np.cos(theta), np.sin(theta)
+    a = np.eye(4)
+    a[:2, :2] = [[c, -s], [s, c]]
+    a[2:, 2:] = [[c, s], [-s, c]]
+    w, _ = _check(a)
+    assert np.allclose(np.sort(np.abs(w.imag)), np.sort([s, s, s, s]) * np.sign(s), atol=8 * EPS)
+
+
+def test_companion():
+    # roots 1, 2, 3, 4 and +-i, -1 +- 2i: eigenvalues of the companion matrix
+    roots = np.array([1, 2, 3, 4, 1j, -1j, -1 + 2j, -1 - 2j])
+    p = np.poly(roots).real
+    C = np.diag(np.ones(len(p) - 2), -1)
+    C[0, :] = -p[1:]
+    w, _ = _check(C)
+    # the polynomial's roots, not only numpy's values (conditioning ~1e3 here)
+    assert np.max(np.abs(np.sort_complex(w) - np.sort_complex(roots))) < 1e-9
+
+
+@pytest.mark.parametrize("kind", ["jordan", "zero", "diagonal", "upper", "lower",
+                                  "graded", "repeated", "identity", "permutation",
+                                  "symmetric", "tiny", "huge"])
+def test_zoo(kind):
+    rng = np.random.default_rng(21)
+    n = 12
+    tol = 30.0
+    if kind == "jordan":
+        # defective: eigenvalue 2 of multiplicity 6, computed only to ~eps^(1/6)
+        a = 2 * np.eye(6) + np.eye(6, k=1)
+        w, V = eig(a)
+        assert np.max(np.abs(w - 2)) < 10 * EPS ** (1 / 6)
+        assert np.linalg.norm(a @ V - V * w) / (6 * np.linalg.norm(a, 2) * EPS) < 30
+        # a similarity-transformed Jordan block (not triangular any more)
+        X = rng.standard_normal((6, 6))
+        a = X @ (5 * np.eye(6) + np.eye(6, k=1)) @ np.linalg.inv(X)
+        w2 = eigvals(a)
+        assert np.max(np.abs(w2 - 5)) < 10 * (np.linalg.cond(X) * EPS) ** (1 / 6) * 5
+        w, V = eig(a)
+        assert np.linalg.norm(a @ V - V * w) / (6 * np.linalg.norm(a, 2) * EPS) < 30
+        return
+    if kind == "zero":
+        a = np.zeros((n, n))
+    elif kind == "diagonal":
+        a = np.diag(rng.standard_normal(n))
+    elif kind == "upper":
+        a = np.triu(rng.standard_normal((n, n)))
+    elif kind == "lower":
+        a = np.tril(rng.standard_normal((n, n)))
+    elif kind == "graded":
+        g = 10.0 ** -np.arange(n, dtype=float)
+        a = rng.standard_normal((n, n)) * np.outer(g, 1 / g) ** 0.5
+    elif kind == "repeated":
+        X = rng.standard_normal((n, n))
+        a = X @ np.diag(np.repeat([1.0, -1.0, 3.0], 4)) @ np.linalg.inv(X)
+        tol = 30.0 * np.linalg.cond(X)
+    elif kind == "identity":
+        a = np.eye(n)
+    elif kind == "permutation":
+        a = np.eye(n)[rng.permutation(n)]
+    elif kind == "symmetric":
+        b = rng.standard_normal((n, n))
+        a = b + b.T
+    elif kind == "tiny":
+        a = rng.standard_normal((n, n)) * 1e-300
+    else:
+        a = rng.standard_normal((n, n)) * 1e300
+    if kind in ("tiny", "huge"):
+        sc = np.max(np.abs(a))
+        w, V = eig(a)
+        ref = np.linalg.eigvals(a / sc)
+        assert np.max(np.abs(np.sort_complex(w / sc) - np.sort_complex(ref))) < 30 * n * EPS * np.linalg.norm(a / sc, 2)
+        an = a / sc
+        assert np.linalg.norm(an @ V - V * (w / sc)) / (n * np.linalg.norm(an, 2) * EPS) < 30
+        return
+    _check(np.ascontiguousarray(a), tol)
+
+
+def test_layouts_and_errors():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((15, 15))
+    ref = np.sort_complex(np.linalg.eigvals(a))
+    big = np.zeros((30, 45))
+    big[::2, ::3] = a
+    ro = a.copy()
+    ro.flags.writeable = False
+    for x in [a, np.asfortranarray(a), big[::2, ::3], ro, a.tolist(), Matrix(a)]:
+        w, _ = eig(x)
+        assert np.max(np.abs(np.sort_complex(w) - ref)) < 30 * 15 * EPS * np.linalg.norm(a, 2)
+    before = a.copy()
+    eig(a)
+    eigvals(a)
+    assert np.array_equal(a, before)
+    w, V = eig(np.empty((0, 0)))
+    assert w.shape == (0,) and V.shape == (0, 0)
+    with pytest.raises(ValueError, match=r"\(3, 4\)"):
+        eig(np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"\(3, 4\)"):
+        eigvals(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="NaN"):
+        eig([[1.0, np.nan], [0.0, 1.0]])
+    with pytest.raises(ValueError):
+        eigvals([[np.inf]])
+    with pytest.raises(TypeError):
+        eig([["x"]])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 45])
+def test_hessenberg(n):
+    a = np.random.default_rng(n).standard_normal((n, n))
+    H, Q = hessenberg(a)
+    H, Q = np.asarray(H), np.asarray(Q)
+    assert np.array_equal(H, np.triu(H, -1))
+    nrm = np.linalg.norm(a, 2)
+    assert np.linalg.norm(Q @ H @ Q.T - a) / (n * nrm * EPS) < 30
+    assert np.linalg.norm(Q.T @ Q - np.eye(n)) / (n * EPS) < 30
