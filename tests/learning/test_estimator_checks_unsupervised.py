@@ -4,14 +4,18 @@ import pytest
 pytest.importorskip("sklearn")
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
+from rusty_machine.learning.gmm import GaussianMixture  # noqa: E402
 from rusty_machine.learning.k_means import KMeans  # noqa: E402
 
-ESTIMATORS = [KMeans(n_clusters=3, random_state=0)]
+ESTIMATORS = [KMeans(n_clusters=3, random_state=0),
+              GaussianMixture(n_components=2, random_state=0)]
 _SEEDING = ("the random seeding draws from the samples, so repeated rows and integer "
             "weights consume the random stream differently (scikit-learn's KMeans has the "
             "same limitation)")
 EXPECTED_FAILED = {
     "KMeans": {"check_sample_weight_equivalence_on_dense_data": _SEEDING},
+    # the k-means initialisation of the responsibilities is seeded the same way
+    "GaussianMixture": {"check_sample_weight_equivalence_on_dense_data": _SEEDING},
 }
 
 

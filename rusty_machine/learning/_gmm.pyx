@@ -1,0 +1,229 @@
+"""_gmm.pyx: the passes over the data of EM for Gaussian mixtures (full covariances).
+
+E-step [1, Sec. 9.2.2]: with the Cholesky factor L_k of Sigma_k and the precision factor
+P_k = L_k^{-T} (so Sigma_k^{-1} = P_k P_k^T, upper triangular),
+
+    log N(x | mu_k, Sigma_k) = -d/2 log(2 pi) + sum_j log (P_k)_jj - 1/2 ||(x - mu_k) P_k||^2
+
+The squared Mahalanobis distance is computed for a chunk of rows at once as
+    Y = X_chunk @ P_k - (mu_k @ P_k)          (one GEMM per chunk and component)
+followed by the row sums of squares of Y; no inverse and no determinant by LU is ever
+formed. The responsibilities are then normalised in log space with the log-sum-exp
+trick [2] (subtract the row maximum before exponentiating): never overflow, never NaN.
+
+M-step [1, eqs. 9.24-9.27] for "full": with r_ik the (sample-weighted) responsibilities,
+    Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k
+accumulated per chunk as Z^T Z with Z_i = sqrt(r_ik) (x_i - mu_k) (one GEMM per chunk
+and component), per-thread partial sums reduced after the parallel loop (the centred
+form, not E[x x^T] - mu mu^T, which cancels catastrophically far from the origin).
+
+References
+----------
+[1] C. M. Bishop, "Pattern Recognition and Machine Learning", Springer 2006, Ch. 9.
+[2] P. Blanchard, D. J. Higham & N. J. Higham, "Accurately computing the log-sum-exp
+    and softmax functions", IMA J. Numer. Anal. 41(4), 2021.
+[3] Golub & Van Loan, "Matrix Computations", 4th ed., Alg. 4.2.1 (Cholesky) and
+    Sec. 3.1 (triangular systems) for the precision factors (built in gmm.py).
+"""
+from cython.parallel cimport prange, threadid
+from libc.stdlib cimport malloc, calloc, free
+from libc.math cimport exp, log, sqrt, INFINITY
+
+from rusty_machine.linalg.blas cimport dgemm, dgemv, get_num_threads
+
+cdef Py_ssize_t CHUNK = 256
+
+
+cdef int _threads_for(Py_ssize_t n_chunks) noexcept nogil:
+    cdef int nt = get_num_threads()
+    if nt > n_chunks:
+        nt = <int>n_chunks
+    return nt if nt >= 1 else 1
+
+
+def log_prob_full(const double[:, ::1] X not None,
+                  const double[:, ::1] means not None,
+                  const double[:, :, ::1] prec_chol not None,
+                  const double[::1] offset not None,
+                  double[:, ::1] out not None):
+    """out[i, k] = offset[k] - 1/2 ||(x_i - mu_k) P_k||^2.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    means : ndarray of shape (n_components, n_features)
+    prec_chol : ndarray of shape (n_components, n_features, n_features)
+        P_k, with Sigma_k^{-1} = P_k @ P_k.T.
+    offset : ndarray of shape (n_components,)
+        Per-component constant (log weight + log det P_k - d/2 log 2 pi).
+    out : ndarray of shape (n_samples, n_components)
+        OUT.
+    """
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = means.shape[0]
+    if (means.shape[1] != d or prec_chol.shape[0] != K or prec_chol.shape[1] != d
+            or prec_chol.shape[2] != d or offset.shape[0] != K or out.shape[0] != n
+            or out.shape[1] != K):
+        raise ValueError("log_prob_full: inconsistent shapes")
+    if n == 0 or K == 0 or d == 0:
+        return
+    cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
+    cdef int nt = _threads_for(n_chunks)
+    cdef double* b = <double*>malloc(K * d * sizeof(double))
+    cdef double* Y_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
+    if b == NULL or Y_all == NULL:
+        free(b); free(Y_all)
+        raise MemoryError()
+    cdef const double* Xp = &X[0, 0]
+    cdef const double* Mp = &means[0, 0]
+    cdef const double* Pp = &prec_chol[0, 0, 0]
+    cdef double* Op = &out[0, 0]
+    cdef Py_ssize_t c, k, i, j, start, rows
+    cdef double* Y
+    cdef double s, v
+    with nogil:
+        for k in range(K):
+            # b_k = P_k.T @ mu_k   (the row vector mu_k @ P_k)
+            dgemv(True, d, d, 1.0, Pp + k * d * d, d, Mp + k * d, 1, 0.0, b + k * d, 1)
+        for c in prange(n_chunks, num_threads=nt, schedule="static"):
+            start = c * CHUNK
+            rows = n - start
+            if rows > CHUNK:
+                rows = CHUNK
+            Y = Y_all + threadid() * CHUNK * d
+            for k in range(K):
+                for i in range(rows):
+                    for j in range(d):
+                        Y[i * d + j] = -b[k * d + j]
+                # Y = X_chunk @ P_k - mu_k @ P_k
+                dgemm(False, False, rows, d, d, 1.0, Xp + start * d, d, Pp + k * d * d, d,
+                      1.0, Y, d)
+                for i in range(rows):
+                    s = 0.0
+                    for j in range(d):
+                        v = Y[i * d + j]
+                        s = s + v * v
+                    Op[(start + i) * K + k] = offset[k] - 0.5 * s
+    free(b)
+    free(Y_all)
+
+
+def normalize_log_resp(double[:, ::1] log_resp not None,
+                       double[:, ::1] resp not None,
+                       double[::1] log_norm not None):
+    """Row-wise log-sum-exp [2]: log_norm[i] = log sum_k exp(L[i, k]); then
+    L[i, k] -= log_norm[i] (the log responsibilities) and resp = exp(L).
+
+    Parameters
+    ----------
+    log_resp : ndarray of shape (n_samples, n_components)
+        INOUT: the weighted log probabilities in, the log responsibilities out.
+    resp : ndarray of shape (n_samples, n_components)
+        OUT: the responsibilities (rows sum to 1).
+    log_norm : ndarray of shape (n_samples,)
+        OUT: log p(x_i).
+    """
+    cdef Py_ssize_t n = log_resp.shape[0], K = log_resp.shape[1]
+    if resp.shape[0] != n or resp.shape[1] != K or log_norm.shape[0] != n:
+        raise ValueError("normalize_log_resp: inconsistent shapes")
+    if n == 0 or K == 0:
+        return
+    cdef Py_ssize_t i, k
+    cdef double m, s, lse
+    cdef int nt = _threads_for((n + CHUNK - 1) // CHUNK)
+    cdef double* L = &log_resp[0, 0]
+    cdef double* R = &resp[0, 0]
+    with nogil:
+        for i in prange(n, num_threads=nt, schedule="static"):
+            m = -INFINITY
+            for k in range(K):
+                if L[i * K + k] > m:
+                    m = L[i * K + k]
+            if m == -INFINITY:
+                # every component has probability 0: keep the row finite and uniform
+                lse = -INFINITY
+                for k in range(K):
+                    L[i * K + k] = -log(<double>K)
+                    R[i * K + k] = 1.0 / K
+            else:
+                s = 0.0
+                for k in range(K):
+                    s = s + exp(L[i * K + k] - m)
+                lse = m + log(s)
+                for k in range(K):
+                    L[i * K + k] = L[i * K + k] - lse
+                    R[i * K + k] = exp(L[i * K + k])
+            log_norm[i] = lse
+
+
+def cov_full(const double[:, ::1] X not None,
+             const double[:, ::1] wresp not None,
+             const double[:, ::1] means not None,
+             const double[::1] nk not None,
+             double reg_covar,
+             double[:, :, ::1] covs not None):
+    """Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar * I.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    wresp : ndarray of shape (n_samples, n_components)
+        Sample-weighted responsibilities r_ik >= 0.
+    means : ndarray of shape (n_components, n_features)
+    nk : ndarray of shape (n_components,)
+        N_k = sum_i r_ik (> 0).
+    reg_covar : float
+        Added to the diagonal.
+    covs : ndarray of shape (n_components, n_features, n_features)
+        OUT (symmetric).
+    """
+    cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = means.shape[0]
+    if (wresp.shape[0] != n or wresp.shape[1] != K or means.shape[1] != d
+            or nk.shape[0] != K or covs.shape[0] != K or covs.shape[1] != d
+            or covs.shape[2] != d):
+        raise ValueError("cov_full: inconsistent shapes")
+    if K == 0 or d == 0:
+        return
+    cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
+    cdef int nt = _threads_for(n_chunks)
+    cdef Py_ssize_t dd = d * d
+    cdef double* Z_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
+    cdef double* part = <double*>calloc(nt * K * dd, sizeof(double))
+    if Z_all == NULL or part == NULL:
+        free(Z_all); free(part)
+        raise MemoryError()
+    cdef const double* Xp = &X[0, 0] if n > 0 else NULL
+    cdef const double* Rp = &wresp[0, 0] if n > 0 else NULL
+    cdef const double* Mp = &means[0, 0]
+    cdef double* Cp = &covs[0, 0, 0]
+    cdef Py_ssize_t c, k, i, j, t, start, rows, tid
+    cdef double* Z
+    cdef double sr, s
+    with nogil:
+        for c in prange(n_chunks, num_threads=nt, schedule="static"):
+            tid = threadid()
+            start = c * CHUNK
+            rows = n - start
+            if rows > CHUNK:
+                rows = CHUNK
+            Z = Z_all + tid * CHUNK * d
+            for k in range(K):
+                for i in range(rows):
+                    sr = sqrt(Rp[(start + i) * K + k])
+                    for j in range(d):
+                        Z[i * d + j] = sr * (Xp[(start + i) * d + j] - Mp[k * d + j])
+                # part_k += Z.T @ Z
+                dgemm(True, False, d, d, rows, 1.0, Z, d, Z, d, 1.0,
+                      part + (tid * K + k) * dd, d)
+        # reduce the per-thread partial sums; symmetrise from the lower triangle
+        for k in range(K):
+            for i in range(d):
+                for j in range(i + 1):
+                    s = 0.0
+                    for t in range(nt):
+                        s = s + part[(t * K + k) * dd + i * d + j]
+                    s = s / nk[k]
+                    Cp[k * dd + i * d + j] = s
+                    Cp[k * dd + j * d + i] = s
+                Cp[k * dd + i * d + i] += reg_covar
+    free(Z_all)
+    free(part)
