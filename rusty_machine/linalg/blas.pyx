@@ -41,6 +41,127 @@ from libc.string cimport memset
 include "_gemm.pxi"
 
 
+# ---- SIMD inner loops --------------------------------------------------------------
+# A floating-point reduction (a dot product, a sum of squares) cannot be vectorised by
+# gcc from scalar code without -ffast-math, because SIMD lanes reassociate the sum.
+# These few inner loops are therefore written in C with the GCC/Clang vector extension:
+# the four-lane accumulators are explicit, nothing else may be reassociated. On x86-64
+# Linux with GCC, target_clones also builds an AVX2 version of each, picked once at load
+# time (ifunc), so the module stays portable (no -march flag) yet uses 256-bit registers
+# where the CPU has them. Other compilers get the same code for their default target,
+# or plain scalar loops.
+cdef extern from *:
+    """
+    #include <string.h>
+    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
+        && defined(__linux__) && defined(__GLIBC__)
+    #  define RM_CLONES __attribute__((target_clones("avx2", "default")))
+    #else
+    #  define RM_CLONES
+    #endif
+
+    #if defined(__GNUC__) || defined(__clang__)
+    typedef double rm_v4d __attribute__((vector_size(32)));
+    static inline rm_v4d rm_load4(const double *p) { rm_v4d v; memcpy(&v, p, sizeof v); return v; }
+    #  define RM_HSUM(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
+
+    /* x . y, unit strides: four 4-lane accumulators */
+    RM_CLONES static double rm_dot_unit(Py_ssize_t n, const double *x, const double *y) {
+        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+        Py_ssize_t i = 0;
+        for (; i + 16 <= n; i += 16) {
+            s0 += rm_load4(x + i) * rm_load4(y + i);
+            s1 += rm_load4(x + i + 4) * rm_load4(y + i + 4);
+            s2 += rm_load4(x + i + 8) * rm_load4(y + i + 8);
+            s3 += rm_load4(x + i + 12) * rm_load4(y + i + 12);
+        }
+        for (; i + 4 <= n; i += 4) s0 += rm_load4(x + i) * rm_load4(y + i);
+        s0 = (s0 + s1) + (s2 + s3);
+        double s = RM_HSUM(s0);
+        for (; i < n; i++) s += x[i] * y[i];
+        return s;
+    }
+
+    /* out[r] = a_r . x for four rows sharing each load of x */
+    RM_CLONES static void rm_dot4(Py_ssize_t n, const double *a0, const double *a1,
+                                  const double *a2, const double *a3, const double *x,
+                                  double *out) {
+        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+        Py_ssize_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            rm_v4d xv = rm_load4(x + i);
+            s0 += rm_load4(a0 + i) * xv;
+            s1 += rm_load4(a1 + i) * xv;
+            s2 += rm_load4(a2 + i) * xv;
+            s3 += rm_load4(a3 + i) * xv;
+        }
+        double r0 = RM_HSUM(s0), r1 = RM_HSUM(s1), r2 = RM_HSUM(s2), r3 = RM_HSUM(s3);
+        for (; i < n; i++) {
+            r0 += a0[i] * x[i]; r1 += a1[i] * x[i]; r2 += a2[i] * x[i]; r3 += a3[i] * x[i];
+        }
+        out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
+    }
+
+    /* sum of x_i^2, unit stride */
+    RM_CLONES static double rm_sumsq_unit(Py_ssize_t n, const double *x) {
+        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0;
+        Py_ssize_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            rm_v4d u = rm_load4(x + i), v = rm_load4(x + i + 4);
+            s0 += u * u;
+            s1 += v * v;
+        }
+        s0 += s1;
+        double s = RM_HSUM(s0);
+        for (; i < n; i++) s += x[i] * x[i];
+        return s;
+    }
+    #else
+    static double rm_dot_unit(Py_ssize_t n, const double *x, const double *y) {
+        double s = 0.0; for (Py_ssize_t i = 0; i < n; i++) s += x[i] * y[i]; return s;
+    }
+    static void rm_dot4(Py_ssize_t n, const double *a0, const double *a1, const double *a2,
+                        const double *a3, const double *x, double *out) {
+        out[0] = rm_dot_unit(n, a0, x); out[1] = rm_dot_unit(n, a1, x);
+        out[2] = rm_dot_unit(n, a2, x); out[3] = rm_dot_unit(n, a3, x);
+    }
+    static double rm_sumsq_unit(Py_ssize_t n, const double *x) { return rm_dot_unit(n, x, x); }
+    #endif
+
+    /* bi[:w] += sign * sum_{p in [lo, hi)} P[p] * B[p, :w], four rows of B per pass over
+     * bi (five loads and one store per eight flops: register- rather than
+     * load/store-bound). The rows of B and bi are distinct rows of one matrix, hence
+     * restrict. No reduction here: the compiler vectorises the j loops itself. */
+    RM_CLONES static void rm_row_update(Py_ssize_t w, double sign, const double *P,
+                                        Py_ssize_t lo, Py_ssize_t hi,
+                                        const double *B, Py_ssize_t ldb,
+                                        double *restrict bi) {
+        Py_ssize_t p = lo, j;
+        for (; p + 4 <= hi; p += 4) {
+            const double a0 = sign * P[p], a1 = sign * P[p + 1];
+            const double a2 = sign * P[p + 2], a3 = sign * P[p + 3];
+            const double *restrict b0 = B + p * ldb;
+            const double *restrict b1 = b0 + ldb;
+            const double *restrict b2 = b1 + ldb;
+            const double *restrict b3 = b2 + ldb;
+            for (j = 0; j < w; j++)
+                bi[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+        }
+        for (; p < hi; p++) {
+            const double a0 = sign * P[p];
+            const double *restrict b0 = B + p * ldb;
+            for (j = 0; j < w; j++) bi[j] += a0 * b0[j];
+        }
+    }
+    """
+    double rm_dot_unit(Py_ssize_t n, const double* x, const double* y) nogil
+    void rm_dot4(Py_ssize_t n, const double* a0, const double* a1, const double* a2,
+                 const double* a3, const double* x, double* out) nogil
+    double rm_sumsq_unit(Py_ssize_t n, const double* x) nogil
+    void rm_row_update(Py_ssize_t w, double sign, const double* P, Py_ssize_t lo,
+                       Py_ssize_t hi, const double* B, Py_ssize_t ldb, double* bi) nogil
+
+
 # ---- block sizes: the one table -------------------------------------------------
 cdef enum:
     TRI_MAX = 64        # largest TRI_BASE allowed (sizes the base kernels' stack arrays)
@@ -87,28 +208,20 @@ cdef inline Py_ssize_t _split(Py_ssize_t n) noexcept nogil:
 # ================================================================================
 cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
                  const double* y, Py_ssize_t incy) noexcept nogil:
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    cdef double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
-    cdef Py_ssize_t i, n8
+    cdef double s0 = 0.0, s1 = 0.0
+    cdef Py_ssize_t i, n2
     if n <= 0:
         return 0.0
     if incx == 1 and incy == 1:
-        n8 = n - n % 8
-        for i in range(0, n8, 8):
-            s0 += x[i] * y[i]
-            s1 += x[i + 1] * y[i + 1]
-            s2 += x[i + 2] * y[i + 2]
-            s3 += x[i + 3] * y[i + 3]
-            s4 += x[i + 4] * y[i + 4]
-            s5 += x[i + 5] * y[i + 5]
-            s6 += x[i + 6] * y[i + 6]
-            s7 += x[i + 7] * y[i + 7]
-        for i in range(n8, n):
-            s0 += x[i] * y[i]
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-    for i in range(n):
+        return rm_dot_unit(n, x, y)              # explicit SIMD lanes (see above)
+    # strided: two independent partial sums
+    n2 = n - n % 2
+    for i in range(0, n2, 2):
         s0 += x[i * incx] * y[i * incy]
-    return s0
+        s1 += x[(i + 1) * incx] * y[(i + 1) * incy]
+    if n2 < n:
+        s0 += x[n2 * incx] * y[n2 * incy]
+    return s0 + s1
 
 
 cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
@@ -224,50 +337,20 @@ cdef double _dnrm2_blue(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept
 
 
 cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    # Fast path: one pass with independent partial sums of squares and of max |x_i|.
-    # When max |x_i| lies in Blue's medium range [tsml, tbig] no square overflows, and
-    # the squares that underflow (|x_i| < tsml) each lose at most 2^-1075 against a
-    # sum >= tsml^2 = 2^-1022, i.e. a relative n * eps/2 like ordinary rounding; so the
-    # plain sum is accurate. Otherwise (all entries tiny, or some huge) run Blue's
-    # scaled three-accumulator algorithm [BLUE].
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    cdef double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0, a0, a1, a2, a3, amax
-    cdef Py_ssize_t i, n4
+    # Fast path (unit stride): the plain sum of squares s, with SIMD lanes. It is
+    # accurate whenever it is finite and s >= 2^-1022 (the smallest normal number):
+    # finite means no square overflowed; and each square that underflowed lost at most
+    # 2^-1075 (gradual underflow), n of them at most n 2^-1075 <= n eps/2 * s, the size
+    # of the ordinary rounding error of the sum. Otherwise (some entry huge, inf or NaN,
+    # or all entries tiny or zero) Blue's scaled algorithm gives the answer [BLUE].
+    cdef double s
     if n <= 0:
         return 0.0
-    if incx != 1:
-        return _dnrm2_blue(n, x, incx)
-    n4 = n - n % 4
-    for i in range(0, n4, 4):
-        a0 = fabs(x[i])
-        a1 = fabs(x[i + 1])
-        a2 = fabs(x[i + 2])
-        a3 = fabs(x[i + 3])
-        s0 += a0 * a0
-        s1 += a1 * a1
-        s2 += a2 * a2
-        s3 += a3 * a3
-        m0 = a0 if a0 > m0 else m0
-        m1 = a1 if a1 > m1 else m1
-        m2 = a2 if a2 > m2 else m2
-        m3 = a3 if a3 > m3 else m3
-    for i in range(n4, n):
-        a0 = fabs(x[i])
-        s0 += a0 * a0
-        m0 = a0 if a0 > m0 else m0
-    amax = m0
-    if m1 > amax:
-        amax = m1
-    if m2 > amax:
-        amax = m2
-    if m3 > amax:
-        amax = m3
-    if amax == 0.0:
-        s0 = (s0 + s1) + (s2 + s3)               # 0, or NaN when x holds NaN
-        return sqrt(s0)
-    if _NRM2_TSML <= amax <= _NRM2_TBIG:
-        return sqrt((s0 + s1) + (s2 + s3))       # NaN propagates through the sum
-    return _dnrm2_blue(n, x, 1)
+    if incx == 1:
+        s = rm_sumsq_unit(n, x)
+        if 2.2250738585072014e-308 <= s <= 1.7976931348623157e308:
+            return sqrt(s)
+    return _dnrm2_blue(n, x, incx)
 
 
 cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
@@ -350,33 +433,18 @@ cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
                        const double* A, Py_ssize_t lda,     # IN  m x n
                        const double* x,                     # IN  n, unit stride
                        double* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
-    cdef Py_ssize_t i, j, m4 = m - m % 4
-    cdef const double* a0
-    cdef const double* a1
-    cdef const double* a2
-    cdef const double* a3
-    cdef double s0, s1, s2, s3, xj
+    # four row dot products at a time, sharing each load of x (rm_dot4, SIMD lanes)
+    cdef Py_ssize_t i, m4 = m - m % 4
+    cdef double s[4]
     for i in range(0, m4, 4):
-        a0 = A + i * lda
-        a1 = a0 + lda
-        a2 = a1 + lda
-        a3 = a2 + lda
-        s0 = 0.0
-        s1 = 0.0
-        s2 = 0.0
-        s3 = 0.0
-        for j in range(n):
-            xj = x[j]
-            s0 += a0[j] * xj
-            s1 += a1[j] * xj
-            s2 += a2[j] * xj
-            s3 += a3[j] * xj
-        y[i * incy] += alpha * s0
-        y[(i + 1) * incy] += alpha * s1
-        y[(i + 2) * incy] += alpha * s2
-        y[(i + 3) * incy] += alpha * s3
+        rm_dot4(n, A + i * lda, A + (i + 1) * lda, A + (i + 2) * lda, A + (i + 3) * lda,
+                x, s)
+        y[i * incy] += alpha * s[0]
+        y[(i + 1) * incy] += alpha * s[1]
+        y[(i + 2) * incy] += alpha * s[2]
+        y[(i + 3) * incy] += alpha * s[3]
     for i in range(m4, m):
-        y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, 1)
+        y[i * incy] += alpha * rm_dot_unit(n, A + i * lda, x)
 
 
 cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
@@ -557,38 +625,6 @@ cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
         rd[i] = 1.0 if unit else 1.0 / T[i * ldt + i]
 
 
-cdef inline void _row_update(Py_ssize_t w, double sign, const double* P, Py_ssize_t lo,
-                             Py_ssize_t hi, const double* B, Py_ssize_t ldb,  # IN rows lo:hi
-                             double* bi) noexcept nogil:                        # INOUT w
-    # bi += sign * sum_{p in [lo, hi)} P[p] * B[p, :w], four rows of B per pass over bi
-    # (five loads and one store per eight flops instead of two loads and one store per
-    # two: the loop is register- rather than load/store-bound)
-    cdef Py_ssize_t p = lo, j
-    cdef double a0, a1, a2, a3
-    cdef const double* b0
-    cdef const double* b1
-    cdef const double* b2
-    cdef const double* b3
-    while p + 4 <= hi:
-        a0 = sign * P[p]
-        a1 = sign * P[p + 1]
-        a2 = sign * P[p + 2]
-        a3 = sign * P[p + 3]
-        b0 = B + p * ldb
-        b1 = b0 + ldb
-        b2 = b1 + ldb
-        b3 = b2 + ldb
-        for j in range(w):
-            bi[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j])
-        p += 4
-    while p < hi:
-        a0 = sign * P[p]
-        b0 = B + p * ldb
-        for j in range(w):
-            bi[j] += a0 * b0[j]
-        p += 1
-
-
 cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
                           const double* T, Py_ssize_t ldt,     # IN  t x t triangle
                           double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
@@ -610,9 +646,9 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
             bi = B + i * ldb + c0
             # B[i] -= op(T)[i, lo:hi] @ X[lo:hi]
             if oplow:
-                _row_update(w, -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                rm_row_update(w, -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                _row_update(w, -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+                rm_row_update(w, -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
             if not unit:
                 r = rd[i]
                 for j in range(w):
@@ -642,9 +678,9 @@ cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
                 for j in range(w):
                     bi[j] *= di
             if oplow:
-                _row_update(w, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                rm_row_update(w, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                _row_update(w, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+                rm_row_update(w, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
         c0 += CHUNK
 
 
