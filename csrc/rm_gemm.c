@@ -21,17 +21,26 @@
  *
  *   loop 5  ic: rows of C in blocks of MC
  *   loop 4  pc: the k dimension in blocks of KC; pack op(A)[ic:ic+MC, pc:pc+KC] into
- *               MR-row micro-panels (the MC x KC block, shared by the threads, in L3)
+ *               MR-row micro-panels (the MC x KC block, in L3)
  *   loop 3  jc: columns of C in blocks of NC; pack op(B)[pc:pc+KC, jc:jc+NC] into
- *               NR-column micro-panels (the KC x NC block, in each core's L2)
+ *               NR-column micro-panels (the KC x NC block, in the core's L2)
  *   loop 2  ir: MR-row micro-panel of A (stays in L1 for the whole of loop 1)
  *   loop 1  jr: NR-column micro-panel of B (streams from L2) -> micro-kernel, MR x NR of C
  *
- * Transposes are absorbed by the packing routines (the micro-kernel only ever sees
- * packed panels).  Threads share loops 2 and 1 (the MR x NR tiles of one MC x NC block,
- * in contiguous row-major chunks) and cooperate on packing [SMITH14]; inside another
- * OpenMP region the driver runs serially (one level only).  Small products skip packing
- * (the micro-kernel reads the caller's operands directly).
+ * Transposes are absorbed by the packing routines (the packed micro-kernel only ever
+ * sees packed panels); the packing of one micro-panel is the kernel's own (it knows its
+ * MR / NR and may use its instruction set).  Small or skinny products skip packing: the
+ * micro-kernel reads the caller's operands directly (gemm_direct), sizes from each
+ * kernel's table.
+ *
+ * Threads (OpenMP, one level: inside another parallel region everything runs serially).
+ * The packed path cuts C into one slab per thread along its longer side -- loop 3 (jc)
+ * in parallel for a wide C, loop 5 (ic) for a tall one [SMITH14 sections 4-5] -- and each
+ * thread runs the five loops on its slab with its own packing buffers.  The threads never
+ * synchronise, at the price of each packing the whole of the shared operand (a few
+ * percent): on a machine shared with other processes a per-block barrier made a 2048^3
+ * product on 2 threads slower than on one.  The direct path splits the MR x NR tiles
+ * into contiguous chunks, also without barriers.
  */
 #define _POSIX_C_SOURCE 200112L
 #include <stdlib.h>
@@ -134,10 +143,11 @@ static void pack_b(const rm_gemm_kernel_t *ker, int trans, long kc, long nc,
 }
 
 /* ---------------------------------------------------------------------------------
- * Packing buffers: one per calling thread, kept between calls (a fresh allocation of a
- * few MiB per call costs page faults comparable to a 256^3 product).  64-byte aligned;
- * B's block starts 64 * 5 bytes past a 4 KiB boundary relative to A's so that the
- * streams do not alias in the L1 (4 KiB aliasing of loads and stores).
+ * Packing buffers: one per thread (the caller's or an OpenMP worker's), kept between
+ * calls (a fresh allocation of a few MiB per call costs page faults comparable to a
+ * 256^3 product) and never shared, so concurrent callers (Python threads without the
+ * GIL) are safe.  Page aligned; B's block starts 4 KiB + 320 bytes after A's so that the
+ * two streams do not alias in the L1 (4 KiB aliasing of loads and stores).
  * ------------------------------------------------------------------------------- */
 static __thread double *tls_buf = NULL;
 static __thread size_t tls_cap = 0;      /* doubles */
