@@ -31,8 +31,20 @@ How the level-3 kernels are blocked
 dtrsm, dtrmm and dsyrk split the triangular (or symmetric) dimension in two halves,
 recurse on the diagonal blocks and update the off-diagonal block with ONE dgemm call
 [GOTO, EGHJ]. The top-level GEMMs have inner dimension n/2, so for large n nearly all the
-flops run at GEMM speed; only triangles of order <= the base sizes below are handled by
-the simple substitution / multiplication kernels of [GVL4 Sec. 3.1].
+flops run at GEMM speed; only triangles of order <= TRI_BASE (16) are handled by the
+simple substitution / multiplication kernels of [GVL4 Sec. 3.1], and only diagonal blocks
+of order <= SYRK_BASE of a dsyrk by a small GEMM into scratch (the other triangle of C is
+never written). The base kernels work on rows, which are contiguous in row-major
+storage: left side, each row of the result is a combination of rows of B (long
+vector loops); right side, blocks of rows of B are transposed into a small buffer and
+solved as a left-side problem with the transposed operator.
+
+Level 1 and 2
+-------------
+Unit-increment fast paths; the reductions (dot products, sums of squares) use explicit
+4-lane SIMD accumulators (see "SIMD inner loops" below). dgemv reads A by rows: y = A x
+as four row dot products at a time sharing each load of x, y = A^T x as four row axpys
+per pass over y. dtrsv reads T by rows for every variant (dot or axpy form).
 """
 from libc.math cimport fabs, sqrt
 from libc.stdlib cimport malloc, free
@@ -53,6 +65,9 @@ include "_gemm.pxi"
 cdef extern from *:
     """
     #include <string.h>
+    #if defined(_MSC_VER) && !defined(restrict)
+    #  define restrict __restrict
+    #endif
     #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
         && defined(__linux__) && defined(__GLIBC__)
     #  define RM_CLONES __attribute__((target_clones("avx2", "default")))
@@ -294,7 +309,7 @@ cdef double _NRM2_SBIG = 1.1113793747425387e-162    # 2^-538
 
 
 cdef double _dnrm2_blue(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    """Three accumulators (small, medium, big) [BLUE, Anderson 2017 Alg. 2]."""
+    """Three accumulators (small, medium, big) [BLUE; LAPACK 3.10 dnrm2.f90]."""
     cdef double asml = 0.0, amed = 0.0, abig = 0.0, ax, ymin, ymax, scl, sumsq
     cdef bint notbig = True
     cdef Py_ssize_t i
