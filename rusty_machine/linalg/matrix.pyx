@@ -29,7 +29,7 @@ Decisions (the public contract leaves them open):
 Kernels work on (pointer, leading dimension) blocks inside ``with nogil``; a block
 whose rows are contiguous (``ld == cols``) is processed as one long row, so every
 inner loop is a plain contiguous loop the compiler vectorises. Products go through
-rusty_machine.linalg.blas (dgemm, dgemv, ddot); norms through dnrm2/dasum.
+rusty_machine.linalg.blas (dgemm, dgemv, ddot); Vector norms through dnrm2/dasum.
 
 References
 ----------
@@ -42,7 +42,8 @@ References
 """
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
-from libc.math cimport fabs, hypot, isinf
+from libc.math cimport fabs, isinf, sqrt, frexp, ldexp
+from libc.float cimport DBL_MAX
 from libc.stdint cimport uintptr_t
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 
@@ -373,6 +374,10 @@ cdef enum:
     OP_MUL = 2
     OP_DIV = 3
 
+# Below this sum of squares, squares of small entries may have underflowed relative
+# to it: the Frobenius norm then rescales (see _fro_block).
+cdef double FRO_TINY = 2.0 ** -900
+
 # Transpose tile: two 32 x 32 tiles of doubles (16 KiB) fit in any L1 cache.
 cdef enum:
     TRANSPOSE_TILE = 32
@@ -568,59 +573,175 @@ cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
 cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
                     const double* a, Py_ssize_t lda,               # IN
                     double* out) noexcept nogil:                   # OUT n
-    """out = a.sum(axis=0) (or abs(a).sum(axis=0)): rows are added one after the
-    other, so the inner loop runs along contiguous memory."""
-    cdef Py_ssize_t i, j
-    cdef const double* ar
+    """out = a.sum(axis=0) (or abs(a).sum(axis=0)): four rows at a time are added
+    into out, so the inner loop runs along contiguous memory and out is read and
+    written once per four rows."""
+    cdef Py_ssize_t i = 0, j
+    cdef const double* r0
+    cdef const double* r1
+    cdef const double* r2
+    cdef const double* r3
     for j in range(n):
         out[j] = 0.0
-    for i in range(m):
-        ar = a + i * lda
+    while i + 4 <= m:
+        r0 = a + i * lda
+        r1 = r0 + lda
+        r2 = r1 + lda
+        r3 = r2 + lda
         if absolute:
             for j in range(n):
-                out[j] += fabs(ar[j])
+                out[j] += (fabs(r0[j]) + fabs(r1[j])) + (fabs(r2[j]) + fabs(r3[j]))
         else:
             for j in range(n):
-                out[j] += ar[j]
+                out[j] += (r0[j] + r1[j]) + (r2[j] + r3[j])
+        i += 4
+    while i < m:
+        r0 = a + i * lda
+        if absolute:
+            for j in range(n):
+                out[j] += fabs(r0[j])
+        else:
+            for j in range(n):
+                out[j] += r0[j]
+        i += 1
+
+
+cdef extern from *:
+    """
+    /* rm_ext_row(want_max, n, x): max (min) of x[0..n-1], n >= 1, NaN if any entry
+     * is NaN (numpy's rule). e = (v > e) ? v : e never selects a NaN, so NaN is
+     * probed separately: p += v * 0 is NaN for NaN (and inf) entries; only then is
+     * the row rescanned for a real NaN. On x86-64 (SSE2 is part of the baseline)
+     * the bulk uses maxpd/minpd, whose semantics are exactly v > e ? v : e; plain C
+     * elsewhere. Compilers do not vectorise a compare-select floating-point
+     * reduction without -ffast-math, hence the intrinsics. */
+    static double rm_first_nan(Py_ssize_t n, const double* x) {
+        Py_ssize_t j;
+        for (j = 0; j < n; j++) if (x[j] != x[j]) return x[j];
+        return 0.0;
+    }
+    #if defined(__SSE2__) || defined(_M_X64)
+    #include <emmintrin.h>
+    static double rm_ext_row(int want_max, Py_ssize_t n, const double* x) {
+        /* four independent 2-wide running extrema and two NaN probes: 8 entries
+         * per iteration, no dependency chain longer than one maxpd/addpd each */
+        __m128d e0 = _mm_set1_pd(x[0]), e1 = e0, e2 = e0, e3 = e0;
+        __m128d p0 = _mm_setzero_pd(), p1 = p0, v0, v1, v2, v3;
+        const __m128d zero = _mm_setzero_pd();
+        double lane[2], e, q;
+        Py_ssize_t j = 0;
+        if (want_max) {
+            for (; j + 8 <= n; j += 8) {
+                v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
+                v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
+                e0 = _mm_max_pd(v0, e0); e1 = _mm_max_pd(v1, e1);   /* v > e ? v : e */
+                e2 = _mm_max_pd(v2, e2); e3 = _mm_max_pd(v3, e3);
+                p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
+                p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
+            }
+            e0 = _mm_max_pd(_mm_max_pd(e0, e1), _mm_max_pd(e2, e3));
+            _mm_storeu_pd(lane, e0);
+            e = lane[1] > lane[0] ? lane[1] : lane[0];
+        } else {
+            for (; j + 8 <= n; j += 8) {
+                v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
+                v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
+                e0 = _mm_min_pd(v0, e0); e1 = _mm_min_pd(v1, e1);   /* v < e ? v : e */
+                e2 = _mm_min_pd(v2, e2); e3 = _mm_min_pd(v3, e3);
+                p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
+                p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
+            }
+            e0 = _mm_min_pd(_mm_min_pd(e0, e1), _mm_min_pd(e2, e3));
+            _mm_storeu_pd(lane, e0);
+            e = lane[1] < lane[0] ? lane[1] : lane[0];
+        }
+        _mm_storeu_pd(lane, _mm_add_pd(p0, p1));
+        q = lane[0] + lane[1];
+        for (; j < n; j++) {
+            if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
+            q += x[j] * 0.0;
+        }
+        if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
+        return e;
+    }
+    #else
+    static double rm_ext_row(int want_max, Py_ssize_t n, const double* x) {
+        Py_ssize_t j;
+        double e = x[0], q = 0.0;
+        for (j = 0; j < n; j++) {
+            if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
+            q += x[j] * 0.0;
+        }
+        if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
+        return e;
+    }
+    #endif
+    """
+    double rm_ext_row(bint want_max, Py_ssize_t n, const double* x) noexcept nogil
+    double rm_first_nan(Py_ssize_t n, const double* x) noexcept nogil
+
+
+cdef inline double _ext_row(bint want_max, Py_ssize_t n,
+                            const double* x) noexcept nogil:      # IN, n >= 1
+    """max (min) of x[:n]; NaN when an entry is NaN, as in numpy (see rm_ext_row)."""
+    return rm_ext_row(want_max, n, x)
+
+
+cdef Py_ssize_t _find(double v, Py_ssize_t n, const double* x) noexcept nogil:
+    """First j with x[j] == v (or x[j] NaN when v is NaN); -1 when absent."""
+    cdef Py_ssize_t j
+    if v != v:
+        for j in range(n):
+            if x[j] != x[j]:
+                return j
+        return -1
+    for j in range(n):
+        if x[j] == v:
+            return j
+    return -1
 
 
 cdef Py_ssize_t _argext_row(bint want_max, Py_ssize_t n,
                             const double* x) noexcept nogil:       # IN, n >= 1
-    """Index of the first max (min) of x[:n]; the first NaN wins, as in numpy."""
-    cdef Py_ssize_t j, best = 0
-    cdef double v, bv = x[0]
-    if bv != bv:
-        return 0
-    for j in range(1, n):
-        v = x[j]
+    """Index of the first max (min) of x[:n]; the first NaN wins, as in numpy.
+    Two passes: the extreme value (`_ext_row`), then its first position."""
+    return _find(_ext_row(want_max, n, x), n, x)
+
+
+cdef double _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
+                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN, m, n >= 1
+    """max (min) of a[:m, :n]; NaN when an entry is NaN."""
+    cdef Py_ssize_t i
+    cdef double v, r
+    if lda == n:
+        return _ext_row(want_max, m * n, a)
+    v = _ext_row(want_max, n, a)
+    for i in range(1, m):
         if v != v:
-            return j
-        if (v > bv) if want_max else (v < bv):
-            bv = v
-            best = j
-    return best
+            break
+        r = _ext_row(want_max, n, a + i * lda)
+        if r != r or ((r > v) if want_max else (r < v)):
+            v = r
+    return v
 
 
 cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
                         const double* a, Py_ssize_t lda,           # IN, m, n >= 1
                         Py_ssize_t* bi, Py_ssize_t* bj) noexcept nogil:  # OUT
     """(i, j) of the first max (min) in row-major order; the first NaN wins."""
-    cdef Py_ssize_t i, j
-    cdef double v, bv
-    bi[0] = 0
-    bj[0] = _argext_row(want_max, n, a)
-    bv = a[bj[0]]
-    if bv != bv:
+    cdef Py_ssize_t i
+    cdef double v
+    if lda == n:                        # contiguous: one long row
+        bj[0] = _argext_row(want_max, m * n, a)
+        bi[0] = bj[0] // n
+        bj[0] = bj[0] - bi[0] * n
         return
-    for i in range(1, m):
-        j = _argext_row(want_max, n, a + i * lda)
-        v = a[i * lda + j]
-        if v != v or ((v > bv) if want_max else (v < bv)):
-            bv = v
+    v = _ext_block(want_max, m, n, a, lda)
+    for i in range(m):
+        bj[0] = _find(v, n, a + i * lda)
+        if bj[0] >= 0:
             bi[0] = i
-            bj[0] = j
-            if v != v:
-                return
+            return
 
 
 cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
@@ -674,17 +795,85 @@ cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
     return True
 
 
+cdef double _absmax_row(Py_ssize_t n, const double* x) noexcept nogil:  # IN
+    """max |x_i| of x[:n] (0 when n == 0), NaN when an entry is NaN."""
+    cdef double e0 = 0.0, e1 = 0.0, x0, x1
+    cdef int nan_seen = 0
+    cdef Py_ssize_t j = 0
+    while j + 2 <= n:
+        x0 = fabs(x[j])
+        x1 = fabs(x[j + 1])
+        e0 = x0 if x0 > e0 else e0
+        e1 = x1 if x1 > e1 else e1
+        nan_seen |= (x0 != x0) | (x1 != x1)
+        j += 2
+    if j < n:
+        x0 = fabs(x[j])
+        e0 = x0 if x0 > e0 else e0
+        nan_seen |= x0 != x0
+    e0 = e1 if e1 > e0 else e0
+    if nan_seen:
+        return rm_first_nan(n, x)
+    return e0
+
+
+cdef double _sumsq_row(Py_ssize_t n, const double* x, double scale) noexcept nogil:
+    """sum((scale * x[:n])**2) with four accumulators."""
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, t0, t1, t2, t3
+    cdef Py_ssize_t j = 0
+    while j + 4 <= n:
+        t0 = scale * x[j]
+        t1 = scale * x[j + 1]
+        t2 = scale * x[j + 2]
+        t3 = scale * x[j + 3]
+        s0 += t0 * t0
+        s1 += t1 * t1
+        s2 += t2 * t2
+        s3 += t3 * t3
+        j += 4
+    while j < n:
+        t0 = scale * x[j]
+        s0 += t0 * t0
+        j += 1
+    return (s0 + s1) + (s2 + s3)
+
+
 cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
                        const double* a, Py_ssize_t lda) noexcept nogil:  # IN
-    """||a||_F without overflow: dnrm2 per row (scaled sum of squares), the row
-    norms combined with hypot (GVL4 sec. 2.3.1, Frobenius norm; LAPACK dlange)."""
+    """||a||_F = sqrt(sum a_ij^2) without overflow or harmful underflow (GVL4
+    sec. 2.3.1; LAPACK dlange/dlassq).
+
+    Fast path first, checked afterwards (instead of the reference dnrm2's division
+    per entry): the plain sum of squares. It is accurate unless it overflowed (inf),
+    met a NaN/inf entry, or is so small (< 2^-900) that squares may have underflowed
+    relative to it. Only then: amax = max |a_ij| and the sum of squares of the
+    entries scaled by the exact power of two 2^-e nearest 1/amax. This is the idea
+    behind Blue's algorithm (ACM TOMS 4, 1978) and LAPACK 3.10's dnrm2 (Anderson,
+    ACM TOMS 44, 2017), with one scaling range instead of three."""
     cdef Py_ssize_t i
-    cdef double acc = 0.0
-    if lda == n or m == 1:
-        return dnrm2(m * n, a, 1)
+    cdef double amax = 0.0, r, scale, ssq = 0.0
+    cdef int e
+    if lda == n:
+        n = m * n
+        m = 1 if n > 0 else 0
+        lda = n if n > 0 else 1
     for i in range(m):
-        acc = hypot(acc, dnrm2(n, a + i * lda, 1))
-    return acc
+        ssq += _sumsq_row(n, a + i * lda, 1.0)
+    if ssq >= FRO_TINY and ssq <= DBL_MAX:
+        return sqrt(ssq)
+    for i in range(m):
+        r = _absmax_row(n, a + i * lda)
+        if r != r:
+            return r
+        amax = r if r > amax else amax
+    if amax == 0.0 or isinf(amax):
+        return amax
+    frexp(amax, &e)
+    scale = ldexp(1.0, -e)                 # exact: amax * scale in [0.5, 1)
+    ssq = 0.0
+    for i in range(m):
+        ssq += _sumsq_row(n, a + i * lda, scale)
+    return sqrt(ssq) / scale
 
 
 cdef void _gather(Py_ssize_t m, Py_ssize_t n,
@@ -1191,6 +1380,7 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
     cdef Block a = _block(self)
     cdef bint is_matrix = isinstance(self, Matrix)
     cdef Py_ssize_t bi = 0, bj = 0, i
+    cdef double r
     cdef Vector values
     cdef cnp.ndarray index
     cdef Py_ssize_t* ip
@@ -1200,6 +1390,10 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
     if ax is None:
         if a.rows * a.cols == 0:
             raise ValueError("%s of an empty %s" % (name, type(self).__name__))
+        if not want_index:
+            with nogil:
+                r = _ext_block(want_max, a.rows, a.cols, a.data, a.ld)
+            return r
         with nogil:
             _argext_block(want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
         if want_index and is_matrix:
@@ -1223,8 +1417,9 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
         ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
         with nogil:
             for i in range(a.rows):
-                ip[i] = _argext_row(want_max, a.cols, a.data + i * a.ld)
-                values.data[i] = a.data[i * a.ld + ip[i]]
+                values.data[i] = _ext_row(want_max, a.cols, a.data + i * a.ld)
+                if want_index:
+                    ip[i] = _find(values.data[i], a.cols, a.data + i * a.ld)
     return index if want_index else values
 
 

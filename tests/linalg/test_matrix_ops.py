@@ -420,3 +420,26 @@ def test_decomposition_methods_delegate():
     np.testing.assert_allclose(Lc @ Lc.T, spd, atol=tol * 10)
     Q, R = A.qr()
     np.testing.assert_allclose(np.asarray(Q) @ np.asarray(R), a, atol=tol)
+
+
+@pytest.mark.parametrize("n", [1, 3, 8, 9, 37, 1000])
+def test_extrema_nan_and_inf_at_every_kind_of_position(n):
+    """The max/min kernel runs 8 entries at a time plus a tail and probes for NaN
+    with x * 0 (also NaN for infinities): check NaN/inf in the bulk and in the tail,
+    and +inf with -inf but no NaN (the probe fires, the rescan finds no NaN)."""
+    base = np.random.default_rng(n).standard_normal(n)
+    for pos in sorted({0, n // 2, n - 1}):
+        x = base.copy()
+        x[pos] = np.nan
+        v, M = Vector(x), view_of(np.vstack([x, base]))
+        assert np.isnan(v.max()) and np.isnan(v.min()) and v.argmax() == pos
+        assert np.isnan(M.max()) and M.argmin() == (0, pos)
+        np.testing.assert_array_equal(np.asarray(M.max(axis=1)), np.vstack([x, base]).max(1))
+        x[pos] = np.inf
+        assert Vector(x).max() == np.inf and Vector(x).argmax() == pos
+        x[(pos + 1) % n] = -np.inf
+        if n > 1:
+            assert Vector(x).max() == np.inf and Vector(x).min() == -np.inf
+            assert Matrix(x.reshape(1, -1)).argmin() == (0, (pos + 1) % n)
+    signed = np.array([0.0, -0.0] * 5)
+    assert Vector(signed).max() == 0.0 and Vector(signed).min() == 0.0
