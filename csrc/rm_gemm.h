@@ -7,7 +7,9 @@
  * GEMM semantics (BLAS dgemm, row-major):
  *     C = alpha * op(A) @ op(B) + beta * C,   op(X) = X or X^T
  * op(A) is m x k, op(B) is k x n, C is m x n.  When beta == 0, C is never read
- * (NaN already in C does not propagate).  Callers have checked every shape.
+ * (NaN already in C does not propagate); when k == 0 or alpha == 0, A and B are not
+ * read and C = beta * C (as in the reference BLAS).  m == 0 or n == 0 does nothing.
+ * Callers have checked every shape.
  *
  * Only rusty_machine/linalg/blas.pyx includes this header; every other extension
  * reaches these functions through blas.pxd, so the process holds exactly one copy

@@ -163,8 +163,10 @@ def test_threads_agree(kernel):
     and two threads give identical bits."""
     rng = np.random.default_rng(13)
     b = blocks(kernel)
+    # direct path; B-only packing (wide); skinny; k > KC; packed slabs wide and tall
     for m, n, k, ta, tb in [(300, 260, 150, False, False), (2 * b["mr"] + 1, 700, 90, True, True),
-                            (513, 3, 40, False, True), (129, 131, b["kc"] + 1, True, False)]:
+                            (513, 3, 40, False, True), (129, 131, b["kc"] + 1, True, False),
+                            (520, 400, 300, False, True), (700, 300, 300, True, False)]:
         a, bb = make(rng, m, n, k, ta, tb)
         with rusty_machine.num_threads(1):
             one = blas.gemm(a, bb, trans_a=ta, trans_b=tb)
@@ -272,13 +274,14 @@ def test_environment_variable(env, expect):
 @settings(max_examples=40, deadline=None)
 @given(m=st.integers(1, 70), n=st.integers(1, 70), k=st.integers(1, 90),
        ta=st.booleans(), tb=st.booleans(), kern=st.sampled_from(KERNELS),
-       path=st.sampled_from(["auto", "packed", "direct"]), seed=st.integers(0, 2**16))
-def test_property_random_shapes(m, n, k, ta, tb, kern, path, seed):
+       path=st.sampled_from(["auto", "packed", "direct"]), nt=st.sampled_from([1, 2]),
+       seed=st.integers(0, 2**16))
+def test_property_random_shapes(m, n, k, ta, tb, kern, path, nt, seed):
     rng = np.random.default_rng(seed)
     a, b = make(rng, m, n, k, ta, tb)
     c0 = rng.standard_normal((m, n))
     c = c0.copy()
-    with blas.use_kernel(kern), blas.use_path(path):
+    with blas.use_kernel(kern), blas.use_path(path), rusty_machine.num_threads(nt):
         blas.gemm(a, b, trans_a=ta, trans_b=tb, alpha=-1.25, c=c, beta=0.5)
     want = -1.25 * (op(a, ta) @ op(b, tb)) + 0.5 * c0
     assert_close(c, want, bound(a, b, ta, tb, -1.25, c0, 0.5))
