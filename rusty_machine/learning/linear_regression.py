@@ -43,7 +43,7 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError
-from ..linalg.blas import dsyrk_py, gemm
+from ..linalg.blas import dsyrk_py, gemm, gemv
 from .base import BaseEstimator, RegressorMixin
 from .validation import check_is_fitted, check_sample_weight, validate_data
 
@@ -68,9 +68,9 @@ def _weighted_offsets(X, Y, sw, fit_intercept):
     total = sw.sum()
     if total <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs weight")
-    # weighted means as a GEMV-shaped product: (w' X) / sum(w)
-    x_off = gemm(sw[None, :], X).ravel() / total
-    y_off = gemm(sw[None, :], Y).ravel() / total
+    # weighted means: X' w / sum(w)
+    x_off = gemv(X, sw, trans=True) / total
+    y_off = gemv(Y, sw, trans=True) / total
     return x_off, y_off
 
 
@@ -216,7 +216,7 @@ def _linear_predict(X, coef, intercept):
     """X @ coef.T + intercept through our GEMM (coef of shape (n_targets, n_features) or
     (n_features,))."""
     if coef.ndim == 1:
-        out = gemm(X, coef[:, None]).ravel()
+        out = gemv(X, coef)
     else:
         out = gemm(X, coef, trans_b=True)
     out += intercept
