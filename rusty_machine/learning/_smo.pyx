@@ -112,18 +112,24 @@ cdef class Solver:
         bint unshrink
         # cache
         double** rows
+        int* row_epoch               # epoch of a partial row; -1: the row is complete
+        int epoch                    # bumped whenever the active set grows back
         int* prev
         int* next
         Py_ssize_t n_cached, capacity
+        public long n_rows_computed   # kernel rows computed (cache misses)
         int head                     # sentinel index n_real in prev/next
         # keep the numpy buffers alive
         object _refs
 
     def __cinit__(self):
         self.rows = NULL
+        self.row_epoch = NULL
+        self.epoch = 0
         self.prev = NULL
         self.next = NULL
         self.n_cached = 0
+        self.n_rows_computed = 0
 
     def __dealloc__(self):
         cdef Py_ssize_t r
@@ -134,6 +140,7 @@ cdef class Solver:
             free(self.rows)
         free(self.prev)
         free(self.next)
+        free(self.row_epoch)
 
     def __init__(self, X, Kpre, real, y, p, C, int kind, double gamma, double coef0,
                  int degree, double cache_size):
@@ -216,9 +223,11 @@ cdef class Solver:
         self.capacity = max(2, <Py_ssize_t> (cache_size * 1048576.0 / (8.0 * self.n_real)))
         self.capacity = min(self.capacity, self.n_real)
         self.rows = <double**> malloc(n_real * sizeof(double*))
+        self.row_epoch = <int*> malloc(n_real * sizeof(int))
         self.prev = <int*> malloc((n_real + 1) * sizeof(int))
         self.next = <int*> malloc((n_real + 1) * sizeof(int))
-        if self.rows == NULL or self.prev == NULL or self.next == NULL:
+        if self.rows == NULL or self.prev == NULL or self.next == NULL or \
+                self.row_epoch == NULL:
             raise MemoryError("SVM kernel cache")
         for t in range(n_real):
             self.rows[t] = NULL
@@ -247,41 +256,56 @@ cdef class Solver:
         self.prev[self.next[self.head]] = r
         self.next[self.head] = r
 
-    cdef const double* row(self, int r) noexcept nogil:
-        """K(x_r, x_s) for all samples s: from the cache, else computed (evicting the
-        least recently used row when the cache is full)."""
+    cdef const double* row(self, int r, bint full) noexcept nogil:
+        """K(x_r, x_s) from the cache, else computed (evicting the least recently used
+        row when the cache is full). ``full``: for every sample s; otherwise only the
+        samples of the active variables are guaranteed (LIBSVM's partial rows [3, Sec.
+        5.3]: a row computed for an active set stays valid while the set only shrinks,
+        i.e. within one epoch)."""
         cdef double* buf
         cdef int victim
-        cdef Py_ssize_t s
+        cdef Py_ssize_t a, s
         cdef double xr
         if self.kind == K_PRECOMPUTED:
             return self.Kpre + r * self.n_real
-        if self.rows[r] != NULL:
+        buf = self.rows[r]
+        if buf != NULL:
             self._unlink(r)
             self._push_front(r)
-            return self.rows[r]
-        buf = NULL
-        if self.n_cached < self.capacity:
-            buf = <double*> malloc(self.n_real * sizeof(double))
-            if buf == NULL:
-                self.capacity = self.n_cached        # out of memory: stop growing
-        if buf == NULL:
-            victim = self.prev[self.head]           # least recently used
-            self._unlink(victim)
-            buf = self.rows[victim]
-            self.rows[victim] = NULL
+            if self.row_epoch[r] == -1 or (not full and self.row_epoch[r] == self.epoch):
+                return buf
         else:
-            self.n_cached += 1
-        # buf = X @ x_r   (all the dot products of row r in one dgemv)
-        dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
-              self.X + r * self.d, 1, 0.0, buf, 1)
-        if self.kind != K_LINEAR:
-            xr = self.x_sq[r]
-            for s in range(self.n_real):
-                buf[s] = _map(self.kind, buf[s], xr, self.x_sq[s], self.gamma,
-                              self.coef0, self.degree)
-        self.rows[r] = buf
-        self._push_front(r)
+            if self.n_cached < self.capacity:
+                buf = <double*> malloc(self.n_real * sizeof(double))
+                if buf == NULL:
+                    self.capacity = self.n_cached        # out of memory: stop growing
+            if buf == NULL:
+                victim = self.prev[self.head]           # least recently used
+                self._unlink(victim)
+                buf = self.rows[victim]
+                self.rows[victim] = NULL
+            else:
+                self.n_cached += 1
+            self.rows[r] = buf
+            self._push_front(r)
+        self.n_rows_computed += 1
+        xr = self.x_sq[r]
+        if full or 2 * self.active_size >= self.l:
+            # buf = X @ x_r   (all the dot products of row r in one dgemv)
+            dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
+                  self.X + r * self.d, 1, 0.0, buf, 1)
+            if self.kind != K_LINEAR:
+                for s in range(self.n_real):
+                    buf[s] = _map(self.kind, buf[s], xr, self.x_sq[s], self.gamma,
+                                  self.coef0, self.degree)
+            full = True
+        else:
+            for a in range(self.active_size):
+                s = self.real[self.perm[a]]
+                buf[s] = _map(self.kind, ddot(self.d, self.X + r * self.d, 1,
+                                              self.X + s * self.d, 1),
+                              xr, self.x_sq[s], self.gamma, self.coef0, self.degree)
+        self.row_epoch[r] = -1 if full else self.epoch
         return buf
 
     # ---- helpers -------------------------------------------------------------------------
@@ -313,7 +337,7 @@ cdef class Solver:
                     i = t
         if i == -1:
             return 1
-        Ki = self.row(self.real[i])
+        Ki = self.row(self.real[i], False)
         # j = argmin { -b_it^2 / a_it : t in I_low, -y_t G_t < -y_i G_i }   [2, Alg. 2]
         for a in range(self.active_size):
             s = self.perm[a]
@@ -374,7 +398,7 @@ cdef class Solver:
         if nr_free * l > 2 * act * (l - act):
             for a in range(act, l):                # one row per shrunk variable
                 t = self.perm[a]
-                Kr = self.row(self.real[t])
+                Kr = self.row(self.real[t], False)
                 for b in range(act):
                     s = self.perm[b]
                     if self.status[s] == FREE:
@@ -384,7 +408,7 @@ cdef class Solver:
                 s = self.perm[b]
                 if self.status[s] != FREE:
                     continue
-                Kr = self.row(self.real[s])
+                Kr = self.row(self.real[s], True)
                 for a in range(act, l):
                     t = self.perm[a]
                     self.G[t] += self.alpha[s] * self.y[s] * self.y[t] * Kr[self.real[t]]
@@ -409,6 +433,7 @@ cdef class Solver:
             self.unshrink = True
             self._reconstruct_gradient()
             self.active_size = self.l
+            self.epoch += 1
         a = 0
         while a < self.active_size:
             if self._be_shrunk(self.perm[a], Gmax1, Gmax2):
@@ -444,12 +469,13 @@ cdef class Solver:
                 # optimal on the active set: check on all variables [3, Sec. 5.1]
                 self._reconstruct_gradient()
                 self.active_size = self.l
+                self.epoch += 1
                 if self._select(tol, &i, &j) != 0:
                     break
                 counter = 1
             it += 1
-            Ki = self.row(self.real[i])
-            Kj = self.row(self.real[j])
+            Ki = self.row(self.real[i], False)
+            Kj = self.row(self.real[j], False)
             Ci = self.C[i]
             Cj = self.C[j]
             yi = self.y[i]
@@ -516,10 +542,10 @@ cdef class Solver:
             self._update_status(i)
             self._update_status(j)
             if ui != (self.status[i] == UPPER):
-                Ki = self.row(self.real[i])
+                Ki = self.row(self.real[i], True)
                 self._gbar_update(Ki, (-Ci if ui else Ci) * yi)
             if uj != (self.status[j] == UPPER):
-                Kj = self.row(self.real[j])
+                Kj = self.row(self.real[j], True)
                 self._gbar_update(Kj, (-Cj if uj else Cj) * yj)
         if self.active_size < self.l:
             self._reconstruct_gradient()
