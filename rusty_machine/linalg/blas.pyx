@@ -961,6 +961,18 @@ cdef inline const double* _mptr(const double[:, :] a) noexcept nogil:
     return &a[0, 0] if a.shape[0] > 0 and a.shape[1] > 0 else &_ZERO
 
 
+cdef void _mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
+    # C[i, j] = C[j, i] for j > i, in 32 x 32 tiles (the column reads stay in cache)
+    cdef Py_ssize_t i0, j0, i, j, i1, j1
+    for i0 in range(0, n, 32):
+        i1 = i0 + 32 if i0 + 32 < n else n
+        for j0 in range(i0, n, 32):
+            j1 = j0 + 32 if j0 + 32 < n else n
+            for i in range(i0, i1):
+                for j in range(j0 if j0 > i else i + 1, j1):
+                    C[i * ldc + j] = C[j * ldc + i]
+
+
 def _as_vec(x, name, bint out=False):
     """A 1-D float64 array with a positive increment (outputs are never copied)."""
     a = x if (out and isinstance(x, np.ndarray)) else np.asarray(x, dtype=np.float64)
@@ -1254,7 +1266,5 @@ def syrk(a, bint trans=False, double alpha=1.0):
     with nogil:
         dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), 0.0,
               <double*> _mptr(cv), max(nn, 1))
-        for i in range(nn):                      # mirror the lower triangle
-            for j in range(i + 1, nn):
-                cv[i, j] = cv[j, i]
+        _mirror_lower(nn, <double*> _mptr(cv), max(nn, 1))
     return out
