@@ -818,11 +818,14 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
     hi = n - 1
     while hi >= 0:
         # GVL4 Alg. 7.5.2: look for a negligible subdiagonal entry from the bottom
+        # (relative to the neighbouring diagonal; after 10 sweeps without deflation also
+        # the normwise test |h| <= eps ||H||, still backward stable, which ends the
+        # stagnation at O(eps ||H||) of a repeated nondefective eigenvalue)
         lo = hi
         while lo > 0:
             s = fabs(H[(lo - 1) * ldh + lo - 1]) + fabs(H[lo * ldh + lo])
-            if s == 0.0:
-                s = hnorm
+            if s == 0.0 or its >= 10:
+                s = max(s, hnorm)
             if fabs(H[lo * ldh + lo - 1]) <= EPS * s or fabs(H[lo * ldh + lo - 1]) <= SAFMIN:
                 H[lo * ldh + lo - 1] = 0.0
                 break
@@ -878,9 +881,20 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             h21 = H[hi * ldh + hi - 1]
             h22 = H[hi * ldh + hi]
         # the two shifts are the eigenvalues of [h11 h12; h21 h22]: (H - s1)(H - s2)
-        # = H^2 - tr H + det (GVL4 Alg. 7.5.1)
+        # = H^2 - tr H + det (GVL4 Alg. 7.5.1). When they are real, use twice the one
+        # closer to h22 (as LAPACK dlahqr): two distinct real shifts that both match
+        # eigenvalue clusters would make (H - s1)(H - s2) ~ 0 and the step noise.
         tr = h11 + h22
         det = h11 * h22 - h12 * h21
+        x = 0.5 * (h11 - h22)
+        y = x * x + h12 * h21
+        if y >= 0.0:
+            z = 0.5 * tr + copysign(sqrt(y), x)     # the root closer to h22 is the other
+            t = 0.5 * tr - copysign(sqrt(y), x)
+            if fabs(t - h22) > fabs(z - h22):
+                t = z
+            tr = 2.0 * t
+            det = t * t
         # first column of (H - s1 I)(H - s2 I), scaled against overflow
         h21 = H[(lo + 1) * ldh + lo]
         sm = fabs(H[lo * ldh + lo]) + fabs(H[lo * ldh + lo + 1]) + fabs(h21)

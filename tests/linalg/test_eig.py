@@ -9,13 +9,16 @@ from rusty_machine.linalg import Matrix, eig, eigvals, hessenberg
 EPS = np.finfo(float).eps
 
 
-def _check(a, value_tol=30.0):
-    """value_tol scales the eigenvalue comparison; ill-conditioned (defective)
-    eigenvalues are only accurate to about eps^(1/k) and get a loose bound instead."""
+def _check(a, value_tol=30.0, same_dtype=True):
+    """value_tol scales the eigenvalue comparison (ill-conditioned eigenvalues get a
+    bound scaled by their condition). same_dtype=False where rounding may leave
+    numpy with tiny imaginary parts on real eigenvalues (repeated eigenvalues)."""
     n = a.shape[0]
     w, V = eig(a)
     ref = np.linalg.eigvals(a)
-    assert w.dtype == ref.dtype and V.dtype == w.dtype
+    assert V.dtype == w.dtype
+    if same_dtype:
+        assert w.dtype == ref.dtype
     assert w.shape == (n,) and V.shape == (n, n)
     nrm = max(np.linalg.norm(a, 2), np.finfo(float).tiny)
     assert np.linalg.norm(a @ V - V * w) / (n * nrm * EPS) < 30
@@ -33,7 +36,7 @@ def _check(a, value_tol=30.0):
     ws, rs = np.sort_complex(w), np.sort_complex(ref)
     assert np.max(np.abs(ws - rs)) <= value_tol * n * nrm * EPS
     w2 = eigvals(a)
-    assert w2.dtype == ref.dtype
+    assert w2.dtype == w.dtype
     assert np.max(np.abs(np.sort_complex(w2) - rs)) <= value_tol * n * nrm * EPS
     return w, V
 
@@ -134,7 +137,7 @@ def test_zoo(kind):
         an = a / sc
         assert np.linalg.norm(an @ V - V * (w / sc)) / (n * np.linalg.norm(an, 2) * EPS) < 30
         return
-    _check(np.ascontiguousarray(a), tol)
+    _check(np.ascontiguousarray(a), tol, same_dtype=(kind != "repeated"))
 
 
 def test_layouts_and_errors():
