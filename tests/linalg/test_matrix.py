@@ -465,3 +465,17 @@ def test_truth_value_and_hash():
     assert bool(Matrix([[2.0]])) and not bool(Matrix([[0.0]]))
     with pytest.raises(TypeError, match="unhashable"):
         hash(Matrix.zeros(1, 1))
+
+
+def test_reinitialising_an_existing_matrix_is_refused():
+    """__init__ on a live Matrix would swap its memory under views and numpy arrays."""
+    A = Matrix.zeros(2, 2)
+    a = np.asarray(A)
+    with pytest.raises(TypeError, match="re-initialise"):
+        A.__init__([[1.0, 2.0]])
+    with pytest.raises(TypeError, match="re-initialise"):
+        Vector.zeros(2).__init__([1.0])
+    assert A.shape == (2, 2) and np.shares_memory(a, np.asarray(A))
+    empty = Matrix.__new__(Matrix)              # no __init__: a valid empty matrix
+    assert empty.shape == (0, 0) and np.asarray(empty).shape == (0, 0)
+    assert (empty + empty).shape == (0, 0) and empty.T.shape == (0, 0)
