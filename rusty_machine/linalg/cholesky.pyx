@@ -59,6 +59,7 @@ cnp.import_array()
 #  with small matrices)
 cdef Py_ssize_t NB_POTRF = 256   # block columns of the right-looking dpotrf
 cdef Py_ssize_t NB_POTF2 = 32    # dpotrf2 recursion stops, dpotf2 runs, at this order
+                                 # (also the base of the recursive dtrtri and dlauum)
 
 
 def _set_block_sizes(potrf=None, potf2=None):

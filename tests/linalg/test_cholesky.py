@@ -284,3 +284,31 @@ def test_object_accessors_repr_pickle():
     assert isinstance(g, Cholesky) and np.array_equal(np.asarray(g.L), l)
     assert g.lower == f.lower and g.logdet() == f.logdet()
     assert f.shape == (12, 12) and f.n == 12
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:                                   # pragma: no cover
+    given = None
+
+if given is not None:
+    @settings(max_examples=30, deadline=None)
+    @given(n=st.integers(1, 70), seed=st.integers(0, 2**31 - 1),
+           potrf=st.integers(1, 40), potf2=st.integers(1, 12),
+           lower=st.booleans())
+    def test_property_random_blocks(n, seed, potrf, potf2, lower):
+        """For any order and any block sizes: A = L L^T to a few n eps ||A||, and
+        the solve is backward stable."""
+        old = chol._set_block_sizes(potrf=potrf, potf2=potf2)
+        try:
+            a = spd(n, seed)
+            f = cho_factor(a, lower=lower)
+            l = np.asarray(f.L)
+            assert factor_ratio(a, l) < 30
+            u = np.asarray(f.factor)
+            assert np.array_equal(u, l if lower else l.T)
+            b = np.random.default_rng(seed).standard_normal(n)
+            x = np.asarray(f.solve(b))
+            assert NORM(a @ x - b) / (n * NORM(a) * NORM(x) * EPS) < 30
+        finally:
+            chol._set_block_sizes(**old)
