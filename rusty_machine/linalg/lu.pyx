@@ -60,7 +60,7 @@ cnp.import_array()
 # (changed only by _set_block_sizes(), which the tests use to reach every code path
 #  with small matrices)
 cdef Py_ssize_t NB_GETRF = 128   # columns per panel of the blocked LU (dgetrf's NB)
-cdef Py_ssize_t NB_LEAF = 8      # the recursive panel runs unblocked below this width
+cdef Py_ssize_t NB_LEAF = 16     # the recursive panel runs unblocked from this width down
 cdef Py_ssize_t NB_GETRI = 64    # block columns of the inverse (dgetri's NB)
 cdef Py_ssize_t NB_TRTRI = 64    # diagonal blocks of the triangular inverse (dtrtri's NB)
 
@@ -125,43 +125,50 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
     Returns 0, or 1 + the index of the first exactly-zero pivot (LAPACK's INFO):
     that column is already zero below the diagonal, so the step is skipped, no
     division by zero happens, and the factorisation carries on."""
-    cdef Py_ssize_t info = 0, j, i, c, p, kmin = _imin(m, n)
-    cdef double pivot, rec, l
+    cdef Py_ssize_t info = 0, j, i, c, p, p_next, kmin = _imin(m, n)
+    cdef double pivot, rec, l, a, best
+    cdef bint by_division
     cdef double* row_j
     cdef double* row_i
+    if kmin <= 0:
+        return 0
+    # GVL4 Alg. 3.4.1 step 1 for the first column: the entry of largest magnitude
+    p = idamax(m, A, lda)
     for j in range(kmin):
-        # GVL4 Alg. 3.4.1 step 1: pivot = the entry of largest magnitude in A[j:, j]
-        p = j + idamax(m - j, A + j * lda + j, lda)
         ipiv[j] = p
         pivot = A[p * lda + j]
         if pivot == 0.0:
+            # the whole column is zero below the diagonal: nothing to eliminate
             if info == 0:
                 info = j + 1
+            if j + 1 < kmin:
+                p = j + 1 + idamax(m - j - 1, A + (j + 1) * lda + j + 1, lda)
             continue
         # step 2: swap rows j and p (the whole panel width)
         if p != j:
             dswap(n, A + j * lda, 1, A + p * lda, 1)
         row_j = A + j * lda
-        # step 3: multipliers l_ij = a_ij / a_jj, then the rank-1 update of the rest:
+        # step 3: multipliers l_ij = a_ij / a_jj and the rank-1 update
         #   A[j+1:, j+1:] -= A[j+1:, j:j+1] @ A[j:j+1, j+1:]
-        # done row by row, each row a contiguous run (one pass over the panel)
-        if fabs(pivot) >= SFMIN:
-            rec = 1.0 / pivot
-            for i in range(j + 1, m):
-                row_i = A + i * lda
-                l = row_i[j] * rec
-                row_i[j] = l
-                if l != 0.0:
-                    for c in range(j + 1, n):
-                        row_i[c] -= l * row_j[c]
-        else:
-            for i in range(j + 1, m):
-                row_i = A + i * lda
-                l = row_i[j] / pivot
-                row_i[j] = l
-                if l != 0.0:
-                    for c in range(j + 1, n):
-                        row_i[c] -= l * row_j[c]
+        # one pass over the rows, each a contiguous run; the same pass looks for the
+        # next column's pivot (step 1 of step j+1), so each column costs one pass
+        by_division = fabs(pivot) < SFMIN          # 1/pivot would overflow
+        rec = 1.0 / pivot
+        best = -1.0
+        p_next = j + 1
+        for i in range(j + 1, m):
+            row_i = A + i * lda
+            l = row_i[j] / pivot if by_division else row_i[j] * rec
+            row_i[j] = l
+            if l != 0.0:
+                for c in range(j + 1, n):
+                    row_i[c] -= l * row_j[c]
+            if j + 1 < n:
+                a = fabs(row_i[j + 1])
+                if a > best:
+                    best = a
+                    p_next = i
+        p = p_next
     return info
 
 
@@ -212,10 +219,14 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
                       Py_ssize_t n,        # IN   columns
                       double* A,           # INOUT m x n, overwritten by L \ U
                       Py_ssize_t lda,      # IN
-                      Py_ssize_t* ipiv     # OUT  min(m, n) pivots, 0-based
+                      Py_ssize_t* ipiv,    # OUT  min(m, n) pivots, 0-based
+                      double* panel        # WORK m * NB_GETRF doubles, or NULL
                       ) noexcept nogil:
     """Blocked right-looking LU with partial pivoting (LAPACK dgetrf; GVL4 Sec. 3.4.7).
 
+    With a `panel` buffer, each panel is factored in a contiguous copy (rows nb
+    apart instead of lda apart: with a power-of-two lda, the rows of a column would
+    all fall in the same cache sets); NULL factors in place.
     Returns LAPACK's INFO: 0, or 1 + the index of the first exactly-zero pivot."""
     cdef Py_ssize_t kmin = _imin(m, n), j, jb, i, iinfo, info = 0, nb = NB_GETRF
     if nb >= kmin:
@@ -225,7 +236,12 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
     while j < kmin:
         jb = _imin(nb, kmin - j)
         # step 1: factor the panel A[j:, j:j+jb] = P_j [L_jj; L_j+1,j] U_jj
-        iinfo = getrf2(m - j, jb, A + j * lda + j, lda, ipiv + j)
+        if panel != NULL:
+            copy_block(m - j, jb, A + j * lda + j, lda, panel, jb)
+            iinfo = getrf2(m - j, jb, panel, jb, ipiv + j)
+            copy_block(m - j, jb, panel, jb, A + j * lda + j, lda)
+        else:
+            iinfo = getrf2(m - j, jb, A + j * lda + j, lda, ipiv + j)
         if info == 0 and iinfo > 0:
             info = iinfo + j
         for i in range(j, j + jb):
@@ -245,6 +261,16 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
                       1.0, A + (j + jb) * lda + j + jb, lda)
         j += jb
     return info
+
+
+cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
+                     const double* src, Py_ssize_t lds,    # IN
+                     double* dst, Py_ssize_t ldd           # OUT
+                     ) noexcept nogil:
+    cdef Py_ssize_t i, j
+    for i in range(m):
+        for j in range(n):
+            dst[i * ldd + j] = src[i * lds + j]
 
 
 cdef void getrs(Py_ssize_t n,              # IN   order of A
@@ -692,8 +718,13 @@ cdef LU _factor(Matrix M):
     F._ipiv = <Py_ssize_t*>malloc((k + 1) * sizeof(Py_ssize_t))
     if F._ipiv == NULL:
         raise MemoryError()
+    cdef double* panel = NULL
+    if k > NB_GETRF:
+        panel = <double*>malloc(M.nrows * NB_GETRF * sizeof(double))
+        # (without the buffer the panels are factored in place: slower, same result)
     with nogil:
-        F._info = getrf(M.nrows, M.ncols, M.data, M.ld, F._ipiv)
+        F._info = getrf(M.nrows, M.ncols, M.data, M.ld, F._ipiv, panel)
+    free(panel)
     return F
 
 

@@ -9,6 +9,7 @@ import scipy.linalg as sla
 from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
+import contextlib
 import importlib
 
 from rusty_machine.linalg import Matrix, lu, lu_factor
@@ -21,6 +22,30 @@ THRESH = 30.0
 
 # sizes that hit odd sizes, the recursion leaf (8) and the panel width (128) edges
 SIZES = [1, 2, 3, 7, 8, 9, 16, 31, 64, 65, 127, 128, 129, 200, 257, 300]
+
+
+@contextlib.contextmanager
+def blocks(which):
+    """The library's block sizes, or tiny ones (small matrices then take every path)."""
+    if which == "tiny":
+        old = lumod._set_block_sizes(getrf=5, leaf=2, getri=3, trtri=4)
+        try:
+            yield
+        finally:
+            lumod._set_block_sizes(**old)
+    else:
+        yield
+
+
+def with_blocks(params, limit=130):
+    """Each case with the default block sizes, and the small ones also with tiny blocks."""
+    out = []
+    for p in params:
+        size = max(p) if isinstance(p, tuple) else p
+        out.append((p, "default"))
+        if size <= limit:
+            out.append((p, "tiny"))
+    return out
 
 
 @pytest.fixture(params=["default", "tiny"])
@@ -77,17 +102,18 @@ def test_hand_worked_3x3():
 
 
 # ---- random sizes: residual and scipy ------------------------------------------------
-@pytest.mark.parametrize("n", SIZES)
-def test_random_square(n, block_sizes):
-    A = np.random.default_rng(n).standard_normal((n, n))
-    P, L, U = lu(A)
-    check_factors(A, P, L, U)
-    # random matrices have unique pivots: the factors are scipy's to rounding
-    Ps, Ls, Us = sla.lu(A)
-    assert np.array_equal(np.asarray(P), Ps)
-    growth = np.abs(Us).max() / np.abs(A).max()
-    tol = 10 * n * EPS * growth * max(1.0, np.linalg.cond(A, 1) * EPS * 1e3)
-    assert np.abs(np.asarray(L) - Ls).max() < max(tol, 1e3 * n * EPS)
+@pytest.mark.parametrize("n,which", with_blocks(SIZES, 130))
+def test_random_square(n, which):
+    with blocks(which):
+        A = np.random.default_rng(n).standard_normal((n, n))
+        P, L, U = lu(A)
+        check_factors(A, P, L, U)
+        # random matrices have unique pivots: the factors are scipy's to rounding
+        Ps, Ls, Us = sla.lu(A)
+        assert np.array_equal(np.asarray(P), Ps)
+        growth = np.abs(Us).max() / np.abs(A).max()
+        tol = 10 * n * EPS * growth * max(1.0, np.linalg.cond(A, 1) * EPS * 1e3)
+        assert np.abs(np.asarray(L) - Ls).max() < max(tol, 1e3 * n * EPS)
 
 
 @pytest.mark.parametrize("shape", [(1, 5), (5, 1), (7, 3), (3, 7), (130, 40), (40, 130),

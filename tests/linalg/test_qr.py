@@ -3,6 +3,7 @@
 LAPACK-style ratios (LAPACK Working Note 41, dqrt01), each < 30:
     ||A - Q R||_1 / (max(m, n) ||A||_1 eps)   and   ||Q^T Q - I||_1 / (max(m, n) eps).
 """
+import contextlib
 import importlib
 
 import numpy as np
@@ -20,6 +21,30 @@ THRESH = 30.0
 SIZES = [1, 2, 3, 7, 8, 9, 31, 63, 64, 65, 128, 129, 200, 300]
 SHAPES = [(1, 1), (1, 6), (6, 1), (7, 3), (3, 7), (65, 64), (64, 65), (200, 17), (17, 200),
           (300, 129), (129, 300), (150, 150)]
+
+
+@contextlib.contextmanager
+def blocks(which):
+    """The library's block sizes, or tiny ones (small matrices then take every path)."""
+    if which == "tiny":
+        old = qrmod._set_block_sizes(geqrf=6, leaf=2, orgqr=5)
+        try:
+            yield
+        finally:
+            qrmod._set_block_sizes(**old)
+    else:
+        yield
+
+
+def with_blocks(params, limit=130):
+    """Each case with the default block sizes, and the small ones also with tiny blocks."""
+    out = []
+    for p in params:
+        size = max(p) if isinstance(p, tuple) else p
+        out.append((p, "default"))
+        if size <= limit:
+            out.append((p, "tiny"))
+    return out
 
 
 @pytest.fixture(params=["default", "tiny"])
@@ -76,24 +101,26 @@ def test_hand_worked_2x2():
 
 
 # ---- sizes and shapes, numpy as the reference ---------------------------------------------
-@pytest.mark.parametrize("n", SIZES)
-def test_square(n, block_sizes):
-    A = np.random.default_rng(n).standard_normal((n, n))
-    Q, R = check_qr(A)
-    # same sign convention as LAPACK / numpy: the factors agree to rounding
-    Qn, Rn = np.linalg.qr(A)
-    kappa = np.linalg.cond(A)
-    np.testing.assert_allclose(R, Rn, atol=10 * n * kappa * EPS * np.abs(A).max())
-    np.testing.assert_allclose(Q, Qn, atol=10 * n * kappa * EPS)
+@pytest.mark.parametrize("n,which", with_blocks(SIZES, 130))
+def test_square(n, which):
+    with blocks(which):
+        A = np.random.default_rng(n).standard_normal((n, n))
+        Q, R = check_qr(A)
+        # same sign convention as LAPACK / numpy: the factors agree to rounding
+        Qn, Rn = np.linalg.qr(A)
+        kappa = np.linalg.cond(A)
+        np.testing.assert_allclose(R, Rn, atol=10 * n * kappa * EPS * np.abs(A).max())
+        np.testing.assert_allclose(Q, Qn, atol=10 * n * kappa * EPS)
 
 
-@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("shape,which", with_blocks(SHAPES, 130))
 @pytest.mark.parametrize("mode", ["reduced", "complete"])
-def test_shapes(shape, mode, block_sizes):
-    A = np.random.default_rng(sum(shape)).standard_normal(shape)
-    Q, R = check_qr(A, mode)
-    Rn = np.linalg.qr(A, mode=mode)[1]
-    np.testing.assert_allclose(R, Rn, atol=1e3 * max(shape) * EPS * np.abs(A).max())
+def test_shapes(shape, mode, which):
+    with blocks(which):
+        A = np.random.default_rng(sum(shape)).standard_normal(shape)
+        Q, R = check_qr(A, mode)
+        Rn = np.linalg.qr(A, mode=mode)[1]
+        np.testing.assert_allclose(R, Rn, atol=1e3 * max(shape) * EPS * np.abs(A).max())
 
 
 def test_mode_r_and_factor_accessors():
@@ -187,28 +214,29 @@ def test_layout_zoo(layout):
 
 
 # ---- least squares -----------------------------------------------------------------------------
-@pytest.mark.parametrize("shape", [(1, 1), (10, 3), (100, 40), (150, 150), (300, 70)])
-def test_solve_least_squares(shape, block_sizes):
-    m, n = shape
-    rng = np.random.default_rng(m * n)
-    A = rng.standard_normal(shape)
-    b = rng.standard_normal(m)
-    B = rng.standard_normal((m, 3))
-    F = qr_factor(A)
-    x = F.solve(b)
-    X = F.solve(B)
-    assert isinstance(x, Vector) and isinstance(X, Matrix)
-    x, X = np.asarray(x), np.asarray(X)
-    assert x.shape == (n,) and X.shape == (n, 3)
-    # normal equations hold at the minimiser: A^T (A x - b) = 0 (relative to the sizes)
-    kappa = np.linalg.cond(A)
-    tol = 10 * m * EPS * kappa
-    assert np.linalg.norm(A.T @ (A @ x - b)) <= tol * np.linalg.norm(A) * (
-        np.linalg.norm(A) * np.linalg.norm(x) + np.linalg.norm(b))
-    xr = np.linalg.lstsq(A, b, rcond=None)[0]
-    np.testing.assert_allclose(x, xr, atol=tol * kappa * max(1.0, np.abs(xr).max()))
-    np.testing.assert_allclose(X, np.linalg.lstsq(A, B, rcond=None)[0],
-                               atol=tol * kappa * max(1.0, np.abs(X).max()))
+@pytest.mark.parametrize("shape,which", with_blocks([(1, 1), (10, 3), (100, 40), (150, 150), (300, 70)], 150))
+def test_solve_least_squares(shape, which):
+    with blocks(which):
+        m, n = shape
+        rng = np.random.default_rng(m * n)
+        A = rng.standard_normal(shape)
+        b = rng.standard_normal(m)
+        B = rng.standard_normal((m, 3))
+        F = qr_factor(A)
+        x = F.solve(b)
+        X = F.solve(B)
+        assert isinstance(x, Vector) and isinstance(X, Matrix)
+        x, X = np.asarray(x), np.asarray(X)
+        assert x.shape == (n,) and X.shape == (n, 3)
+        # normal equations hold at the minimiser: A^T (A x - b) = 0 (relative to the sizes)
+        kappa = np.linalg.cond(A)
+        tol = 10 * m * EPS * kappa
+        assert np.linalg.norm(A.T @ (A @ x - b)) <= tol * np.linalg.norm(A) * (
+            np.linalg.norm(A) * np.linalg.norm(x) + np.linalg.norm(b))
+        xr = np.linalg.lstsq(A, b, rcond=None)[0]
+        np.testing.assert_allclose(x, xr, atol=tol * kappa * max(1.0, np.abs(xr).max()))
+        np.testing.assert_allclose(X, np.linalg.lstsq(A, B, rcond=None)[0],
+                                   atol=tol * kappa * max(1.0, np.abs(X).max()))
 
 
 def test_solve_square_is_exact_solve():

@@ -4,6 +4,7 @@ Accuracy ratios (LAPACK Working Note 41, dget02 / dget03), each < 30:
     solve: ||A x - b||_1 / (||A||_1 ||x||_1 n eps)
     inv:   ||A X - I||_1 / (||A||_1 ||X||_1 n eps)
 """
+import contextlib
 import importlib
 
 import numpy as np
@@ -18,6 +19,30 @@ lumod = importlib.import_module("rusty_machine.linalg.lu")
 EPS = np.finfo(float).eps
 THRESH = 30.0
 SIZES = [1, 2, 3, 8, 9, 31, 64, 65, 127, 128, 129, 257, 300]
+
+
+@contextlib.contextmanager
+def blocks(which):
+    """The library's block sizes, or tiny ones (small matrices then take every path)."""
+    if which == "tiny":
+        old = lumod._set_block_sizes(getrf=6, leaf=3, getri=5, trtri=4)
+        try:
+            yield
+        finally:
+            lumod._set_block_sizes(**old)
+    else:
+        yield
+
+
+def with_blocks(params, limit=130):
+    """Each case with the default block sizes, and the small ones also with tiny blocks."""
+    out = []
+    for p in params:
+        size = max(p) if isinstance(p, tuple) else p
+        out.append((p, "default"))
+        if size <= limit:
+            out.append((p, "tiny"))
+    return out
 
 
 @pytest.fixture(params=["default", "tiny"])
@@ -85,28 +110,29 @@ def test_hand_worked():
 
 
 # ---- random sizes ---------------------------------------------------------------------
-@pytest.mark.parametrize("n", SIZES)
-def test_solve_inv_det_random(n, block_sizes):
-    rng = np.random.default_rng(100 + n)
-    A = rng.standard_normal((n, n))
-    b = rng.standard_normal(n)
-    B = rng.standard_normal((n, 3))
-    x = solve(A, b)
-    assert isinstance(x, Vector) and solve_ratio(A, x, b) < THRESH
-    X = solve(A, B)
-    assert isinstance(X, Matrix) and solve_ratio(A, X, B) < THRESH
-    # against numpy: forward error bounded by cond * eps (loosely)
-    kappa = np.linalg.cond(A, 1)
-    xr = np.linalg.solve(A, b)
-    assert np.abs(np.asarray(x) - xr).max() <= 10 * n * kappa * EPS * np.abs(xr).max()
-    Ai = inv(A)
-    assert isinstance(Ai, Matrix) and inv_ratio(A, Ai) < THRESH
-    d = det(A)
-    dr = np.linalg.det(A)
-    assert abs(d - dr) <= 10 * n * kappa * EPS * abs(dr)
-    s, ld = slogdet(A)
-    sr, ldr = np.linalg.slogdet(A)
-    assert s == sr and abs(ld - ldr) <= 10 * n * kappa * EPS * max(1.0, abs(ldr))
+@pytest.mark.parametrize("n,which", with_blocks(SIZES, 130))
+def test_solve_inv_det_random(n, which):
+    with blocks(which):
+        rng = np.random.default_rng(100 + n)
+        A = rng.standard_normal((n, n))
+        b = rng.standard_normal(n)
+        B = rng.standard_normal((n, 3))
+        x = solve(A, b)
+        assert isinstance(x, Vector) and solve_ratio(A, x, b) < THRESH
+        X = solve(A, B)
+        assert isinstance(X, Matrix) and solve_ratio(A, X, B) < THRESH
+        # against numpy: forward error bounded by cond * eps (loosely)
+        kappa = np.linalg.cond(A, 1)
+        xr = np.linalg.solve(A, b)
+        assert np.abs(np.asarray(x) - xr).max() <= 10 * n * kappa * EPS * np.abs(xr).max()
+        Ai = inv(A)
+        assert isinstance(Ai, Matrix) and inv_ratio(A, Ai) < THRESH
+        d = det(A)
+        dr = np.linalg.det(A)
+        assert abs(d - dr) <= 10 * n * kappa * EPS * abs(dr)
+        s, ld = slogdet(A)
+        sr, ldr = np.linalg.slogdet(A)
+        assert s == sr and abs(ld - ldr) <= 10 * n * kappa * EPS * max(1.0, abs(ldr))
 
 
 @pytest.mark.parametrize("name", sorted(zoo()))
