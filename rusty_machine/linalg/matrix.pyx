@@ -40,8 +40,8 @@ References
 [4] N. J. Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., sec. 4.2
     (pairwise summation, used by the sums).
 """
-from libc.stdlib cimport malloc, free
-from libc.string cimport memset, memcpy
+from libc.stdlib cimport malloc, calloc, free
+from libc.string cimport memcpy
 from libc.math cimport fabs, isinf, sqrt, frexp, ldexp
 from libc.float cimport DBL_MAX
 from libc.stdint cimport uintptr_t
@@ -98,16 +98,18 @@ cdef class _Buffer:
             raise ValueError("negative buffer size %d" % n)
         if n > (PY_SSIZE_T_MAX - ALIGNMENT) // <Py_ssize_t>sizeof(double) - 1:
             raise MemoryError("cannot allocate %d doubles" % n)
-        # one extra element so that empty matrices still have a valid pointer
-        self.raw = malloc((n + 1) * sizeof(double) + ALIGNMENT)
+        # one extra element so that empty matrices still have a valid pointer;
+        # calloc for zeros: the OS hands out zeroed pages lazily for large sizes
+        if zero:
+            self.raw = calloc((n + 1) * sizeof(double) + ALIGNMENT, 1)
+        else:
+            self.raw = malloc((n + 1) * sizeof(double) + ALIGNMENT)
         if self.raw == NULL:
             raise MemoryError("cannot allocate %d doubles" % n)
         rm_advise_hugepages(self.raw, (n + 1) * sizeof(double) + ALIGNMENT)
         self.ptr = <double*>((<uintptr_t>self.raw + ALIGNMENT - 1)
                              & ~(<uintptr_t>(ALIGNMENT - 1)))
         self.n = n
-        if zero:
-            memset(self.ptr, 0, n * sizeof(double))
 
     def __dealloc__(self):
         free(self.raw)
