@@ -313,13 +313,17 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
     const int MR = ker->MR, NR = ker->NR;
     const int nt = gemm_threads(m, n, k);
 
-    /* Direct (unpacked) when the product is small or skinny: the kernel's table says
-     * below which sizes that was measured to be faster. */
+    /* Direct (unpacked) when the product is small, when C is narrow (n <= skinny: the
+     * kc x n block of B read in place stays in L2 while all of op(A) streams past it)
+     * or when C has at most 2 MR rows (each packed B panel would serve at most two
+     * micro-panels of A).  The kernel's table holds the sizes measured for it.  A short,
+     * wide C (m small, n large) is packed: read in place, the kc x n block of B would be
+     * swept from memory once per micro-panel of A (3-4x slower when it leaves L3). */
     int direct;
     if (rm_path == RM_GEMM_PATH_AUTO)
         direct = (double)m * (double)n * (double)k
                      <= (double)ker->small * (double)ker->small * (double)ker->small
-                 || (m < n ? m : n) <= ker->skinny;
+                 || n <= ker->skinny || m <= 2 * MR;
     else
         direct = rm_path == RM_GEMM_PATH_DIRECT;
     if (direct && !transb) {

@@ -50,7 +50,7 @@ int rm_gemm_kernel_supported(const char *name);
 int rm_gemm_set_kernel(const char *name);
 /* The block-size table of the kernel in use: register tile MR x NR, cache blocks
  * MC x KC (A) and KC x NC (B), and the sizes below which products skip packing
- * (m * n * k <= small^3, or min(m, n) <= skinny). */
+ * (m * n * k <= small^3, n <= skinny, or m <= 2 * mr). */
 void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
                            long *skinny);
 

@@ -84,10 +84,9 @@ INLINE void ukr_avx512(int packed, long k, double alpha,
 
     /* warm the C tile while the k loop runs */
     if (beta != 0.0)
-        for (long i = 0; i < mr; i++) {
-            _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-            _mm_prefetch((const char *)(c + i * ldc + nr - 1), _MM_HINT_T0);
-        }
+        for (long i = 0; i < mr; i++)
+            for (long j = 0; j < nr + 7; j += 8)     /* every line of the row (3 or 4) */
+                _mm_prefetch((const char *)(c + i * ldc + (j < nr ? j : nr - 1)), _MM_HINT_T0);
 
     if (packed)
         kloop_packed(k, a, b, ab);

@@ -44,8 +44,8 @@ typedef void (*rm_pack_t)(int trans, long r, long kc, const double *x, long ldx,
  *   KC      depth of a packed panel: an MR x KC micro-panel of A stays in L1
  *   NC      columns of the packed KC x NC block of B, sized to stay in L2
  *   MC      rows of the packed MC x KC block of A, sized for (a share of) L3
- *   small, skinny  products with m * n * k <= small^3 or min(m, n) <= skinny skip
- *           packing (the direct path; measured per kernel on the target machine) */
+ *   small, skinny  products with m * n * k <= small^3, or with n <= skinny (a narrow C),
+ *           skip packing (the direct path; measured per kernel on the target machine) */
 typedef struct {
     const char *name;
     rm_dgemm_ukr_t ukr;          /* packed panels */

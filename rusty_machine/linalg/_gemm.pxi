@@ -109,8 +109,8 @@ def _supported_kernels():
 
 def _kernel_blocks():
     """The block-size table of the kernel in use: dict with mr, nr (register tile), mc,
-    kc, nc (cache blocks), small, skinny (products with m*n*k <= small**3 or
-    min(m, n) <= skinny skip packing)."""
+    kc, nc (cache blocks), small, skinny (products with m*n*k <= small**3, n <= skinny
+    or m <= 2*mr skip packing)."""
     cdef int mr = 0, nr = 0
     cdef long mc = 0, kc = 0, nc = 0, small = 0, skinny = 0
     rm_gemm_kernel_blocks(&mr, &nr, &mc, &kc, &nc, &small, &skinny)
