@@ -230,7 +230,8 @@ class Normalizer(TransformerMixin, BaseEstimator):
         self.norm = norm
 
     def fit(self, X, y=None):
-        """Check the parameters and record n_features_in_ (nothing is learned).
+        """Check the parameters and record n_features_in_ (nothing is learned; transform
+        also works without fit).
 
         Returns
         -------
@@ -252,8 +253,12 @@ class Normalizer(TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self, "n_features_in_")
-        X = validate_data(self, X, reset=False, copy=True)
+        if self.norm not in ("l1", "l2", "max"):
+            raise ValueError("norm must be 'l1', 'l2' or 'max', got %r" % (self.norm,))
+        if hasattr(self, "n_features_in_"):
+            X = validate_data(self, X, reset=False, copy=True)
+        else:                                   # stateless: fitting is optional
+            X = check_array(X, copy=True, estimator=self)
         if self.norm == "l1":
             norms = np.abs(X).sum(axis=1)
         elif self.norm == "max":
@@ -275,8 +280,8 @@ class Shuffler(TransformerMixin, BaseEstimator):
     """Permute the rows randomly (Knuth's Algorithm P through numpy's permutation).
 
     ``fit`` draws the permutation for the number of rows it sees; ``transform`` applies it
-    to an array with that many rows (X, or y with the same rows), ``inverse_transform``
-    undoes it. ``fit_transform(X)`` shuffles X.
+    to an X with that many rows, ``inverse_transform`` undoes it, ``permute(y)`` applies
+    it to any array with those rows (the targets). ``fit_transform(X)`` shuffles X.
 
     Parameters
     ----------
@@ -305,42 +310,60 @@ class Shuffler(TransformerMixin, BaseEstimator):
 
     def _rows(self, X):
         check_is_fitted(self, "permutation_")
-        arr = np.asarray(X)
-        if arr.ndim == 0 or arr.shape[0] != self.permutation_.shape[0]:
-            raise ValueError("Shuffler was fitted on %d rows, got an array with shape %s"
-                             % (self.permutation_.shape[0], arr.shape))
-        if arr.ndim == 2:
-            arr = check_array(arr, dtype=None)
-            if arr.shape[1] != self.n_features_in_:
-                raise ValueError("X has %d features, but Shuffler is expecting %d features "
-                                 "as input." % (arr.shape[1], self.n_features_in_))
-        return arr
+        X = validate_data(self, X, reset=False, dtype=None)
+        if X.shape[0] != self.permutation_.shape[0]:
+            raise ValueError("Shuffler was fitted on %d rows, got X with %d rows"
+                             % (self.permutation_.shape[0], X.shape[0]))
+        return X
 
     def transform(self, X):
         """Rows of X in the shuffled order.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, ...)
-            Same number of rows as in fit (a 1-D y is accepted too).
+        X : array-like of shape (n_samples, n_features)
+            The same number of rows as in fit.
 
         Returns
         -------
-        ndarray
+        ndarray of shape (n_samples, n_features)
         """
         return self._rows(X)[self.permutation_]
 
     def inverse_transform(self, X):
         """Put shuffled rows back in their original order.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        X = self._rows(X)
+        out = np.empty_like(X)
+        out[self.permutation_] = X
+        return out
+
+    def permute(self, a):
+        """Apply the fitted permutation to any array with the fitted number of rows
+        (for example the targets y that go with X).
+
+        Parameters
+        ----------
+        a : array-like of shape (n_samples, ...)
+
         Returns
         -------
         ndarray
         """
-        arr = self._rows(X)
-        out = np.empty_like(arr)
-        out[self.permutation_] = arr
-        return out
+        check_is_fitted(self, "permutation_")
+        a = np.asarray(a)
+        if a.ndim == 0 or a.shape[0] != self.permutation_.shape[0]:
+            raise ValueError("Shuffler was fitted on %d rows, got an array of shape %s"
+                             % (self.permutation_.shape[0], a.shape))
+        return a[self.permutation_]
 
     def _rm_tags(self, tags):
         tags.non_deterministic = not isinstance(self.random_state, numbers.Integral)

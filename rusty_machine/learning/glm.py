@@ -56,7 +56,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError
+from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
 from ..linalg.blas import dsyrk_py
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
@@ -542,8 +542,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                              % (family.name, link.name))
         if not converged:
             warnings.warn("%s: IRLS did not converge in max_iter=%d iterations"
-                          % (type(self).__name__, self.max_iter), ConvergenceWarning,
-                          stacklevel=2)
+                          % (type(self).__name__, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
         self.coef_ = coef
         self.intercept_ = float(b)
         self.n_iter_ = n_iter

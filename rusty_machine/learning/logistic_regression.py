@@ -52,7 +52,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError
+from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
 from ..linalg.blas import gemm, gemv, syrk
 from .base import BaseEstimator, ClassifierMixin
 from .linear_regression import _linear_predict
@@ -381,7 +381,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if not converged:
             warnings.warn("LogisticRegression (solver=%r) did not converge in max_iter=%d "
                           "iterations; increase max_iter or scale the data."
-                          % (self.solver, self.max_iter), ConvergenceWarning, stacklevel=2)
+                          % (self.solver, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
 
         if n_classes == 2:
             w, b = loss.split(theta)
