@@ -178,17 +178,30 @@ def profile(double[:, ::1] R2, int kind, double alpha=1.0, bint want_grad=False)
     G = np.empty(shape if want_grad else (1, 1), dtype=np.float64)
     GA = np.empty(shape if (want_grad and kind == 4) else (1, 1), dtype=np.float64)
     cdef double[:, ::1] Kv = K, Gv = G, GAv = GA
-    cdef double g = 0.0, ga = 0.0
     cdef int nt = 1 if in_parallel() else get_num_threads()
     cdef bint wg = want_grad, wa = want_grad and kind == 4
     if n == 0 or m == 0:
         return K, (G if want_grad else None), (GA if wa else None)
     with nogil:
         for i in prange(n, num_threads=nt, schedule="static"):
-            for j in range(m):
-                Kv[i, j] = _profile_value(kind, R2[i, j], alpha, &g, &ga)
-                if wg:
-                    Gv[i, j] = g
-                if wa:
-                    GAv[i, j] = ga
+            _profile_row(kind, &R2[i, 0], m, alpha, &Kv[i, 0],
+                         &Gv[i, 0] if wg else NULL, &GAv[i, 0] if wa else NULL)
     return K, (G if want_grad else None), (GA if wa else None)
+
+
+cdef void _profile_row(int kind,
+                       const double* r2,       # IN  (m,) squared scaled distances
+                       Py_ssize_t m,
+                       double alpha,
+                       double* k,              # OUT (m,) f(r^2)
+                       double* g,              # OUT (m,) -2 f'(r^2), or NULL
+                       double* ga) noexcept nogil:  # OUT (m,) df/dlog alpha, or NULL
+    """One row of ``profile`` (its scratch scalars are local: safe under prange)."""
+    cdef Py_ssize_t j
+    cdef double gj = 0.0, gaj = 0.0
+    for j in range(m):
+        k[j] = _profile_value(kind, r2[j], alpha, &gj, &gaj)
+        if g != NULL:
+            g[j] = gj
+        if ga != NULL:
+            ga[j] = gaj
