@@ -1523,6 +1523,22 @@ cdef object _apply(object self, object f):
     return out
 
 
+cdef bint _contains(object self, object value) except -1:
+    cdef double x = value
+    cdef Block a = _block(self)
+    cdef Py_ssize_t i, j
+    cdef bint found = False
+    with nogil:
+        for i in range(a.rows):
+            for j in range(a.cols):
+                if a.data[i * a.ld + j] == x:
+                    found = True
+                    break
+            if found:
+                break
+    return found
+
+
 cdef str _repr(object self, str name):
     arr = np.asarray(self)
     if arr.size == 0:
@@ -1765,6 +1781,10 @@ cdef class Matrix:
             _assign(self, b, shape, value, None, None, True)
         else:
             _assign(self, b, shape, value, _key_indices(kr), _key_indices(kc), False)
+
+    def __contains__(self, value):
+        """True when some entry equals the real number `value`."""
+        return _contains(self, value)
 
     def __iter__(self):
         """Iterate over the rows (Vector views)."""
@@ -2209,6 +2229,10 @@ cdef class Vector:
         else:
             _assign(self, b, shape, value, np.zeros(1, dtype=np.intp), _key_indices(k),
                     False)
+
+    def __contains__(self, value):
+        """True when some entry equals the real number `value`."""
+        return _contains(self, value)
 
     def __iter__(self):
         cdef Py_ssize_t i

@@ -479,3 +479,11 @@ def test_reinitialising_an_existing_matrix_is_refused():
     empty = Matrix.__new__(Matrix)              # no __init__: a valid empty matrix
     assert empty.shape == (0, 0) and np.asarray(empty).shape == (0, 0)
     assert (empty + empty).shape == (0, 0) and empty.T.shape == (0, 0)
+
+
+def test_contains_looks_at_entries():
+    A = Matrix([[1.0, 2.0], [3.0, np.nan]])
+    assert 3.0 in A and 3 in A and 2.5 not in A and np.nan not in A
+    assert 2.0 not in A[1:, :] and 2.0 in A[0]
+    with pytest.raises(TypeError):
+        "a" in A
