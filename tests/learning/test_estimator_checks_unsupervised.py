@@ -7,6 +7,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 from rusty_machine.learning.dbscan import DBSCAN  # noqa: E402
 from rusty_machine.learning.gmm import GaussianMixture  # noqa: E402
 from rusty_machine.learning.k_means import KMeans  # noqa: E402
+from rusty_machine.learning.pca import PCA  # noqa: E402
 from rusty_machine.learning.neighbors import (KNeighborsClassifier,  # noqa: E402
                                               KNeighborsRegressor)
 from rusty_machine.learning.naive_bayes import (BernoulliNB, GaussianNB,  # noqa: E402
@@ -15,7 +16,7 @@ from rusty_machine.learning.naive_bayes import (BernoulliNB, GaussianNB,  # noqa
 ESTIMATORS = [KMeans(n_clusters=3, random_state=0),
               GaussianMixture(n_components=2, random_state=0),
               GaussianNB(), BernoulliNB(), MultinomialNB(),
-              DBSCAN(), KNeighborsClassifier(), KNeighborsRegressor()]
+              DBSCAN(), KNeighborsClassifier(), KNeighborsRegressor(), PCA()]
 _SEEDING = ("the random seeding draws from the samples, so repeated rows and integer "
             "weights consume the random stream differently (scikit-learn's KMeans has the "
             "same limitation)")

@@ -1,0 +1,178 @@
+"""Principal component analysis on our SVD.
+
+With Xc = X - mean and the thin SVD Xc = U S V^T, the principal axes are the rows of
+V^T, the variance along axis j is s_j^2 / (n - 1), and the projection of a sample is
+(x - mean) V [1, Sec. 14.5.1].
+
+For a tall matrix (n_samples >= n_features) the SVD is taken of the triangular factor
+of a Householder QR first: Xc = Q R, R = U_R S V^T, so Xc = (Q U_R) S V^T and V, S are
+those of R [2, Sec. 8.6.3 ("R-SVD"); Chan 1982]. Q is never formed (PCA does not need U),
+so the cost is one blocked QR of the data plus an SVD of a d x d matrix.
+
+Signs: each component is flipped so that its entry of largest absolute value is
+positive (deterministic output; the same convention as scikit-learn's ``svd_flip``
+with ``u_based_decision=False``).
+
+References
+----------
+[1] T. Hastie, R. Tibshirani & J. Friedman, "The Elements of Statistical Learning",
+    2nd ed., Springer 2009.
+[2] Golub & Van Loan, "Matrix Computations", 4th ed., Sec. 5.2 (Householder QR), 8.6
+    (the SVD), 8.6.3 (R-SVD for tall matrices).
+[3] T. F. Chan, "An improved algorithm for computing the singular value decomposition",
+    ACM TOMS 8(1), 1982.
+"""
+import numbers
+
+import numpy as np
+
+from ..linalg import qr, svd
+from ..linalg.blas import gemm
+from .base import BaseEstimator, TransformerMixin
+from .validation import check_is_fitted, validate_data
+
+__all__ = ["PCA"]
+
+
+class PCA(TransformerMixin, BaseEstimator):
+    """Principal component analysis (linear dimensionality reduction).
+
+    Parameters
+    ----------
+    n_components : int, float in (0, 1) or None, default None
+        int: keep that many components; float: keep the fewest components whose
+        explained variance ratio sums to more than it; None: min(n_samples, n_features).
+    whiten : bool, default False
+        Scale the projections to unit variance.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Principal axes (orthonormal rows), by decreasing variance.
+    explained_variance_ : ndarray of shape (n_components,)
+        s_j^2 / (n_samples - 1).
+    explained_variance_ratio_ : ndarray of shape (n_components,)
+    singular_values_ : ndarray of shape (n_components,)
+    mean_ : ndarray of shape (n_features,)
+    noise_variance_ : float
+        Mean variance of the discarded directions (0 if none are discarded).
+    n_components_ : int
+    n_samples_ : int
+    n_features_in_ : int
+    """
+
+    def __init__(self, n_components=None, *, whiten=False):
+        self.n_components = n_components
+        self.whiten = whiten
+
+    def fit(self, X, y=None):
+        """Fit the principal axes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then project X."""
+        return self._fit(X).transform(X)
+
+    def _fit(self, X):
+        X = validate_data(self, X, reset=True, min_samples=2)
+        n, d = X.shape
+        k_max = min(n, d)
+        nc = self.n_components
+        if nc is None:
+            pass
+        elif isinstance(nc, bool):
+            raise ValueError("n_components must be None, an int or a float in (0, 1), "
+                             "got %r" % (nc,))
+        elif isinstance(nc, numbers.Integral):
+            if not 1 <= nc <= k_max:
+                raise ValueError("n_components=%r must be between 1 and min(n_samples, "
+                                 "n_features)=%d" % (nc, k_max))
+        elif isinstance(nc, numbers.Real):
+            if not 0.0 < nc < 1.0:
+                raise ValueError("n_components=%r: a float must be in (0, 1)" % (nc,))
+        else:
+            raise ValueError("n_components must be None, an int or a float in (0, 1), "
+                             "got %r" % (nc,))
+        self.mean_ = X.mean(0)
+        Xc = X - self.mean_
+        if n >= d:
+            # R-SVD [2, Sec. 8.6.3]: Xc = Q R, then the SVD of the d x d factor R
+            R = np.asarray(qr(Xc, mode="r"))[:d]
+            _, s, Vt = svd(R, full_matrices=False)
+        else:
+            _, s, Vt = svd(Xc, full_matrices=False)
+        s = np.array(s, dtype=np.float64)
+        Vt = np.array(Vt, dtype=np.float64)
+        # sign convention: the largest |entry| of each axis is positive
+        pivot = np.argmax(np.abs(Vt), axis=1)
+        signs = np.sign(Vt[np.arange(Vt.shape[0]), pivot])
+        signs[signs == 0] = 1.0
+        Vt *= signs[:, None]
+        explained = s ** 2 / (n - 1)
+        total = explained.sum()
+        ratio = explained / total if total > 0 else np.zeros_like(explained)
+        if nc is None:
+            k = k_max
+        elif isinstance(nc, numbers.Integral):
+            k = int(nc)
+        else:
+            k = int(np.searchsorted(np.cumsum(ratio), nc, side="right")) + 1
+            k = min(k, k_max)
+        self.n_components_ = k
+        self.n_samples_ = n
+        self.components_ = np.ascontiguousarray(Vt[:k])
+        self.explained_variance_ = explained[:k]
+        self.explained_variance_ratio_ = ratio[:k]
+        self.singular_values_ = s[:k].copy()
+        self.noise_variance_ = float(explained[k:].mean()) if k < k_max else 0.0
+        return self
+
+    def transform(self, X):
+        """Project onto the principal axes: (X - mean) @ components.T (whitened: divided
+        by sqrt(explained_variance)).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components)
+        """
+        check_is_fitted(self, "components_")
+        X = validate_data(self, X, reset=False)
+        Z = gemm(X - self.mean_, self.components_, trans_b=True)
+        if self.whiten:
+            Z /= np.sqrt(np.where(self.explained_variance_ > 0, self.explained_variance_,
+                                  1.0))
+        return Z
+
+    def inverse_transform(self, X):
+        """Back to feature space: Z @ components + mean (undoing the whitening).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self, "components_")
+        Z = np.asarray(X, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[1] != self.n_components_:
+            raise ValueError("inverse_transform expects shape (n_samples, %d), got %s"
+                             % (self.n_components_, Z.shape))
+        if not np.isfinite(Z).all():
+            raise ValueError("Input X contains NaN or infinity.")
+        C = self.components_
+        if self.whiten:
+            C = C * np.sqrt(self.explained_variance_)[:, None]
+        return gemm(np.ascontiguousarray(Z), C) + self.mean_
