@@ -372,6 +372,295 @@ def _padded_ld(n):
     return n + 8 if n >= 32 and (n * 8) % 1024 == 0 else n
 
 
+# =================================================================================
+# symmetric tridiagonal divide and conquer (Cuppen; Gu-Eisenstat; LAPACK dstedc/dlaed*)
+# =================================================================================
+cdef Py_ssize_t DC_LEAF = 32
+
+
+cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
+                          const double* dl, const double* zeta,   # IN K poles (ascending), K weights
+                          double rho, double zsq,                 # IN rho > 0, sum zeta^2
+                          double* delta,                          # work K
+                          Py_ssize_t* origin) noexcept nogil:     # OUT the pole mu is relative to
+    """Root mu_i of f(mu) = 1 + rho sum_j zeta_j^2 / (d_j - mu) in (d_i, d_{i+1})
+    (the last in (d_{K-1}, d_{K-1} + rho |zeta|^2)), returned as tau with
+    mu = d[origin] + tau and origin the nearer pole, so that every difference
+    d_j - mu = (d_j - d_origin) - tau is computed without cancellation [GE95].
+    f is increasing between its poles: Newton steps kept inside a shrinking bracket,
+    bisection whenever Newton leaves it (at most 200 steps)."""
+    cdef Py_ssize_t j, it, org
+    cdef double a, b, tau, f, fp, t, q, absum, tn, mid, gap
+    if i < K - 1:
+        gap = dl[i + 1] - dl[i]
+        mid = 0.5 * gap
+        f = 1.0
+        for j in range(K):
+            f += rho * zeta[j] * zeta[j] / ((dl[j] - dl[i]) - mid)
+        if f >= 0.0:
+            org = i
+            a = 0.0
+            b = mid
+        else:
+            org = i + 1
+            a = -mid
+            b = 0.0
+    else:
+        org = K - 1
+        a = 0.0
+        b = rho * zsq
+    origin[0] = org
+    for j in range(K):
+        delta[j] = dl[j] - dl[org]
+    tau = 0.5 * (a + b)
+    for it in range(200):
+        f = 1.0
+        fp = 0.0
+        absum = 1.0
+        for j in range(K):
+            t = 1.0 / (delta[j] - tau)
+            q = rho * zeta[j] * zeta[j] * t
+            f += q
+            fp += q * t
+            absum += fabs(q)
+        if f == 0.0:
+            break
+        if f < 0.0:
+            a = tau
+        else:
+            b = tau
+        if fabs(f) <= 4.0 * EPS * absum or b - a <= 2.0 * EPS * max(fabs(a), fabs(b)):
+            break
+        tn = tau - f / fp
+        if not (a < tn < b):
+            tn = 0.5 * (a + b)
+        if tn == tau:
+            break
+        tau = tn
+    return tau
+
+
+cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
+                   double* d,                   # INOUT m: eigenvalues of the two halves ->
+                                                #       of the merged problem, ascending
+                   double* Z, Py_ssize_t ldz,   # INOUT m x m: diag(Z1, Z2) -> eigenvectors
+                   double* work,                # work  12 m
+                   Py_ssize_t* iwork) noexcept nogil:   # work 4 m
+    """One merge of Cuppen's divide and conquer: T = diag(T1, T2) + beta v v^T with
+    T_i = Z_i D_i Z_i^T gives T = Q (D + rho z z^T) Q^T, Q = diag(Z1, Z2),
+    z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
+    (LAPACK dlaed2), the secular equation for the rest, the Gu-Eisenstat recomputation
+    of z from the computed roots so that the vectors come out orthogonal [GE95], and
+    the new eigenvectors Q U by one GEMM. Returns 0, or -1 if memory ran out."""
+    cdef double* z = work
+    cdef double* dd = work + m
+    cdef double* zz = work + 2 * m
+    cdef double* lam = work + 3 * m
+    cdef double* tau = work + 4 * m
+    cdef double* dk = work + 5 * m
+    cdef double* zk = work + 6 * m
+    cdef double* zhat = work + 7 * m
+    cdef double* tmp = work + 8 * m
+    cdef double* keyv = work + 9 * m
+    cdef Py_ssize_t* colv = iwork            # Z column of sorted entry i
+    cdef Py_ssize_t* kept = iwork + m
+    cdef Py_ssize_t* defl = iwork + 2 * m
+    cdef Py_ssize_t* org = iwork + 3 * m
+    cdef Py_ssize_t* ordv = iwork + m        # reuses `kept` once the GEMM is done
+    cdef Py_ssize_t i, j, r, K = 0, nd = 0, last = -1, pos, cnt
+    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
+    cdef double* Qk
+    cdef double* U
+    cdef double* Znew
+    cdef double* out
+    # z = [last row of Z1, first row of Z2]
+    for j in range(k):
+        z[j] = Z[(k - 1) * ldz + j]
+    for j in range(k, m):
+        z[j] = Z[k * ldz + j]
+    nrm = dnrm2(m, z, 1)
+    for j in range(m):
+        z[j] /= nrm
+    rho = beta * nrm * nrm
+    # a negative rho: solve -(D + rho z z^T) = (-D) + |rho| z z^T and negate back
+    sg = 1.0 if rho >= 0.0 else -1.0
+    rho = fabs(rho)
+    # sort the poles sg*d ascending (insertion sort on a copy; colv = permutation)
+    for i in range(m):
+        colv[i] = i
+        keyv[i] = sg * d[i]
+    for i in range(1, m):
+        t = keyv[i]
+        r = colv[i]
+        j = i - 1
+        while j >= 0 and keyv[j] > t:
+            keyv[j + 1] = keyv[j]
+            colv[j + 1] = colv[j]
+            j -= 1
+        keyv[j + 1] = t
+        colv[j + 1] = r
+    dmax = 0.0
+    for i in range(m):
+        dd[i] = keyv[i]
+        zz[i] = z[colv[i]]
+        dmax = max(dmax, fabs(dd[i]))
+    # deflation tolerance (LAPACK dlaed2): 8 eps max(|D|, rho)
+    tol = 8.0 * EPS * max(dmax, rho)
+    for i in range(m):
+        if rho * fabs(zz[i]) <= tol:
+            defl[nd] = i
+            nd += 1
+            continue
+        if last >= 0:
+            hyp = hypot(zz[last], zz[i])
+            c = zz[i] / hyp
+            s = -zz[last] / hyp
+            t = dd[i] - dd[last]
+            if fabs(t * c * s) <= tol:
+                # close poles: rotate columns (last, i) so that z_last becomes zero
+                # q_last <- c q_last + s q_i ; q_i <- -s q_last + c q_i
+                _rot_strided(m, c, s, Z + colv[last], ldz, Z + colv[i], ldz)
+                a0 = dd[last]
+                b0 = dd[i]
+                dd[last] = c * c * a0 + s * s * b0
+                dd[i] = s * s * a0 + c * c * b0
+                zz[i] = hyp
+                zz[last] = 0.0
+                K -= 1
+                defl[nd] = last
+                nd += 1
+        kept[K] = i
+        K += 1
+        last = i
+    if K > 0:
+        zsq = 0.0
+        for j in range(K):
+            dk[j] = dd[kept[j]]
+            zk[j] = zz[kept[j]]
+            zsq += zk[j] * zk[j]
+        # the secular equation, root by root
+        for i in range(K):
+            tau[i] = _secular_root(K, i, dk, zk, rho, zsq, tmp, &org[i])
+            lam[i] = dk[org[i]] + tau[i]
+        # Gu-Eisenstat: the z whose rank-one update has exactly these eigenvalues
+        for j in range(K):
+            p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
+            for i in range(j):
+                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
+            for i in range(j, K - 1):
+                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
+            zhat[j] = copysign(sqrt(fabs(p)), zk[j])
+        Qk = <double*>malloc(m * K * sizeof(double))
+        U = <double*>malloc(K * K * sizeof(double))
+        Znew = <double*>malloc(m * K * sizeof(double))
+        if Qk == NULL or U == NULL or Znew == NULL:
+            free(Qk)
+            free(U)
+            free(Znew)
+            return -1
+        # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j, normalised
+        for i in range(K):
+            for j in range(K):
+                U[j * K + i] = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
+        for i in range(K):
+            nrm = dnrm2(K, U + i, K)
+            for j in range(K):
+                U[j * K + i] /= nrm
+        # Qk = the kept columns of Q, then Znew = Qk @ U  (the merge's GEMM)
+        for r in range(m):
+            for j in range(K):
+                Qk[r * K + j] = Z[r * ldz + colv[kept[j]]]
+        dgemm(False, False, m, K, K, 1.0, Qk, K, U, K, 0.0, Znew, K)
+        free(Qk)
+        free(U)
+    else:
+        Znew = NULL
+    # gather (value, vector) pairs, sort ascending in the original sign, write back
+    out = <double*>malloc(m * m * sizeof(double))
+    if out == NULL:
+        free(Znew)
+        return -1
+    cnt = 0
+    for i in range(K):
+        keyv[cnt] = sg * lam[i]
+        ordv[cnt] = i                      # kept i -> column i of Znew
+        cnt += 1
+    for i in range(nd):
+        keyv[cnt] = sg * dd[defl[i]]
+        ordv[cnt] = -1 - colv[defl[i]]     # deflated -> a column of Z
+        cnt += 1
+    for i in range(1, m):
+        t = keyv[i]
+        r = ordv[i]
+        j = i - 1
+        while j >= 0 and keyv[j] > t:
+            keyv[j + 1] = keyv[j]
+            ordv[j + 1] = ordv[j]
+            j -= 1
+        keyv[j + 1] = t
+        ordv[j + 1] = r
+    for pos in range(m):
+        r = ordv[pos]
+        if r >= 0:
+            for j in range(m):
+                out[j * m + pos] = Znew[j * K + r]
+        else:
+            r = -1 - r
+            for j in range(m):
+                out[j * m + pos] = Z[j * ldz + r]
+        d[pos] = keyv[pos]
+    for j in range(m):
+        memcpy(Z + j * ldz, out + j * m, m * sizeof(double))
+    free(out)
+    free(Znew)
+    return 0
+
+
+cdef Py_ssize_t _stedc(Py_ssize_t m,
+                       double* d, double* e,           # INOUT m, m-1 (e destroyed)
+                       double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors (columns)
+                       double* work, Py_ssize_t* iwork) noexcept nogil:   # 12m, 4m
+    """Eigen-decomposition of a symmetric tridiagonal matrix by divide and conquer
+    (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
+    halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
+    implicit QR algorithm. Returns 0, a positive sweep cap (QR leaf did not converge)
+    or -1 (out of memory)."""
+    cdef Py_ssize_t i, j, k, status
+    cdef double beta
+    if m <= DC_LEAF:
+        # Z^T = I, rotated by the QR sweeps, then transposed into place
+        for i in range(m):
+            for j in range(m):
+                work[i * m + j] = 0.0
+            work[i * m + i] = 1.0
+        status = _steqr(m, d, e, work, m, m, work + m * m)
+        if status:
+            return status
+        _sort_ascending(m, d, work, m, m)
+        for i in range(m):
+            for j in range(m):
+                Z[i * ldz + j] = work[j * m + i]
+        return 0
+    k = m // 2
+    beta = e[k - 1]
+    # the tear: T = diag(T1 - beta e_k e_k^T, T2 - beta e_1 e_1^T) + beta v v^T
+    d[k - 1] -= beta
+    d[k] -= beta
+    for i in range(k):
+        for j in range(k, m):
+            Z[i * ldz + j] = 0.0
+    for i in range(k, m):
+        for j in range(k):
+            Z[i * ldz + j] = 0.0
+    status = _stedc(k, d, e, Z, ldz, work, iwork)
+    if status:
+        return status
+    status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork)
+    if status:
+        return status
+    return _dc_merge(m, k, beta, d, Z, ldz, work, iwork)
+
+
 def _scale_factor(a):
     """Scale into a safe range when the largest entry is tiny or huge (LAPACK dsyev's
     rmin/rmax guard); returns the factor the matrix was multiplied by."""
@@ -407,6 +696,8 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
         if want_vectors:
             _orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, &VT[0, 0], &T[0, 0], &WT[0, 0],
                    &tmp[0])
+    if want_vectors and n > DC_LEAF and _USE_DC:
+        return _dc_solve(n, d, e, Qa, name)
     if want_vectors:
         Xa = np.ascontiguousarray(Qa.T)     # X = Q^T; the QR sweeps rotate its rows
         X = Xa
@@ -418,7 +709,42 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
                           % (name, status))
     with nogil:
         _sort_ascending(n, &d[0], xp, n, n)
-    return np.asarray(d), Xa
+    return np.asarray(d), (None if Xa is None else np.ascontiguousarray(Xa.T))
+
+
+_USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR throughout)
+
+
+def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
+    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z (one GEMM)."""
+    cdef double tnorm = 0.0
+    cdef Py_ssize_t i, status
+    for i in range(n):
+        tnorm = max(tnorm, fabs(d[i]))
+    for i in range(n - 1):
+        tnorm = max(tnorm, fabs(e[i]))
+    if tnorm == 0.0:
+        return np.zeros(n), np.array(Qa)
+    # work on T / ||T||_max (the deflation tolerances are then absolute)
+    for i in range(n):
+        d[i] /= tnorm
+    for i in range(n - 1):
+        e[i] /= tnorm
+    Za = np.zeros((n, n))
+    cdef double[:, ::1] Z = Za
+    cdef double[::1] work = np.zeros(12 * n + DC_LEAF * DC_LEAF + 2 * DC_LEAF)
+    cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
+    with nogil:
+        status = _stedc(n, &d[0], &e[0], &Z[0, 0], n, &work[0], &iwork[0])
+    if status == -1:
+        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
+    if status:
+        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps"
+                          % (name, status))
+    w = np.asarray(d) * tnorm
+    from rusty_machine.linalg.blas import gemm
+    # V = Q @ Z
+    return w, gemm(Qa, Za)
 
 
 def eigh(A):
@@ -461,10 +787,10 @@ def eigh(A):
     f = _scale_factor(S)
     if f != 1.0:
         S *= f
-    w, VT = _tridiagonal_solve(S, True, "eigh")
+    w, V = _tridiagonal_solve(S, True, "eigh")
     if f != 1.0:
         w /= f
-    return asvector(np.ascontiguousarray(w)), asmatrix(np.ascontiguousarray(VT.T))
+    return asvector(np.ascontiguousarray(w)), asmatrix(np.ascontiguousarray(V))
 
 
 def eigvalsh(A):

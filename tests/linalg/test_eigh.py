@@ -142,3 +142,29 @@ def test_tridiagonalize(n):
     assert np.array_equal(T, T.T)
     assert np.linalg.norm(Q @ T @ Q.T - a) / (n * nrm * EPS) < 30
     assert np.linalg.norm(Q.T @ Q - np.eye(n)) / (n * EPS) < 30
+
+
+@pytest.mark.parametrize("kind", ["random", "glued_wilkinson", "clustered", "one_two"])
+def test_divide_and_conquer_matches_qr(kind, monkeypatch):
+    """eigh's divide and conquer (n > 32) against the plain QR path on the same input:
+    both must pass the ratios, including inputs with heavy deflation."""
+    from rusty_machine.linalg import eigen
+    rng = np.random.default_rng(17)
+    n = 97
+    if kind == "random":
+        b = rng.standard_normal((n, n))
+        a = b + b.T
+    elif kind == "glued_wilkinson":
+        w = np.diag(np.abs(np.arange(21) - 10.0)) + np.eye(21, k=1) + np.eye(21, k=-1)
+        a = np.kron(np.eye(4), w)
+        a += 1e-10 * (np.eye(84, k=1) + np.eye(84, k=-1))
+    elif kind == "clustered":
+        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        a = (q * np.concatenate([np.ones(40), 1 + 1e-10 * np.arange(40), -np.ones(17)])) @ q.T
+    else:
+        a = np.diag(np.tile([1.0, 2.0], 40)) + 0.5 * (np.eye(80, k=1) + np.eye(80, k=-1))
+    a = np.ascontiguousarray(a)
+    w_dc, _ = _check_eigh(a)
+    monkeypatch.setattr(eigen, "_USE_DC", False)
+    w_qr, _ = _check_eigh(a)
+    assert np.max(np.abs(w_dc - w_qr)) <= 30 * a.shape[0] * EPS * np.linalg.norm(a, 2)
