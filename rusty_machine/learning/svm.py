@@ -234,17 +234,22 @@ def _pairwise_coupling(r, max_iter=100):
     Q[:, idx, idx] = diag
     P = np.full((n, k), 1.0 / k)
     eps = 0.005 / k
+    todo = np.arange(n)                 # samples not yet converged (each on its own)
     for _ in range(max(max_iter, k)):
-        Qp = np.sum(Q * P[:, None, :], axis=2)
-        pQp = np.sum(P * Qp, axis=1)
-        if np.max(np.abs(Qp - pQp[:, None])) < eps:
+        Qs, Ps = Q[todo], P[todo]
+        Qp = np.sum(Qs * Ps[:, None, :], axis=2)
+        pQp = np.sum(Ps * Qp, axis=1)
+        done = np.max(np.abs(Qp - pQp[:, None]), axis=1) < eps
+        if done.all():
             break
+        todo, Qs, Ps, Qp, pQp = todo[~done], Qs[~done], Ps[~done], Qp[~done], pQp[~done]
         for t in range(k):
-            diff = (-Qp[:, t] + pQp) / Q[:, t, t]
-            P[:, t] += diff
-            pQp = (pQp + diff * (diff * Q[:, t, t] + 2 * Qp[:, t])) / (1 + diff) ** 2
-            Qp = (Qp + diff[:, None] * Q[:, t, :]) / (1 + diff)[:, None]
-            P /= (1 + diff)[:, None]
+            diff = (-Qp[:, t] + pQp) / Qs[:, t, t]
+            Ps[:, t] += diff
+            pQp = (pQp + diff * (diff * Qs[:, t, t] + 2 * Qp[:, t])) / (1 + diff) ** 2
+            Qp = (Qp + diff[:, None] * Qs[:, t, :]) / (1 + diff)[:, None]
+            Ps /= (1 + diff)[:, None]
+        P[todo] = Ps
     return P
 
 
@@ -360,6 +365,8 @@ class SVC(ClassifierMixin, _BaseSVM):
         w = check_sample_weight(sample_weight, X.shape[0])
         C_sample = float(self.C) * w * self._class_weights(y_idx, n_classes)[y_idx]
         keep = np.nonzero(C_sample > 0)[0]
+        if keep.size == 0:
+            raise ValueError("Invalid input - all samples have zero or negative weights.")
         if np.unique(y_idx[keep]).size < 2:
             raise ValueError("Invalid input - all samples with positive weights belong to "
                              "the same class (need at least 2 classes)")
