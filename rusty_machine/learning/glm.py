@@ -179,9 +179,12 @@ def _xlogy_ratio(y, mu):
 
 
 class _Family:
+    _POWERS = {"normal": 0.0, "poisson": 1.0, "gamma": 2.0, "inverse_gaussian": 3.0}
+
     def __init__(self, name, power):
         self.name = name
-        self.power = float(power)
+        # the variance power is fixed by the family; only Tweedie takes it from the user
+        self.power = float(self._POWERS.get(name, power))
 
     # -- domains ------------------------------------------------------------------------
     def check_y(self, y):
