@@ -128,14 +128,15 @@ def lloyd_iter(const double[:, ::1] X not None,
         n_threads = <int>n_chunks
     if n_threads < 1:
         n_threads = 1
-    cdef Py_ssize_t t, c, j, f, start, rows, i
+    cdef Py_ssize_t t, c, j, f, start, rows, i, n_changed_chunk
     cdef int tid
     cdef double* centers_sq = <double*>malloc(n_clusters * sizeof(double))
     cdef double* dist_all = <double*>malloc(n_threads * CHUNK * n_clusters * sizeof(double))
     cdef int* new_labels = <int*>malloc(n_threads * CHUNK * sizeof(int))
     cdef double* sums_all = <double*>calloc(n_threads * n_clusters * n_features, sizeof(double))
     cdef double* wsum_all = <double*>calloc(n_threads * n_clusters, sizeof(double))
-    cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(n_threads, sizeof(Py_ssize_t))
+    # one counter per thread, 8 apart (64 bytes) so that threads never share a cache line
+    cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(8 * n_threads, sizeof(Py_ssize_t))
     cdef const double* Xp = &X[0, 0]
     cdef const double* Cp = &centers[0, 0]
     cdef const double* Wp = &sample_weight[0]
@@ -166,10 +167,12 @@ def lloyd_iter(const double[:, ::1] X not None,
                 lab = new_labels + tid * CHUNK
                 _assign_chunk(Xp + start * n_features, rows, n_features, Cp, centers_sq,
                               n_clusters, dist, lab)
+                n_changed_chunk = 0
                 for i in range(rows):
                     if lab[i] != Lp[start + i]:
-                        changed[tid] += 1
+                        n_changed_chunk = n_changed_chunk + 1
                         Lp[start + i] = lab[i]
+                changed[8 * tid] += n_changed_chunk
                 if update_centers:
                     _accumulate_chunk(Xp + start * n_features, Wp + start, lab, rows,
                                       n_features, sums_all + tid * n_clusters * n_features,
@@ -177,7 +180,7 @@ def lloyd_iter(const double[:, ::1] X not None,
             # reduction of the per-thread partial sums, in thread order (deterministic for
             # a given thread count)
             for t in range(n_threads):
-                total_changed += changed[t]
+                total_changed += changed[8 * t]
             if update_centers:
                 for j in range(n_clusters):
                     s = 0.0

@@ -1,0 +1,116 @@
+"""Learning II against scikit-learn, single-threaded on both sides (plus KMeans with 2
+threads against our own single thread).
+
+    python bench/bench_learning_unsupervised.py [--quick]
+
+Ratio = scikit-learn's time / ours (above 1: we are faster). Targets (issue 7):
+KMeans 100000x50 k=100 20 iterations tol=0 same init >= 1.0; GaussianMixture full
+20000x10 k=8 100 iterations >= 2.0; DBSCAN 20000 points in 2-D >= 1.0; GaussianNB
+50000x50 >= 0.5; KNeighborsClassifier predict 10000 queries on 50000x8 >= 0.7;
+PCA 10000x100 >= 0.5; KMeans with 2 threads >= 1.7x our single-thread speed.
+The score columns check that both sides computed the same thing.
+"""
+import argparse
+import time
+import warnings
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import rusty_machine
+
+
+def best_of(fn, repeats):
+    best = np.inf
+    out = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main():
+    from sklearn import cluster, decomposition, mixture, naive_bayes, neighbors
+
+    from rusty_machine.learning import (DBSCAN, PCA, GaussianMixture, GaussianNB, KMeans,
+                                        KNeighborsClassifier)
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    q = 10 if args.quick else 1
+    rng = np.random.RandomState(0)
+
+    def ari(a, b):
+        from sklearn.metrics import adjusted_rand_score
+        return adjusted_rand_score(a, b)
+
+    # ---- data ---------------------------------------------------------------------
+    Xk = rng.randn(100000 // q, 50)
+    init_k = Xk[rng.choice(len(Xk), 100, replace=False)].copy()
+    Xg = rng.randn(20000 // q, 10) + 1.5 * rng.randint(0, 8, 20000 // q)[:, None]
+    means_g = Xg[rng.choice(len(Xg), 8, replace=False)].copy()
+    Xd = np.vstack([0.5 * rng.randn(8000 // q, 2), 0.5 * rng.randn(8000 // q, 2) + 4,
+                    10 * rng.rand(4000 // q, 2) - 3])
+    Xn = rng.randn(50000 // q, 50)
+    yn = rng.randint(0, 5, len(Xn))
+    Xn += yn[:, None] * 0.2
+    Xc = rng.randn(50000 // q, 8)
+    yc = (Xc[:, 0] + 0.5 * Xc[:, 1] > 0).astype(int)
+    Qc = rng.randn(10000 // q, 8)
+    yq = (Qc[:, 0] + 0.5 * Qc[:, 1] > 0).astype(int)
+    Xp = rng.randn(10000 // q, 100) @ rng.randn(100, 100)
+
+    cases = [
+        ("KMeans k=100 20it", Xk,
+         lambda: KMeans(100, init=init_k, tol=0.0, max_iter=20).fit(Xk),
+         lambda: cluster.KMeans(100, init=init_k, n_init=1, tol=0.0, max_iter=20).fit(Xk),
+         lambda m: m.inertia_),
+        ("GMM full k=8 100it", Xg,
+         lambda: GaussianMixture(8, means_init=means_g, tol=0.0, max_iter=100,
+                                 random_state=0).fit(Xg),
+         lambda: mixture.GaussianMixture(8, means_init=means_g, tol=0.0, random_state=0,
+                                         max_iter=100).fit(Xg),
+         lambda m: m.lower_bound_),
+        ("DBSCAN eps=0.3 ms=10", Xd,
+         lambda: DBSCAN(eps=0.3, min_samples=10).fit(Xd),
+         lambda: cluster.DBSCAN(eps=0.3, min_samples=10).fit(Xd),
+         lambda m: float(m.labels_.max() + 1)),
+        ("GaussianNB fit+pred", Xn,
+         lambda: GaussianNB().fit(Xn, yn).predict(Xn),
+         lambda: naive_bayes.GaussianNB().fit(Xn, yn).predict(Xn),
+         lambda pred: float(np.mean(pred == yn))),
+        ("KNN predict 10000q", Xc,
+         None, None,
+         lambda pred: float(np.mean(pred == yq))),
+        ("PCA fit", Xp,
+         lambda: PCA().fit(Xp),
+         lambda: decomposition.PCA().fit(Xp),
+         lambda m: float(m.explained_variance_ratio_[:10].sum())),
+    ]
+    knn_o = KNeighborsClassifier(5).fit(Xc, yc)
+    knn_s = neighbors.KNeighborsClassifier(5).fit(Xc, yc)
+    cases[4] = cases[4][:2] + (lambda: knn_o.predict(Qc), lambda: knn_s.predict(Qc),
+                               cases[4][4])
+
+    print("%-22s %-12s %9s %9s %7s %14s %14s" % ("estimator", "data", "ours s", "sklearn s",
+                                                "ratio", "score ours", "score sklearn"))
+    with threadpool_limits(1), rusty_machine.num_threads(1):
+        for name, X, ours, ref, score in cases:
+            t_o, m_o = best_of(ours, args.repeats)
+            t_r, m_r = best_of(ref, args.repeats)
+            print("%-22s %-12s %9.3f %9.3f %7.2f %14.6g %14.6g" % (
+                name, "%dx%d" % X.shape, t_o, t_r, t_r / t_o, score(m_o), score(m_r)),
+                flush=True)
+        t1, _ = best_of(cases[0][2], args.repeats)
+    with threadpool_limits(1), rusty_machine.num_threads(2):
+        t2, m2 = best_of(cases[0][2], args.repeats)
+    print("%-22s %-12s %9.3f %9.3f %7.2f   (ours 1 thread / ours 2 threads)" % (
+        "KMeans 2 threads", "%dx%d" % Xk.shape, t2, t1, t1 / t2), flush=True)
+
+
+if __name__ == "__main__":
+    main()
