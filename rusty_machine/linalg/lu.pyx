@@ -406,6 +406,18 @@ cdef void getri(Py_ssize_t n,              # IN   order
                 row[c] = t
 
 
+cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
+                     const double* A, Py_ssize_t lda       # IN
+                     ) noexcept nogil:
+    """True when every entry is finite (x * 0 is 0 only for finite x)."""
+    cdef Py_ssize_t i, j
+    cdef double acc = 0.0
+    for i in range(m):
+        for j in range(n):
+            acc += A[i * lda + j] * 0.0
+    return acc == 0.0
+
+
 cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
                       const double* src, Py_ssize_t lds,   # IN
                       double* dst, Py_ssize_t ldd          # OUT
@@ -722,9 +734,16 @@ cdef LU _factor(Matrix M):
     if k > NB_GETRF:
         panel = <double*>malloc(M.nrows * NB_GETRF * sizeof(double))
         # (without the buffer the panels are factored in place: slower, same result)
+    cdef bint finite
     with nogil:
         F._info = getrf(M.nrows, M.ncols, M.data, M.ld, F._ipiv, panel)
+        # finite input can still overflow when its entries approach the largest double
+        # (growth in the Schur complements): refuse such factors rather than return inf/NaN
+        finite = all_finite(M.nrows, M.ncols, M.data, M.ld)
     free(panel)
+    if not finite:
+        raise LinAlgError("the LU factorisation overflowed (entries near the largest "
+                          "double); rescale the matrix")
     return F
 
 
@@ -749,6 +768,8 @@ def lu_factor(A):
     ------
     ValueError
         A is not 2-D or contains NaN or infinity.
+    LinAlgError
+        The elimination overflowed (only for entries near the largest double).
 
     Notes
     -----

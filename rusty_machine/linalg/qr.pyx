@@ -470,6 +470,18 @@ cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
         j += jb
 
 
+cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
+                     const double* A, Py_ssize_t lda       # IN
+                     ) noexcept nogil:
+    """True when every entry is finite (x * 0 is 0 only for finite x)."""
+    cdef Py_ssize_t i, j
+    cdef double acc = 0.0
+    for i in range(m):
+        for j in range(n):
+            acc += A[i * lda + j] * 0.0
+    return acc == 0.0
+
+
 cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
                       const double* src, Py_ssize_t lds,   # IN
                       double* dst, Py_ssize_t ldd          # OUT
@@ -731,9 +743,15 @@ cdef QR _factor(Matrix M):
     if k == 0:
         return F
     work = _alloc_work(work_size(m, n, NB_GEQRF))
+    cdef bint finite
     with nogil:
         geqrf(m, n, M.data, M.ld, F._tau, work)
+        # finite input can overflow only when entries approach the largest double
+        finite = all_finite(m, n, M.data, M.ld)
     free(work)
+    if not finite:
+        raise LinAlgError("the QR factorisation overflowed (entries near the largest "
+                          "double); rescale the matrix")
     return F
 
 
@@ -758,6 +776,8 @@ def qr_factor(A):
     ------
     ValueError
         A is not 2-D or holds NaN or infinity.
+    LinAlgError
+        The computation overflowed (only for entries near the largest double).
     """
     return _factor(_input_matrix(A, "qr_factor"))
 
@@ -782,6 +802,8 @@ def qr(A, mode="reduced"):
     ------
     ValueError
         Unknown mode, A not 2-D, or NaN/inf in A.
+    LinAlgError
+        The computation overflowed (only for entries near the largest double).
     """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))

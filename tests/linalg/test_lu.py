@@ -312,3 +312,9 @@ def test_property_reconstruction(m, n, seed, scale, density):
     finally:
         lumod._set_block_sizes(**old)
     check_factors(A, P, L, U)
+
+
+def test_overflow_during_elimination_is_reported():
+    # finite input whose Schur complement overflows: 1e308 + 1e308 = inf
+    with pytest.raises(LinAlgError, match="overflowed"):
+        lu_factor([[1e308, 1e308], [-1e308, 1e308]])

@@ -309,3 +309,12 @@ def test_property_qr(m, n, seed, scale, density):
         check_qr(A, "complete")
     finally:
         qrmod._set_block_sizes(**old)
+
+
+def test_overflow_is_reported_not_returned():
+    # |alpha - beta| = 1e308 + 1.5e308 overflows in the Householder vector
+    with pytest.raises(LinAlgError, match="overflowed"):
+        qr(np.full((4, 4), 1.5e308))
+    # large but safe entries still work
+    A = 1e300 * np.random.default_rng(0).standard_normal((6, 6))
+    Q, R = check_qr(A)
