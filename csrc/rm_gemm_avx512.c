@@ -27,16 +27,17 @@ enum { MR = RM512_MR, NV = RM512_NV, NR = 8 * RM512_NV };
 #define INLINE static inline __attribute__((always_inline))
 
 /* ab += A @ B for the packed (fixed-stride, zero-padded) panels */
-INLINE void kloop_packed(long k, const double *a, const double *b, __m512d ab[MR][NV]) {
+INLINE void kloop_packed(long k, const double *a, const double *b, __m512d ab[MR][NV],
+                         const int MRE, const int NVE) {
     for (long p = 0; p < k; p++) {
         __m512d bv[NV];
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) bv[v] = _mm512_load_pd(b + 8 * v);
+        for (int v = 0; v < NVE; v++) bv[v] = _mm512_load_pd(b + 8 * v);
 #pragma GCC unroll 16
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < MRE; i++) {
             __m512d ai = _mm512_set1_pd(a[i]);
 #pragma GCC unroll 8
-            for (int v = 0; v < NV; v++) ab[i][v] = _mm512_fmadd_pd(ai, bv[v], ab[i][v]);
+            for (int v = 0; v < NVE; v++) ab[i][v] = _mm512_fmadd_pd(ai, bv[v], ab[i][v]);
         }
         a += MR;
         b += NR;
@@ -48,37 +49,40 @@ INLINE void kloop_packed(long k, const double *a, const double *b, __m512d ab[MR
  * masked off in the loads. */
 INLINE void kloop_strided(long k, const double *a, long rsa, long csa,
                           const double *b, long rsb, long mr, __mmask8 mlast, int nfull,
-                          __m512d ab[MR][NV]) {
+                          __m512d ab[MR][NV], const int MRE, const int NVE) {
     const double *ap[MR];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) ap[i] = a + (i < mr ? i : mr - 1) * rsa;
+    for (int i = 0; i < MRE; i++) ap[i] = a + (i < mr ? i : mr - 1) * rsa;
     for (long p = 0; p < k; p++) {
         __m512d bv[NV];
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++)
+        for (int v = 0; v < NVE; v++)
             bv[v] = v < nfull ? _mm512_loadu_pd(b + 8 * v)
                   : v == nfull ? _mm512_maskz_loadu_pd(mlast, b + 8 * v)
                   : _mm512_setzero_pd();
 #pragma GCC unroll 16
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < MRE; i++) {
             __m512d ai = _mm512_set1_pd(ap[i][p * csa]);
 #pragma GCC unroll 8
-            for (int v = 0; v < NV; v++) ab[i][v] = _mm512_fmadd_pd(ai, bv[v], ab[i][v]);
+            for (int v = 0; v < NVE; v++) ab[i][v] = _mm512_fmadd_pd(ai, bv[v], ab[i][v]);
         }
         b += rsb;
     }
 }
 
-INLINE void ukr_avx512(int packed, long k, double alpha,
-                             const double *a, long rsa, long csa,   /* IN  mr x k    */
-                             const double *b, long rsb,             /* IN  k x nr    */
-                             double beta, double *c, long ldc,      /* INOUT mr x nr */
-                             long mr, long nr) {
+/* One tile with only the first MRE <= MR rows and NVE <= NV vectors computed (edge tiles
+ * need no more: mr <= MRE, nr <= 8 * NVE), so a 64-column C costs 8 vectors per row of
+ * tiles, not 9, and a 1-row C one broadcast per step, not 8. */
+INLINE void ukr_avx512(int packed, const int MRE, const int NVE, long k, double alpha,
+                       const double *a, long rsa, long csa,   /* IN  mr x k    */
+                       const double *b, long rsb,             /* IN  k x nr    */
+                       double beta, double *c, long ldc,      /* INOUT mr x nr */
+                       long mr, long nr) {
     __m512d ab[MR][NV];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
+    for (int i = 0; i < MRE; i++)
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) ab[i][v] = _mm512_setzero_pd();
+        for (int v = 0; v < NVE; v++) ab[i][v] = _mm512_setzero_pd();
     int nfull = (int)(nr / 8);                       /* full vectors in a row of the tile */
     __mmask8 mlast = (__mmask8)((1u << (nr % 8)) - 1u);   /* the partial one, if any */
 
@@ -89,13 +93,13 @@ INLINE void ukr_avx512(int packed, long k, double alpha,
                 _mm_prefetch((const char *)(c + i * ldc + (j < nr ? j : nr - 1)), _MM_HINT_T0);
 
     if (packed)
-        kloop_packed(k, a, b, ab);
+        kloop_packed(k, a, b, ab, MRE, NVE);
     else
-        kloop_strided(k, a, rsa, csa, b, rsb, mr, mlast, nfull, ab);
+        kloop_strided(k, a, rsa, csa, b, rsb, mr, mlast, nfull, ab, MRE, NVE);
 
     /* C = alpha * AB + beta * C; beta == 0 never reads C */
     __m512d va = _mm512_set1_pd(alpha), vb = _mm512_set1_pd(beta);
-    if (mr == MR && nr == NR) {
+    if (MRE == MR && NVE == NV && mr == MR && nr == NR) {
 #pragma GCC unroll 16
         for (int i = 0; i < MR; i++) {
             double *ci = c + i * ldc;
@@ -109,11 +113,11 @@ INLINE void ukr_avx512(int packed, long k, double alpha,
         return;
     }
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < MRE; i++) {
         if (i >= mr) break;
         double *ci = c + i * ldc;
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) {
+        for (int v = 0; v < NVE; v++) {
             if (v > nfull || (v == nfull && mlast == 0)) break;
             __mmask8 m = v < nfull ? (__mmask8)0xFF : mlast;
             __m512d r = _mm512_mul_pd(va, ab[i][v]);
@@ -123,16 +127,39 @@ INLINE void ukr_avx512(int packed, long k, double alpha,
     }
 }
 
+/* the instances: rows 8, 4, 2 or 1 by vectors 3, 2 or 1, chosen by the tile's size */
+#define RM_UKR_CASES(PACKED)                                                            \
+    int rows = mr > 4 ? 8 : mr > 2 ? 4 : mr > 1 ? 2 : 1;                                \
+    int nv = (int)((nr + 7) / 8);                                                       \
+    switch (rows * 4 + (nv < NV ? nv : NV)) {                                           \
+    case 8 * 4 + 3: ukr_avx512(PACKED, 8, 3, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 8 * 4 + 2: ukr_avx512(PACKED, 8, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 8 * 4 + 1: ukr_avx512(PACKED, 8, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 4 * 4 + 3: ukr_avx512(PACKED, 4, 3, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 4 * 4 + 2: ukr_avx512(PACKED, 4, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 4 * 4 + 1: ukr_avx512(PACKED, 4, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 2 * 4 + 3: ukr_avx512(PACKED, 2, 3, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 2 * 4 + 2: ukr_avx512(PACKED, 2, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 2 * 4 + 1: ukr_avx512(PACKED, 2, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 1 * 4 + 3: ukr_avx512(PACKED, 1, 3, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 1 * 4 + 2: ukr_avx512(PACKED, 1, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    default:        ukr_avx512(PACKED, 1, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    }
+
 void dgemm_ukr_avx512_8x24(long k, double alpha, const double *a, long rsa, long csa,
                            const double *b, long rsb, double beta, double *c, long ldc,
                            long mr, long nr) {
-    ukr_avx512(1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+    if (mr == MR && nr == NR) {   /* the common case first */
+        ukr_avx512(1, MR, NV, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+        return;
+    }
+    RM_UKR_CASES(1)
 }
 
 void dgemm_ukr_avx512_8x24_direct(long k, double alpha, const double *a, long rsa,
                                   long csa, const double *b, long rsb, double beta,
                                   double *c, long ldc, long mr, long nr) {
-    ukr_avx512(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+    RM_UKR_CASES(0)
 }
 
 /* The 8 x 8 block r[0..7] (rows) transposed in registers: t[j] = column j.
