@@ -40,6 +40,7 @@ from rusty_machine.linalg.blas cimport dgemm, get_num_threads, in_parallel
 
 cdef double SQRT3 = 1.7320508075688772
 cdef double SQRT5 = 2.23606797749979
+cdef Py_ssize_t PARALLEL_MIN = 65536     # entries below which a pass runs serially
 
 
 cdef void _row_norms(const double* X,      # IN  (n, d), ld d
@@ -100,7 +101,8 @@ def sq_dists(const double[:, ::1] X, const double[:, ::1] Y, bint same=False):
     cdef Py_ssize_t n = X.shape[0], m = Y.shape[0], d = X.shape[1]
     out = np.empty((n, m), dtype=np.float64)
     cdef double[:, ::1] Dv = out
-    cdef int nt = 1 if in_parallel() else get_num_threads()
+    # threads only pay off on large blocks (a parallel region costs microseconds)
+    cdef int nt = 1 if (in_parallel() or n * m < PARALLEL_MIN) else get_num_threads()
     if n == 0 or m == 0:
         return out
     if d == 0:
@@ -178,7 +180,8 @@ def profile(double[:, ::1] R2, int kind, double alpha=1.0, bint want_grad=False)
     G = np.empty(shape if want_grad else (1, 1), dtype=np.float64)
     GA = np.empty(shape if (want_grad and kind == 4) else (1, 1), dtype=np.float64)
     cdef double[:, ::1] Kv = K, Gv = G, GAv = GA
-    cdef int nt = 1 if in_parallel() else get_num_threads()
+    # threads only pay off on large blocks (a parallel region costs microseconds)
+    cdef int nt = 1 if (in_parallel() or n * m < PARALLEL_MIN) else get_num_threads()
     cdef bint wg = want_grad, wa = want_grad and kind == 4
     if n == 0 or m == 0:
         return K, (G if want_grad else None), (GA if wa else None)
