@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, NotFittedError
+from ..exceptions import ConvergenceWarning, _sklearn_twin
 from ..linalg.blas import gemm
 from . import _nnet
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -854,7 +854,8 @@ class _BaseMLP(BaseEstimator):
         self.best_loss_ = self.loss_
         if not converged:
             warnings.warn("lbfgs failed to converge (stopped by its limit on %s). Increase "
-                          "max_iter / max_fun or scale the data." % reason, ConvergenceWarning)
+                          "max_iter / max_fun or scale the data." % reason,
+                          _sklearn_twin(ConvergenceWarning))
 
     def _split_validation(self, X, Y, w, rng):
         n = X.shape[0]
@@ -953,7 +954,7 @@ class _BaseMLP(BaseEstimator):
         if not incremental and not converged:
             warnings.warn("Stochastic Optimizer: Maximum iterations (%d) reached and the "
                           "optimization hasn't converged yet." % self.max_iter,
-                          ConvergenceWarning)
+                          _sklearn_twin(ConvergenceWarning))
 
     def _forward(self, X):
         check_is_fitted(self, "coefs_")
