@@ -59,11 +59,11 @@ def _get_num_threads():
     return rm_get_num_threads()
 
 def _config():
-    names = [k for k in ("generic", "avx2", "avx512")
-             if rm_gemm_kernel_supported(k.encode())]
+    """What show_config() prints: the kernel in use, the kernels this CPU/OS/build can
+    run, the CPU features (cpuid + XGETBV), OpenMP and the thread count."""
     return {
         "kernel": rm_gemm_kernel_name().decode(),
-        "supported_kernels": names,
+        "supported_kernels": _supported_kernels(),
         "avx2": bool(rm_cpu_has_avx2_fma()),
         "avx512f": bool(rm_cpu_has_avx512f()),
         "openmp": bool(rm_have_openmp()),
@@ -77,13 +77,14 @@ cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t
                 double alpha, const double* A, Py_ssize_t lda,
                 const double* B, Py_ssize_t ldb,
                 double beta, double* C, Py_ssize_t ldc) noexcept nogil:
+    # C = alpha * op(A) @ op(B) + beta * C through the packed driver (csrc/rm_gemm.c);
+    # k == 0 or alpha == 0 gives C = beta * C, beta == 0 never reads C
     if m <= 0 or n <= 0:
         return
     rm_dgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
 
 
-
-KERNELS = ("generic", "avx2", "avx512")
+GEMM_KERNELS = ("generic", "avx2", "avx512")
 
 
 def _set_kernel(name):
@@ -104,7 +105,7 @@ def _kernel_name():
 
 def _supported_kernels():
     """The GEMM micro-kernels this CPU, OS and build can run, slowest first."""
-    return [k for k in KERNELS if rm_gemm_kernel_supported(k.encode())]
+    return [k for k in GEMM_KERNELS if rm_gemm_kernel_supported(k.encode())]
 
 
 def _kernel_blocks():
