@@ -143,29 +143,55 @@ cdef extern from *:
     static double rm_sumsq_unit(Py_ssize_t n, const double *x) { return rm_dot_unit(n, x, x); }
     #endif
 
-    /* bi[:w] += sign * sum_{p in [lo, hi)} P[p] * B[p, :w], four rows of B per pass over
-     * bi (five loads and one store per eight flops: register- rather than
-     * load/store-bound). The rows of B and bi are distinct rows of one matrix, hence
-     * restrict. No reduction here: the compiler vectorises the j loops itself. */
-    RM_CLONES static void rm_row_update(Py_ssize_t w, double sign, const double *P,
-                                        Py_ssize_t lo, Py_ssize_t hi,
-                                        const double *B, Py_ssize_t ldb,
-                                        double *restrict bi) {
-        Py_ssize_t p = lo, j;
-        for (; p + 4 <= hi; p += 4) {
-            const double a0 = sign * P[p], a1 = sign * P[p + 1];
-            const double a2 = sign * P[p + 2], a3 = sign * P[p + 3];
-            const double *restrict b0 = B + p * ldb;
-            const double *restrict b1 = b0 + ldb;
-            const double *restrict b2 = b1 + ldb;
-            const double *restrict b3 = b2 + ldb;
-            for (j = 0; j < w; j++)
-                bi[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+    /* bi[:w] = post * (pre * bi[:w] + sign * sum_{p in [lo, hi)} P[p] * B[p, :w]),
+     * lo <= hi, hi - lo <= RM_TRI_MAX. One pass over bi: for each block of 16 columns
+     * the sums stay in four 4-lane registers while the hi - lo rows of B stream past
+     * (one load per multiply-add, four independent add chains), then one store; the
+     * scalings of the triangular kernels (1/t_ii, t_ii) are folded into pre / post.
+     * The rows of B and bi are distinct rows of one matrix, hence restrict. */
+    #define RM_TRI_MAX 64
+    RM_CLONES static void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
+                                         const double *P, Py_ssize_t lo, Py_ssize_t hi,
+                                         const double *B, Py_ssize_t ldb,
+                                         double *restrict bi) {
+        double a[RM_TRI_MAX];
+        const Py_ssize_t np = hi - lo;
+        const double *restrict B0 = B + lo * ldb;
+        Py_ssize_t p, j = 0;
+        for (p = 0; p < np; p++) a[p] = sign * P[lo + p];
+    #if defined(__GNUC__) || defined(__clang__)
+        const rm_v4d vpre = {pre, pre, pre, pre}, vpost = {post, post, post, post};
+        for (; j + 16 <= w; j += 16) {
+            rm_v4d s0 = vpre * rm_load4(bi + j), s1 = vpre * rm_load4(bi + j + 4);
+            rm_v4d s2 = vpre * rm_load4(bi + j + 8), s3 = vpre * rm_load4(bi + j + 12);
+            for (p = 0; p < np; p++) {
+                const double *b = B0 + p * ldb + j;
+                const rm_v4d av = {a[p], a[p], a[p], a[p]};
+                s0 += av * rm_load4(b);
+                s1 += av * rm_load4(b + 4);
+                s2 += av * rm_load4(b + 8);
+                s3 += av * rm_load4(b + 12);
+            }
+            s0 *= vpost; s1 *= vpost; s2 *= vpost; s3 *= vpost;
+            memcpy(bi + j, &s0, sizeof s0);
+            memcpy(bi + j + 4, &s1, sizeof s1);
+            memcpy(bi + j + 8, &s2, sizeof s2);
+            memcpy(bi + j + 12, &s3, sizeof s3);
         }
-        for (; p < hi; p++) {
-            const double a0 = sign * P[p];
-            const double *restrict b0 = B + p * ldb;
-            for (j = 0; j < w; j++) bi[j] += a0 * b0[j];
+        for (; j + 4 <= w; j += 4) {
+            rm_v4d s0 = vpre * rm_load4(bi + j);
+            for (p = 0; p < np; p++) {
+                const rm_v4d av = {a[p], a[p], a[p], a[p]};
+                s0 += av * rm_load4(B0 + p * ldb + j);
+            }
+            s0 *= vpost;
+            memcpy(bi + j, &s0, sizeof s0);
+        }
+    #endif
+        for (; j < w; j++) {
+            double s = pre * bi[j];
+            for (p = 0; p < np; p++) s += a[p] * B0[p * ldb + j];
+            bi[j] = post * s;
         }
     }
     """
@@ -173,13 +199,15 @@ cdef extern from *:
     void rm_dot4(Py_ssize_t n, const double* a0, const double* a1, const double* a2,
                  const double* a3, const double* x, double* out) nogil
     double rm_sumsq_unit(Py_ssize_t n, const double* x) nogil
-    void rm_row_update(Py_ssize_t w, double sign, const double* P, Py_ssize_t lo,
-                       Py_ssize_t hi, const double* B, Py_ssize_t ldb, double* bi) nogil
+    void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
+                        const double* P, Py_ssize_t lo, Py_ssize_t hi,
+                        const double* B, Py_ssize_t ldb, double* bi) nogil
 
 
 # ---- block sizes: the one table -------------------------------------------------
 cdef enum:
-    TRI_MAX = 64        # largest TRI_BASE allowed (sizes the base kernels' stack arrays)
+    TRI_MAX = 64        # largest TRI_BASE allowed (sizes the base kernels' stack arrays;
+                        # equal to RM_TRI_MAX in the C block below)
     CHUNK = 256         # left-side base kernels work on column chunks this wide (L1/L2)
     RIGHT_BUF = 4096    # doubles (32 KiB) of the right-side kernels' transposition buffer
     SPLIT_ALIGN = 8     # recursive splits are rounded up to multiples of this
@@ -659,15 +687,12 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
         for ii in range(t):
             i = ii if oplow else t - 1 - ii
             bi = B + i * ldb + c0
-            # B[i] -= op(T)[i, lo:hi] @ X[lo:hi]
+            # X[i] = (B[i] - op(T)[i, lo:hi] @ X[lo:hi]) / op(T)[i, i]
             if oplow:
-                rm_row_update(w, -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_update(w, -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
-            if not unit:
-                r = rd[i]
-                for j in range(w):
-                    bi[j] *= r
+                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb,
+                               bi)
         c0 += CHUNK
 
 
@@ -688,14 +713,12 @@ cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
         for ii in range(t):
             i = t - 1 - ii if oplow else ii
             bi = B + i * ldb + c0
-            if not unit:
-                di = T[i * ldt + i]
-                for j in range(w):
-                    bi[j] *= di
+            # B[i] = op(T)[i, i] * B[i] + op(T)[i, lo:hi] @ B[lo:hi]
+            di = 1.0 if unit else T[i * ldt + i]
             if oplow:
-                rm_row_update(w, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_update(w, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
         c0 += CHUNK
 
 
