@@ -44,6 +44,16 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 _last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
+# iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
+cdef Py_ssize_t CAP_FACTOR = 30
+
+
+def _set_cap_factor(Py_ssize_t k):
+    """Set the sweep-cap factor (caps are k * n); returns the previous one. For tests."""
+    global CAP_FACTOR
+    old = CAP_FACTOR
+    CAP_FACTOR = k
+    return old
 
 
 # =================================================================================
@@ -285,8 +295,8 @@ cdef Py_ssize_t _steqr(Py_ssize_t n,
     """Implicit symmetric QR with Wilkinson shifts (GVL4 Alg. 8.3.3).
 
     T = Z diag(d) Z^T; when X is given, X <- Z^T X (X = Q^T on entry gives V^T).
-    Returns 0, or the iteration cap when it was exceeded (caller raises)."""
-    cdef Py_ssize_t maxit = 30 * n, it = 0, hi, lo, k
+    Returns 0, or -1 when the cap of CAP_FACTOR * n sweeps was reached (caller raises)."""
+    cdef Py_ssize_t maxit = CAP_FACTOR * n, it = 0, hi, lo, k
     cdef double a, b, dd, delta, denom, mu, x, z, r, c, s, bulge
     cdef double* sn = cs + n
     hi = n - 1
@@ -303,7 +313,7 @@ cdef Py_ssize_t _steqr(Py_ssize_t n,
                 break
             lo -= 1
         if it >= maxit:
-            return maxit
+            return -1
         it += 1
         # Wilkinson shift: eigenvalue of the trailing 2x2 closer to d[hi] (GVL4 8.3.2)
         a = d[hi - 1]
@@ -451,7 +461,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
     (LAPACK dlaed2), the secular equation for the rest, the Gu-Eisenstat recomputation
     of z from the computed roots so that the vectors come out orthogonal [GE95], and
-    the new eigenvectors Q U by one GEMM. Returns 0, or -1 if memory ran out."""
+    the new eigenvectors Q U by one GEMM. Returns 0, or -2 if memory ran out."""
     cdef double* z = work
     cdef double* dd = work + m
     cdef double* zz = work + 2 * m
@@ -557,7 +567,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             free(Qk)
             free(U)
             free(Znew)
-            return -1
+            return -2
         # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j, normalised
         for i in range(K):
             for j in range(K):
@@ -579,7 +589,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     out = <double*>malloc(m * m * sizeof(double))
     if out == NULL:
         free(Znew)
-        return -1
+        return -2
     cnt = 0
     for i in range(K):
         keyv[cnt] = sg * lam[i]
@@ -623,8 +633,8 @@ cdef Py_ssize_t _stedc(Py_ssize_t m,
     """Eigen-decomposition of a symmetric tridiagonal matrix by divide and conquer
     (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
     halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
-    implicit QR algorithm. Returns 0, a positive sweep cap (QR leaf did not converge)
-    or -1 (out of memory)."""
+    implicit QR algorithm. Returns 0, -1 (a QR leaf reached its sweep cap) or -2 (out
+    of memory)."""
     cdef Py_ssize_t i, j, k, status
     cdef double beta
     if m <= DC_LEAF:
@@ -706,7 +716,7 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
         status = _steqr(n, &d[0], &e[0], xp, n, n, &tmp[0])
     if status:
         raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps"
-                          % (name, status))
+                          % (name, CAP_FACTOR * n))
     with nogil:
         _sort_ascending(n, &d[0], xp, n, n)
     return np.asarray(d), (None if Xa is None else np.ascontiguousarray(Xa.T))
@@ -736,11 +746,12 @@ def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
     cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
     with nogil:
         status = _stedc(n, &d[0], &e[0], &Z[0, 0], n, &work[0], &iwork[0])
-    if status == -1:
+    if status == -2:
         raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
     if status:
-        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps"
-                          % (name, status))
+        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps "
+                          "(in a divide-and-conquer leaf of at most %d rows)"
+                          % (name, CAP_FACTOR * DC_LEAF, DC_LEAF))
     w = np.asarray(d) * tnorm
     from rusty_machine.linalg.blas import gemm
     # V = Q @ Z
@@ -1125,9 +1136,9 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
 
     Deflation when |h_{k,k-1}| <= eps (|h_kk| + |h_{k-1,k-1}|); 1x1 blocks give real
     eigenvalues, 2x2 blocks are standardised by _lanv2; exceptional shifts every 10
-    iterations without deflation (LAPACK dlahqr). Returns 0, or the cap (30 n total
-    iterations) when it was exceeded."""
-    cdef Py_ssize_t maxit = 30 * max(n, 10), total = 0, its = 0
+    iterations without deflation (LAPACK dlahqr). Returns 0, or -1 at the cap (30 max(n, 10)
+    sweeps in total)."""
+    cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, its = 0
     cdef Py_ssize_t hi, lo, k, j, i, nr, jlo, jhi, ihi
     cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
     cdef double alpha, beta, xnorm, a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
@@ -1190,7 +1201,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             its = 0
             continue
         if total >= maxit:
-            return maxit
+            return -1
         total += 1
         iters[0] = total
         its += 1
@@ -1458,7 +1469,8 @@ def _eig_impl(A, bint want_vectors, str name):
     with nogil:
         status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters)
     if status:
-        raise LinAlgError("%s: Francis QR did not converge after %d sweeps" % (name, status))
+        raise LinAlgError("%s: Francis QR did not converge after %d sweeps"
+                          % (name, CAP_FACTOR * max(n, 10)))
     global _last_sweeps
     _last_sweeps = iters
     w_re = np.asarray(wr) / f

@@ -32,6 +32,16 @@ from rusty_machine.linalg.eigen import _work_copy, _scale_factor
 cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
 cdef Py_ssize_t NB = 32
+# sweep cap of the bidiagonal QR: CAP_FACTOR * (n + 1); tests lower it to see the error
+cdef Py_ssize_t CAP_FACTOR = 40
+
+
+def _set_cap_factor(Py_ssize_t k):
+    """Set the sweep-cap factor (the cap is k * (n + 1)); returns the previous one."""
+    global CAP_FACTOR
+    old = CAP_FACTOR
+    CAP_FACTOR = k
+    return old
 
 
 # =================================================================================
@@ -154,9 +164,9 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                        double* work) noexcept nogil:   # work 4n
     """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
 
-    Returns 0 or the sweep cap when exceeded. On exit d holds the singular values
+    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds the singular values
     (unsorted, any sign: the caller fixes signs and order)."""
-    cdef Py_ssize_t maxit = 40 * n + 40, it = 0, hi, lo, i, j
+    cdef Py_ssize_t maxit = CAP_FACTOR * (n + 1), it = 0, hi, lo, i, j
     cdef double bmax, sig, f, g, c, s, r, h, oc, os
     cdef double* rc = work
     cdef double* rs = work + n
@@ -177,7 +187,7 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                 break
             lo -= 1
         if it >= maxit:
-            return maxit
+            return -1
         it += 1
         bmax = 0.0
         for i in range(lo, hi + 1):
@@ -361,7 +371,7 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
         status = _bdsqr(n, &d[0], &e[0], utp, m, m, vtp, n, n, &col[0])
     if status:
         raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
-                          % (name, status))
+                          % (name, CAP_FACTOR * (n + 1)))
     with nogil:
         _sign_and_sort(n, &d[0], utp, m, m, vtp, n, n)
     return UTa, np.asarray(d), VTa
@@ -406,7 +416,7 @@ def svd(A, full_matrices=False):
     TypeError
         Non-numeric data.
     LinAlgError
-        The bidiagonal QR exceeded its cap of 40 n + 40 sweeps.
+        The bidiagonal QR exceeded its cap of 40 (n + 1) sweeps.
     """
     a, m, n = _prepare(A, "svd")
     k = min(m, n)

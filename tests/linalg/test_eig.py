@@ -178,3 +178,24 @@ def test_hessenberg(n):
     nrm = np.linalg.norm(a, 2)
     assert np.linalg.norm(Q @ H @ Q.T - a) / (n * nrm * EPS) < 30
     assert np.linalg.norm(Q.T @ Q - np.eye(n)) / (n * EPS) < 30
+
+
+def test_iteration_cap_raises():
+    """With the sweep cap forced to zero every iterative solver must stop with
+    LinAlgError('... did not converge after N sweeps') instead of looping."""
+    import importlib
+    from rusty_machine.linalg import LinAlgError, eigh, eigvalsh, svd, svdvals
+    eigen_mod = importlib.import_module("rusty_machine.linalg.eigen")
+    svd_mod = importlib.import_module("rusty_machine.linalg.svd")
+    a = np.random.default_rng(0).standard_normal((40, 40))
+    old_e = eigen_mod._set_cap_factor(0)
+    old_s = svd_mod._set_cap_factor(0)
+    try:
+        for fn, x in [(eig, a), (eigvals, a), (eigh, a + a.T), (eigvalsh, a + a.T),
+                      (svd, a), (svdvals, a)]:
+            with pytest.raises(LinAlgError, match="did not converge after"):
+                fn(x)
+    finally:
+        eigen_mod._set_cap_factor(old_e)
+        svd_mod._set_cap_factor(old_s)
+    assert np.all(np.isfinite(eigvals(a)))
