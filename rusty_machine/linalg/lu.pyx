@@ -14,9 +14,9 @@ and P as LAPACK's pivot vector: step i swapped row i with row piv[i] >= i.
 References
 ----------
 [GVL4]  G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013.
-        Sec. 3.1 (triangular systems, Alg. 3.1.1/3.1.2), Sec. 3.2 (LU, Alg. 3.2.1 outer
-        product LU, Sec. 3.2.11 block LU), Sec. 3.4 (partial pivoting, Alg. 3.4.1;
-        Sec. 3.4.7 block LU with pivoting), Sec. 3.5 (error analysis of the solve).
+        Sec. 3.1 (triangular systems, Alg. 3.1.1/3.1.2), Sec. 3.2 (LU: Alg. 3.2.1,
+        outer product LU, and the block LU of the same section), Sec. 3.4 (partial
+        pivoting: Alg. 3.4.1, and its block form), Sec. 3.5 (error analysis).
 [LAPACK] dgetrf (blocked right-looking driver), dgetrf2 (recursive panel), dgetf2
         (unblocked panel), dlaswp (row interchanges), dgetrs (solve), dgetri (inverse),
         dtrtri/dtrti2 (triangular inverse).  E. Anderson et al., LAPACK Users' Guide,
@@ -222,7 +222,7 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
                       Py_ssize_t* ipiv,    # OUT  min(m, n) pivots, 0-based
                       double* panel        # WORK m * NB_GETRF doubles, or NULL
                       ) noexcept nogil:
-    """Blocked right-looking LU with partial pivoting (LAPACK dgetrf; GVL4 Sec. 3.4.7).
+    """Blocked right-looking LU with partial pivoting (LAPACK dgetrf; GVL4 Sec. 3.4, block form).
 
     With a `panel` buffer, each panel is factored in a contiguous copy (rows nb
     apart instead of lda apart: with a power-of-two lda, the rows of a column would
@@ -273,7 +273,8 @@ cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
             dst[i * ldd + j] = src[i * lds + j]
 
 
-cdef void getrs(Py_ssize_t n,              # IN   order of A
+cdef void getrs(bint trans,                # IN   solve A^T X = B instead of A X = B
+                Py_ssize_t n,              # IN   order of A
                 Py_ssize_t nrhs,           # IN   right-hand sides (columns of B)
                 const double* LU,          # IN   n x n packed factors from getrf
                 Py_ssize_t ldlu,           # IN
@@ -281,21 +282,37 @@ cdef void getrs(Py_ssize_t n,              # IN   order of A
                 double* B,                 # INOUT n x nrhs: b in, x out
                 Py_ssize_t ldb             # IN
                 ) noexcept nogil:
-    """Solve A X = B from the factors (LAPACK dgetrs, no transpose).
+    """Solve A X = B or A^T X = B from the factors (LAPACK dgetrs).
 
     A = P L U, so X = inv(U) inv(L) P^T B: the row swaps, then forward substitution
     with the unit lower L (GVL4 Alg. 3.1.1) and back substitution with U (Alg. 3.1.2),
-    as triangular solves with many right-hand sides (dtrsm) or one (dtrsv)."""
-    # B <- P^T B
-    laswp(nrhs, B, ldb, 0, n, ipiv)
+    as triangular solves with many right-hand sides (dtrsm) or one (dtrsv).
+    A^T = U^T L^T P^T, so X = P inv(L^T) inv(U^T) B: the same steps in reverse order."""
+    cdef Py_ssize_t i
+    if not trans:
+        # B <- P^T B
+        laswp(nrhs, B, ldb, 0, n, ipiv)
+        if nrhs == 1:
+            # b <- inv(L) b ; b <- inv(U) b
+            dtrsv(1, 0, 1, n, LU, ldlu, B, ldb)
+            dtrsv(0, 0, 0, n, LU, ldlu, B, ldb)
+        else:
+            # B <- inv(L) @ B ; B <- inv(U) @ B
+            dtrsm(1, 1, 0, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
+            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
+        return
     if nrhs == 1:
-        # b <- inv(L) b ; b <- inv(U) b
-        dtrsv(1, 0, 1, n, LU, ldlu, B, ldb)
-        dtrsv(0, 0, 0, n, LU, ldlu, B, ldb)
+        # b <- inv(U.T) b ; b <- inv(L.T) b
+        dtrsv(0, 1, 0, n, LU, ldlu, B, ldb)
+        dtrsv(1, 1, 1, n, LU, ldlu, B, ldb)
     else:
-        # B <- inv(L) @ B ; B <- inv(U) @ B
-        dtrsm(1, 1, 0, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
-        dtrsm(1, 0, 0, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
+        # B <- inv(U.T) @ B ; B <- inv(L.T) @ B
+        dtrsm(1, 0, 1, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
+        dtrsm(1, 1, 1, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
+    # B <- P B: the interchanges in reverse order
+    for i in range(n - 1, -1, -1):
+        if ipiv[i] != i:
+            dswap(nrhs, B + i * ldb, 1, B + ipiv[i] * ldb, 1)
 
 
 cdef void trti2_upper(Py_ssize_t n,        # IN   order (a diagonal block, small)
@@ -441,7 +458,8 @@ cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
     """det(A) = (-1)^(number of swaps) * prod(U[i, i]) as mantissa * 2**exponent.
 
     The running product is renormalised with frexp at each step, so neither it nor
-    any partial product can overflow or underflow (GVL4 Sec. 3.2.9 / Higham Ch. 14.6)."""
+    any partial product can overflow or underflow (the determinant of A is that of U
+    up to sign: GVL4 Sec. 3.2, Higham Ch. 14)."""
     cdef double mant = 1.0
     cdef int e, total = 0
     cdef Py_ssize_t i
@@ -576,13 +594,15 @@ cdef class LU:
             raise LinAlgError("matrix is singular: U[%d, %d] is exactly zero" % (i, i))
         return 0
 
-    def solve(self, b):
-        """Solve A x = b with the stored factors (LAPACK dgetrs).
+    def solve(self, b, trans=False):
+        """Solve A x = b (or A^T x = b) with the stored factors (LAPACK dgetrs).
 
         Parameters
         ----------
         b : Vector or array-like of shape (n,), or Matrix / array-like of shape (n, k)
             One right-hand side, or k of them as columns.
+        trans : bool, default False
+            Solve with the transpose, A^T x = b (as scipy.linalg.lu_solve's trans=1).
 
         Returns
         -------
@@ -598,6 +618,7 @@ cdef class LU:
         """
         self._require_square("solve")
         cdef Py_ssize_t n = self._lu.nrows
+        cdef bint do_trans = bool(trans)
         cdef Vector bv, xv
         cdef Matrix bm, xm
         cdef bint finite
@@ -616,7 +637,8 @@ cdef class LU:
             self._require_nonsingular()
             if n > 0:
                 with nogil:
-                    getrs(n, 1, self._lu.data, self._lu.ld, self._ipiv, xv.data, 1)
+                    getrs(do_trans, n, 1, self._lu.data, self._lu.ld, self._ipiv,
+                          xv.data, 1)
             return xv
         if not isinstance(b, Matrix):
             ndim = b.ndim if hasattr(b, "ndim") else np.ndim(b)
@@ -635,7 +657,8 @@ cdef class LU:
         self._require_nonsingular()
         if n > 0 and bm.ncols > 0:
             with nogil:
-                getrs(n, bm.ncols, self._lu.data, self._lu.ld, self._ipiv, xm.data, xm.ld)
+                getrs(do_trans, n, bm.ncols, self._lu.data, self._lu.ld, self._ipiv,
+                      xm.data, xm.ld)
         return xm
 
     def det(self):
@@ -750,7 +773,7 @@ cdef LU _factor(Matrix M):
 def lu_factor(A):
     """LU factorisation with partial pivoting, kept in compact (LAPACK) form.
 
-    Blocked right-looking algorithm (LAPACK dgetrf, GVL4 Sec. 3.4.7) with a recursive
+    Blocked right-looking algorithm (LAPACK dgetrf, GVL4 Sec. 3.4) with a recursive
     panel [Toledo]; the trailing updates are GEMM calls.
 
     Parameters

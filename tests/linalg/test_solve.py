@@ -310,3 +310,18 @@ def test_property_solve(n, k, seed, scale):
         lumod._set_block_sizes(**old)
     assert solve_ratio(A, X, B) < THRESH
     assert inv_ratio(A, Ai) < THRESH
+
+
+@pytest.mark.parametrize("n", [1, 5, 64, 150])
+def test_solve_transposed(n):
+    rng = np.random.default_rng(n)
+    A = rng.standard_normal((n, n))
+    F = lu_factor(A)
+    b = rng.standard_normal(n)
+    B = rng.standard_normal((n, 4))
+    assert solve_ratio(A.T, F.solve(b, trans=True), b) < THRESH
+    assert solve_ratio(A.T, F.solve(B, trans=True), B) < THRESH
+    import scipy.linalg as sla
+    np.testing.assert_allclose(np.asarray(F.solve(b, trans=True)),
+                               sla.lu_solve(sla.lu_factor(A), b, trans=1),
+                               atol=1e3 * n * EPS * np.linalg.cond(A) * np.abs(b).max())
