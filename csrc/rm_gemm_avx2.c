@@ -24,16 +24,18 @@ INLINE __m256i lanes(long r) {
     return _mm256_cmpgt_epi64(_mm256_set1_epi64x(r), _mm256_set_epi64x(3, 2, 1, 0));
 }
 
-INLINE void ukr_avx2(int packed, long k, double alpha,
+/* One tile with only the first MRE <= MR rows and NVE <= NV vectors computed (edge
+ * tiles need no more: mr <= MRE, nr <= 4 * NVE). */
+INLINE void ukr_avx2(int packed, const int MRE, const int NVE, long k, double alpha,
                      const double *a, long rsa, long csa,   /* IN  mr x k    */
                      const double *b, long rsb,             /* IN  k x nr    */
                      double beta, double *c, long ldc,      /* INOUT mr x nr */
                      long mr, long nr) {
     __m256d ab[MR][NV];
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++)
+    for (int i = 0; i < MRE; i++)
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) ab[i][v] = _mm256_setzero_pd();
+        for (int v = 0; v < NVE; v++) ab[i][v] = _mm256_setzero_pd();
 
     if (beta != 0.0)
         for (long i = 0; i < mr; i++) {
@@ -45,12 +47,12 @@ INLINE void ukr_avx2(int packed, long k, double alpha,
         for (long p = 0; p < k; p++) {
             __m256d bv[NV];
 #pragma GCC unroll 8
-            for (int v = 0; v < NV; v++) bv[v] = _mm256_load_pd(b + 4 * v);
+            for (int v = 0; v < NVE; v++) bv[v] = _mm256_load_pd(b + 4 * v);
 #pragma GCC unroll 16
-            for (int i = 0; i < MR; i++) {
+            for (int i = 0; i < MRE; i++) {
                 __m256d ai = _mm256_broadcast_sd(a + i);
 #pragma GCC unroll 8
-                for (int v = 0; v < NV; v++) ab[i][v] = _mm256_fmadd_pd(ai, bv[v], ab[i][v]);
+                for (int v = 0; v < NVE; v++) ab[i][v] = _mm256_fmadd_pd(ai, bv[v], ab[i][v]);
             }
             a += MR;
             b += NR;
@@ -61,18 +63,18 @@ INLINE void ukr_avx2(int packed, long k, double alpha,
         const double *ap[MR];
         __m256i bm[NV];
 #pragma GCC unroll 16
-        for (int i = 0; i < MR; i++) ap[i] = a + (i < mr ? i : mr - 1) * rsa;
+        for (int i = 0; i < MRE; i++) ap[i] = a + (i < mr ? i : mr - 1) * rsa;
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) bm[v] = lanes(nr - 4 * v);
+        for (int v = 0; v < NVE; v++) bm[v] = lanes(nr - 4 * v);
         for (long p = 0; p < k; p++) {
             __m256d bv[NV];
 #pragma GCC unroll 8
-            for (int v = 0; v < NV; v++) bv[v] = _mm256_maskload_pd(b + 4 * v, bm[v]);
+            for (int v = 0; v < NVE; v++) bv[v] = _mm256_maskload_pd(b + 4 * v, bm[v]);
 #pragma GCC unroll 16
-            for (int i = 0; i < MR; i++) {
+            for (int i = 0; i < MRE; i++) {
                 __m256d ai = _mm256_broadcast_sd(ap[i] + p * csa);
 #pragma GCC unroll 8
-                for (int v = 0; v < NV; v++) ab[i][v] = _mm256_fmadd_pd(ai, bv[v], ab[i][v]);
+                for (int v = 0; v < NVE; v++) ab[i][v] = _mm256_fmadd_pd(ai, bv[v], ab[i][v]);
             }
             b += rsb;
         }
@@ -80,12 +82,12 @@ INLINE void ukr_avx2(int packed, long k, double alpha,
 
     /* C = alpha * AB + beta * C; beta == 0 never reads C */
     __m256d va = _mm256_set1_pd(alpha), vb = _mm256_set1_pd(beta);
-    if (mr == MR && nr == NR) {
+    if (MRE == MR && NVE == NV && mr == MR && nr == NR) {
 #pragma GCC unroll 16
-        for (int i = 0; i < MR; i++) {
+        for (int i = 0; i < MRE; i++) {
             double *ci = c + i * ldc;
 #pragma GCC unroll 8
-            for (int v = 0; v < NV; v++) {
+            for (int v = 0; v < NVE; v++) {
                 __m256d r = _mm256_mul_pd(va, ab[i][v]);
                 if (beta != 0.0) r = _mm256_fmadd_pd(vb, _mm256_loadu_pd(ci + 4 * v), r);
                 _mm256_storeu_pd(ci + 4 * v, r);
@@ -94,11 +96,11 @@ INLINE void ukr_avx2(int packed, long k, double alpha,
         return;
     }
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < MRE; i++) {
         if (i >= mr) break;
         double *ci = c + i * ldc;
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; v++) {
+        for (int v = 0; v < NVE; v++) {
             if (4 * v >= nr) break;
             __m256i m = lanes(nr - 4 * v);
             __m256d r = _mm256_mul_pd(va, ab[i][v]);
@@ -108,16 +110,35 @@ INLINE void ukr_avx2(int packed, long k, double alpha,
     }
 }
 
+/* the instances: rows 6, 4, 2 or 1 by vectors 2 or 1, chosen by the tile's size */
+#define RM_UKR_CASES(PACKED)                                                            \
+    int rows = mr > 4 ? 6 : mr > 2 ? 4 : mr > 1 ? 2 : 1;                                \
+    int two = nr > 4;                                                                   \
+    switch (rows * 2 + two) {                                                           \
+    case 6 * 2 + 1: ukr_avx2(PACKED, 6, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 6 * 2 + 0: ukr_avx2(PACKED, 6, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 4 * 2 + 1: ukr_avx2(PACKED, 4, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 4 * 2 + 0: ukr_avx2(PACKED, 4, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 2 * 2 + 1: ukr_avx2(PACKED, 2, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 2 * 2 + 0: ukr_avx2(PACKED, 2, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    case 1 * 2 + 1: ukr_avx2(PACKED, 1, 2, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    default:        ukr_avx2(PACKED, 1, 1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr); break; \
+    }
+
 void dgemm_ukr_avx2_6x8(long k, double alpha, const double *a, long rsa, long csa,
                         const double *b, long rsb, double beta, double *c, long ldc,
                         long mr, long nr) {
-    ukr_avx2(1, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+    if (mr == MR && nr == NR) {   /* the common case first */
+        ukr_avx2(1, MR, NV, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+        return;
+    }
+    RM_UKR_CASES(1)
 }
 
 void dgemm_ukr_avx2_6x8_direct(long k, double alpha, const double *a, long rsa, long csa,
                                const double *b, long rsb, double beta, double *c, long ldc,
                                long mr, long nr) {
-    ukr_avx2(0, k, alpha, a, rsa, csa, b, rsb, beta, c, ldc, mr, nr);
+    RM_UKR_CASES(0)
 }
 
 static void pack_a_avx2(int trans, long mr, long kc, const double *a, long lda, double *d) {
