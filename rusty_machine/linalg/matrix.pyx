@@ -46,6 +46,7 @@ from libc.math cimport fabs, isinf, sqrt, frexp, ldexp
 from libc.float cimport DBL_MAX
 from libc.stdint cimport uintptr_t
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
+from cpython.slice cimport PySlice_GetIndicesEx
 
 cimport numpy as cnp
 import numpy as np
@@ -1235,10 +1236,10 @@ cdef Py_ssize_t _norm_index(object key, Py_ssize_t n, str what) except -1:
 cdef tuple _axis_key(object key, Py_ssize_t n, str what):
     """Parse one axis of an index: (KEY_INT, i), (KEY_SLICE, start, step, length) or
     (KEY_ARRAY, intp ndarray of checked non-negative indices)."""
-    cdef Py_ssize_t start, stop, step
-    if isinstance(key, slice):
-        start, stop, step = key.indices(n)
-        return (KEY_SLICE, start, step, len(range(start, stop, step)))
+    cdef Py_ssize_t start, stop, step, length
+    if type(key) is slice:
+        PySlice_GetIndicesEx(key, n, &start, &stop, &step, &length)
+        return (KEY_SLICE, start, step, length)
     if isinstance(key, (int, np.integer)):
         return (KEY_INT, _norm_index(key, n, what))
     if key is None or isinstance(key, (float, str, bytes, Matrix, Vector)):
@@ -1297,6 +1298,16 @@ cdef inline bint _int_pair(object key, Py_ssize_t rows, Py_ssize_t cols,
     i[0] = ii + rows if ii < 0 else ii
     j[0] = jj + cols if jj < 0 else jj
     return True
+
+
+cdef Vector _row_view(Matrix A, Py_ssize_t i):
+    """Row i (0 <= i < rows) as a Vector sharing A's memory."""
+    cdef Vector v = Vector.__new__(Vector)
+    v.data = A.data + i * A.ld
+    v.n = A.ncols
+    v.owner = A.owner
+    v.readonly = A.readonly
+    return v
 
 
 cdef tuple _matrix_keys(Matrix A, object key):
@@ -1737,6 +1748,9 @@ cdef class Matrix:
         cdef Py_ssize_t i, j
         if _int_pair(key, self.nrows, self.ncols, &i, &j):        # fast path: A[i, j]
             return self.data[i * self.ld + j]
+        if type(key) is int and -self.nrows <= key < self.nrows:   # fast path: A[i]
+            i = key
+            return _row_view(self, i + self.nrows if i < 0 else i)
         kr, kc = _matrix_keys(self, key)
         if kr[0] == KEY_INT and kc[0] == KEY_INT:
             return self.data[<Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]]
@@ -1790,7 +1804,7 @@ cdef class Matrix:
         """Iterate over the rows (Vector views)."""
         cdef Py_ssize_t i
         for i in range(self.nrows):
-            yield self[i]
+            yield _row_view(self, i)
 
     def copy(self):
         """A contiguous owned copy."""
