@@ -151,7 +151,9 @@ static void pack_b_avx2(int trans, long nr, long kc, const double *b, long ldb, 
 
 /* Block sizes (Low et al. 2016): the 6 x 256 micro-panel of A (12 KiB) stays in L1 with
  * room for the streaming B micro-panels; the 256 x 384 block of B (768 KiB) in L2;
- * the 768 x 256 block of A (1.5 MiB) in L3. */
+ * the 1536 x 256 block of A (3 MiB) in L3.  Direct (unpacked) path only below 80^3
+ * (measured: packing wins from 96^3, and for skinny shapes too, since two YMM loads of
+ * B per step read in place cost more than with the AVX-512 kernel). */
 const rm_gemm_kernel_t rm_gemm_kernel_avx2 = {
     "avx2", dgemm_ukr_avx2_6x8, dgemm_ukr_avx2_6x8_direct,
     pack_a_avx2, pack_b_avx2, MR, NR,
