@@ -165,3 +165,29 @@ def test_errors():
         cond(np.eye(2), 3)
     with pytest.raises(TypeError):
         norm([["a"]])
+
+
+# ---- the Hager-Higham estimate (exact=False) ----------------------------------------
+@pytest.mark.parametrize("p", [1, INF])
+@pytest.mark.parametrize("n", [1, 2, 10, 80])
+def test_cond_estimate_is_a_close_lower_bound(p, n):
+    rng = np.random.default_rng(n)
+    for A in (rng.standard_normal((n, n)),
+              np.triu(rng.standard_normal((n, n))) + 0.1 * np.eye(n),
+              rng.standard_normal((n, n)) * np.logspace(0, 6, n)[None, :]):
+        exact = cond(A, p)
+        est = cond(A, p, exact=False)
+        # a lower bound (up to the rounding of both, relative n kappa eps), and in
+        # practice within a factor 3 (Higham ASNA Ch. 15)
+        assert est <= exact * (1 + 100 * n * EPS * exact)
+        assert est >= exact / 3
+
+
+def test_cond_estimate_hilbert_and_singular():
+    i = np.arange(10)
+    H = 1.0 / (i[:, None] + i[None, :] + 1.0)
+    assert cond(H, 1, exact=False) == pytest.approx(np.linalg.cond(H, 1), rel=1e-3)
+    assert cond([[1.0, 2.0], [2.0, 4.0]], 1, exact=False) == INF
+    # exact=False is ignored for norms without an estimator
+    A = np.random.default_rng(0).standard_normal((5, 5))
+    assert cond(A, "fro", exact=False) == cond(A, "fro")
