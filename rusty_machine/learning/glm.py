@@ -21,8 +21,7 @@ links). Its normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1]
 formed in one pass over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by
 block through our dsyrk, then solved by our Cholesky (the centred streamed-QR ridge
 solve of :mod:`.linear_regression` is the fallback when that matrix is not numerically
-positive definite). The same Gram matrix gives the gradient of F at the current point,
-grad = -(X~'W z - X~'W X~ theta) / S + alpha w, without another pass over X.
+positive definite).
 
 Step halving (R's ``glm.fit``; McCullagh & Nelder Sec. 2.5): when the new point gives
 a non-finite or invalid mu or raises F, the step is halved towards the previous point
@@ -57,7 +56,7 @@ import warnings
 import numpy as np
 
 from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
-from ..linalg.blas import dsyrk_py
+from ..linalg.blas import dsyrk_py, gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
 from .validation import check_is_fitted, check_sample_weight, validate_data
@@ -219,8 +218,14 @@ class _Family:
         n, p = self.name, self.power
         if n in ("binomial", "bernoulli"):
             return mu * (1.0 - mu)
-        if n == "normal":
+        if n == "normal" or p == 0:
             return np.ones_like(mu)
+        if p == 1:
+            return mu
+        if p == 2:
+            return mu * mu
+        if p == 3:
+            return mu * mu * mu
         return mu ** p
 
     def unit_deviance(self, y, mu, ylogy=None):
@@ -279,11 +284,6 @@ def _default_link(family, power):
 def _linalg():
     from .. import linalg
     return linalg
-
-
-def _small_matvec(A, x):
-    """A @ x for the small (n_coef x n_coef) IRLS matrices, as a sum of scaled columns."""
-    return (A * x[None, :]).sum(axis=1)
 
 
 def _weighted_gram(X, z, W, fit_intercept):
@@ -448,6 +448,13 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                 dev = float(np.sum(s * family.unit_deviance(y, mu, ylogy)))
             return 0.5 * dev / S + 0.5 * alpha * float(np.sum(coef * coef)), eta, mu
 
+        def gradient_max(coef, eta, mu):
+            # grad F = -(1/S) X~' [s (y - mu) / (V(mu) g'(mu))] + alpha [w, 0]
+            r = s * (y - mu) / (family.variance(mu) * link.deriv(mu, eta))
+            g = -gemv(X, r, trans=True) / S + alpha * coef
+            gmax = float(np.max(np.abs(g))) if g.size else 0.0
+            return max(gmax, abs(float(r.sum())) / S) if fi else gmax
+
         # starting values (R's glm.fit, family$initialize): mu from y
         mu = family.start_mu(y, s)
         if link.name == "logit" or link.name == "probit":
@@ -463,19 +470,21 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                 b0 = float(link.link(np.array([ybar]))[0])
             b = b0 if math.isfinite(b0) else 0.0
         f, eta0, mu0 = objective(coef, b)
+        converged = False
         consistent = False                   # do (mu, eta) belong to (coef, b)?
         if fi and np.isfinite(f):
             # start where scikit-learn does, at w = 0, b = g(ybar): usually a better
             # first point than R's mu from y
             eta, mu, consistent = eta0, mu0, True
+            if gradient_max(coef, eta, mu) <= self.tol:
+                converged = True
         path = []
-        converged = False
         n_iter = 0
         q = n_features + int(fi)
         pen = np.full(q, S * alpha)
         if fi:
             pen[-1] = 0.0                        # the intercept is not penalised
-        for it in range(self.max_iter):
+        for it in range(0 if converged else self.max_iter):
             # McCullagh & Nelder Sec. 2.5: working response z and working weights W
             gprime = link.deriv(mu, eta)
             z = (eta - off) + (y - mu) * gprime
@@ -490,14 +499,6 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             G = _weighted_gram(X, z, W, fi)
             H = G[:q, :q]
             rhs = G[q, :q].copy()
-            theta = np.append(coef, b) if fi else coef
-            if consistent:
-                # grad F = -(X~' W (z - X~ theta)) / S + alpha w  (no extra pass over X)
-                Hl = np.tril(H) + np.tril(H, -1).T
-                grad = -(rhs - _small_matvec(Hl, theta)) / S + pen * theta / S
-                if float(np.max(np.abs(grad))) <= self.tol:
-                    converged = True
-                    break
             try:
                 Hp = H.copy()
                 Hp[np.diag_indices(q)] += pen
@@ -535,6 +536,9 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             coef, b, f, eta, mu = coef_new, b_new, f_new, eta_new, mu_new
             consistent = True
             path.append(f)
+            if gradient_max(coef, eta, mu) <= self.tol:
+                converged = True
+                break
             if step <= 16 * _EPS * size:
                 # the iteration has reached a fixed point to working precision
                 converged = True
