@@ -176,3 +176,38 @@ def test_property_matmul_matches_numpy(m, k, n, seed):
     assert np.all(np.abs(np.asarray(Matrix(a) @ Matrix(b)) - a @ b) <= bound)
     bound = 2 * max(k, 1) * EPS * (np.abs(a) @ np.abs(x)) + np.finfo(float).tiny
     assert np.all(np.abs(np.asarray(Matrix(a) @ Vector(x)) - a @ x) <= bound)
+
+
+def axis_keys(n):
+    """Hypothesis strategy for one axis of an index into an axis of length n."""
+    ints = st.integers(-n, n - 1) if n else st.nothing()
+    bound = st.none() | st.integers(-n - 2, n + 2)
+    steps = st.none() | st.integers(-3, 3).filter(lambda s: s != 0)
+    slices = st.builds(slice, bound, bound, steps)
+    lists = st.lists(ints, max_size=4) if n else st.just([])
+    masks = st.lists(st.booleans(), min_size=n, max_size=n).map(lambda b: np.array(b, bool))
+    return ints | slices | lists | masks
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_property_indexing_and_assignment_match_numpy(data):
+    m, n = data.draw(st.integers(0, 6)), data.draw(st.integers(0, 6))
+    a = np.arange(m * n, dtype=float).reshape(m, n)
+    kr, kc = data.draw(axis_keys(m)), data.draw(axis_keys(n))
+    A = Matrix(a)
+    arrays = isinstance(kr, (list, np.ndarray)) and isinstance(kc, (list, np.ndarray))
+    # two index sequences select the outer product (rows x columns), like np.ix_
+    idx = np.ix_(np.arange(m)[kr], np.arange(n)[kc]) if arrays else (kr, kc)
+    ref = a[idx]
+    got = A[kr, kc]
+    if np.ndim(ref) == 0:
+        assert got == ref
+    else:
+        np.testing.assert_array_equal(np.asarray(got), ref)
+        assert got.shape == ref.shape
+    value = -1.0 - np.arange(np.size(ref), dtype=float).reshape(np.shape(ref))
+    A[kr, kc] = value if np.ndim(ref) else float(value)
+    b = a.copy()
+    b[idx] = value
+    np.testing.assert_array_equal(np.asarray(A), b)
