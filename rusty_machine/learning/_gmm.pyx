@@ -32,12 +32,17 @@ from libc.math cimport exp, log, sqrt, INFINITY
 from rusty_machine.linalg.blas cimport dgemm, dgemv, get_num_threads
 
 cdef Py_ssize_t CHUNK = 256
+# Below this much work (multiply-adds) a pass runs on one thread: waking a team and
+# meeting at its barrier would cost more than it saves.
+cdef double PAR_MIN_WORK = 1 << 18
 
 
-cdef int _threads_for(Py_ssize_t n_chunks) noexcept nogil:
+cdef int _threads_for(Py_ssize_t n_chunks, double work) noexcept nogil:
     cdef int nt = get_num_threads()
     if nt > n_chunks:
         nt = <int>n_chunks
+    if work < PAR_MIN_WORK:
+        nt = 1
     return nt if nt >= 1 else 1
 
 
@@ -67,7 +72,7 @@ def log_prob_full(const double[:, ::1] X not None,
     if n == 0 or K == 0 or d == 0:
         return
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
-    cdef int nt = _threads_for(n_chunks)
+    cdef int nt = _threads_for(n_chunks, <double>n * K * d * d)
     cdef double* b = <double*>malloc(K * d * sizeof(double))
     cdef double* Y_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
     if b == NULL or Y_all == NULL:
@@ -129,7 +134,7 @@ def normalize_log_resp(double[:, ::1] log_resp not None,
         return
     cdef Py_ssize_t i, k
     cdef double m, s, lse
-    cdef int nt = _threads_for((n + CHUNK - 1) // CHUNK)
+    cdef int nt = _threads_for((n + CHUNK - 1) // CHUNK, 20.0 * n * K)
     cdef double* L = &log_resp[0, 0]
     cdef double* R = &resp[0, 0]
     with nogil:
@@ -184,7 +189,7 @@ def cov_full(const double[:, ::1] X not None,
     if K == 0 or d == 0:
         return
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
-    cdef int nt = _threads_for(n_chunks)
+    cdef int nt = _threads_for(n_chunks, <double>n * K * d * d)
     cdef Py_ssize_t dd = d * d
     cdef double* Z_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
     cdef double* part = <double*>calloc(nt * K * dd, sizeof(double))

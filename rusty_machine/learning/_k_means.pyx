@@ -33,6 +33,9 @@ from rusty_machine.linalg.blas cimport dgemm, get_num_threads
 # Rows per chunk: a chunk's distance block (CHUNK x n_clusters) and its rows of X stay in
 # L2 while the GEMM and the arg-min run over them.
 cdef Py_ssize_t CHUNK = 256
+# Below this much work (n_samples * n_clusters * n_features multiply-adds) one thread does
+# the pass: waking a team and meeting at its barrier would cost more than it saves.
+cdef double PAR_MIN_WORK = 1 << 20
 
 
 cdef void _assign_chunk(const double* X,            # IN  (n_rows, n_features), ld n_features
@@ -126,7 +129,7 @@ def lloyd_iter(const double[:, ::1] X not None,
     cdef int n_threads = get_num_threads()
     if n_threads > n_chunks:
         n_threads = <int>n_chunks
-    if n_threads < 1:
+    if <double>n_samples * n_clusters * n_features < PAR_MIN_WORK or n_threads < 1:
         n_threads = 1
     cdef Py_ssize_t t, c, j, f, start, rows, i, n_changed_chunk
     cdef int tid

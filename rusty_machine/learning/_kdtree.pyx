@@ -329,7 +329,7 @@ cdef class KDTree:
         cdef const Py_ssize_t[::1] end = self._end
         cdef const double[:, :, ::1] bounds = self._bounds
         cdef int nt = get_num_threads()
-        if m < 64:
+        if m < 256:
             nt = 1
         cdef Py_ssize_t stack_cap = 2 * self.n_levels + 4
         cdef Py_ssize_t* stack_all = <Py_ssize_t*>malloc(nt * stack_cap * sizeof(Py_ssize_t))
@@ -388,7 +388,7 @@ cdef class KDTree:
         counts = np.zeros(m, dtype=np.float64)
         cdef double[::1] cv = counts
         cdef int nt = get_num_threads()
-        if m < 64:
+        if m < 256:
             nt = 1
         cdef Py_ssize_t stack_cap = 2 * self.n_levels + 4
         cdef Py_ssize_t* stack_all = <Py_ssize_t*>malloc(nt * stack_cap * sizeof(Py_ssize_t))
@@ -625,6 +625,8 @@ def brute_knn(X, Q, Py_ssize_t k, metric="euclidean", double p=2.0):
     cdef int nt = get_num_threads()
     if nt > n_qblocks:
         nt = <int>n_qblocks
+    if <double>n * m * d < 1e6:
+        nt = 1
     cdef double* blk_all = <double*>malloc(nt * QB * PB * sizeof(double))
     if blk_all == NULL:
         raise MemoryError()
@@ -743,6 +745,8 @@ def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight
     cdef double[::1] cc = counts
     cdef int nt = get_num_threads()
     cdef Py_ssize_t q
+    if <double>n * m < 1e6:
+        nt = 1
     if n == 0 or m == 0:
         return np.zeros(m + 1, dtype=np.intp), np.zeros(0, dtype=np.intp), wcounts
     with nogil:

@@ -4,6 +4,7 @@ import pickle
 import numpy as np
 import pytest
 
+import rusty_machine as rm
 from rusty_machine.exceptions import ConvergenceWarning, LinAlgError, NotFittedError
 from rusty_machine.learning import GaussianMixture
 
@@ -56,6 +57,21 @@ def test_same_initial_means_as_sklearn(cov_type):
     np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
     assert ours.bic(X) == pytest.approx(ref.bic(X), rel=1e-6)
     assert ours.aic(X) == pytest.approx(ref.aic(X), rel=1e-6)
+
+
+def test_threads_give_the_same_fit():
+    # n * K * d^2 above the kernels' threshold for going parallel
+    rng = np.random.RandomState(9)
+    X = np.vstack([rng.randn(1500, 6), rng.randn(1500, 6) + 3])
+    means_init = X[[0, 1600, 2900]]
+    fits = []
+    for n_threads in (1, 2):
+        with rm.num_threads(n_threads):
+            fits.append(GaussianMixture(3, means_init=means_init, random_state=0).fit(X))
+    assert fits[0].n_iter_ == fits[1].n_iter_
+    np.testing.assert_allclose(fits[0].covariances_, fits[1].covariances_, rtol=1e-10,
+                               atol=1e-12)
+    assert fits[0].lower_bound_ == pytest.approx(fits[1].lower_bound_, rel=1e-12)
 
 
 def test_kmeans_init_matches_sklearn_seeded():

@@ -43,12 +43,13 @@ def test_four_points_by_hand():
 
 @pytest.mark.parametrize("n_threads", [1, 2])
 def test_same_explicit_init_as_sklearn(n_threads):
-    X, _ = blobs(n=1500, d=6, k=5, seed=1)
+    # large enough (n * k * d > 2^20) for the kernel to use the threads it is given
+    X, _ = blobs(n=6000, d=20, k=9, seed=1)
     rng = np.random.RandomState(3)
-    init = X[rng.choice(len(X), 7, replace=False)]
+    init = X[rng.choice(len(X), 10, replace=False)]
     with rm.num_threads(n_threads):
-        ours = KMeans(7, init=init, tol=0.0, max_iter=300).fit(X)
-    ref = sk_cluster.KMeans(7, init=init, n_init=1, tol=0.0, max_iter=300).fit(X)
+        ours = KMeans(10, init=init, tol=0.0, max_iter=300).fit(X)
+    ref = sk_cluster.KMeans(10, init=init, n_init=1, tol=0.0, max_iter=300).fit(X)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-10)
     assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
