@@ -114,6 +114,8 @@ cdef class Solver:
         double** rows
         int* row_epoch               # epoch of a partial row; -1: the row is complete
         int epoch                    # bumped whenever the active set grows back
+        int* stamp                   # SVR: samples already filled in this partial row
+        int stamp_now
         int* prev
         int* next
         Py_ssize_t n_cached, capacity
@@ -125,6 +127,8 @@ cdef class Solver:
     def __cinit__(self):
         self.rows = NULL
         self.row_epoch = NULL
+        self.stamp = NULL
+        self.stamp_now = 0
         self.epoch = 0
         self.prev = NULL
         self.next = NULL
@@ -141,6 +145,7 @@ cdef class Solver:
         free(self.prev)
         free(self.next)
         free(self.row_epoch)
+        free(self.stamp)
 
     def __init__(self, X, Kpre, real, y, p, C, int kind, double gamma, double coef0,
                  int degree, double cache_size):
@@ -224,13 +229,15 @@ cdef class Solver:
         self.capacity = min(self.capacity, self.n_real)
         self.rows = <double**> malloc(n_real * sizeof(double*))
         self.row_epoch = <int*> malloc(n_real * sizeof(int))
+        self.stamp = <int*> malloc(n_real * sizeof(int))
         self.prev = <int*> malloc((n_real + 1) * sizeof(int))
         self.next = <int*> malloc((n_real + 1) * sizeof(int))
         if self.rows == NULL or self.prev == NULL or self.next == NULL or \
-                self.row_epoch == NULL:
+                self.row_epoch == NULL or self.stamp == NULL:
             raise MemoryError("SVM kernel cache")
         for t in range(n_real):
             self.rows[t] = NULL
+            self.stamp[t] = 0
         self.head = <int> n_real
         self.prev[self.head] = self.head
         self.next[self.head] = self.head
@@ -300,8 +307,14 @@ cdef class Solver:
                                   self.coef0, self.degree)
             full = True
         else:
+            # only the samples of active variables (each once: in SVR two variables
+            # share a sample)
+            self.stamp_now += 1
             for a in range(self.active_size):
                 s = self.real[self.perm[a]]
+                if self.stamp[s] == self.stamp_now:
+                    continue
+                self.stamp[s] = self.stamp_now
                 buf[s] = _map(self.kind, ddot(self.d, self.X + r * self.d, 1,
                                               self.X + s * self.d, 1),
                               xr, self.x_sq[s], self.gamma, self.coef0, self.degree)
