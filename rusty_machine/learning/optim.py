@@ -615,8 +615,10 @@ class LBFGS(Optimizer):
     max_iter : int, default 500
     max_ls : int, default 25
         Function evaluations allowed per line search.
-    bounds : None or sequence of (low, high) pairs, or a pair of arrays (low, high)
-        Box constraints; None / -inf / inf for an unbounded side.
+    bounds : None, sequence of (low, high) pairs (one per variable, e.g. an (n, 2)
+        array), or a tuple of two 1-D numpy arrays (low, high)
+        Box constraints; None / -inf / inf for an unbounded side. For n = 2 a tuple of
+        two numpy arrays means (low, high); a list means two (low, high) pairs.
     c1, c2 : float, default 1e-4, 0.9
         Wolfe constants (0 < c1 < c2 < 1).
     """
@@ -646,8 +648,11 @@ class LBFGS(Optimizer):
         if self.bounds is None:
             return None, None
         b = self.bounds
-        if (isinstance(b, (tuple, list)) and len(b) == 2 and n != 2
-                and all(np.ndim(v) == 1 for v in b)):
+        two = isinstance(b, (tuple, list)) and len(b) == 2 and \
+            all(np.ndim(v) == 1 and len(v) == n for v in b)
+        # (low, high) arrays; for n = 2 only a tuple of numpy arrays (else: two pairs)
+        if two and (n != 2 or (isinstance(b, tuple)
+                               and all(isinstance(v, np.ndarray) for v in b))):
             low, high = b                              # a pair of arrays
         else:
             pairs = list(b)

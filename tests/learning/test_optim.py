@@ -172,3 +172,15 @@ def test_nonfinite_region_is_avoided():
             return float(-np.sum(np.log(t)) + np.sum(3 * x)), 2 * x / t + 3
     res = LBFGS(tol=1e-10, ftol=0.0).minimize(fun, np.array([0.0, 0.5]))
     assert np.all(np.abs(res.x) < 1) and np.max(np.abs(res.grad)) < 1e-8
+
+
+@pytest.mark.parametrize("bounds, n", [
+    ((np.array([0.0, 1.0]), np.array([2.0, 3.0])), 2), ([(0.0, 2.0), (1.0, 3.0)], 2),
+    (np.array([[0.0, 2.0], [1.0, 3.0]]), 2), ([(0.0, 2.0), (1.0, None)], 2),
+    ((np.zeros(3), np.full(3, 2.0)), 3), ([[0.0] * 3, [2.0] * 3], 3),
+])
+def test_bounds_formats(bounds, n):
+    low, high = LBFGS(bounds=bounds)._parse_bounds(n)
+    assert low[0] == 0.0 and high[0] == 2.0 and low.shape == high.shape == (n,)
+    if n == 2:
+        assert low[1] == 1.0 and (high[1] == 3.0 or high[1] == np.inf)
