@@ -77,7 +77,10 @@ cdef extern from *:
 
     #if defined(__GNUC__) || defined(__clang__)
     typedef double rm_v4d __attribute__((vector_size(32)));
-    static inline rm_v4d rm_load4(const double *p) { rm_v4d v; memcpy(&v, p, sizeof v); return v; }
+    /* an unaligned 4-lane load; a macro (statement expression), not a function: at -O0
+     * a non-inlined helper returning a 256-bit vector would be called from the AVX2
+     * clone with the other calling convention for vectors (gcc's -Wpsabi) */
+    #define rm_load4(p) ({ rm_v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
     #  define RM_HSUM(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
 
     /* x . y, unit strides: four 4-lane accumulators */
