@@ -37,8 +37,9 @@ starting at column j it
   3. solves the block row U_12 = inv(L_11) A_12                     (dtrsm),
   4. updates the trailing matrix A_22 -= L_21 U_12                   (dgemm).
 
-Step 4 holds 2/3 n^3 of the n^3 flops and runs at GEMM speed; the recursive panel
-turns most of step 1 into GEMM too. The storage is row-major, so a row swap is a
+Step 4 holds most of the 2/3 n^3 flops and runs at GEMM speed; the recursive panel
+turns most of step 1 into GEMM too (and works on a contiguous copy of the panel, so a
+column's entries are nb rather than lda apart in memory). The storage is row-major, so a row swap is a
 contiguous memory swap and every row of a panel is a contiguous run of nb numbers.
 """
 import numpy as np

@@ -68,7 +68,9 @@ Take the columns NB_GEQRF at a time. For the panel A[j:, j:j+b]:
       dgeqr2 runs;
   (b) build T for the panel (larft);
   (c) update the trailing matrix A[j:, j+b:] <- Q_b^T A[j:, j+b:] (larfb: GEMMs).
-All but O(m n b) of the flops are now in (c).
+All but O(m n b) of the flops are now in (c). (The panel is factored in a contiguous
+copy: its columns are then compact in memory instead of lda apart in the big matrix,
+which matters for the row-major, column-at-a-time steps of (a).)
 
 6. Forming Q  [LAPACK dorgqr; GVL4 Sec. 5.1.6 "backward accumulation"]
 ------------------------------------------------------------------
