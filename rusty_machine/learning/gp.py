@@ -43,7 +43,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import LinAlgError
+from ..exceptions import ConvergenceWarning, LinAlgError
 from ..linalg import cho_factor, eigh, solve_triangular
 from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, RegressorMixin, clone
@@ -191,7 +191,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         K[np.arange(n), np.arange(n)] += noise
         try:
             c = cho_factor(K)                                   # line 2: L = chol(K)
-        except LinAlgError:
+        except ValueError:          # LinAlgError (not positive definite) or NaN/inf in K
             return (-np.inf, np.zeros(kernel.n_dims)) if eval_gradient else -np.inf
         a = np.asarray(c.solve(y))                              # line 3: a = K^-1 y
         logdet_half = 0.5 * c.logdet()                          # sum_i log L_ii
@@ -319,14 +319,23 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         best = None
         for theta0 in starts:
             if self.optimizer == "lbfgs":
-                res = LBFGS(bounds=bounds).minimize(obj, theta0)
+                opt = LBFGS(bounds=bounds)
+                try:
+                    res = opt.minimize(obj, theta0)
+                except ValueError:
+                    # K + alpha I not positive definite at this start: skip it
+                    continue
                 theta, value, it = np.asarray(res.x), float(res.fun), int(res.n_iter)
+                if not res.converged and it >= opt.max_iter:
+                    warnings.warn("L-BFGS stopped at max_iter=%d before converging (%s)"
+                                  % (opt.max_iter, res.message), ConvergenceWarning,
+                                  stacklevel=3)
             else:
                 theta, value = self.optimizer(obj, theta0, bounds)
                 theta, value, it = np.asarray(theta, dtype=np.float64), float(value), 0
             if best is None or value < best[1]:
                 best = (theta, value, it)
-        if not np.isfinite(best[1]):
+        if best is None or not np.isfinite(best[1]):
             raise LinAlgError("The kernel matrix was not positive definite at any of the "
                               "optimiser's points; increase alpha.")
         self.kernel_.theta = best[0]
