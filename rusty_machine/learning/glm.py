@@ -17,7 +17,12 @@ mu, with the working response and weights
 
 the next (w, b) is the weighted ridge solution of min sum_i W_i (z_i - x_i'w - b)^2 +
 S alpha ||w||^2 (which is one Fisher-scoring step on F, a Newton step for the canonical
-links). Its normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are
+links). For the log link with a power variance V = mu^p (gamma, inverse Gaussian,
+Tweedie) the observed information is used instead, i.e. the weights
+s mu^(1-p) ((2-p) mu - (1-p) y) (always positive for 1 <= p <= 2; where one is not,
+Fisher's weight is kept so the matrix stays positive definite), with the
+working response z_i = (eta_i - offset_i) + (Fisher W_i / Newton W_i)(y_i - mu_i) g'(mu_i):
+that is Newton's method, quadratically convergent where Fisher scoring is only linear. Its normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are
 formed in one pass over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by
 block through our dsyrk, then solved by our Cholesky (the centred streamed-QR ridge
 solve of :mod:`.linear_regression` is the fallback when that matrix is not numerically
@@ -480,6 +485,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                 converged = True
         path = []
         n_iter = 0
+        newton_log = link.name == "log" and family.name not in ("binomial", "bernoulli") \
+            and family.power != 1.0
         q = n_features + int(fi)
         pen = np.full(q, S * alpha)
         if fi:
@@ -489,6 +496,20 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             gprime = link.deriv(mu, eta)
             z = (eta - off) + (y - mu) * gprime
             W = s / (family.variance(mu) * gprime * gprime)
+            if newton_log:
+                # full Newton for the log link: the observed information has the
+                # weights s mu^(1-p) ((2-p) mu - (1-p) y) (> 0 for 1 <= p <= 2); the
+                # working response changes so that W (z - eta') is still the score
+                with np.errstate(over="ignore", invalid="ignore"):
+                    Wn = s * mu ** (1.0 - family.power) * ((2.0 - family.power) * mu
+                                                          - (1.0 - family.power) * y)
+                ok = (Wn > 0) & np.isfinite(Wn)
+                if ok.any():
+                    # where a weight is not positive, keep Fisher's: a positive definite
+                    # approximation of the Hessian, so still a descent direction
+                    Wn = np.where(ok, Wn, W)
+                    z = (eta - off) + (W / Wn) * ((y - mu) * gprime)
+                    W = Wn
             if not (np.all(np.isfinite(z)) and np.all(np.isfinite(W))):
                 keep = np.isfinite(z) & np.isfinite(W)
                 z = np.where(keep, z, 0.0)
