@@ -42,7 +42,7 @@ References
 """
 from libc.stdlib cimport malloc, calloc, free
 from libc.string cimport memcpy
-from libc.math cimport fabs, isinf, sqrt, frexp, ldexp
+from libc.math cimport fabs, isinf, sqrt, frexp, ldexp, pow
 from libc.float cimport DBL_MAX
 from libc.stdint cimport uintptr_t
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
@@ -529,6 +529,21 @@ cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
     for i in range(m):
         for j in range(n):
             c[i * ldc + j] = fabs(a[i * lda + j])
+
+
+cdef void _pow_block(Py_ssize_t m, Py_ssize_t n,
+                     const double* a, Py_ssize_t lda,              # IN
+                     double p,                                     # IN
+                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+    """c = a ** p elementwise (C99 pow; p == 2 is a plain square)."""
+    cdef Py_ssize_t i, j
+    for i in range(m):
+        if p == 2.0:
+            for j in range(n):
+                c[i * ldc + j] = a[i * lda + j] * a[i * lda + j]
+        else:
+            for j in range(n):
+                c[i * ldc + j] = pow(a[i * lda + j], p)
 
 
 cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
@@ -1534,6 +1549,26 @@ cdef object _apply(object self, object f):
     return out
 
 
+cdef object _power(object self, object exponent, object modulo):
+    """self ** exponent for a real scalar exponent, elementwise."""
+    cdef Block a = _block(self), c
+    cdef double p
+    cdef object out
+    if modulo is not None:
+        return NotImplemented
+    o = _operand(exponent)
+    if not isinstance(o, float):
+        if o is NotImplemented:
+            return NotImplemented
+        raise TypeError("** takes a real scalar exponent, got shape %s" % _shape_str(o))
+    p = <double>o
+    out = _new_like(self)
+    c = _block(out)
+    with nogil:
+        _pow_block(a.rows, a.cols, a.data, a.ld, p, c.data, c.ld)
+    return out
+
+
 cdef bint _contains(object self, object value) except -1:
     cdef double x = value
     cdef Block a = _block(self)
@@ -1916,6 +1951,11 @@ cdef class Matrix:
 
     def __pos__(self):
         return _copy_of(self)
+
+    def __pow__(self, exponent, modulo):
+        """Elementwise power with a real scalar exponent (``A ** 2``), as numpy's
+        ``a ** p`` (negative bases with fractional p give NaN)."""
+        return _power(self, exponent, modulo)
 
     def __abs__(self):
         cdef Matrix out = matrix_empty(self.nrows, self.ncols)
@@ -2323,6 +2363,11 @@ cdef class Vector:
 
     def __pos__(self):
         return _copy_of(self)
+
+    def __pow__(self, exponent, modulo):
+        """Elementwise power with a real scalar exponent (``A ** 2``), as numpy's
+        ``a ** p`` (negative bases with fractional p give NaN)."""
+        return _power(self, exponent, modulo)
 
     def __abs__(self):
         cdef Vector out = vector_empty(self.n)

@@ -443,3 +443,23 @@ def test_extrema_nan_and_inf_at_every_kind_of_position(n):
             assert Matrix(x.reshape(1, -1)).argmin() == (0, (pos + 1) % n)
     signed = np.array([0.0, -0.0] * 5)
     assert Vector(signed).max() == 0.0 and Vector(signed).min() == 0.0
+
+
+def test_power_with_a_scalar_exponent():
+    a = data((5, 6), 21)
+    A = view_of(a)
+    same(A ** 2, a * a)                           # exact: a plain square
+    same(Vector(a[0]) ** 2, a[0] * a[0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for p in [0.5, -1.0, 3, 1.5, 0]:
+            ref = a ** np.float64(p)
+            got = np.asarray(A ** p)
+            # C99 pow and numpy's power are both within an ulp or so of the truth
+            np.testing.assert_allclose(got, ref, rtol=4 * EPS, atol=0)
+            assert np.array_equal(np.isnan(got), np.isnan(ref))
+    with pytest.raises(TypeError, match="scalar exponent"):
+        A ** A
+    with pytest.raises(TypeError):
+        2 ** A
+    with pytest.raises(TypeError):
+        pow(A, 2, 3)
