@@ -43,7 +43,10 @@ from . import _smo
 
 __all__ = ["SVC", "SVR"]
 
-_HARD_CAP = 10_000_000          # iterations when max_iter=-1 (LIBSVM's guard)
+# Iterations per sub-problem when max_iter=-1: a guard so that a degenerate problem
+# cannot run for hours (SMO typically needs a few times n_samples iterations).
+_HARD_CAP_MIN = 1_000_000
+_HARD_CAP_PER_SAMPLE = 100
 _STRING_KERNELS = ("linear", "poly", "rbf", "sigmoid", "precomputed")
 
 
@@ -116,7 +119,8 @@ class _BaseSVM(BaseEstimator):
         return np.ascontiguousarray(K)
 
     def _solver(self, X, K, real, y, p, C):
-        """A Solver for the sub-problem on the rows `rows` of the training data."""
+        """An SMO Solver on the data X (or the kernel matrix K for precomputed and
+        callable kernels) for the variables (real, y, p, C) of ``_smo.Solver``."""
         if self._kind in ("precomputed", "callable"):
             return _smo.Solver(np.zeros((K.shape[0], 0)), K, real, y, p, C,
                                _smo.KERNEL_KINDS["precomputed"], 1.0, 0.0, 3,
@@ -125,8 +129,9 @@ class _BaseSVM(BaseEstimator):
                            self._gamma, float(self.coef0), int(self.degree),
                            float(self.cache_size))
 
-    def _run(self, solver):
-        cap = _HARD_CAP if self.max_iter == -1 else int(self.max_iter)
+    def _run(self, solver, n_vars):
+        cap = (max(_HARD_CAP_MIN, _HARD_CAP_PER_SAMPLE * n_vars) if self.max_iter == -1
+               else int(self.max_iter))
         alpha, rho, n_iter, G, obj = solver.solve(float(self.tol), bool(self.shrinking), cap)
         if n_iter >= cap:
             warnings.warn("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
@@ -280,8 +285,8 @@ class SVC(ClassifierMixin, _BaseSVM):
     cache_size : float, default 200
         Megabytes of kernel rows kept in the LRU cache.
     max_iter : int, default -1
-        Iteration limit per sub-problem (-1: LIBSVM's internal guard of 10^7); a
-        ConvergenceWarning is issued when it is reached.
+        Iteration limit per sub-problem (-1: an internal guard of max(10^6, 100 n)
+        iterations); a ConvergenceWarning is issued when it is reached.
     shrinking : bool, default True
     class_weight : None, "balanced" or dict
         Multiplies C per class; "balanced" uses n_samples / (n_classes * count).
@@ -425,7 +430,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         else:
             solver = self._solver(np.ascontiguousarray(X[rows]), None, np.arange(n), ysub,
                                   -np.ones(n), Csub)
-        return self._run(solver)
+        return self._run(solver, n)
 
     def _platt_cv(self, X, K_full, rows, ysub, Csub, rng, n_folds=5):
         """Decision values by internal cross-validation, then the sigmoid fit [4, 5]."""
@@ -716,7 +721,7 @@ class SVR(RegressorMixin, _BaseSVM):
             solver = self._solver(None, self._gram_for(Xk, Xk), real, ysign, p, C2)
         else:
             solver = self._solver(np.ascontiguousarray(X[keep]), None, real, ysign, p, C2)
-        alpha, rho, it = self._run(solver)
+        alpha, rho, it = self._run(solver, 2 * n)
         coef = alpha[:n] - alpha[n:]
         nz = np.nonzero(coef != 0)[0]
         self.support_ = keep[nz].astype(np.int32)
