@@ -111,3 +111,41 @@ def test_bad_input_and_edge_cases():
     np.testing.assert_array_equal(DBSCAN(min_samples=1).fit([[1.0, 2.0]]).labels_, [0])
     # no core point at all: predict gives noise everywhere
     assert (DBSCAN(eps=1e-3).fit(X).predict(X[:5]) == -1).all()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 120), d=st.integers(1, 4),
+       eps=st.floats(0.05, 1.5) | st.sampled_from([0.1, 0.2, 0.3, 0.5, 1.0]),
+       min_samples=st.integers(1, 8),
+       metric=st.sampled_from(["euclidean", "manhattan", "chebyshev"]))
+def test_random_data_matches_sklearn_and_brute(seed, n, d, eps, min_samples, metric):
+    rng = np.random.RandomState(seed)
+    # rounded coordinates: many exact ties and duplicate points
+    X = np.round(rng.rand(n, d) * 4, 1)
+    tree = DBSCAN(eps=eps, min_samples=min_samples, metric=metric, algorithm="kd_tree",
+                  leaf_size=4).fit(X)
+    brute = DBSCAN(eps=eps, min_samples=min_samples, metric=metric, algorithm="brute").fit(X)
+    ref = sk_cluster.DBSCAN(eps=eps, min_samples=min_samples, metric=metric).fit(X)
+    np.testing.assert_array_equal(tree.labels_, brute.labels_)
+    np.testing.assert_array_equal(tree.labels_, ref.labels_)
+    # every core point's prediction is its own label
+    if len(tree.core_sample_indices_):
+        np.testing.assert_array_equal(tree.predict(tree.components_),
+                                      tree.labels_[tree.core_sample_indices_])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 200), d=st.integers(1, 6),
+       k=st.integers(1, 10), leaf_size=st.integers(1, 40))
+def test_kdtree_knn_equals_brute(seed, n, d, k, leaf_size):
+    rng = np.random.RandomState(seed)
+    X, Q = rng.rand(n, d), rng.rand(30, d)
+    k = min(k, n)
+    dist, ind = _kdtree.KDTree(X, leaf_size=leaf_size).query(Q, k)
+    bd, bi = _kdtree.brute_knn(X, Q, k)
+    np.testing.assert_allclose(dist, bd, rtol=1e-14, atol=1e-15)
+    exact = np.sqrt(((Q[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    np.testing.assert_allclose(np.sort(exact, 1)[:, :k], dist, rtol=1e-14, atol=1e-15)
