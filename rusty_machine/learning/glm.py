@@ -507,9 +507,9 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                 if ok.any():
                     # where a weight is not positive, keep Fisher's: a positive definite
                     # approximation of the Hessian, so still a descent direction
-                    Wn = np.where(ok, Wn, W)
-                    z = (eta - off) + (W / Wn) * ((y - mu) * gprime)
-                    W = Wn
+                    ratio = np.divide(W, Wn, out=np.ones_like(W), where=ok)
+                    z = (eta - off) + ratio * ((y - mu) * gprime)
+                    W = np.where(ok, Wn, W)
             if not (np.all(np.isfinite(z)) and np.all(np.isfinite(W))):
                 keep = np.isfinite(z) & np.isfinite(W)
                 z = np.where(keep, z, 0.0)
