@@ -578,6 +578,10 @@ cdef class LU:
     def singular(self):
         return self._info > 0
 
+    def __reduce__(self):
+        # pickling: the packed factors and the pivots (restored by _lu_from_state)
+        return (_lu_from_state, (np.array(self._lu), self.piv, self._info))
+
     def __repr__(self):
         return "<LU factorisation of a %dx%d matrix%s>" % (
             self._lu.nrows, self._lu.ncols, " (singular)" if self._info > 0 else "")
@@ -743,6 +747,26 @@ cdef class LU:
     def U(self):
         """The upper-trapezoidal factor, a Matrix of shape (min(m, n), n)."""
         return self.unpack()[2]
+
+
+def _lu_from_state(lu, piv, info):
+    """Rebuild a pickled LU object (see LU.__reduce__)."""
+    cdef LU F = LU.__new__(LU)
+    cdef Matrix M = matrix_empty(lu.shape[0], lu.shape[1])
+    cdef Py_ssize_t i, k = min(lu.shape[0], lu.shape[1])
+    np.asarray(M)[...] = lu
+    piv = np.asarray(piv, dtype=np.intp)
+    if piv.shape != (k,) or (k and (piv.min() < 0 or piv.max() >= lu.shape[0])):
+        raise ValueError("invalid pivots for an LU factorisation of shape %s" % (lu.shape,))
+    F._lu = M
+    F._k = k
+    F._info = info
+    F._ipiv = <Py_ssize_t*>malloc((k + 1) * sizeof(Py_ssize_t))
+    if F._ipiv == NULL:
+        raise MemoryError()
+    for i in range(k):
+        F._ipiv[i] = piv[i]
+    return F
 
 
 cdef LU _factor(Matrix M):

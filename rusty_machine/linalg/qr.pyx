@@ -569,6 +569,10 @@ cdef class QR:
             o[i] = self._tau[i]
         return out
 
+    def __reduce__(self):
+        # pickling: the packed factors and tau (restored by _qr_from_state)
+        return (_qr_from_state, (np.array(self._qr), self.tau))
+
     def __repr__(self):
         return "<QR factorisation of a %dx%d matrix>" % (self._qr.nrows, self._qr.ncols)
 
@@ -730,6 +734,25 @@ cdef Matrix _input_matrix(object A, str func):
     if not finite:
         raise ValueError("%s: the matrix contains NaN or infinity" % func)
     return dst
+
+
+def _qr_from_state(qr, tau):
+    """Rebuild a pickled QR object (see QR.__reduce__)."""
+    cdef QR F = QR.__new__(QR)
+    cdef Matrix M = matrix_empty(qr.shape[0], qr.shape[1])
+    cdef Py_ssize_t i, k = min(qr.shape[0], qr.shape[1])
+    np.asarray(M)[...] = qr
+    tau = np.asarray(tau, dtype=np.float64)
+    if tau.shape != (k,):
+        raise ValueError("invalid tau for a QR factorisation of shape %s" % (qr.shape,))
+    F._qr = M
+    F._k = k
+    F._tau = <double*>malloc((k + 1) * sizeof(double))
+    if F._tau == NULL:
+        raise MemoryError()
+    for i in range(k):
+        F._tau[i] = tau[i]
+    return F
 
 
 cdef QR _factor(Matrix M):

@@ -318,3 +318,22 @@ def test_overflow_during_elimination_is_reported():
     # finite input whose Schur complement overflows: 1e308 + 1e308 = inf
     with pytest.raises(LinAlgError, match="overflowed"):
         lu_factor([[1e308, 1e308], [-1e308, 1e308]])
+
+
+def test_pickle_round_trip():
+    import pickle
+    A = np.random.default_rng(8).standard_normal((9, 6))
+    F = lu_factor(A)
+    G = pickle.loads(pickle.dumps(F))
+    np.testing.assert_array_equal(np.asarray(G.lu), np.asarray(F.lu))
+    np.testing.assert_array_equal(G.piv, F.piv)
+    assert G.shape == F.shape and G.singular == F.singular
+    S = lu_factor(np.ones((3, 3)))
+    T = pickle.loads(pickle.dumps(S))
+    assert T.singular
+    with pytest.raises(LinAlgError, match="singular"):
+        T.solve(np.ones(3))
+    sq = np.random.default_rng(9).standard_normal((7, 7))
+    b = np.arange(7.0)
+    np.testing.assert_array_equal(np.asarray(pickle.loads(pickle.dumps(lu_factor(sq))).solve(b)),
+                                  np.asarray(lu_factor(sq).solve(b)))

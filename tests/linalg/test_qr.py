@@ -318,3 +318,15 @@ def test_overflow_is_reported_not_returned():
     # large but safe entries still work
     A = 1e300 * np.random.default_rng(0).standard_normal((6, 6))
     Q, R = check_qr(A)
+
+
+def test_pickle_round_trip():
+    import pickle
+    A = np.random.default_rng(8).standard_normal((9, 6))
+    F = qr_factor(A)
+    G = pickle.loads(pickle.dumps(F))
+    np.testing.assert_array_equal(np.asarray(G.qr), np.asarray(F.qr))
+    np.testing.assert_array_equal(G.tau, F.tau)
+    np.testing.assert_array_equal(np.asarray(G.q()), np.asarray(F.q()))
+    b = np.arange(9.0)
+    np.testing.assert_array_equal(np.asarray(G.solve(b)), np.asarray(F.solve(b)))
