@@ -1627,8 +1627,9 @@ cdef class Matrix:
       array-like of exactly the selection's shape.
 
     Operators are elementwise with a same-shape operand or a real scalar (no
-    broadcasting of rows or columns); ``@`` goes through GEMM/GEMV/DOT; ``==`` is
-    exact equality of shape and entries and returns one bool.
+    broadcasting of rows or columns); ``A ** p`` takes a real scalar p; ``@`` goes
+    through GEMM/GEMV/DOT; ``==`` is exact equality of shape and entries and returns
+    one bool; ``x in A`` looks at the entries.
     """
 
     # numpy must defer to our operators in mixed expressions (NEP 13)
