@@ -46,4 +46,4 @@ def test_names_and_dataset_object():
     X, y, names, target = load_trees(return_names=True)
     assert target == "volume_ft3"
     back = pickle.loads(pickle.dumps(load_iris()))
-    assert np.array_equal(back.data, X if False else load_iris().data) and back.name == "iris"
+    assert np.array_equal(back.data, load_iris().data) and back.name == "iris"

@@ -111,8 +111,7 @@ def test_multinomial_iris_matches_sklearn_and_strings():
     P = newton.predict_proba(X)
     assert np.allclose(P.sum(1), 1.0, atol=10 * EPS)
     assert np.allclose(np.log(P), newton.predict_log_proba(X), atol=1e-10)
-    assert np.array_equal(newton.predict(X), names[np.argmax(P, 1)] if False else
-                          newton.classes_[np.argmax(newton.decision_function(X), 1)])
+    assert np.array_equal(newton.predict(X), newton.classes_[np.argmax(P, 1)])
 
 
 def test_class_weight_equals_sample_weight():
