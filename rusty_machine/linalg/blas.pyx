@@ -146,6 +146,21 @@ cdef extern from *:
     static double rm_sumsq_unit(Py_ssize_t n, const double *x) { return rm_dot_unit(n, x, x); }
     #endif
 
+    /* y += alpha * x and y += c0 a0 + c1 a1 + c2 a2 + c3 a3 (unit strides, y distinct
+     * from the other operands): no reduction, the compiler vectorises the loops itself;
+     * the clones give them 256-bit registers. */
+    RM_CLONES static void rm_axpy_unit(Py_ssize_t n, double alpha, const double *restrict x,
+                                       double *restrict y) {
+        for (Py_ssize_t i = 0; i < n; i++) y[i] += alpha * x[i];
+    }
+    RM_CLONES static void rm_axpy4(Py_ssize_t n, double c0, double c1, double c2, double c3,
+                                   const double *restrict a0, const double *restrict a1,
+                                   const double *restrict a2, const double *restrict a3,
+                                   double *restrict y) {
+        for (Py_ssize_t j = 0; j < n; j++)
+            y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j]);
+    }
+
     /* bi[:w] = post * (pre * bi[:w] + sign * sum_{p in [lo, hi)} P[p] * B[p, :w]),
      * lo <= hi, hi - lo <= RM_TRI_MAX. One pass over bi: for each block of 16 columns
      * the sums stay in four 4-lane registers while the hi - lo rows of B stream past
@@ -202,6 +217,10 @@ cdef extern from *:
     void rm_dot4(Py_ssize_t n, const double* a0, const double* a1, const double* a2,
                  const double* a3, const double* x, double* out) nogil
     double rm_sumsq_unit(Py_ssize_t n, const double* x) nogil
+    void rm_axpy_unit(Py_ssize_t n, double alpha, const double* x, double* y) nogil
+    void rm_axpy4(Py_ssize_t n, double c0, double c1, double c2, double c3,
+                  const double* a0, const double* a1, const double* a2, const double* a3,
+                  double* y) nogil
     void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
                         const double* P, Py_ssize_t lo, Py_ssize_t hi,
                         const double* B, Py_ssize_t ldb, double* bi) nogil
@@ -275,8 +294,10 @@ cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
     cdef Py_ssize_t i
     if n <= 0 or alpha == 0.0:
         return
-    if incx == 1 and incy == 1:
-        for i in range(n):                     # vectorised (runtime alias check)
+    if incx == 1 and incy == 1 and (x + n <= y or y + n <= x):
+        rm_axpy_unit(n, alpha, x, y)           # disjoint: the SIMD clone
+    elif incx == 1 and incy == 1:
+        for i in range(n):                     # overlapping: in order, as the BLAS
             y[i] += alpha * x[i]
     else:
         for i in range(n):
@@ -504,6 +525,13 @@ cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
     cdef const double* a2
     cdef const double* a3
     cdef double c0, c1, c2, c3
+    if not (y + n <= A or A + (m - 1) * lda + n <= y):
+        # y inside A's rows (outside the BLAS contract): plain in-order loop, no SIMD
+        for i in range(m):
+            c0 = alpha * x[i * incx]
+            for j in range(n):
+                y[j] += c0 * A[i * lda + j]
+        return
     for i in range(0, m4, 4):
         a0 = A + i * lda
         a1 = a0 + lda
@@ -513,8 +541,8 @@ cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
         c1 = alpha * x[(i + 1) * incx]
         c2 = alpha * x[(i + 2) * incx]
         c3 = alpha * x[(i + 3) * incx]
-        for j in range(n):
-            y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j])
+        # y += c0 A[i] + c1 A[i+1] + c2 A[i+2] + c3 A[i+3]
+        rm_axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
     for i in range(m4, m):
         daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
 

@@ -73,6 +73,16 @@ def test_daxpy_dscal_dcopy_dswap(n, inc):
     assert np.array_equal(a, y) and np.array_equal(b, x)
 
 
+def test_daxpy_overlapping_in_order():
+    # x and y overlapping (y = x shifted by one): the reference BLAS loop, in order
+    buf = np.arange(1.0, 12.0)
+    ref = buf.copy()
+    for i in range(10):
+        ref[i + 1] += 0.5 * ref[i]
+    blas.daxpy_py(0.5, buf[0:10], buf[1:11])
+    assert np.array_equal(buf, ref)
+
+
 def test_level1_gaps_untouched():
     buf = np.full(12, np.nan)
     view = buf[::3]
