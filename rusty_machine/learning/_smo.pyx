@@ -107,6 +107,8 @@ cdef class Solver:
         double* G_bar
         double* QD
         char* status
+        char* up_excl                # the status that keeps t out of I_up (UPPER if y > 0)
+        char* low_excl               # the status that keeps t out of I_low
         int* perm
         Py_ssize_t active_size
         bint unshrink
@@ -198,8 +200,11 @@ cdef class Solver:
         G_bar = np.zeros(l)
         QD = np.empty(l)
         status = np.zeros(l, dtype=np.int8)
+        up_excl = np.where(y > 0, UPPER, LOWER).astype(np.int8)
+        low_excl = np.where(y > 0, LOWER, UPPER).astype(np.int8)
         perm = np.arange(l, dtype=np.int32)
-        self._refs = [X, Kpre, real, y, p, C, x_sq, alpha, G, G_bar, QD, status, perm]
+        self._refs = [X, Kpre, real, y, p, C, x_sq, alpha, G, G_bar, QD, status, perm,
+                      up_excl, low_excl]
         cdef const double[:, ::1] Xv = X
         cdef double[::1] v
         self.X = &Xv[0, 0] if X.shape[0] > 0 and X.shape[1] > 0 else NULL
@@ -220,6 +225,10 @@ cdef class Solver:
         v = QD; self.QD = &v[0]
         cdef signed char[::1] sv = status
         self.status = <char*> &sv[0]
+        sv = up_excl
+        self.up_excl = <char*> &sv[0]
+        sv = low_excl
+        self.low_excl = <char*> &sv[0]
         iv = perm
         self.perm = &iv[0]
         self.active_size = l
@@ -331,52 +340,47 @@ cdef class Solver:
             self.status[t] = FREE
 
     cdef int _select(self, double tol, int* out_i, int* out_j) noexcept nogil:
-        """WSS 2 of [2] (LIBSVM's select_working_set); 1 when optimal within tol."""
-        cdef double Gmax = -INFINITY, Gmax2 = -INFINITY, obj_min = INFINITY
-        cdef double grad_diff, quad, obj
+        """WSS 2 of [2] (LIBSVM's select_working_set); 1 when optimal within tol.
+
+        With v_t = -y_t G_t: I_up = {t : a_t can move up along y_t} (status != up_excl),
+        I_low likewise; i = argmax v over I_up, j = argmax b^2 / a over I_low with
+        b = v_i - v_t > 0, compared as cross products (no division per candidate)."""
+        cdef double Gmax = -INFINITY, Gmax2 = -INFINITY
+        cdef double v, grad_diff, quad, num, best_num = 0.0, best_quad = 1.0, QDi
         cdef int i = -1, j = -1, t, s
         cdef Py_ssize_t a
         cdef const double* Ki
         # i = argmax { -y_t G_t : t in I_up }   [2, eq. (9)]
         for a in range(self.active_size):
             t = self.perm[a]
-            if self.y[t] > 0:
-                if self.status[t] != UPPER and -self.G[t] >= Gmax:
-                    Gmax = -self.G[t]
-                    i = t
-            else:
-                if self.status[t] != LOWER and self.G[t] >= Gmax:
-                    Gmax = self.G[t]
+            if self.status[t] != self.up_excl[t]:
+                v = -self.y[t] * self.G[t]
+                if v >= Gmax:
+                    Gmax = v
                     i = t
         if i == -1:
             return 1
         Ki = self.row(self.real[i], False)
+        QDi = self.QD[i]
         # j = argmin { -b_it^2 / a_it : t in I_low, -y_t G_t < -y_i G_i }   [2, Alg. 2]
         for a in range(self.active_size):
             s = self.perm[a]
-            if self.y[s] > 0:
-                if self.status[s] != LOWER:
-                    grad_diff = Gmax + self.G[s]
-                    if self.G[s] >= Gmax2:
-                        Gmax2 = self.G[s]
-                    if grad_diff > 0:
-                        # a_is = K_ii + K_ss - 2 K_is   (||phi_i - phi_s||^2)
-                        quad = self.QD[i] + self.QD[s] - 2.0 * Ki[self.real[s]]
-                        obj = -(grad_diff * grad_diff) / (quad if quad > 0 else TAU)
-                        if obj <= obj_min:
-                            j = s
-                            obj_min = obj
-            else:
-                if self.status[s] != UPPER:
-                    grad_diff = Gmax - self.G[s]
-                    if -self.G[s] >= Gmax2:
-                        Gmax2 = -self.G[s]
-                    if grad_diff > 0:
-                        quad = self.QD[i] + self.QD[s] - 2.0 * Ki[self.real[s]]
-                        obj = -(grad_diff * grad_diff) / (quad if quad > 0 else TAU)
-                        if obj <= obj_min:
-                            j = s
-                            obj_min = obj
+            if self.status[s] != self.low_excl[s]:
+                v = -self.y[s] * self.G[s]
+                if -v >= Gmax2:                 # M(a) = min over I_low of -y G
+                    Gmax2 = -v
+                grad_diff = Gmax - v            # b_is
+                if grad_diff > 0:
+                    # a_is = K_ii + K_ss - 2 K_is   (||phi_i - phi_s||^2), tau if <= 0
+                    quad = QDi + self.QD[s] - 2.0 * Ki[self.real[s]]
+                    if quad <= 0:
+                        quad = TAU
+                    num = grad_diff * grad_diff
+                    # b^2 / a >= best  <=>  b^2 * a_best >= best_b^2 * a
+                    if num * best_quad >= best_num * quad:
+                        j = s
+                        best_num = num
+                        best_quad = quad
         # stopping rule m(a) - M(a) < tol   [2, eq. (9)]
         if Gmax + Gmax2 < tol or j == -1:
             return 1
