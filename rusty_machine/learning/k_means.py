@@ -247,10 +247,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if shift <= tol:
                 break
         else:
-            if self.max_iter > 1 or n_samples > k:
-                warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
-                              "max_iter or tol" % self.max_iter, ConvergenceWarning,
-                              stacklevel=3)
+            warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
+                          "max_iter or tol" % self.max_iter, ConvergenceWarning, stacklevel=3)
         if not converged_strict:
             # labels consistent with the final centres
             _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, False)

@@ -9,6 +9,12 @@ of a Householder QR first: Xc = Q R, R = U_R S V^T, so Xc = (Q U_R) S V^T and V,
 those of R [2, Sec. 8.6.3 ("R-SVD"); Chan 1982]. Q is never formed (PCA does not need U),
 so the cost is one blocked QR of the data plus an SVD of a d x d matrix.
 
+For a very tall matrix (n_samples >= 10 n_features, ``svd_solver="auto"``) the cheaper
+route is the eigendecomposition of the d x d scatter matrix Xc^T Xc = V S^2 V^T (one
+symmetric rank-k update, our ``syrk``, then our ``eigh``) [1, Sec. 14.5.1]. It squares
+the condition number: singular values below about sqrt(eps) * s_max lose their relative
+accuracy, which is why ``svd_solver="full"`` (the R-SVD above) is kept.
+
 Signs: each component is flipped so that its entry of largest absolute value is
 positive (deterministic output; the same convention as scikit-learn's ``svd_flip``
 with ``u_based_decision=False``).
@@ -26,8 +32,8 @@ import numbers
 
 import numpy as np
 
-from ..linalg import qr, svd
-from ..linalg.blas import gemm
+from ..linalg import eigh, qr, svd
+from ..linalg.blas import gemm, syrk
 from .base import BaseEstimator, TransformerMixin
 from .validation import check_is_fitted, validate_data
 
@@ -44,6 +50,11 @@ class PCA(TransformerMixin, BaseEstimator):
         explained variance ratio sums to more than it; None: min(n_samples, n_features).
     whiten : bool, default False
         Scale the projections to unit variance.
+    svd_solver : {"auto", "full", "covariance_eigh"}, default "auto"
+        "full": SVD of the centred data (through its QR factor when tall);
+        "covariance_eigh": eigendecomposition of the d x d scatter matrix (fast for
+        n_samples >> n_features, less accurate for tiny variances); "auto": the latter
+        when n_samples >= 10 * n_features and n_features <= 1000, else "full".
 
     Attributes
     ----------
@@ -61,9 +72,10 @@ class PCA(TransformerMixin, BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, n_components=None, *, whiten=False):
+    def __init__(self, n_components=None, *, whiten=False, svd_solver="auto"):
         self.n_components = n_components
         self.whiten = whiten
+        self.svd_solver = svd_solver
 
     def fit(self, X, y=None):
         """Fit the principal axes.
@@ -104,9 +116,23 @@ class PCA(TransformerMixin, BaseEstimator):
         else:
             raise ValueError("n_components must be None, an int or a float in (0, 1), "
                              "got %r" % (nc,))
+        solver = self.svd_solver
+        if solver not in ("auto", "full", "covariance_eigh"):
+            raise ValueError("svd_solver must be 'auto', 'full' or 'covariance_eigh', got %r"
+                             % (solver,))
+        if solver == "auto":
+            solver = "covariance_eigh" if (n >= 10 * d and d <= 1000) else "full"
         self.mean_ = X.mean(0)
         Xc = X - self.mean_
-        if n >= d:
+        if solver == "covariance_eigh":
+            # Xc^T Xc = V diag(s^2) V^T  (our syrk, then eigh; ascending -> reversed)
+            w, V = eigh(syrk(Xc, trans=True))
+            w = np.asarray(w)[::-1]
+            s = np.sqrt(np.maximum(w, 0.0))
+            Vt = np.array(np.asarray(V)[:, ::-1].T, dtype=np.float64)
+            if n < d:
+                s, Vt = s[:n], Vt[:n]
+        elif n >= d:
             # R-SVD [2, Sec. 8.6.3]: Xc = Q R, then the SVD of the d x d factor R
             R = np.asarray(qr(Xc, mode="r"))[:d]
             _, s, Vt = svd(R, full_matrices=False)

@@ -33,7 +33,7 @@ def test_by_hand():
 @pytest.mark.parametrize("whiten", [False, True])
 def test_matches_sklearn(shape, n_components, whiten):
     X = correlated(*shape)
-    ours = PCA(n_components, whiten=whiten).fit(X)
+    ours = PCA(n_components, whiten=whiten, svd_solver="full").fit(X)
     ref = sk_decomposition.PCA(n_components, whiten=whiten, svd_solver="full").fit(X)
     assert ours.n_components_ == ref.n_components_
     k = min(ours.n_components_, min(shape) - 1)     # the last axis of a wide X is null
@@ -49,6 +49,22 @@ def test_matches_sklearn(shape, n_components, whiten):
     assert ours.noise_variance_ == pytest.approx(ref.noise_variance_, rel=1e-10, abs=tol)
     np.testing.assert_allclose(ours.transform(X)[:, :k], ref.transform(X)[:, :k],
                                atol=1e4 * tol * scale)
+
+
+@pytest.mark.parametrize("solver", ["auto", "covariance_eigh"])
+def test_covariance_eigh_solver(solver):
+    # well-conditioned data: the scatter-matrix route agrees with the SVD to about
+    # eps * cond(Xc)^2 relative to the largest variance
+    X = correlated(n=600, d=8, seed=5)
+    ours = PCA(whiten=True, svd_solver=solver).fit(X)
+    full = PCA(whiten=True, svd_solver="full").fit(X)
+    s = full.singular_values_
+    tol = 1e3 * EPS * (s[0] / s[-1]) ** 2
+    np.testing.assert_allclose(ours.explained_variance_, full.explained_variance_, rtol=tol)
+    np.testing.assert_allclose(ours.components_, full.components_, atol=tol)
+    np.testing.assert_allclose(ours.transform(X), full.transform(X), atol=tol * 10)
+    ref = sk_decomposition.PCA(whiten=True, svd_solver="covariance_eigh").fit(X)
+    np.testing.assert_allclose(ours.components_, ref.components_, atol=tol)
 
 
 def test_properties_and_roundtrip():
@@ -77,6 +93,8 @@ def test_bad_input():
         PCA(1.5).fit(X)
     with pytest.raises(ValueError, match="n_components"):
         PCA("mle2").fit(X)
+    with pytest.raises(ValueError, match="svd_solver"):
+        PCA(svd_solver="arpack").fit(X)
     bad = X.copy()
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
