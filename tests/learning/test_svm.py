@@ -133,6 +133,12 @@ def test_svr_matches_sklearn():
         assert np.setxor1d(ours.support_, ref.support_).size <= 0.02 * ref.support_.size
         np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-2)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-2)
+    w = np.random.RandomState(5).uniform(0.2, 3.0, len(y))
+    w[:20] = 0.0                                    # zero weight: left out of the problem
+    ours_w = SVR(C=2.0).fit(X, y, sample_weight=w)
+    ref_w = sksvm.SVR(C=2.0).fit(X, y, sample_weight=w)
+    assert not np.isin(np.arange(20), ours_w.support_).any()
+    np.testing.assert_allclose(ours_w.predict(X), ref_w.predict(X), atol=1e-2)
     # KKT for the tube: |residual| <= eps for non-support vectors (within tol)
     res = np.abs(ours.predict(X) - y)
     non_sv = np.setdiff1d(np.arange(len(y)), ours.support_)
@@ -190,6 +196,8 @@ def test_probabilities():
     Xb, yb = DATA["breast_cancer"]
     Pb = SVC(probability=True, random_state=0).fit(Xb, yb).predict_proba(Xb)
     assert Pb.shape == (len(yb), 2)
+    ref_b = sksvm.SVC(probability=True, random_state=0).fit(Xb, yb).predict_proba(Xb)
+    assert np.abs(Pb - ref_b).mean() < 0.01
     assert not hasattr(SVC(), "predict_proba")
     clone_state = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(clone_state.predict_proba(X), P)
