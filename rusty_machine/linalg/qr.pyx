@@ -102,7 +102,7 @@ References
 import numpy as np
 cimport numpy as cnp
 
-from libc.math cimport fabs, hypot, copysign
+from libc.math cimport fabs, hypot, copysign, sqrt
 from libc.stdlib cimport malloc, free
 
 from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrsv, dnrm2, dscal
@@ -205,29 +205,69 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
     """Unblocked Householder QR (GVL4 Alg. 5.2.1; LAPACK dgeqr2).
 
     Row-major: every step reads and updates the panel a row at a time, so each
-    access is to a contiguous run of at most n numbers."""
-    cdef Py_ssize_t j, i, c, ncol, k = _imin(m, n)
-    cdef double t, s
+    access is to a contiguous run of at most n numbers. Each column costs two passes
+    over the rows: (1) scale x into v and accumulate w = A^T v, (2) the rank-1 update
+    A -= tau v w^T, which also sums the squares of the next column (its ||x||^2 for
+    house). A plain sum of squares is used only where it can neither overflow nor
+    underflow; otherwise (and for tiny columns) `house` does the careful scaled
+    computation of LAPACK dlarfg."""
+    cdef Py_ssize_t j, i, c, ncol, mj, k = _imin(m, n)
+    cdef double t, s, ssq, alpha, beta, scal
     cdef double* row
     cdef double* top
+    cdef double* diag
+    if k <= 0:
+        return
+    # ||A[1:, 0]||^2 for the first column
+    ssq = 0.0
+    for i in range(1, m):
+        ssq += A[i * lda] * A[i * lda]
     for j in range(k):
-        # GVL4 Alg. 5.2.1, step j: H_j zeroes A[j+1:, j]   (house, Alg. 5.1.1)
-        house(m - j, A + j * lda + j, A + (j + 1) * lda + j, lda, tau + j)
-        t = tau[j]
+        mj = m - j
+        diag = A + j * lda + j
+        t = 0.0
+        scal = 1.0
+        if mj > 1:
+            if 1e-290 < ssq < 1e290:
+                # GVL4 Alg. 5.1.1 with dlarfg's normalisation v_1 = 1 (see `house`):
+                # beta = -sign(alpha) ||[alpha; x]||, tau = (beta - alpha) / beta,
+                # v = x / (alpha - beta) -- the scaling is fused into pass 1 below
+                alpha = diag[0]
+                beta = -copysign(hypot(alpha, sqrt(ssq)), alpha)
+                if fabs(beta) >= SAFMIN:
+                    t = (beta - alpha) / beta
+                    scal = 1.0 / (alpha - beta)
+                    diag[0] = beta
+                else:
+                    house(mj, diag, diag + lda, lda, &t)
+            else:
+                # zero, tiny or huge column: the careful path (it scales x itself)
+                house(mj, diag, diag + lda, lda, &t)
+        tau[j] = t
         ncol = n - j - 1
-        if ncol <= 0 or t == 0.0:
+        ssq = 0.0
+        if t == 0.0 or ncol <= 0:
+            # no update of the columns to the right: finish v, then the next column's
+            # sum of squares by its own pass
+            if scal != 1.0:
+                for i in range(j + 1, m):
+                    A[i * lda + j] *= scal
+            if j + 1 < k:
+                for i in range(j + 2, m):
+                    ssq += A[i * lda + j + 1] * A[i * lda + j + 1]
             continue
-        top = A + j * lda + j + 1
-        # w = A[j:, j+1:].T @ v           (v_j = 1 on row j, v_i = A[i, j] below)
+        top = diag + 1
+        # pass 1: v = x * scal (v_j = 1 on row j), w = A[j:, j+1:].T @ v
         for c in range(ncol):
             w[c] = top[c]
         for i in range(j + 1, m):
             row = A + i * lda + j
-            s = row[0]
+            s = row[0] * scal
+            row[0] = s
             if s != 0.0:
                 for c in range(ncol):
                     w[c] += s * row[1 + c]
-        # A[j:, j+1:] -= tau * outer(v, w)
+        # pass 2: A[j:, j+1:] -= tau * outer(v, w), and ||A[j+2:, j+1]||^2 on the way
         for c in range(ncol):
             top[c] -= t * w[c]
         for i in range(j + 1, m):
@@ -236,6 +276,8 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
             if s != 0.0:
                 for c in range(ncol):
                     row[1 + c] -= s * w[c]
+            if i >= j + 2:
+                ssq += row[1] * row[1]
 
 
 cdef void copy_v(Py_ssize_t m,             # IN   rows of the panel
