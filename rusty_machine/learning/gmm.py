@@ -143,6 +143,9 @@ class GaussianMixture(BaseEstimator):
     n_iter_ : int
     lower_bound_ : float
         Mean log-likelihood of the training data at the best run's last iteration.
+    lower_bounds_ : ndarray of shape (n_iter_,)
+        The lower bound at each iteration of the best run (never decreasing, up to
+        rounding: EM's monotonicity [2]).
     n_features_in_ : int
     """
     _estimator_type = "density_estimator"
@@ -414,10 +417,12 @@ class GaussianMixture(BaseEstimator):
                 self._initialize(X, w, rng)
             lower_bound = -np.inf if do_init else self.lower_bound_
             converged = False
+            history = []
             for n_iter in range(1, self.max_iter + 1):
                 previous = lower_bound
                 lower_bound, log_resp, resp = self._e_step(X, w)
                 self._m_step(X, resp, w)
+                history.append(lower_bound)
                 change = lower_bound - previous
                 if self.verbose >= 2 and n_iter % self.verbose_interval == 0:
                     print("  Iteration %d\t change: %.5g\t lower bound: %.5g"
@@ -432,9 +437,10 @@ class GaussianMixture(BaseEstimator):
             if lower_bound > max_lb or best is None:
                 max_lb = lower_bound
                 best = (self.weights_, self.means_, self.covariances_,
-                        self.precisions_cholesky_, n_iter, converged)
+                        self.precisions_cholesky_, n_iter, converged, history)
         (self.weights_, self.means_, self.covariances_, self.precisions_cholesky_,
-         self.n_iter_, self.converged_) = best
+         self.n_iter_, self.converged_, history) = best
+        self.lower_bounds_ = np.array(history)
         self.lower_bound_ = float(max_lb)
         if not self.converged_ and self.max_iter > 0:
             warnings.warn("Best performing initialization did not converge in max_iter=%d "

@@ -97,6 +97,13 @@ def test_em_lower_bound_never_decreases_and_resp_sum_to_one(cov_type):
         np.testing.assert_allclose(proba.sum(1), 1.0, atol=10 * EPS)
     scale = np.abs(bounds).max()
     assert np.all(np.diff(bounds) >= -100 * EPS * scale), bounds
+    # the same in one fit, through the recorded history
+    with pytest.warns(ConvergenceWarning):
+        one = GaussianMixture(4, covariance_type=cov_type, random_state=0, max_iter=25,
+                              init_params="random", tol=0.0).fit(X)
+    assert one.lower_bounds_.shape == (25,)
+    assert np.all(np.diff(one.lower_bounds_) >= -100 * EPS * scale)
+    np.testing.assert_allclose(one.lower_bounds_, bounds, rtol=1e-9)
 
 
 @pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random", "random_from_data"])
