@@ -61,7 +61,7 @@ import warnings
 import numpy as np
 
 from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
-from ..linalg.blas import dsyrk_py, gemv
+from ..linalg.blas import gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
 from .validation import check_is_fitted, check_sample_weight, validate_data
@@ -294,23 +294,10 @@ def _linalg():
 def _weighted_gram(X, z, W, fit_intercept):
     """Lower triangle of A' A for A = sqrt(W) [X, 1, z] (the column of ones only with an
     intercept), accumulated over blocks of rows through our dsyrk so that only one
-    block of A exists at a time."""
-    m, p = X.shape
-    q = p + int(fit_intercept)
-    b = max(2048, 4 * (q + 1))
-    buf = np.empty((min(b, m), q + 1))
-    G = np.zeros((q + 1, q + 1))
-    sw = np.sqrt(W)
-    for s in range(0, m, b):
-        e = min(s + b, m)
-        blk = buf[:e - s]
-        np.multiply(X[s:e], sw[s:e, None], out=blk[:, :p])
-        if fit_intercept:
-            blk[:, p] = sw[s:e]
-        np.multiply(z[s:e], sw[s:e], out=blk[:, q])
-        # G += blk.T @ blk  (lower triangle)
-        dsyrk_py(blk, G, lower=True, trans=True, alpha=1.0, beta=1.0)
-    return G
+    block of A exists at a time (the Cython kernel in _glm.pyx)."""
+    from ._glm import weighted_gram
+    return weighted_gram(X, np.ascontiguousarray(z, dtype=np.float64),
+                         np.ascontiguousarray(W, dtype=np.float64), bool(fit_intercept))
 
 
 _FAMILIES = ("normal", "bernoulli", "binomial", "poisson", "gamma", "inverse_gaussian",
