@@ -18,9 +18,15 @@ References
          dtrevc (eigenvectors of a quasi-triangular matrix), dgeev (the driver).
 [PR69]   B. N. Parlett and C. Reinsch, "Balancing a matrix for calculation of eigenvalues
          and eigenvectors", Numer. Math. 13 (1969) 293-304.
-[DSS94]  J. J. Dongarra, D. C. Sorensen, S. J. Hammarling, "Block reduction of matrices
+[DSH89]  J. J. Dongarra, D. C. Sorensen, S. J. Hammarling, "Block reduction of matrices
          to condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27
          (1989) 215-227 (the panel idea of dlatrd: V and W of A - V W^T - W V^T).
+[Cup81]  J. J. M. Cuppen, "A divide and conquer method for the symmetric tridiagonal
+         eigenproblem", Numer. Math. 36 (1981) 177-195; GVL4 Sec. 8.4.4-8.4.5.
+[GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the symmetric
+         tridiagonal eigenproblem", SIAM J. Matrix Anal. Appl. 16 (1995) 172-191 (the
+         recomputed z that keeps the eigenvectors orthogonal). LAPACK dstedc/dlaed0-4
+         (deflation rules of dlaed2).
 
 Storage is row-major (element (i, j) of X at X[i * ldx + j]). Two habits follow from it:
 reflectors are stored as *rows* (Y^T), and rotations of the QR iterations are applied to
@@ -37,6 +43,69 @@ from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, ddot, daxpy, dscal, 
                                         dcopy, dswap, dtrmm)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector, Matrix, Vector
+
+# ---- the symmetric matrix-vector product of the tridiagonalisation ----------------
+# Half of dsytrd's work is y = A v with the trailing symmetric block, memory bound:
+# reading only the lower triangle halves the traffic. One pass over each row i of the
+# lower triangle does both halves of the product: y_i += a_i[:i] . x[:i] (a dot
+# product, so explicit 4-lane accumulators: gcc would not reassociate a scalar sum) and
+# y[:i] += x_i a_i[:i]. GCC/Clang vector extension; AVX2 clone on x86-64 Linux with gcc
+# (target_clones, picked at load time), as in blas.pyx.
+cdef extern from *:
+    """
+    #include <string.h>
+    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
+        && defined(__linux__) && defined(__GLIBC__)
+    #  define RM_EIG_CLONES __attribute__((target_clones("avx2", "default")))
+    #else
+    #  define RM_EIG_CLONES
+    #endif
+    #if defined(__GNUC__) || defined(__clang__)
+    typedef double rm_eig_v4d __attribute__((vector_size(32)));
+    #define rm_eig_load4(p) ({ rm_eig_v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
+    #define rm_eig_store4(p, v) do { rm_eig_v4d w_ = (v); memcpy((p), &w_, sizeof w_); } while (0)
+    /* y = A x for symmetric A (n x n, row-major, leading dimension lda), reading only
+       the lower triangle */
+    RM_EIG_CLONES static void rm_symv_lower(Py_ssize_t n, const double *A, Py_ssize_t lda,
+                                            const double *x, double *y) {
+        for (Py_ssize_t i = 0; i < n; i++) y[i] = 0.0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double *a = A + i * lda;
+            const double xi = x[i];
+            rm_eig_v4d acc0 = {0.0, 0.0, 0.0, 0.0}, acc1 = acc0;
+            rm_eig_v4d xiv = {xi, xi, xi, xi};
+            Py_ssize_t j = 0;
+            for (; j + 8 <= i; j += 8) {
+                rm_eig_v4d a0 = rm_eig_load4(a + j), a1 = rm_eig_load4(a + j + 4);
+                acc0 += a0 * rm_eig_load4(x + j);
+                acc1 += a1 * rm_eig_load4(x + j + 4);
+                rm_eig_store4(y + j, rm_eig_load4(y + j) + a0 * xiv);
+                rm_eig_store4(y + j + 4, rm_eig_load4(y + j + 4) + a1 * xiv);
+            }
+            acc0 += acc1;
+            double t = (acc0[0] + acc0[1]) + (acc0[2] + acc0[3]);
+            for (; j < i; j++) {
+                t += a[j] * x[j];
+                y[j] += a[j] * xi;
+            }
+            y[i] += t + a[i] * xi;
+        }
+    }
+    #else
+    static void rm_symv_lower(Py_ssize_t n, const double *A, Py_ssize_t lda,
+                              const double *x, double *y) {
+        for (Py_ssize_t i = 0; i < n; i++) y[i] = 0.0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const double *a = A + i * lda;
+            double t = 0.0;
+            for (Py_ssize_t j = 0; j < i; j++) { t += a[j] * x[j]; y[j] += a[j] * x[i]; }
+            y[i] += t + a[i] * x[i];
+        }
+    }
+    #endif
+    """
+    void rm_symv_lower(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* x,
+                       double* y) noexcept nogil
 
 # unit of accuracy used in the convergence tests: numpy's eps = 2**-52
 cdef double EPS = 2.220446049250313e-16
@@ -182,7 +251,7 @@ cdef void _sytrd(Py_ssize_t n,
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
 
     Blocked like LAPACK dsytrd: within a panel of NB columns the trailing matrix is not
-    updated; its current value is A - V W^T - W V^T (dlatrd [DSS94]), so each step does
+    updated; its current value is A - V W^T - W V^T (dlatrd [DSH89]), so each step does
     one matrix-vector product with the trailing block, and the panel's update of the
     rest is two GEMMs (a symmetric rank-2NB update)."""
     cdef Py_ssize_t k0, m, nbk, i, r, ldw = n
@@ -221,8 +290,8 @@ cdef void _sytrd(Py_ssize_t n,
                 continue
             r = m - i - 1
             # w = A22 @ v with A22 the trailing block as it was at the panel start
-            dgemv(False, r, r, 1.0, A + (i + 1) * lds + i + 1, lds, vt + i + 1, 1,
-                  0.0, wt + i + 1, 1)
+            # (symmetric: only its lower triangle is read)
+            rm_symv_lower(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1)
             if i > 0:
                 # w -= V (W^T v) + W (V^T v)   (the panel's pending update, dlatrd)
                 dgemv(False, i, r, 1.0, WT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
@@ -765,9 +834,12 @@ def eigh(A):
     (numpy's default ``UPLO='L'``); the strictly upper triangle is ignored.
 
     Method: Householder tridiagonalisation A = Q T Q^T, blocked as LAPACK dsytrd
-    (GVL4 Alg. 8.3.1); Q formed blockwise in compact WY form; implicit symmetric QR
-    with Wilkinson shifts on T = Z diag(w) Z^T (GVL4 Alg. 8.3.2/8.3.3), the rotations
-    applied to the rows of V^T = Z^T Q^T.
+    (GVL4 Alg. 8.3.1); Q formed blockwise in compact WY form; T = Z diag(w) Z^T by
+    divide and conquer for n > 32 ([Cup81], [GE95], LAPACK dstedc: T is torn into two
+    halves plus a rank-one term, the halves solved recursively, and each merge solves
+    the secular equation 1 + rho sum z_j^2 / (d_j - w) = 0 and forms its eigenvectors
+    with one GEMM), with the implicit symmetric QR algorithm with Wilkinson shifts
+    (GVL4 Alg. 8.3.2/8.3.3) at the leaves and for small n; finally V = Q Z (GEMM).
 
     Parameters
     ----------
@@ -788,7 +860,7 @@ def eigh(A):
     TypeError
         Non-numeric data.
     LinAlgError
-        The QR iteration exceeded its cap of 30 n sweeps.
+        A QR iteration exceeded its cap of 30 n sweeps (30 * 32 in a leaf).
     """
     a = _work_copy(A, "eigh")
     n = a.shape[0]
@@ -808,9 +880,10 @@ def eigvalsh(A):
     """Eigenvalues of a real symmetric matrix, ascending (no eigenvectors).
 
     Reads only the **lower triangle** of ``A`` (numpy's default ``UPLO='L'``). Same
-    tridiagonalisation as :func:`eigh` (GVL4 Alg. 8.3.1) but Q is never formed and the
-    tridiagonal QR iteration (GVL4 Alg. 8.3.3) accumulates no rotations: O(n^2) work
-    after the O(4/3 n^3) reduction, against about 4x more for ``eigh``.
+    tridiagonalisation as :func:`eigh` (GVL4 Alg. 8.3.1), but Q is never formed and
+    the eigenvalues of T come from the implicit QR iteration (GVL4 Alg. 8.3.3) with no
+    rotation accumulated: O(n^2) work after the 4/3 n^3 reduction, against about
+    4 n^3 more for ``eigh`` (Q, the divide-and-conquer GEMMs and V = Q Z).
 
     Parameters
     ----------
