@@ -27,7 +27,10 @@ References
     (the SVD), 8.6.3 (R-SVD for tall matrices).
 [3] T. F. Chan, "An improved algorithm for computing the singular value decomposition",
     ACM TOMS 8(1), 1982.
+[4] T. P. Minka, "Automatic choice of dimensionality for PCA", NIPS 13, 2000, Sec. 3
+    (the Laplace approximation of the evidence p(D | k), used by n_components="mle").
 """
+import math
 import numbers
 
 import numpy as np
@@ -40,14 +43,45 @@ from .validation import check_is_fitted, validate_data
 __all__ = ["PCA"]
 
 
+def _log_evidence(spectrum, k, n_samples):
+    """Minka's Laplace approximation of log p(D | k) for probabilistic PCA [4, eq. 30].
+
+    ``spectrum`` holds the d eigenvalues of the sample covariance (descending); the k
+    leading ones are kept, the rest are pooled into the noise variance
+    s2 = sum_{j > k} lambda_j / (d - k)."""
+    d = len(spectrum)
+    lam = spectrum
+    if lam[k - 1] <= np.finfo(np.float64).eps * lam[0]:
+        return -np.inf                 # the k-th direction carries no variance
+    s2 = max(lam[k:].sum() / (d - k), np.finfo(np.float64).tiny)
+    # log p(U): the uniform prior on the Stiefel manifold, 2^-k prod Gamma(a) pi^-a
+    log_pu = -k * math.log(2.0)
+    for i in range(1, k + 1):
+        a = (d - i + 1) / 2.0
+        log_pu += math.lgamma(a) - a * math.log(math.pi)
+    m = d * k - k * (k + 1) / 2.0
+    # log |A_Z| = sum_{i <= k < ... , j > i} log[ N (1/lhat_j - 1/lhat_i)(lambda_i - lambda_j) ]
+    lhat = np.concatenate([lam[:k], np.full(d - k, s2)])
+    log_az = 0.0
+    for i in range(k):
+        j = np.arange(i + 1, d)
+        log_az += np.sum(np.log(n_samples * (1.0 / lhat[j] - 1.0 / lhat[i])
+                                * (lam[i] - lam[j])))
+    return (log_pu - 0.5 * n_samples * np.sum(np.log(lam[:k]))
+            - 0.5 * n_samples * (d - k) * math.log(s2)
+            + 0.5 * (m + k) * math.log(2.0 * math.pi) - 0.5 * log_az
+            - 0.5 * k * math.log(n_samples))
+
+
 class PCA(TransformerMixin, BaseEstimator):
     """Principal component analysis (linear dimensionality reduction).
 
     Parameters
     ----------
-    n_components : int, float in (0, 1) or None, default None
+    n_components : int, float in (0, 1), "mle" or None, default None
         int: keep that many components; float: keep the fewest components whose
-        explained variance ratio sums to more than it; None: min(n_samples, n_features).
+        explained variance ratio sums to more than it; "mle": the k maximising Minka's
+        evidence [4] (needs n_samples >= n_features); None: min(n_samples, n_features).
     whiten : bool, default False
         Scale the projections to unit variance.
     svd_solver : {"auto", "full", "covariance_eigh"}, default "auto"
@@ -103,6 +137,13 @@ class PCA(TransformerMixin, BaseEstimator):
         nc = self.n_components
         if nc is None:
             pass
+        elif isinstance(nc, str):
+            if nc != "mle":
+                raise ValueError("n_components must be None, an int, a float in (0, 1) or "
+                                 "'mle', got %r" % (nc,))
+            if n < d:
+                raise ValueError("n_components='mle' is only supported if n_samples >= "
+                                 "n_features (got %d < %d)" % (n, d))
         elif isinstance(nc, bool):
             raise ValueError("n_components must be None, an int or a float in (0, 1), "
                              "got %r" % (nc,))
@@ -150,6 +191,13 @@ class PCA(TransformerMixin, BaseEstimator):
         ratio = explained / total if total > 0 else np.zeros_like(explained)
         if nc is None:
             k = k_max
+        elif isinstance(nc, str):
+            # Minka's MLE [4]: the rank with the largest evidence among 1..d-1
+            if d == 1:
+                k = 1
+            else:
+                scores = [_log_evidence(explained, r, n) for r in range(1, d)]
+                k = int(np.argmax(scores)) + 1
         elif isinstance(nc, numbers.Integral):
             k = int(nc)
         else:

@@ -67,6 +67,18 @@ def test_covariance_eigh_solver(solver):
     np.testing.assert_allclose(ours.components_, ref.components_, atol=tol)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_mle_finds_the_signal_rank(seed):
+    rng = np.random.RandomState(seed)
+    rank = 1 + seed
+    X = rng.randn(400, rank) @ rng.randn(rank, 7) * 3 + 0.3 * rng.randn(400, 7)
+    ours = PCA("mle", svd_solver="full").fit(X)
+    ref = sk_decomposition.PCA("mle", svd_solver="full").fit(X)
+    assert ours.n_components_ == rank == ref.n_components_
+    with pytest.raises(ValueError, match="mle"):
+        PCA("mle").fit(X[:5])
+
+
 def test_properties_and_roundtrip():
     X = correlated(seed=1)
     pca = PCA().fit(X)
