@@ -80,3 +80,21 @@ def test_bad_input():
         log_loss([0, 1], [[1.5, -0.5], [0.5, 0.5]])
     with pytest.raises(ValueError, match="two samples"):
         r2_score([1.0], [1.0])
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(2, 40), k=st.integers(2, 5))
+def test_random_labels_match_sklearn(seed, n, k):
+    M = pytest.importorskip("sklearn.metrics")
+    rng = np.random.RandomState(seed)
+    y, p = rng.randint(0, k, n), rng.randint(0, k, n)
+    for avg in ("macro", "micro", "weighted"):
+        assert np.isclose(f1_score(y, p, average=avg),
+                          M.f1_score(y, p, average=avg, zero_division=0), rtol=1e-12)
+    assert np.isclose(accuracy_score(y, p), M.accuracy_score(y, p))
+    yr, pr = rng.randn(n), rng.randn(n)
+    assert np.isclose(r2_score(yr, pr), M.r2_score(yr, pr), rtol=1e-12)

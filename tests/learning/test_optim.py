@@ -184,3 +184,27 @@ def test_bounds_formats(bounds, n):
     assert low[0] == 0.0 and high[0] == 2.0 and low.shape == high.shape == (n,)
     if n == 2:
         assert low[1] == 1.0 and (high[1] == 3.0 or high[1] == np.inf)
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 8), seed=st.integers(0, 2 ** 31 - 1), bounded=st.booleans())
+def test_lbfgs_kkt_on_random_convex_quadratics(n, seed, bounded):
+    rng = np.random.RandomState(seed)
+    A = rng.randn(n + 3, n)
+    Q = A.T @ A + 0.1 * np.eye(n)
+    b = rng.randn(n) * 3
+    fun = lambda x: (0.5 * x @ Q @ x - b @ x, Q @ x - b)     # noqa: E731
+    low = rng.uniform(-1, 0, n) if bounded else np.full(n, -np.inf)
+    high = rng.uniform(0, 1, n) if bounded else np.full(n, np.inf)
+    opt = LBFGS(bounds=(low, high) if bounded else None, tol=1e-9, ftol=0.0, max_iter=2000)
+    res = opt.minimize(fun, rng.randn(n))
+    g = fun(res.x)[1]
+    scale = 1e-7 * max(1.0, np.abs(b).max())
+    assert np.all(res.x >= low) and np.all(res.x <= high)
+    free = (res.x > low) & (res.x < high)
+    assert np.all(np.abs(g[free]) <= scale)
+    assert np.all(g[res.x == low] >= -scale) and np.all(g[res.x == high] <= scale)
