@@ -237,3 +237,51 @@ def test_iteration_cap_warns():
     with pytest.warns(ConvergenceWarning, match="max_iter"):
         clf = SVC(max_iter=5).fit(X, y)
     assert clf.n_iter_[0] == 5
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(2, 40), d=st.integers(1, 5),
+       kind=st.sampled_from([0, 1, 2, 3]), svr=st.booleans(), shrinking=st.booleans(),
+       cache=st.sampled_from([1e-4, 200.0]))
+def test_solver_stops_at_an_approximate_kkt_point(seed, n, d, kind, svr, shrinking, cache):
+    """Whatever the data: 0 <= a <= C, y'a = 0, and the maximal violating pair's gap
+    m(a) - M(a) = max_{I_up} -y G - min_{I_low} -y G is below tol [Fan et al. eq. 9],
+    with G = Q a + p recomputed here from the kernel matrix."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d)
+    gamma, coef0, degree = 0.5, 0.3, 2
+    dots = X.dot(X.T)
+    sq = (X ** 2).sum(1)
+    Kmat = [dots, (gamma * dots + coef0) ** degree,
+            np.exp(-gamma * np.maximum(sq[:, None] + sq[None] - 2 * dots, 0)),
+            np.tanh(gamma * dots + coef0)][kind]
+    C = rng.uniform(0.1, 5.0, n)
+    if svr:
+        z = rng.randn(n)
+        real = np.concatenate([np.arange(n)] * 2)
+        y = np.concatenate([np.ones(n), -np.ones(n)])
+        p = np.concatenate([0.1 - z, 0.1 + z])
+        C = np.concatenate([C, C])
+    else:
+        real = np.arange(n)
+        y = np.where(rng.rand(n) < 0.5, 1.0, -1.0)
+        y[0], y[-1] = 1.0, -1.0
+        p = -np.ones(n)
+    tol = 1e-3
+    s = _smo.Solver(X, None, real, y, p, C, kind, gamma, coef0, degree, cache)
+    alpha, rho, it, G, obj = s.solve(tol, shrinking, 10 ** 6)
+    assert it < 10 ** 6
+    Q = np.outer(y, y) * Kmat[np.ix_(real, real)]
+    G_ref = Q.dot(alpha) + p
+    scale = 1 + np.abs(Q).sum(1).max() * C.max()
+    np.testing.assert_allclose(G, G_ref, atol=1e-9 * scale)
+    assert (alpha >= 0).all() and (alpha <= C).all()
+    assert abs(y.dot(alpha)) <= 1e-9 * C.sum()
+    v = -y * G_ref
+    up = np.where(y > 0, alpha < C, alpha > 0)
+    low = np.where(y > 0, alpha > 0, alpha < C)
+    if up.any() and low.any():
+        assert v[up].max() - v[low].min() < tol + 1e-9 * scale
