@@ -155,6 +155,8 @@ def _rank_from_r(R11):
     d = np.abs(np.diagonal(R11)) if R11.size else np.zeros(0)
     if d.size == 0 or d.max() == 0:
         return 0, False
+    # back substitution only when every |R_ii| is clearly above the rank cut-off (a
+    # margin of 10 over it); otherwise the SVD decides the rank and the minimum norm
     full = R11.shape[0] >= R11.shape[1] and d.min() > d.max() * _EPS * max(R11.shape) * 10
     return int(np.sum(d > d.max() * _EPS * max(R11.shape))), bool(full)
 
@@ -258,7 +260,7 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             self.singular_ = singular
         elif hasattr(self, "singular_"):
             del self.singular_
-        self.n_iter_ = None
+        self.n_iter_ = 1                    # one direct (non-iterative) solve
         return self
 
     def predict(self, X):
@@ -301,6 +303,8 @@ class LinearRegression(_LinearModel):
         Numerical rank of the centred, weighted X.
     singular_ : ndarray of shape (min(n_samples, n_features),)
         Singular values of the centred, weighted X (only with ``solver="svd"``).
+    n_iter_ : int
+        Always 1: the solvers are direct.
     n_features_in_ : int
 
     Examples
