@@ -325,3 +325,16 @@ def test_solve_transposed(n):
     np.testing.assert_allclose(np.asarray(F.solve(b, trans=True)),
                                sla.lu_solve(sla.lu_factor(A), b, trans=1),
                                atol=1e3 * n * EPS * np.linalg.cond(A) * np.abs(b).max())
+
+
+def test_matrix_views_as_inputs():
+    # a Matrix view has a row stride larger than its width: the kernels must honour it
+    M = Matrix(np.random.default_rng(12).standard_normal((12, 14)))
+    V, Bv = M[1:9, 3:11], M[1:9, 0:3]
+    Vn, Bn = np.asarray(M)[1:9, 3:11], np.asarray(M)[1:9, 0:3]
+    assert solve_ratio(Vn, solve(V, Bv), Bn) < THRESH
+    np.testing.assert_allclose(np.asarray(solve(V, Bv)), np.linalg.solve(Vn, Bn),
+                               atol=1e3 * 8 * EPS * np.linalg.cond(Vn))
+    assert inv_ratio(Vn, inv(V)) < THRESH
+    assert det(V) == pytest.approx(np.linalg.det(Vn), rel=1e3 * EPS * np.linalg.cond(Vn))
+    np.testing.assert_array_equal(np.asarray(M)[1:9, 3:11], Vn)   # untouched
