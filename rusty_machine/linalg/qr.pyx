@@ -122,6 +122,9 @@ cdef Py_ssize_t NB_ORGQR = 32    # block width when forming Q (dorgqr's NB)
 
 # dlamch('S') / eps: below this a Householder beta is rescaled before use (dlarfg)
 cdef double SAFMIN = 2.2250738585072014e-308 / 2.220446049250313e-16
+# above this |beta|, alpha - beta could overflow: house() works on the column * 2^-64
+cdef double BIG = 1e300
+cdef double TWO_M64 = 5.421010862427522e-20
 
 
 def _set_block_sizes(geqrf=None, leaf=None, orgqr=None):
@@ -187,6 +190,14 @@ cdef void house(Py_ssize_t n,              # IN   length of the vector [alpha, x
             alpha[0] /= SAFMIN
         xnorm = dnrm2(n - 1, x, incx)
         beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
+    if fabs(beta) > BIG:
+        # huge column: alpha - beta may overflow, and 1 / (alpha - beta) be subnormal;
+        # the same ratios on the column scaled by 2^-64 (exact) are safe
+        tau[0] = (beta * TWO_M64 - alpha[0] * TWO_M64) / (beta * TWO_M64)
+        dscal(n - 1, TWO_M64, x, incx)
+        dscal(n - 1, 1.0 / (alpha[0] * TWO_M64 - beta * TWO_M64), x, incx)
+        alpha[0] = beta
+        return
     tau[0] = (beta - alpha[0]) / beta
     # v = x / (alpha - beta), so that v_1 = 1
     dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
@@ -234,14 +245,14 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
                 # v = x / (alpha - beta) -- the scaling is fused into pass 1 below
                 alpha = diag[0]
                 beta = -copysign(hypot(alpha, sqrt(ssq)), alpha)
-                if fabs(beta) >= SAFMIN:
+                if SAFMIN <= fabs(beta) <= BIG:
                     t = (beta - alpha) / beta
                     scal = 1.0 / (alpha - beta)
                     diag[0] = beta
                 else:
                     house(mj, diag, diag + lda, lda, &t)
             else:
-                # zero, tiny or huge column: the careful path (it scales x itself)
+                # zero, tiny or huge column: the careful path (it scales itself)
                 house(mj, diag, diag + lda, lda, &t)
         tau[j] = t
         ncol = n - j - 1

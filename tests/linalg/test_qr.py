@@ -330,3 +330,11 @@ def test_pickle_round_trip():
     np.testing.assert_array_equal(np.asarray(G.q()), np.asarray(F.q()))
     b = np.arange(9.0)
     np.testing.assert_array_equal(np.asarray(G.solve(b)), np.asarray(F.solve(b)))
+
+
+def test_entries_near_the_largest_double():
+    # |alpha - beta| = 2.4e308 would overflow in the textbook formula (and numpy's
+    # LAPACK returns NaN here); house() works on the column scaled by 2^-64 instead
+    for A in (np.array([[1e308, 1e308], [-1e308, 1e308]]),
+              1.5e307 * np.random.default_rng(1).standard_normal((30, 20))):
+        check_qr(A)
