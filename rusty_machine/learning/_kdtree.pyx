@@ -353,7 +353,8 @@ cdef class KDTree:
         free(srd_all)
         return dist, ind
 
-    def query_radius(self, Q, double r, sample_weight=None, bint count_only=False):
+    def query_radius(self, Q, double r, sample_weight=None, bint count_only=False,
+                     counts=None):
         """Neighbours within distance r (inclusive) of each row of Q, as CSR.
 
         Parameters
@@ -364,6 +365,9 @@ cdef class KDTree:
             With count_only: the weighted count sum_{x in ball} w(x).
         count_only : bool
             Return only the (weighted) counts.
+        counts : ndarray of shape (n_queries,), optional
+            The unweighted counts from an earlier ``count_only`` call with the same
+            Q and r: the counting pass is skipped.
 
         Returns
         -------
@@ -380,6 +384,7 @@ cdef class KDTree:
         cdef int metric = self.metric_code
         cdef double p = self.p
         cdef double rr = _to_rdist(metric, p, r)
+        counts_given = counts
         w = (np.ones(self.n_samples) if sample_weight is None
              else np.ascontiguousarray(sample_weight, dtype=np.float64))
         if w.shape != (self.n_samples,):
@@ -398,20 +403,25 @@ cdef class KDTree:
         cdef Py_ssize_t[::1] offv
         cdef Py_ssize_t[::1] indv
         try:
-            with nogil:
-                for q in prange(m, num_threads=nt, schedule="dynamic", chunksize=16):
-                    tid = threadid()
-                    cv[q] = _radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
-                                        &bounds[0, 0, 0], self.n_features, self.n_nodes,
-                                        metric, p,
-                                        &Qv[q, 0], rr, &wv[0], NULL,
-                                        stack_all + tid * stack_cap)
+            if counts_given is not None:
+                counts_given = np.asarray(counts_given, dtype=np.float64)
+                if counts_given.shape != (m,):
+                    raise ValueError("counts must have shape (%d,)" % m)
+                counts[:] = counts_given
+            else:
+                with nogil:
+                    for q in prange(m, num_threads=nt, schedule="dynamic", chunksize=16):
+                        tid = threadid()
+                        cv[q] = _radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
+                                            &bounds[0, 0, 0], self.n_features, self.n_nodes,
+                                            metric, p, &Qv[q, 0], rr, &wv[0], NULL, 0,
+                                            stack_all + tid * stack_cap)
             if count_only or m == 0:
                 if count_only:
                     return counts
                 return np.zeros(1, dtype=np.intp), np.zeros(0, dtype=np.intp)
             # unweighted counts for the CSR layout
-            if sample_weight is not None:
+            if sample_weight is not None and counts_given is None:
                 ones = np.ones(self.n_samples)
                 wv = ones
                 with nogil:
@@ -419,26 +429,97 @@ cdef class KDTree:
                         tid = threadid()
                         cv[q] = _radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
                                             &bounds[0, 0, 0], self.n_features, self.n_nodes,
-                                        metric, p,
-                                            &Qv[q, 0], rr, &wv[0], NULL,
+                                            metric, p, &Qv[q, 0], rr, &wv[0], NULL, 0,
                                             stack_all + tid * stack_cap)
             offsets = np.zeros(m + 1, dtype=np.intp)
             np.cumsum(counts.astype(np.intp), out=offsets[1:])
             indices = np.empty(offsets[m], dtype=np.intp)
             offv = offsets
             indv = indices
+            ones = np.ones(self.n_samples)
+            wv = ones
             if offsets[m] > 0:
                 with nogil:
                     for q in prange(m, num_threads=nt, schedule="dynamic", chunksize=16):
                         tid = threadid()
-                        _radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
-                                    &bounds[0, 0, 0], self.n_features, self.n_nodes,
-                                        metric, p,
-                                    &Qv[q, 0], rr, &wv[0], &indv[offv[q]],
-                                    stack_all + tid * stack_cap)
+                        # each query fills its own slice, never past its end
+                        cv[q] = _radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
+                                            &bounds[0, 0, 0], self.n_features, self.n_nodes,
+                                            metric, p, &Qv[q, 0], rr, &wv[0],
+                                            &indv[offv[q]], offv[q + 1] - offv[q],
+                                            stack_all + tid * stack_cap)
+                if not np.array_equal(counts, np.diff(offsets)):
+                    raise ValueError("query_radius: the given counts do not match the "
+                                     "neighbourhoods")
             return offsets, indices
         finally:
             free(stack_all)
+
+    def dbscan_expand(self, const unsigned char[::1] is_core not None, double r):
+        """DBSCAN expansion [5] without storing the neighbourhood graph: the
+        neighbours of each core point are listed by a radius query when the point is
+        popped (each core point once), so the memory is O(n_samples) whatever eps.
+
+        Parameters
+        ----------
+        is_core : ndarray of shape (n_samples,), uint8
+        r : float
+            eps.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        cdef Py_ssize_t n = self.n_samples
+        if is_core.shape[0] != n:
+            raise ValueError("is_core must have shape (%d,)" % n)
+        cdef const double[:, ::1] X = self.data
+        cdef const Py_ssize_t[::1] idx = self.idx_array
+        cdef const Py_ssize_t[::1] start = self._start
+        cdef const Py_ssize_t[::1] end = self._end
+        cdef const double[:, :, ::1] bounds = self._bounds
+        cdef int metric = self.metric_code
+        cdef double p = self.p
+        cdef double rr = _to_rdist(metric, p, r)
+        ones = np.ones(n)
+        cdef const double[::1] ov = ones
+        labels = np.full(n, -1, dtype=np.intp)
+        cdef Py_ssize_t[::1] lab = labels
+        cdef Py_ssize_t* stack = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
+        cdef Py_ssize_t* tstack = <Py_ssize_t*>malloc((2 * self.n_levels + 4)
+                                                     * sizeof(Py_ssize_t))
+        # a neighbourhood has at most n points: O(n) memory, whatever eps
+        cdef Py_ssize_t* buf = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
+        if stack == NULL or tstack == NULL or buf == NULL:
+            free(stack); free(tstack); free(buf)
+            raise MemoryError()
+        cdef Py_ssize_t i, j, t, nb, sp, cnt, cluster = 0
+        with nogil:
+            for i in range(n):
+                if lab[i] != -1 or not is_core[i]:
+                    continue
+                lab[i] = cluster
+                stack[0] = i
+                sp = 1
+                while sp > 0:
+                    sp -= 1
+                    j = stack[sp]
+                    cnt = <Py_ssize_t>_radius_one(&X[0, 0], &idx[0], &start[0], &end[0],
+                                                  &bounds[0, 0, 0], self.n_features,
+                                                  self.n_nodes, metric, p, &X[j, 0], rr,
+                                                  &ov[0], buf, n, tstack)
+                    for t in range(cnt):
+                        nb = buf[t]
+                        if lab[nb] == -1:
+                            lab[nb] = cluster
+                            if is_core[nb]:
+                                stack[sp] = nb
+                                sp += 1
+                cluster += 1
+        free(stack)
+        free(tstack)
+        free(buf)
+        return labels
 
 
 cdef inline double _box_min_rdist(int metric, double p, const double* lo, const double* hi,
@@ -529,9 +610,11 @@ cdef double _radius_one(const double* X, const Py_ssize_t* idx, const Py_ssize_t
                         double rr,                # IN  reduced radius
                         const double* w,          # IN  (n_samples,) weights for the count
                         Py_ssize_t* out,          # OUT indices (NULL: count only)
+                        Py_ssize_t cap,           # IN  room in out (never written past)
                         Py_ssize_t* stack) noexcept nogil:
     """(Weighted) count of the points within reduced distance rr of q; with ``out`` also
-    their indices. Boxes entirely inside the ball are taken without distances."""
+    their indices (at most ``cap`` of them). Boxes entirely inside the ball are taken
+    without distances."""
     cdef Py_ssize_t sp, node, i, n_out = 0, first_leaf = n_nodes // 2
     cdef double total = 0.0
     cdef const double* lo
@@ -550,14 +633,14 @@ cdef double _radius_one(const double* X, const Py_ssize_t* idx, const Py_ssize_t
         if _box_max_rdist(metric, p, lo, hi, q, d) <= rr:
             for i in range(start[node], end[node]):    # the box is inside the ball
                 total += w[idx[i]]
-                if out != NULL:
+                if out != NULL and n_out < cap:
                     out[n_out] = idx[i]
                     n_out += 1
         elif node >= first_leaf:
             for i in range(start[node], end[node]):
                 if _rdist(metric, p, q, X + idx[i] * d, d) <= rr:
                     total += w[idx[i]]
-                    if out != NULL:
+                    if out != NULL and n_out < cap:
                         out[n_out] = idx[i]
                         n_out += 1
         else:
@@ -698,36 +781,48 @@ def brute_knn(X, Q, Py_ssize_t k, metric="euclidean", double p=2.0):
 
 
 cdef double _brute_radius_one(const double* X, Py_ssize_t n, Py_ssize_t d, int metric,
-                              double p, const double* q, double rr, const double* w,
-                              Py_ssize_t* out) noexcept nogil:
+                              double p,
+                              const double* q,    # IN  (d,) the query
+                              double rr,          # IN  reduced radius
+                              const double* w,    # IN  (n,) weights for the count
+                              Py_ssize_t* out,    # OUT indices (NULL: count only)
+                              Py_ssize_t cap) noexcept nogil:   # IN room in out
     cdef Py_ssize_t i, n_out = 0
     cdef double total = 0.0
     for i in range(n):
         if _rdist(metric, p, q, X + i * d, d) <= rr:
             total += w[i]
-            if out != NULL:
+            if out != NULL and n_out < cap:
                 out[n_out] = i
                 n_out += 1
     return total
 
 
-def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight=None):
-    """Neighbours within distance r (inclusive) by exhaustive search, as CSR.
-
-    Returns
-    -------
-    offsets : ndarray of shape (n_queries + 1,)
-    indices : ndarray of shape (nnz,)
-    weighted_counts : ndarray of shape (n_queries,)
-    """
+def _brute_setup(X, metric, double p):
     if metric not in METRICS:
         raise ValueError("metric must be one of %s, got %r" % (sorted(METRICS), metric))
-    cdef int code = METRICS[metric]
+    code = METRICS[metric]
     if code == M_MINKOWSKI and not p >= 1:
         raise ValueError("p must be >= 1 for the minkowski metric, got %r" % (p,))
     Xa = np.ascontiguousarray(X, dtype=np.float64)
     if Xa.ndim != 2:
         raise ValueError("X must be 2-D")
+    return Xa, code
+
+
+def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight=None,
+                 bint count_only=False):
+    """Neighbours within distance r (inclusive) by exhaustive search.
+
+    Returns
+    -------
+    count_only: (weighted_counts, counts), each of shape (n_queries,); else
+    offsets : ndarray of shape (n_queries + 1,)
+    indices : ndarray of shape (nnz,)
+    weighted_counts : ndarray of shape (n_queries,)
+    """
+    Xa, code_obj = _brute_setup(X, metric, p)
+    cdef int code = code_obj
     cdef const double[:, ::1] Xv = Xa
     cdef const double[:, ::1] Qv = _check_queries(Q, Xv.shape[1])
     cdef Py_ssize_t n = Xv.shape[0], d = Xv.shape[1], m = Qv.shape[0]
@@ -748,11 +843,22 @@ def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight
     if <double>n * m < 1e6:
         nt = 1
     if n == 0 or m == 0:
+        if count_only:
+            return wcounts, counts
         return np.zeros(m + 1, dtype=np.intp), np.zeros(0, dtype=np.intp), wcounts
     with nogil:
         for q in prange(m, num_threads=nt, schedule="static"):
-            wc[q] = _brute_radius_one(&Xv[0, 0], n, d, code, p, &Qv[q, 0], rr, &wv[0], NULL)
-            cc[q] = _brute_radius_one(&Xv[0, 0], n, d, code, p, &Qv[q, 0], rr, &ov[0], NULL)
+            cc[q] = _brute_radius_one(&Xv[0, 0], n, d, code, p, &Qv[q, 0], rr, &ov[0],
+                                      NULL, 0)
+    if sample_weight is None:
+        wcounts[:] = counts
+    else:
+        with nogil:
+            for q in prange(m, num_threads=nt, schedule="static"):
+                wc[q] = _brute_radius_one(&Xv[0, 0], n, d, code, p, &Qv[q, 0], rr, &wv[0],
+                                          NULL, 0)
+    if count_only:
+        return wcounts, counts
     offsets = np.zeros(m + 1, dtype=np.intp)
     np.cumsum(counts.astype(np.intp), out=offsets[1:])
     indices = np.empty(offsets[m], dtype=np.intp)
@@ -762,8 +868,61 @@ def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight
         with nogil:
             for q in prange(m, num_threads=nt, schedule="static"):
                 _brute_radius_one(&Xv[0, 0], n, d, code, p, &Qv[q, 0], rr, &ov[0],
-                                  &indv[offv[q]])
+                                  &indv[offv[q]], offv[q + 1] - offv[q])
     return offsets, indices, wcounts
+
+
+def brute_dbscan_expand(X, const unsigned char[::1] is_core not None, double r,
+                        metric="euclidean", double p=2.0):
+    """DBSCAN expansion [5] with exhaustive radius queries made when a core point is
+    popped (each core point once): O(n_samples) memory whatever eps.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+    """
+    Xa, code_obj = _brute_setup(X, metric, p)
+    cdef int code = code_obj
+    cdef const double[:, ::1] Xv = Xa
+    cdef Py_ssize_t n = Xv.shape[0], d = Xv.shape[1]
+    if is_core.shape[0] != n:
+        raise ValueError("is_core must have shape (%d,)" % n)
+    labels = np.full(n, -1, dtype=np.intp)
+    if n == 0:
+        return labels
+    cdef Py_ssize_t[::1] lab = labels
+    ones = np.ones(n)
+    cdef const double[::1] ov = ones
+    cdef double rr = _to_rdist(code, p, r)
+    cdef Py_ssize_t* stack = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* buf = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
+    if stack == NULL or buf == NULL:
+        free(stack); free(buf)
+        raise MemoryError()
+    cdef Py_ssize_t i, j, t, nb, sp, cnt, cluster = 0
+    with nogil:
+        for i in range(n):
+            if lab[i] != -1 or not is_core[i]:
+                continue
+            lab[i] = cluster
+            stack[0] = i
+            sp = 1
+            while sp > 0:
+                sp -= 1
+                j = stack[sp]
+                cnt = <Py_ssize_t>_brute_radius_one(&Xv[0, 0], n, d, code, p, &Xv[j, 0],
+                                                    rr, &ov[0], buf, n)
+                for t in range(cnt):
+                    nb = buf[t]
+                    if lab[nb] == -1:
+                        lab[nb] = cluster
+                        if is_core[nb]:
+                            stack[sp] = nb
+                            sp += 1
+            cluster += 1
+    free(stack)
+    free(buf)
+    return labels
 
 
 def dbscan_expand(const Py_ssize_t[::1] offsets not None,

@@ -33,6 +33,8 @@ _METRICS = ("euclidean", "manhattan", "chebyshev", "minkowski")
 _ALGORITHMS = ("auto", "kd_tree", "brute")
 # above this many features a KD-tree prunes little: search exhaustively
 _KD_TREE_MAX_FEATURES = 16
+# the neighbourhood graph is stored only up to this many entries (256 MiB of indices)
+_CSR_MAX_NEIGHBOURS = 1 << 25
 
 
 def _check_metric(metric, p):
@@ -120,17 +122,33 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         n = X.shape[0]
         w = (None if sample_weight is None
              else check_sample_weight(sample_weight, n, allow_zero=False))
+        # pass 1 (parallel): the (weighted) size of every eps-neighbourhood
         if self._use_tree(X.shape[1]):
             tree = _kdtree.KDTree(X, leaf_size=self.leaf_size, metric=self.metric, p=p)
-            offsets, indices = tree.query_radius(X, eps)
-            counts = (np.diff(offsets).astype(np.float64) if w is None
-                      else tree.query_radius(X, eps, sample_weight=w, count_only=True))
+            counts = tree.query_radius(X, eps, count_only=True)
+            wcounts = (counts if w is None
+                       else tree.query_radius(X, eps, sample_weight=w, count_only=True))
         else:
-            offsets, indices, counts = _kdtree.brute_radius(X, X, eps, self.metric, p, w)
+            tree = None
+            wcounts, counts = _kdtree.brute_radius(X, X, eps, self.metric, p, w,
+                                                   count_only=True)
         # counts are sums of weights (integers without weights): a small tolerance keeps
         # weighted sums such as 0.1 * 10 on the right side of min_samples
-        is_core = counts >= self.min_samples * (1.0 - 8 * np.finfo(float).eps)
-        self.labels_ = _kdtree.dbscan_expand(offsets, indices, is_core.astype(np.uint8))
+        is_core = wcounts >= self.min_samples * (1.0 - 8 * np.finfo(float).eps)
+        core_u8 = is_core.astype(np.uint8)
+        # pass 2: expansion. While the neighbourhood graph fits the memory budget it is
+        # stored (CSR, filled in parallel); beyond it the neighbours of each core point
+        # are listed again when it is expanded (O(n) memory, whatever eps).
+        if counts.sum() <= _CSR_MAX_NEIGHBOURS:
+            if tree is not None:
+                offsets, indices = tree.query_radius(X, eps, counts=counts)
+            else:
+                offsets, indices, _ = _kdtree.brute_radius(X, X, eps, self.metric, p)
+            self.labels_ = _kdtree.dbscan_expand(offsets, indices, core_u8)
+        elif tree is not None:
+            self.labels_ = tree.dbscan_expand(core_u8, eps)
+        else:
+            self.labels_ = _kdtree.brute_dbscan_expand(X, core_u8, eps, self.metric, p)
         self.core_sample_indices_ = np.flatnonzero(is_core)
         self.components_ = X[self.core_sample_indices_].copy()
         self._core_tree = None

@@ -67,6 +67,18 @@ def test_labels_invariant_to_row_order_up_to_renaming():
     assert len(pairs) == len(set(a[core])) == len(set(b[core]))
 
 
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute"])
+def test_low_memory_expansion_gives_the_same_labels(algorithm, monkeypatch):
+    from rusty_machine.learning import dbscan as dbscan_module
+    X = three_groups(5)
+    w = np.random.RandomState(0).rand(len(X)) * 2
+    stored = DBSCAN(eps=0.4, min_samples=4, algorithm=algorithm).fit(X, sample_weight=w)
+    monkeypatch.setattr(dbscan_module, "_CSR_MAX_NEIGHBOURS", 0)
+    streamed = DBSCAN(eps=0.4, min_samples=4, algorithm=algorithm).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(stored.labels_, streamed.labels_)
+    assert len(set(stored.labels_)) > 2
+
+
 def test_one_long_cluster_needs_no_recursion():
     X = np.arange(200000, dtype=float)[:, None]
     db = DBSCAN(eps=1.0, min_samples=2).fit(X)
