@@ -54,6 +54,9 @@ from rusty_machine.linalg.matrix import asmatrix, asvector, Matrix, Vector
 cdef extern from *:
     """
     #include <string.h>
+    #if defined(_MSC_VER) && !defined(restrict)
+    #  define restrict __restrict
+    #endif
     #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
         && defined(__linux__) && defined(__GLIBC__)
     #  define RM_EIG_CLONES __attribute__((target_clones("avx2", "default")))
@@ -103,9 +106,64 @@ cdef extern from *:
         }
     }
     #endif
+
+    /* Francis sweep, deferred parts. P_k = I - tau_k v_k v_k^T, v_k = (1, v1_k, v2_k)
+       acting on indices k, k+1, k+2 (v2_k = 0 for the last, 2-long one; tau_k = 0: P_k = I).
+       rm_refl_rows: X[lo:hi+1, c0:c1] <- P_{hi-1} ... P_lo X[lo:hi+1, c0:c1], by chunks. */
+    RM_EIG_CLONES static void rm_refl_rows(Py_ssize_t lo, Py_ssize_t hi, const double *tau,
+                                           const double *v1, const double *v2, double *X,
+                                           Py_ssize_t ldx, Py_ssize_t c0, Py_ssize_t c1,
+                                           Py_ssize_t chunk) {
+        for (Py_ssize_t j0 = c0; j0 < c1; j0 += chunk) {
+            Py_ssize_t w = c1 - j0 < chunk ? c1 - j0 : chunk;
+            for (Py_ssize_t k = lo; k < hi; k++) {
+                const double t = tau[k], a = v1[k], b = v2[k];
+                if (t == 0.0) continue;
+                double *restrict x0 = X + k * ldx + j0;
+                double *restrict x1 = X + (k + 1) * ldx + j0;
+                if (k + 1 < hi) {
+                    double *restrict x2 = X + (k + 2) * ldx + j0;
+                    for (Py_ssize_t i = 0; i < w; i++) {
+                        const double s = t * (x0[i] + a * x1[i] + b * x2[i]);
+                        x0[i] -= s; x1[i] -= s * a; x2[i] -= s * b;
+                    }
+                } else {
+                    for (Py_ssize_t i = 0; i < w; i++) {
+                        const double s = t * (x0[i] + a * x1[i]);
+                        x0[i] -= s; x1[i] -= s * a;
+                    }
+                }
+            }
+        }
+    }
+    /* rm_refl_cols: X[r0:r1, lo:hi+1] <- X[r0:r1, lo:hi+1] P_lo ... P_{hi-1}, row by row */
+    static void rm_refl_cols(Py_ssize_t lo, Py_ssize_t hi, const double *tau,
+                             const double *v1, const double *v2, double *X,
+                             Py_ssize_t ldx, Py_ssize_t r0, Py_ssize_t r1) {
+        for (Py_ssize_t r = r0; r < r1; r++) {
+            double *x = X + r * ldx;
+            for (Py_ssize_t k = lo; k < hi; k++) {
+                const double t = tau[k], a = v1[k], b = v2[k];
+                if (t == 0.0) continue;
+                if (k + 1 < hi) {
+                    const double s = t * (x[k] + a * x[k + 1] + b * x[k + 2]);
+                    x[k] -= s; x[k + 1] -= s * a; x[k + 2] -= s * b;
+                } else {
+                    const double s = t * (x[k] + a * x[k + 1]);
+                    x[k] -= s; x[k + 1] -= s * a;
+                }
+            }
+        }
+    }
     """
     void rm_symv_lower(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* x,
                        double* y) noexcept nogil
+    void rm_refl_rows(Py_ssize_t lo, Py_ssize_t hi, const double* tau, const double* v1,
+                      const double* v2, double* X, Py_ssize_t ldx, Py_ssize_t c0,
+                      Py_ssize_t c1, Py_ssize_t chunk) noexcept nogil
+    void rm_refl_cols(Py_ssize_t lo, Py_ssize_t hi, const double* tau, const double* v1,
+                      const double* v2, double* X, Py_ssize_t ldx, Py_ssize_t r0,
+                      Py_ssize_t r1) noexcept nogil
 
 # unit of accuracy used in the convergence tests: numpy's eps = 2**-52
 cdef double EPS = 2.220446049250313e-16
@@ -1204,7 +1262,8 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                      double* ZT, Py_ssize_t ldz,    # INOUT Z^T (rows rotated), or NULL
                      bint wantt,
                      double* wr, double* wi,        # OUT n, n
-                     Py_ssize_t* iters) noexcept nogil:   # OUT number of QR sweeps
+                     Py_ssize_t* iters,             # OUT number of QR sweeps
+                     double* rwork) noexcept nogil:  # work 3n (one sweep's reflectors)
     """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H.
 
     Deflation when |h_{k,k-1}| <= eps (|h_kk| + |h_{k-1,k-1}|); 1x1 blocks give real
@@ -1216,6 +1275,9 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
     cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
     cdef double alpha, beta, xnorm, a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
     cdef double vec[3]
+    cdef double* rtau = rwork
+    cdef double* rv1 = rwork + n
+    cdef double* rv2 = rwork + 2 * n
     iters[0] = 0
     for i in range(n):
         for j in range(max(i - 1, 0), n):
@@ -1312,8 +1374,11 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
              - tr * (H[lo * ldh + lo] / sm) + det / sm)
         y = (h21 / sm) * (H[lo * ldh + lo] + H[(lo + 1) * ldh + lo + 1] - tr)
         z = (h21 / sm) * H[(lo + 2) * ldh + lo + 1]
-        jhi = n - 1 if wantt else hi
-        jlo = 0 if wantt else lo
+        # The chase updates only the active window lo..hi; the sweep's reflectors are
+        # stored and, for the full Schur form, applied afterwards to the rest of H and
+        # to Z^T in long contiguous passes (rows above the window: each row once, all
+        # reflectors in order; the columns right of it and Z^T: chunk by chunk). The
+        # parts are independent, so the result equals the reflector-by-reflector order.
         # chase the bulge with 3x3 reflectors, the last one 2x2 (GVL4 Alg. 7.5.1)
         for k in range(lo, hi):
             nr = min(3, hi - k + 1)
@@ -1330,45 +1395,44 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                 H[(k + 1) * ldh + k - 1] = 0.0
                 if nr == 3:
                     H[(k + 2) * ldh + k - 1] = 0.0
-            if t == 0.0:
-                continue
             v1 = vec[1]
             v2 = vec[2] if nr == 3 else 0.0
+            rtau[k] = t
+            rv1[k] = v1
+            rv2[k] = v2
+            if t == 0.0:
+                continue
             ihi = min(k + 3, hi)
             if nr == 3:
-                # rows k..k+2 <- P rows  (P = I - t v v^T)
-                for j in range(k, jhi + 1):
+                # rows k..k+2 <- P rows  (P = I - t v v^T), window columns
+                for j in range(k, hi + 1):
                     s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j] + v2 * H[(k + 2) * ldh + j])
                     H[k * ldh + j] -= s
                     H[(k + 1) * ldh + j] -= s * v1
                     H[(k + 2) * ldh + j] -= s * v2
-                # columns k..k+2 <- columns P
-                for i in range(jlo, ihi + 1):
+                # columns k..k+2 <- columns P, window rows
+                for i in range(lo, ihi + 1):
                     s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1] + v2 * H[i * ldh + k + 2])
                     H[i * ldh + k] -= s
                     H[i * ldh + k + 1] -= s * v1
                     H[i * ldh + k + 2] -= s * v2
-                if ZT != NULL:
-                    # Z <- Z P, i.e. rows k..k+2 of Z^T <- P rows
-                    for j in range(n):
-                        s = t * (ZT[k * ldz + j] + v1 * ZT[(k + 1) * ldz + j] + v2 * ZT[(k + 2) * ldz + j])
-                        ZT[k * ldz + j] -= s
-                        ZT[(k + 1) * ldz + j] -= s * v1
-                        ZT[(k + 2) * ldz + j] -= s * v2
             else:
-                for j in range(k, jhi + 1):
+                for j in range(k, hi + 1):
                     s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j])
                     H[k * ldh + j] -= s
                     H[(k + 1) * ldh + j] -= s * v1
-                for i in range(jlo, ihi + 1):
+                for i in range(lo, ihi + 1):
                     s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1])
                     H[i * ldh + k] -= s
                     H[i * ldh + k + 1] -= s * v1
-                if ZT != NULL:
-                    for j in range(n):
-                        s = t * (ZT[k * ldz + j] + v1 * ZT[(k + 1) * ldz + j])
-                        ZT[k * ldz + j] -= s
-                        ZT[(k + 1) * ldz + j] -= s * v1
+        if wantt:
+            # H[:lo, lo:hi+1] <- H[:lo, lo:hi+1] P_lo ... P_{hi-1}, row by row
+            rm_refl_cols(lo, hi, rtau, rv1, rv2, H, ldh, 0, lo)
+            # H[lo:hi+1, hi+1:] <- P_{hi-1} ... P_lo H[lo:hi+1, hi+1:], chunk by chunk
+            rm_refl_rows(lo, hi, rtau, rv1, rv2, H, ldh, hi + 1, n, 128)
+        if ZT != NULL:
+            # Z <- Z P_lo ... P_{hi-1}: the rows lo..hi of Z^T
+            rm_refl_rows(lo, hi, rtau, rv1, rv2, ZT, ldz, 0, n, 128)
     return 0
 
 
@@ -1508,6 +1572,7 @@ def _eig_impl(A, bint want_vectors, str name):
     cdef double[::1] y = np.zeros(n)
     cdef double[::1] wr = np.zeros(n)
     cdef double[::1] wi = np.zeros(n)
+    cdef double[::1] rw = np.zeros(3 * n)
     cdef double[:, ::1] R
     cdef double[:, ::1] Q
     cdef double[:, ::1] ZT
@@ -1540,7 +1605,7 @@ def _eig_impl(A, bint want_vectors, str name):
         ZT = ZTa
         zp = &ZT[0, 0]
     with nogil:
-        status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters)
+        status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters, &rw[0])
     if status:
         raise LinAlgError("%s: Francis QR did not converge after %d sweeps"
                           % (name, CAP_FACTOR * max(n, 10)))
