@@ -47,10 +47,8 @@ cimport numpy as cnp
 
 from libc.math cimport fabs, frexp, ldexp, log, INFINITY
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcpy, memset
 
-from rusty_machine.linalg.blas cimport (dgemm, dtrsm, dtrmm, dtrsv, dswap, dscal,
-                                        idamax)
+from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrmm, dtrsv, dswap, idamax
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
 from rusty_machine.exceptions import LinAlgError
