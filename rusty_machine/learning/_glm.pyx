@@ -23,7 +23,7 @@ import numpy as np
 from rusty_machine.linalg.blas cimport dsyrk
 
 # Rows per block: CHUNK x (n_features + 2) doubles stay in L2 for the dsyrk.
-cdef Py_ssize_t CHUNK = 1024
+cdef Py_ssize_t CHUNK = 2048
 
 
 cdef void _gram_kernel(Py_ssize_t n_samples, Py_ssize_t n_features, bint intercept,

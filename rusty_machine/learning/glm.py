@@ -182,6 +182,14 @@ def _xlogy_ratio(y, mu):
         return np.where(y > 0, y * (np.log(np.where(y > 0, y, 1.0)) - np.log(mu)), 0.0)
 
 
+def _xlogx(y):
+    """y log y with 0 log 0 = 0."""
+    out = np.zeros_like(y)
+    pos = y > 0
+    out[pos] = y[pos] * np.log(y[pos])
+    return out
+
+
 class _Family:
     _POWERS = {"normal": 0.0, "poisson": 1.0, "gamma": 2.0, "inverse_gaussian": 3.0}
 
@@ -233,14 +241,17 @@ class _Family:
             return mu * mu * mu
         return mu ** p
 
-    def unit_deviance(self, y, mu, ylogy=None):
+    def unit_deviance(self, y, mu, ylogy=None, log_mu=None):
         """d(y, mu); ``ylogy`` may hold the precomputed y-only terms (see
-        :meth:`y_terms`) for the binomial and Poisson deviances."""
+        :meth:`y_terms`) for the binomial and Poisson deviances, ``log_mu`` log(mu)
+        when it is known (the linear predictor of a log link)."""
         n, p = self.name, self.power
         if ylogy is not None and n in ("binomial", "bernoulli"):
             return 2.0 * (ylogy - y * np.log(mu) - (1.0 - y) * np.log1p(-mu))
         if ylogy is not None and (n == "poisson" or (n == "tweedie" and p == 1)):
-            return 2.0 * (ylogy - y * np.log(mu) - y + mu)
+            if log_mu is None:
+                log_mu = np.log(mu)
+            return 2.0 * (ylogy - y * log_mu - y + mu)
         if n == "normal" or (n == "tweedie" and p == 0):
             return (y - mu) ** 2
         if n in ("binomial", "bernoulli"):
@@ -261,9 +272,9 @@ class _Family:
         for the binomial), computed once per fit."""
         n, p = self.name, self.power
         if n in ("binomial", "bernoulli"):
-            return _xlogy_ratio(y, 1.0) + _xlogy_ratio(1.0 - y, 1.0)
+            return _xlogx(y) + _xlogx(1.0 - y)
         if n == "poisson" or (n == "tweedie" and p == 1):
-            return _xlogy_ratio(y, 1.0)
+            return _xlogx(y)
         return None
 
     def start_mu(self, y, w):
@@ -437,7 +448,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             if not family.valid_mu(mu):
                 return np.inf, eta, mu
             with np.errstate(divide="ignore", invalid="ignore"):
-                dev = float(np.sum(s * family.unit_deviance(y, mu, ylogy)))
+                dev = float(np.sum(s * family.unit_deviance(
+                    y, mu, ylogy, eta if link.name == "log" else None)))
             return 0.5 * dev / S + 0.5 * alpha * float(np.sum(coef * coef)), eta, mu
 
         def gradient_max(coef, eta, mu):
