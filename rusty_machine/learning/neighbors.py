@@ -103,11 +103,11 @@ class _KNeighborsBase(BaseEstimator):
         else:
             dist, ind = _kdtree.brute_knn(self._fit_X, X, k, self.metric, float(self.p))
         if query_is_train:
-            # drop each point itself (or, among duplicates, the last neighbour)
+            # drop each point itself (when duplicates push it out of the k + 1 nearest,
+            # drop the farthest neighbour instead); indices in a row are distinct
             own = ind == np.arange(len(X))[:, None]
             own[~own.any(1), -1] = True
             keep = ~own
-            keep[own.sum(1) > 1] = True          # cannot happen, defensive
             dist = dist[keep].reshape(len(X), k - 1)
             ind = ind[keep].reshape(len(X), k - 1)
         return (dist, ind) if return_distance else ind
