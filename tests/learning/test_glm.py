@@ -179,3 +179,18 @@ def test_bad_input():
                          ({"alpha": -1.0}, "alpha"), ({"max_iter": 0}, "max_iter")]:
         with pytest.raises(ValueError, match=name):
             GeneralizedLinearModel(**params).fit(X, yp)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_weighted_gram_kernel(fit_intercept):
+    from rusty_machine.learning._glm import weighted_gram
+    rng = np.random.RandomState(5)
+    X, z, w = rng.randn(5000, 3), rng.randn(5000), rng.rand(5000)   # several row blocks
+    A = np.column_stack([X, np.ones(5000)] if fit_intercept else [X])
+    A = np.column_stack([A, z]) * np.sqrt(w)[:, None]
+    G = weighted_gram(X, z, w, fit_intercept)
+    ref = A.T @ A
+    assert np.allclose(np.tril(G), np.tril(ref), rtol=0, atol=5000 * EPS * np.abs(ref).max())
+    assert np.all(np.triu(G, 1) == 0)
+    with pytest.raises(ValueError, match="rows"):
+        weighted_gram(X, z[:10], w, fit_intercept)
