@@ -13,7 +13,8 @@ normalised with the log-sum-exp trick so that no probability underflows to 0/0.
 * BernoulliNB: binary features, p(x_j = 1 | c) = (N_cj + alpha) / (N_c + 2 alpha) [1,
   Sec. 13.3]; absent features count too.
 
-The count matrices are one GEMM (Y^T X, Y the weighted one-hot labels) and the joint
+The Gaussian model's passes over the data (per-class squared deviations, joint
+log-likelihoods) are Cython loops in ``_naive_bayes.pyx``. The count matrices are one GEMM (Y^T X, Y the weighted one-hot labels) and the joint
 log-likelihoods of the discrete models one GEMM (X @ log p^T).
 
 References
@@ -31,6 +32,7 @@ from ..linalg.blas import gemm
 from .base import BaseEstimator, ClassifierMixin
 from .validation import (check_classification_targets, check_is_fitted, check_sample_weight,
                          validate_data)
+from . import _naive_bayes
 
 __all__ = ["GaussianNB", "BernoulliNB", "MultinomialNB"]
 
@@ -207,11 +209,11 @@ class GaussianNB(_BaseNB):
             # batch means: Y.T @ X / n_new
             S1 = gemm(Y, X, trans_a=True)
             mu_new = np.where(present[:, None], S1 / np.where(present, n_new, 1)[:, None], 0)
-        var_new = np.zeros_like(mu_new)
-        for k in np.flatnonzero(present):
-            rows = y_idx == k
-            D = X[rows] - mu_new[k]
-            var_new[k] = (w[rows][:, None] * D * D).sum(0) / n_new[k]
+        # batch variances: sum_{i in c} w_i (x_i - mu_c)^2 / n_c  (centred two-pass form)
+        sq_dev = np.empty_like(mu_new)
+        _naive_bayes.class_sq_dev(X, np.ascontiguousarray(y_idx, dtype=np.intp), w,
+                                  np.ascontiguousarray(mu_new), sq_dev)
+        var_new = sq_dev / np.where(present, n_new, 1.0)[:, None]
         n_old = self.class_count_
         n_tot = n_old + n_new
         for k in np.flatnonzero(present):
@@ -238,12 +240,9 @@ class GaussianNB(_BaseNB):
         out = np.empty((X.shape[0], K))
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
-        for k in range(K):
-            var = np.maximum(self.var_[k], np.finfo(np.float64).tiny)
-            D = X - self.theta_[k]
-            D *= D
-            D /= var
-            out[:, k] = log_prior[k] - 0.5 * np.log(2.0 * np.pi * var).sum() - 0.5 * D.sum(1)
+        var = np.maximum(self.var_, np.finfo(np.float64).tiny)
+        const = log_prior - 0.5 * np.log(2.0 * np.pi * var).sum(1)
+        _naive_bayes.gaussian_jll(X, np.ascontiguousarray(self.theta_), 1.0 / var, const, out)
         return out
 
 
