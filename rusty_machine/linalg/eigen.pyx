@@ -1461,14 +1461,15 @@ cdef void _trevc(Py_ssize_t n,
                  double complex* xc) noexcept nogil:  # work n
     """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
     substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6.4, LAPACK
-    dtrevc). Near-singular pivots are perturbed to smin = eps |w| (dtrevc's rule),
+    dtrevc). Near-singular pivots are perturbed to smin = eps max(|w|, max|T_ij|),
     and the partial solution is rescaled whenever it grows past 1e100."""
     cdef Py_ssize_t k, j, l, i
     cdef double complex lam, r1, r2, a11, a12, a21, a22, det, rr
-    cdef double smin, q, big
+    cdef double smin, q, big, tmax = 0.0
     for i in range(n):
         for j in range(n):
             X[i * ldx + j] = 0.0
+            tmax = max(tmax, fabs(T[i * ldt + j]))
     k = n - 1
     while k >= 0:
         if wi[k] == 0.0:
@@ -1490,7 +1491,10 @@ cdef void _trevc(Py_ssize_t n,
                 xc[k - 1] = 1j * (q / T[k * ldt + k - 1])
                 xc[k] = 1.0
             j = k - 2
-        smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), SAFMIN)
+        # perturbed pivots: eps max(|w|, ||T||_max), so a zero eigenvalue of multiplicity
+        # > 1 still gives a finite vector with a residual O(eps ||T||) (dtrevc's smin,
+        # with the norm instead of its overflow-guarded scaling)
+        smin = max(EPS * max(fabs(lam.real) + fabs(lam.imag), tmax), SAFMIN)
         while j >= 0:
             if j > 0 and T[j * ldt + j - 1] != 0.0:
                 # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting

@@ -140,6 +140,18 @@ def test_zoo(kind):
     _check(np.ascontiguousarray(a), tol, same_dtype=(kind != "repeated"))
 
 
+def test_zero_eigenvalue_of_multiplicity_three():
+    # zero rows and columns: eigenvalue 0 three times, isolated by the balancing
+    # permutation; the back substitution meets exactly singular pivots (regression: NaN)
+    rng = np.random.default_rng(131)
+    a = rng.standard_normal((14, 14))
+    a[[2, 5, 9], :] = 0.0
+    a[:, [2, 5, 9]] = 0.0
+    w, V = _check(a)
+    assert np.all(np.isfinite(V))
+    assert np.sum(np.abs(w) <= 30 * 14 * EPS * np.linalg.norm(a, 2)) >= 3
+
+
 def test_layouts_and_errors():
     rng = np.random.default_rng(3)
     a = rng.standard_normal((15, 15))
