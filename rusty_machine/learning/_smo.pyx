@@ -25,8 +25,9 @@ a bound whose gradient says they will stay there (be_shrunk of [3, Thm 5.1]) lea
 active set; when the gap first falls below 10 tol all are brought back ("unshrink") and
 G rebuilt from G_bar = sum_{a_s = C_s} C_s Q_s, the part of the gradient from the
 variables at the upper bound, which is kept up to date for this [3, Sec. 5.2].
-Here the active set is a permutation of variable indices (perm[:active_size]); the data
-are never moved.
+As in LIBSVM the per-variable arrays are kept in "position" order, the active
+variables first (perm[a] is the variable at position a), so the loops over the active
+set read memory in order; the kernel rows stay indexed by sample.
 
 Kernel rows live in an LRU cache holding as many full rows (K(x_r, .) over all samples)
 as fit in ``cache_size`` MB [3, Sec. 5.3]; a row is x_r.X as one dgemv, then the
@@ -173,10 +174,11 @@ cdef class Solver:
             n_real = Kpre.shape[0]
         elif kind < 0 or kind > 4:
             raise ValueError("Solver: unknown kernel kind %d" % kind)
-        real = np.ascontiguousarray(real, dtype=np.int32)
-        y = np.ascontiguousarray(y, dtype=np.float64)
-        p = np.ascontiguousarray(p, dtype=np.float64)
-        C = np.ascontiguousarray(C, dtype=np.float64)
+        # private copies: the solver permutes them (active variables first)
+        real = np.array(real, dtype=np.int32, order="C", copy=True)
+        y = np.array(y, dtype=np.float64, order="C", copy=True)
+        p = np.array(p, dtype=np.float64, order="C", copy=True)
+        C = np.array(C, dtype=np.float64, order="C", copy=True)
         if not (y.shape[0] == p.shape[0] == C.shape[0] == l):
             raise ValueError("Solver: real, y, p and C must have the same length")
         if l == 0 or n_real == 0:
@@ -306,6 +308,8 @@ cdef class Solver:
             self._push_front(r)
         self.n_rows_computed += 1
         xr = self.x_sq[r]
+        # at least half of the variables active: the whole row costs about the same and
+        # stays valid after an unshrink
         if full or 2 * self.active_size >= self.l:
             # buf = X @ x_r   (all the dot products of row r in one dgemv)
             dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
@@ -316,21 +320,52 @@ cdef class Solver:
                                   self.coef0, self.degree)
             full = True
         else:
-            # only the samples of active variables (each once: in SVR two variables
-            # share a sample)
+            # only the samples of active variables get the kernel map (each once: in
+            # SVR two variables share a sample); the dot products come from one dgemv
+            # unless few variables are active (then one ddot each)
             self.stamp_now += 1
-            for a in range(self.active_size):
-                s = self.real[self.perm[a]]
-                if self.stamp[s] == self.stamp_now:
-                    continue
-                self.stamp[s] = self.stamp_now
-                buf[s] = _map(self.kind, ddot(self.d, self.X + r * self.d, 1,
-                                              self.X + s * self.d, 1),
-                              xr, self.x_sq[s], self.gamma, self.coef0, self.degree)
+            if 8 * self.active_size >= self.l:
+                dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
+                      self.X + r * self.d, 1, 0.0, buf, 1)
+                for a in range(self.active_size):
+                    s = self.real[a]
+                    if self.stamp[s] == self.stamp_now:
+                        continue
+                    self.stamp[s] = self.stamp_now
+                    buf[s] = _map(self.kind, buf[s], xr, self.x_sq[s], self.gamma,
+                                  self.coef0, self.degree)
+            else:
+                for a in range(self.active_size):
+                    s = self.real[a]
+                    if self.stamp[s] == self.stamp_now:
+                        continue
+                    self.stamp[s] = self.stamp_now
+                    buf[s] = _map(self.kind, ddot(self.d, self.X + r * self.d, 1,
+                                                  self.X + s * self.d, 1),
+                                  xr, self.x_sq[s], self.gamma, self.coef0, self.degree)
         self.row_epoch[r] = -1 if full else self.epoch
         return buf
 
     # ---- helpers -------------------------------------------------------------------------
+    cdef void _swap(self, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+        """Exchange the variables at positions a and b (LIBSVM's swap_index [3, Sec.
+        5.1]): the active ones stay first and the hot loops read memory in order."""
+        cdef double td
+        cdef int ti
+        cdef char tc
+        td = self.y[a]; self.y[a] = self.y[b]; self.y[b] = td
+        td = self.p[a]; self.p[a] = self.p[b]; self.p[b] = td
+        td = self.C[a]; self.C[a] = self.C[b]; self.C[b] = td
+        td = self.alpha[a]; self.alpha[a] = self.alpha[b]; self.alpha[b] = td
+        td = self.G[a]; self.G[a] = self.G[b]; self.G[b] = td
+        td = self.G_bar[a]; self.G_bar[a] = self.G_bar[b]; self.G_bar[b] = td
+        td = self.QD[a]; self.QD[a] = self.QD[b]; self.QD[b] = td
+        tc = self.status[a]; self.status[a] = self.status[b]; self.status[b] = tc
+        tc = self.up_excl[a]; self.up_excl[a] = self.up_excl[b]; self.up_excl[b] = tc
+        tc = self.low_excl[a]; self.low_excl[a] = self.low_excl[b]; self.low_excl[b] = tc
+        ti = self.real[a]; self.real[a] = self.real[b]; self.real[b] = ti
+        ti = self.perm[a]; self.perm[a] = self.perm[b]; self.perm[b] = ti
+
     cdef inline void _update_status(self, int t) noexcept nogil:
         if self.alpha[t] >= self.C[t]:
             self.status[t] = UPPER
@@ -352,7 +387,7 @@ cdef class Solver:
         cdef const double* Ki
         # i = argmax { -y_t G_t : t in I_up }   [2, eq. (9)]
         for a in range(self.active_size):
-            t = self.perm[a]
+            t = a
             if self.status[t] != self.up_excl[t]:
                 v = -self.y[t] * self.G[t]
                 if v >= Gmax:
@@ -364,7 +399,7 @@ cdef class Solver:
         QDi = self.QD[i]
         # j = argmin { -b_it^2 / a_it : t in I_low, -y_t G_t < -y_i G_i }   [2, Alg. 2]
         for a in range(self.active_size):
-            s = self.perm[a]
+            s = a
             if self.status[s] != self.low_excl[s]:
                 v = -self.y[s] * self.G[s]
                 if -v >= Gmax2:                 # M(a) = min over I_low of -y G
@@ -407,27 +442,27 @@ cdef class Solver:
         if act == l:
             return
         for a in range(act, l):
-            t = self.perm[a]
+            t = a
             self.G[t] = self.G_bar[t] + self.p[t]
         for a in range(act):
-            if self.status[self.perm[a]] == FREE:
+            if self.status[a] == FREE:
                 nr_free += 1
         if nr_free * l > 2 * act * (l - act):
             for a in range(act, l):                # one row per shrunk variable
-                t = self.perm[a]
+                t = a
                 Kr = self.row(self.real[t], False)
                 for b in range(act):
-                    s = self.perm[b]
+                    s = b
                     if self.status[s] == FREE:
                         self.G[t] += self.alpha[s] * self.y[s] * self.y[t] * Kr[self.real[s]]
         else:
             for b in range(act):                   # one row per free variable
-                s = self.perm[b]
+                s = b
                 if self.status[s] != FREE:
                     continue
                 Kr = self.row(self.real[s], True)
                 for a in range(act, l):
-                    t = self.perm[a]
+                    t = a
                     self.G[t] += self.alpha[s] * self.y[s] * self.y[t] * Kr[self.real[t]]
 
     cdef void _shrink(self, double tol) noexcept nogil:
@@ -435,7 +470,7 @@ cdef class Solver:
         cdef Py_ssize_t a
         cdef int t, tmp
         for a in range(self.active_size):
-            t = self.perm[a]
+            t = a
             if self.y[t] > 0:
                 if self.status[t] != UPPER and -self.G[t] >= Gmax1:
                     Gmax1 = -self.G[t]
@@ -453,13 +488,11 @@ cdef class Solver:
             self.epoch += 1
         a = 0
         while a < self.active_size:
-            if self._be_shrunk(self.perm[a], Gmax1, Gmax2):
+            if self._be_shrunk(a, Gmax1, Gmax2):
                 self.active_size -= 1
                 while self.active_size > a:
-                    if not self._be_shrunk(self.perm[self.active_size], Gmax1, Gmax2):
-                        tmp = self.perm[a]
-                        self.perm[a] = self.perm[self.active_size]
-                        self.perm[self.active_size] = tmp
+                    if not self._be_shrunk(self.active_size, Gmax1, Gmax2):
+                        self._swap(a, self.active_size)
                         break
                     self.active_size -= 1
             a += 1
@@ -551,7 +584,7 @@ cdef class Solver:
             dai = (self.alpha[i] - old_ai) * yi
             daj = (self.alpha[j] - old_aj) * yj
             for a in range(self.active_size):
-                k = self.perm[a]
+                k = a
                 self.G[k] += self.y[k] * (Ki[self.real[k]] * dai + Kj[self.real[k]] * daj)
             # G_bar follows the variables entering / leaving the upper bound
             ui = self.status[i] == UPPER
@@ -625,8 +658,12 @@ cdef class Solver:
             rho = self._rho()
             for t in range(self.l):
                 obj += self.alpha[t] * (self.G[t] + self.p[t])
-        alpha = self._refs[7].copy()
-        G = self._refs[8].copy()
+        # back to the caller's order: position a holds variable perm[a]
+        perm = self._refs[12]
+        alpha = np.empty(self.l)
+        G = np.empty(self.l)
+        alpha[perm] = self._refs[7]
+        G[perm] = self._refs[8]
         return alpha, rho, int(it), G, obj / 2
 
 
