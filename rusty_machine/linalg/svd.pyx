@@ -22,7 +22,7 @@ import numpy as np
 from libc.math cimport fabs, sqrt, hypot, copysign
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemv, dger, dswap, dscal
+from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
 from rusty_machine.linalg.eigen cimport (_house, _rot_rows, _larft, _apply_block_left,
                                          _orgtr)
 from rusty_machine.exceptions import LinAlgError
@@ -104,16 +104,18 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
                  double* tauq, double* taup,    # OUT   n, n (taup[n-2], taup[n-1] = 0)
                  double* QLT, Py_ssize_t ldq,   # OUT   n x m left reflectors as rows
                                                 #       (unit at k, zeros before), or NULL
-                 double* col, double* y) noexcept nogil:   # work m, max(m, n)
-    """A = Q_L B Q_R^T with Q_L = H_0 ... H_{n-1}, Q_R = G_0 ... G_{n-3}.
+                 double* col, double* y,        # work  m, max(m, n)
+                 Py_ssize_t kstart) noexcept nogil:   # IN first column to reduce
+    """A = Q_L B Q_R^T with Q_L = H_0 ... H_{n-1}, Q_R = G_0 ... G_{n-3}, unblocked
+    (LAPACK dgebd2), from column kstart on (the earlier ones were done by _labrd).
 
     Step k (GVL4 Alg. 5.4.2): H_k zeroes column k below the diagonal, then G_k zeroes
     row k right of the superdiagonal."""
     cdef Py_ssize_t k, i, r, c
     cdef double t
-    for k in range(n):
+    for k in range(kstart, n):
         taup[k] = 0.0
-    for k in range(n):
+    for k in range(kstart, n):
         r = m - k
         # gather column k (rows k..m-1): strided in row-major storage
         for i in range(r):
@@ -142,6 +144,108 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
                     col[i] = W[k * ldw + k + 1 + i]
                 dgemv(False, r - 1, c, 1.0, W + (k + 1) * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
                 dger(r - 1, c, -t, y, 1, col, 1, W + (k + 1) * ldw + k + 1, ldw)
+
+
+cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
+                 double* W, Py_ssize_t ldw,     # INOUT m x n, panel k0..k0+NB-1 reduced,
+                                                #       trailing block updated
+                 double* d, double* e,          # OUT   d, e of the panel
+                 double* tauq, double* taup,    # OUT
+                 double* QLT, Py_ssize_t ldq,   # OUT   left reflectors as rows (unit at k)
+                 double* X, double* Y,          # work  m x NB, n x NB (row-major, ld NB)
+                 double* col, double* y,        # work  m, max(m, n)
+                 double* t1, double* t2) noexcept nogil:   # work NB + 1 each
+    """One panel of the blocked bidiagonalisation (LAPACK dlabrd/dgebrd, m >= n).
+
+    Within the panel the trailing matrix is not updated; its current value is
+    A - V Y^T - X U^T, with V / U the panel's left / right reflectors and Y, X built
+    column by column ([DSH89], the dlatrd idea on both sides). Each column then costs
+    two matrix-vector products with the trailing block (not four), and the rest of the
+    update is two GEMMs at the end of the panel."""
+    cdef Py_ssize_t mr = m - k0, nr = n - k0, i, j, r, c
+    cdef double* A = W + k0 * ldw + k0
+    cdef double* VT = QLT + k0 * ldq + k0        # V^T: row j = v_j (local), ld ldq
+    cdef double t
+    for i in range(NB):
+        r = mr - i
+        c = nr - i - 1
+        # (1) column i of the current matrix: a[i:, i] -= V[i:, :i] Y[i, :i]^T + X[i:, :i] U[:i, i]
+        for j in range(r):
+            col[j] = A[(i + j) * ldw + i]
+        if i > 0:
+            dgemv(True, i, r, -1.0, VT + i, ldq, Y + i * NB, 1, 1.0, col, 1)
+            for j in range(i):
+                t1[j] = A[j * ldw + i]
+            dgemv(False, r, i, -1.0, X + i * NB, NB, t1, 1, 1.0, col, 1)
+        # (2) left reflector H_i from the column (GVL4 Alg. 5.1.1)
+        t = _house(r, col, col + 1, 1)
+        tauq[k0 + i] = t
+        d[k0 + i] = col[0]
+        col[0] = 1.0
+        memset(QLT + (k0 + i) * ldq, 0, (k0 + i) * sizeof(double))
+        memcpy(VT + i * ldq + i, col, r * sizeof(double))
+        # (3) Y[i+1:, i] = t (A[i:, i+1:]^T v - Y[i+1:, :i] (V[i:, :i]^T v)
+        #                     - U[:i, i+1:]^T (X[i:, :i]^T v))
+        dgemv(True, r, c, 1.0, A + i * ldw + i + 1, ldw, col, 1, 0.0, y, 1)
+        if i > 0:
+            dgemv(False, i, r, 1.0, VT + i, ldq, col, 1, 0.0, t1, 1)
+            dgemv(False, c, i, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, y, 1)
+            dgemv(True, r, i, 1.0, X + i * NB, NB, col, 1, 0.0, t2, 1)
+            dgemv(True, i, c, -1.0, A + i + 1, ldw, t2, 1, 1.0, y, 1)
+        for j in range(i + 1):
+            Y[j * NB + i] = 0.0
+        for j in range(c):
+            Y[(i + 1 + j) * NB + i] = t * y[j]
+        # (4) row i of the current matrix: a[i, i+1:] -= Y[i+1:, :i+1] V[i, :i+1]^T
+        #                                               + X[i, :i] U[:i, i+1:]
+        for j in range(i + 1):
+            t1[j] = VT[j * ldq + i]
+        dgemv(False, c, i + 1, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, A + i * ldw + i + 1, 1)
+        if i > 0:
+            dgemv(True, i, c, -1.0, A + i + 1, ldw, X + i * NB, 1, 1.0, A + i * ldw + i + 1, 1)
+        # (5) right reflector G_i from the row (unit kept in place during the panel)
+        t = _house(c, A + i * ldw + i + 1, A + i * ldw + i + 2, 1)
+        taup[k0 + i] = t
+        e[k0 + i] = A[i * ldw + i + 1]
+        A[i * ldw + i + 1] = 1.0
+        # (6) X[i+1:, i] = t (A[i+1:, i+1:] u - V[i+1:, :i+1] (Y[i+1:, :i+1]^T u)
+        #                     - X[i+1:, :i] (U[:i, i+1:] u))
+        dgemv(False, r - 1, c, 1.0, A + (i + 1) * ldw + i + 1, ldw, A + i * ldw + i + 1, 1,
+              0.0, y, 1)
+        dgemv(True, c, i + 1, 1.0, Y + (i + 1) * NB, NB, A + i * ldw + i + 1, 1, 0.0, t1, 1)
+        dgemv(True, i + 1, r - 1, -1.0, VT + i + 1, ldq, t1, 1, 1.0, y, 1)
+        if i > 0:
+            dgemv(False, i, c, 1.0, A + i + 1, ldw, A + i * ldw + i + 1, 1, 0.0, t2, 1)
+            dgemv(False, r - 1, i, -1.0, X + (i + 1) * NB, NB, t2, 1, 1.0, y, 1)
+        for j in range(i + 1):
+            X[j * NB + i] = 0.0
+        for j in range(r - 1):
+            X[(i + 1 + j) * NB + i] = t * y[j]
+    # trailing update: A[NB:, NB:] -= V[NB:, :] Y[NB:, :]^T + X[NB:, :] U[:, NB:]
+    dgemm(True, True, mr - NB, nr - NB, NB, -1.0, VT + NB, ldq, Y + NB * NB, NB, 1.0,
+          A + NB * ldw + NB, ldw)
+    dgemm(False, False, mr - NB, nr - NB, NB, -1.0, X + NB * NB, NB, A + NB, ldw, 1.0,
+          A + NB * ldw + NB, ldw)
+    # put the superdiagonal back where the units were
+    for i in range(NB):
+        A[i * ldw + i + 1] = e[k0 + i]
+
+
+cdef void _gebrd(Py_ssize_t m, Py_ssize_t n,
+                 double* W, Py_ssize_t ldw,     # INOUT as _gebd2
+                 double* d, double* e,          # OUT
+                 double* tauq, double* taup,    # OUT
+                 double* QLT, Py_ssize_t ldq,   # OUT   n x m (always: the panels need V)
+                 double* X, double* Y,          # work  m x NB, n x NB
+                 double* col, double* y,        # work  m, max(m, n)
+                 double* t1, double* t2) noexcept nogil:   # work NB + 1 each
+    """Blocked bidiagonalisation (LAPACK dgebrd): _labrd panels while more than 2 NB
+    columns remain, then the unblocked _gebd2 on the rest."""
+    cdef Py_ssize_t k0 = 0
+    while n - k0 > 2 * NB:
+        _labrd(m, n, k0, W, ldw, d, e, tauq, taup, QLT, ldq, X, Y, col, y, t1, t2)
+        k0 += NB
+    _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, ldq, col, y, k0)
 
 
 cdef void _org_rows(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t kref,
@@ -397,6 +501,38 @@ cdef void _sign_and_sort(Py_ssize_t n, double* d,
                 dswap(vcols, VT + i * ldv, 1, VT + jmax * ldv, 1)
 
 
+def _bidiagonalise(double[:, ::1] W, double[::1] d, double[::1] e, double[::1] tauq,
+                   double[::1] taup, bint want_reflectors):
+    """Bidiagonalise the tall W in place (blocked when n > 2 NB); returns the left
+    reflectors as rows (n x m) when wanted, else None."""
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
+    cdef bint blocked = n > 2 * NB
+    cdef double[::1] col = np.zeros(max(m, NB))
+    cdef double[::1] y = np.zeros(max(m, n))
+    cdef double[::1] t1 = np.zeros(NB + 1)
+    cdef double[::1] t2 = np.zeros(NB + 1)
+    cdef double[:, ::1] X
+    cdef double[:, ::1] Y
+    cdef double[:, ::1] QLT
+    cdef double* qlt = NULL
+    QLTa = None
+    if want_reflectors or blocked:
+        QLTa = np.zeros((n, m))
+        QLT = QLTa
+        qlt = &QLT[0, 0]
+    if blocked:
+        X = np.zeros((m, NB))
+        Y = np.zeros((n, NB))
+        with nogil:
+            _gebrd(m, n, &W[0, 0], n, &d[0], &e[0], &tauq[0], &taup[0], qlt, m,
+                   &X[0, 0], &Y[0, 0], &col[0], &y[0], &t1[0], &t2[0])
+    else:
+        with nogil:
+            _gebd2(m, n, &W[0, 0], n, &d[0], &e[0], &tauq[0], &taup[0], qlt, m,
+                   &col[0], &y[0], 0)
+    return QLTa if want_reflectors else None
+
+
 def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     """SVD of the tall work matrix W (m >= n >= 1), destroyed.
 
@@ -422,11 +558,9 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     cdef double* utp = NULL
     cdef double* vtp = NULL
     cdef Py_ssize_t status
-    if want_vectors:
-        QLT = np.zeros((n, m))
-        qlt = &QLT[0, 0]
-    with nogil:
-        _gebd2(m, n, &W[0, 0], n, &d[0], &e[0], &tauq[0], &taup[0], qlt, m, &col[0], &y[0])
+    QLTa = _bidiagonalise(W, d, e, tauq, taup, want_vectors)
+    if QLTa is not None:
+        QLT = QLTa
     UTa = None
     VTa = None
     if want_vectors:
@@ -585,7 +719,7 @@ def bidiagonalize(A):
     cdef double[::1] taup = np.zeros(nn)
     cdef double[::1] col = np.zeros(max(mm, 4 * nn, NB))
     cdef double[::1] y = np.zeros(max(mm, nn))
-    cdef double[:, ::1] QLT = np.zeros((nn, mm))
+    cdef double[:, ::1] QLT
     cdef double[:, ::1] Tb = np.zeros((NB, NB))
     cdef double[:, ::1] Wk = np.zeros((NB, max(mm, nn)))
     cdef double[:, ::1] YT = np.zeros((NB, max(mm, nn)))
@@ -593,9 +727,8 @@ def bidiagonalize(A):
     QRa = np.empty((nn, nn))
     cdef double[:, ::1] QL = QLa
     cdef double[:, ::1] QR = QRa
+    QLT = _bidiagonalise(W, d, e, tauq, taup, True)
     with nogil:
-        _gebd2(mm, nn, &W[0, 0], nn, &d[0], &e[0], &tauq[0], &taup[0], &QLT[0, 0], mm,
-               &col[0], &y[0])
         _org_rows(mm, nn, nn, &QLT[0, 0], mm, &tauq[0], &QL[0, 0], nn, &Tb[0, 0],
                   &Wk[0, 0], &col[0])
         _orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, &YT[0, 0], &Tb[0, 0],

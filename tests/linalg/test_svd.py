@@ -34,7 +34,8 @@ def _check(a, full=False):
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 7), (7, 1), (2, 2), (3, 5), (5, 3), (16, 16),
-                                   (33, 33), (64, 20), (20, 64), (90, 90), (120, 45)])
+                                   (33, 33), (64, 20), (20, 64), (90, 90), (120, 45),
+                                   (200, 140), (140, 200)])
 @pytest.mark.parametrize("full", [False, True])
 def test_random_shapes(shape, full):
     rng = np.random.default_rng(shape[0] * 1000 + shape[1])
