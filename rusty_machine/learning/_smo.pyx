@@ -94,6 +94,7 @@ cdef class Solver:
         # problem
         Py_ssize_t l, n_real, d
         const double* X
+        const double* Xt             # X transposed (d, n_real): rows as long axpys
         const double* Kpre
         double* x_sq
         int kind, degree
@@ -205,11 +206,14 @@ cdef class Solver:
         up_excl = np.where(y > 0, UPPER, LOWER).astype(np.int8)
         low_excl = np.where(y > 0, LOWER, UPPER).astype(np.int8)
         perm = np.arange(l, dtype=np.int32)
+        Xt = np.ascontiguousarray(X.T)
         self._refs = [X, Kpre, real, y, p, C, x_sq, alpha, G, G_bar, QD, status, perm,
-                      up_excl, low_excl]
+                      up_excl, low_excl, Xt]
         cdef const double[:, ::1] Xv = X
         cdef double[::1] v
         self.X = &Xv[0, 0] if X.shape[0] > 0 and X.shape[1] > 0 else NULL
+        cdef const double[:, ::1] Xtv = Xt
+        self.Xt = &Xtv[0, 0] if X.shape[0] > 0 and X.shape[1] > 0 else NULL
         cdef const double[:, ::1] Kv
         self.Kpre = NULL
         if kind == K_PRECOMPUTED:
@@ -311,8 +315,9 @@ cdef class Solver:
         # at least half of the variables active: the whole row costs about the same and
         # stays valid after an unshrink
         if full or 2 * self.active_size >= self.l:
-            # buf = X @ x_r   (all the dot products of row r in one dgemv)
-            dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
+            # buf = Xt.T @ x_r = X @ x_r  (all the dot products of row r in one dgemv,
+            # as d long axpys over the transposed data)
+            dgemv(True, self.d, self.n_real, 1.0, self.Xt, self.n_real,
                   self.X + r * self.d, 1, 0.0, buf, 1)
             if self.kind != K_LINEAR:
                 for s in range(self.n_real):
@@ -325,7 +330,7 @@ cdef class Solver:
             # unless few variables are active (then one ddot each)
             self.stamp_now += 1
             if 8 * self.active_size >= self.l:
-                dgemv(False, self.n_real, self.d, 1.0, self.X, self.d,
+                dgemv(True, self.d, self.n_real, 1.0, self.Xt, self.n_real,
                       self.X + r * self.d, 1, 0.0, buf, 1)
                 for a in range(self.active_size):
                     s = self.real[a]
