@@ -150,13 +150,15 @@ def normalize_log_resp(double[:, ::1] log_resp not None,
                     L[i * K + k] = -log(<double>K)
                     R[i * K + k] = 1.0 / K
             else:
+                # one exp per entry: R = exp(L - m), s = sum R, then R /= s
                 s = 0.0
                 for k in range(K):
-                    s = s + exp(L[i * K + k] - m)
+                    R[i * K + k] = exp(L[i * K + k] - m)
+                    s = s + R[i * K + k]
                 lse = m + log(s)
                 for k in range(K):
                     L[i * K + k] = L[i * K + k] - lse
-                    R[i * K + k] = exp(L[i * K + k])
+                    R[i * K + k] = R[i * K + k] / s
             log_norm[i] = lse
 
 
