@@ -165,3 +165,26 @@ def test_convergence_warning():
     with pytest.warns(ConvergenceWarning):
         KMeans(5, max_iter=1, tol=0.0, init="random-partition", n_init=1,
                random_state=0).fit(X)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 150), d=st.integers(1, 5),
+       k=st.integers(1, 6))
+def test_random_data_same_as_sklearn(seed, n, d, k):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d) * rng.uniform(0.1, 10, size=d)
+    k = min(k, n)
+    init = X[rng.choice(n, k, replace=False)]
+    w = rng.uniform(0.5, 2.0, size=n)
+    ours = KMeans(k, init=init).fit(X, sample_weight=w)
+    ref = sk_cluster.KMeans(k, init=init, n_init=1).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-10,
+                               atol=1e-10 * np.abs(X).max())
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-9, abs=1e-12)
+    # the inertia is the weighted sum of squared distances to the assigned centres
+    direct = (w * ((X - ours.cluster_centers_[ours.labels_]) ** 2).sum(1)).sum()
+    assert ours.inertia_ == pytest.approx(direct, rel=1e-12, abs=1e-300)
