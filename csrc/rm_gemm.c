@@ -33,14 +33,16 @@
  * micro-kernel reads the caller's operands directly (gemm_direct), sizes from each
  * kernel's table.
  *
- * Threads (OpenMP, one level: inside another parallel region everything runs serially).
- * The packed path cuts C into one slab per thread along its longer side -- loop 3 (jc)
- * in parallel for a wide C, loop 5 (ic) for a tall one [SMITH14 sections 4-5] -- and each
- * thread runs the five loops on its slab with its own packing buffers.  The threads never
- * synchronise, at the price of each packing the whole of the shared operand (a few
- * percent): on a machine shared with other processes a per-block barrier made a 2048^3
- * product on 2 threads slower than on one.  The direct path splits the MR x NR tiles
- * into contiguous chunks, also without barriers.
+ * Threads (OpenMP, one level: inside another parallel region everything runs serially),
+ * [SMITH14 sections 4-5].  A wide C (n >= m) runs loop 3 in parallel: each thread owns a
+ * range of columns of C and packs its own B~ into its own buffer (its core's L2), while
+ * the threads pack the shared A~ together -- two barriers per MC x KC block of A, i.e. a
+ * handful per call, each after milliseconds of work.  (A barrier per KC x NC block of B,
+ * sharing loop 2, made a 2048^3 product on 2 threads slower than on one while other
+ * processes used the cores: every barrier waited for a descheduled thread.)  A tall C
+ * is cut into one slab of rows per thread (loop 5 in parallel), each an independent
+ * packed product; the direct path splits the MR x NR tiles into contiguous chunks.
+ * Neither of these synchronises at all.
  */
 #define _POSIX_C_SOURCE 200112L
 #include <stdlib.h>
@@ -152,19 +154,24 @@ static void pack_b(const rm_gemm_kernel_t *ker, int trans, long kc, long nc,
 static __thread double *tls_buf = NULL;
 static __thread size_t tls_cap = 0;      /* doubles */
 
-static double *workspace(size_t n_doubles) {
-    if (n_doubles > tls_cap) {
-        free(tls_buf);
-        tls_buf = NULL;
-        tls_cap = 0;
+static double *grow(double **buf, size_t *cap, size_t n_doubles) {
+    if (n_doubles > *cap) {
+        free(*buf);
+        *buf = NULL;
+        *cap = 0;
         void *p = NULL;
         size_t bytes = (n_doubles * sizeof(double) + 4095) & ~(size_t)4095;
         if (posix_memalign(&p, 4096, bytes) != 0) return NULL;
-        tls_buf = (double *)p;
-        tls_cap = bytes / sizeof(double);
+        *buf = (double *)p;
+        *cap = bytes / sizeof(double);
     }
-    return tls_buf;
+    return *buf;
 }
+
+static double *workspace(size_t n_doubles) { return grow(&tls_buf, &tls_cap, n_doubles); }
+
+static __thread double *tls_shared = NULL;
+static __thread size_t tls_shared_cap = 0;
 
 /* Which path rm_dgemm takes (tests force each one): RM_GEMM_PATH_AUTO decides by size. */
 static int rm_path = RM_GEMM_PATH_AUTO;
@@ -300,6 +307,85 @@ static void gemm_packed(const rm_gemm_kernel_t *ker, int pack_a_ok, int transa, 
     }
 }
 
+/* The packed path on nt threads for a wide C (loop 3 in parallel [SMITH14 section 5]):
+ * thread t owns the columns j0..j1 of C (a multiple of NR wide).  For each block
+ * (ic, pc) the threads pack disjoint micro-panels of the shared A~ (in the caller's
+ * buffer), wait for each other, then each runs loops 3..1 on its own columns with its
+ * own B~ (in its own buffer), and they wait again before A~ is overwritten.  Two
+ * barriers per MC x KC block of A -- a few per call, each after milliseconds of work. */
+static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int transb,
+                               long m, long n, long k, double alpha, const double *A, long lda,
+                               const double *B, long ldb, double beta, double *C, long ldc,
+                               int nt) {
+    const int MR = ker->MR, NR = ker->NR;
+    const long KC = ker->KC, NC = ker->NC;
+    long MC = ker->MC;
+    if (k < KC) MC = round_up(MC * KC / k, MR);
+    long kc_max = k < KC ? k : KC;
+    long mc_max = round_up(m < MC ? m : MC, MR);
+    double *a_pack = grow(&tls_shared, &tls_shared_cap, (size_t)mc_max * kc_max + 8);
+    if (a_pack == NULL) {
+        rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    const long units = (n + NR - 1) / NR;
+    int fail = 0;
+#pragma omp parallel num_threads(nt)
+    {
+#ifdef _OPENMP
+        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+#else
+        const int tid = 0, nth = 1;
+#endif
+        long j0 = units * tid / nth * NR, j1 = units * (tid + 1) / nth * NR;
+        if (j1 > n) j1 = n;
+        long ncols = j1 - j0;
+        long nc_max = round_up(ncols < NC ? ncols : NC, NR);
+        /* B~ starts 320 bytes into the buffer: not 4 KiB-aligned with A~ (aliasing) */
+        double *b_pack = workspace((size_t)(nc_max > 0 ? nc_max : NR) * kc_max + 48);
+        if (b_pack == NULL) {
+#pragma omp atomic write
+            fail = 1;
+        } else {
+            b_pack += 40;
+        }
+#pragma omp barrier
+        for (long ic = 0; ic < m && !fail; ic += MC) {                /* loop 5 */
+            long mc = m - ic < MC ? m - ic : MC;
+            long mpanels = (mc + MR - 1) / MR;
+            for (long pc = 0; pc < k; pc += KC) {                     /* loop 4 */
+                long kc = k - pc < KC ? k - pc : KC;
+                double beta_p = pc == 0 ? beta : 1.0;
+                const double *a_blk = transa ? A + pc * lda + ic : A + ic * lda + pc;
+                /* A~ = op(A)[ic:ic+mc, pc:pc+kc], this thread's share of the panels */
+                pack_a(ker, transa, mc, kc, a_blk, lda, mpanels * tid / nth,
+                       mpanels * (tid + 1) / nth, a_pack);
+#pragma omp barrier
+                for (long jc = j0; jc < j1; jc += NC) {                /* loop 3 */
+                    long nc = j1 - jc < NC ? j1 - jc : NC;
+                    long npanels = (nc + NR - 1) / NR;
+                    const double *b_blk = transb ? B + jc * ldb + pc : B + pc * ldb + jc;
+                    /* B~ = op(B)[pc:pc+kc, jc:jc+nc], this thread's own */
+                    pack_b(ker, transb, kc, nc, b_blk, ldb, 0, npanels, b_pack);
+                    for (long ip = 0; ip < mpanels; ip++) {           /* loop 2 */
+                        long i = ip * MR, mr = mc - i < MR ? mc - i : MR;
+                        for (long jp = 0; jp < npanels; jp++) {       /* loop 1 */
+                            long j = jp * NR, nr = nc - j < NR ? nc - j : NR;
+                            /* C[i:i+MR, j:j+NR] = alpha * A~_ip @ B~_jp + beta_p * C[..] */
+                            ker->ukr(kc, alpha, a_pack + ip * MR * kc, 1, MR,
+                                     b_pack + jp * NR * kc, NR, beta_p,
+                                     C + (ic + i) * ldc + jc + j, ldc, mr, nr);
+                        }
+                    }
+                }
+                /* the next A~ overwrites what the others may still read */
+#pragma omp barrier
+            }
+        }
+    }
+    if (fail) rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
 void rm_dgemm(int transa, int transb, long m, long n, long k,
               double alpha, const double *A, long lda,
               const double *B, long ldb,
@@ -337,13 +423,16 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
                     beta, C, ldc);
         return;
     }
-    /* Threads: C is cut into nt slabs, each an independent packed product with the
-     * thread's own buffers (loop 3 in parallel for a wide C: every thread packs all of
-     * op(A) and its own columns of op(B); loop 5 for a tall C: its own rows of op(A), all
-     * of op(B)), so the threads never wait for each other: a thread delayed by another
-     * process on a shared machine costs its own slab only, not a barrier per block
-     * [SMITH14 sections 4-5 discuss the loops; the replicated packing of the smaller
-     * operand costs a few percent].  Slabs are cut at multiples of NR (or MR). */
+    /* Threads.  A wide C (n >= m) runs loop 3 in parallel with the packed A~ shared
+     * (gemm_packed_shared).  A tall C is cut into one slab of rows per thread, each an
+     * independent packed product with the thread's own buffers (loop 5 in parallel;
+     * each thread packs all of op(B), the smaller operand, which costs a few percent
+     * but needs no barrier).  Slabs are cut at multiples of MR. */
+    if (n >= m && !direct) {
+        gemm_packed_shared(ker, transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C,
+                           ldc, nt);
+        return;
+    }
     const int wide = n >= m;
     const long units = wide ? (n + NR - 1) / NR : (m + MR - 1) / MR;
     const int nslab = units < nt ? (int)units : nt;
@@ -351,6 +440,7 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
     for (int t = 0; t < nslab; t++) {
         long lo = units * t / nslab, hi = units * (t + 1) / nslab;
         if (wide) {
+            /* (only a direct product with a transposed B: op(A) read in place) */
             long j0 = lo * NR, j1 = hi * NR < n ? hi * NR : n;
             /* C[:, j0:j1] = alpha * op(A) @ op(B)[:, j0:j1] + beta * C[:, j0:j1] */
             gemm_packed(ker, !direct, transa, transb, m, j1 - j0, k, alpha, A, lda,
