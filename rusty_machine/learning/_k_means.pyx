@@ -50,17 +50,14 @@ cdef void _assign_chunk(const double* X,            # IN  (n_rows, n_features), 
     cdef Py_ssize_t i, j
     cdef double best, d
     cdef int best_j
-    for i in range(n_rows):
-        for j in range(n_clusters):
-            dist[i * n_clusters + j] = centers_sq[j]
-    # dist += -2 * X_chunk @ centers.T     (one GEMM for the whole chunk, [2])
+    # dist = -2 * X_chunk @ centers.T     (one GEMM for the whole chunk, [2])
     dgemm(False, True, n_rows, n_clusters, n_features, -2.0, X, n_features,
-          centers, n_features, 1.0, dist, n_clusters)
+          centers, n_features, 0.0, dist, n_clusters)
     for i in range(n_rows):
         best = INFINITY
         best_j = 0
         for j in range(n_clusters):
-            d = dist[i * n_clusters + j]
+            d = centers_sq[j] + dist[i * n_clusters + j]
             if d < best:
                 best = d
                 best_j = <int>j
