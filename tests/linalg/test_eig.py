@@ -211,3 +211,23 @@ def test_iteration_cap_raises():
         eigen_mod._set_cap_factor(old_e)
         svd_mod._set_cap_factor(old_s)
     assert np.all(np.isfinite(eigvals(a)))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 25).flatmap(
+    lambda n: arrays(np.float64, (n, n), elements=st.integers(-2, 2).map(float))))
+def test_property_small_integer_matrices(a):
+    """Residual and unit vectors on small integer matrices (defective and derogatory
+    ones are common here, so the eigenvalues are not compared with numpy's)."""
+    n = a.shape[0]
+    w, V = eig(a)
+    nrm = max(np.linalg.norm(a, 2), np.finfo(float).tiny)
+    assert np.all(np.isfinite(w)) and np.all(np.isfinite(V))
+    assert np.linalg.norm(a @ V - V * w) / (n * nrm * EPS) < 30
+    assert np.allclose(np.linalg.norm(V, axis=0), 1.0, rtol=0, atol=30 * n * EPS)
+    # the trace is the sum of the eigenvalues (exact up to rounding)
+    assert abs(np.sum(w) - np.trace(a)) <= 30 * n * EPS * nrm * max(n, 1)

@@ -168,3 +168,15 @@ def test_divide_and_conquer_matches_qr(kind, monkeypatch):
     monkeypatch.setattr(eigen, "_USE_DC", False)
     w_qr, _ = _check_eigh(a)
     assert np.max(np.abs(w_dc - w_qr)) <= 30 * a.shape[0] * EPS * np.linalg.norm(a, 2)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40).flatmap(
+    lambda n: arrays(np.float64, (n, n), elements=st.integers(-3, 3).map(float))))
+def test_property_small_integer_matrices(a):
+    # small integer entries: many repeated eigenvalues, zero rows, exact structure
+    _check_eigh(a)

@@ -140,3 +140,15 @@ def test_bidiagonalize(shape):
     assert np.linalg.norm(Vt @ Vt.T - np.eye(k)) / (max(m, n) * EPS) < 30
     assert np.allclose(np.linalg.svd(B, compute_uv=False), np.linalg.svd(a, compute_uv=False),
                        rtol=0, atol=30 * max(m, n) * EPS * nrm)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.tuples(st.integers(1, 30), st.integers(1, 30)).flatmap(
+    lambda s: arrays(np.float64, s, elements=st.integers(-2, 2).map(float))))
+def test_property_small_integer_matrices(a):
+    # rank-deficient and repeated singular values are common with small integers
+    _check(a)
