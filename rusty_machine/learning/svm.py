@@ -39,7 +39,7 @@ from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .validation import (check_classification_targets, check_is_fitted, check_random_state,
                          check_sample_weight, validate_data)
-from . import _smo
+from . import _kernels, _smo
 
 __all__ = ["SVC", "SVR"]
 
@@ -156,6 +156,12 @@ class _BaseSVM(BaseEstimator):
         SV = self.support_vectors_
         if self._kind == "callable":
             return self._gram_for(X, SV)
+        if self._kind == "rbf":
+            # exp(-gamma ||x - sv||^2): distances by GEMM (_kernels.sq_dists), then
+            # numpy's vectorised exp in place
+            D = _kernels.sq_dists(np.ascontiguousarray(X), SV)
+            D *= -self._gamma
+            return np.exp(D, out=D)
         return _smo.kernel_matrix(np.ascontiguousarray(X), SV,
                                   _smo.KERNEL_KINDS[self._kind], self._gamma,
                                   float(self.coef0), int(self.degree))
