@@ -29,9 +29,13 @@ As in LIBSVM the per-variable arrays are kept in "position" order, the active
 variables first (perm[a] is the variable at position a), so the loops over the active
 set read memory in order; the kernel rows stay indexed by sample.
 
-Kernel rows live in an LRU cache holding as many full rows (K(x_r, .) over all samples)
-as fit in ``cache_size`` MB [3, Sec. 5.3]; a row is x_r.X as one dgemv, then the
-kernel's elementwise map (for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2))).
+Kernel rows live in an LRU cache holding as many rows K(x_r, .) (n_samples doubles
+each) as fit in ``cache_size`` MB [3, Sec. 5.3]. A row's dot products x_r.x are one
+dgemv (over a transposed copy of X: d long axpys), then the kernel's elementwise map
+(for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2))). While fewer than half of the
+variables are active only their samples are mapped (LIBSVM's partial rows); such a row
+is tagged with the current "epoch" and stays valid until the active set grows again
+(unshrinking), when it is recomputed on demand.
 
 References
 ----------
@@ -46,7 +50,7 @@ References
     Methods, MIT Press 1999 (shrinking).
 """
 from libc.stdlib cimport malloc, free
-from libc.math cimport exp, tanh, pow, INFINITY, fabs
+from libc.math cimport exp, tanh, pow, INFINITY
 
 import numpy as np
 
