@@ -46,7 +46,9 @@ def lstsq(A, b, rcond=None):
 
         x = V[:, :r] diag(1 / s[:r]) U[:, :r]^T b,
 
-    which is also the unique least-squares solution when A has full column rank.
+    which is also the unique least-squares solution when A has full column rank; that
+    case (r == n <= m) is solved by Householder QR instead (GVL4 Alg. 5.3.2,
+    :func:`rusty_machine.linalg.qr_factor`), the singular values only deciding the rank.
 
     Parameters
     ----------
@@ -88,13 +90,22 @@ def lstsq(A, b, rcond=None):
         resid = np.sum(bb * bb, axis=0) if (n == 0 and m > 0) else np.empty(0)
         x = x[:, 0] if one_d else x
         return x, resid, 0, np.empty(0)
-    U, s, Vt = svd(a)
-    U, s, Vt = np.asarray(U), np.asarray(s), np.asarray(Vt)
+    # the singular values decide the numerical rank (and are returned, as numpy does)
+    s = np.asarray(svdvals(a))
     rank = int(np.count_nonzero(s > rcond * s[0]))
-    # c = U[:, :r]^T b ; c /= s[:r] ; x = Vt[:r]^T c
-    c = gemm(U[:, :rank], bb, trans_a=True)
-    c /= s[:rank, None]
-    x = gemm(Vt[:rank], c, trans_a=True)
+    if rank == n and m >= n:
+        # full column rank: the Householder QR solution x = inv(R) (Q^T b)[:n]
+        # (GVL4 Alg. 5.3.2), cheaper than forming the singular vectors
+        from .qr import qr_factor
+        x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
+    else:
+        # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5.4)
+        U, s, Vt = svd(a)
+        U, s, Vt = np.asarray(U), np.asarray(s), np.asarray(Vt)
+        # c = U[:, :r]^T b ; c /= s[:r] ; x = Vt[:r]^T c
+        c = gemm(U[:, :rank], bb, trans_a=True)
+        c /= s[:rank, None]
+        x = gemm(Vt[:rank], c, trans_a=True)
     if rank == n and m > n:
         r = bb - gemm(a, x)
         resid = np.sum(r * r, axis=0)
