@@ -295,10 +295,17 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         init_arr, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
         # tol relative to the data: mean of the (weighted) feature variances
-        mean = (w[:, None] * X).sum(0) / w.sum()
-        variance = (w[:, None] * (X - mean) ** 2).sum(0) / w.sum()
-        tol = float(self.tol) * float(np.mean(variance))
-        x_sq_norms = (X * X).sum(1)
+        tol = 0.0
+        if self.tol > 0:
+            if sample_weight is None:
+                variance = X.var(axis=0)
+            else:
+                mean = (w[:, None] * X).sum(0) / w.sum()
+                variance = (w[:, None] * (X - mean) ** 2).sum(0) / w.sum()
+            tol = float(self.tol) * float(np.mean(variance))
+        # ||x||^2, only needed by the k-means++ seeding
+        x_sq_norms = (X * X).sum(1) if (init_arr is None and self.init == "k-means++") \
+            else None
         best = None
         for _ in range(n_init):
             centers = self._init_centers(X, w, x_sq_norms, init_arr, rng)
