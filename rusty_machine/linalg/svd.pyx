@@ -592,6 +592,40 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     return UTa, np.asarray(d), VTa
 
 
+# LAPACK dgesvd's crossover: for m >= 1.6 n a QR factorisation first pays for itself
+QR_FIRST_RATIO = 1.6
+
+
+def _qr_first(Py_ssize_t m, Py_ssize_t n):
+    return n >= 8 and m >= QR_FIRST_RATIO * n
+
+
+def _svd_tall(W, bint full, str name):
+    """U (m x k or m x m), s, Vt (n x n) of the tall W (m >= n >= 1), destroyed.
+
+    Much taller than wide (m >= 1.6 n): A = Q R first, then the SVD of the n x n R,
+    U = Q U_R (LAPACK dgesvd's path for tall matrices, GVL4 Sec. 8.6.3): the
+    bidiagonalisation then works on n x n instead of m x n."""
+    m, n = W.shape
+    if _qr_first(m, n):
+        from rusty_machine.linalg.qr import qr
+        from rusty_machine.linalg.blas import gemm
+        Q, R = qr(W, mode="complete" if full else "reduced")
+        Q = np.asarray(Q)
+        Rn = np.array(np.asarray(R)[:n], dtype=np.float64, order="C")
+        UT_R, s, VT = _svd_core(Rn, True, False, name)
+        # U[:, :n] = Q[:, :n] @ U_R
+        U1 = gemm(Q[:, :n], UT_R, trans_b=True)
+        if full and m > n:
+            U = np.empty((m, m))
+            U[:, :n] = U1
+            U[:, n:] = Q[:, n:]
+            return U, s, VT
+        return U1, s, VT
+    UT, s, VT = _svd_core(W, True, full, name)
+    return np.ascontiguousarray(UT.T), s, VT
+
+
 def _prepare(A, str name):
     a = _work_copy(A, name, square=False)
     m, n = a.shape
@@ -606,7 +640,8 @@ def svd(A, full_matrices=False):
     (Golub-Kahan step, GVL4 Alg. 8.6.1), with the shift taken from the trailing 2x2
     and Demmel-Kahan zero-shift sweeps when that shift is negligible [DK90]; the
     rotations are accumulated into U^T = U_B^T Q_L^T and Vt = V_B^T Q_R^T, both formed
-    blockwise (compact WY). A wide A is decomposed through its transpose.
+    blockwise (compact WY). A wide A is decomposed through its transpose; a much taller
+    than wide one (m >= 1.6 n) through A = Q R and the SVD of R, U = Q U_R.
 
     Parameters
     ----------
@@ -644,16 +679,12 @@ def svd(A, full_matrices=False):
     f = _scale_factor(W)
     if f != 1.0:
         W *= f
-    UT, s, VT = _svd_core(W, True, bool(full_matrices), "svd")
+    U, s, Vt = _svd_tall(W, bool(full_matrices), "svd")
     if f != 1.0:
         s /= f
     if wide:
         # A^T = U' S V'^T  =>  A = V' S U'^T
-        U = np.ascontiguousarray(VT.T)
-        Vt = UT
-    else:
-        U = np.ascontiguousarray(UT.T)
-        Vt = VT
+        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
     return asmatrix(U), asvector(np.ascontiguousarray(s)), asmatrix(Vt)
 
 
@@ -679,6 +710,10 @@ def svdvals(A):
     f = _scale_factor(W)
     if f != 1.0:
         W *= f
+    if _qr_first(W.shape[0], W.shape[1]):
+        # tall: the singular values of R from A = Q R (LAPACK dgesvd's path)
+        from rusty_machine.linalg.qr import qr
+        W = np.array(np.asarray(qr(W, mode="r"))[:W.shape[1]], dtype=np.float64, order="C")
     _, s, _ = _svd_core(W, False, False, "svdvals")
     if f != 1.0:
         s /= f

@@ -79,12 +79,16 @@ def test_zoo(kind):
     _check(np.ascontiguousarray(a), full=True)
 
 
-def test_rank_deficient_singular_values_vanish():
+@pytest.mark.parametrize("shape", [(40, 30), (90, 30), (30, 90)])
+def test_rank_deficient_singular_values_vanish(shape):
+    # (90, 30) and (30, 90) take the QR-first path of tall (wide) matrices
     rng = np.random.default_rng(5)
-    a = rng.standard_normal((40, 5)) @ rng.standard_normal((5, 30))
+    a = rng.standard_normal((shape[0], 5)) @ rng.standard_normal((5, shape[1]))
     s = np.asarray(svdvals(a))
-    assert np.all(s[5:] <= 30 * 40 * EPS * s[0])
+    assert np.all(s[5:] <= 30 * max(shape) * EPS * s[0])
     assert s[4] > 1e-3 * s[0]
+    _check(a)
+    _check(a, full=True)
 
 
 def test_empty():
