@@ -14,8 +14,9 @@ normalised with the log-sum-exp trick so that no probability underflows to 0/0.
   Sec. 13.3]; absent features count too.
 
 The Gaussian model's passes over the data (per-class squared deviations, joint
-log-likelihoods) are Cython loops in ``_naive_bayes.pyx``. The count matrices are one GEMM (Y^T X, Y the weighted one-hot labels) and the joint
-log-likelihoods of the discrete models one GEMM (X @ log p^T).
+log-likelihoods) are Cython loops in ``_naive_bayes.pyx``. The count matrices are one
+GEMM (Y^T X, Y the weighted one-hot labels) and the joint log-likelihoods of the
+discrete models one GEMM (X @ log p^T).
 
 References
 ----------

@@ -1,6 +1,5 @@
 """KMeans: a hand-worked case, seeded comparisons with scikit-learn, invariants, bad input."""
 import pickle
-import warnings
 
 import numpy as np
 import pytest

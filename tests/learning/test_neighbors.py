@@ -15,7 +15,8 @@ def test_by_hand():
     X = np.array([[0.0], [1.0], [3.0], [7.0]])
     y = np.array([0.0, 2.0, 4.0, 8.0])
     reg = KNeighborsRegressor(2).fit(X, y)
-    # query 2.4: neighbours 3 (d 0.6) and 1 (d 1.4): mean 3, 1/d weighted (4/0.6+2/1.4)/(1/0.6+1/1.4)
+    # query 2.4: neighbours 3 (d 0.6) and 1 (d 1.4): mean (4 + 2) / 2 = 3; with 1/d
+    # weights (4/0.6 + 2/1.4) / (1/0.6 + 1/1.4)
     assert reg.predict([[2.4]])[0] == pytest.approx(3.0)
     regw = KNeighborsRegressor(2, weights="distance").fit(X, y)
     assert regw.predict([[2.4]])[0] == pytest.approx((4 / 0.6 + 2 / 1.4) / (1 / 0.6 + 1 / 1.4))
