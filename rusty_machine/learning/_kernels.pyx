@@ -77,6 +77,12 @@ cdef void _sq_dists(const double* X,          # IN  (n, d), ld d
             D[i * m + j] = v if v > 0.0 else 0.0     # rounding: clamp tiny negatives
         if same:
             D[i * m + i] = 0.0
+    if same:
+        # GEMM's blocking does not round x_i.x_j and x_j.x_i alike: mirror the lower
+        # triangle so that K(X, X) is exactly symmetric
+        for i in prange(n, num_threads=n_threads, schedule="static"):
+            for j in range(i):
+                D[j * m + i] = D[i * m + j]
 
 
 def sq_dists(const double[:, ::1] X, const double[:, ::1] Y, bint same=False):

@@ -57,7 +57,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..linalg.blas import gemm
+from ..linalg.blas import gemm, syrk
 from . import _kernels
 
 __all__ = ["Kernel", "Hyperparameter", "Linear", "Polynomial", "RBF", "Exponential",
@@ -499,7 +499,8 @@ class _DotProduct(Kernel):
     """K = g(X Y^T); the cross products are one GEMM."""
 
     def _eval(self, X, Y, want_grad):
-        P = gemm(X, X if Y is None else Y, trans_b=True)      # P = X @ Y.T
+        # P = X @ Y.T; for Y = X the symmetric product (syrk: one triangle, mirrored)
+        P = syrk(X) if Y is None else gemm(X, Y, trans_b=True)
         return self._from_products(P, want_grad)
 
     def _diag(self, X):

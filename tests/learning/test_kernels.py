@@ -169,3 +169,34 @@ def test_errors():
         K.RBF(1.0)(X, Y[:, :2])
     with pytest.raises(ValueError, match="eval_gradient"):
         K.RBF(1.0)(X, Y, eval_gradient=True)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1),
+       kind=st.sampled_from(["rbf", "matern0.5", "matern1.5", "matern2.5", "rq"]),
+       ard=st.booleans(), log_ls=st.floats(-1.5, 1.5), log_c=st.floats(-1.0, 1.0))
+def test_random_hyperparameters_psd_and_gradient(seed, kind, ard, log_ls, log_c):
+    """Stationary kernels times a constant: K is symmetric positive semi-definite
+    (eigenvalues >= -n eps ||K||) and the analytic gradient matches central differences."""
+    rng = np.random.RandomState(seed)
+    Z = rng.randn(12, 3)
+    ls = np.exp(log_ls + 0.3 * rng.randn(3)) if ard and kind != "rq" else float(np.exp(log_ls))
+    base = {"rbf": lambda: K.RBF(ls), "matern0.5": lambda: K.Matern(ls, nu=0.5),
+            "matern1.5": lambda: K.Matern(ls, nu=1.5),
+            "matern2.5": lambda: K.Matern(ls, nu=2.5),
+            "rq": lambda: K.RationalQuadratic(ls, alpha=float(np.exp(log_c)))}[kind]()
+    k = K.Constant(float(np.exp(log_c))) * base
+    Kz, dK = k(Z, eval_gradient=True)
+    np.testing.assert_array_equal(Kz, Kz.T)
+    w = np.linalg.eigvalsh(Kz)
+    assert w.min() >= -12 * EPS * np.abs(w).max()
+    theta = k.theta
+    h = 1e-6
+    for j in range(theta.size):
+        e = np.zeros_like(theta)
+        e[j] = h
+        fd = (k.clone_with_theta(theta + e)(Z) - k.clone_with_theta(theta - e)(Z)) / (2 * h)
+        np.testing.assert_allclose(dK[:, :, j], fd, rtol=0, atol=1e-6 * max(1, np.abs(Kz).max()))
