@@ -194,3 +194,25 @@ def test_one_feature_and_one_sample():
     one = GaussianMixture(1).fit([[1.0, 2.0]])
     np.testing.assert_allclose(one.means_, [[1.0, 2.0]])
     assert np.isfinite(one.score([[1.0, 2.0]]))
+
+
+@pytest.mark.parametrize("cov_type", COV_TYPES)
+def test_given_parameters_match_sklearn(cov_type):
+    X = mixture_data(10)
+    ref = sk_mixture.GaussianMixture(2, covariance_type=cov_type, random_state=0).fit(X)
+    kw = dict(covariance_type=cov_type, weights_init=ref.weights_, means_init=ref.means_,
+              precisions_init=ref.precisions_, max_iter=3, tol=0.0)
+    with pytest.warns(ConvergenceWarning):
+        ours = GaussianMixture(2, **kw).fit(X)
+    with pytest.warns(SkConvergenceWarning):
+        theirs = sk_mixture.GaussianMixture(2, **kw).fit(X)
+    np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=1e-10,
+                               atol=1e-12)
+    assert ours.lower_bound_ == pytest.approx(theirs.lower_bound_, rel=1e-12)
+
+
+def test_verbose_reports_progress(capsys):
+    X = mixture_data(11)
+    GaussianMixture(2, verbose=2, verbose_interval=1, random_state=0).fit(X)
+    out = capsys.readouterr().out
+    assert "Initialization 0" in out and "Iteration 1" in out and "converged" in out
