@@ -270,6 +270,9 @@ cdef class Solver:
             else:
                 xx = self.x_sq[r]
                 self.QD[t] = _map(kind, xx, xx, xx, gamma, coef0, degree)
+        if not np.isfinite(QD).all():
+            raise ValueError("the kernel overflows on this data (k(x, x) is not finite): "
+                             "reduce gamma, coef0 or degree, or scale the data")
 
     # ---- kernel row cache ------------------------------------------------------------
     cdef inline void _unlink(self, int r) noexcept nogil:
@@ -667,6 +670,10 @@ cdef class Solver:
             rho = self._rho()
             for t in range(self.l):
                 obj += self.alpha[t] * (self.G[t] + self.p[t])
+        if not (np.isfinite(self._refs[7]).all() and np.isfinite(rho)):
+            raise ValueError("SMO produced non-finite values: the kernel matrix is not "
+                             "finite on this data (reduce gamma, coef0 or degree, or scale "
+                             "the data)")
         # back to the caller's order: position a holds variable perm[a]
         perm = self._refs[12]
         alpha = np.empty(self.l)

@@ -228,6 +228,8 @@ def test_bad_input():
         SVC(kernel="cubic").fit(X, y)
     with pytest.raises(ValueError, match="epsilon"):
         SVR(epsilon=-1.0).fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="overflows"):
+        SVC(kernel="poly", gamma=1e200).fit(X, y)
     with pytest.raises(NotFittedError):
         SVC().predict(X)
     with pytest.raises(ValueError, match="features"):
