@@ -153,13 +153,19 @@ class Kernel:
         return [n for n in self._param_names() if not n.endswith("_bounds")]
 
     def __eq__(self, other):
+        """Same type and the same parameters (nested kernels compared recursively)."""
         if type(self) is not type(other):
             return False
         a, b = self.get_params(deep=False), other.get_params(deep=False)
         for k in a:
-            if not np.array_equal(np.asarray(a[k], dtype=object), np.asarray(b[k], dtype=object)):
-                if not (isinstance(a[k], Kernel) and a[k] == b[k]):
-                    return False
+            if isinstance(a[k], Kernel) or isinstance(b[k], Kernel):
+                same = a[k] == b[k]
+            elif isinstance(a[k], str) or isinstance(b[k], str):
+                same = isinstance(a[k], str) and isinstance(b[k], str) and a[k] == b[k]
+            else:
+                same = np.array_equal(np.asarray(a[k]), np.asarray(b[k]))
+            if not same:
+                return False
         return True
 
     __hash__ = None
