@@ -28,10 +28,16 @@ References
          recomputed z that keeps the eigenvectors orthogonal). LAPACK dstedc/dlaed0-4
          (deflation rules of dlaed2).
 
-Storage is row-major (element (i, j) of X at X[i * ldx + j]). Two habits follow from it:
-reflectors are stored as *rows* (Y^T), and rotations of the QR iterations are applied to
-the rows of V^T (resp. Z^T), so every inner loop runs over contiguous memory; the
-transpose to the returned column layout is done once at the end.
+Storage is row-major (element (i, j) of X at X[i * ldx + j]). Habits that follow from
+it: reflectors are stored as *rows* (Y^T); rotations and reflectors of the QR
+iterations are applied to the rows of V^T (resp. Z^T), so every inner loop runs over
+contiguous memory, with one transpose to the returned column layout at the end; the
+working copy of the Francis iteration gets a padded leading dimension (its column
+walks would otherwise hit a single cache set when n is a multiple of 512).
+
+Contents: symmetric (eigh, eigvalsh, tridiagonalize: blocked tridiagonalisation,
+divide and conquer or QR on the tridiagonal) and general (eig, eigvals, hessenberg:
+balancing, Hessenberg reduction, Francis double-shift QR, back substitution).
 """
 import numpy as np
 
@@ -810,7 +816,8 @@ def _scale_factor(a):
 
 
 def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
-    """Shared by eigh and eigvalsh: returns (w, VT or None)."""
+    """Shared by eigh and eigvalsh: returns (w ascending, V or None), V with the
+    eigenvectors as columns. Vectors: divide and conquer for n > DC_LEAF, else QR."""
     cdef Py_ssize_t n = S.shape[0]
     cdef double[::1] d = np.empty(n)
     cdef double[::1] e = np.zeros(max(n - 1, 1))
