@@ -34,14 +34,15 @@
  * kernel's table.
  *
  * Threads (OpenMP, one level: inside another parallel region everything runs serially),
- * [SMITH14 sections 4-5].  A wide C (n >= m) runs loop 3 in parallel: each thread owns a
- * range of columns of C and packs its own B~ into its own buffer (its core's L2), while
- * the threads pack the shared A~ together -- two barriers per MC x KC block of A, i.e. a
+ * [SMITH14 sections 4-5].  A wide C (n >= m) runs loop 3 in parallel: the threads pack
+ * the shared A~ together, then take column blocks of C dynamically, each packing its
+ * own B~ into its own buffer (its core's L2) -- two barriers per MC x KC block of A, a
  * handful per call, each after milliseconds of work.  (A barrier per KC x NC block of B,
  * sharing loop 2, made a 2048^3 product on 2 threads slower than on one while other
- * processes used the cores: every barrier waited for a descheduled thread.)  A tall C
- * is cut into one slab of rows per thread (loop 5 in parallel), each an independent
- * packed product; the direct path splits the MR x NR tiles into contiguous chunks.
+ * processes used the cores: every barrier waited for a descheduled thread; and static
+ * column ranges left the whole call waiting for a thread that shared its core.)  A tall
+ * C is cut into one slab of rows per thread (loop 5 in parallel), each an independent
+ * packed product; the direct path hands out chunks of MR x NR tiles dynamically.
  * Neither of these synchronises at all.
  */
 #define _POSIX_C_SOURCE 200112L
@@ -210,9 +211,10 @@ static int gemm_threads(long m, long n, long k) {
 
 /* The direct path: no packing at all [BLIS15 section 6: for small or skinny products
  * the copies cost more than they save].  The micro-kernel reads op(A) through strides
- * (rsa, csa) and the rows of B in place (so B must not be transposed).  Threads take
- * contiguous chunks of the MR x NR tiles and walk the k blocks of each of their own
- * tiles in order, so they never wait for each other. */
+ * (rsa, csa) and the rows of B in place (so B must not be transposed).  The MR x NR tiles,
+ * in row-major order, are cut into chunks that the threads take dynamically (a thread
+ * slowed down by another process on the same core takes fewer); each chunk walks its
+ * k blocks in order, so the threads never wait for each other. */
 static void gemm_direct(const rm_gemm_kernel_t *ker, int transa, long m, long n, long k,
                         double alpha, const double *A, long lda, const double *B, long ldb,
                         double beta, double *C, long ldc, int nt) {
@@ -221,15 +223,11 @@ static void gemm_direct(const rm_gemm_kernel_t *ker, int transa, long m, long n,
     const long rsa = transa ? 1 : lda, csa = transa ? lda : 1;
     const long mpanels = (m + MR - 1) / MR, npanels = (n + NR - 1) / NR;
     const long ntiles = mpanels * npanels;
+    const long nchunks = nt > 1 ? (ntiles < 8L * nt ? ntiles : 8L * nt) : 1;
     (void)nt;
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-#ifdef _OPENMP
-        const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-#else
-        const int tid = 0, nth = 1;
-#endif
-        long t_lo = ntiles * tid / nth, t_hi = ntiles * (tid + 1) / nth;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(dynamic, 1)
+    for (long ch = 0; ch < nchunks; ch++) {
+        long t_lo = ntiles * ch / nchunks, t_hi = ntiles * (ch + 1) / nchunks;
         for (long pc = 0; pc < k; pc += KC) {                  /* k blocks, in order */
             long kc = k - pc < KC ? k - pc : KC;
             double beta_p = pc == 0 ? beta : 1.0;
@@ -307,12 +305,14 @@ static void gemm_packed(const rm_gemm_kernel_t *ker, int pack_a_ok, int transa, 
     }
 }
 
-/* The packed path on nt threads for a wide C (loop 3 in parallel [SMITH14 section 5]):
- * thread t owns the columns j0..j1 of C (a multiple of NR wide).  For each block
- * (ic, pc) the threads pack disjoint micro-panels of the shared A~ (in the caller's
- * buffer), wait for each other, then each runs loops 3..1 on its own columns with its
- * own B~ (in its own buffer), and they wait again before A~ is overwritten.  Two
- * barriers per MC x KC block of A -- a few per call, each after milliseconds of work. */
+/* The packed path on nt threads for a wide C (loop 3 in parallel [SMITH14 section 5]).
+ * For each block (ic, pc) the threads pack disjoint micro-panels of the shared A~ (in
+ * the caller's buffer) and wait for each other; then they take the column blocks of C
+ * (about NC wide, a multiple of NR, their number a multiple of nt) dynamically, each
+ * packing its B~ into its own buffer (its core's L2) and running loops 2 and 1; the end
+ * of that loop waits for all before A~ is overwritten.  Two barriers per MC x KC block
+ * of A, a few per call, each after milliseconds of work; the dynamic column blocks let a
+ * thread that shares its core with another process do less of the work. */
 static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int transb,
                                long m, long n, long k, double alpha, const double *A, long lda,
                                const double *B, long ldb, double beta, double *C, long ldc,
@@ -328,7 +328,11 @@ static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int tran
         rm_dgemm_blocked(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    const long units = (n + NR - 1) / NR;
+    /* column blocks: npan NR-wide panels in nblk blocks of about NC columns */
+    const long npan = (n + NR - 1) / NR;
+    long nblk = round_up((n + NC - 1) / NC, nt);
+    if (nblk > npan) nblk = npan;
+    const long blk_max = round_up(npan, nblk) / nblk * NR;      /* widest block */
     int fail = 0;
 #pragma omp parallel num_threads(nt)
     {
@@ -337,12 +341,8 @@ static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int tran
 #else
         const int tid = 0, nth = 1;
 #endif
-        long j0 = units * tid / nth * NR, j1 = units * (tid + 1) / nth * NR;
-        if (j1 > n) j1 = n;
-        long ncols = j1 - j0;
-        long nc_max = round_up(ncols < NC ? ncols : NC, NR);
         /* B~ starts 320 bytes into the buffer: not 4 KiB-aligned with A~ (aliasing) */
-        double *b_pack = workspace((size_t)(nc_max > 0 ? nc_max : NR) * kc_max + 48);
+        double *b_pack = workspace((size_t)blk_max * kc_max + 48);
         if (b_pack == NULL) {
 #pragma omp atomic write
             fail = 1;
@@ -361,8 +361,11 @@ static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int tran
                 pack_a(ker, transa, mc, kc, a_blk, lda, mpanels * tid / nth,
                        mpanels * (tid + 1) / nth, a_pack);
 #pragma omp barrier
-                for (long jc = j0; jc < j1; jc += NC) {                /* loop 3 */
-                    long nc = j1 - jc < NC ? j1 - jc : NC;
+#pragma omp for schedule(dynamic, 1)
+                for (long jb = 0; jb < nblk; jb++) {                  /* loop 3 */
+                    long jc = npan * jb / nblk * NR;
+                    long je = npan * (jb + 1) / nblk * NR;
+                    long nc = (je < n ? je : n) - jc;
                     long npanels = (nc + NR - 1) / NR;
                     const double *b_blk = transb ? B + jc * ldb + pc : B + pc * ldb + jc;
                     /* B~ = op(B)[pc:pc+kc, jc:jc+nc], this thread's own */
@@ -378,8 +381,7 @@ static void gemm_packed_shared(const rm_gemm_kernel_t *ker, int transa, int tran
                         }
                     }
                 }
-                /* the next A~ overwrites what the others may still read */
-#pragma omp barrier
+                /* (the implicit barrier of the loop above: A~ may now be overwritten) */
             }
         }
     }
