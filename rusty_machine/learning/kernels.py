@@ -302,6 +302,10 @@ class Kernel:
     #   _vjp(ctx, W) -> (n_dims,)           sum_ij W_ij dK_ij / dtheta_h
     #   _full_grad(X, ctx) -> (n, n, n_dims)
     #   _diag(X) -> (n,)
+    # Ownership (it saves the n x n allocations that dominate a GP evaluation besides
+    # the factorisation): the K returned by _eval belongs to the caller, which may
+    # change it in place (ctx never refers to it); _vjp may overwrite the arrays of its
+    # ctx (one _vjp or _full_grad per _eval) but never W, which siblings share.
 
     def _free_mask(self):
         """For each hyperparameter in order: (name, n_elements, free?)."""
@@ -355,7 +359,7 @@ class _Radial(Kernel):
         Z = self._scaled(X)
         R2 = _kernels.sq_dists(Z, Z if Y is None else self._scaled(Y), Y is None)
         K, G, GA = _kernels.profile(R2, self._kind, self._alpha(), want_grad)
-        return K, (Z, R2, K, G, GA)
+        return K, (Z, R2, G, GA)
 
     def _diag(self, X):
         return np.ones(X.shape[0])
@@ -365,16 +369,17 @@ class _Radial(Kernel):
         return not (isinstance(b, str) and b == "fixed")
 
     def _vjp(self, ctx, W):
-        Z, R2, K, G, GA = ctx
+        Z, R2, G, GA = ctx
         out = []
         for name, n_el, free in self._free_mask():
             if not free:
                 continue
             if name == "length_scale":
-                M = W * G                                        # M = W o G
+                M = np.multiply(W, G, out=G)                     # M = W o G (in G)
                 if n_el == 1:
                     # sum_ij W_ij dK_ij/dlog l = sum_ij M_ij r_ij^2
-                    out.append(np.array([np.sum(M * R2)]))
+                    M *= R2
+                    out.append(np.array([M.sum()]))
                 else:
                     # sum_ij M_ij (z_ik - z_jk)^2 = 2 z_k'diag(M1) z_k - 2 z_k' M z_k
                     # (M symmetric since W and G are)
@@ -383,11 +388,12 @@ class _Radial(Kernel):
                     out.append(2.0 * np.sum((Z * Z) * rs[:, None], axis=0)
                                - 2.0 * np.sum(Z * MZ, axis=0))
             elif name == "alpha":
-                out.append(np.array([np.sum(W * GA)]))
+                GA *= W
+                out.append(np.array([GA.sum()]))
         return np.concatenate(out) if out else np.zeros(0)
 
     def _full_grad(self, X, ctx):
-        Z, R2, K, G, GA = ctx
+        Z, R2, G, GA = ctx
         n = X.shape[0]
         grads = []
         for name, n_el, free in self._free_mask():
@@ -570,7 +576,8 @@ class Polynomial(_DotProduct):
     def _vjp(self, ctx, W):
         if self.n_dims == 0:
             return np.zeros(0)
-        return np.array([np.sum(W * ctx)])
+        ctx *= W
+        return np.array([ctx.sum()])
 
     def _full_grad(self, X, ctx):
         if self.n_dims == 0:
@@ -636,9 +643,9 @@ class Multiquadric(Kernel):
 
     def _eval(self, X, Y, want_grad):
         D2 = _kernels.sq_dists(X, X if Y is None else Y, Y is None)
-        c2 = float(self.c) ** 2
-        K = np.sqrt(D2 + c2)
-        return K, K
+        D2 += float(self.c) ** 2
+        K = np.sqrt(D2)
+        return K, np.sqrt(D2, out=D2) if want_grad else None     # ctx: a copy of K
 
     def _diag(self, X):
         return np.full(X.shape[0], abs(float(self.c)))
@@ -798,9 +805,21 @@ class Sum(_Binary):
     _op = "+"
 
     def _eval(self, X, Y, want_grad):
+        # white noise only touches the diagonal of K(X, X): add it in place
+        if isinstance(self.k2, White):
+            K, c1 = self.k1._eval(X, Y, want_grad)
+            if Y is None:
+                K[np.arange(K.shape[0]), np.arange(K.shape[0])] += float(self.k2.noise_level)
+            return K, (c1, None)
+        if isinstance(self.k1, White):
+            K, c2 = self.k2._eval(X, Y, want_grad)
+            if Y is None:
+                K[np.arange(K.shape[0]), np.arange(K.shape[0])] += float(self.k1.noise_level)
+            return K, (None, c2)
         K1, c1 = self.k1._eval(X, Y, want_grad)
         K2, c2 = self.k2._eval(X, Y, want_grad)
-        return K1 + K2, (c1, c2)
+        K1 += K2                                    # K1 is ours (see Kernel._eval)
+        return K1, (c1, c2)
 
     def _diag(self, X):
         return self.k1._diag(X) + self.k2._diag(X)
@@ -818,7 +837,23 @@ class Product(_Binary):
     with W is k1's with W o K2 and k2's with W o K1."""
     _op = "*"
 
+    def _scaled_side(self):
+        """1 or 2 when that factor is a Constant (K = c K_other, no n x n constant)."""
+        if isinstance(self.k1, Constant):
+            return 1
+        if isinstance(self.k2, Constant):
+            return 2
+        return 0
+
     def _eval(self, X, Y, want_grad):
+        side = self._scaled_side()
+        if side:
+            const, other = (self.k1, self.k2) if side == 1 else (self.k2, self.k1)
+            K, c_other = other._eval(X, Y, want_grad)
+            # d(c K)/dlog c = c K: keep a copy of K only when c is a free hyperparameter
+            keep = K.copy() if (want_grad and const.n_dims) else None
+            K *= float(const.constant_value)
+            return K, ("scaled", c_other, keep)
         K1, c1 = self.k1._eval(X, Y, want_grad)
         K2, c2 = self.k2._eval(X, Y, want_grad)
         return K1 * K2, (c1, c2, K1, K2)
@@ -827,15 +862,38 @@ class Product(_Binary):
         return self.k1._diag(X) * self.k2._diag(X)
 
     def _vjp(self, ctx, W):
+        if ctx[0] == "scaled":
+            # c K_o: the constant's part c sum(W o K_o); the other's is linear in W,
+            # so its contraction with c W is c times its contraction with W
+            _, c_other, keep = ctx
+            side = self._scaled_side()
+            const, other = (self.k1, self.k2) if side == 1 else (self.k2, self.k1)
+            c = float(const.constant_value)
+            g_const = np.zeros(0)
+            if const.n_dims:
+                keep *= W
+                g_const = np.array([c * keep.sum()])
+            g_other = c * other._vjp(c_other, W) if other.n_dims else np.zeros(0)
+            return np.concatenate([g_const, g_other] if side == 1 else [g_other, g_const])
         c1, c2, K1, K2 = ctx
         parts = []
         if self.k1.n_dims:
-            parts.append(self.k1._vjp(c1, W * K2))
+            parts.append(self.k1._vjp(c1, np.multiply(W, K2, out=K2)))     # K1, K2: ours
         if self.k2.n_dims:
-            parts.append(self.k2._vjp(c2, W * K1))
+            parts.append(self.k2._vjp(c2, np.multiply(W, K1, out=K1)))
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def _full_grad(self, X, ctx):
+        if ctx[0] == "scaled":
+            _, c_other, keep = ctx
+            side = self._scaled_side()
+            const, other = (self.k1, self.k2) if side == 1 else (self.k2, self.k1)
+            c = float(const.constant_value)
+            g_other = other._full_grad(X, c_other) * c
+            g_const = (c * keep)[:, :, None] if const.n_dims else \
+                np.zeros(g_other.shape[:2] + (0,))
+            return np.concatenate([g_const, g_other] if side == 1 else [g_other, g_const],
+                                  axis=2)
         c1, c2, K1, K2 = ctx
         return np.concatenate([self.k1._full_grad(X, c1) * K2[:, :, None],
                                self.k2._full_grad(X, c2) * K1[:, :, None]], axis=2)
