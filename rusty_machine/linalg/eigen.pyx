@@ -229,16 +229,30 @@ cdef double _house(Py_ssize_t n, double* alpha, double* x, Py_ssize_t incx) noex
     Finds tau, beta and v = [1; v'] with (I - tau v v^T) [alpha; x] = [beta; 0].
     On exit ``alpha`` holds beta and ``x`` (n - 1 entries) holds v'. Returns tau
     (0 when x is already zero: H = I)."""
-    cdef double xnorm, beta, tau
+    cdef double xnorm, beta, tau, a = alpha[0]
+    cdef double small = SAFMIN / EPS          # LAPACK dlarfg's safmin / eps
+    cdef int knt = 0, j
     if n <= 1:
         return 0.0
     xnorm = dnrm2(n - 1, x, incx)
     if xnorm == 0.0:
         return 0.0
     # beta = -sign(alpha) * ||[alpha; x]||, the sign that avoids cancellation
-    beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
-    tau = (beta - alpha[0]) / beta
-    dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
+    beta = -copysign(hypot(a, xnorm), a)
+    if fabs(beta) < small:
+        # tiny column: scale up first (dlarfg), else 1 / (alpha - beta) overflows and
+        # the reflector turns into inf / NaN
+        while fabs(beta) < small and knt < 20:
+            knt += 1
+            dscal(n - 1, 1.0 / small, x, incx)
+            beta /= small
+            a /= small
+        xnorm = dnrm2(n - 1, x, incx)
+        beta = -copysign(hypot(a, xnorm), a)
+    tau = (beta - a) / beta
+    dscal(n - 1, 1.0 / (a - beta), x, incx)
+    for j in range(knt):
+        beta *= small
     alpha[0] = beta
     return tau
 
@@ -1154,12 +1168,12 @@ cdef void _gehd2(Py_ssize_t n,
                 R[k * ldr + k + 1 + i] = col[i]
         if t == 0.0:
             continue
-        # left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
-        dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
-        dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
-        # right: H[:, k+1:] -= t (H[:, k+1:] v) v^T
+        # right first, as LAPACK dgehd2: H[:, k+1:] -= t (H[:, k+1:] v) v^T
         dgemv(False, n, r, 1.0, H + k + 1, ldh, col, 1, 0.0, y, 1)
         dger(n, r, -t, y, 1, col, 1, H + k + 1, ldh)
+        # then left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
+        dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
+        dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
 
 
 # =================================================================================
@@ -1262,6 +1276,32 @@ cdef void _lanv2(double* a, double* b, double* c, double* d,
         rt2i[0] = -rt1i[0]
 
 
+cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t k,
+                                     double hnorm, bint normwise) noexcept nogil:
+    """Is h[k, k-1] negligible? GVL4 Alg. 7.5.2's test |h| <= eps (|h_{k-1,k-1}| +
+    |h_kk|), refined as LAPACK dlahqr by Ahues and Tisseur's criterion (deflate only if
+    the product h[k,k-1] h[k-1,k] is small against the local eigenvalue gap: keeps
+    small eigenvalues of graded matrices accurate). With `normwise` (after 10 sweeps
+    without deflation) the backward-stable |h| <= eps ||H||_max is accepted too."""
+    cdef double h = fabs(H[k * ldh + k - 1]), tst, ab, ba, aa, bb, s
+    cdef double hkk = H[k * ldh + k], hll = H[(k - 1) * ldh + k - 1]
+    if h <= SAFMIN:
+        return True
+    if normwise and h <= EPS * hnorm:
+        return True
+    tst = fabs(hll) + fabs(hkk)
+    if tst == 0.0:
+        tst = hnorm
+    if h > EPS * tst:
+        return False
+    ab = max(h, fabs(H[(k - 1) * ldh + k]))
+    ba = min(h, fabs(H[(k - 1) * ldh + k]))
+    aa = max(fabs(hkk), fabs(hll - hkk))
+    bb = min(fabs(hkk), fabs(hll - hkk))
+    s = aa + ab
+    return ba * (ab / s) <= max(SAFMIN, EPS * (bb * (aa / s)))
+
+
 cdef Py_ssize_t _hqr(Py_ssize_t n,
                      double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> quasi-triangular T
                                                     #       (only the active window when
@@ -1302,10 +1342,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
         # stagnation at O(eps ||H||) of a repeated nondefective eigenvalue)
         lo = hi
         while lo > 0:
-            s = fabs(H[(lo - 1) * ldh + lo - 1]) + fabs(H[lo * ldh + lo])
-            if s == 0.0 or its >= 10:
-                s = max(s, hnorm)
-            if fabs(H[lo * ldh + lo - 1]) <= EPS * s or fabs(H[lo * ldh + lo - 1]) <= SAFMIN:
+            if _negligible_subdiag(H, ldh, lo, hnorm, its >= 10):
                 H[lo * ldh + lo - 1] = 0.0
                 break
             lo -= 1

@@ -91,6 +91,23 @@ def test_rank_deficient_singular_values_vanish(shape):
     _check(a, full=True)
 
 
+def test_rank_one_integer_underflowing_reflectors():
+    """Regression: the bidiagonalisation of this exact rank-one matrix produces columns
+    that shrink geometrically to the underflow range; without dlarfg's rescaling the
+    reflectors became NaN and the bidiagonal QR hit its sweep cap."""
+    u = np.array([0, -1, 1, 1, 0, 1, 1, -1, -1, 0, 0, -1, 1, 1, 0, 1, 1, 0, 0, -1, -1, -1,
+                  0, -1, 0, -1, 1, 1, -1, 0, 0, -1, 1, 1, 0, 1, 1, 0, -1, 1, 1, 1, 1, -1,
+                  0, 0, 1, 1, -1, 0, 1, 1, 0, -1, 0, 0, -1, 1, 1, 0, 1, 1, -1, -1], float)
+    v = np.array([1, 1, 0, -1, 0, 0, -1, 1, 0, -1, 1, -1, 1, 1, -1, 0, 1, -1, -1, 0, 0, 1,
+                  -1, -1, 1, -1, 0, 0, 0, 0, 1, 0, -1, -1, -1, -1, 0, -1, 0, 1, 1, -1, -1,
+                  0, 1, -1, -1, 0, 0, 1, 0, -1, 1, 0, -1], float)
+    a = np.outer(u, v)
+    U, B, Vt = (np.asarray(x) for x in bidiagonalize(a))
+    assert np.all(np.isfinite(B))
+    _check(a)
+    _check(a.T.copy(), full=True)
+
+
 def test_empty():
     for shape in [(0, 0), (0, 3), (4, 0)]:
         a = np.empty(shape)
