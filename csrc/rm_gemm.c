@@ -41,8 +41,8 @@
  * sharing loop 2, made a 2048^3 product on 2 threads slower than on one while other
  * processes used the cores: every barrier waited for a descheduled thread; and static
  * column ranges left the whole call waiting for a thread that shared its core.)  A tall
- * C is cut into one slab of rows per thread (loop 5 in parallel), each an independent
- * packed product; the direct path hands out chunks of MR x NR tiles dynamically.
+ * C is cut into slabs of rows handed out dynamically (loop 5 in parallel), each an
+ * independent packed product; the direct path hands out chunks of MR x NR tiles.
  * Neither of these synchronises at all.
  */
 #define _POSIX_C_SOURCE 200112L
@@ -426,10 +426,10 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
         return;
     }
     /* Threads.  A wide C (n >= m) runs loop 3 in parallel with the packed A~ shared
-     * (gemm_packed_shared).  A tall C is cut into one slab of rows per thread, each an
-     * independent packed product with the thread's own buffers (loop 5 in parallel;
-     * each thread packs all of op(B), the smaller operand, which costs a few percent
-     * but needs no barrier).  Slabs are cut at multiples of MR. */
+     * (gemm_packed_shared).  A tall C is cut into slabs of rows, each an independent
+     * packed product with the thread's own buffers (loop 5 in parallel; each slab packs
+     * all of op(B), the smaller operand, which costs a few percent but needs no
+     * barrier).  Slabs are cut at multiples of MR. */
     if (n >= m && !direct) {
         gemm_packed_shared(ker, transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C,
                            ldc, nt);
@@ -437,9 +437,15 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
     }
     const int wide = n >= m;
     const long units = wide ? (n + NR - 1) / NR : (m + MR - 1) / MR;
-    const int nslab = units < nt ? (int)units : nt;
-#pragma omp parallel for num_threads(nslab) schedule(static, 1)
-    for (int t = 0; t < nslab; t++) {
+    /* slabs taken dynamically: nt of them, or up to 4 nt of at least 1024 rows (or
+     * columns) each, so a thread slowed by another process takes fewer; each slab
+     * packs the other operand again (about 20 / (rows of the slab) of its time) */
+    long nslab = (wide ? n : m) / 1024;
+    nslab = nslab > 4L * nt ? 4L * nt : nslab;
+    nslab = round_up(nslab > nt ? nslab : nt, nt);
+    if (nslab > units) nslab = units;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long t = 0; t < nslab; t++) {
         long lo = units * t / nslab, hi = units * (t + 1) / nslab;
         if (wide) {
             /* (only a direct product with a transposed B: op(A) read in place) */
