@@ -163,12 +163,13 @@ def test_threads_agree(kernel):
     and two threads give identical bits."""
     rng = np.random.default_rng(13)
     b = blocks(kernel)
-    # direct path; B-only packing (wide); skinny; k > KC; packed: tall slabs, and wide
-    # with the packed block of A shared by the threads
+    # direct path; B-only packing (wide); skinny; k > KC; packed: tall slabs (the last
+    # case: four of them), and wide with the packed block of A shared by the threads
     for m, n, k, ta, tb in [(300, 260, 150, False, False), (2 * b["mr"] + 1, 700, 90, True, True),
                             (513, 3, 40, False, True), (129, 131, b["kc"] + 1, True, False),
                             (520, 400, 300, False, True), (700, 300, 300, True, False),
-                            (400, 520, 300, False, False), (300, 700, 290, True, True)]:
+                            (400, 520, 300, False, False), (300, 700, 290, True, True),
+                            (4100, 300, 50, False, False)]:
         a, bb = make(rng, m, n, k, ta, tb)
         with rusty_machine.num_threads(1):
             one = blas.gemm(a, bb, trans_a=ta, trans_b=tb)
