@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.gaussian_process import kernels as SK
 
@@ -170,8 +171,6 @@ def test_errors():
     with pytest.raises(ValueError, match="eval_gradient"):
         K.RBF(1.0)(X, Y, eval_gradient=True)
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=30, deadline=None)

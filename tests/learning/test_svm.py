@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from scipy.optimize import minimize
 from sklearn import datasets
 from sklearn import svm as sksvm
@@ -242,8 +243,6 @@ def test_iteration_cap_warns():
         clf = SVC(max_iter=5).fit(X, y)
     assert clf.n_iter_[0] == 5
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=30, deadline=None)
