@@ -1505,15 +1505,15 @@ cdef void _trevc(Py_ssize_t n,
                  double complex* xc) noexcept nogil:  # work n
     """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
     substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6.4, LAPACK
-    dtrevc). Near-singular pivots are perturbed to smin = eps max(|w|, max|T_ij|),
-    and the partial solution is rescaled whenever it grows past 1e100."""
+    dtrevc). Near-singular pivots are perturbed to smin = max(eps |w|, smlnum) as in
+    dtrevc, with guarded divisions and rescaling instead of overflow."""
     cdef Py_ssize_t k, j, l, i
     cdef double complex lam, r1, r2, a11, a12, a21, a22, det, rr
-    cdef double smin, q, big, tmax = 0.0
+    cdef double smin, q, big, sc
+    cdef double smlnum = SAFMIN * (n / EPS)
     for i in range(n):
         for j in range(n):
             X[i * ldx + j] = 0.0
-            tmax = max(tmax, fabs(T[i * ldt + j]))
     k = n - 1
     while k >= 0:
         if wi[k] == 0.0:
@@ -1535,10 +1535,11 @@ cdef void _trevc(Py_ssize_t n,
                 xc[k - 1] = 1j * (q / T[k * ldt + k - 1])
                 xc[k] = 1.0
             j = k - 2
-        # perturbed pivots: eps max(|w|, ||T||_max), so a zero eigenvalue of multiplicity
-        # > 1 still gives a finite vector with a residual O(eps ||T||) (dtrevc's smin,
-        # with the norm instead of its overflow-guarded scaling)
-        smin = max(EPS * max(fabs(lam.real) + fabs(lam.imag), tmax), SAFMIN)
+        # perturbed pivots as dtrevc: smin = max(eps |w|, smlnum). Near-singular pivots
+        # make the solution grow; every division is guarded (a quotient above 1e100
+        # first scales the whole partial solution down) and the solution is rescaled
+        # to max 1 once it passes 1e50, so nothing overflows (dtrevc / dlaln2's scale).
+        smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), smlnum)
         while j >= 0:
             if j > 0 and T[j * ldt + j - 1] != 0.0:
                 # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting
@@ -1563,12 +1564,21 @@ cdef void _trevc(Py_ssize_t n,
                 r2 = r2 - rr * r1
                 if _cabs(a22) < smin:
                     a22 = smin
+                sc = _guard(r2, a22)
+                if sc != 1.0:
+                    _scale_c(xc, j + 1, k + 1, sc)
+                    r1 = r1 * sc
+                    r2 = r2 * sc
                 xc[j] = r2 / a22
-                xc[j - 1] = (r1 - a12 * xc[j]) / a11
+                r1 = r1 - a12 * xc[j]
+                sc = _guard(r1, a11)
+                if sc != 1.0:
+                    _scale_c(xc, j, k + 1, sc)
+                    r1 = r1 * sc
+                xc[j - 1] = r1 / a11
                 big = max(_cabs(xc[j]), _cabs(xc[j - 1]))
-                if big > 1e100:
-                    for i in range(j - 1, k + 1):
-                        xc[i] = xc[i] / big
+                if big > 1e50:
+                    _scale_c(xc, j - 1, k + 1, 1.0 / big)
                 j -= 2
             else:
                 r1 = 0.0
@@ -1577,11 +1587,14 @@ cdef void _trevc(Py_ssize_t n,
                 a11 = T[j * ldt + j] - lam
                 if _cabs(a11) < smin:
                     a11 = smin
+                sc = _guard(r1, a11)
+                if sc != 1.0:
+                    _scale_c(xc, j + 1, k + 1, sc)
+                    r1 = r1 * sc
                 xc[j] = r1 / a11
                 big = _cabs(xc[j])
-                if big > 1e100:
-                    for i in range(j, k + 1):
-                        xc[i] = xc[i] / big
+                if big > 1e50:
+                    _scale_c(xc, j, k + 1, 1.0 / big)
                 j -= 1
         if wi[k] == 0.0:
             for i in range(k + 1):
@@ -1596,6 +1609,21 @@ cdef void _trevc(Py_ssize_t n,
 
 cdef inline double _cabs(double complex z) noexcept nogil:
     return hypot(z.real, z.imag)
+
+
+cdef inline double _guard(double complex r, double complex a) noexcept nogil:
+    """1, or the factor that keeps |r / a| <= 1e100 (|a| > 0)."""
+    cdef double ra = _cabs(r), aa = _cabs(a)
+    if ra > 1e100 * aa:
+        return (1e100 * aa) / ra
+    return 1.0
+
+
+cdef inline void _scale_c(double complex* x, Py_ssize_t lo, Py_ssize_t hi,
+                          double sc) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        x[i] = x[i] * sc
 
 
 def _eig_impl(A, bint want_vectors, str name):

@@ -152,6 +152,18 @@ def test_zero_eigenvalue_of_multiplicity_three():
     assert np.sum(np.abs(w) <= 30 * 14 * EPS * np.linalg.norm(a, 2)) >= 3
 
 
+def test_sparse_defective_zero_eigenvalue():
+    """A sparse 17 x 17 matrix (10% nonzeros) whose eigenvalue 0 is defective with high
+    multiplicity: the back substitution meets chains of zero pivots (regression:
+    residual ratio ~4e3 when the pivots were perturbed to eps ||T||; dtrevc's smin
+    with guarded scaling gives O(1))."""
+    rng = np.random.default_rng(1268)
+    a = (rng.random((17, 17)) < 0.1) * rng.standard_normal((17, 17))
+    w, V = eig(a)
+    assert np.all(np.isfinite(V))
+    assert np.linalg.norm(a @ V - V * w) / (17 * np.linalg.norm(a, 2) * EPS) < 30
+
+
 def test_layouts_and_errors():
     rng = np.random.default_rng(3)
     a = rng.standard_normal((15, 15))
