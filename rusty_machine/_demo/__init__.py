@@ -5,9 +5,39 @@ each trained model calls ``report(estimator, dataset, metric, score, fit_seconds
 """
 import importlib
 import sys
+import time
+import warnings
 
 SECTIONS = ["linalg", "learning_linear", "learning_unsupervised", "learning_kernel",
             "learning_nnet"]
+
+
+def timed(fn):
+    """Run fn(); return (its result, seconds taken)."""
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def timed_fit(model, *args, **kwargs):
+    """Fit a model, ignoring convergence warnings (the demo's iteration limits are
+    deliberately small); return the seconds taken."""
+    from ..exceptions import ConvergenceWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return timed(lambda: model.fit(*args, **kwargs))[1]
+
+
+def holdout(X, y, test_size=0.3, standardise=False):
+    """The seeded hold-out split every section uses (our train_test_split), with the
+    features optionally standardised on the training part (our Standardizer)."""
+    from ..analysis import train_test_split
+    from ..data.transforms import Standardizer
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=test_size, random_state=0)
+    if standardise:
+        scaler = Standardizer().fit(Xtr)
+        Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    return Xtr, ytr, Xte, yte
 
 
 def run_demo(sections=None, out=sys.stdout):
