@@ -176,6 +176,7 @@ cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
+cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
 _last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
@@ -330,9 +331,10 @@ cdef void _sytrd(Py_ssize_t n,
 
     Blocked like LAPACK dsytrd: within a panel of NB columns the trailing matrix is not
     updated; its current value is A - V W^T - W V^T (dlatrd [DSH89]), so each step does
-    one matrix-vector product with the trailing block, and the panel's update of the
-    rest is two GEMMs (a symmetric rank-2NB update)."""
-    cdef Py_ssize_t k0, m, nbk, i, r, ldw = n
+    one matrix-vector product with the trailing block (its lower triangle), and the
+    panel's update of the rest is a symmetric rank-2NB update of the lower triangle by
+    GEMMs on block rows. Only the lower triangle of S is kept current."""
+    cdef Py_ssize_t k0, m, nbk, i, j, r, r0, r1, ldw = n
     cdef double* A
     cdef double* ri
     cdef double* vt
@@ -350,6 +352,10 @@ cdef void _sytrd(Py_ssize_t n,
             ri = A + i * lds
             vt = VT + i * ldw
             wt = WT + i * ldw
+            # only the lower triangle is kept up to date: copy column i (rows i..) over
+            # the stale row i, which then holds the current row by symmetry
+            for j in range(i + 1, m):
+                ri[j] = A[j * lds + i]
             if i > 0:
                 # row i of the current matrix: a[i, i:] -= V[i, :i] W[i:, :i]^T + W[i, :i] V[i:, :i]^T
                 dgemv(True, i, m - i, -1.0, WT + i, ldw, VT + i, ldw, 1.0, ri + i, 1)
@@ -380,12 +386,18 @@ cdef void _sytrd(Py_ssize_t n,
             dscal(r, t, wt + i + 1, 1)
             alpha2 = -0.5 * t * ddot(r, wt + i + 1, 1, vt + i + 1, 1)
             daxpy(r, alpha2, vt + i + 1, 1, wt + i + 1, 1)
-        # trailing update A22 -= V W^T + W V^T (two GEMMs on the full symmetric block)
-        r = m - nbk
-        dgemm(True, False, r, r, nbk, -1.0, VT + nbk, ldw, WT + nbk, ldw, 1.0,
-              A + nbk * lds + nbk, lds)
-        dgemm(True, False, r, r, nbk, -1.0, WT + nbk, ldw, VT + nbk, ldw, 1.0,
-              A + nbk * lds + nbk, lds)
+        # trailing update A22 -= V W^T + W V^T on the lower triangle only (a symmetric
+        # rank-2k update, LAPACK dsyr2k): block rows of SYR2K_ROWS, each two GEMMs up to
+        # and including its diagonal block
+        r0 = nbk
+        while r0 < m:
+            r1 = min(r0 + SYR2K_ROWS, m)
+            # A[r0:r1, nbk:r1] -= V[r0:r1] W[nbk:r1]^T + W[r0:r1] V[nbk:r1]^T
+            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, VT + r0, ldw, WT + nbk, ldw,
+                  1.0, A + r0 * lds + nbk, lds)
+            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, WT + r0, ldw, VT + nbk, ldw,
+                  1.0, A + r0 * lds + nbk, lds)
+            r0 = r1
         k0 += nbk
     d[n - 1] = S[(n - 1) * lds + n - 1]
 
