@@ -180,3 +180,12 @@ from hypothesis.extra.numpy import arrays  # noqa: E402
 def test_property_small_integer_matrices(a):
     # small integer entries: many repeated eigenvalues, zero rows, exact structure
     _check_eigh(a)
+
+
+def test_output_types():
+    from rusty_machine.linalg import Vector
+    w, V = eigh(np.eye(3))
+    assert isinstance(w, Vector) and isinstance(V, Matrix)
+    assert isinstance(eigvalsh(np.eye(3)), Vector)
+    T, Q = tridiagonalize(np.eye(3))
+    assert isinstance(T, Matrix) and isinstance(Q, Matrix)

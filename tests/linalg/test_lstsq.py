@@ -106,3 +106,18 @@ def test_matrix_rank():
     assert matrix_rank(a, tol=1e-8) == np.linalg.matrix_rank(a, tol=1e-8) == 2
     assert matrix_rank(np.zeros(4)) == 0 and matrix_rank([0.0, 2.0]) == 1
     assert matrix_rank(np.eye(5).tolist()) == 5
+
+
+def test_layouts():
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((30, 8))
+    b = rng.standard_normal(30)
+    ref = np.linalg.lstsq(a, b, rcond=None)[0]
+    big = np.zeros((60, 24))
+    big[::2, ::3] = a
+    ro = a.copy()
+    ro.flags.writeable = False
+    for x in [a, np.asfortranarray(a), big[::2, ::3], ro, a.tolist(), Matrix(a)]:
+        assert np.allclose(lstsq(x, b)[0], ref, rtol=0, atol=1e-12)
+        assert np.allclose(np.asarray(pinv(x)), np.linalg.pinv(a), rtol=0, atol=1e-12)
+        assert matrix_rank(x) == 8

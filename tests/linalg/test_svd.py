@@ -173,3 +173,11 @@ from hypothesis.extra.numpy import arrays  # noqa: E402
 def test_property_small_integer_matrices(a):
     # rank-deficient and repeated singular values are common with small integers
     _check(a)
+
+
+def test_output_types():
+    from rusty_machine.linalg import Vector
+    U, s, Vt = svd(np.ones((4, 3)))
+    assert isinstance(U, Matrix) and isinstance(s, Vector) and isinstance(Vt, Matrix)
+    assert isinstance(svdvals(np.ones((4, 3))), Vector)
+    assert all(isinstance(x, Matrix) for x in bidiagonalize(np.ones((4, 3))))
