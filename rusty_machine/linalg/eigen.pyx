@@ -6,7 +6,7 @@ References
 [GVL4]   G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013.
          Alg. 5.1.1 (Householder vector), 5.1.2 (Givens), Sec. 5.1.7 (compact WY),
          Alg. 7.4.2 (Householder Hessenberg reduction), Alg. 7.5.1 (Francis QR step),
-         Alg. 7.5.2 (real Schur decomposition by the QR algorithm), Sec. 7.5.6-7.6.4
+         Alg. 7.5.2 (real Schur decomposition by the QR algorithm), Sec. 7.6
          (invariant subspaces, eigenvectors from the Schur form), Alg. 8.3.1
          (Householder tridiagonalisation), Alg. 8.3.2 (implicit symmetric QR step with
          Wilkinson shift), Alg. 8.3.3 (symmetric QR algorithm).
@@ -22,7 +22,7 @@ References
          to condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27
          (1989) 215-227 (the panel idea of dlatrd: V and W of A - V W^T - W V^T).
 [Cup81]  J. J. M. Cuppen, "A divide and conquer method for the symmetric tridiagonal
-         eigenproblem", Numer. Math. 36 (1981) 177-195; GVL4 Sec. 8.4.4-8.4.5.
+         eigenproblem", Numer. Math. 36 (1981) 177-195; GVL4 Sec. 8.4 (divide and conquer).
 [GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the symmetric
          tridiagonal eigenproblem", SIAM J. Matrix Anal. Appl. 16 (1995) 172-191 (the
          recomputed z that keeps the eigenvectors orthogonal). LAPACK dstedc/dlaed0-4
@@ -1611,7 +1611,7 @@ cdef void _trevc(Py_ssize_t n,
                                                     #     for a pair w_k = p + iq, q > 0
                  double complex* xc) noexcept nogil:  # work n
     """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
-    substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6.4, LAPACK
+    substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6, LAPACK
     dtrevc). Near-singular pivots are perturbed to smin = max(eps |w|, smlnum) as in
     dtrevc, with guarded divisions and rescaling instead of overflow."""
     cdef Py_ssize_t k, j, l, i
@@ -1848,7 +1848,7 @@ def eig(A):
     A = Q H Q^T (GVL4 Alg. 7.4.2), Francis double-shift QR with deflation to the real
     Schur form H = Z T Z^T (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr, 2x2
     blocks standardised as dlanv2), eigenvectors of T by back substitution on the
-    quasi-triangular factor (GVL4 Sec. 7.6.4, dtrevc), back-transformed V = D Q Z X and
+    quasi-triangular factor (GVL4 Sec. 7.6, dtrevc), back-transformed V = D Q Z X and
     normalised to unit 2-norm (for a complex vector: largest component real).
 
     Parameters

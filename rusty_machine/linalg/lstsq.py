@@ -3,8 +3,9 @@
 References
 ----------
 [GVL4]   G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013.
-         Sec. 5.5.1-5.5.4 (the minimum-norm least-squares solution via the SVD,
-         x = sum_{i <= r} (u_i^T b / s_i) v_i, and the numerical rank), Sec. 2.4.
+         Sec. 5.5 (the rank-deficient least-squares problem: the minimum-norm solution
+         via the SVD, x = sum_{i <= r} (u_i^T b / s_i) v_i), Sec. 5.4.1 (numerical
+         rank), Alg. 5.3.2 (Householder least squares for full column rank).
 [LAPACK] dgelss (least squares by the SVD with a relative threshold rcond), which
          numpy.linalg.lstsq mirrors in its results (numpy calls dgelsd).
 
@@ -42,7 +43,7 @@ def lstsq(A, b, rcond=None):
 
     With the SVD A = U diag(s) V^T and the numerical rank r = #{i : s_i > rcond s_0},
     the solution of smallest 2-norm among the minimisers of ||A x - b||_2 is
-    (GVL4 Sec. 5.5.4)
+    (GVL4 Sec. 5.5)
 
         x = V[:, :r] diag(1 / s[:r]) U[:, :r]^T b,
 
@@ -99,7 +100,7 @@ def lstsq(A, b, rcond=None):
         from .qr import qr_factor
         x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
     else:
-        # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5.4)
+        # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5)
         U, s, Vt = svd(a)
         U, s, Vt = np.asarray(U), np.asarray(s), np.asarray(Vt)
         # c = U[:, :r]^T b ; c /= s[:r] ; x = Vt[:r]^T c
@@ -119,7 +120,7 @@ def lstsq(A, b, rcond=None):
 def pinv(A, rcond=1e-15):
     """Moore-Penrose pseudo-inverse A^+ = V diag(1/s_i for s_i > rcond s_0, else 0) U^T.
 
-    (GVL4 Sec. 5.5.2.) The cut-off follows numpy.linalg.pinv: singular values at or
+    (GVL4 Sec. 5.5.) The cut-off follows numpy.linalg.pinv: singular values at or
     below ``rcond * max(s)`` are treated as zero.
 
     Parameters

@@ -10,8 +10,17 @@ References
 [DK90]   J. Demmel and W. Kahan, "Accurate singular values of bidiagonal matrices",
          SIAM J. Sci. Stat. Comput. 11 (1990) 873-912: the zero-shift QR sweep used
          when the shift is negligible, and the shift from the trailing 2x2 singular value.
-[LAPACK] dgebd2 (bidiagonalisation), dorgbr (forming Q and P^T), dbdsqr (bidiagonal QR
-         with zero-shift sweeps), dlas2 (singular values of a 2x2 triangle), dgesvd.
+[Chan82] T. F. Chan, "An improved algorithm for computing the singular value
+         decomposition", ACM Trans. Math. Softw. 8 (1982) 72-83 (QR first when m >> n).
+[VvGQ14] F. G. Van Zee, R. A. van de Geijn, G. Quintana-Orti, "Restructuring the
+         tridiagonal and bidiagonal QR algorithms for performance", ACM Trans. Math.
+         Softw. 40 (2014) (applying batches of rotation sweeps cache-friendly).
+[DSH89]  J. J. Dongarra, D. C. Sorensen, S. J. Hammarling, "Block reduction of matrices
+         to condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27
+         (1989) 215-227 (the panel form A - V Y^T - X U^T of dlabrd).
+[LAPACK] dgebd2/dgebrd/dlabrd (bidiagonalisation, blocked), dorgbr (forming Q and P^T),
+         dbdsqr (bidiagonal QR with zero-shift sweeps), dlas2 (singular values of a 2x2
+         triangle), dgesvd (the driver, QR first for tall matrices).
 
 Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T). The
 rotations of the bidiagonal QR are applied to the rows of U^T and V^T, so every inner
@@ -604,7 +613,7 @@ def _svd_tall(W, bint full, str name):
     """U (m x k or m x m), s, Vt (n x n) of the tall W (m >= n >= 1), destroyed.
 
     Much taller than wide (m >= 1.6 n): A = Q R first, then the SVD of the n x n R,
-    U = Q U_R (LAPACK dgesvd's path for tall matrices, GVL4 Sec. 8.6.3): the
+    U = Q U_R (LAPACK dgesvd's path for tall matrices, [Chan82]): the
     bidiagonalisation then works on n x n instead of m x n."""
     m, n = W.shape
     if _qr_first(m, n):
