@@ -1253,14 +1253,16 @@ cdef void _gehd2(Py_ssize_t n,
                  double* tau,                   # OUT   n-1 (tau[n-2] = 0)
                  double* R, Py_ssize_t ldr,     # OUT   reflector rows (v_k[1:] in R[k, k+2:])
                                                 #       as _sytrd stores them, or NULL
-                 double* col, double* y) noexcept nogil:   # work n, n
+                 double* col, double* y,        # work  n, n
+                 Py_ssize_t kstart) noexcept nogil:   # IN first column to reduce
     """A = Q H Q^T, Q = H_0 ... H_{n-3}; H_k zeroes column k below the subdiagonal and
-    is applied from both sides (left to rows k+1.., right to columns k+1..)."""
+    is applied from both sides (left to rows k+1.., right to columns k+1..). Unblocked
+    (LAPACK dgehd2), from column kstart on (the earlier ones were done by _lahr2)."""
     cdef Py_ssize_t k, i, r
     cdef double t
-    for k in range(max(n - 1, 0)):
+    for k in range(kstart, max(n - 1, 0)):
         tau[k] = 0.0
-    for k in range(n - 2):
+    for k in range(kstart, n - 2):
         r = n - k - 1
         for i in range(r):
             col[i] = H[(k + 1 + i) * ldh + k]
@@ -1281,6 +1283,98 @@ cdef void _gehd2(Py_ssize_t n,
         # then left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
         dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
         dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
+
+
+cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
+                 double* A, Py_ssize_t lda,     # INOUT columns k0..k0+NB-1 reduced, the rest
+                                                #       updated from both sides
+                 double* tau,                   # OUT   NB factors
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows as _gehd2, or NULL
+                 double* VT,                    # work  NB x n: the panel's v_j as rows
+                 double* Y,                     # work  n x NB: Y = A V T
+                 double* T,                     # work  NB x NB: compact WY factor
+                 double* Wb,                    # work  NB x n
+                 double* c, double* w1, double* w2) noexcept nogil:   # work n, NB, NB
+    """One panel of the blocked Hessenberg reduction (LAPACK dgehrd/dlahr2).
+
+    With Q = H_{k0} ... H_{k0+j-1} = I - V T V^T (compact WY) and Y = A V T, the current
+    column k = k0 + j is Q^T (A[:, k] - Y V[k, :]^T): one product with A per column
+    (y = tau (A v - Y (V^T v)) extends Y) instead of the four level-2 sweeps of
+    _gehd2. The rest of the matrix is then updated by GEMMs: from the right,
+    A[:, k0+NB:] -= Y V[k0+NB:, :]^T; from the left, (I - V T^T V^T) A[k0+1:, k0+NB:]."""
+    cdef Py_ssize_t j, k, i, p, q, c0 = k0 + NB, m1 = n - k0 - 1
+    cdef double t, acc
+    cdef double* vt
+    for j in range(NB):
+        k = k0 + j
+        vt = VT + j * n
+        # c = A[:, k] - Y[:, :j] V[k, :j]^T      (the right transforms so far)
+        for i in range(n):
+            c[i] = A[i * lda + k]
+        if j > 0:
+            for p in range(j):
+                w1[p] = VT[p * n + k]
+            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+            # c[k0+1:] -= V T^T V^T c[k0+1:]   (the left transforms so far)
+            dgemv(False, j, m1, 1.0, VT + k0 + 1, n, c + k0 + 1, 1, 0.0, w2, 1)
+            for p in range(j - 1, -1, -1):
+                acc = 0.0
+                for q in range(p + 1):
+                    acc += T[q * NB + p] * w2[q]
+                w2[p] = acc
+            dgemv(True, j, m1, -1.0, VT + k0 + 1, n, w2, 1, 1.0, c + k0 + 1, 1)
+        # GVL4 Alg. 7.4.2: reflector zeroing c below the subdiagonal
+        t = _house(n - k - 1, c + k + 1, c + k + 2, 1)
+        tau[k] = t
+        for i in range(k + 2):
+            A[i * lda + k] = c[i]
+        for i in range(k + 2, n):
+            A[i * lda + k] = 0.0
+        memset(vt, 0, n * sizeof(double))
+        vt[k + 1] = 1.0
+        for i in range(k + 2, n):
+            vt[i] = c[i]
+            if R != NULL:
+                R[k * ldr + i] = c[i]
+        # y = t (A v - Y[:, :j] (V[:, :j]^T v)), with A as at the panel start
+        dgemv(False, n, n - k - 1, 1.0, A + k + 1, lda, vt + k + 1, 1, 0.0, c, 1)
+        if j > 0:
+            dgemv(False, j, n - k - 1, 1.0, VT + k + 1, n, vt + k + 1, 1, 0.0, w1, 1)
+            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+        for i in range(n):
+            Y[i * NB + j] = t * c[i]
+        # T[:j, j] = -t T[:j, :j] (V^T v), T[j, j] = t   (LAPACK dlarft)
+        for p in range(j):
+            acc = 0.0
+            for q in range(p, j):
+                acc += T[p * NB + q] * w1[q]
+            T[p * NB + j] = -t * acc
+        for p in range(j):
+            T[j * NB + p] = 0.0
+        T[j * NB + j] = t
+    # right: A[:, c0:] -= Y @ V[c0:, :]^T
+    dgemm(False, False, n, n - c0, NB, -1.0, Y, NB, VT + c0, n, 1.0, A + c0, lda)
+    # left: A[k0+1:, c0:] -= V T^T (V^T A[k0+1:, c0:])
+    dgemm(False, False, NB, n - c0, m1, 1.0, VT + k0 + 1, n, A + (k0 + 1) * lda + c0, lda,
+          0.0, Wb, n - c0)
+    dtrmm(True, False, True, False, NB, n - c0, 1.0, T, NB, Wb, n - c0)
+    dgemm(True, False, m1, n - c0, NB, -1.0, VT + k0 + 1, n, Wb, n - c0, 1.0,
+          A + (k0 + 1) * lda + c0, lda)
+
+
+cdef void _gehrd(Py_ssize_t n,
+                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
+                 double* tau,                   # OUT   n-1
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows, or NULL
+                 double* VT, double* Y, double* T, double* Wb,   # work as _lahr2
+                 double* col, double* y, double* w1, double* w2) noexcept nogil:
+    """Blocked Hessenberg reduction (LAPACK dgehrd): _lahr2 panels while more than
+    2 NB columns remain, then the unblocked _gehd2."""
+    cdef Py_ssize_t k0 = 0
+    while n - k0 - 1 > 2 * NB:
+        _lahr2(n, k0, H, ldh, tau, R, ldr, VT, Y, T, Wb, col, w1, w2)
+        k0 += NB
+    _gehd2(n, H, ldh, tau, R, ldr, col, y, k0)
 
 
 # =================================================================================
@@ -1753,6 +1847,12 @@ def _eig_impl(A, bint want_vectors, str name):
     cdef double[::1] tau = np.zeros(n)
     cdef double[::1] col = np.zeros(max(2 * n, NB))
     cdef double[::1] y = np.zeros(n)
+    cdef double[:, ::1] PVT = np.zeros((NB, n))
+    cdef double[:, ::1] PY = np.zeros((n, NB))
+    cdef double[:, ::1] PT = np.zeros((NB, NB))
+    cdef double[:, ::1] PW = np.zeros((NB, n))
+    cdef double[::1] w1 = np.zeros(NB)
+    cdef double[::1] w2 = np.zeros(NB)
     cdef double[::1] wr = np.zeros(n)
     cdef double[::1] wi = np.zeros(n)
     cdef double[::1] rw = np.zeros(3 * n)
@@ -1773,7 +1873,8 @@ def _eig_impl(A, bint want_vectors, str name):
     with nogil:
         # LAPACK dgeev: balance, reduce to Hessenberg form, QR to Schur form
         _balance(n, &H[0, 0], ldh, &scale[0], &swaps[0], &ilo, &ihi)
-        _gehd2(n, &H[0, 0], ldh, &tau[0], rp, n, &col[0], &y[0])
+        _gehrd(n, &H[0, 0], ldh, &tau[0], rp, n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
+               &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
     ZTa = None
     if want_vectors:
         Qa = np.empty((n, n))
@@ -1922,6 +2023,12 @@ def hessenberg(A):
     cdef double[::1] tau = np.zeros(n)
     cdef double[::1] col = np.zeros(max(2 * n, NB))
     cdef double[::1] y = np.zeros(n)
+    cdef double[:, ::1] PVT = np.zeros((NB, n))
+    cdef double[:, ::1] PY = np.zeros((n, NB))
+    cdef double[:, ::1] PT = np.zeros((NB, NB))
+    cdef double[:, ::1] PW = np.zeros((NB, n))
+    cdef double[::1] w1 = np.zeros(NB)
+    cdef double[::1] w2 = np.zeros(NB)
     cdef double[:, ::1] R = np.zeros((n, n))
     Qa = np.empty((n, n))
     cdef double[:, ::1] Q = Qa
@@ -1929,7 +2036,8 @@ def hessenberg(A):
     cdef double[:, ::1] W = np.zeros((NB, n))
     cdef double[:, ::1] Tb = np.zeros((NB, NB))
     with nogil:
-        _gehd2(n, &H[0, 0], n, &tau[0], &R[0, 0], n, &col[0], &y[0])
+        _gehrd(n, &H[0, 0], n, &tau[0], &R[0, 0], n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
+               &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
         _orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, &YT[0, 0], &Tb[0, 0], &W[0, 0],
                &col[0])
     return asmatrix(a), asmatrix(Qa)

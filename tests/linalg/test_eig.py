@@ -41,7 +41,7 @@ def _check(a, value_tol=30.0, same_dtype=True):
     return w, V
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 17, 32, 50, 101])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 17, 32, 50, 101, 140])
 def test_random(n):
     _check(np.random.default_rng(n).standard_normal((n, n)))
 
@@ -193,7 +193,7 @@ def test_layouts_and_errors():
         eig([["x"]])
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 10, 45])
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 45, 70, 150])
 def test_hessenberg(n):
     a = np.random.default_rng(n).standard_normal((n, n))
     H, Q = hessenberg(a)
