@@ -711,7 +711,8 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
     (LAPACK dlaed2), the secular equation for the rest, the Gu-Eisenstat recomputation
     of z from the computed roots so that the vectors come out orthogonal [GE95], and
-    the new eigenvectors Q U by one GEMM. Returns 0, or -2 if memory ran out."""
+    the new eigenvectors Q U by one GEMM on the kept columns (permuted to the front of
+    Z in place; extra memory K^2 + m K). Returns 0, or -2 if memory ran out."""
     cdef double* z = work
     cdef double* dd = work + m
     cdef double* zz = work + 2 * m
@@ -726,13 +727,12 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* kept = iwork + m
     cdef Py_ssize_t* defl = iwork + 2 * m
     cdef Py_ssize_t* org = iwork + 3 * m
-    cdef Py_ssize_t* ordv = iwork + m        # reuses `kept` once the GEMM is done
-    cdef Py_ssize_t i, j, r, K = 0, nd = 0, last = -1, pos, cnt
+    cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
+    cdef Py_ssize_t i, j, r, K = 0, nd = 0, last = -1
     cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
-    cdef double* Qk
-    cdef double* U
-    cdef double* Znew
-    cdef double* out
+    cdef double* U = NULL
+    cdef double* Znew = NULL
+    cdef double* rowtmp = work + 10 * m
     # z = [last row of Z1, first row of Z2]
     for j in range(k):
         z[j] = Z[(k - 1) * ldz + j]
@@ -810,11 +810,9 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             for i in range(j, K - 1):
                 p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
             zhat[j] = copysign(sqrt(fabs(p)), zk[j])
-        Qk = <double*>malloc(m * K * sizeof(double))
         U = <double*>malloc(K * K * sizeof(double))
         Znew = <double*>malloc(m * K * sizeof(double))
-        if Qk == NULL or U == NULL or Znew == NULL:
-            free(Qk)
+        if U == NULL or Znew == NULL:
             free(U)
             free(Znew)
             return -2
@@ -826,29 +824,26 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             nrm = dnrm2(K, U + i, K)
             for j in range(K):
                 U[j * K + i] /= nrm
-        # Qk = the kept columns of Q, then Znew = Qk @ U  (the merge's GEMM)
-        for r in range(m):
-            for j in range(K):
-                Qk[r * K + j] = Z[r * ldz + colv[kept[j]]]
-        dgemm(False, False, m, K, K, 1.0, Qk, K, U, K, 0.0, Znew, K)
-        free(Qk)
-        free(U)
-    else:
-        Znew = NULL
-    # gather (value, vector) pairs, sort ascending in the original sign, write back
-    out = <double*>malloc(m * m * sizeof(double))
-    if out == NULL:
-        free(Znew)
-        return -2
-    cnt = 0
-    for i in range(K):
-        keyv[cnt] = sg * lam[i]
-        ordv[cnt] = i                      # kept i -> column i of Znew
-        cnt += 1
+    # permute the columns of Z in place: the kept ones first, then the deflated ones
+    for j in range(K):
+        ordv[j] = colv[kept[j]]
     for i in range(nd):
-        keyv[cnt] = sg * dd[defl[i]]
-        ordv[cnt] = -1 - colv[defl[i]]     # deflated -> a column of Z
-        cnt += 1
+        ordv[K + i] = colv[defl[i]]
+    _permute_columns(m, Z, ldz, ordv, rowtmp)
+    if K > 0:
+        # Z[:, :K] = Z[:, :K] @ U  (the merge's GEMM)
+        dgemm(False, False, m, K, K, 1.0, Z, ldz, U, K, 0.0, Znew, K)
+        for j in range(m):
+            memcpy(Z + j * ldz, Znew + j * K, K * sizeof(double))
+        free(U)
+        free(Znew)
+    # sort the eigenvalues ascending in the original sign, the columns alongside
+    for i in range(K):
+        keyv[i] = sg * lam[i]
+        ordv[i] = i
+    for i in range(nd):
+        keyv[K + i] = sg * dd[defl[i]]
+        ordv[K + i] = K + i
     for i in range(1, m):
         t = keyv[i]
         r = ordv[i]
@@ -859,21 +854,22 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             j -= 1
         keyv[j + 1] = t
         ordv[j + 1] = r
-    for pos in range(m):
-        r = ordv[pos]
-        if r >= 0:
-            for j in range(m):
-                out[j * m + pos] = Znew[j * K + r]
-        else:
-            r = -1 - r
-            for j in range(m):
-                out[j * m + pos] = Z[j * ldz + r]
-        d[pos] = keyv[pos]
-    for j in range(m):
-        memcpy(Z + j * ldz, out + j * m, m * sizeof(double))
-    free(out)
-    free(Znew)
+    _permute_columns(m, Z, ldz, ordv, rowtmp)
+    for i in range(m):
+        d[i] = keyv[i]
     return 0
+
+
+cdef void _permute_columns(Py_ssize_t m,
+                           double* Z, Py_ssize_t ldz,        # INOUT m x m
+                           const Py_ssize_t* src,            # IN    new column j = old src[j]
+                           double* rowtmp) noexcept nogil:   # work  m
+    """Z[:, j] <- Z[:, src[j]] for all j, row by row through one temporary row."""
+    cdef Py_ssize_t r, j
+    for r in range(m):
+        for j in range(m):
+            rowtmp[j] = Z[r * ldz + src[j]]
+        memcpy(Z + r * ldz, rowtmp, m * sizeof(double))
 
 
 cdef Py_ssize_t _stedc(Py_ssize_t m,
