@@ -193,10 +193,11 @@ def _set_cap_factor(Py_ssize_t k):
 # =================================================================================
 # input checking (the def shells call these before any kernel touches memory)
 # =================================================================================
-def _work_copy(A, str name, bint square=True):
+def _work_copy(A, str name, bint square=True, bint lower_only=False):
     """A C-contiguous float64 copy of a 2-D finite array-like (the caller's data is
     never modified). TypeError for non-numeric data, ValueError for wrong ndim, shape
-    or non-finite entries."""
+    or non-finite entries (with lower_only, only the lower triangle must be finite:
+    the symmetric solvers never read the rest)."""
     if isinstance(A, (Matrix, Vector)):
         arr = np.asarray(A)
     else:
@@ -209,7 +210,7 @@ def _work_copy(A, str name, bint square=True):
     if square and arr.shape[0] != arr.shape[1]:
         raise ValueError("%s: expected a square matrix, got shape %s" % (name, arr.shape))
     out = np.array(arr, dtype=np.float64, order="C", copy=True)
-    if not np.isfinite(out).all():
+    if not np.isfinite(np.tril(out) if lower_only else out).all():
         raise ValueError("%s: the matrix contains NaN or infinity" % name)
     return out
 
@@ -1043,7 +1044,7 @@ def eigh(A):
     LinAlgError
         A QR iteration exceeded its cap of 30 n sweeps (30 * 32 in a leaf).
     """
-    a = _work_copy(A, "eigh")
+    a = _work_copy(A, "eigh", lower_only=True)
     n = a.shape[0]
     if n == 0:
         return asvector(np.empty(0)), asmatrix(np.empty((0, 0)))
@@ -1081,7 +1082,7 @@ def eigvalsh(A):
     ValueError, TypeError, LinAlgError
         As :func:`eigh`.
     """
-    a = _work_copy(A, "eigvalsh")
+    a = _work_copy(A, "eigvalsh", lower_only=True)
     n = a.shape[0]
     if n == 0:
         return asvector(np.empty(0))
@@ -1114,7 +1115,7 @@ def tridiagonalize(A):
     Q : Matrix of shape (n, n)
         Orthogonal, with ``A = Q @ T @ Q.T``.
     """
-    a = _work_copy(A, "tridiagonalize")
+    a = _work_copy(A, "tridiagonalize", lower_only=True)
     cdef Py_ssize_t n = a.shape[0]
     if n == 0:
         return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
