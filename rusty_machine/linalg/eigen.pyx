@@ -1179,8 +1179,9 @@ cdef void _balance(Py_ssize_t n,
         for j in range(ihi, -1, -1):
             c = 0.0
             for i in range(ihi + 1):
-                if i != j:
-                    c += fabs(A[j * lda + i])
+                if i != j and A[j * lda + i] != 0.0:
+                    c = 1.0
+                    break
             if c == 0.0:
                 _swap_rc(n, A, lda, j, ihi)
                 swaps[ihi] = j
@@ -1194,8 +1195,9 @@ cdef void _balance(Py_ssize_t n,
         for j in range(ilo, ihi + 1):
             c = 0.0
             for i in range(ilo, ihi + 1):
-                if i != j:
-                    c += fabs(A[i * lda + j])
+                if i != j and A[i * lda + j] != 0.0:
+                    c = 1.0
+                    break
             if c == 0.0:
                 _swap_rc(n, A, lda, j, ilo)
                 swaps[ilo] = j
@@ -1700,38 +1702,44 @@ cdef void _trevc(Py_ssize_t n,
                                                     #     of a real w_k; columns (k, k+1)
                                                     #     (Re, Im) of the vector of w_k
                                                     #     for a pair w_k = p + iq, q > 0
-                 double complex* xc) noexcept nogil:  # work n
+                 double* xwork) noexcept nogil:     # work 2n: Re and Im of the vector
     """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
     substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6, LAPACK
     dtrevc). Near-singular pivots are perturbed to smin = max(eps |w|, smlnum) as in
-    dtrevc, with guarded divisions and rescaling instead of overflow."""
-    cdef Py_ssize_t k, j, l, i
-    cdef double complex lam, r1, r2, a11, a12, a21, a22, det, rr
+    dtrevc, with guarded divisions and rescaling instead of overflow.
+
+    The real and imaginary parts of x are kept in two real arrays, so each step's sums
+    T[j, j+1:k+1] . x are real dot products (SIMD ddot; one of them for a real w)."""
+    cdef Py_ssize_t k, j, i, len_
+    cdef double complex lam, r1, r2, a11, a12, a21, a22, rr, x1, x2
     cdef double smin, q, big, sc
     cdef double smlnum = SAFMIN * (n / EPS)
+    cdef double* xr = xwork
+    cdef double* xi = xwork + n
+    cdef bint cplx
     for i in range(n):
         for j in range(n):
             X[i * ldx + j] = 0.0
     k = n - 1
     while k >= 0:
-        if wi[k] == 0.0:
+        for i in range(k + 1):
+            xr[i] = 0.0
+            xi[i] = 0.0
+        cplx = wi[k] != 0.0
+        if not cplx:
             lam = wr[k]
-            for i in range(k + 1):
-                xc[i] = 0.0
-            xc[k] = 1.0
+            xr[k] = 1.0
             j = k - 1
         else:
             # pair (k-1, k): w_{k-1} = p + iq; the vector of the 2x2 block
             lam = wr[k - 1] + 1j * wi[k - 1]
             q = wi[k - 1]
-            for i in range(k + 1):
-                xc[i] = 0.0
             if fabs(T[(k - 1) * ldt + k]) >= fabs(T[k * ldt + k - 1]):
-                xc[k - 1] = 1.0
-                xc[k] = 1j * (q / T[(k - 1) * ldt + k])
+                xr[k - 1] = 1.0
+                xi[k] = q / T[(k - 1) * ldt + k]
             else:
-                xc[k - 1] = 1j * (q / T[k * ldt + k - 1])
-                xc[k] = 1.0
+                xi[k - 1] = q / T[k * ldt + k - 1]
+                xr[k] = 1.0
             j = k - 2
         # perturbed pivots as dtrevc: smin = max(eps |w|, smlnum). Near-singular pivots
         # make the solution grow; every division is guarded (a quotient above 1e100
@@ -1739,13 +1747,15 @@ cdef void _trevc(Py_ssize_t n,
         # to max 1 once it passes 1e50, so nothing overflows (dtrevc / dlaln2's scale).
         smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), smlnum)
         while j >= 0:
+            len_ = k - j
             if j > 0 and T[j * ldt + j - 1] != 0.0:
                 # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting
-                r1 = 0.0
-                r2 = 0.0
-                for l in range(j + 1, k + 1):
-                    r1 = r1 - T[(j - 1) * ldt + l] * xc[l]
-                    r2 = r2 - T[j * ldt + l] * xc[l]
+                # r = -T[j-1:j+1, j+1:k+1] @ x[j+1:k+1]
+                r1 = -ddot(len_, T + (j - 1) * ldt + j + 1, 1, xr + j + 1, 1)
+                r2 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                if cplx:
+                    r1 = r1 - 1j * ddot(len_, T + (j - 1) * ldt + j + 1, 1, xi + j + 1, 1)
+                    r2 = r2 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
                 a11 = T[(j - 1) * ldt + j - 1] - lam
                 a12 = T[(j - 1) * ldt + j]
                 a21 = T[j * ldt + j - 1]
@@ -1764,45 +1774,61 @@ cdef void _trevc(Py_ssize_t n,
                     a22 = smin
                 sc = _guard(r2, a22)
                 if sc != 1.0:
-                    _scale_c(xc, j + 1, k + 1, sc)
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
                     r1 = r1 * sc
                     r2 = r2 * sc
-                xc[j] = r2 / a22
-                r1 = r1 - a12 * xc[j]
+                x2 = r2 / a22
+                r1 = r1 - a12 * x2
                 sc = _guard(r1, a11)
                 if sc != 1.0:
-                    _scale_c(xc, j, k + 1, sc)
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
+                    x2 = x2 * sc
                     r1 = r1 * sc
-                xc[j - 1] = r1 / a11
-                big = max(_cabs(xc[j]), _cabs(xc[j - 1]))
+                x1 = r1 / a11
+                xr[j] = x2.real
+                xi[j] = x2.imag
+                xr[j - 1] = x1.real
+                xi[j - 1] = x1.imag
+                big = max(_cabs(x1), _cabs(x2))
                 if big > 1e50:
-                    _scale_c(xc, j - 1, k + 1, 1.0 / big)
+                    _scale_ri(xr, xi, j - 1, k + 1, 1.0 / big)
                 j -= 2
             else:
-                r1 = 0.0
-                for l in range(j + 1, k + 1):
-                    r1 = r1 - T[j * ldt + l] * xc[l]
+                # r = -T[j, j+1:k+1] @ x[j+1:k+1]
+                r1 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                if cplx:
+                    r1 = r1 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
                 a11 = T[j * ldt + j] - lam
                 if _cabs(a11) < smin:
                     a11 = smin
                 sc = _guard(r1, a11)
                 if sc != 1.0:
-                    _scale_c(xc, j + 1, k + 1, sc)
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
                     r1 = r1 * sc
-                xc[j] = r1 / a11
-                big = _cabs(xc[j])
+                x1 = r1 / a11
+                xr[j] = x1.real
+                xi[j] = x1.imag
+                big = _cabs(x1)
                 if big > 1e50:
-                    _scale_c(xc, j, k + 1, 1.0 / big)
+                    _scale_ri(xr, xi, j, k + 1, 1.0 / big)
                 j -= 1
-        if wi[k] == 0.0:
+        if not cplx:
             for i in range(k + 1):
-                X[i * ldx + k] = xc[i].real
+                X[i * ldx + k] = xr[i]
             k -= 1
         else:
             for i in range(k + 1):
-                X[i * ldx + k - 1] = xc[i].real
-                X[i * ldx + k] = xc[i].imag
+                X[i * ldx + k - 1] = xr[i]
+                X[i * ldx + k] = xi[i]
             k -= 2
+
+
+cdef inline void _scale_ri(double* xr, double* xi, Py_ssize_t lo, Py_ssize_t hi,
+                           double sc) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        xr[i] *= sc
+        xi[i] *= sc
 
 
 cdef inline double _cabs(double complex z) noexcept nogil:
@@ -1815,13 +1841,6 @@ cdef inline double _guard(double complex r, double complex a) noexcept nogil:
     if ra > 1e100 * aa:
         return (1e100 * aa) / ra
     return 1.0
-
-
-cdef inline void _scale_c(double complex* x, Py_ssize_t lo, Py_ssize_t hi,
-                          double sc) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(lo, hi):
-        x[i] = x[i] * sc
 
 
 def _eig_impl(A, bint want_vectors, str name):
@@ -1860,7 +1879,7 @@ def _eig_impl(A, bint want_vectors, str name):
     cdef double[:, ::1] YT
     cdef double[:, ::1] W
     cdef double[:, ::1] Tb
-    cdef double complex[::1] xc
+    cdef double[::1] xw
     cdef double* rp = NULL
     cdef double* zp = NULL
     cdef Py_ssize_t status
@@ -1870,8 +1889,11 @@ def _eig_impl(A, bint want_vectors, str name):
     with nogil:
         # LAPACK dgeev: balance, reduce to Hessenberg form, QR to Schur form
         _balance(n, &H[0, 0], ldh, &scale[0], &swaps[0], &ilo, &ihi)
-        _gehrd(n, &H[0, 0], ldh, &tau[0], rp, n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
-               &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
+        # the permutation left H[ilo:ihi+1, ilo:ihi+1] as the only block to reduce; when
+        # it is at most 2 x 2, H is already upper Hessenberg (triangular input, ...)
+        if ihi - ilo >= 2:
+            _gehrd(n, &H[0, 0], ldh, &tau[0], rp, n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
+                   &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
     ZTa = None
     if want_vectors:
         Qa = np.empty((n, n))
@@ -1879,10 +1901,13 @@ def _eig_impl(A, bint want_vectors, str name):
         YT = np.zeros((NB, n))
         W = np.zeros((NB, n))
         Tb = np.zeros((NB, NB))
-        with nogil:
-            _orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, &YT[0, 0], &Tb[0, 0], &W[0, 0],
-                   &col[0])
-        ZTa = np.ascontiguousarray(Qa.T)
+        if ihi - ilo >= 2:
+            with nogil:
+                _orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, &YT[0, 0], &Tb[0, 0],
+                       &W[0, 0], &col[0])
+            ZTa = np.ascontiguousarray(Qa.T)
+        else:
+            ZTa = np.eye(n)                 # no reduction was needed: Q = I
         ZT = ZTa
         zp = &ZT[0, 0]
     with nogil:
@@ -1900,9 +1925,9 @@ def _eig_impl(A, bint want_vectors, str name):
         return w, None
     Xa = np.empty((n, n))
     X = Xa
-    xc = np.zeros(n, dtype=np.complex128)
+    xw = np.zeros(2 * n)
     with nogil:
-        _trevc(n, &H[0, 0], ldh, &wr[0], &wi[0], &X[0, 0], n, &xc[0])
+        _trevc(n, &H[0, 0], ldh, &wr[0], &wi[0], &X[0, 0], n, &xw[0])
     from rusty_machine.linalg.blas import gemm
     # back-transform: V = Z X, then undo the balancing D (eigenvectors of A are D v)
     V = gemm(ZTa, Xa, trans_a=True)
