@@ -36,7 +36,7 @@ from rusty_machine.linalg.eigen cimport (_house, _rot_rows, _larft, _apply_block
                                          _orgtr)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
-from rusty_machine.linalg.eigen import _work_copy, _scale_factor
+from rusty_machine.linalg.eigen import _work_copy, _scale_factor, _padded_ld
 
 # ---- the rotation kernel ----------------------------------------------------------
 # The bidiagonal QR spends most of its time rotating pairs of rows of U^T and V^T.
@@ -57,7 +57,9 @@ cdef extern from *:
     #  define restrict __restrict
     #endif
     /* for each column chunk of X: for each stored sweep q, for k = lo[q] .. hi[q]-1:
-       rows (k, k+1) <- [c s; -s c] rows, with (c, s) = (cs[q*ld + k], sn[q*ld + k]) */
+       rows (k, k+1) <- [c s; -s c] rows, with (c, s) = (cs[q*ld + k], sn[q*ld + k]);
+       two consecutive rotations per pass over the chunk (rows k, k+1, k+2 loaded and
+       stored once for both) */
     RM_SVD_CLONES static void rm_svd_apply_sweeps(
             Py_ssize_t nsweeps, const Py_ssize_t *lo, const Py_ssize_t *hi,
             const double *cs, const double *sn, Py_ssize_t ld,
@@ -65,7 +67,23 @@ cdef extern from *:
         for (Py_ssize_t j0 = 0; j0 < ncols; j0 += chunk) {
             Py_ssize_t w = ncols - j0 < chunk ? ncols - j0 : chunk;
             for (Py_ssize_t q = 0; q < nsweeps; q++) {
-                for (Py_ssize_t k = lo[q]; k < hi[q]; k++) {
+                Py_ssize_t k = lo[q];
+                /* two rotations per pass: rows k, k+1, k+2 loaded once */
+                for (; k + 1 < hi[q]; k += 2) {
+                    const double c1 = cs[q * ld + k], s1 = sn[q * ld + k];
+                    const double c2 = cs[q * ld + k + 1], s2 = sn[q * ld + k + 1];
+                    double *restrict x = X + k * ldx + j0;
+                    double *restrict y = X + (k + 1) * ldx + j0;
+                    double *restrict z = X + (k + 2) * ldx + j0;
+                    for (Py_ssize_t i = 0; i < w; i++) {
+                        const double a = x[i], b = y[i], cz = z[i];
+                        const double b1 = c1 * b - s1 * a;
+                        x[i] = c1 * a + s1 * b;
+                        y[i] = c2 * b1 + s2 * cz;
+                        z[i] = c2 * cz - s2 * b1;
+                    }
+                }
+                for (; k < hi[q]; k++) {
                     const double c = cs[q * ld + k], s = sn[q * ld + k];
                     double *restrict x = X + k * ldx + j0;
                     double *restrict y = X + (k + 1) * ldx + j0;
@@ -566,7 +584,7 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     cdef double* qlt = NULL
     cdef double* utp = NULL
     cdef double* vtp = NULL
-    cdef Py_ssize_t status
+    cdef Py_ssize_t status, ldu = m, ldv = n
     QLTa = _bidiagonalise(W, d, e, tauq, taup, want_vectors)
     if QLTa is not None:
         QLT = QLTa
@@ -585,20 +603,29 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
                       &Wk[0, 0], &col[0])
             _orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, &YT[0, 0], &Tb[0, 0],
                    &Wk[0, 0], &col[0])
-        UTa = np.ascontiguousarray(QLa.T)      # ku x m
-        VTa = np.ascontiguousarray(QRa.T)      # n x n
-        UTm = UTa
-        VTm = VTa
+        # U^T (ku x m) and V^T (n x n) in buffers with a padded leading dimension: the
+        # rotation batches walk down their rows, and a row stride of a multiple of
+        # 4 KiB would map every row to the same cache sets
+        ldu = _padded_ld(m)
+        ldv = _padded_ld(n)
+        UTbuf = np.zeros((ku, ldu))
+        UTbuf[:, :m] = QLa.T
+        VTbuf = np.zeros((n, ldv))
+        VTbuf[:, :n] = QRa.T
+        UTm = UTbuf
+        VTm = VTbuf
         utp = &UTm[0, 0]
         vtp = &VTm[0, 0]
+        UTa = UTbuf[:, :m]
+        VTa = VTbuf[:, :n]
     with nogil:
-        status = _bdsqr(n, &d[0], &e[0], utp, m, m, vtp, n, n, &col[0])
+        status = _bdsqr(n, &d[0], &e[0], utp, ldu, m, vtp, ldv, n, &col[0])
     if status:
         raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
                           % (name, CAP_FACTOR * (n + 1)))
     with nogil:
-        _sign_and_sort(n, &d[0], utp, m, m, vtp, n, n)
-    return UTa, np.asarray(d), VTa
+        _sign_and_sort(n, &d[0], utp, ldu, m, vtp, ldv, n)
+    return UTa, np.asarray(d), (None if VTa is None else np.ascontiguousarray(VTa))
 
 
 # LAPACK dgesvd's crossover: for m >= 1.6 n a QR factorisation first pays for itself
