@@ -50,6 +50,7 @@ from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
                                         dsyrk)
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
+from rusty_machine.linalg._checks cimport copy_finite, shape_str
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -344,21 +345,11 @@ cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
 # ==================================================================================
 # Python layer
 # ==================================================================================
-cdef str _shape_str(obj):
-    shape = getattr(obj, "shape", None)
-    if shape is None:
-        try:
-            shape = np.shape(obj)
-        except Exception:
-            return "?"
-    return str(tuple(int(s) for s in shape))
-
-
 cdef Matrix _square_input(object A, str func):
     """A as a Matrix (no copy when possible), checked 2-D and square."""
     if isinstance(A, Vector) or (not isinstance(A, Matrix) and np.ndim(A) != 2):
         raise ValueError("%s: expected a 2-D square matrix, got shape %s"
-                         % (func, _shape_str(A)))
+                         % (func, shape_str(A)))
     cdef Matrix M = asmatrix(A)
     if M.nrows != M.ncols:
         raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
@@ -539,11 +530,11 @@ cdef class Cholesky:
             b has the wrong number of rows (the message gives both shapes), is not
             1-D or 2-D, or holds NaN or infinity.
         """
-        cdef Py_ssize_t n = self._L.nrows, k, i, j
+        cdef Py_ssize_t n = self._L.nrows, k
         cdef Vector v, x
         cdef Matrix B, X
         cdef Matrix L = self._L
-        cdef double acc = 0.0
+        cdef bint finite
         if isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1):
             v = asvector(b)
             if v.n != n:
@@ -551,10 +542,8 @@ cdef class Cholesky:
                                  % (n, n, v.n))
             x = vector_empty(n)
             with nogil:
-                for i in range(n):
-                    x.data[i] = v.data[i]
-                    acc += v.data[i] * 0.0
-            if acc != 0.0:
+                finite = copy_finite(1, n, v.data, n, x.data, n)
+            if not finite:
                 raise ValueError("solve: b contains NaN or infinity")
             with nogil:
                 # y = inv(L) @ b;  x = inv(L.T) @ y      [LAPACK dpotrs]
@@ -562,7 +551,7 @@ cdef class Cholesky:
                 dtrsv(True, True, False, n, L.data, L.ld, x.data, 1)
             return x
         if not isinstance(b, Matrix) and np.ndim(b) != 2:
-            raise ValueError("solve: b must be 1-D or 2-D, got shape %s" % _shape_str(b))
+            raise ValueError("solve: b must be 1-D or 2-D, got shape %s" % shape_str(b))
         B = asmatrix(b)
         if B.nrows != n:
             raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
@@ -570,11 +559,8 @@ cdef class Cholesky:
         k = B.ncols
         X = matrix_empty(n, k)
         with nogil:
-            for i in range(n):
-                for j in range(k):
-                    X.data[i * X.ld + j] = B.data[i * B.ld + j]
-                    acc += B.data[i * B.ld + j] * 0.0
-        if acc != 0.0:
+            finite = copy_finite(n, k, B.data, B.ld, X.data, X.ld)
+        if not finite:
             raise ValueError("solve: b contains NaN or infinity")
         with nogil:
             # Y = inv(L) @ B;  X = inv(L.T) @ Y

@@ -51,6 +51,7 @@ from libc.stdlib cimport malloc, free
 from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrmm, dtrsv, dswap, idamax
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
+from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -422,36 +423,6 @@ cdef void getri(Py_ssize_t n,              # IN   order
                 row[c] = t
 
 
-cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
-                     const double* A, Py_ssize_t lda       # IN
-                     ) noexcept nogil:
-    """True when every entry is finite (x * 0 is 0 only for finite x)."""
-    cdef Py_ssize_t i, j
-    cdef double acc = 0.0
-    for i in range(m):
-        for j in range(n):
-            acc += A[i * lda + j] * 0.0
-    return acc == 0.0
-
-
-cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,   # IN
-                      double* dst, Py_ssize_t ldd          # OUT
-                      ) noexcept nogil:
-    """dst = src; True when every entry is finite (x * 0 is 0 only for finite x)."""
-    cdef Py_ssize_t i, j
-    cdef double acc = 0.0
-    cdef const double* s
-    cdef double* d
-    for i in range(m):
-        s = src + i * lds
-        d = dst + i * ldd
-        for j in range(n):
-            d[j] = s[j]
-            acc += s[j] * 0.0
-    return acc == 0.0
-
-
 cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
                          const Py_ssize_t* ipiv, int* exponent) noexcept nogil:
     """det(A) = (-1)^(number of swaps) * prod(U[i, i]) as mantissa * 2**exponent.
@@ -475,13 +446,6 @@ cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
 # Python layer
 # =================================================================================
 
-cdef str _shape_str(obj):
-    try:
-        return str(tuple(obj.shape))
-    except AttributeError:
-        return str(np.shape(obj))
-
-
 cdef Matrix _input_matrix(object A, str func):
     """A private, finite, 2-D float64 copy of A (which asmatrix may only wrap)."""
     if isinstance(A, Vector):
@@ -491,7 +455,7 @@ cdef Matrix _input_matrix(object A, str func):
         ndim = A.ndim if hasattr(A, "ndim") else np.ndim(A)
         if ndim != 2:
             raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
-                             % (func, ndim, _shape_str(A)))
+                             % (func, ndim, shape_str(A)))
     cdef Matrix src = asmatrix(A)
     cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
     cdef bint finite
@@ -647,7 +611,7 @@ cdef class LU:
             ndim = b.ndim if hasattr(b, "ndim") else np.ndim(b)
             if ndim != 2:
                 raise ValueError("solve: b must be 1-D or 2-D, got %d-D input of shape %s"
-                                 % (ndim, _shape_str(b)))
+                                 % (ndim, shape_str(b)))
         bm = asmatrix(b)
         if bm.nrows != n:
             raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
@@ -889,7 +853,7 @@ def solve(A, b):
         nb = shape[0] if len(shape) >= 1 else -1
     if nb != n:
         raise ValueError("solve: A has shape (%d, %d) but b has shape %s"
-                         % (n, n, _shape_str(b)))
+                         % (n, n, shape_str(b)))
     return _factor(M).solve(b)
 
 

@@ -108,6 +108,7 @@ from libc.stdlib cimport malloc, free
 from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrsv, dnrm2, dscal
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
+from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -525,46 +526,9 @@ cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
         j += jb
 
 
-cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
-                     const double* A, Py_ssize_t lda       # IN
-                     ) noexcept nogil:
-    """True when every entry is finite (x * 0 is 0 only for finite x)."""
-    cdef Py_ssize_t i, j
-    cdef double acc = 0.0
-    for i in range(m):
-        for j in range(n):
-            acc += A[i * lda + j] * 0.0
-    return acc == 0.0
-
-
-cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,   # IN
-                      double* dst, Py_ssize_t ldd          # OUT
-                      ) noexcept nogil:
-    """dst = src; True when every entry is finite (x * 0 is 0 only for finite x)."""
-    cdef Py_ssize_t i, j
-    cdef double acc = 0.0
-    cdef const double* s
-    cdef double* d
-    for i in range(m):
-        s = src + i * lds
-        d = dst + i * ldd
-        for j in range(n):
-            d[j] = s[j]
-            acc += s[j] * 0.0
-    return acc == 0.0
-
-
 # =================================================================================
 # Python layer
 # =================================================================================
-
-cdef str _shape_str(obj):
-    try:
-        return str(tuple(obj.shape))
-    except AttributeError:
-        return str(np.shape(obj))
-
 
 cdef object _ndim(obj):
     return obj.ndim if hasattr(obj, "ndim") else np.ndim(obj)
@@ -735,7 +699,7 @@ cdef class QR:
             return xv
         if not isinstance(b, Matrix) and _ndim(b) != 2:
             raise ValueError("QR.solve: b must be 1-D or 2-D, got %d-D input of shape %s"
-                             % (_ndim(b), _shape_str(b)))
+                             % (_ndim(b), shape_str(b)))
         bm = asmatrix(b)
         if bm.nrows != m:
             raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d, %d)"
@@ -778,7 +742,7 @@ cdef Matrix _input_matrix(object A, str func):
         ndim = _ndim(A)
         if ndim != 2:
             raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
-                             % (func, ndim, _shape_str(A)))
+                             % (func, ndim, shape_str(A)))
     cdef Matrix src = asmatrix(A)
     cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
     cdef bint finite

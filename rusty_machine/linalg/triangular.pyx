@@ -24,6 +24,7 @@ cimport numpy as cnp
 from rusty_machine.linalg.blas cimport dtrsv, dtrsm
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
+from rusty_machine.linalg._checks cimport copy_finite, shape_str
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -51,21 +52,6 @@ cdef Py_ssize_t first_nonfinite_triangle(bint lower, bint unit, Py_ssize_t n,
     return -1
 
 
-cdef bint copy_checked(Py_ssize_t m, Py_ssize_t n,
-                       const double* S, Py_ssize_t lds,     # IN  m x n
-                       double* D, Py_ssize_t ldd            # OUT m x n
-                       ) noexcept nogil:
-    """D = S; True if every entry is finite."""
-    cdef Py_ssize_t i, j
-    cdef double acc = 0.0, v
-    for i in range(m):
-        for j in range(n):
-            v = S[i * lds + j]
-            D[i * ldd + j] = v
-            acc += v * 0.0
-    return acc == 0.0
-
-
 cdef bint _parse_trans(object trans) except -1:
     """scipy's trans: 0/'N' (T), 1/'T' (T^T), 2/'C' (T^H = T^T for real T); bools too."""
     if isinstance(trans, str):
@@ -80,16 +66,6 @@ cdef bint _parse_trans(object trans) except -1:
         return int(trans) != 0
     raise ValueError("solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got %r"
                      % (trans,))
-
-
-cdef str _shape_str(obj):
-    shape = getattr(obj, "shape", None)
-    if shape is None:
-        try:
-            shape = np.shape(obj)
-        except Exception:
-            return "?"
-    return str(tuple(int(s) for s in shape))
 
 
 def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
@@ -134,7 +110,7 @@ def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
     cdef bint check = bool(check_finite)
     if isinstance(T, Vector) or (not isinstance(T, Matrix) and np.ndim(T) != 2):
         raise ValueError("solve_triangular: expected a 2-D square matrix T, got shape %s"
-                         % _shape_str(T))
+                         % shape_str(T))
     cdef Matrix M = asmatrix(T)
     cdef Py_ssize_t n = M.nrows, i, bad = -1, k
     if M.ncols != n:
@@ -143,7 +119,7 @@ def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
     cdef bint vec = isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1)
     if not vec and not isinstance(b, Matrix) and np.ndim(b) != 2:
         raise ValueError("solve_triangular: b must be 1-D or 2-D, got shape %s"
-                         % _shape_str(b))
+                         % shape_str(b))
     cdef Vector v, x
     cdef Matrix B, X
     cdef bint finite = True
@@ -155,7 +131,7 @@ def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
                              % (n, n, v.n))
         x = vector_empty(n)
         with nogil:
-            finite = copy_checked(1, n, v.data, n if n > 0 else 1, x.data, n if n > 0 else 1)
+            finite = copy_finite(1, n, v.data, n if n > 0 else 1, x.data, n if n > 0 else 1)
     else:
         B = asmatrix(b)
         if B.nrows != n:
@@ -163,7 +139,7 @@ def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
                              "(%d, %d)" % (n, n, B.nrows, B.ncols))
         X = matrix_empty(n, B.ncols)
         with nogil:
-            finite = copy_checked(n, B.ncols, B.data, B.ld, X.data, X.ld)
+            finite = copy_finite(n, B.ncols, B.data, B.ld, X.data, X.ld)
     if check:
         if not finite:
             raise ValueError("solve_triangular: b contains NaN or infinity")
