@@ -129,6 +129,14 @@ class build_ext(_build_ext):
                     pass
                 self.run_command("build_clib")
         super().run()
+        if not self.inplace:
+            # The README's first command, `pip install . && python -m rusty_machine demo`,
+            # runs in the repository root, where Python finds this source tree before the
+            # installed copy: give the source tree the compiled modules as well.
+            try:
+                self.copy_extensions_to_source()
+            except (OSError, AttributeError):
+                pass
 
 
 setup(
