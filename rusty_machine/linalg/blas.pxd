@@ -73,3 +73,6 @@ cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
 cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
                 const double* A, Py_ssize_t lda, double beta,
                 double* C, Py_ssize_t ldc) noexcept nogil
+# the upper triangle of the n x n C from the lower one: C[i, j] = C[j, i] for j > i
+# (completes dsyrk(lower=True)'s output to the full symmetric matrix)
+cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil

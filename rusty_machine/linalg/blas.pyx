@@ -1015,8 +1015,8 @@ cdef inline const double* _mptr(const double[:, :] a) noexcept nogil:
     return &a[0, 0] if a.shape[0] > 0 and a.shape[1] > 0 else &_ZERO
 
 
-cdef void _mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
-    # C[i, j] = C[j, i] for j > i, in 32 x 32 tiles (the column reads stay in cache)
+cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
+    """C[i, j] = C[j, i] for j > i, in 32 x 32 tiles (the column reads stay in cache)."""
     cdef Py_ssize_t i0, j0, i, j, i1, j1
     for i0 in range(0, n, 32):
         i1 = i0 + 32 if i0 + 32 < n else n
@@ -1320,5 +1320,5 @@ def syrk(a, bint trans=False, double alpha=1.0):
     with nogil:
         dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), 0.0,
               <double*> _mptr(cv), max(nn, 1))
-        _mirror_lower(nn, <double*> _mptr(cv), max(nn, 1))
+        mirror_lower(nn, <double*> _mptr(cv), max(nn, 1))
     return out

@@ -47,7 +47,7 @@ from libc.math cimport sqrt, log, frexp, ldexp, INFINITY
 from libc.string cimport memset
 
 from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
-                                        dsyrk)
+                                        dsyrk, mirror_lower)
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
 from rusty_machine.linalg._checks cimport copy_finite, shape_str
@@ -328,18 +328,6 @@ cdef void transpose_lower_to_upper(Py_ssize_t n, const double* L, Py_ssize_t ldl
             for i in range(i0, i1):
                 for j in range(j0 if j0 > i else i, j1):
                     U[i * ldu + j] = L[j * ldl + i]
-
-
-cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
-    """C[i, j] = C[j, i] for j > i, in 32 x 32 tiles (the column reads stay in cache)."""
-    cdef Py_ssize_t i0, j0, i, j, i1, j1
-    for i0 in range(0, n, 32):
-        i1 = i0 + 32 if i0 + 32 < n else n
-        for j0 in range(i0, n, 32):
-            j1 = j0 + 32 if j0 + 32 < n else n
-            for i in range(i0, i1):
-                for j in range(j0 if j0 > i else i + 1, j1):
-                    C[i * ldc + j] = C[j * ldc + i]
 
 
 # ==================================================================================
