@@ -9,10 +9,10 @@ import scipy.linalg as sla
 from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
-import contextlib
 import importlib
 
 from rusty_machine.linalg import Matrix, lu, lu_factor
+from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
 
 # the submodule (the package attribute `lu` is the function of the same name)
 lumod = importlib.import_module("rusty_machine.linalg.lu")
@@ -24,40 +24,12 @@ THRESH = 30.0
 SIZES = [1, 2, 3, 7, 8, 9, 16, 31, 64, 65, 127, 128, 129, 200, 257, 300]
 
 
-@contextlib.contextmanager
 def blocks(which):
     """The library's block sizes, or tiny ones (small matrices then take every path)."""
-    if which == "tiny":
-        old = lumod._set_block_sizes(getrf=5, leaf=2, getri=3, trtri=4)
-        try:
-            yield
-        finally:
-            lumod._set_block_sizes(**old)
-    else:
-        yield
+    return tiny_blocks(lumod, which, getrf=5, leaf=2, getri=3, trtri=4)
 
 
-def with_blocks(params, limit=130):
-    """Each case with the default block sizes, and the small ones also with tiny blocks."""
-    out = []
-    for p in params:
-        size = max(p) if isinstance(p, tuple) else p
-        out.append((p, "default"))
-        if size <= limit:
-            out.append((p, "tiny"))
-    return out
-
-
-@pytest.fixture(params=["default", "tiny"])
-def block_sizes(request):
-    """Run with the library's block sizes and with tiny ones, so that small matrices
-    go through every path of the blocked / recursive algorithm."""
-    if request.param == "tiny":
-        old = lumod._set_block_sizes(getrf=5, leaf=2, getri=3, trtri=4)
-        yield request.param
-        lumod._set_block_sizes(**old)
-    else:
-        yield request.param
+block_sizes = block_sizes_fixture(blocks)
 
 
 def lu_ratio(A, P, L, U):
@@ -141,11 +113,6 @@ def test_piv_and_perm_match_scipy():
 
 
 # ---- the matrix zoo ------------------------------------------------------------------
-def hilbert(n):
-    i = np.arange(n)
-    return 1.0 / (i[:, None] + i[None, :] + 1.0)
-
-
 def zoo():
     rng = np.random.default_rng(42)
     out = {}

@@ -13,38 +13,7 @@ import numpy as np
 import pytest
 
 from rusty_machine.linalg import Matrix, Vector, asmatrix, hcat, hstack, vcat, vstack
-
-# ---- the shape zoo and the layout zoo ------------------------------------------------
-SHAPES = [(0, 0), (0, 3), (3, 0), (1, 1), (7, 1), (1, 7), (17, 33), (40, 5), (5, 40)]
-LAYOUTS = ["C", "F", "rows", "strided", "negative", "readonly"]
-
-
-def data(shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape)
-
-
-def layout(a, kind):
-    """The same values as `a`, laid out in memory as `kind` says."""
-    m, n = a.shape
-    if kind == "C":
-        return np.ascontiguousarray(a)
-    if kind == "F":
-        return np.asfortranarray(a)
-    if kind == "rows":          # contiguous rows, row stride > cols (wrappable)
-        big = np.full((m, n + 3), np.nan)
-        big[:, 2:n + 2] = a
-        return big[:, 2:n + 2]
-    if kind == "strided":       # every other row, every third column
-        big = np.full((2 * m + 1, 3 * n + 1), np.nan)
-        big[1:2 * m + 1:2, 1:3 * n + 1:3] = a
-        return big[1:2 * m + 1:2, 1:3 * n + 1:3]
-    if kind == "negative":      # negative strides on both axes
-        return np.ascontiguousarray(a[::-1, ::-1])[::-1, ::-1]
-    if kind == "readonly":
-        r = np.array(a)
-        r.flags.writeable = False
-        return r
-    raise AssertionError(kind)
+from _zoo import LAYOUTS, SHAPES, data, layout
 
 
 def same(M, a):

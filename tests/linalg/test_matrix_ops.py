@@ -12,38 +12,9 @@ import numpy as np
 import pytest
 
 from rusty_machine.linalg import Matrix, Vector, asmatrix, dot, matmul
+from _zoo import LAYOUTS, SHAPES, data, layout
 
 EPS = np.finfo(float).eps
-SHAPES = [(0, 0), (0, 3), (3, 0), (1, 1), (7, 1), (1, 7), (17, 33), (40, 5), (5, 40)]
-LAYOUTS = ["C", "F", "rows", "strided", "negative", "readonly"]
-
-
-def data(shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape)
-
-
-def layout(a, kind):
-    """The same values as `a`, laid out in memory as `kind` says."""
-    m, n = a.shape
-    if kind == "C":
-        return np.ascontiguousarray(a)
-    if kind == "F":
-        return np.asfortranarray(a)
-    if kind == "rows":
-        big = np.full((m, n + 3), np.nan)
-        big[:, 2:n + 2] = a
-        return big[:, 2:n + 2]
-    if kind == "strided":
-        big = np.full((2 * m + 1, 3 * n + 1), np.nan)
-        big[1:2 * m + 1:2, 1:3 * n + 1:3] = a
-        return big[1:2 * m + 1:2, 1:3 * n + 1:3]
-    if kind == "negative":
-        return np.ascontiguousarray(a[::-1, ::-1])[::-1, ::-1]
-    if kind == "readonly":
-        r = np.array(a)
-        r.flags.writeable = False
-        return r
-    raise AssertionError(kind)
 
 
 def view_of(a):

@@ -3,7 +3,6 @@
 LAPACK-style ratios (LAPACK Working Note 41, dqrt01), each < 30:
     ||A - Q R||_1 / (max(m, n) ||A||_1 eps)   and   ||Q^T Q - I||_1 / (max(m, n) eps).
 """
-import contextlib
 import importlib
 
 import numpy as np
@@ -12,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, qr, qr_factor
+from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
 
 qrmod = importlib.import_module("rusty_machine.linalg.qr")
 
@@ -23,39 +23,12 @@ SHAPES = [(1, 1), (1, 6), (6, 1), (7, 3), (3, 7), (65, 64), (64, 65), (200, 17),
           (300, 129), (129, 300), (150, 150)]
 
 
-@contextlib.contextmanager
 def blocks(which):
     """The library's block sizes, or tiny ones (small matrices then take every path)."""
-    if which == "tiny":
-        old = qrmod._set_block_sizes(geqrf=6, leaf=2, orgqr=5)
-        try:
-            yield
-        finally:
-            qrmod._set_block_sizes(**old)
-    else:
-        yield
+    return tiny_blocks(qrmod, which, geqrf=6, leaf=2, orgqr=5)
 
 
-def with_blocks(params, limit=130):
-    """Each case with the default block sizes, and the small ones also with tiny blocks."""
-    out = []
-    for p in params:
-        size = max(p) if isinstance(p, tuple) else p
-        out.append((p, "default"))
-        if size <= limit:
-            out.append((p, "tiny"))
-    return out
-
-
-@pytest.fixture(params=["default", "tiny"])
-def block_sizes(request):
-    """Library block sizes, and tiny ones that send small matrices down every path."""
-    if request.param == "tiny":
-        old = qrmod._set_block_sizes(geqrf=6, leaf=2, orgqr=5)
-        yield request.param
-        qrmod._set_block_sizes(**old)
-    else:
-        yield request.param
+block_sizes = block_sizes_fixture(blocks)
 
 
 def ratios(A, Q, R):
@@ -142,11 +115,6 @@ def test_mode_r_and_factor_accessors():
 
 
 # ---- the matrix zoo ------------------------------------------------------------------------
-def hilbert(n):
-    i = np.arange(n)
-    return 1.0 / (i[:, None] + i[None, :] + 1.0)
-
-
 def zoo():
     rng = np.random.default_rng(9)
     n = 70

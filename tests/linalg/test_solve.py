@@ -4,7 +4,6 @@ Accuracy ratios (LAPACK Working Note 41, dget02 / dget03), each < 30:
     solve: ||A x - b||_1 / (||A||_1 ||x||_1 n eps)
     inv:   ||A X - I||_1 / (||A||_1 ||X||_1 n eps)
 """
-import contextlib
 import importlib
 
 import numpy as np
@@ -13,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, det, inv, lu_factor, slogdet, solve
+from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
 
 lumod = importlib.import_module("rusty_machine.linalg.lu")
 
@@ -21,38 +21,12 @@ THRESH = 30.0
 SIZES = [1, 2, 3, 8, 9, 31, 64, 65, 127, 128, 129, 257, 300]
 
 
-@contextlib.contextmanager
 def blocks(which):
     """The library's block sizes, or tiny ones (small matrices then take every path)."""
-    if which == "tiny":
-        old = lumod._set_block_sizes(getrf=6, leaf=3, getri=5, trtri=4)
-        try:
-            yield
-        finally:
-            lumod._set_block_sizes(**old)
-    else:
-        yield
+    return tiny_blocks(lumod, which, getrf=6, leaf=3, getri=5, trtri=4)
 
 
-def with_blocks(params, limit=130):
-    """Each case with the default block sizes, and the small ones also with tiny blocks."""
-    out = []
-    for p in params:
-        size = max(p) if isinstance(p, tuple) else p
-        out.append((p, "default"))
-        if size <= limit:
-            out.append((p, "tiny"))
-    return out
-
-
-@pytest.fixture(params=["default", "tiny"])
-def block_sizes(request):
-    if request.param == "tiny":
-        old = lumod._set_block_sizes(getrf=6, leaf=3, getri=5, trtri=4)
-        yield request.param
-        lumod._set_block_sizes(**old)
-    else:
-        yield request.param
+block_sizes = block_sizes_fixture(blocks)
 
 
 def solve_ratio(A, x, b):
@@ -68,11 +42,6 @@ def inv_ratio(A, X):
     n = A.shape[0]
     r = np.linalg.norm(A @ X - np.eye(n), 1)
     return r / (np.linalg.norm(A, 1) * np.linalg.norm(X, 1) * n * EPS)
-
-
-def hilbert(n):
-    i = np.arange(n)
-    return 1.0 / (i[:, None] + i[None, :] + 1.0)
 
 
 def zoo():

@@ -1,0 +1,86 @@
+"""Helpers shared by the linalg tests (imported as `from _zoo import ...`: pytest puts
+this folder on sys.path, as tests/ has no packages).
+
+- tiny_blocks / with_blocks / block_sizes_fixture: run a blocked algorithm with the
+  library's block sizes and with tiny ones, so that small matrices take every path;
+- hilbert: the classic ill-conditioned test matrix;
+- SHAPES / LAYOUTS / data / layout: the shape zoo and the memory-layout zoo of the
+  Matrix tests.
+"""
+import contextlib
+
+import numpy as np
+import pytest
+
+
+# ---- block sizes ---------------------------------------------------------------------
+@contextlib.contextmanager
+def tiny_blocks(module, which, **tiny):
+    """module's block sizes as they are ("default"), or set to `tiny` for the duration."""
+    if which == "tiny":
+        old = module._set_block_sizes(**tiny)
+        try:
+            yield
+        finally:
+            module._set_block_sizes(**old)
+    else:
+        yield
+
+
+def with_blocks(params, limit=130):
+    """Each case with the default block sizes, and the small ones also with tiny blocks."""
+    out = []
+    for p in params:
+        size = max(p) if isinstance(p, tuple) else p
+        out.append((p, "default"))
+        if size <= limit:
+            out.append((p, "tiny"))
+    return out
+
+
+def block_sizes_fixture(blocks):
+    """A fixture running each test under blocks("default") and blocks("tiny")."""
+    @pytest.fixture(params=["default", "tiny"])
+    def block_sizes(request):
+        with blocks(request.param):
+            yield request.param
+    return block_sizes
+
+
+# ---- matrices ------------------------------------------------------------------------
+def hilbert(n):
+    i = np.arange(n)
+    return 1.0 / (i[:, None] + i[None, :] + 1.0)
+
+
+# ---- the shape zoo and the layout zoo (Matrix tests) ----------------------------------
+SHAPES = [(0, 0), (0, 3), (3, 0), (1, 1), (7, 1), (1, 7), (17, 33), (40, 5), (5, 40)]
+LAYOUTS = ["C", "F", "rows", "strided", "negative", "readonly"]
+
+
+def data(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def layout(a, kind):
+    """The same values as `a`, laid out in memory as `kind` says."""
+    m, n = a.shape
+    if kind == "C":
+        return np.ascontiguousarray(a)
+    if kind == "F":
+        return np.asfortranarray(a)
+    if kind == "rows":          # contiguous rows, row stride > cols (wrappable)
+        big = np.full((m, n + 3), np.nan)
+        big[:, 2:n + 2] = a
+        return big[:, 2:n + 2]
+    if kind == "strided":       # every other row, every third column
+        big = np.full((2 * m + 1, 3 * n + 1), np.nan)
+        big[1:2 * m + 1:2, 1:3 * n + 1:3] = a
+        return big[1:2 * m + 1:2, 1:3 * n + 1:3]
+    if kind == "negative":      # negative strides on both axes
+        return np.ascontiguousarray(a[::-1, ::-1])[::-1, ::-1]
+    if kind == "readonly":
+        r = np.array(a)
+        r.flags.writeable = False
+        return r
+    raise AssertionError(kind)
