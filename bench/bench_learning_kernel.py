@@ -11,23 +11,13 @@ The score columns check that both sides computed the same thing (accuracy, R^2, 
 log marginal likelihood reached for the GP fit).
 """
 import argparse
-import time
 import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-
-
-def best_of(fn, repeats):
-    best = np.inf
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from _common import best_of
 
 
 def main():

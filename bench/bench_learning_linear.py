@@ -10,25 +10,13 @@ Times are the best of at least --repeats runs (more for fits under ~0.1 s, until
 second was spent); on a shared machine run it two or three times.
 """
 import argparse
-import time
 import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-
-
-def best_of(fn, repeats, min_total=0.5, max_repeats=50):
-    """Best time of at least ``repeats`` runs, continuing (up to ``max_repeats``) until
-    ``min_total`` seconds were spent: millisecond fits need many runs on a busy machine."""
-    best, out, total, runs = np.inf, None, 0.0, 0
-    while runs < repeats or (total < min_total and runs < max_repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        best, total, runs = min(best, dt), total + dt, runs + 1
-    return best, out
+from _common import best_of
 
 
 def main(argv=None):
@@ -93,8 +81,10 @@ def main(argv=None):
     print("-" * len(head))
     with threadpool_limits(limits=1):
         for name, (Xtr, ytr, Xte, yte), ours, theirs in cases:
-            t_ours, m_ours = best_of(lambda: ours().fit(Xtr, ytr), args.repeats)
-            t_sk, m_sk = best_of(lambda: theirs().fit(Xtr, ytr), args.repeats)
+            t_ours, m_ours = best_of(lambda: ours().fit(Xtr, ytr), args.repeats, min_total=0.5,
+                                     max_repeats=50)
+            t_sk, m_sk = best_of(lambda: theirs().fit(Xtr, ytr), args.repeats, min_total=0.5,
+                                 max_repeats=50)
             print("%-34s %-12s %9.4f %9.4f %7.2f %11.5f %11.5f" % (
                 name, "%dx%d" % Xtr.shape, t_ours, t_sk, t_sk / t_ours,
                 m_ours.score(Xte, yte), m_sk.score(Xte, yte)), flush=True)

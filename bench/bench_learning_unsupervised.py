@@ -11,25 +11,13 @@ PCA 10000x100 >= 0.5; KMeans with 2 threads >= 1.7x our single-thread speed.
 The score columns check that both sides computed the same thing.
 """
 import argparse
-import time
 import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-
-
-def best_of(fn, repeats, min_total=0.5):
-    """Best time of at least ``repeats`` runs, more for short calls (until min_total s)."""
-    best, total, n = np.inf, 0.0, 0
-    out = None
-    while n < repeats or (total < min_total and n < 200):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        best, total, n = min(best, dt), total + dt, n + 1
-    return best, out
+from _common import best_of
 
 
 def main():
@@ -102,8 +90,8 @@ def main():
                                                 "ratio", "score ours", "score sklearn"))
     with threadpool_limits(1), rusty_machine.num_threads(1):
         for name, X, ours, ref, score in cases:
-            t_o, m_o = best_of(ours, args.repeats)
-            t_r, m_r = best_of(ref, args.repeats)
+            t_o, m_o = best_of(ours, args.repeats, min_total=0.5)
+            t_r, m_r = best_of(ref, args.repeats, min_total=0.5)
             print("%-22s %-12s %9.3f %9.3f %7.2f %14.6g %14.6g" % (
                 name, "%dx%d" % X.shape, t_o, t_r, t_r / t_o, score(m_o), score(m_r)),
                 flush=True)
