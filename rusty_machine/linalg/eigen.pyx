@@ -701,6 +701,26 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     return tau
 
 
+cdef void _sort_keyed(Py_ssize_t m,
+                      double* key,               # INOUT m: sorted ascending
+                      Py_ssize_t* idx            # INOUT m: permuted alongside key
+                      ) noexcept nogil:
+    """Stable insertion sort of key ascending, carrying idx along (the orderings of
+    Cuppen's merge: poles before deflation, eigenvalues at the end)."""
+    cdef Py_ssize_t i, j, r
+    cdef double t
+    for i in range(1, m):
+        t = key[i]
+        r = idx[i]
+        j = i - 1
+        while j >= 0 and key[j] > t:
+            key[j + 1] = key[j]
+            idx[j + 1] = idx[j]
+            j -= 1
+        key[j + 1] = t
+        idx[j + 1] = r
+
+
 cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
                    double* d,                   # INOUT m: eigenvalues of the two halves ->
                                                 #       of the merged problem, ascending
@@ -729,7 +749,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* defl = iwork + 2 * m
     cdef Py_ssize_t* org = iwork + 3 * m
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
-    cdef Py_ssize_t i, j, r, K = 0, nd = 0, last = -1
+    cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
     cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
     cdef double* U = NULL
     cdef double* Znew = NULL
@@ -750,16 +770,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     for i in range(m):
         colv[i] = i
         keyv[i] = sg * d[i]
-    for i in range(1, m):
-        t = keyv[i]
-        r = colv[i]
-        j = i - 1
-        while j >= 0 and keyv[j] > t:
-            keyv[j + 1] = keyv[j]
-            colv[j + 1] = colv[j]
-            j -= 1
-        keyv[j + 1] = t
-        colv[j + 1] = r
+    _sort_keyed(m, keyv, colv)
     dmax = 0.0
     for i in range(m):
         dd[i] = keyv[i]
@@ -845,16 +856,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     for i in range(nd):
         keyv[K + i] = sg * dd[defl[i]]
         ordv[K + i] = K + i
-    for i in range(1, m):
-        t = keyv[i]
-        r = ordv[i]
-        j = i - 1
-        while j >= 0 and keyv[j] > t:
-            keyv[j + 1] = keyv[j]
-            ordv[j + 1] = ordv[j]
-            j -= 1
-        keyv[j + 1] = t
-        ordv[j + 1] = r
+    _sort_keyed(m, keyv, ordv)
     _permute_columns(m, Z, ldz, ordv, rowtmp)
     for i in range(m):
         d[i] = keyv[i]
