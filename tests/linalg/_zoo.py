@@ -53,6 +53,21 @@ def hilbert(n):
     return 1.0 / (i[:, None] + i[None, :] + 1.0)
 
 
+def ill_conditioned(rng, n):
+    """The hard n x n cases every factorisation zoo starts with: "cond1e12" (random
+    orthogonal Q1, Q2 around singular values from 1 down to 1e-12), "graded_rows" and
+    "graded_cols" (rows / columns scaled from 1e-8 to 1e8). Draws from rng in that
+    order, so a zoo that goes on drawing from rng gets the same data as before."""
+    Q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    Q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    g = np.logspace(-8, 8, n)
+    return {
+        "cond1e12": Q1 @ np.diag(np.logspace(0, -12, n)) @ Q2,
+        "graded_rows": g[:, None] * rng.standard_normal((n, n)),
+        "graded_cols": rng.standard_normal((n, n)) * g[None, :],
+    }
+
+
 # ---- the shape zoo and the layout zoo (Matrix tests) ----------------------------------
 SHAPES = [(0, 0), (0, 3), (3, 0), (1, 1), (7, 1), (1, 7), (17, 33), (40, 5), (5, 40)]
 LAYOUTS = ["C", "F", "rows", "strided", "negative", "readonly"]

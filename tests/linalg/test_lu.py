@@ -12,7 +12,7 @@ from rusty_machine.exceptions import LinAlgError
 import importlib
 
 from rusty_machine.linalg import Matrix, lu, lu_factor
-from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
+from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
 # the submodule (the package attribute `lu` is the function of the same name)
 lumod = importlib.import_module("rusty_machine.linalg.lu")
@@ -115,14 +115,8 @@ def test_piv_and_perm_match_scipy():
 # ---- the matrix zoo ------------------------------------------------------------------
 def zoo():
     rng = np.random.default_rng(42)
-    out = {}
     n = 60
-    Q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    Q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    out["cond1e12"] = Q1 @ np.diag(np.logspace(0, -12, n)) @ Q2
-    g = np.logspace(-8, 8, n)
-    out["graded_rows"] = g[:, None] * rng.standard_normal((n, n))
-    out["graded_cols"] = rng.standard_normal((n, n)) * g[None, :]
+    out = ill_conditioned(rng, n)
     for k in (2, 5, 8, 12):
         out["hilbert%d" % k] = hilbert(k)
     out["diagonal"] = np.diag(rng.uniform(-3, 3, n))

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, qr, qr_factor
-from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
+from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
 qrmod = importlib.import_module("rusty_machine.linalg.qr")
 
@@ -118,13 +118,8 @@ def test_mode_r_and_factor_accessors():
 def zoo():
     rng = np.random.default_rng(9)
     n = 70
-    Q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    Q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    g = np.logspace(-8, 8, n)
-    out = {
-        "cond1e12": Q1 @ np.diag(np.logspace(0, -12, n)) @ Q2,
-        "graded_rows": g[:, None] * rng.standard_normal((n, n)),
-        "graded_cols": rng.standard_normal((n, n)) * g[None, :],
+    out = ill_conditioned(rng, n)
+    out.update({
         "diagonal": np.diag(rng.uniform(-2, 2, n)),
         "identity": np.eye(n),
         "zero": np.zeros((n, n)),
@@ -135,7 +130,7 @@ def zoo():
         "tiny_values": 1e-300 * rng.standard_normal((20, 20)),
         "huge_values": 1e300 * rng.standard_normal((20, 20)),
         "subnormal_column": np.c_[np.full(10, 1e-310), rng.standard_normal((10, 3))],
-    }
+    })
     for k in (4, 8, 12):
         out["hilbert%d" % k] = hilbert(k)
     return out

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, det, inv, lu_factor, slogdet, solve
-from _zoo import block_sizes_fixture, hilbert, tiny_blocks, with_blocks
+from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
 lumod = importlib.import_module("rusty_machine.linalg.lu")
 
@@ -47,18 +47,13 @@ def inv_ratio(A, X):
 def zoo():
     rng = np.random.default_rng(7)
     n = 50
-    Q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    Q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    g = np.logspace(-8, 8, n)
-    out = {
-        "cond1e12": Q1 @ np.diag(np.logspace(0, -12, n)) @ Q2,
-        "graded_rows": g[:, None] * rng.standard_normal((n, n)),
-        "graded_cols": rng.standard_normal((n, n)) * g[None, :],
+    out = ill_conditioned(rng, n)
+    out.update({
         "diagonal": np.diag(rng.uniform(1, 3, n) * rng.choice([-1, 1], n)),
         "identity": np.eye(n),
         "upper": np.triu(rng.standard_normal((n, n))) + 5 * np.eye(n),
         "permutation": np.eye(n)[rng.permutation(n)],
-    }
+    })
     for k in (4, 8, 12):
         out["hilbert%d" % k] = hilbert(k)
     return out
