@@ -797,11 +797,12 @@ class LBFGS(Optimizer):
         Yf = [Yf[i] for i in keep]
         rf = [1.0 / _vdot(Sf[i], Yf[i]) for i in range(len(Sf))]
         d = -self._two_loop(gf, Sf, Yf, rf)
-        d[~free] = 0.0
         if not _vdot(gf, d) < 0:
             d = -gf
-        if not np.any(d):                              # everything active: project -g
-            d = -g
+        # Bertsekas (1982), the diagonally scaled direction: the epsilon-active variables
+        # follow -g, so the projection arc x(alpha) = P(x + alpha d) puts them on their
+        # bound (with d = 0 there, a variable just inside its bound would never reach it)
+        d[~free] = -g[~free]
         alpha = 1.0 if Sf else min(1.0, 1.0 / max(float(np.sum(np.abs(gf))), 1e-300))
         n_fev = 0
         for _ in range(max(self.max_ls, 40)):

@@ -186,6 +186,25 @@ def test_bounds_formats(bounds, n):
         assert low[1] == 1.0 and (high[1] == 3.0 or high[1] == np.inf)
 
 
+def test_lbfgs_bounded_reaches_a_bound_it_starts_just_inside():
+    # Found by the property test below: a variable 3e-4 inside its upper bound with the
+    # gradient pushing outward must end on the bound (Bertsekas' direction moves the
+    # epsilon-active variables along -g), not stall there with a "converged" result.
+    n, seed = 8, 1404562773
+    rng = np.random.RandomState(seed)
+    A = rng.randn(n + 3, n)
+    Q = A.T @ A + 0.1 * np.eye(n)
+    b = rng.randn(n) * 3
+    fun = lambda x: (0.5 * x @ Q @ x - b @ x, Q @ x - b)     # noqa: E731
+    low, high = rng.uniform(-1, 0, n), rng.uniform(0, 1, n)
+    res = LBFGS(bounds=(low, high), tol=1e-9, ftol=0.0, max_iter=2000).minimize(
+        fun, rng.randn(n))
+    g = fun(res.x)[1]
+    assert res.x[3] == high[3] and g[3] < 0
+    free = (res.x > low) & (res.x < high)
+    assert np.all(np.abs(g[free]) <= 1e-7 * np.abs(b).max())
+
+
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
