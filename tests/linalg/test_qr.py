@@ -13,7 +13,7 @@ from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, qr, qr_factor
 from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
-qrmod = importlib.import_module("rusty_machine.linalg.qr")
+qrmod = importlib.import_module("rusty_machine.linalg._qr")
 
 EPS = np.finfo(float).eps
 THRESH = 30.0
