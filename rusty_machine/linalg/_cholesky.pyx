@@ -50,7 +50,7 @@ from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
                                         dsyrk, mirror_lower)
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
-from rusty_machine.linalg._checks cimport copy_finite, shape_str
+from rusty_machine.linalg._checks cimport copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -334,15 +334,9 @@ cdef void transpose_lower_to_upper(Py_ssize_t n, const double* L, Py_ssize_t ldl
 # Python layer
 # ==================================================================================
 cdef Matrix _square_input(object A, str func):
-    """A as a Matrix (no copy when possible), checked 2-D and square."""
-    if isinstance(A, Vector) or (not isinstance(A, Matrix) and np.ndim(A) != 2):
-        raise ValueError("%s: expected a 2-D square matrix, got shape %s"
-                         % (func, shape_str(A)))
-    cdef Matrix M = asmatrix(A)
-    if M.nrows != M.ncols:
-        raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
-                         % (func, M.nrows, M.ncols))
-    return M
+    """A as a Matrix (no copy when possible), checked 2-D and square: the input path of
+    _checks.input_matrix (finiteness is checked on the triangle that is read)."""
+    return input_matrix(A, func, True, False)
 
 
 cdef Matrix _factor_lower(object A, bint lower, str func):

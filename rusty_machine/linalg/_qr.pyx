@@ -117,7 +117,7 @@ from rusty_machine.linalg.blas cimport dtrsm, dtrsv
 from rusty_machine.linalg._householder cimport house, gather_v, larft, larfb, org_q
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
-from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str
+from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -599,26 +599,6 @@ cdef class QR:
         return 0
 
 
-cdef Matrix _input_matrix(object A, str func):
-    """A private, finite, 2-D float64 copy of A (which asmatrix may only wrap)."""
-    if isinstance(A, Vector):
-        raise ValueError("%s: expected a 2-D matrix, got a Vector of shape (%d,)"
-                         % (func, (<Vector>A).n))
-    if not isinstance(A, Matrix):
-        ndim = _ndim(A)
-        if ndim != 2:
-            raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
-                             % (func, ndim, shape_str(A)))
-    cdef Matrix src = asmatrix(A)
-    cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
-    cdef bint finite
-    with nogil:
-        finite = copy_finite(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
-    if not finite:
-        raise ValueError("%s: the matrix contains NaN or infinity" % func)
-    return dst
-
-
 def _qr_from_state(qr, tau):
     """Rebuild a pickled QR object (see QR.__reduce__)."""
     cdef QR F = QR.__new__(QR)
@@ -687,7 +667,7 @@ def qr_factor(A):
     LinAlgError
         The computation overflowed (only for entries near the largest double).
     """
-    return _factor(_input_matrix(A, "qr_factor"))
+    return _factor(input_matrix(A, "qr_factor"))
 
 
 def qr(A, mode="reduced"):
@@ -715,7 +695,7 @@ def qr(A, mode="reduced"):
     """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))
-    cdef QR F = _factor(_input_matrix(A, "qr"))
+    cdef QR F = _factor(input_matrix(A, "qr"))
     if mode == "r":
         return F.r("reduced")
     return F.q(mode), F.r(mode)
