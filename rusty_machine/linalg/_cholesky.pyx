@@ -44,7 +44,6 @@ import numpy as np
 cimport numpy as cnp
 
 from libc.math cimport sqrt, log, frexp, ldexp, INFINITY
-from libc.string cimport memset
 
 from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
                                         dsyrk, mirror_lower)
@@ -60,7 +59,7 @@ cnp.import_array()
 #  with small matrices)
 cdef Py_ssize_t NB_POTRF = 256   # block columns of the right-looking dpotrf
 cdef Py_ssize_t NB_POTF2 = 32    # dpotrf2 recursion stops, dpotf2 runs, at this order
-                                 # (also the base of the recursive dtrtri and dlauum)
+# (NB_POTF2 is also the base of the recursive dtrtri and dlauum)
 
 
 def _set_block_sizes(potrf=None, potf2=None):
@@ -586,7 +585,7 @@ cdef class Cholesky:
         -------
         Matrix of shape (n, n), exactly symmetric.
         """
-        cdef Py_ssize_t n = self._L.nrows, i, j
+        cdef Py_ssize_t n = self._L.nrows
         cdef Matrix X = _copy_matrix(self._L)
         with nogil:
             trtri_lower(n, X.data, X.ld)        # X = inv(L)

@@ -31,15 +31,13 @@ column walks would otherwise hit a single cache set when n is a multiple of 512)
 import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign
-from libc.stdlib cimport malloc, free
-from libc.string cimport memset, memcpy
+from libc.string cimport memset
 
-from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, ddot, daxpy, dscal, dnrm2,
-                                        dcopy, dswap, dtrmm)
+from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dswap, dtrmm
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
-                                                org_work_size, larfb)
+                                                org_work_size)
 from rusty_machine.exceptions import LinAlgError
-from rusty_machine.linalg.matrix import asmatrix, asvector
+from rusty_machine.linalg.matrix import asmatrix
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           scale_factor as _scale_factor,
                                           padded_ld as _padded_ld)
@@ -181,7 +179,6 @@ def _set_cap_factor(Py_ssize_t k):
     old = CAP_FACTOR
     CAP_FACTOR = k
     return old
-
 
 
 # =================================================================================
@@ -562,9 +559,9 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
     iterations without deflation (LAPACK dlahqr). Returns 0, or -1 at the cap (30 max(n, 10)
     sweeps in total)."""
     cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, its = 0
-    cdef Py_ssize_t hi, lo, k, j, i, nr, jlo, jhi, ihi
+    cdef Py_ssize_t hi, lo, k, j, i, nr, ihi
     cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
-    cdef double alpha, beta, xnorm, a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
     cdef double vec[3]
     cdef double* rtau = rwork
     cdef double* rv1 = rwork + n
@@ -616,7 +613,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                 # the same rotation on the rest of rows hi-1, hi and columns hi-1, hi
                 if hi + 1 < n:
                     rot_strided(n - hi - 1, cs, sn, H + (hi - 1) * ldh + hi + 1, 1,
-                                 H + hi * ldh + hi + 1, 1)
+                                H + hi * ldh + hi + 1, 1)
                 rot_strided(hi - 1, cs, sn, H + hi - 1, ldh, H + hi, ldh)
             if ZT != NULL:
                 rot_rows(n, cs, sn, ZT + (hi - 1) * ldz, ZT + hi * ldz)

@@ -39,8 +39,7 @@ from libc.math cimport fabs, sqrt, hypot, copysign
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, ddot, daxpy, dscal, dnrm2,
-                                        dcopy, dswap, dtrmm)
+from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
                                                 org_work_size)
 from rusty_machine.exceptions import LinAlgError
@@ -188,7 +187,6 @@ def _set_cap_factor(Py_ssize_t k):
     return old
 
 
-
 # =================================================================================
 # symmetric: tridiagonalisation (GVL4 Alg. 8.3.1, blocked as LAPACK dsytrd/dlatrd)
 # =================================================================================
@@ -199,7 +197,7 @@ cdef void _sytrd(Py_ssize_t n,
                  double* e,                   # OUT   n-1 off-diagonal of T
                  double* tau,                 # OUT   n-1 reflector factors
                  double* VT, double* WT,      # work  NB x n each
-                 double* tmp) noexcept nogil: # work  NB
+                 double* tmp) noexcept nogil:  # work  NB
     """A = Q T Q^T with Q = H_0 ... H_{n-2}, H_k = I - tau_k v_k v_k^T acting on
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
 
@@ -231,7 +229,8 @@ cdef void _sytrd(Py_ssize_t n,
             for j in range(i + 1, m):
                 ri[j] = A[j * lds + i]
             if i > 0:
-                # row i of the current matrix: a[i, i:] -= V[i, :i] W[i:, :i]^T + W[i, :i] V[i:, :i]^T
+                # row i of the current matrix:
+                # a[i, i:] -= V[i, :i] W[i:, :i]^T + W[i, :i] V[i:, :i]^T
                 dgemv(True, i, m - i, -1.0, WT + i, ldw, VT + i, ldw, 1.0, ri + i, 1)
                 dgemv(True, i, m - i, -1.0, VT + i, ldw, WT + i, ldw, 1.0, ri + i, 1)
             d[k0 + i] = ri[i]
@@ -472,7 +471,8 @@ cdef Py_ssize_t DC_LEAF = 32
 
 
 cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
-                          const double* dl, const double* zeta,   # IN K poles (ascending), K weights
+                          const double* dl,     # IN K poles (ascending)
+                          const double* zeta,   # IN K weights
                           double rho, double zsq,                 # IN rho > 0, sum zeta^2
                           double* delta,                          # work K
                           Py_ssize_t* origin) noexcept nogil:     # OUT the pole mu is relative to
@@ -482,7 +482,7 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     d_j - mu = (d_j - d_origin) - tau is computed without cancellation [GE95].
     f is increasing between its poles: Newton steps kept inside a shrinking bracket,
     bisection whenever Newton leaves it (at most 200 steps)."""
-    cdef Py_ssize_t j, it, org
+    cdef Py_ssize_t j, org
     cdef double a, b, tau, f, fp, t, q, absum, tn, mid, gap
     if i < K - 1:
         gap = dl[i + 1] - dl[i]
@@ -506,7 +506,7 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     for j in range(K):
         delta[j] = dl[j] - dl[org]
     tau = 0.5 * (a + b)
-    for it in range(200):
+    for _ in range(200):
         f = 1.0
         fp = 0.0
         absum = 1.0
@@ -959,4 +959,3 @@ def tridiagonalize(A):
         off = np.asarray(e)[:n - 1]
         Tm += np.diag(off, 1) + np.diag(off, -1)
     return asmatrix(Tm), asmatrix(Qa)
-

@@ -82,7 +82,7 @@ cdef double house(Py_ssize_t n,            # IN    length of the vector [alpha, 
     Finds v (v_1 = 1) and tau with (I - tau v v^T) [alpha; x] = [beta; 0] and returns
     tau: 0 (H = I) when x is already zero, otherwise 1 <= tau <= 2."""
     cdef double xnorm, beta, tau
-    cdef int knt = 0, i
+    cdef int knt = 0
     if n <= 1:
         return 0.0
     xnorm = dnrm2(n - 1, x, incx)
@@ -110,7 +110,7 @@ cdef double house(Py_ssize_t n,            # IN    length of the vector [alpha, 
     tau = (beta - alpha[0]) / beta
     # v = x / (alpha - beta), so that v_1 = 1
     dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
-    for i in range(knt):
+    for _ in range(knt):
         beta *= SAFMIN
     alpha[0] = beta
     return tau

@@ -39,8 +39,9 @@ starting at column j it
 
 Step 4 holds most of the 2/3 n^3 flops and runs at GEMM speed; the recursive panel
 turns most of step 1 into GEMM too (and works on a contiguous copy of the panel, so a
-column's entries are nb rather than lda apart in memory). The storage is row-major, so a row swap is a
-contiguous memory swap and every row of a panel is a contiguous run of nb numbers.
+column's entries are nb rather than lda apart in memory). The storage is row-major, so a
+row swap is a contiguous memory swap and every row of a panel is a contiguous run of nb
+numbers.
 """
 import numpy as np
 cimport numpy as cnp
@@ -126,7 +127,7 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
     that column is already zero below the diagonal, so the step is skipped, no
     division by zero happens, and the factorisation carries on."""
     cdef Py_ssize_t info = 0, j, i, c, p, p_next, kmin = _imin(m, n)
-    cdef double pivot, rec, l, a, best
+    cdef double pivot, rec, lij, a, best
     cdef bint by_division
     cdef double* row_j
     cdef double* row_i
@@ -158,11 +159,11 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
         p_next = j + 1
         for i in range(j + 1, m):
             row_i = A + i * lda
-            l = row_i[j] / pivot if by_division else row_i[j] * rec
-            row_i[j] = l
-            if l != 0.0:
+            lij = row_i[j] / pivot if by_division else row_i[j] * rec
+            row_i[j] = lij
+            if lij != 0.0:
                 for c in range(j + 1, n):
-                    row_i[c] -= l * row_j[c]
+                    row_i[c] -= lij * row_j[c]
             if j + 1 < n:
                 a = fabs(row_i[j + 1])
                 if a > best:

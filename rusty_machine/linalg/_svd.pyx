@@ -28,7 +28,7 @@ loop is over contiguous memory; U is transposed once at the end.
 """
 import numpy as np
 
-from libc.math cimport fabs, sqrt, hypot, copysign
+from libc.math cimport fabs, sqrt, copysign
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
@@ -309,7 +309,8 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                        double* work) noexcept nogil:   # work (4 + 4 SWEEP_BATCH) n
     """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
 
-    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds the singular values
+    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds
+    the singular values
     (unsorted, any sign: the caller fixes signs and order)."""
     cdef Py_ssize_t maxit = CAP_FACTOR * (n + 1), it = 0, hi, lo, i, j
     cdef double bmax, sig, f, g, c, s, r, h, oc, os
@@ -335,7 +336,8 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
             continue
         lo = hi - 1
         while lo > 0:
-            if fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo])) or fabs(e[lo - 1]) <= SAFMIN:
+            if (fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo]))
+                    or fabs(e[lo - 1]) <= SAFMIN):
                 e[lo - 1] = 0.0
                 break
             lo -= 1
@@ -536,14 +538,12 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     cdef double[::1] tauq = np.zeros(n)
     cdef double[::1] taup = np.zeros(n)
     cdef double[::1] col = np.zeros(max(m, (4 + 4 * SWEEP_BATCH) * n, NB))
-    cdef double[::1] y = np.zeros(max(m, n))
     cdef double[:, ::1] QLT
     cdef double[:, ::1] QL
     cdef double[:, ::1] QR
     cdef double[:, ::1] UTm
     cdef double[:, ::1] VTm
     cdef double[::1] OW
-    cdef double* qlt = NULL
     cdef double* utp = NULL
     cdef double* vtp = NULL
     cdef Py_ssize_t status, ldu = m, ldv = n
@@ -748,8 +748,6 @@ def bidiagonalize(A):
     cdef double[::1] e = np.zeros(max(nn, 1))
     cdef double[::1] tauq = np.zeros(nn)
     cdef double[::1] taup = np.zeros(nn)
-    cdef double[::1] col = np.zeros(max(mm, 4 * nn, NB))
-    cdef double[::1] y = np.zeros(max(mm, nn))
     cdef double[:, ::1] QLT
     cdef double[::1] OW = np.empty(org_work_size(mm, max(mm, nn), NB))
     QLa = np.empty((mm, nn))
