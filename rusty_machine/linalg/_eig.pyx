@@ -42,127 +42,13 @@ from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           scale_factor as _scale_factor,
                                           padded_ld as _padded_ld)
 
-# ---- the symmetric matrix-vector product of the tridiagonalisation ----------------
-# Half of dsytrd's work is y = A v with the trailing symmetric block, memory bound:
-# reading only the lower triangle halves the traffic. One pass over each row i of the
-# lower triangle does both halves of the product: y_i += a_i[:i] . x[:i] (a dot
-# product, so explicit 4-lane accumulators: gcc would not reassociate a scalar sum) and
-# y[:i] += x_i a_i[:i]. GCC/Clang vector extension; AVX2 clone on x86-64 Linux with gcc
-# (target_clones, picked at load time), as in blas.pyx.
-cdef extern from *:
-    """
-    #include <string.h>
-    #if defined(_MSC_VER) && !defined(restrict)
-    #  define restrict __restrict
-    #endif
-    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
-        && defined(__linux__) && defined(__GLIBC__)
-    #  define RM_EIG_CLONES __attribute__((target_clones("avx2", "default")))
-    #else
-    #  define RM_EIG_CLONES
-    #endif
-    #if defined(__GNUC__) || defined(__clang__)
-    typedef double rm_eig_v4d __attribute__((vector_size(32)));
-    #define rm_eig_load4(p) ({ rm_eig_v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
-    #define rm_eig_store4(p, v) do { rm_eig_v4d w_ = (v); memcpy((p), &w_, sizeof w_); } while (0)
-    /* y = A x for symmetric A (n x n, row-major, leading dimension lda), reading only
-       the lower triangle */
-    RM_EIG_CLONES static void rm_symv_lower(Py_ssize_t n, const double *A, Py_ssize_t lda,
-                                            const double *x, double *y) {
-        for (Py_ssize_t i = 0; i < n; i++) y[i] = 0.0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const double *a = A + i * lda;
-            const double xi = x[i];
-            rm_eig_v4d acc0 = {0.0, 0.0, 0.0, 0.0}, acc1 = acc0;
-            rm_eig_v4d xiv = {xi, xi, xi, xi};
-            Py_ssize_t j = 0;
-            for (; j + 8 <= i; j += 8) {
-                rm_eig_v4d a0 = rm_eig_load4(a + j), a1 = rm_eig_load4(a + j + 4);
-                acc0 += a0 * rm_eig_load4(x + j);
-                acc1 += a1 * rm_eig_load4(x + j + 4);
-                rm_eig_store4(y + j, rm_eig_load4(y + j) + a0 * xiv);
-                rm_eig_store4(y + j + 4, rm_eig_load4(y + j + 4) + a1 * xiv);
-            }
-            acc0 += acc1;
-            double t = (acc0[0] + acc0[1]) + (acc0[2] + acc0[3]);
-            for (; j < i; j++) {
-                t += a[j] * x[j];
-                y[j] += a[j] * xi;
-            }
-            y[i] += t + a[i] * xi;
-        }
-    }
-    #else
-    static void rm_symv_lower(Py_ssize_t n, const double *A, Py_ssize_t lda,
-                              const double *x, double *y) {
-        for (Py_ssize_t i = 0; i < n; i++) y[i] = 0.0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            const double *a = A + i * lda;
-            double t = 0.0;
-            for (Py_ssize_t j = 0; j < i; j++) { t += a[j] * x[j]; y[j] += a[j] * x[i]; }
-            y[i] += t + a[i] * x[i];
-        }
-    }
-    #endif
-
-    /* Francis sweep, deferred parts. P_k = I - tau_k v_k v_k^T, v_k = (1, v1_k, v2_k)
-       acting on indices k, k+1, k+2 (v2_k = 0 for the last, 2-long one; tau_k = 0: P_k = I).
-       rm_refl_rows: X[lo:hi+1, c0:c1] <- P_{hi-1} ... P_lo X[lo:hi+1, c0:c1], by chunks. */
-    RM_EIG_CLONES static void rm_refl_rows(Py_ssize_t lo, Py_ssize_t hi, const double *tau,
-                                           const double *v1, const double *v2, double *X,
-                                           Py_ssize_t ldx, Py_ssize_t c0, Py_ssize_t c1,
-                                           Py_ssize_t chunk) {
-        for (Py_ssize_t j0 = c0; j0 < c1; j0 += chunk) {
-            Py_ssize_t w = c1 - j0 < chunk ? c1 - j0 : chunk;
-            for (Py_ssize_t k = lo; k < hi; k++) {
-                const double t = tau[k], a = v1[k], b = v2[k];
-                if (t == 0.0) continue;
-                double *restrict x0 = X + k * ldx + j0;
-                double *restrict x1 = X + (k + 1) * ldx + j0;
-                if (k + 1 < hi) {
-                    double *restrict x2 = X + (k + 2) * ldx + j0;
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double s = t * (x0[i] + a * x1[i] + b * x2[i]);
-                        x0[i] -= s; x1[i] -= s * a; x2[i] -= s * b;
-                    }
-                } else {
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double s = t * (x0[i] + a * x1[i]);
-                        x0[i] -= s; x1[i] -= s * a;
-                    }
-                }
-            }
-        }
-    }
-    /* rm_refl_cols: X[r0:r1, lo:hi+1] <- X[r0:r1, lo:hi+1] P_lo ... P_{hi-1}, row by row */
-    static void rm_refl_cols(Py_ssize_t lo, Py_ssize_t hi, const double *tau,
-                             const double *v1, const double *v2, double *X,
-                             Py_ssize_t ldx, Py_ssize_t r0, Py_ssize_t r1) {
-        for (Py_ssize_t r = r0; r < r1; r++) {
-            double *x = X + r * ldx;
-            for (Py_ssize_t k = lo; k < hi; k++) {
-                const double t = tau[k], a = v1[k], b = v2[k];
-                if (t == 0.0) continue;
-                if (k + 1 < hi) {
-                    const double s = t * (x[k] + a * x[k + 1] + b * x[k + 2]);
-                    x[k] -= s; x[k + 1] -= s * a; x[k + 2] -= s * b;
-                } else {
-                    const double s = t * (x[k] + a * x[k + 1]);
-                    x[k] -= s; x[k + 1] -= s * a;
-                }
-            }
-        }
-    }
-    """
-    void rm_symv_lower(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* x,
-                       double* y) noexcept nogil
-    void rm_refl_rows(Py_ssize_t lo, Py_ssize_t hi, const double* tau, const double* v1,
-                      const double* v2, double* X, Py_ssize_t ldx, Py_ssize_t c0,
-                      Py_ssize_t c1, Py_ssize_t chunk) noexcept nogil
-    void rm_refl_cols(Py_ssize_t lo, Py_ssize_t hi, const double* tau, const double* v1,
-                      const double* v2, double* X, Py_ssize_t ldx, Py_ssize_t r0,
-                      Py_ssize_t r1) noexcept nogil
-
+# ---- the deferred reflectors of the Francis sweep -----------------------------------
+# A double-shift sweep chases 3-element reflectors P_k down the Hessenberg matrix; the
+# parts of each P_k that fall outside the active window (the rest of the rows, and the
+# Schur vectors) are applied later in chunks by two C loops (csrc/rm_vec_impl.h:
+# rm_refl_rows on rows, rm_refl_cols on columns), compiled per instruction set and
+# chosen at load time by the same CPU dispatch as the GEMM kernels.
+from rusty_machine.linalg._csrc cimport rm_refl_rows, rm_refl_cols
 
 cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308

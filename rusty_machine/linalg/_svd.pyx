@@ -45,64 +45,10 @@ from rusty_machine.linalg._checks import (work_copy as _work_copy,
 # The sweeps are batched (SWEEP_BATCH at a time) and applied one column chunk at a
 # time, so a chunk stays in cache across the batch (the idea of Van Zee, van de Geijn,
 # Quintana-Orti, "Restructuring the tridiagonal and bidiagonal QR algorithms for
-# performance", ACM TOMS 40 (2014)). The loop is plain C that gcc vectorises; on x86-64
-# Linux with gcc an AVX2 clone is selected at load time (target_clones), as in blas.pyx.
-cdef extern from *:
-    """
-    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
-        && defined(__linux__) && defined(__GLIBC__)
-    #  define RM_SVD_CLONES __attribute__((target_clones("avx2", "default")))
-    #else
-    #  define RM_SVD_CLONES
-    #endif
-    #if defined(_MSC_VER) && !defined(restrict)
-    #  define restrict __restrict
-    #endif
-    /* for each column chunk of X: for each stored sweep q, for k = lo[q] .. hi[q]-1:
-       rows (k, k+1) <- [c s; -s c] rows, with (c, s) = (cs[q*ld + k], sn[q*ld + k]);
-       two consecutive rotations per pass over the chunk (rows k, k+1, k+2 loaded and
-       stored once for both) */
-    RM_SVD_CLONES static void rm_svd_apply_sweeps(
-            Py_ssize_t nsweeps, const Py_ssize_t *lo, const Py_ssize_t *hi,
-            const double *cs, const double *sn, Py_ssize_t ld,
-            double *X, Py_ssize_t ldx, Py_ssize_t ncols, Py_ssize_t chunk) {
-        for (Py_ssize_t j0 = 0; j0 < ncols; j0 += chunk) {
-            Py_ssize_t w = ncols - j0 < chunk ? ncols - j0 : chunk;
-            for (Py_ssize_t q = 0; q < nsweeps; q++) {
-                Py_ssize_t k = lo[q];
-                /* two rotations per pass: rows k, k+1, k+2 loaded once */
-                for (; k + 1 < hi[q]; k += 2) {
-                    const double c1 = cs[q * ld + k], s1 = sn[q * ld + k];
-                    const double c2 = cs[q * ld + k + 1], s2 = sn[q * ld + k + 1];
-                    double *restrict x = X + k * ldx + j0;
-                    double *restrict y = X + (k + 1) * ldx + j0;
-                    double *restrict z = X + (k + 2) * ldx + j0;
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double a = x[i], b = y[i], cz = z[i];
-                        const double b1 = c1 * b - s1 * a;
-                        x[i] = c1 * a + s1 * b;
-                        y[i] = c2 * b1 + s2 * cz;
-                        z[i] = c2 * cz - s2 * b1;
-                    }
-                }
-                for (; k < hi[q]; k++) {
-                    const double c = cs[q * ld + k], s = sn[q * ld + k];
-                    double *restrict x = X + k * ldx + j0;
-                    double *restrict y = X + (k + 1) * ldx + j0;
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double a = x[i], b = y[i];
-                        x[i] = c * a + s * b;
-                        y[i] = c * b - s * a;
-                    }
-                }
-            }
-        }
-    }
-    """
-    void rm_svd_apply_sweeps(Py_ssize_t nsweeps, const Py_ssize_t* lo, const Py_ssize_t* hi,
-                             const double* cs, const double* sn, Py_ssize_t ld,
-                             double* X, Py_ssize_t ldx, Py_ssize_t ncols,
-                             Py_ssize_t chunk) noexcept nogil
+# performance", ACM TOMS 40 (2014)). The loop is C (csrc/rm_vec_impl.h,
+# rm_svd_apply_sweeps), compiled per instruction set and chosen at load time by the same
+# CPU dispatch as the GEMM kernels.
+from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps
 
 cdef enum:
     SWEEP_BATCH = 16          # QR sweeps stored before they are applied
