@@ -1,4 +1,4 @@
-"""LU with partial pivoting (rusty_machine/linalg/lu.pyx): properties, references, errors.
+"""LU with partial pivoting (rusty_machine/linalg/_lu.pyx): properties, references, errors.
 
 Accuracy is checked with LAPACK's test ratio (LAPACK Working Note 41, dget01):
     ||P^T A - L U||_1 / (n ||A||_1 eps) < 30.

@@ -1,4 +1,4 @@
-"""Householder QR with compact WY blocking (rusty_machine/linalg/qr.pyx).
+"""Householder QR with compact WY blocking (rusty_machine/linalg/_qr.pyx, reflectors from _householder.pyx).
 
 LAPACK-style ratios (LAPACK Working Note 41, dqrt01), each < 30:
     ||A - Q R||_1 / (max(m, n) ||A||_1 eps)   and   ||Q^T Q - I||_1 / (max(m, n) eps).

@@ -1,4 +1,4 @@
-"""solve / inv / det / slogdet through LU (rusty_machine/linalg/lu.pyx).
+"""solve / inv / det / slogdet through LU (rusty_machine/linalg/_lu.pyx).
 
 Accuracy ratios (LAPACK Working Note 41, dget02 / dget03), each < 30:
     solve: ||A x - b||_1 / (||A||_1 ||x||_1 n eps)
