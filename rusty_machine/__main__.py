@@ -43,6 +43,8 @@ def main(argv=None):
     if args.command == "info":
         import rusty_machine
         rusty_machine.show_config()
+        from rusty_machine._peak import print_peak
+        print_peak()
     elif args.command == "demo":
         from rusty_machine._demo import run_demo
         run_demo(args.section)
