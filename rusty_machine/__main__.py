@@ -1,4 +1,4 @@
-"""Command line: ``python -m rusty_machine demo | bench | info``."""
+"""Command line: ``python -m rusty_machine demo | bench | info | tutorial``."""
 import argparse
 import os
 import sys
@@ -38,6 +38,10 @@ def main(argv=None):
     bench.add_argument("--kernel", default=None,
                        help="force a GEMM micro-kernel: generic, avx2, avx512")
     sub.add_parser("info", help="print the build configuration (show_config)")
+    tut = sub.add_parser("tutorial", help="list the tutorials, or run one (NAME, or all)")
+    tut.add_argument("name", nargs="?", help="the tutorial to run (none: list them)")
+    tut.add_argument("--plot", metavar="DIR", help="write the figures as PNG files in DIR")
+    tut.add_argument("--quick", action="store_true", help="small sizes")
     args = parser.parse_args(argv)
 
     if args.command == "info":
@@ -53,6 +57,9 @@ def main(argv=None):
         from rusty_machine._bench import run_bench
         run_bench(sections=args.section, quick=args.quick, threads=args.threads,
                   kernel=args.kernel)
+    elif args.command == "tutorial":
+        from rusty_machine.tutorials import main as tutorial_main
+        return tutorial_main(args.name, args.plot, args.quick)
     else:
         parser.print_help()
         return 2
