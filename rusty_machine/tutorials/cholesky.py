@@ -29,6 +29,7 @@ factorisation (LAPACK dpotrf) whose trailing updates are our SYRK and GEMM
 import numpy as np
 
 from rusty_machine import linalg
+from rusty_machine.linalg import blas
 from rusty_machine.exceptions import LinAlgError
 
 
@@ -37,7 +38,7 @@ def run(lesson):
     rng = np.random.default_rng(2)
     n = 5
     B = np.round(rng.uniform(-2, 2, (n, n)), 1)
-    A = B @ B.T + np.eye(n)
+    A = blas.gemm(B, B, trans_b=True) + np.eye(n)
 
     lesson.step("1. A = B B^T + I is positive definite; its factor grows one row at a time")
     lesson.show("A", A)
@@ -49,7 +50,7 @@ def run(lesson):
         say("cholesky(A[:%d, :%d]) adds row %d: %s" % (j, j, j - 1,
                                                      np.array2string(Lj[j - 1], precision=3)))
     lesson.show("L = cholesky(A)", L)
-    resid = float(np.abs(L @ L.T - A).max())
+    resid = float(np.abs(blas.gemm(L, L, trans_b=True) - A).max())
     say("max |L L^T - A| = %.2e;  leading blocks equal to L's: max diff %.1e"
         % (resid, max(leading_agree)))
     d = np.diag(L) ** 2
@@ -79,7 +80,7 @@ def run(lesson):
     with lesson.figure("factor", 1, 3, size=(8, 2.8)) as f:
         if f:
             fig, axes = f
-            for ax, M, title in zip(axes, [A, L, np.abs(L @ L.T - A)],
+            for ax, M, title in zip(axes, [A, L, np.abs(blas.gemm(L, L, trans_b=True) - A)],
                                     ["A", "L = cholesky(A)", "|L L^T - A|"]):
                 im = ax.imshow(M, cmap="viridis")
                 ax.set_title(title, fontsize=9)

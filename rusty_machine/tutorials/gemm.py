@@ -74,7 +74,7 @@ def run(lesson):
     for n in sizes:
         A = rng.standard_normal((n, n))
         B = rng.standard_normal((n, n))
-        ref = A @ B
+        ref = A @ B          # numpy: the reference this lesson measures against, as bench/ does
         scale = n * eps * np.abs(A).max() * np.abs(B).max()
         agree[n] = {r: float(np.abs(blas.gemm_ladder(A, B, rung=r) - ref).max() / scale)
                     for r in rungs}

@@ -28,6 +28,7 @@ matrix that step k still has to eliminate.
 import numpy as np
 
 from rusty_machine import linalg
+from rusty_machine.linalg import blas
 
 
 def _naive_lu_solve(A, b):
@@ -42,7 +43,7 @@ def _naive_lu_solve(A, b):
             b[i] -= l * b[k]
     x = np.zeros(n)
     for i in range(n - 1, -1, -1):
-        x[i] = (b[i] - A[i, i + 1:] @ x[i + 1:]) / A[i, i]
+        x[i] = (b[i] - np.sum(A[i, i + 1:] * x[i + 1:])) / A[i, i]
     return x
 
 
@@ -67,7 +68,7 @@ def run(lesson):
     say("pivot rows chosen (original row numbers, in order): %s" % list(perm))
     pivot_is_largest = []
     for k in range(n):
-        S = PA[k:, k:] - L[k:, :k] @ U[:k, k:]
+        S = PA[k:, k:] - blas.gemm(L[k:, :k], U[:k, k:])    # Schur complement
         largest = float(np.abs(S[:, 0]).max())
         pivot_is_largest.append(abs(S[0, 0]) == largest)
         say("\nstep %d: column %d still to eliminate; the pivot is %.3f, the largest |entry| "
@@ -77,7 +78,7 @@ def run(lesson):
         lesson.show("  S_%d (what is left)" % k, S)
     lesson.show("L", L)
     lesson.show("U", U)
-    resid = float(np.abs(PA - L @ U).max())
+    resid = float(np.abs(PA - blas.gemm(L, U)).max())
     say("max |P A - L U| = %.2e" % resid)
 
     lesson.step("2. Why pivot: a tiny pivot")
@@ -105,7 +106,7 @@ def run(lesson):
     for m in ns:
         W = wilkinson(m)
         x_true = rng.standard_normal(m)
-        b = W @ x_true
+        b = blas.gemv(W, x_true)
         U = np.asarray(linalg.lu_factor(W).U)
         growth.append(float(np.abs(U).max() / np.abs(W).max()))
         x_lu = np.asarray(linalg.solve(W, b))
