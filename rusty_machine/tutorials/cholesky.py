@@ -29,8 +29,8 @@ factorisation (LAPACK dpotrf) whose trailing updates are our SYRK and GEMM
 import numpy as np
 
 from rusty_machine import linalg
-from rusty_machine.linalg import blas
 from rusty_machine.exceptions import LinAlgError
+from rusty_machine.linalg import blas
 
 
 def run(lesson):

@@ -85,7 +85,7 @@ def run(lesson):
     sweeps = 30 if lesson.quick else 60
     T = T0.copy()
     unshifted = []
-    for k in range(sweeps):
+    for _ in range(sweeps):
         T = _qr_step(T, 0.0)
         unshifted.append(np.abs(np.diag(T, -1)).copy())
     say("|subdiagonal| after %d sweeps: %s" % (sweeps, np.array2string(unshifted[-1],

@@ -114,9 +114,9 @@ def run(lesson):
                 if r == "ref" and n > 384:
                     gflops[r].append(float("nan"))      # minutes of cache misses; skip
                     continue
-                t = _best_time(lambda: blas.gemm_ladder(A, B, rung=r), budget)
+                t = _best_time(lambda A=A, B=B, r=r: blas.gemm_ladder(A, B, rung=r), budget)
                 gflops[r].append(flops / t / 1e9)
-            gflops["numpy"].append(flops / _best_time(lambda: A @ B, budget) / 1e9)
+            gflops["numpy"].append(flops / _best_time(lambda A=A, B=B: A @ B, budget) / 1e9)
     say("%6s" % "n" + "".join("%10s" % k for k in gflops) + "   packed/peak")
     for i, n in enumerate(sizes):
         say("%6d" % n + "".join("%10.2f" % gflops[k][i] for k in gflops)
