@@ -37,6 +37,8 @@ def main(argv=None):
                        help="threads for our kernels (numpy stays single-threaded)")
     bench.add_argument("--kernel", default=None,
                        help="force a GEMM micro-kernel: generic, avx2, avx512")
+    bench.add_argument("--plot", metavar="FILE.png", help="draw the measurements (matplotlib)")
+    bench.add_argument("--json", metavar="FILE", help="write the raw rows as JSON")
     sub.add_parser("info", help="print the build configuration (show_config)")
     tut = sub.add_parser("tutorial", help="list the tutorials, or run one (NAME, or all)")
     tut.add_argument("name", nargs="?", help="the tutorial to run (none: list them)")
@@ -55,8 +57,11 @@ def main(argv=None):
     elif args.command == "bench":
         _single_threaded_reexec(argv)
         from rusty_machine._bench import run_bench
-        run_bench(sections=args.section, quick=args.quick, threads=args.threads,
-                  kernel=args.kernel)
+        results = run_bench(sections=args.section, quick=args.quick, threads=args.threads,
+                            kernel=args.kernel)
+        if args.plot or args.json:
+            from rusty_machine._bench.report import write_reports
+            write_reports(results, args.plot, args.json, args.threads)
     elif args.command == "tutorial":
         from rusty_machine.tutorials import main as tutorial_main
         return tutorial_main(args.name, args.plot, args.quick)

@@ -44,7 +44,7 @@ cdef double _run(bytes isa, bint single, long iters) except? -2.0:
     return flops
 
 
-def peak_gflops(dtype="float64", isa=None, min_time=0.05, repeats=3):
+def peak_gflops(dtype="float64", isa=None, min_time=0.002, repeats=30):
     """Measured peak of one core in GFLOPS (1e9 floating-point operations per second).
 
     Parameters
@@ -55,7 +55,9 @@ def peak_gflops(dtype="float64", isa=None, min_time=0.05, repeats=3):
     min_time : float
         Seconds one timed run should last; the round count is doubled until it does.
     repeats : int
-        Timed runs; the best is kept (the others were disturbed by something else).
+        Timed runs; the best is kept (the others were disturbed by something else: on
+        a busy machine many short runs find an undisturbed one more often than a few
+        long ones).
 
     Returns
     -------
@@ -88,7 +90,7 @@ def peak_gflops(dtype="float64", isa=None, min_time=0.05, repeats=3):
     return flops / best / 1e9
 
 
-def peak(min_time=0.05):
+def peak(min_time=0.002):
     """The peaks of the run-time choice of instruction set, measured once per process.
 
     Returns

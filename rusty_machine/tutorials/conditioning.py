@@ -18,7 +18,7 @@ entries, every one of its leading blocks positive definite, and cond(H_n) grows 
 e^(3.5 n). At n = 12 it is beyond 1e16 and a solve returns no correct digit at all, by no
 fault of the solver: its backward error (the residual) stays at eps level throughout.
 
-Ours: cond in rusty_machine/linalg/norms.py (2-norm: ratio of extreme singular values
+Ours: cond in rusty_machine/linalg/_norms.py (2-norm: ratio of extreme singular values
 from our SVD, rusty_machine/linalg/_svd.pyx); solve in rusty_machine/linalg/_lu.pyx.
 """
 import numpy as np

@@ -81,7 +81,7 @@ def run(lesson):
         say("  n = %4d  " % n + "  ".join("%s %.2f" % (r, agree[n][r]) for r in rungs))
 
     lesson.step("2. The machine's peak, measured now")
-    peak = _peak.peak(min_time=0.02 if lesson.quick else 0.1)
+    peak = _peak.peak()
     say("One core runs %.1f GFLOPS in float64 (%.1f in float32) through the %s FMA loop"
         % (peak["float64"], peak["float32"], peak["isa"]))
     say("(csrc/rm_peak_%s.c: 12 independent FMA chains in registers, no memory traffic)."

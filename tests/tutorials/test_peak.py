@@ -36,7 +36,7 @@ def test_unknown_or_bad_arguments_raise():
 
 
 def test_peak_dict_and_info_command():
-    p = _peak.peak(min_time=0.005)
+    p = _peak.peak()
     assert p["isa"] == _peak.best_isa()
     assert all(math.isfinite(p[k]) and p[k] > 0 for k in ("float64", "float32"))
     out = subprocess.run([sys.executable, "-m", "rusty_machine", "info"], check=True,
