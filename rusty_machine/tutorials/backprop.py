@@ -23,7 +23,7 @@ each a single full-batch step, with learning rates 1 and 2, give theta - g and
 theta - 2 g: their difference is the gradient g and twice the first minus the second is
 the starting point theta.
 
-Ours: rusty_machine/learning/nnet.py (NeuralNet and its layers; the MLPs), the forward
+Ours: the rusty_machine.learning.nnet module (NeuralNet and its layers; the MLPs), the forward
 and backward passes written next to each other, the products by our GEMM
 (rusty_machine.linalg.blas.gemm), the fused activations in rusty_machine/learning/_nnet.pyx.
 """
