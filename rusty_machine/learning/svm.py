@@ -133,13 +133,13 @@ class _BaseSVM(BaseEstimator):
         cap = (max(_HARD_CAP_MIN, _HARD_CAP_PER_SAMPLE * n_vars) if self.max_iter == -1
                else int(self.max_iter))
         alpha, rho, n_iter, G, obj = solver.solve(float(self.tol), bool(self.shrinking), cap)
+        if self.verbose:
+            print("optimization finished, #iter = %d, obj = %.6f, rho = %.6f, nSV = %d"
+                  % (n_iter, obj, rho, int(np.count_nonzero(alpha))))
         if n_iter >= cap:
             warnings.warn("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
                           "the solution may be inaccurate (consider scaling the data)"
                           % (cap, self.tol), ConvergenceWarning, stacklevel=4)
-        if self.verbose:
-            print("optimization finished, #iter = %d, obj = %.6f, rho = %.6f, nSV = %d"
-                  % (n_iter, obj, rho, int(np.count_nonzero(alpha))))
         return alpha, rho, n_iter
 
     def _validate_X_fit(self, X, y, y_numeric):
