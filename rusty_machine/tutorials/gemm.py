@@ -20,8 +20,9 @@ of arithmetic; no SIMD yet.
 Rung 3, "packed" (csrc/rm_gemm.c, rm_dgemm, with a micro-kernel from
 csrc/rm_gemm_<isa>.c): the BLIS design [Goto & van de Geijn 2008; Van Zee & van de
 Geijn 2015]. Five loops cut the product into an MC x KC block of A (kept in L3) and a
-KC x NC block of B (in the core's L2), both copied ("packed") into the order the micro-kernel reads them,
-and an MR x NR tile of C that lives in SIMD registers for the whole KC-long inner loop.
+KC x NC block of B (in the core's L2), both copied ("packed") into the order the
+micro-kernel reads them, and an MR x NR tile of C that lives in SIMD registers for the
+whole KC-long inner loop.
 The micro-kernel issues MR x NR / lanes fused multiply-adds per step against one load of
 A and one of B: enough independent FMAs to keep both FMA pipes busy every cycle. Its
 block sizes come from one table per kernel (the choice is explained in rm_gemm.c).
