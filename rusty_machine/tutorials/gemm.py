@@ -35,12 +35,26 @@ rung's answer against numpy's before it shows a single timing.
 Python entry points: rusty_machine.linalg.blas.gemm_ladder(a, b, rung=...) and
 blas._kernel_blocks() (the block table of the kernel in use).
 """
+import contextlib
 import time
 
 import numpy as np
 
 import rusty_machine
 from rusty_machine.linalg import blas
+
+
+@contextlib.contextmanager
+def _numpy_single_thread():
+    """numpy's BLAS on one thread while timing, when threadpoolctl is installed (it is
+    in the test extra); yields whether it could."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield False
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield True
 
 
 def _best_time(fn, budget):
@@ -106,7 +120,7 @@ def run(lesson):
     lesson.step("4. Climbing the ladder: GFLOPS against n (one thread)")
     budget = 0.02 if lesson.quick else 0.3
     gflops = {r: [] for r in rungs + ["numpy"]}
-    with rusty_machine.num_threads(1):
+    with rusty_machine.num_threads(1), _numpy_single_thread() as pinned:
         for n in sizes:
             A = rng.standard_normal((n, n))
             B = rng.standard_normal((n, n))
@@ -120,9 +134,12 @@ def run(lesson):
             gflops["numpy"].append(flops / _best_time(lambda A=A, B=B: A @ B, budget) / 1e9)
     say("%6s" % "n" + "".join("%10s" % k for k in gflops) + "   packed/peak")
     for i, n in enumerate(sizes):
-        say("%6d" % n + "".join("%10.2f" % gflops[k][i] for k in gflops)
+        say("%6d" % n + "".join("%10s" % ("-" if np.isnan(gflops[k][i]) else
+                                          "%.2f" % gflops[k][i]) for k in gflops)
             + "   %6.0f%%" % (100 * gflops["packed"][i] / peak["float64"]))
-    say("(numpy may use several threads; ours uses one. Timings are noisy on a busy machine.)")
+    say("(ours on one thread; numpy %s;" % ("too (threadpoolctl)" if pinned else
+                                            "on as many as its BLAS likes"))
+    say(" timings are noisy on a busy machine; '-': the triple loop skipped at this n)")
 
     with lesson.figure("ladder", size=(5.5, 3.8)) as f:
         if f:
