@@ -91,6 +91,7 @@ def run_bench(sections=None, quick=False, threads=1, kernel=None):
     rusty_machine.set_num_threads(threads)
     rusty_machine.show_config()
     print("reference: numpy %s, single-threaded; ours: %d thread(s)\n" % (np.__version__, threads))
+    results = []                        # (section, rows of run_cases): for _bench/report.py
     for name in sections or SECTIONS:
         if name not in SECTIONS:
             raise SystemExit("unknown bench section %r (choose from %s)" % (name, ", ".join(SECTIONS)))
@@ -101,5 +102,6 @@ def run_bench(sections=None, quick=False, threads=1, kernel=None):
                 raise
             continue
         print("== %s ==" % name)
-        run_cases(module.cases(quick))
+        results.append((name, run_cases(module.cases(quick))))
         print()
+    return results

@@ -336,6 +336,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
     max_iter : int, default 100
     tol : float, default 1e-8
         Stop when max |gradient of the objective| <= tol.
+    verbose : int, default 0
+        > 0: print the objective after each IRLS iteration.
 
     Attributes
     ----------
@@ -348,7 +350,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, family="normal", link="auto", power=0.0, alpha=0.0,
-                 fit_intercept=True, max_iter=100, tol=1e-8):
+                 fit_intercept=True, max_iter=100, tol=1e-8, verbose=0):
         self.family = family
         self.link = link
         self.power = power
@@ -356,6 +358,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     # ---- parameters ----------------------------------------------------------------------
     def _family_name(self):
@@ -556,6 +559,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             coef, b, f, eta, mu = coef_new, b_new, f_new, eta_new, mu_new
             consistent = True
             path.append(f)
+            if self.verbose:
+                print("IRLS iteration %d: objective %.10g, step %.3e" % (n_iter, f, step))
             if gradient_max(coef, eta, mu) <= self.tol:
                 converged = True
                 break
@@ -665,13 +670,15 @@ class PoissonRegressor(GeneralizedLinearModel):
     max_iter : int, default 100
     tol : float, default 1e-4
         Stop when max |gradient| <= tol.
+    verbose : int, default 0
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4):
+    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4, verbose=0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "poisson"
@@ -692,13 +699,15 @@ class GammaRegressor(GeneralizedLinearModel):
     fit_intercept : bool, default True
     max_iter : int, default 100
     tol : float, default 1e-4
+    verbose : int, default 0
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4):
+    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4, verbose=0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "gamma"
@@ -723,16 +732,18 @@ class TweedieRegressor(GeneralizedLinearModel):
         "auto": identity for power <= 0, log otherwise.
     max_iter : int, default 100
     tol : float, default 1e-4
+    verbose : int, default 0
     """
 
     def __init__(self, power=0.0, alpha=1.0, fit_intercept=True, link="auto", max_iter=100,
-                 tol=1e-4):
+                 tol=1e-4, verbose=0):
         self.power = power
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.link = link
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "tweedie"

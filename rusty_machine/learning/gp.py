@@ -86,6 +86,8 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         Scale the targets (after removing the mean function) to zero mean, unit variance.
     random_state : None, int or RandomState
         For the restarts (and the default of ``sample_y``).
+    verbose : int, default 0
+        > 0: print the log marginal likelihood after each L-BFGS iteration.
 
     Attributes
     ----------
@@ -99,7 +101,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, kernel=None, mean="zero", alpha=1e-10, optimizer="lbfgs",
-                 n_restarts_optimizer=0, normalize_y=False, random_state=None):
+                 n_restarts_optimizer=0, normalize_y=False, random_state=None, verbose=0):
         self.kernel = kernel
         self.mean = mean
         self.alpha = alpha
@@ -107,6 +109,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         self.n_restarts_optimizer = n_restarts_optimizer
         self.normalize_y = normalize_y
         self.random_state = random_state
+        self.verbose = verbose
 
     def _rm_tags(self, tags):
         tags.requires_fit = False
@@ -321,7 +324,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
             if self.optimizer == "lbfgs":
                 opt = LBFGS(bounds=bounds)
                 try:
-                    res = opt.minimize(obj, theta0)
+                    res = opt.minimize(obj, theta0, callback=self._progress())
                 except ValueError:
                     # K + alpha I not positive definite at this start: skip it
                     continue
@@ -340,6 +343,17 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
                               "optimiser's points; increase alpha.")
         self.kernel_.theta = best[0]
         self.n_iter_ = best[2]
+
+    def _progress(self):
+        """The L-BFGS callback of ``verbose``: one line per iteration (None if quiet)."""
+        if not self.verbose:
+            return None
+        count = [0]
+
+        def report(theta, value):
+            count[0] += 1
+            print("L-BFGS iteration %d: log marginal likelihood %.8g" % (count[0], -value))
+        return report
 
     # ---- prediction --------------------------------------------------------------------
     def predict(self, X, return_std=False, return_cov=False):

@@ -132,6 +132,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     tol : float, default 1e-4
         Convergence when sum_j ||c_j^new - c_j^old||^2 <= tol * mean feature variance.
     random_state : int, RandomState or None
+    verbose : int, default 0
+        > 0: print each Lloyd iteration (labels changed, centre shift).
 
     Attributes
     ----------
@@ -144,13 +146,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
-                 tol=1e-4, random_state=None):
+                 tol=1e-4, random_state=None, verbose=0):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
+        self.verbose = verbose
 
     # ---- parameter checks -------------------------------------------------------------
     def _check_params(self, X):
@@ -241,6 +244,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]
             shift = float(((new_centers - centers) ** 2).sum())
             centers = new_centers
+            if self.verbose:
+                print("Iteration %d: %d labels changed, centre shift %.6g"
+                      % (n_iter, n_changed, shift))
             if n_changed == 0:
                 converged_strict = True      # labels did not move: a fixed point
                 break
