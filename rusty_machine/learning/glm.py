@@ -56,11 +56,10 @@ References
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg.blas import gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
@@ -568,8 +567,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                              "the %s link; try another link or check y"
                              % (family.name, link.name))
         if not converged:
-            warnings.warn("%s: IRLS did not converge in max_iter=%d iterations"
-                          % (type(self).__name__, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
+            _warn_convergence("%s: IRLS did not converge in max_iter=%d iterations"
+                              % (type(self).__name__, self.max_iter), stacklevel=2)
         self.coef_ = coef
         self.intercept_ = float(b)
         self.n_iter_ = n_iter

@@ -38,11 +38,10 @@ References
 """
 import copy
 import time
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, _sklearn_twin
+from ..exceptions import _warn_convergence
 from ..linalg.blas import gemm
 from . import _nnet
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -853,9 +852,8 @@ class _BaseMLP(BaseEstimator):
         self.loss_curve_ = [self.loss_]
         self.best_loss_ = self.loss_
         if not converged:
-            warnings.warn("lbfgs failed to converge (stopped by its limit on %s). Increase "
-                          "max_iter / max_fun or scale the data." % reason,
-                          _sklearn_twin(ConvergenceWarning))
+            _warn_convergence("lbfgs failed to converge (stopped by its limit on %s). Increase "
+                              "max_iter / max_fun or scale the data." % reason)
 
     def _split_validation(self, X, Y, w, rng):
         n = X.shape[0]
@@ -952,9 +950,8 @@ class _BaseMLP(BaseEstimator):
         if early:
             self.best_loss_ = None
         if not incremental and not converged:
-            warnings.warn("Stochastic Optimizer: Maximum iterations (%d) reached and the "
-                          "optimization hasn't converged yet." % self.max_iter,
-                          _sklearn_twin(ConvergenceWarning))
+            _warn_convergence("Stochastic Optimizer: Maximum iterations (%d) reached and the "
+                              "optimization hasn't converged yet." % self.max_iter)
 
     def _forward(self, X):
         check_is_fitted(self, "coefs_")
