@@ -21,7 +21,7 @@ References
 [2] Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415, 2016.
 """
 from cython.parallel cimport prange
-from libc.math cimport erf, exp, log, log1p, sqrt, tanh, fabs, INFINITY
+from libc.math cimport erf, exp, log, log1p, tanh, INFINITY
 
 from rusty_machine.linalg.blas cimport get_num_threads
 

@@ -335,7 +335,7 @@ class GaussianMixture(BaseEstimator):
         return resp
 
     def _initialize(self, X, w, rng):
-        K, d = self.n_components, X.shape[1]
+        K = self.n_components
         if self.weights_init is None or self.means_init is None \
                 or self.precisions_init is None:
             resp = self._initial_resp(X, w, rng)
@@ -395,7 +395,7 @@ class GaussianMixture(BaseEstimator):
         """
         X = validate_data(self, X, reset=True, min_samples=2 if self.n_components != 1
                           else 1)
-        K = self._check_params(X)
+        self._check_params(X)
         w = None
         if sample_weight is not None:
             w = check_sample_weight(sample_weight, X.shape[0])

@@ -45,7 +45,7 @@ import numpy as np
 
 from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg import cho_factor, eigh, solve_triangular
-from ..linalg.blas import gemm, gemv
+from ..linalg.blas import gemm
 from .base import BaseEstimator, RegressorMixin, clone
 from .kernels import RBF, Constant, Kernel
 from .optim import LBFGS

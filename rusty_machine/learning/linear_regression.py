@@ -94,7 +94,6 @@ def _streamed_r(X, Y, x_off, y_off, sqrt_w):
     """R factor of A = sqrt(W) [X - x_off, Y - y_off] by sequential TSQR (Demmel et al.
     2012): R_k = qr([R_{k-1}; A_k]).r over blocks of rows. Returns an upper-trapezoidal
     array of shape (min(m, n + k), n + k)."""
-    qr_factor = _linalg().qr_factor
     m = X.shape[0]
     ncol = X.shape[1] + Y.shape[1]
     b = _block_rows(ncol)

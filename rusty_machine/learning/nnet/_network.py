@@ -59,8 +59,9 @@ class _Network:
         self.n_in, self.n_out = linears[0].n_in, linears[-1].n_out
         self.criterion, self.regularization = criterion, regularization
         last_act = self.stages[-1][1]
-        self.fused = (criterion.fused_with is not None and
-                      type(last_act if last_act is not None else Identity()) is criterion.fused_with)
+        out_act = last_act if last_act is not None else Identity()
+        self.fused = (criterion.fused_with is not None
+                      and type(out_act) is criterion.fused_with)
 
         # one flat parameter vector; each layer's weights / bias_ become views into it
         self.n_params = sum(l.n_params for l in linears)
