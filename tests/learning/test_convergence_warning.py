@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from rusty_machine.exceptions import ConvergenceWarning
-from rusty_machine.learning import (SVC, SVR, GaussianMixture, GaussianProcessRegressor,
-                                    KMeans, LogisticRegression, MLPClassifier, MLPRegressor,
-                                    PoissonRegressor)
+from rusty_machine.learning import (SVC, SVR, GammaRegressor, GaussianMixture,
+                                    GaussianProcessRegressor, KMeans, LogisticRegression,
+                                    MLPClassifier, MLPRegressor, PoissonRegressor)
 from rusty_machine.learning import gp as gp_module
 from rusty_machine.learning import kernels, optim
 
@@ -40,9 +40,14 @@ CASES = [
     ("SVC", lambda mp: SVC(max_iter=1), "class"),
     ("SVR", lambda mp: SVR(max_iter=1), "real"),
     ("LogisticRegression", lambda mp: LogisticRegression(max_iter=1), "class"),
+    ("LogisticRegression newton", lambda mp: LogisticRegression(solver="newton", max_iter=1),
+     "class"),
     ("PoissonRegressor", lambda mp: PoissonRegressor(max_iter=1), "count"),
+    ("GammaRegressor", lambda mp: GammaRegressor(max_iter=1), "positive"),
     ("MLPClassifier adam", lambda mp: MLPClassifier((4,), max_iter=1, random_state=0),
      "class"),
+    ("MLPRegressor sgd", lambda mp: MLPRegressor((4,), solver="sgd", max_iter=1,
+                                                 random_state=0), "real"),
     ("MLPRegressor lbfgs", lambda mp: MLPRegressor((4,), solver="lbfgs", max_iter=1,
                                                    random_state=0), "real"),
     ("GaussianProcessRegressor", _gp_one_lbfgs_iteration, "real"),
@@ -53,7 +58,7 @@ CASES = [
 def test_convergence_warning_is_ours_and_scikit_learns(name, make, target, monkeypatch):
     X, y_class, y_real = _data()
     y = {"class": y_class, "real": y_real, "count": np.round(np.exp(y_real / 3)),
-         None: None}[target]
+         "positive": np.exp(y_real / 3), None: None}[target]
     est = make(monkeypatch)
     with pytest.warns(ConvergenceWarning) as record:
         if y is None:
