@@ -1,17 +1,18 @@
 """What the benchmark scripts share (imported as a sibling: ``python bench/bench_x.py``
 puts bench/ on sys.path).
 
-- best_time: the timing loop, the same one as ``python -m rusty_machine bench`` (defined
-  in rusty_machine/_bench); the learning benchmarks call it with ``**EVERY_RUN``: no
-  untimed warm-up run and no cut after a long run (every fit counts);
+- timed: the timing loop, the same one as ``python -m rusty_machine bench`` (defined in
+  rusty_machine/_bench; it returns the best time and the last result); the learning
+  benchmarks call it with ``**EVERY_RUN``: no untimed warm-up run and no cut after a long
+  run (every fit counts);
 - linalg_main: the command line of the linalg benchmarks (bench_decomp, bench_eigen),
   whose rows are defined in rusty_machine/_bench/.
 """
 import argparse
 
-from rusty_machine._bench import best_time
+from rusty_machine._bench import timed
 
-__all__ = ["EVERY_RUN", "best_time", "linalg_main"]
+__all__ = ["EVERY_RUN", "linalg_main", "timed"]
 
 EVERY_RUN = {"warmup": False, "long_run": None}
 

@@ -16,7 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import EVERY_RUN, best_time
+from _common import EVERY_RUN, timed
 
 
 def main(argv=None):
@@ -81,9 +81,9 @@ def main(argv=None):
     print("-" * len(head))
     with threadpool_limits(limits=1):
         for name, (Xtr, ytr, Xte, yte), ours, theirs in cases:
-            t_ours, m_ours = best_time(lambda: ours().fit(Xtr, ytr), 0.5, 50,
+            t_ours, m_ours = timed(lambda: ours().fit(Xtr, ytr), 0.5, 50,
                                        repeats=args.repeats, **EVERY_RUN)
-            t_sk, m_sk = best_time(lambda: theirs().fit(Xtr, ytr), 0.5, 50,
+            t_sk, m_sk = timed(lambda: theirs().fit(Xtr, ytr), 0.5, 50,
                                    repeats=args.repeats, **EVERY_RUN)
             print("%-34s %-12s %9.4f %9.4f %7.2f %11.5f %11.5f" % (
                 name, "%dx%d" % Xtr.shape, t_ours, t_sk, t_sk / t_ours,

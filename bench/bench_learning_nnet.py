@@ -13,14 +13,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import EVERY_RUN, best_time
+from _common import EVERY_RUN, timed
 from rusty_machine.exceptions import ConvergenceWarning
 from rusty_machine.learning.nnet import MLPClassifier
 
 
 def timed_fit(model, X, y, repeats=1):
     """Best time of ``repeats`` fits (the benchmarks' one timing loop)."""
-    return best_time(lambda: model.fit(X, y), 0.0, repeats=repeats, **EVERY_RUN)[0]
+    return timed(lambda: model.fit(X, y), 0.0, repeats=repeats, **EVERY_RUN)[0]
 
 
 def main():

@@ -36,7 +36,7 @@ def max_abs_diff(a, b):
     return float(np.max(np.abs(a - b))) if a.size else 0.0
 
 
-def best_time(fn, min_time=0.25, max_repeats=50, repeats=3, warmup=True, long_run=2.0):
+def timed(fn, min_time=0.25, max_repeats=50, repeats=3, warmup=True, long_run=2.0):
     """The one timing loop of the benchmarks (``python -m rusty_machine bench`` and the
     scripts in bench/): the best wall time of several runs of ``fn()``.
 
@@ -61,6 +61,12 @@ def best_time(fn, min_time=0.25, max_repeats=50, repeats=3, warmup=True, long_ru
     return best, out
 
 
+def best_time(fn, min_time=0.25, max_repeats=50, **options):
+    """The best seconds of :func:`timed` (its defaults: a warm-up run, at least 3 timed
+    runs and 0.25 s, one run for cases over 2 s): what the CLI's rows print."""
+    return timed(fn, min_time, max_repeats, **options)[0]
+
+
 def _progress(msg):
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K" + msg)
@@ -77,8 +83,8 @@ def run_cases(cases, out=sys.stdout):
     rows = []
     for i, case in enumerate(cases, 1):
         _progress("[%d/%d] %s %s ..." % (i, len(cases), case.name, case.size))
-        t_ours = best_time(case.ours)[0]
-        t_ref = best_time(case.ref)[0]
+        t_ours = best_time(case.ours)
+        t_ref = best_time(case.ref)
         err_fn = case.error or max_abs_diff
         err = err_fn(case.ours(), case.ref())
         gflops = case.flops / t_ours / 1e9 if case.flops else float("nan")
