@@ -5,6 +5,7 @@ on the full batch.
 
 References
 ----------
+(numbered as in the package docstring)
 [4] Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015.
 [5] scikit-learn's MLP user guide (parameter names, stopping rule, learning-rate schedules).
 """

@@ -8,8 +8,13 @@ and the backward pass (two GEMMs per Linear). Training steps ``theta`` with an o
 of ``learning.optim`` (``opt.step(theta, grad)``, the library's one implementation of
 SGD, AdaGrad, RMSProp and Adam).
 
-References: Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, Ch. 6 and 8;
-Glorot & Bengio, AISTATS 2010 and He, Zhang, Ren & Sun, ICCV 2015 (initialisation).
+References
+----------
+(numbered as in the package docstring)
+[1] Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, Ch. 6 and 8.
+[2] Glorot & Bengio, "Understanding the difficulty of training deep feedforward neural
+    networks", AISTATS 2010 (uniform initialisation, bound sqrt(6 / (fan_in + fan_out))).
+[3] He, Zhang, Ren & Sun, "Delving deep into rectifiers", ICCV 2015 (bound sqrt(6 / fan_in)).
 """
 import copy
 
