@@ -22,11 +22,12 @@ Tweedie) the observed information is used instead, i.e. the weights
 s mu^(1-p) ((2-p) mu - (1-p) y) (always positive for 1 <= p <= 2; where one is not,
 Fisher's weight is kept so the matrix stays positive definite), with the
 working response z_i = (eta_i - offset_i) + (Fisher W_i / Newton W_i)(y_i - mu_i) g'(mu_i):
-that is Newton's method, quadratically convergent where Fisher scoring is only linear. Its normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are
-formed in one pass over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by
-block through our dsyrk, then solved by our Cholesky (the centred streamed-QR ridge
-solve of :mod:`.linear_regression` is the fallback when that matrix is not numerically
-positive definite).
+that is Newton's method, quadratically convergent where Fisher scoring is only linear. Its
+normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are formed in one pass
+over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by block through our dsyrk,
+then solved by our Cholesky (the centred streamed-QR ridge solve of
+:mod:`.linear_regression` is the fallback when that matrix is not numerically positive
+definite).
 
 Step halving (R's ``glm.fit``; McCullagh & Nelder Sec. 2.5): when the new point gives
 a non-finite or invalid mu or raises F, the step is halved towards the previous point
@@ -56,11 +57,10 @@ References
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg.blas import gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
@@ -573,8 +573,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                              "the %s link; try another link or check y"
                              % (family.name, link.name))
         if not converged:
-            warnings.warn("%s: IRLS did not converge in max_iter=%d iterations"
-                          % (type(self).__name__, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
+            _warn_convergence("%s: IRLS did not converge in max_iter=%d iterations"
+                              % (type(self).__name__, self.max_iter), stacklevel=2)
         self.coef_ = coef
         self.intercept_ = float(b)
         self.n_iter_ = n_iter

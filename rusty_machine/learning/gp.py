@@ -43,9 +43,9 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg import cho_factor, eigh, solve_triangular
-from ..linalg.blas import gemm, gemv
+from ..linalg.blas import gemm
 from .base import BaseEstimator, RegressorMixin, clone
 from .kernels import RBF, Constant, Kernel
 from .optim import LBFGS
@@ -330,9 +330,9 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
                     continue
                 theta, value, it = np.asarray(res.x), float(res.fun), int(res.n_iter)
                 if not res.converged and it >= opt.max_iter:
-                    warnings.warn("L-BFGS stopped at max_iter=%d before converging (%s)"
-                                  % (opt.max_iter, res.message), ConvergenceWarning,
-                                  stacklevel=3)
+                    _warn_convergence("L-BFGS stopped at max_iter=%d before converging (%s)"
+                                      % (opt.max_iter, res.message),
+                                      stacklevel=3)
             else:
                 theta, value = self.optimizer(obj, theta0, bounds)
                 theta, value, it = np.asarray(theta, dtype=np.float64), float(value), 0

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
+from ..exceptions import _warn_convergence
 from ..linalg.blas import gemm
 from .base import BaseEstimator, ClusterMixin, TransformerMixin
 from .validation import (check_is_fitted, check_random_state, check_sample_weight,
@@ -253,8 +253,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if shift <= tol:
                 break
         else:
-            warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
-                          "max_iter or tol" % self.max_iter, ConvergenceWarning, stacklevel=3)
+            _warn_convergence("KMeans did not converge in max_iter=%d iterations; increase "
+                              "max_iter or tol" % self.max_iter, stacklevel=3)
         if not converged_strict:
             # labels consistent with the final centres
             _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, False)
@@ -325,9 +325,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if n_distinct_points < self.n_clusters:
                 raise ValueError("n_clusters=%d is larger than the number of distinct points "
                                  "(%d) in X" % (self.n_clusters, n_distinct_points))
-            warnings.warn("Number of distinct clusters (%d) found smaller than n_clusters "
-                          "(%d)." % (n_distinct_labels, self.n_clusters), ConvergenceWarning,
-                          stacklevel=2)
+            _warn_convergence("Number of distinct clusters (%d) found smaller than n_clusters "
+                              "(%d)." % (n_distinct_labels, self.n_clusters),
+                              stacklevel=2)
         self.cluster_centers_ = centers
         self.labels_ = labels.astype(np.intp)
         self.inertia_ = float(inertia)

@@ -48,11 +48,10 @@ References
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg.blas import gemm, gemv, syrk
 from .base import BaseEstimator, ClassifierMixin
 from .linear_regression import _linear_predict
@@ -392,9 +391,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if n_iter < self.max_iter and not res.converged:
                 converged = True          # stopped on a flat line search: at the optimum
         if not converged:
-            warnings.warn("LogisticRegression (solver=%r) did not converge in max_iter=%d "
+            _warn_convergence("LogisticRegression (solver=%r) did not converge in max_iter=%d "
                           "iterations; increase max_iter or scale the data."
-                          % (self.solver, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
+                          % (self.solver, self.max_iter), stacklevel=2)
 
         if n_classes == 2:
             w, b = loss.split(theta)

@@ -30,11 +30,10 @@ References
     Statistics and Computing 14 (2004) (epsilon-SVR).
 """
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, NotFittedError
+from ..exceptions import NotFittedError, _warn_convergence
 from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .validation import (check_classification_targets, check_is_fitted, check_random_state,
@@ -137,9 +136,9 @@ class _BaseSVM(BaseEstimator):
             print("optimization finished, #iter = %d, obj = %.6f, rho = %.6f, nSV = %d"
                   % (n_iter, obj, rho, int(np.count_nonzero(alpha))))
         if n_iter >= cap:
-            warnings.warn("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
-                          "the solution may be inaccurate (consider scaling the data)"
-                          % (cap, self.tol), ConvergenceWarning, stacklevel=4)
+            _warn_convergence("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
+                              "the solution may be inaccurate (consider scaling the data)"
+                              % (cap, self.tol), stacklevel=4)
         return alpha, rho, n_iter
 
     def _validate_X_fit(self, X, y, y_numeric):
