@@ -36,7 +36,6 @@ Python entry points: rusty_machine.linalg.blas.gemm_ladder(a, b, rung=...) and
 blas._kernel_blocks() (the block table of the kernel in use).
 """
 import contextlib
-import time
 
 import numpy as np
 
@@ -58,15 +57,10 @@ def _numpy_single_thread():
 
 
 def _best_time(fn, budget):
-    """Best of a few runs: at least 2, at most `budget` seconds in total."""
-    fn()
-    best, total, n = float("inf"), 0.0, 0
-    while n < 2 or (total < budget and n < 20):
-        t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        best, total, n = min(best, dt), total + dt, n + 1
-    return best
+    """Best of a few runs (at least 2, about `budget` seconds in all): the benchmarks'
+    one timing loop, rusty_machine._bench.timed."""
+    from rusty_machine._bench import timed
+    return timed(fn, min_time=budget, max_repeats=20, repeats=2)[0]
 
 
 def run(lesson):
