@@ -7,7 +7,7 @@ import pytest
 from rusty_machine.exceptions import NotFittedError
 from rusty_machine.learning import BernoulliNB, GaussianNB, MultinomialNB
 
-sk_nb = pytest.importorskip("sklearn.naive_bayes")
+from sklearn import naive_bayes as sk_nb
 EPS = np.finfo(float).eps
 NAMES = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 OURS = {"GaussianNB": GaussianNB, "MultinomialNB": MultinomialNB, "BernoulliNB": BernoulliNB}

@@ -176,7 +176,7 @@ def test_layer_constructors_validate():
 
 @pytest.fixture(scope="module")
 def digits():
-    datasets = pytest.importorskip("sklearn.datasets")
+    from sklearn import datasets
     X, y = datasets.load_digits(return_X_y=True)
     X = X / 16.0
     rng = np.random.RandomState(0)
@@ -189,9 +189,9 @@ def digits():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_digits_accuracy_matches_sklearn(digits, solver):
-    nn = pytest.importorskip("sklearn.neural_network")
+    from sklearn import neural_network as nn
     Xtr, ytr, Xte, yte = digits
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
     params = dict(hidden_layer_sizes=(64,), solver=solver, max_iter=60, random_state=0)
     # an accuracy comparison: small products, so one thread on both sides
     with rusty_machine.num_threads(1), threadpoolctl.threadpool_limits(1):

@@ -2,6 +2,7 @@
 the per-batch step API, and bad input."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from rusty_machine.learning.optim import (SGD, LBFGS, AdaGrad, Adam, GradientDescent,
                                           OptimizeResult, RMSProp)
@@ -74,7 +75,7 @@ def test_adam_reaches_rosenbrock_minimum():
 
 
 def test_lbfgs_bounds_respected_and_match_scipy():
-    so = pytest.importorskip("scipy.optimize")
+    from scipy import optimize as so
     bounds = [(-2.0, 0.5)] * 6
     res = LBFGS(bounds=bounds, tol=1e-10, ftol=0.0).minimize(rosen, np.full(6, -1.2))
     ref = so.minimize(rosen, np.full(6, -1.2), jac=True, method="L-BFGS-B", bounds=bounds,
@@ -205,11 +206,8 @@ def test_lbfgs_bounded_reaches_a_bound_it_starts_just_inside():
     assert np.all(np.abs(g[free]) <= 1e-7 * np.abs(b).max())
 
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
-@settings(max_examples=25, deadline=None)
 @given(n=st.integers(1, 8), seed=st.integers(0, 2 ** 31 - 1), bounded=st.booleans())
 def test_lbfgs_kkt_on_random_convex_quadratics(n, seed, bounded):
     rng = np.random.RandomState(seed)

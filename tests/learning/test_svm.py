@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 from scipy.optimize import minimize
 from sklearn import datasets
 from sklearn import svm as sksvm
@@ -245,7 +245,6 @@ def test_iteration_cap_warns():
 
 
 
-@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(2, 40), d=st.integers(1, 5),
        kind=st.sampled_from([0, 1, 2, 3]), svr=st.booleans(), shrinking=st.booleans(),
        cache=st.sampled_from([1e-4, 200.0]))
