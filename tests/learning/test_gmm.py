@@ -109,21 +109,12 @@ def test_em_lower_bound_never_decreases_and_resp_sum_to_one(cov_type):
 INIT_PARAMS = ["kmeans", "k-means++", "random", "random_from_data"]
 
 
-def _point_init_tied(init_params, cov_type):
-    return pytest.mark.xfail(
-        init_params in ("k-means++", "random_from_data") and cov_type == "tied", strict=True,
-        reason="the point initialisations (one sample per component) give the tied "
-               "covariance sum_k N_k Sigma_k / N = reg_covar I, where scikit-learn's "
-               "(X'X - sum_k N_k mu_k mu_k') / N is the scatter of the data")
-
-
 @pytest.mark.parametrize("cov_type", COV_TYPES)
 @pytest.mark.parametrize("init_params", INIT_PARAMS)
-def test_init_params_match_sklearn(init_params, cov_type, request):
+def test_init_params_match_sklearn(init_params, cov_type):
     """The same seed gives the same start as scikit-learn for every init_params and
     covariance type: the responsibilities after one EM iteration, then the final
     lower_bound_ of a full fit (best of two initialisations) and its iteration count."""
-    request.applymarker(_point_init_tied(init_params, cov_type))
     X = mixture_data(4)
     kw = dict(init_params=init_params, covariance_type=cov_type)
     seed = 1
