@@ -2,6 +2,7 @@
 rule (no foreign linear algebra inside the library)."""
 import ast
 import io
+import os
 import pathlib
 import re
 import subprocess
@@ -26,6 +27,31 @@ def test_thread_setting_roundtrip():
         assert rusty_machine.get_num_threads() == 1
     finally:
         rusty_machine.set_num_threads(before)
+
+
+@pytest.mark.parametrize("omp, expected", [(None, "cpus"), ("1", 1), ("3", 3), ("2,1", 2),
+                                           ("abc", "cpus"), ("0", "cpus")])
+def test_default_threads_honour_omp_num_threads(omp, expected):
+    """In a fresh process: the default thread count is OMP_NUM_THREADS (its first entry
+    for a nested list; the CPUs available to the process when unset or not a positive
+    int); set_num_threads(None) goes back to that default after an explicit count."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if omp is not None:
+        env["OMP_NUM_THREADS"] = omp
+    code = ("import os, rusty_machine as r; a = r.get_num_threads(); r.set_num_threads(5); "
+            "b = r.get_num_threads(); r.set_num_threads(None); "
+            "print(a, b, r.get_num_threads(), len(os.sched_getaffinity(0)), "
+            "r.linalg.blas._config()['openmp'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT.parent,
+                         capture_output=True, text=True, check=True).stdout.split()
+    first, explicit, reset, cpus, openmp = int(out[0]), int(out[1]), int(out[2]), \
+        int(out[3]), out[4] == "True"
+    want = cpus if expected == "cpus" else expected
+    if not openmp:
+        want, five = 1, 1
+    else:
+        five = 5
+    assert (first, explicit, reset) == (want, five, want)
 
 
 @pytest.mark.parametrize("bad, exc", [(0, ValueError), (-3, ValueError), (1.5, TypeError),
@@ -311,3 +337,22 @@ def test_guard_passes_clean_code():
              "def f(a, b):\n    return np.asarray(matmul(a, b)) + gemm(a, b).sum()\n")
     assert _foreign_linear_algebra(clean, "learning/x.py") == []
     assert _foreign_linear_algebra(clean, "learning/_x.pyx") == []
+
+
+def test_property_tests_take_their_example_count_from_the_profile():
+    """No @settings(max_examples=...) pinned in a test: the hypothesis profile (conftest:
+    "ci" or "explore") decides how many examples run. tests/linalg still pins its own
+    (owned elsewhere; listed for the lead)."""
+    tests = pathlib.Path(__file__).parent
+    pinned = []
+    for path in sorted(tests.rglob("test_*.py")):
+        if "linalg" in path.relative_to(tests).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "settings" \
+                    and any(k.arg == "max_examples" for k in node.keywords):
+                pinned.append("%s:%d" % (path.relative_to(tests), node.lineno))
+    assert not pinned, pinned
+    from hypothesis import settings
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    assert settings().max_examples == settings.get_profile(profile).max_examples
