@@ -199,3 +199,55 @@ def test_warm_start_fit_starts_a_fresh_optimiser(cls):
         model.set_params(max_iter=1).fit(X, Y["multiclass"])
     expected = [w - ETA * gi / (np.abs(gi) + 1e-8 / np.sqrt(1 - 0.999)) for w, gi in zip(W, g)]
     _assert_params(_params(model), expected)
+
+
+# ---- NeuralNet: criterion and regularization through the public loss() ------------------
+def _forward_by_hand(layers, X, out):
+    W1, b1 = layers[0].weights, layers[0].bias_
+    W2, b2 = layers[2].weights, layers[2].bias_
+    Z = np.tanh(X @ W1 + b1) @ W2 + b2
+    if out == "softmax":
+        E = np.exp(Z - Z.max(1, keepdims=True))
+        return E / E.sum(1, keepdims=True)
+    if out == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-Z))
+    return Z
+
+
+@pytest.mark.parametrize("reg", [None, "L1", "L2", "ElasticNet"])
+@pytest.mark.parametrize("crit", ["CrossEntropy", "BCE", "MSE"])
+def test_neuralnet_loss_is_the_documented_objective(crit, reg):
+    """NeuralNet.loss(X, y, w) = (sum_i w_i loss_i + R(W)) / sum_i w_i, recomputed here from
+    the trained layers: cross-entropy -sum y log p (softmax), binary cross-entropy
+    (sigmoid), squared error 1/2 (p - y)^2 (identity); R = l/2 sum W^2 (L2),
+    l sum |W| (L1), l (r sum |W| + (1 - r)/2 sum W^2) (ElasticNet), biases unpenalised."""
+    from rusty_machine.learning import nnet
+    rng = np.random.RandomState(4)
+    Xn = rng.randn(25, 3)
+    n_out, out_layer, out = {"CrossEntropy": (3, nnet.Softmax, "softmax"),
+                             "BCE": (1, nnet.Sigmoid, "sigmoid"),
+                             "MSE": (2, nnet.Identity, "identity")}[crit]
+    y = {"CrossEntropy": rng.randint(0, 3, 25), "BCE": rng.randint(0, 2, 25),
+         "MSE": rng.randn(25, 2)}[crit]
+    regularization = {None: None, "L1": nnet.L1(0.3), "L2": nnet.L2(0.3),
+                      "ElasticNet": nnet.ElasticNet(0.3, 0.25)}[reg]
+    model = nnet.NeuralNet(layers=[nnet.Linear(3, 4), nnet.Tanh(), nnet.Linear(4, n_out),
+                                   out_layer()],
+                           criterion=getattr(nnet, crit)(), regularization=regularization,
+                           epochs=3, batch_size=10, random_state=0).fit(Xn, y)
+    w = rng.uniform(0.5, 2.0, 25)
+    P = _forward_by_hand(model.layers_, Xn, out)
+    if crit == "CrossEntropy":
+        per_sample = -np.log(P[np.arange(25), y])
+    elif crit == "BCE":
+        per_sample = -(y * np.log(P[:, 0]) + (1 - y) * np.log(1 - P[:, 0]))
+    else:
+        per_sample = 0.5 * ((P - y) ** 2).sum(1)
+    Ws = [model.layers_[0].weights, model.layers_[2].weights]
+    l1 = sum(np.abs(W).sum() for W in Ws)
+    l2 = sum((W ** 2).sum() for W in Ws)
+    R = {None: 0.0, "L1": 0.3 * l1, "L2": 0.15 * l2,
+         "ElasticNet": 0.3 * (0.25 * l1 + 0.375 * l2)}[reg]
+    expected = (np.sum(w * per_sample) + R) / w.sum()
+    assert model.loss(Xn, y, sample_weight=w) == pytest.approx(expected, rel=1e-12)
+    assert model.loss(Xn, y) == pytest.approx((per_sample.sum() + R) / 25, rel=1e-12)
