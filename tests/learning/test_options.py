@@ -90,7 +90,12 @@ def test_gaussian_priors_match_sklearn_and_hand():
 
 
 # ---- Tweedie link and power -----------------------------------------------------------------
-@pytest.mark.parametrize("link", ["auto", "identity", "log"])
+# scikit-learn's Newton-Cholesky gives up on these (a Hessian with negative pointwise
+# values) and warns before falling back to L-BFGS: ask for L-BFGS directly
+_SK_LBFGS = {(2.0, "identity"), (3.0, "identity"), (3.0, "log")}
+
+
+@pytest.mark.parametrize("link", ["identity", "log"])
 @pytest.mark.parametrize("power", [0.0, 1.0, 1.5, 2.0, 3.0])
 def test_tweedie_power_and_link_match_sklearn(power, link):
     rng = np.random.RandomState(0)
@@ -101,15 +106,22 @@ def test_tweedie_power_and_link_match_sklearn(power, link):
         y = rng.poisson(mu).astype(float)
     ours = TweedieRegressor(power=power, link=link, alpha=0.05, tol=1e-12,
                             max_iter=1000).fit(X, y)
+    solver = "lbfgs" if (power, link) in _SK_LBFGS else "newton-cholesky"
     ref = sk_lm.TweedieRegressor(power=power, link=link, alpha=0.05, tol=1e-12,
-                                 max_iter=1000).fit(X, y)
-    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
-    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-6, abs=1e-8)
-    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-6)
+                                 solver=solver, max_iter=1000).fit(X, y)
+    rtol = 1e-6 if solver == "lbfgs" else 1e-9
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * 1e-2)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=rtol, abs=rtol * 1e-2)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=rtol)
     # the link is what it says: identity predicts X b + c, log predicts exp(X b + c)
     eta = X @ ours.coef_ + ours.intercept_
-    use_log = link == "log" or (link == "auto" and power > 0)
-    np.testing.assert_allclose(ours.predict(X), np.exp(eta) if use_log else eta, rtol=1e-12)
+    np.testing.assert_allclose(ours.predict(X), np.exp(eta) if link == "log" else eta,
+                               rtol=1e-12)
+    # "auto" is identity for power 0 and log otherwise: the very same fit
+    if (link == "log") == (power > 0):
+        auto = TweedieRegressor(power=power, alpha=0.05, tol=1e-12, max_iter=1000).fit(X, y)
+        np.testing.assert_array_equal(auto.coef_, ours.coef_)
+        assert auto.intercept_ == ours.intercept_
 
 
 # ---- Gaussian process: callable optimizer, per-sample alpha -------------------------------
@@ -119,8 +131,7 @@ YG = np.sin(3 * XG[:, 0]) + XG[:, 1] ** 2 + 0.1 * RNG.randn(40)
 
 
 def _scipy_optimizer(obj_func, initial_theta, bounds):
-    res = minimize(obj_func, initial_theta, jac=True, method="L-BFGS-B", bounds=bounds,
-                   options={"gtol": 1e-10, "ftol": 1e-14})
+    res = minimize(obj_func, initial_theta, jac=True, method="L-BFGS-B", bounds=bounds)
     return res.x, res.fun
 
 
