@@ -241,3 +241,23 @@ def test_log_loss_labels_match_sklearn():
         sk_metrics.log_loss(yt, P, labels=[0, 1, 2]), rel=1e-14)
     assert log_loss(yt, P, labels=[0, 1, 2]) == pytest.approx(
         -np.mean(np.log([0.7, 0.6, 0.6, 0.5])), rel=1e-14)
+
+
+@pytest.mark.parametrize("power, link", [(0.0, "log"), (1.0, "log"), (1.5, "log"),
+                                         (1.5, "identity"), (2.0, "log"), (3.0, "log")])
+def test_glm_iteration_limit_warns_unless_converged(power, link):
+    """max_iter=1 with tol=1e-12: one IRLS step cannot meet the gradient tolerance, so a
+    ConvergenceWarning (issue 16: Gamma and Tweedie stopped silently); the normal family
+    with the identity link is least squares, solved exactly by its one step: no warning."""
+    from rusty_machine.exceptions import ConvergenceWarning
+    rng = np.random.RandomState(0)
+    X = rng.rand(50, 3)
+    y = rng.gamma(2.0, 1.0, 50)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1"):
+        est = TweedieRegressor(power=power, link=link, alpha=0.1, max_iter=1,
+                               tol=1e-12).fit(X, y)
+    assert est.n_iter_ == 1
+    exact = TweedieRegressor(power=0.0, link="identity", alpha=0.0, max_iter=1,
+                             tol=1e-12).fit(X, y)                   # no warning
+    ref = np.linalg.lstsq(np.column_stack([X, np.ones(50)]), y, rcond=None)[0]
+    np.testing.assert_allclose(np.append(exact.coef_, exact.intercept_), ref, rtol=1e-10)
