@@ -107,17 +107,9 @@ def test_bad_input():
     assert one.predict([[0.0, 0.0]])[0] == 7
 
 
-_OVERFLOW = pytest.mark.xfail(strict=True, reason=(
-    "naive Bayes (issue 16): the class statistics overflow (GaussianNB's variances at "
-    "|x| ~ 1e307, MultinomialNB's feature counts at sums above 1.8e308) and predict_proba "
-    "returns NaN without a word"))
-
-
 @pytest.mark.parametrize("name, X", [
-    pytest.param("GaussianNB", [[1e307, 2e307], [3e307, 1e307], [2e307, 2e307], [1e307, 3e307]],
-                 marks=_OVERFLOW),
-    pytest.param("MultinomialNB", [[1e308, 1.7e308], [1.7e308, 1e308], [1.5e308, 1e308],
-                                   [1e308, 1.7e308]], marks=_OVERFLOW),
+    ("GaussianNB", [[1e307, 2e307], [3e307, 1e307], [2e307, 2e307], [1e307, 3e307]]),
+    ("MultinomialNB", [[1e308, 1.7e308], [1.7e308, 1e308], [1.5e308, 1e308], [1e308, 1.7e308]]),
     ("BernoulliNB", [[1e308, 1.7e308], [1.7e308, 1e308], [1.5e308, 1e308], [1e308, 1.7e308]]),
 ])
 def test_huge_values_give_a_finite_answer_or_a_clear_error(name, X):
