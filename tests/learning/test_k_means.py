@@ -185,3 +185,21 @@ def test_random_data_same_as_sklearn(seed, n, d, k):
     # the inertia is the weighted sum of squared distances to the assigned centres
     direct = (w * ((X - ours.cluster_centers_[ours.labels_]) ** 2).sum(1)).sum()
     assert ours.inertia_ == pytest.approx(direct, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "k_means (issue 16): n_clusters larger than the number of distinct points raises "
+    "ValueError, where scikit-learn fits (duplicate centres) and warns 'Number of distinct "
+    "clusters (4) found smaller than n_clusters (8)'"))
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+def test_more_clusters_than_distinct_points_fits_and_warns_like_sklearn(init):
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    X = np.repeat(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 3.0], [5.0, 5.0]]), 5, axis=0)
+    with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(4\).*n_clusters \(8\)"):
+        ours = KMeans(8, init=init, n_init=1, random_state=0).fit(X)
+    with pytest.warns(SkConvergenceWarning):
+        ref = sk_cluster.KMeans(8, init=init, n_init=1, random_state=0).fit(X)
+    assert ours.inertia_ == ref.inertia_ == 0.0
+    np.testing.assert_array_equal(np.unique(ours.labels_).size, 4)
+    # every sample sits on its centre
+    np.testing.assert_array_equal(ours.cluster_centers_[ours.labels_], X)
