@@ -126,10 +126,12 @@ def test_bad_input():
     X, _ = blobs(n=20, seed=8)
     with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=21"):
         KMeans(21).fit(X)
-    with pytest.raises(ValueError, match="distinct points"):
-        KMeans(3, random_state=0).fit(np.ones((10, 2)))
-    with pytest.raises(ValueError, match="distinct points"):
-        KMeans(3, init="forgy", random_state=0).fit(np.ones((10, 2)))
+    # fewer distinct points than clusters: not an error (scikit-learn's behaviour), a
+    # ConvergenceWarning and duplicate centres
+    for init in ("k-means++", "forgy"):
+        with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(1\)"):
+            one = KMeans(3, init=init, random_state=0).fit(np.ones((10, 2)))
+        assert one.inertia_ == 0.0 and np.all(one.cluster_centers_ == 1.0)
     bad = X.copy()
     bad[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
@@ -187,10 +189,6 @@ def test_random_data_same_as_sklearn(seed, n, d, k):
     assert ours.inertia_ == pytest.approx(direct, rel=1e-12, abs=1e-300)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "k_means (issue 16): n_clusters larger than the number of distinct points raises "
-    "ValueError, where scikit-learn fits (duplicate centres) and warns 'Number of distinct "
-    "clusters (4) found smaller than n_clusters (8)'"))
 @pytest.mark.parametrize("init", ["k-means++", "random"])
 def test_more_clusters_than_distinct_points_fits_and_warns_like_sklearn(init):
     from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
@@ -200,6 +198,7 @@ def test_more_clusters_than_distinct_points_fits_and_warns_like_sklearn(init):
     with pytest.warns(SkConvergenceWarning):
         ref = sk_cluster.KMeans(8, init=init, n_init=1, random_state=0).fit(X)
     assert ours.inertia_ == ref.inertia_ == 0.0
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
     np.testing.assert_array_equal(np.unique(ours.labels_).size, 4)
     # every sample sits on its centre
     np.testing.assert_array_equal(ours.cluster_centers_[ours.labels_], X)
