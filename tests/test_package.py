@@ -117,7 +117,8 @@ def test_unknown_attribute_is_attribute_error():
 # Rule 1 of the project: the library never leans on someone else's linear algebra.
 # The guard reads the syntax tree (Python's ast for .py, Cython's own parser for .pyx,
 # .pxd and .pxi), so an alias, a `from numpy import linalg`, a method call or an operator
-# cannot slip past it, and prose in docstrings and comments cannot trip it.
+# cannot slip past it, and prose in docstrings and comments cannot trip it. (Cython is
+# in the `test` extra for that parser.)
 NUMPY_PRODUCTS = {"dot", "vdot", "matmul", "einsum", "tensordot", "inner", "outer", "kron",
                   "cov", "corrcoef"}
 # scikit-learn may be imported lazily only where it asks for our estimator tags.
