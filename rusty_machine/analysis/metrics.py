@@ -179,7 +179,9 @@ def precision_recall_fscore_support(y_true, y_pred, *, labels=None, pos_label=1,
         cm_labels = present if pos_label in present else np.append(present, pos_label)
     else:
         labels = present if labels is None else np.asarray(labels)
-        cm_labels = labels
+        # count over every class present, not only the requested ones: a prediction of
+        # `a` for a true `c` is a false positive of `a` even when `c` is not requested
+        cm_labels = np.concatenate([labels, present[~np.isin(present, labels)]])
     cm = confusion_matrix(y_true, y_pred, labels=cm_labels,
                           sample_weight=check_sample_weight(sample_weight, y_true.shape[0]))
     idx = np.array([int(np.flatnonzero(cm_labels == lab)[0]) for lab in labels])

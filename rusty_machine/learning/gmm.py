@@ -334,12 +334,30 @@ class GaussianMixture(BaseEstimator):
             resp[idx, np.arange(K)] = 1.0
         return resp
 
+    def _tied_scatter(self, X, w, nk, means):
+        """The starting tied covariance of the point initialisations, where resp has one
+        non-zero row per component: sum_k N_k Sigma_k / N would be reg_covar * I (each
+        component a single point), a start at which every other sample is millions of
+        standard deviations away. Instead, scikit-learn's tied estimate
+        (sum_i w_i x_i x_i' - sum_k N_k mu_k mu_k') / sum_k N_k + reg_covar I: the scatter of
+        all the data about the chosen points, so the same seed gives the same start."""
+        d = X.shape[1]
+        Xw = X * w[:, None] if w is not None else X
+        # cov = (Xw.T @ X - (nk * means.T) @ means) / nk.sum()
+        cov = (gemm(Xw, X, trans_a=True) - gemm(means * nk[:, None], means, trans_a=True)) \
+            / nk.sum()
+        cov.flat[::d + 1] += float(self.reg_covar)
+        return cov
+
     def _initialize(self, X, w, rng):
         K = self.n_components
         if self.weights_init is None or self.means_init is None \
                 or self.precisions_init is None:
             resp = self._initial_resp(X, w, rng)
             nk, means, covs = self._estimate_gaussian_parameters(X, resp, w)
+            if self.covariance_type == "tied" and \
+                    self.init_params in ("k-means++", "random_from_data"):
+                covs = self._tied_scatter(X, w, nk, means)
         else:
             nk, means, covs = np.ones(K), None, None
         self.weights_ = (np.asarray(self.weights_init, dtype=np.float64).copy()

@@ -90,10 +90,8 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
     potential = float((closest_sq * w).sum())
 
     for c in range(1, n_clusters):
-        if not potential > 0.0:
-            raise ValueError("n_clusters=%d is larger than the number of distinct points "
-                             "(%d) in X (weighted by sample_weight); k-means cannot place "
-                             "that many distinct centres" % (n_clusters, c))
+        # with potential 0 (fewer distinct points than centres) every draw is 0 and the
+        # candidate is the first sample: a duplicate centre, as in scikit-learn
         # step 2: D^2 sampling of n_local_trials candidates (inverse-CDF on the running sum)
         draws = rng.uniform(size=n_local_trials) * potential
         cdf = np.cumsum(w * closest_sq)
@@ -321,10 +319,6 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         labels, inertia, centers, n_iter = best
         n_distinct_labels = len(np.unique(labels))
         if n_distinct_labels < self.n_clusters:
-            n_distinct_points = len(np.unique(X, axis=0))
-            if n_distinct_points < self.n_clusters:
-                raise ValueError("n_clusters=%d is larger than the number of distinct points "
-                                 "(%d) in X" % (self.n_clusters, n_distinct_points))
             _warn_convergence("Number of distinct clusters (%d) found smaller than n_clusters "
                               "(%d)." % (n_distinct_labels, self.n_clusters),
                               stacklevel=2)

@@ -177,8 +177,10 @@ class GaussianNB(_BaseNB):
             raise ValueError("var_smoothing must be a non-negative number, got %r" % (vs,))
         n_samples, n_features = X.shape
         w = check_sample_weight(sample_weight, n_samples, allow_zero=False)
-        # epsilon from this batch's largest feature variance (as on the first batch)
-        max_var = float(X.var(0).max()) if n_samples > 1 else 0.0
+        # epsilon from this batch's largest feature variance (as on the first batch); at
+        # |x| near the float64 limit it overflows, reported below with the class statistics
+        with np.errstate(over="ignore", invalid="ignore"):
+            max_var = float(X.var(0).max()) if n_samples > 1 else 0.0
         if first:
             self._first_call(classes, y)
             self.epsilon_ = vs * max_var if max_var > 0 else vs * 1.0
@@ -217,6 +219,22 @@ class GaussianNB(_BaseNB):
         var_new = sq_dev / np.where(present, n_new, 1.0)[:, None]
         n_old = self.class_count_
         n_tot = n_old + n_new
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._merge(present, n_old, n_new, n_tot, mu_new, var_new)
+        self.class_count_ = n_tot
+        self.var_[:] += self.epsilon_
+        if not (np.isfinite(self.theta_).all() and np.isfinite(self.var_).all()):
+            raise ValueError("GaussianNB: the class means or variances overflow float64 "
+                             "(|X| up to %g); scale the features" % float(np.abs(X).max()))
+        if self.priors is None:
+            total = self.class_count_.sum()
+            self.class_prior_ = self.class_count_ / total if total > 0 else \
+                np.full(len(self.classes_), 1.0 / len(self.classes_))
+        return self
+
+    def _merge(self, present, n_old, n_new, n_tot, mu_new, var_new):
+        """Chan-Golub-LeVeque: pool each present class's batch statistics into theta_ and
+        var_ (without epsilon)."""
         for k in np.flatnonzero(present):
             if n_old[k] == 0:
                 self.theta_[k] = mu_new[k]
@@ -227,13 +245,6 @@ class GaussianNB(_BaseNB):
                        + (n_old[k] * n_new[k] / n_tot[k]) * delta * delta)
                 self.theta_[k] = self.theta_[k] + delta * (n_new[k] / n_tot[k])
                 self.var_[k] = ssd / n_tot[k]
-        self.class_count_ = n_tot
-        self.var_[:] += self.epsilon_
-        if self.priors is None:
-            total = self.class_count_.sum()
-            self.class_prior_ = self.class_count_ / total if total > 0 else \
-                np.full(len(self.classes_), 1.0 / len(self.classes_))
-        return self
 
     def _joint_log_likelihood(self, X):
         """log pi_c - 1/2 sum_j [log(2 pi s2_cj) + (x_j - theta_cj)^2 / s2_cj]."""
@@ -362,7 +373,12 @@ class MultinomialNB(_BaseDiscreteNB):
 
     def _update_log_probs(self, alpha):
         smoothed = self.feature_count_ + alpha
-        self.feature_log_prob_ = np.log(smoothed) - np.log(smoothed.sum(1))[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = smoothed.sum(1)
+        if not (np.isfinite(smoothed).all() and np.isfinite(total).all()):
+            raise ValueError("MultinomialNB: the feature counts overflow float64 (their "
+                             "sums exceed %g); scale X" % np.finfo(np.float64).max)
+        self.feature_log_prob_ = np.log(smoothed) - np.log(total)[:, None]
 
     def _joint_log_likelihood(self, X):
         self._prepare_X(X)

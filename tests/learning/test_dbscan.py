@@ -3,13 +3,14 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from rusty_machine.exceptions import NotFittedError
 from rusty_machine.learning import DBSCAN
 from rusty_machine.learning import _kdtree
 
-sk_cluster = pytest.importorskip("sklearn.cluster")
-sk_neighbors = pytest.importorskip("sklearn.neighbors")
+from sklearn import cluster as sk_cluster
+from sklearn import neighbors as sk_neighbors
 
 
 def three_groups(seed=0):
@@ -125,10 +126,7 @@ def test_bad_input_and_edge_cases():
     assert (DBSCAN(eps=1e-3).fit(X).predict(X[:5]) == -1).all()
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
-
-@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 120), d=st.integers(1, 4),
        eps=st.floats(0.05, 1.5) | st.sampled_from([0.1, 0.2, 0.3, 0.5, 1.0]),
        min_samples=st.integers(1, 8),
@@ -156,7 +154,6 @@ def test_random_data_matches_sklearn_and_brute(seed, n, d, eps, min_samples, met
                                       tree.labels_[tree.core_sample_indices_])
 
 
-@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 200), d=st.integers(1, 6),
        k=st.integers(1, 10), leaf_size=st.integers(1, 40))
 def test_kdtree_knn_equals_brute(seed, n, d, k, leaf_size):

@@ -1,15 +1,13 @@
 """scikit-learn's estimator checks on the Learning-I estimators and transforms."""
-import pytest
 
-pytest.importorskip("sklearn")
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rusty_machine.data.transforms import (MinMaxScaler, Normalizer, Shuffler,  # noqa: E402
+from rusty_machine.data.transforms import (MinMaxScaler, Normalizer, Shuffler,
                                            Standardizer)
-from rusty_machine.learning.glm import (GammaRegressor, GeneralizedLinearModel,  # noqa: E402
+from rusty_machine.learning.glm import (GammaRegressor, GeneralizedLinearModel,
                                         PoissonRegressor, TweedieRegressor)
-from rusty_machine.learning.linear_regression import LinearRegression, Ridge  # noqa: E402
-from rusty_machine.learning.logistic_regression import LogisticRegression  # noqa: E402
+from rusty_machine.learning.linear_regression import LinearRegression, Ridge
+from rusty_machine.learning.logistic_regression import LogisticRegression
 
 ESTIMATORS = [
     LinearRegression(), LinearRegression(solver="cholesky"), LinearRegression(solver="svd"),

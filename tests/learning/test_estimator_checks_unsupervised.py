@@ -1,16 +1,14 @@
 """scikit-learn's estimator checks on the Learning-II estimators."""
-import pytest
 
-pytest.importorskip("sklearn")
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rusty_machine.learning.dbscan import DBSCAN  # noqa: E402
-from rusty_machine.learning.gmm import GaussianMixture  # noqa: E402
-from rusty_machine.learning.k_means import KMeans  # noqa: E402
-from rusty_machine.learning.pca import PCA  # noqa: E402
-from rusty_machine.learning.neighbors import (KNeighborsClassifier,  # noqa: E402
+from rusty_machine.learning.dbscan import DBSCAN
+from rusty_machine.learning.gmm import GaussianMixture
+from rusty_machine.learning.k_means import KMeans
+from rusty_machine.learning.pca import PCA
+from rusty_machine.learning.neighbors import (KNeighborsClassifier,
                                               KNeighborsRegressor)
-from rusty_machine.learning.naive_bayes import (BernoulliNB, GaussianNB,  # noqa: E402
+from rusty_machine.learning.naive_bayes import (BernoulliNB, GaussianNB,
                                                 MultinomialNB)
 
 ESTIMATORS = [KMeans(n_clusters=3, random_state=0),

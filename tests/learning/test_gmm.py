@@ -8,8 +8,8 @@ import rusty_machine as rm
 from rusty_machine.exceptions import ConvergenceWarning, LinAlgError, NotFittedError
 from rusty_machine.learning import GaussianMixture
 
-sk_mixture = pytest.importorskip("sklearn.mixture")
-SkConvergenceWarning = pytest.importorskip("sklearn.exceptions").ConvergenceWarning
+from sklearn import mixture as sk_mixture
+from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
 EPS = np.finfo(float).eps
 COV_TYPES = ["full", "tied", "diag", "spherical"]
 
@@ -106,13 +106,30 @@ def test_em_lower_bound_never_decreases_and_resp_sum_to_one(cov_type):
     np.testing.assert_allclose(one.lower_bounds_, bounds, rtol=1e-9)
 
 
-@pytest.mark.parametrize("init_params", ["kmeans", "k-means++", "random", "random_from_data"])
-def test_init_params(init_params):
+INIT_PARAMS = ["kmeans", "k-means++", "random", "random_from_data"]
+
+
+@pytest.mark.parametrize("cov_type", COV_TYPES)
+@pytest.mark.parametrize("init_params", INIT_PARAMS)
+def test_init_params_match_sklearn(init_params, cov_type):
+    """The same seed gives the same start as scikit-learn for every init_params and
+    covariance type: the responsibilities after one EM iteration, then the final
+    lower_bound_ of a full fit (best of two initialisations) and its iteration count."""
     X = mixture_data(4)
-    gm = GaussianMixture(3, init_params=init_params, random_state=1, n_init=2).fit(X)
-    assert gm.converged_
-    assert np.isfinite(gm.lower_bound_)
-    assert sorted(np.bincount(gm.predict(X))) == sorted(np.bincount(gm.predict(X)))
+    kw = dict(init_params=init_params, covariance_type=cov_type)
+    seed = 1
+    with pytest.warns(ConvergenceWarning):
+        one = GaussianMixture(3, random_state=seed, max_iter=1, tol=0.0, **kw).fit(X)
+    with pytest.warns(SkConvergenceWarning):
+        ref_one = sk_mixture.GaussianMixture(3, random_state=seed, max_iter=1, tol=0.0,
+                                             **kw).fit(X)
+    np.testing.assert_allclose(one.predict_proba(X), ref_one.predict_proba(X),
+                               rtol=0, atol=1e-9)
+    ours = GaussianMixture(3, random_state=seed, n_init=2, **kw).fit(X)
+    ref = sk_mixture.GaussianMixture(3, random_state=seed, n_init=2, **kw).fit(X)
+    assert ours.converged_ and ours.n_iter_ == ref.n_iter_
+    assert ours.lower_bound_ == pytest.approx(ref.lower_bound_, rel=1e-11)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
 
 
 def test_precisions_and_weights_init_and_sampling():

@@ -3,13 +3,14 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import rusty_machine as rm
 from rusty_machine.exceptions import ConvergenceWarning, NotFittedError
 from rusty_machine.learning import KMeans
 from rusty_machine.learning import _k_means
 
-sk_cluster = pytest.importorskip("sklearn.cluster")
+from sklearn import cluster as sk_cluster
 EPS = np.finfo(float).eps
 
 
@@ -125,10 +126,12 @@ def test_bad_input():
     X, _ = blobs(n=20, seed=8)
     with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=21"):
         KMeans(21).fit(X)
-    with pytest.raises(ValueError, match="distinct points"):
-        KMeans(3, random_state=0).fit(np.ones((10, 2)))
-    with pytest.raises(ValueError, match="distinct points"):
-        KMeans(3, init="forgy", random_state=0).fit(np.ones((10, 2)))
+    # fewer distinct points than clusters: not an error (scikit-learn's behaviour), a
+    # ConvergenceWarning and duplicate centres
+    for init in ("k-means++", "forgy"):
+        with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(1\)"):
+            one = KMeans(3, init=init, random_state=0).fit(np.ones((10, 2)))
+        assert one.inertia_ == 0.0 and np.all(one.cluster_centers_ == 1.0)
     bad = X.copy()
     bad[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
@@ -166,10 +169,7 @@ def test_convergence_warning():
                random_state=0).fit(X)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
-
-@settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2 ** 31 - 1), n=st.integers(1, 150), d=st.integers(1, 5),
        k=st.integers(1, 6))
 def test_random_data_same_as_sklearn(seed, n, d, k):
@@ -187,3 +187,18 @@ def test_random_data_same_as_sklearn(seed, n, d, k):
     # the inertia is the weighted sum of squared distances to the assigned centres
     direct = (w * ((X - ours.cluster_centers_[ours.labels_]) ** 2).sum(1)).sum()
     assert ours.inertia_ == pytest.approx(direct, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+def test_more_clusters_than_distinct_points_fits_and_warns_like_sklearn(init):
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+    X = np.repeat(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 3.0], [5.0, 5.0]]), 5, axis=0)
+    with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(4\).*n_clusters \(8\)"):
+        ours = KMeans(8, init=init, n_init=1, random_state=0).fit(X)
+    with pytest.warns(SkConvergenceWarning):
+        ref = sk_cluster.KMeans(8, init=init, n_init=1, random_state=0).fit(X)
+    assert ours.inertia_ == ref.inertia_ == 0.0
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_array_equal(np.unique(ours.labels_).size, 4)
+    # every sample sits on its centre
+    np.testing.assert_array_equal(ours.cluster_centers_[ours.labels_], X)

@@ -39,7 +39,7 @@ def test_hand_worked_line(solver):
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("k", [None, 3])
 def test_matches_sklearn_linear_regression(solver, fit_intercept, k):
-    sk = pytest.importorskip("sklearn.linear_model")
+    from sklearn import linear_model as sk
     X, y, w = make_data(k=k)
     ours = LinearRegression(fit_intercept=fit_intercept, solver=solver).fit(X, y, w)
     ref = sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y, w)
@@ -60,7 +60,7 @@ def test_matches_sklearn_linear_regression(solver, fit_intercept, k):
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("alpha", [0.3, 10.0])
 def test_matches_sklearn_ridge(solver, alpha):
-    sk = pytest.importorskip("sklearn.linear_model")
+    from sklearn import linear_model as sk
     X, y, w = make_data(k=2)
     ours = Ridge(alpha=alpha, solver=solver).fit(X, y, w)
     ref = sk.Ridge(alpha=alpha, solver="svd").fit(X, y, w)
@@ -83,7 +83,7 @@ def test_large_streamed_qr_matches_lstsq():
 
 
 def test_rank_deficient_gives_minimum_norm():
-    sk = pytest.importorskip("sklearn.linear_model")
+    from sklearn import linear_model as sk
     rng = np.random.RandomState(1)
     A = rng.randn(30, 3)
     X = np.column_stack([A, A[:, 0] + A[:, 1]])       # rank 3 of 4
@@ -155,3 +155,59 @@ def test_bad_input():
         Ridge(alpha=[1.0, 2.0, 3.0]).fit(X, np.column_stack([y, y]))
     with pytest.raises(ValueError, match="sample_weight"):
         LinearRegression().fit(X, y, sample_weight=np.ones(3))
+
+
+# ---- accuracy against the condition number ---------------------------------------------
+def _conditioned(shape, kappa, seed):
+    """A design with condition number ~kappa: U diag(s) V' with s log-spaced from 1 to
+    1/kappa (tall 200x8, wide 8x20), or nearly collinear columns (two columns equal to
+    combinations of others up to a perturbation of size 1/kappa)."""
+    rng = np.random.RandomState(seed)
+    if shape == "collinear":
+        A = rng.randn(120, 3)
+        return np.column_stack([A, A[:, 0] + A[:, 1] + rng.randn(120) / kappa,
+                                A[:, 2] - 2 * A[:, 0] + rng.randn(120) / kappa,
+                                rng.randn(120)])
+    m, n = (200, 8) if shape == "tall" else (8, 20)
+    r = min(m, n)
+    U = np.linalg.qr(rng.randn(m, r))[0]
+    V = np.linalg.qr(rng.randn(n, r))[0]
+    return (U * np.logspace(0, -np.log10(kappa), r)) @ V.T
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("kappa", [1e2, 1e6, 1e10])
+@pytest.mark.parametrize("shape", ["tall", "wide", "collinear"])
+def test_error_bounded_by_condition_number(shape, kappa, seed):
+    """y = X b exactly with b in X's row space (so b is the minimum-norm solution):
+    the forward error ||b^ - b|| / ||b|| <= n kappa eps for QR and SVD and n kappa^2 eps
+    for the normal equations (Cholesky) [GVL4 Sec. 5.3.8, Thm 5.3.1]; the residual
+    ||X b^ - y|| <= n eps ||X|| ||b|| for the backward-stable QR and SVD, kappa times more
+    for Cholesky. Ridge (no intercept) likewise against V diag(s / (s^2 + alpha)) U' y,
+    with the regularised problem's own condition number."""
+    X = _conditioned(shape, kappa, seed)
+    m, n = X.shape
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    k = s[0] / s[-1]
+    b = Vt.T @ (Vt @ np.random.RandomState(100 + seed).randn(n))   # in the row space
+    y = X @ b
+    N = max(m, n)
+    for solver in SOLVERS:
+        est = LinearRegression(fit_intercept=False, solver=solver).fit(X, y)
+        kk = k * k if solver == "cholesky" else k
+        err = np.linalg.norm(est.coef_ - b) / np.linalg.norm(b)
+        assert err <= N * kk * EPS, (solver, err / (N * kk * EPS))
+        res = np.linalg.norm(X @ est.coef_ - y) / (s[0] * np.linalg.norm(b))
+        assert res <= N * (k if solver == "cholesky" else 1.0) * EPS, (solver, res)
+        assert est.intercept_ == 0.0
+    alpha = 1e-3
+    ridge_ref = Vt.T @ (s / (s ** 2 + alpha) * (U.T @ y))
+    # the regularised problem [X; sqrt(alpha) I] b = [y; 0] has condition number
+    # sqrt((s_1^2 + alpha) / (s_min^2 + alpha)), s_min = 0 for a wide X
+    s_min2 = s[-1] ** 2 if m >= n else 0.0
+    k_ridge = np.sqrt((s[0] ** 2 + alpha) / (s_min2 + alpha))
+    for solver in SOLVERS:
+        est = Ridge(alpha=alpha, fit_intercept=False, solver=solver).fit(X, y)
+        kk = k_ridge ** 2 if solver == "cholesky" else k_ridge
+        err = np.linalg.norm(est.coef_ - ridge_ref) / np.linalg.norm(ridge_ref)
+        assert err <= N * kk * EPS, (solver, err / (N * kk * EPS))

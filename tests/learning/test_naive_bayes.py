@@ -1,5 +1,6 @@
 """Naive Bayes: hand-worked cases, scikit-learn comparisons, partial_fit, bad input."""
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from rusty_machine.exceptions import NotFittedError
 from rusty_machine.learning import BernoulliNB, GaussianNB, MultinomialNB
 
-sk_nb = pytest.importorskip("sklearn.naive_bayes")
+from sklearn import naive_bayes as sk_nb
 EPS = np.finfo(float).eps
 NAMES = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 OURS = {"GaussianNB": GaussianNB, "MultinomialNB": MultinomialNB, "BernoulliNB": BernoulliNB}
@@ -104,3 +105,20 @@ def test_bad_input():
         BernoulliNB().predict(X)
     one = GaussianNB().fit([[1.0, 2.0]], [7])
     assert one.predict([[0.0, 0.0]])[0] == 7
+
+
+@pytest.mark.parametrize("name, X", [
+    ("GaussianNB", [[1e307, 2e307], [3e307, 1e307], [2e307, 2e307], [1e307, 3e307]]),
+    ("MultinomialNB", [[1e308, 1.7e308], [1.7e308, 1e308], [1.5e308, 1e308], [1e308, 1.7e308]]),
+    ("BernoulliNB", [[1e308, 1.7e308], [1.7e308, 1e308], [1.5e308, 1e308], [1e308, 1.7e308]]),
+])
+def test_huge_values_give_a_finite_answer_or_a_clear_error(name, X):
+    """Our contract: a finite answer or a ValueError naming the problem, never a silent
+    NaN (nor a RuntimeWarning from numpy)."""
+    y = [0, 1, 0, 1]
+    try:
+        P = OURS[name]().fit(X, y).predict_proba(X)
+    except ValueError as exc:
+        assert re.search(r"overflow.*scale", str(exc)), exc
+    else:
+        assert np.isfinite(P).all(), P

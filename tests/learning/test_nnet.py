@@ -1,6 +1,7 @@
 """Neural networks: gradients against finite differences, a network worked by hand,
 comparisons with scikit-learn, training invariants, the estimator contract, bad input."""
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -176,7 +177,7 @@ def test_layer_constructors_validate():
 
 @pytest.fixture(scope="module")
 def digits():
-    datasets = pytest.importorskip("sklearn.datasets")
+    from sklearn import datasets
     X, y = datasets.load_digits(return_X_y=True)
     X = X / 16.0
     rng = np.random.RandomState(0)
@@ -189,9 +190,9 @@ def digits():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_digits_accuracy_matches_sklearn(digits, solver):
-    nn = pytest.importorskip("sklearn.neural_network")
+    from sklearn import neural_network as nn
     Xtr, ytr, Xte, yte = digits
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
     params = dict(hidden_layer_sizes=(64,), solver=solver, max_iter=60, random_state=0)
     # an accuracy comparison: small products, so one thread on both sides
     with rusty_machine.num_threads(1), threadpoolctl.threadpool_limits(1):
@@ -278,17 +279,34 @@ def test_sgd_learning_rate_schedules_and_verbose(capsys):
     assert "Iteration 3, loss = " in out and "time = " in out
 
 
-def test_class_weight_and_sample_weight_shift_the_decision():
+def test_class_weight_and_sample_weight_are_the_weighted_loss():
+    """class_weight is a per-class sample_weight, and an integer sample weight is a
+    repeated row (alpha = 0, full-batch L-BFGS): the same fits, compared by value."""
     rng = np.random.RandomState(0)
     X = np.vstack([rng.randn(90, 2), rng.randn(10, 2) + 1.0])
     y = np.array([0] * 90 + [1] * 10)
-    kw = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=3000, random_state=0)
-    plain = MLPClassifier(**kw).fit(X, y)
-    balanced = MLPClassifier(class_weight="balanced", **kw).fit(X, y)
-    assert (balanced.predict(X) == 1).sum() > (plain.predict(X) == 1).sum()
-    w = np.where(y == 1, 9.0, 1.0)
-    weighted = MLPClassifier(**kw).fit(X, y, sample_weight=w)
-    assert (weighted.predict(X) == 1).sum() > (plain.predict(X) == 1).sum()
+    kw = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        plain = MLPClassifier(**kw).fit(X, y)
+        balanced = MLPClassifier(class_weight="balanced", **kw).fit(X, y)
+        # "balanced": n_samples / (n_classes * count) = 100 / 180 and 100 / 20
+        by_weight = MLPClassifier(**kw).fit(X, y, sample_weight=np.where(y == 1, 5.0, 5 / 9))
+        cw = MLPClassifier(class_weight={0: 1.0, 1: 9.0}, **kw).fit(X, y)
+        sw = MLPClassifier(**kw).fit(X, y, sample_weight=np.where(y == 1, 9.0, 1.0))
+        reps = rng.randint(1, 4, len(y))
+        # 20 iterations: the two sums round differently, and L-BFGS on a non-convex loss
+        # amplifies that over many more iterations
+        kw0 = dict(kw, alpha=0.0, max_iter=20)
+        weighted = MLPClassifier(**kw0).fit(X, y, sample_weight=reps.astype(float))
+        repeated = MLPClassifier(**kw0).fit(np.repeat(X, reps, 0), np.repeat(y, reps))
+    np.testing.assert_allclose(balanced.predict_proba(X), by_weight.predict_proba(X),
+                               rtol=0, atol=1e-10)
+    np.testing.assert_allclose(cw.predict_proba(X), sw.predict_proba(X), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
+                               rtol=0, atol=1e-10)
+    assert weighted.loss_ == pytest.approx(repeated.loss_, rel=1e-12)
+    assert not np.allclose(plain.predict_proba(X), balanced.predict_proba(X), atol=1e-3)
 
 
 def test_pickle_roundtrip_exact():

@@ -2,6 +2,7 @@
 the per-batch step API, and bad input."""
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 from rusty_machine.learning.optim import (SGD, LBFGS, AdaGrad, Adam, GradientDescent,
                                           OptimizeResult, RMSProp)
@@ -74,7 +75,7 @@ def test_adam_reaches_rosenbrock_minimum():
 
 
 def test_lbfgs_bounds_respected_and_match_scipy():
-    so = pytest.importorskip("scipy.optimize")
+    from scipy import optimize as so
     bounds = [(-2.0, 0.5)] * 6
     res = LBFGS(bounds=bounds, tol=1e-10, ftol=0.0).minimize(rosen, np.full(6, -1.2))
     ref = so.minimize(rosen, np.full(6, -1.2), jac=True, method="L-BFGS-B", bounds=bounds,
@@ -205,11 +206,8 @@ def test_lbfgs_bounded_reaches_a_bound_it_starts_just_inside():
     assert np.all(np.abs(g[free]) <= 1e-7 * np.abs(b).max())
 
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
-@settings(max_examples=25, deadline=None)
 @given(n=st.integers(1, 8), seed=st.integers(0, 2 ** 31 - 1), bounded=st.booleans())
 def test_lbfgs_kkt_on_random_convex_quadratics(n, seed, bounded):
     rng = np.random.RandomState(seed)
@@ -227,3 +225,52 @@ def test_lbfgs_kkt_on_random_convex_quadratics(n, seed, bounded):
     free = (res.x > low) & (res.x < high)
     assert np.all(np.abs(g[free]) <= scale)
     assert np.all(g[res.x == low] >= -scale) and np.all(g[res.x == high] <= scale)
+
+
+@pytest.mark.parametrize("c1, c2", [(1e-4, 0.9), (1e-4, 0.1), (0.3, 0.4)])
+def test_lbfgs_steps_satisfy_the_strong_wolfe_conditions_for_c1_c2(c1, c2):
+    """Every accepted step alpha d_k satisfies f_{k+1} <= f_k + c1 alpha g_k'd_k and
+    |g_{k+1}'d_k| <= c2 |g_k'd_k| [N&W eq. 3.7] for the c1, c2 given."""
+    evals = {}
+
+    def fun(x):
+        f, g = rosen(x)
+        evals[x.tobytes()] = (f, g)
+        return f, g
+
+    iterates = []
+    x0 = np.full(6, -1.2)
+    res = LBFGS(c1=c1, c2=c2, tol=1e-8, ftol=0.0, max_iter=200).minimize(
+        fun, x0, callback=lambda x, f: iterates.append(x.copy()))
+    assert res.converged
+    path = [x0] + iterates
+    for xk, xn in zip(path, path[1:]):
+        fk, gk = evals[xk.tobytes()]
+        fn, gn = evals[xn.tobytes()]
+        step = xn - xk                                   # alpha d_k
+        assert gk @ step < 0                             # a descent direction
+        assert fn <= fk + c1 * (gk @ step) + 1e-12 * abs(fk)
+        assert abs(gn @ step) <= c2 * abs(gk @ step) * (1 + 1e-9) + 1e-300
+
+
+def test_lbfgs_max_ls_caps_the_evaluations_per_line_search():
+    """At most max_ls evaluations per line search: between two iterates one search, or two
+    when a failed search is retried from steepest descent (the memory cleared); with a cap
+    of 1 on Rosenbrock the search soon gives up, with a message, where 25 converges."""
+    for max_ls in (1, 2, 3, 25):
+        count = [0]
+        marks = [1]
+
+        def fun(x):
+            count[0] += 1
+            return rosen(x)
+
+        res = LBFGS(max_ls=max_ls, c2=0.1, tol=1e-8, ftol=0.0, max_iter=300).minimize(
+            fun, np.full(6, -1.2), callback=lambda x, f: marks.append(count[0]))
+        per_iteration = np.diff(marks)
+        assert per_iteration.max() <= 2 * max_ls, (max_ls, per_iteration.max())
+        assert count[0] - marks[-1] <= 2 * max_ls          # the last, failed or not, search
+        if max_ls == 1:
+            assert not res.converged and "line search" in res.message
+        if max_ls == 25:
+            assert res.converged and per_iteration.max() > 3

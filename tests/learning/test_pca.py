@@ -7,7 +7,7 @@ import pytest
 from rusty_machine.exceptions import NotFittedError
 from rusty_machine.learning import PCA
 
-sk_decomposition = pytest.importorskip("sklearn.decomposition")
+from sklearn import decomposition as sk_decomposition
 EPS = np.finfo(float).eps
 
 

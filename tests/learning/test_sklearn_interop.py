@@ -4,15 +4,14 @@ the algorithms agree exactly (k-means from the same seeding, least squares)."""
 import numpy as np
 import pytest
 
-sklearn = pytest.importorskip("sklearn")
-from sklearn import cluster, linear_model  # noqa: E402
-from sklearn.base import clone  # noqa: E402
-from sklearn.model_selection import GridSearchCV, KFold, cross_val_score  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn import cluster, linear_model
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from rusty_machine.datasets import load_iris, load_trees  # noqa: E402
-from rusty_machine.learning import (SVC, KMeans, LinearRegression,  # noqa: E402
+from rusty_machine.datasets import load_iris, load_trees
+from rusty_machine.learning import (SVC, KMeans, LinearRegression,
                                     LogisticRegression, MLPClassifier)
 
 

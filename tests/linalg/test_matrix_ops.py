@@ -6,8 +6,6 @@ with Higham's bound |s - s_ref| <= n eps sum|x| (Accuracy and Stability, sec. 4.
 Products use the dot-product bound |C - C_ref| <= 2 k eps (|A| |B|) entrywise
 (GVL4 sec. 2.7.8), on both our side and numpy's.
 """
-import importlib.util
-
 import numpy as np
 import pytest
 
@@ -360,11 +358,6 @@ def test_norm_is_overflow_safe_and_rejects_bad_orders():
             Matrix(a).norm(bad)
 
 
-def _has(module):
-    return importlib.util.find_spec("rusty_machine.linalg." + module) is not None
-
-
-@pytest.mark.skipif(not _has("svd"), reason="the SVD module is not there yet")
 def test_norm_2_uses_singular_values():
     a = data((7, 5), 18)
     s = np.linalg.svd(a, compute_uv=False)
@@ -374,8 +367,6 @@ def test_norm_2_uses_singular_values():
     assert abs(Matrix(a).norm("nuc") - s.sum()) <= 5 * tol
 
 
-@pytest.mark.skipif(not (_has("lu") and _has("cholesky") and _has("qr")),
-                    reason="the decomposition modules are not all there yet")
 def test_decomposition_methods_delegate():
     a = data((5, 5), 19)
     spd = a @ a.T + 5 * np.eye(5)

@@ -11,18 +11,6 @@ EPS = np.finfo(float).eps
 INF = np.inf
 
 
-def _have_svdvals():
-    try:
-        from rusty_machine.linalg import svdvals
-        svdvals(np.eye(2))
-        return True
-    except (ImportError, AttributeError):
-        return False
-
-
-needs_svd = pytest.mark.skipif(not _have_svdvals(), reason="svdvals (_svd.pyx) not built")
-
-
 @pytest.fixture
 def numpy_svdvals(monkeypatch):
     """Stand-in singular values (numpy's) so the 2-norm logic is tested on its own."""
@@ -84,7 +72,6 @@ def test_cond_rectangular(p, numpy_svdvals):
     assert cond(A, p) == pytest.approx(np.linalg.cond(A, p), rel=1e3 * EPS)
 
 
-@needs_svd
 @pytest.mark.parametrize("p", [None, 2, -2])
 def test_cond_with_library_svd(p):
     A = np.random.default_rng(6).standard_normal((40, 40))
