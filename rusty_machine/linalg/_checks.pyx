@@ -72,8 +72,8 @@ cdef Matrix input_matrix(object A, str func, bint square=False, bint copy=True):
     if not isinstance(A, Matrix):
         ndim = A.ndim if hasattr(A, "ndim") else np.ndim(A)
         if ndim != 2:
-            raise ValueError("%s: expected a 2-D matrix, got shape %s (%d-D input)"
-                             % (func, shape_str(A), ndim))
+            raise ValueError("%s: expected a 2-D matrix, the input is %d-D: got shape %s"
+                             % (func, ndim, shape_str(A)))
     cdef Matrix src = asmatrix(A)
     if square and src.nrows != src.ncols:
         raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
