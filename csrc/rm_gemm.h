@@ -11,9 +11,10 @@
  * read and C = beta * C (as in the reference BLAS).  m == 0 or n == 0 does nothing.
  * Callers have checked every shape.
  *
- * Only rusty_machine/linalg/blas.pyx includes this header; every other extension
- * reaches these functions through blas.pxd, so the process holds exactly one copy
- * of the thread setting and of the selected micro-kernel.
+ * Declared for Cython in rusty_machine/linalg/_csrc.pxd, but only blas.pyx calls
+ * these functions; every other extension reaches them through blas.pxd, so the
+ * process holds exactly one copy of the thread setting and of the selected
+ * micro-kernel.  (The stateless vector kernels are in rm_kernels.h.)
  */
 #ifndef RM_GEMM_H
 #define RM_GEMM_H

@@ -9,8 +9,10 @@
 #   * flags are bints: trans = use the transpose, lower = the lower triangle,
 #     unit = unit diagonal (not read), left = the triangular matrix is on the left.
 #
-# This module is the only one that talks to csrc/ (rm_gemm.h); other modules cimport
-# from here so the process has one thread setting and one selected micro-kernel.
+# This module is the only one that calls the GEMM of csrc/ (rm_gemm.h, declared in
+# _csrc.pxd); other modules cimport dgemm from here so the process has one thread
+# setting and one selected micro-kernel. (The stateless vector kernels of
+# csrc/rm_kernels.h may be cimported from _csrc.pxd by any module.)
 
 # ---- threads and configuration -------------------------------------------------
 cdef int get_num_threads() noexcept nogil          # threads for a top-level kernel

@@ -390,7 +390,7 @@ def test_vector_isa_follows_environment():
             "print(blas._config()['vector_kernels'], Matrix(a).max(), "
             "Matrix(a[:, :7]).min(axis=1).tolist())")
     env = dict(os.environ, RUSTY_MACHINE_KERNEL="generic")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                          env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(
                              os.path.abspath(__file__)))))
     assert out.returncode == 0, out.stderr
