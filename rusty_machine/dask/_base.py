@@ -79,7 +79,6 @@ def map_method(estimator, method, X):
     The output's dtype and column count come from one call on a single row of zeros
     (our estimators refuse zero-row input), so ``meta`` and the chunks are right without
     computing anything."""
-    import dask.array as da
     from ._checks import as_row_chunked
     X = as_row_chunked(X, estimator=estimator)
     probe = np.asarray(getattr(estimator, method)(np.zeros((1, X.shape[1]))))

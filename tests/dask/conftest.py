@@ -1,0 +1,33 @@
+"""Dask test settings: the synchronous scheduler everywhere (deterministic, no threads),
+except in the tests that ask for ``client``: one 2-process LocalCluster per session."""
+import pytest
+
+dask = pytest.importorskip("dask")
+pytest.importorskip("dask.array")
+
+
+@pytest.fixture(autouse=True)
+def _scheduler(request):
+    if "client" in request.fixturenames:
+        yield
+        return
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def _cluster():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, memory_limit="1GB")
+    client = distributed.Client(cluster, set_as_default=False)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture
+def client(_cluster):
+    """The session's Client, current and used by dask.compute for this test."""
+    with _cluster.as_current(), dask.config.set(scheduler=_cluster):
+        yield _cluster
