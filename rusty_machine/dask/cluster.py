@@ -132,7 +132,13 @@ def _chunk_farthest(block, chunk, w_block, centers, m):
     w = _weights(w_block, X.shape[0], chunk)
     labels = _assign(X, centers)
     far = _k_means.min_sq_dist_to_own(X, centers, labels)
-    top = np.argsort(-far, kind="stable")[:m]
+    if m < X.shape[0]:
+        # the m largest in O(n), then sorted: the same rows as a full stable sort
+        # except among ties at the m-th distance
+        top = np.argpartition(-far, m - 1)[:m]
+        top = top[np.lexsort((top, -far[top]))]
+    else:
+        top = np.argsort(-far, kind="stable")
     return far[top], X[top], w[top], labels[top]
 
 
