@@ -147,11 +147,12 @@ def chunks_of(X, *others):
     return out
 
 
-def check_block(block, chunk, name="X"):
+def check_block(block, chunk, name="X", finite=True):
     """Inside a task: the block as a C-contiguous float64 array, finite (else a ValueError
-    naming the chunk)."""
+    naming the chunk). ``finite=False`` skips the scan, for the later passes of a fit
+    whose first pass has checked every chunk already."""
     b = np.ascontiguousarray(block, dtype=np.float64)
-    if not np.isfinite(b).all():
+    if finite and not np.isfinite(b).all():
         what = "NaN" if np.isnan(b).any() else "infinity"
         raise ValueError("Input %s: %r contains %s" % (name, chunk, what))
     return b

@@ -54,12 +54,11 @@ __all__ = ["KMeans"]
 
 # ---- per-chunk tasks ----------------------------------------------------------------------
 def _weights(w_block, n, chunk):
+    # X and the weights were checked (finite, non-negative) by the fit's first pass,
+    # the moments pass (``_base._chunk_moments``): the later passes do not scan again
     if w_block is None:
         return np.ones(n)
-    w = check_block(w_block, chunk, "sample_weight")
-    if (w < 0).any():
-        raise ValueError("Negative values in sample_weight (%r)" % (chunk,))
-    return w
+    return check_block(w_block, chunk, "sample_weight", finite=False)
 
 
 def _assign(X, centers):
@@ -73,7 +72,7 @@ def _assign(X, centers):
 
 def _chunk_pick(block, chunk, w_block, seed):
     """One row of the chunk drawn with probability w_i / sum(w) (k-means|| step 1)."""
-    X = check_block(block, chunk, "X")
+    X = check_block(block, chunk, "X", finite=False)
     w = _weights(w_block, X.shape[0], chunk)
     rng = np.random.default_rng(seed)
     return X[rng.choice(X.shape[0], p=w / w.sum())].copy()
@@ -82,7 +81,7 @@ def _chunk_pick(block, chunk, w_block, seed):
 def _chunk_oversample(block, chunk, w_block, C, ell, seed):
     """k-means|| step 2 on one chunk: (its cost c_i, candidate rows, their u, their
     w d^2), the candidates being the rows with u c_i < l w d^2(x, C)."""
-    X = check_block(block, chunk, "X")
+    X = check_block(block, chunk, "X", finite=False)
     w = _weights(w_block, X.shape[0], chunk)
     labels = _assign(X, C)
     wd2 = w * _k_means.min_sq_dist_to_own(X, C, labels)
@@ -95,7 +94,7 @@ def _chunk_oversample(block, chunk, w_block, C, ell, seed):
 def _chunk_d2_draw(block, chunk, w_block, C, seed):
     """(the chunk's potential sum w d^2(x, C), one row drawn with probability
     proportional to w d^2(x, C)) - k-means++'s D^2 sampling, one chunk's share."""
-    X = check_block(block, chunk, "X")
+    X = check_block(block, chunk, "X", finite=False)
     w = _weights(w_block, X.shape[0], chunk)
     wd2 = w * _k_means.min_sq_dist_to_own(X, C, _assign(X, C))
     cost = float(wd2.sum())
@@ -112,7 +111,7 @@ def _merge_oversample(parts):
 
 def _chunk_lloyd(block, chunk, w_block, centers):
     """One chunk's Lloyd partial sums: (sum of w_i x_i per centre, sum of w_i per centre)."""
-    X = check_block(block, chunk, "X")
+    X = check_block(block, chunk, "X", finite=False)
     w = _weights(w_block, X.shape[0], chunk)
     k, d = centers.shape
     sums, wsum = np.empty((k, d)), np.empty(k)
@@ -128,7 +127,7 @@ def _sum_pairs(parts):
 def _chunk_farthest(block, chunk, w_block, centers, m):
     """The m samples of the chunk farthest from their own centre: (distances, rows,
     weights, labels), farthest first."""
-    X = check_block(block, chunk, "X")
+    X = check_block(block, chunk, "X", finite=False)
     w = _weights(w_block, X.shape[0], chunk)
     labels = _assign(X, centers)
     far = _k_means.min_sq_dist_to_own(X, centers, labels)
@@ -148,10 +147,16 @@ def _merge_farthest(parts):
     return tuple(np.concatenate([p[i] for p in parts])[order] for i in range(4))
 
 
-def _chunk_final(block, chunk, w_block, centers):
-    """(inertia of the chunk on the final centres, number of samples per centre)."""
-    X = check_block(block, chunk, "X")
-    w = _weights(w_block, X.shape[0], chunk)
+def _chunk_final(block, chunk, w_block, centers, finite=False):
+    """(inertia of the chunk on the final centres, number of samples per centre);
+    ``finite``: check the chunk first (when no earlier pass did, as in ``score``)."""
+    X = check_block(block, chunk, "X", finite=finite)
+    if w_block is not None and finite:
+        w = check_block(w_block, chunk, "sample_weight")
+        if (w < 0).any():
+            raise ValueError("Negative values in sample_weight (%r)" % (chunk,))
+    else:
+        w = _weights(w_block, X.shape[0], chunk)
     labels = _assign(X, centers)
     return (_k_means.inertia(X, w, centers, labels),
             np.bincount(labels, minlength=centers.shape[0]).astype(np.float64))
@@ -438,7 +443,8 @@ n_features), default "k-means||"
                                  "as input." % (X.shape[1], self.n_features_in_))
             sw = rows_like(sample_weight, X, "sample_weight", numeric=True)
             leaf = task(_chunk_final)
-            parts = [leaf(xb, ch, wb, self.cluster_centers_) for ch, xb, wb in chunks_of(X, sw)]
+            parts = [leaf(xb, ch, wb, self.cluster_centers_, True)
+                     for ch, xb, wb in chunks_of(X, sw)]
             (out,) = compute(tree_reduce(parts, _sum_pairs, self.split_every))
             return -float(out[0])
         return super().score(X, sample_weight=sample_weight)

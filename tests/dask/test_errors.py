@@ -122,3 +122,12 @@ def test_learning_never_imports_dask():
                          timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_kmeans_score_checks_its_chunks():
+    X, _ = blobs(k=3)
+    model = rmd.KMeans(3, random_state=0).fit(chunked(X))
+    X = X.copy()
+    X[70, 0] = np.nan
+    with pytest.raises(ValueError, match=r"chunk 1 \(rows 60 to 105\) contains NaN"):
+        model.score(chunked(X))
