@@ -28,6 +28,7 @@ Rows:
 """
 import argparse
 import functools
+import os
 import resource
 import time
 import warnings
@@ -101,6 +102,9 @@ def main():
     parser.add_argument("--inmem-rows", type=int, default=5_000_000)
     parser.add_argument("--memory-limit", default="2GB")
     parser.add_argument("--no-dask-ml", action="store_true")
+    parser.add_argument("--only", nargs="*", default=["kmeans", "seeding", "linreg"],
+                        choices=["kmeans", "seeding", "linreg"],
+                        help="sections of our estimators to run (default all)")
     parser.add_argument("--dask-ml-rows", type=int, default=10_000_000,
                         help="rows for the dask-ml comparison (its solvers take many "
                              "passes)")
@@ -110,6 +114,8 @@ def main():
         args.rows, args.chunk_rows, args.inmem_rows = 2_000_000, 200_000, 1_000_000
         args.dask_ml_rows = 1_000_000
     warnings.simplefilter("ignore")
+    print("load average at start: %.1f %.1f %.1f (%d CPUs)"
+          % (os.getloadavg() + (os.cpu_count(),)), flush=True)
 
     import distributed
 
@@ -151,6 +157,35 @@ def main():
     print("generation-only pass (X.sum()):            %7.2f s" % t_gen)
 
     # ---- 2. KMeans --------------------------------------------------------------------
+    if "kmeans" in args.only:
+        _kmeans_given(X, init, iters, inmem, args, rmd, t_gen)
+    if "seeding" in args.only:
+        t0 = time.perf_counter()
+        km2 = rmd.KMeans(K, max_iter=iters, tol=0.0, random_state=0).fit(X)
+        t_full = time.perf_counter() - t0
+        print("dask KMeans, k-means|| + %d Lloyd its:    %7.2f s  %d passes  %6.2f M rows/s"
+              "/iter (seeding included); inertia %.6g"
+              % (km2.n_iter_, t_full, km2.n_passes_, args.rows * km2.n_iter_ / t_full / 1e6,
+                 km2.inertia_), flush=True)
+
+    # ---- 3. LinearRegression by TSQR ----------------------------------------------------
+    if "linreg" in args.only:
+        _linreg(Xm, ym, args, rmd, learning)
+
+    # ---- 4. dask-ml ---------------------------------------------------------------------
+    if not args.no_dask_ml:
+        _dask_ml(init, iters, args, rmd)
+
+    rss = client.run(_maxrss_mb)
+    print("\nworker peak RSS (MB): %s  (limit %s each)"
+          % (", ".join("%.0f" % v for v in rss.values()), args.memory_limit))
+    print("client peak RSS (MB): %.0f" % _maxrss_mb())
+    print("load average at the end: %.1f %.1f %.1f" % os.getloadavg())
+    client.close()
+    cluster.close()
+
+
+def _kmeans_given(X, init, iters, inmem, args, rmd, t_gen):
     t0 = time.perf_counter()
     km = rmd.KMeans(K, init=init, max_iter=iters, tol=0.0).fit(X)
     t_lloyd = time.perf_counter() - t0
@@ -160,17 +195,9 @@ def main():
           % (km.n_iter_, t_lloyd, km.n_passes_, rate / 1e6, rate / inmem[2], rate / inmem[1]))
     per_pass = t_lloyd / km.n_passes_
     print("   per pass %.2f s (generation alone %.2f s per pass)" % (per_pass, t_gen))
-    ref = learning.KMeans(K, init=init, max_iter=iters, tol=0.0)
-    t0 = time.perf_counter()
-    km2 = rmd.KMeans(K, max_iter=iters, tol=0.0, random_state=0).fit(X)
-    t_full = time.perf_counter() - t0
-    print("dask KMeans, k-means|| + %d Lloyd its:    %7.2f s  %d passes  %6.2f M rows/s/iter"
-          " (seeding included); inertia %.6g (from the given centres %.6g)"
-          % (km2.n_iter_, t_full, km2.n_passes_, args.rows * km2.n_iter_ / t_full / 1e6,
-             km2.inertia_, km.inertia_))
-    del ref
 
-    # ---- 3. LinearRegression by TSQR ----------------------------------------------------
+
+def _linreg(Xm, ym, args, rmd, learning):
     X, y = dask_data(args.rows, args.chunk_rows, with_y=True)
     t0 = time.perf_counter()
     lin = rmd.LinearRegression().fit(X, y)
@@ -187,49 +214,42 @@ def main():
     print("full-data coefficients vs beta: max |diff| %.2e"
           % np.max(np.abs(lin.coef_ - BETA)))
 
-    # ---- 4. dask-ml ---------------------------------------------------------------------
-    if not args.no_dask_ml:
-        try:
-            import dask_ml.cluster
-            import dask_ml.linear_model
-        except Exception as exc:                    # noqa: BLE001
-            print("\ndask-ml not usable here: %s" % exc)
-        else:
-            n = min(args.dask_ml_rows, args.rows)
-            print("\ndask-ml on the first %d rows (same cluster, same generator), ours on "
-                  "the same rows for the ratio:" % n)
-            X = dask_data(n, args.chunk_rows)
-            t0 = time.perf_counter()
-            ours = rmd.KMeans(K, init=init, max_iter=iters, tol=0.0).fit(X)
-            t_ours = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            dkm = dask_ml.cluster.KMeans(n_clusters=K, init=init, max_iter=iters,
-                                         tol=0.0).fit(X)
-            t_dkm = time.perf_counter() - t0
-            print("KMeans given centres, %d its: ours %.2f s, dask-ml %.2f s: dask-ml time / "
-                  "ours %.2f; centres max |diff| %.2e"
-                  % (iters, t_ours, t_dkm, t_dkm / t_ours,
-                     np.max(np.abs(np.asarray(dkm.cluster_centers_)
-                                   - ours.cluster_centers_))))
-            X, y = dask_data(n, args.chunk_rows, with_y=True)
-            t0 = time.perf_counter()
-            ours = rmd.LinearRegression().fit(X, y)
-            t_ours = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            dlin = dask_ml.linear_model.LinearRegression(solver="lbfgs", C=1e10,
-                                                         max_iter=10).fit(X, y)
-            t_dlin = time.perf_counter() - t0
-            print("LinearRegression: ours (TSQR, exact) %.2f s, dask-ml (lbfgs, 10 its) "
-                  "%.2f s: dask-ml time / ours %.2f; max |coef diff| %.2e"
-                  % (t_ours, t_dlin, t_dlin / t_ours,
-                     np.max(np.abs(dlin.coef_ - ours.coef_))))
 
-    rss = client.run(_maxrss_mb)
-    print("\nworker peak RSS (MB): %s  (limit %s each)"
-          % (", ".join("%.0f" % v for v in rss.values()), args.memory_limit))
-    print("client peak RSS (MB): %.0f" % _maxrss_mb())
-    client.close()
-    cluster.close()
+def _dask_ml(init, iters, args, rmd):
+    try:
+        import dask_ml.cluster
+        import dask_ml.linear_model
+    except Exception as exc:                    # noqa: BLE001
+        print("\ndask-ml not usable here: %s" % exc)
+    else:
+        n = min(args.dask_ml_rows, args.rows)
+        print("\ndask-ml on the first %d rows (same cluster, same generator), ours on "
+              "the same rows for the ratio:" % n)
+        X = dask_data(n, args.chunk_rows)
+        t0 = time.perf_counter()
+        ours = rmd.KMeans(K, init=init, max_iter=iters, tol=0.0).fit(X)
+        t_ours = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        dkm = dask_ml.cluster.KMeans(n_clusters=K, init=init, max_iter=iters,
+                                     tol=0.0).fit(X)
+        t_dkm = time.perf_counter() - t0
+        print("KMeans given centres, %d its: ours %.2f s, dask-ml %.2f s: dask-ml time / "
+              "ours %.2f; centres max |diff| %.2e"
+              % (iters, t_ours, t_dkm, t_dkm / t_ours,
+                 np.max(np.abs(np.asarray(dkm.cluster_centers_)
+                               - ours.cluster_centers_))))
+        X, y = dask_data(n, args.chunk_rows, with_y=True)
+        t0 = time.perf_counter()
+        ours = rmd.LinearRegression().fit(X, y)
+        t_ours = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        dlin = dask_ml.linear_model.LinearRegression(solver="lbfgs", C=1e10,
+                                                     max_iter=10).fit(X, y)
+        t_dlin = time.perf_counter() - t0
+        print("LinearRegression: ours (TSQR, exact) %.2f s, dask-ml (lbfgs, 10 its) "
+              "%.2f s: dask-ml time / ours %.2f; max |coef diff| %.2e"
+              % (t_ours, t_dlin, t_dlin / t_ours,
+                 np.max(np.abs(dlin.coef_ - ours.coef_))))
 
 
 if __name__ == "__main__":
