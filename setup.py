@@ -1,8 +1,10 @@
 """Build script: the Cython modules under rusty_machine/ and the C core under csrc/.
 
 The C core is compiled as static libraries (one per instruction set, each with its own
-flags) and linked into the extensions; only rusty_machine/linalg/blas.pyx calls it
-directly, every other module cimports blas.pxd.
+flags: files ending _avx2.c / _avx512.c) and linked into the extensions. Cython sees it
+through one declaration file, rusty_machine/linalg/_csrc.pxd: the GEMM (stateful: only
+blas.pyx calls it, every other module cimports blas.pxd) and the stateless vector
+kernels of csrc/rm_kernels.h (any module may call them; each links its own copy).
 
 Environment variables:
   RUSTY_MACHINE_NATIVE=1  add -march=native (a local build for this CPU only; wheels
@@ -73,16 +75,20 @@ def c_libraries():
     rm_core is told by -DRM_BUILD_<ISA> which ISA libraries exist, so a compiler that
     cannot emit AVX-512 still yields a working (AVX2 or generic) build."""
     sources = sorted(glob.glob("csrc/*.c"))
+    # every object depends on every header (a change to rm_vec_impl.h recompiles the
+    # three files that include it)
+    deps = {"": sorted(glob.glob("csrc/*.h"))}
     isa_libs, defines = [], []
     for isa, flags in ISA_FLAGS.items():
         files = [s for s in sources if s.endswith("_%s.c" % isa)]
         if files and compiler_accepts(flags, link=False):
             isa_libs.append(("rm_" + isa, {"sources": files, "include_dirs": ["csrc"],
-                                           "cflags": BASE_CFLAGS + flags}))
+                                           "cflags": BASE_CFLAGS + flags,
+                                           "obj_deps": deps}))
             defines.append("-DRM_BUILD_%s" % isa.upper())
     generic = [s for s in sources if not any(s.endswith("_%s.c" % isa) for isa in ISA_FLAGS)]
     core = ("rm_core", {"sources": generic, "include_dirs": ["csrc"],
-                        "cflags": BASE_CFLAGS + OMP_FLAGS + defines})
+                        "cflags": BASE_CFLAGS + OMP_FLAGS + defines, "obj_deps": deps})
     return [core] + isa_libs
 
 
@@ -110,8 +116,15 @@ def extensions():
         "cdivision": True,
         "embedsignature": True,
     }
-    return cythonize(exts, compiler_directives=directives, nthreads=os.cpu_count() or 1,
+    exts = cythonize(exts, compiler_directives=directives, nthreads=os.cpu_count() or 1,
                      compile_time_env={"RM_OPENMP": OPENMP})
+    # Cython lists the csrc/ headers a module includes (through _csrc.pxd); such a
+    # module links code from csrc/, so it is relinked when any file there changes
+    csrc_files = sorted(glob.glob("csrc/*.[ch]"))
+    for ext in exts:
+        if any(os.path.normpath(d).startswith("csrc" + os.sep) for d in ext.depends):
+            ext.depends = list(ext.depends) + csrc_files
+    return exts
 
 
 class build_ext(_build_ext):

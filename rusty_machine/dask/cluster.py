@@ -41,7 +41,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning, _warn_convergence
 from ..learning import _k_means
 from ..learning import k_means as _km
 from ..learning.validation import check_random_state
@@ -398,14 +398,14 @@ n_features), default "k-means||"
             if shift <= tol:
                 break
         else:
-            warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
-                          "max_iter or tol" % self.max_iter, ConvergenceWarning, stacklevel=2)
+            _warn_convergence("KMeans did not converge in max_iter=%d iterations; increase "
+                              "max_iter or tol" % self.max_iter, stacklevel=2)
         inertia, counts = self._pass(_chunk_final, parts, _sum_pairs, centers)
         n_distinct = int((counts > 0).sum())
         if n_distinct < self.n_clusters:
-            warnings.warn("Number of distinct clusters (%d) found smaller than n_clusters "
-                          "(%d)." % (n_distinct, self.n_clusters), ConvergenceWarning,
-                          stacklevel=2)
+            _warn_convergence("Number of distinct clusters (%d) found smaller than "
+                              "n_clusters (%d)." % (n_distinct, self.n_clusters),
+                              stacklevel=2)
         self.cluster_centers_ = centers
         self.inertia_ = float(inertia)
         self.n_iter_ = int(n_iter)

@@ -23,11 +23,9 @@ References
 [3] G. H. Golub & C. F. Van Loan, "Matrix Computations", 4th ed., 2013.
 [4] J. Nocedal & S. J. Wright, "Numerical Optimization", 2nd ed., 2006, Alg. 7.5.
 """
-import warnings
-
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, _sklearn_twin
+from ..exceptions import _warn_convergence
 from ..learning import linear_regression as _lr
 from ..learning import logistic_regression as _logr
 from ..learning.optim import LBFGS, GradientDescent
@@ -430,10 +428,9 @@ class LogisticRegression(DaskEstimatorMixin, _logr.LogisticRegression):
             if n_iter < self.max_iter and not res.converged:
                 converged = True          # stopped on a flat line search: at the optimum
         if not converged:
-            warnings.warn("LogisticRegression (solver=%r) did not converge in max_iter=%d "
-                          "iterations; increase max_iter or scale the data."
-                          % (self.solver, self.max_iter), _sklearn_twin(ConvergenceWarning),
-                          stacklevel=2)
+            _warn_convergence("LogisticRegression (solver=%r) did not converge in "
+                              "max_iter=%d iterations; increase max_iter or scale the data."
+                              % (self.solver, self.max_iter), stacklevel=2)
         if n_classes == 2:
             w, b = loss.split(theta)
             self.coef_ = np.array(w, dtype=np.float64).reshape(1, -1)

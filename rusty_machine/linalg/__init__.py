@@ -1,6 +1,16 @@
 """rusty_machine.linalg: matrices, BLAS-like kernels and decompositions, from scratch.
 
-Every name below is defined in the submodule it maps to and imported on first use.
+Every public name is defined in a private module (scipy style: ``_lu.pyx`` defines
+``lu``, so no module shadows its own function) and imported on first use (PEP 562):
+importing the package stays cheap (it does not even import numpy), which matters for
+``import rusty_machine`` in programs that use only the estimators.
+
+The layers, each importing only from the ones above it in this list:
+    matrix                     Matrix and Vector (storage, views, operators, numpy interop)
+    blas, _checks, _householder  the kernel tier: level-1/2/3 kernels (csrc/ underneath),
+                               the one input-checking path, every reflector and rotation
+    _lu, _cholesky, _qr, _triangular, _eigh, _eig, _svd    one factorisation per file
+    _lstsq, _norms             what rests on the factorisations
 """
 from .._lazy import lazy_exports
 from ..exceptions import LinAlgError
@@ -10,23 +20,24 @@ _EXPORTS = {
     "Matrix": "matrix", "Vector": "matrix", "asmatrix": "matrix", "asvector": "matrix",
     "hstack": "matrix", "vstack": "matrix", "hcat": "matrix", "vcat": "matrix",
     "matmul": "matrix", "dot": "matrix",
-    # LU (lu.pyx)
-    "lu": "lu", "lu_factor": "lu", "LU": "lu",
-    "solve": "lu", "inv": "lu", "det": "lu", "slogdet": "lu",
-    # Cholesky (cholesky.pyx)
-    "cholesky": "cholesky", "cho_factor": "cholesky", "Cholesky": "cholesky",
-    # QR (qr.pyx)
-    "qr": "qr", "qr_factor": "qr", "QR": "qr",
-    # triangular solves (triangular.pyx)
-    "solve_triangular": "triangular",
-    # norms, condition numbers, least squares (norms.py, lstsq.py)
-    "norm": "norms", "cond": "norms",
-    "lstsq": "lstsq", "pinv": "lstsq", "matrix_rank": "lstsq",
-    # eigenproblems (eigen.pyx)
-    "eigh": "eigen", "eigvalsh": "eigen", "eig": "eigen", "eigvals": "eigen",
-    "hessenberg": "eigen", "tridiagonalize": "eigen",
-    # SVD (svd.pyx)
-    "svd": "svd", "svdvals": "svd", "bidiagonalize": "svd",
+    # LU (_lu.pyx)
+    "lu": "_lu", "lu_factor": "_lu", "LU": "_lu",
+    "solve": "_lu", "inv": "_lu", "det": "_lu", "slogdet": "_lu",
+    # Cholesky (_cholesky.pyx)
+    "cholesky": "_cholesky", "cho_factor": "_cholesky", "Cholesky": "_cholesky",
+    # QR (_qr.pyx)
+    "qr": "_qr", "qr_factor": "_qr", "QR": "_qr",
+    # triangular solves (_triangular.pyx)
+    "solve_triangular": "_triangular",
+    # norms, condition numbers, least squares (_norms.py, _lstsq.py)
+    "norm": "_norms", "cond": "_norms",
+    "lstsq": "_lstsq", "pinv": "_lstsq", "matrix_rank": "_lstsq",
+    # symmetric eigenproblem (_eigh.pyx)
+    "eigh": "_eigh", "eigvalsh": "_eigh", "tridiagonalize": "_eigh",
+    # general eigenproblem (_eig.pyx)
+    "eig": "_eig", "eigvals": "_eig", "hessenberg": "_eig",
+    # SVD (_svd.pyx)
+    "svd": "_svd", "svdvals": "_svd", "bidiagonalize": "_svd",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

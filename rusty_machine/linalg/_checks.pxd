@@ -1,6 +1,7 @@
-# _checks.pxd: the input-check kernels the decompositions share (lu, qr, cholesky,
-# triangular), declared here because several modules cimport them.
+# _checks.pxd: the one input path of rusty_machine.linalg (input_matrix) and the
+# finite-check kernels, declared here because every decomposition module cimports them.
 # Row-major (pointer, leading dimension) conventions of blas.pxd; no GIL.
+from rusty_machine.linalg.matrix cimport Matrix
 
 # True when every entry of the m x n block A is finite.
 cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
@@ -13,3 +14,8 @@ cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
 
 # The shape of an array-like for an error message, e.g. "(3, 4)" ("?" if it has none).
 cdef str shape_str(obj)
+
+# A checked 2-D float64 Matrix for func (see _checks.pyx): a private finite copy, or
+# (copy=False) the input wrapped without a copy where possible; square=True also
+# requires rows == cols. ValueError / TypeError name func and the shape.
+cdef Matrix input_matrix(object A, str func, bint square=*, bint copy=*)

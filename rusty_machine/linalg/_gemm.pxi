@@ -18,58 +18,43 @@ import numpy as np
 
 cnp.import_array()
 
-cdef extern from "rm_gemm.h" nogil:
-    void rm_dgemm(int transa, int transb, long m, long n, long k,
-                  double alpha, const double *A, long lda,
-                  const double *B, long ldb,
-                  double beta, double *C, long ldc)
-    void rm_dgemm_ref(int transa, int transb, long m, long n, long k,
-                      double alpha, const double *A, long lda,
-                      const double *B, long ldb,
-                      double beta, double *C, long ldc)
-    void rm_dgemm_blocked(int transa, int transb, long m, long n, long k,
-                          double alpha, const double *A, long lda,
-                          const double *B, long ldb,
-                          double beta, double *C, long ldc)
-    const char *rm_gemm_kernel_name()
-    void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
-                               long *skinny)
-    int rm_gemm_set_path(int path)
-    int rm_gemm_kernel_supported(const char *name)
-    int rm_gemm_set_kernel(const char *name)
-    void rm_set_num_threads(int n)
-    int rm_get_num_threads()
-    int rm_have_openmp()
-    int rm_in_parallel()
-    int rm_cpu_has_avx2_fma()
-    int rm_cpu_has_avx512f()
+from rusty_machine.linalg._csrc cimport (
+    rm_dgemm, rm_dgemm_ref, rm_dgemm_blocked, rm_gemm_kernel_name, rm_gemm_kernel_blocks,
+    rm_gemm_set_path, rm_gemm_kernel_supported, rm_gemm_set_kernel, rm_set_num_threads,
+    rm_get_num_threads, rm_have_openmp, rm_in_parallel, rm_cpu_has_avx2_fma,
+    rm_cpu_has_avx512f, rm_vec_isa_name, rm_vec_set_isa)
 
 
 # ---- threads and configuration -------------------------------------------------
 cdef int get_num_threads() noexcept nogil:
     return 1 if rm_in_parallel() else rm_get_num_threads()
 
+
 cdef bint in_parallel() noexcept nogil:
     return rm_in_parallel() != 0
+
 
 def _set_num_threads(int n):
     rm_set_num_threads(n)
 
+
 def _get_num_threads():
     return rm_get_num_threads()
 
+
 def _config():
     """What show_config() prints: the kernel in use, the kernels this CPU/OS/build can
-    run, the CPU features (cpuid + XGETBV), OpenMP and the thread count."""
+    run, the CPU features (cpuid + XGETBV), OpenMP and the thread count; and the
+    instruction set of the vector kernels (csrc/rm_kernels.h) in this module."""
     return {
         "kernel": rm_gemm_kernel_name().decode(),
+        "vector_kernels": rm_vec_isa_name().decode(),
         "supported_kernels": _supported_kernels(),
         "avx2": bool(rm_cpu_has_avx2_fma()),
         "avx512f": bool(rm_cpu_has_avx512f()),
         "openmp": bool(rm_have_openmp()),
         "threads": rm_get_num_threads(),
     }
-
 
 
 # ---- GEMM ----------------------------------------------------------------------
@@ -96,6 +81,23 @@ def _set_kernel(name):
         raise ValueError("unknown GEMM kernel %r (choose from generic, avx2, avx512)" % name)
     if rc == -2:
         raise ValueError("GEMM kernel %r is not supported by this CPU/OS or build" % name)
+
+
+def _set_vector_isa(name):
+    """Select the vector kernels (csrc/rm_kernels.h) of this module (blas) by instruction
+    set ("generic", "avx2", "avx512"); returns the previous one. For tests: the other
+    modules keep the choice made at load time (RUSTY_MACHINE_KERNEL or the CPU's best)."""
+    if not isinstance(name, str):
+        raise TypeError("instruction set name must be a str, got %r" % (name,))
+    old = rm_vec_isa_name().decode()
+    rc = rm_vec_set_isa(name.encode())
+    if rc == -1:
+        raise ValueError("unknown instruction set %r (choose from generic, avx2, avx512)"
+                         % name)
+    if rc == -2:
+        raise ValueError("instruction set %r is not supported by this CPU/OS or build"
+                         % name)
+    return old
 
 
 def _kernel_name():

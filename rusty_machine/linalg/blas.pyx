@@ -50,192 +50,31 @@ from libc.math cimport fabs, sqrt
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset
 
+from rusty_machine.linalg._csrc cimport (rm_dot_unit, rm_dot4, rm_sumsq_unit, rm_axpy_unit,
+                                         rm_axpy4, rm_row_combine, RM_TRI_MAX)
+
 include "_gemm.pxi"
 
 
 # ---- SIMD inner loops --------------------------------------------------------------
-# A floating-point reduction (a dot product, a sum of squares) cannot be vectorised by
-# gcc from scalar code without -ffast-math, because SIMD lanes reassociate the sum.
-# These few inner loops are therefore written in C with the GCC/Clang vector extension:
-# the four-lane accumulators are explicit, nothing else may be reassociated. On x86-64
-# Linux with GCC, target_clones also builds an AVX2 version of each, picked once at load
-# time (ifunc), so the module stays portable (no -march flag) yet uses 256-bit registers
-# where the CPU has them. Other compilers get the same code for their default target,
-# or plain scalar loops.
-cdef extern from *:
-    """
-    #include <string.h>
-    #if defined(_MSC_VER) && !defined(restrict)
-    #  define restrict __restrict
-    #endif
-    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
-        && defined(__linux__) && defined(__GLIBC__)
-    #  define RM_CLONES __attribute__((target_clones("avx2", "default")))
-    #else
-    #  define RM_CLONES
-    #endif
-
-    #if defined(__GNUC__) || defined(__clang__)
-    typedef double rm_v4d __attribute__((vector_size(32)));
-    /* an unaligned 4-lane load; a macro (statement expression), not a function: at -O0
-     * a non-inlined helper returning a 256-bit vector would be called from the AVX2
-     * clone with the other calling convention for vectors (gcc's -Wpsabi) */
-    #define rm_load4(p) ({ rm_v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
-    #  define RM_HSUM(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
-
-    /* x . y, unit strides: four 4-lane accumulators */
-    RM_CLONES static double rm_dot_unit(Py_ssize_t n, const double *x, const double *y) {
-        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-        Py_ssize_t i = 0;
-        for (; i + 16 <= n; i += 16) {
-            s0 += rm_load4(x + i) * rm_load4(y + i);
-            s1 += rm_load4(x + i + 4) * rm_load4(y + i + 4);
-            s2 += rm_load4(x + i + 8) * rm_load4(y + i + 8);
-            s3 += rm_load4(x + i + 12) * rm_load4(y + i + 12);
-        }
-        for (; i + 4 <= n; i += 4) s0 += rm_load4(x + i) * rm_load4(y + i);
-        s0 = (s0 + s1) + (s2 + s3);
-        double s = RM_HSUM(s0);
-        for (; i < n; i++) s += x[i] * y[i];
-        return s;
-    }
-
-    /* out[r] = a_r . x for four rows sharing each load of x */
-    RM_CLONES static void rm_dot4(Py_ssize_t n, const double *a0, const double *a1,
-                                  const double *a2, const double *a3, const double *x,
-                                  double *out) {
-        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-        Py_ssize_t i = 0;
-        for (; i + 4 <= n; i += 4) {
-            rm_v4d xv = rm_load4(x + i);
-            s0 += rm_load4(a0 + i) * xv;
-            s1 += rm_load4(a1 + i) * xv;
-            s2 += rm_load4(a2 + i) * xv;
-            s3 += rm_load4(a3 + i) * xv;
-        }
-        double r0 = RM_HSUM(s0), r1 = RM_HSUM(s1), r2 = RM_HSUM(s2), r3 = RM_HSUM(s3);
-        for (; i < n; i++) {
-            r0 += a0[i] * x[i]; r1 += a1[i] * x[i]; r2 += a2[i] * x[i]; r3 += a3[i] * x[i];
-        }
-        out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
-    }
-
-    /* sum of x_i^2, unit stride */
-    RM_CLONES static double rm_sumsq_unit(Py_ssize_t n, const double *x) {
-        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0;
-        Py_ssize_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            rm_v4d u = rm_load4(x + i), v = rm_load4(x + i + 4);
-            s0 += u * u;
-            s1 += v * v;
-        }
-        s0 += s1;
-        double s = RM_HSUM(s0);
-        for (; i < n; i++) s += x[i] * x[i];
-        return s;
-    }
-    #else
-    static double rm_dot_unit(Py_ssize_t n, const double *x, const double *y) {
-        double s = 0.0; for (Py_ssize_t i = 0; i < n; i++) s += x[i] * y[i]; return s;
-    }
-    static void rm_dot4(Py_ssize_t n, const double *a0, const double *a1, const double *a2,
-                        const double *a3, const double *x, double *out) {
-        out[0] = rm_dot_unit(n, a0, x); out[1] = rm_dot_unit(n, a1, x);
-        out[2] = rm_dot_unit(n, a2, x); out[3] = rm_dot_unit(n, a3, x);
-    }
-    static double rm_sumsq_unit(Py_ssize_t n, const double *x) { return rm_dot_unit(n, x, x); }
-    #endif
-
-    /* y += alpha * x and y += c0 a0 + c1 a1 + c2 a2 + c3 a3 (unit strides, y distinct
-     * from the other operands): no reduction, the compiler vectorises the loops itself;
-     * the clones give them 256-bit registers. */
-    RM_CLONES static void rm_axpy_unit(Py_ssize_t n, double alpha, const double *restrict x,
-                                       double *restrict y) {
-        for (Py_ssize_t i = 0; i < n; i++) y[i] += alpha * x[i];
-    }
-    RM_CLONES static void rm_axpy4(Py_ssize_t n, double c0, double c1, double c2, double c3,
-                                   const double *restrict a0, const double *restrict a1,
-                                   const double *restrict a2, const double *restrict a3,
-                                   double *restrict y) {
-        for (Py_ssize_t j = 0; j < n; j++)
-            y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j]);
-    }
-
-    /* bi[:w] = post * (pre * bi[:w] + sign * sum_{p in [lo, hi)} P[p] * B[p, :w]),
-     * lo <= hi, hi - lo <= RM_TRI_MAX. One pass over bi: for each block of 16 columns
-     * the sums stay in four 4-lane registers while the hi - lo rows of B stream past
-     * (one load per multiply-add, four independent add chains), then one store; the
-     * scalings of the triangular kernels (1/t_ii, t_ii) are folded into pre / post.
-     * The rows of B and bi are distinct rows of one matrix, hence restrict. */
-    #define RM_TRI_MAX 64
-    RM_CLONES static void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
-                                         const double *P, Py_ssize_t lo, Py_ssize_t hi,
-                                         const double *B, Py_ssize_t ldb,
-                                         double *restrict bi) {
-        double a[RM_TRI_MAX];
-        const Py_ssize_t np = hi - lo;
-        const double *restrict B0 = B + lo * ldb;
-        Py_ssize_t p, j = 0;
-        for (p = 0; p < np; p++) a[p] = sign * P[lo + p];
-    #if defined(__GNUC__) || defined(__clang__)
-        const rm_v4d vpre = {pre, pre, pre, pre}, vpost = {post, post, post, post};
-        for (; j + 16 <= w; j += 16) {
-            rm_v4d s0 = vpre * rm_load4(bi + j), s1 = vpre * rm_load4(bi + j + 4);
-            rm_v4d s2 = vpre * rm_load4(bi + j + 8), s3 = vpre * rm_load4(bi + j + 12);
-            for (p = 0; p < np; p++) {
-                const double *b = B0 + p * ldb + j;
-                const rm_v4d av = {a[p], a[p], a[p], a[p]};
-                s0 += av * rm_load4(b);
-                s1 += av * rm_load4(b + 4);
-                s2 += av * rm_load4(b + 8);
-                s3 += av * rm_load4(b + 12);
-            }
-            s0 *= vpost; s1 *= vpost; s2 *= vpost; s3 *= vpost;
-            memcpy(bi + j, &s0, sizeof s0);
-            memcpy(bi + j + 4, &s1, sizeof s1);
-            memcpy(bi + j + 8, &s2, sizeof s2);
-            memcpy(bi + j + 12, &s3, sizeof s3);
-        }
-        for (; j + 4 <= w; j += 4) {
-            rm_v4d s0 = vpre * rm_load4(bi + j);
-            for (p = 0; p < np; p++) {
-                const rm_v4d av = {a[p], a[p], a[p], a[p]};
-                s0 += av * rm_load4(B0 + p * ldb + j);
-            }
-            s0 *= vpost;
-            memcpy(bi + j, &s0, sizeof s0);
-        }
-    #endif
-        for (; j < w; j++) {
-            double s = pre * bi[j];
-            for (p = 0; p < np; p++) s += a[p] * B0[p * ldb + j];
-            bi[j] = post * s;
-        }
-    }
-    """
-    double rm_dot_unit(Py_ssize_t n, const double* x, const double* y) nogil
-    void rm_dot4(Py_ssize_t n, const double* a0, const double* a1, const double* a2,
-                 const double* a3, const double* x, double* out) nogil
-    double rm_sumsq_unit(Py_ssize_t n, const double* x) nogil
-    void rm_axpy_unit(Py_ssize_t n, double alpha, const double* x, double* y) nogil
-    void rm_axpy4(Py_ssize_t n, double c0, double c1, double c2, double c3,
-                  const double* a0, const double* a1, const double* a2, const double* a3,
-                  double* y) nogil
-    void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
-                        const double* P, Py_ssize_t lo, Py_ssize_t hi,
-                        const double* B, Py_ssize_t ldb, double* bi) nogil
+# The few inner loops that need explicit SIMD (reductions: a dot product or a sum of
+# squares cannot be vectorised from scalar code without -ffast-math) are C in
+# csrc/rm_vec_impl.h, compiled per instruction set and chosen at load time (see
+# csrc/rm_kernels.h); declared in _csrc.pxd and cimported at the top of this file.
 
 
 # ---- block sizes: the one table -------------------------------------------------
 cdef enum:
-    TRI_MAX = 64        # largest TRI_BASE allowed (sizes the base kernels' stack arrays;
-                        # equal to RM_TRI_MAX in the C block below)
+    # largest TRI_BASE allowed (sizes the base kernels' stack arrays and
+    # rm_row_combine's, csrc/rm_kernels.h)
+    TRI_MAX = RM_TRI_MAX
     CHUNK = 256         # left-side base kernels work on column chunks this wide (L1/L2)
     RIGHT_BUF = 4096    # doubles (32 KiB) of the right-side kernels' transposition buffer
     SPLIT_ALIGN = 8     # recursive splits are rounded up to multiples of this
 
-cdef Py_ssize_t TRI_BASE = 16    # dtrsm / dtrmm: triangles of order <= this use the base
-                                 # kernels (substitution / multiplication by rows)
+# dtrsm / dtrmm: triangles of order <= TRI_BASE use the base kernels (substitution /
+# multiplication by rows)
+cdef Py_ssize_t TRI_BASE = 16
 cdef Py_ssize_t SYRK_BASE = 32   # dsyrk: diagonal blocks of order <= this by GEMM + merge
 
 
@@ -709,9 +548,8 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
     # so the inner loops are long unit-stride vector loops.
     cdef double P[TRI_MAX * TRI_MAX]
     cdef double rd[TRI_MAX]
-    cdef Py_ssize_t c0 = 0, w, i, ii, j
+    cdef Py_ssize_t c0 = 0, w, i, ii
     cdef double* bi
-    cdef double r
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
         w = min(<Py_ssize_t> CHUNK, n - c0)
@@ -735,7 +573,7 @@ cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
     # op lower: rows in decreasing order (B[p], p < i, still unmodified).
     cdef double P[TRI_MAX * TRI_MAX]
     cdef double rd[TRI_MAX]
-    cdef Py_ssize_t c0 = 0, w, i, ii, j
+    cdef Py_ssize_t c0 = 0, w, i, ii
     cdef double* bi
     cdef double di
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
@@ -1032,8 +870,8 @@ def _as_vec(x, name, bint out=False):
     a = x if (out and isinstance(x, np.ndarray)) else np.asarray(x, dtype=np.float64)
     if a.ndim != 1:
         raise ValueError("%s must be 1-D, got shape %s" % (name, a.shape))
-    ok = a.dtype == np.float64 and (a.shape[0] <= 1 or (a.strides[0] > 0
-                                                         and a.strides[0] % 8 == 0))
+    ok = a.dtype == np.float64 and (a.shape[0] <= 1
+                                    or (a.strides[0] > 0 and a.strides[0] % 8 == 0))
     if out:
         if not ok or not a.flags.writeable:
             raise ValueError("%s must be a writeable float64 numpy array with a positive "
@@ -1316,7 +1154,7 @@ def syrk(a, bint trans=False, double alpha=1.0):
     out = np.empty((n, n), dtype=np.float64)
     cdef const double[:, :] av = a
     cdef double[:, ::1] cv = out
-    cdef Py_ssize_t nn = n, kk = k, i, j
+    cdef Py_ssize_t nn = n, kk = k
     with nogil:
         dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), 0.0,
               <double*> _mptr(cv), max(nn, 1))

@@ -53,6 +53,7 @@ import numpy as np
 import operator
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, dnrm2, dasum
+from rusty_machine.linalg._csrc cimport rm_ext_row, rm_first_nan, rm_advise_hugepages
 
 cnp.import_array()
 
@@ -67,30 +68,8 @@ cdef char* _FORMAT_DOUBLE = b"d"
 
 
 # ---------------------------------------------------------------------------------
-# owned memory
+# owned memory (large buffers ask for transparent huge pages: csrc/rm_mem.c)
 # ---------------------------------------------------------------------------------
-cdef extern from *:
-    """
-    #if defined(__linux__)
-    #include <sys/mman.h>
-    #endif
-    /* Large buffers (>= 4 MiB) ask Linux for transparent huge pages, as numpy does
-     * for its arrays: a fresh 8 MB result then takes 4 page faults instead of 2048. */
-    static void rm_advise_hugepages(void* p, size_t nbytes) {
-    #if defined(__linux__) && defined(MADV_HUGEPAGE)
-        if (nbytes >= ((size_t)1 << 22)) {
-            size_t a = ((size_t)p + 4095) & ~(size_t)4095;
-            size_t e = (size_t)p + nbytes;
-            if (e > a) madvise((void*)a, e - a, MADV_HUGEPAGE);
-        }
-    #else
-        (void)p; (void)nbytes;
-    #endif
-    }
-    """
-    void rm_advise_hugepages(void* p, size_t nbytes) noexcept nogil
-
-
 cdef class _Buffer:
     """``n`` doubles of owned memory, 64-byte aligned, freed when the last view dies."""
 
@@ -645,81 +624,6 @@ cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
             for j in range(n):
                 out[j] += r0[j]
         i += 1
-
-
-cdef extern from *:
-    """
-    /* rm_ext_row(want_max, n, x): max (min) of x[0..n-1], n >= 1, NaN if any entry
-     * is NaN (numpy's rule). e = (v > e) ? v : e never selects a NaN, so NaN is
-     * probed separately: p += v * 0 is NaN for NaN (and inf) entries; only then is
-     * the row rescanned for a real NaN. On x86-64 (SSE2 is part of the baseline)
-     * the bulk uses maxpd/minpd, whose semantics are exactly v > e ? v : e; plain C
-     * elsewhere. Compilers do not vectorise a compare-select floating-point
-     * reduction without -ffast-math, hence the intrinsics. */
-    static double rm_first_nan(Py_ssize_t n, const double* x) {
-        Py_ssize_t j;
-        for (j = 0; j < n; j++) if (x[j] != x[j]) return x[j];
-        return 0.0;
-    }
-    #if defined(__SSE2__) || defined(_M_X64)
-    #include <emmintrin.h>
-    static double rm_ext_row(int want_max, Py_ssize_t n, const double* x) {
-        /* four independent 2-wide running extrema and two NaN probes: 8 entries
-         * per iteration, no dependency chain longer than one maxpd/addpd each */
-        __m128d e0 = _mm_set1_pd(x[0]), e1 = e0, e2 = e0, e3 = e0;
-        __m128d p0 = _mm_setzero_pd(), p1 = p0, v0, v1, v2, v3;
-        const __m128d zero = _mm_setzero_pd();
-        double lane[2], e, q;
-        Py_ssize_t j = 0;
-        if (want_max) {
-            for (; j + 8 <= n; j += 8) {
-                v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
-                v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
-                e0 = _mm_max_pd(v0, e0); e1 = _mm_max_pd(v1, e1);   /* v > e ? v : e */
-                e2 = _mm_max_pd(v2, e2); e3 = _mm_max_pd(v3, e3);
-                p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
-                p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
-            }
-            e0 = _mm_max_pd(_mm_max_pd(e0, e1), _mm_max_pd(e2, e3));
-            _mm_storeu_pd(lane, e0);
-            e = lane[1] > lane[0] ? lane[1] : lane[0];
-        } else {
-            for (; j + 8 <= n; j += 8) {
-                v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
-                v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
-                e0 = _mm_min_pd(v0, e0); e1 = _mm_min_pd(v1, e1);   /* v < e ? v : e */
-                e2 = _mm_min_pd(v2, e2); e3 = _mm_min_pd(v3, e3);
-                p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
-                p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
-            }
-            e0 = _mm_min_pd(_mm_min_pd(e0, e1), _mm_min_pd(e2, e3));
-            _mm_storeu_pd(lane, e0);
-            e = lane[1] < lane[0] ? lane[1] : lane[0];
-        }
-        _mm_storeu_pd(lane, _mm_add_pd(p0, p1));
-        q = lane[0] + lane[1];
-        for (; j < n; j++) {
-            if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
-            q += x[j] * 0.0;
-        }
-        if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
-        return e;
-    }
-    #else
-    static double rm_ext_row(int want_max, Py_ssize_t n, const double* x) {
-        Py_ssize_t j;
-        double e = x[0], q = 0.0;
-        for (j = 0; j < n; j++) {
-            if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
-            q += x[j] * 0.0;
-        }
-        if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
-        return e;
-    }
-    #endif
-    """
-    double rm_ext_row(bint want_max, Py_ssize_t n, const double* x) noexcept nogil
-    double rm_first_nan(Py_ssize_t n, const double* x) noexcept nogil
 
 
 cdef inline double _ext_row(bint want_max, Py_ssize_t n,

@@ -329,3 +329,70 @@ def test_wrapper_errors():
         blas.dscal_py(2.0, ro)
     with pytest.raises(ValueError, match="positive increment"):
         blas.dscal_py(2.0, np.ones(4)[::-1])
+
+
+# ---- the vector kernels of csrc/ under every instruction set ------------------------
+VECTOR_ISAS = blas._supported_kernels()     # the same names and CPU test as the GEMM's
+
+
+@pytest.fixture
+def vector_isa(request):
+    old = blas._set_vector_isa(request.param)
+    yield request.param
+    blas._set_vector_isa(old)
+
+
+@pytest.mark.parametrize("vector_isa", VECTOR_ISAS, indirect=True)
+def test_vector_kernels_every_isa(vector_isa):
+    # rm_dot_unit, rm_dot4, rm_sumsq_unit, rm_axpy_unit, rm_axpy4 and rm_row_combine (one
+    # source, compiled per ISA) reached through ddot, dnrm2, dgemv, dtrsv and dtrsm/dtrmm,
+    # at lengths around the 4- and 16-lane unrolling
+    assert blas._config()["vector_kernels"] == vector_isa
+    g = rng(21)
+    for n in [1, 3, 4, 15, 16, 17, 37, 130]:
+        x, y = g.standard_normal(n), g.standard_normal(n)
+        assert abs(blas.ddot_py(x, y) - x @ y) <= 2 * n * EPS * (np.abs(x) @ np.abs(y))
+        assert abs(blas.dnrm2_py(x) - np.sqrt(x @ x)) <= 2 * n * EPS * np.sqrt(x @ x)
+        a = g.standard_normal((n + 5, n))
+        for trans, v in [(False, x), (True, g.standard_normal(n + 5))]:
+            op = a.T if trans else a
+            ref = op @ v
+            got = blas.dgemv_py(wide(a), v, np.zeros(op.shape[0]), trans=trans)
+            assert np.all(np.abs(got - ref) <= 2 * (n + 6) * EPS * (np.abs(op) @ np.abs(v)))
+        t = np.tril(g.standard_normal((n, n))) + n * np.eye(n)
+        assert np.allclose(t @ blas.dtrsv_py(t, x.copy()), x, rtol=0, atol=1e-12 * n)
+        b = g.standard_normal((n, 40))
+        assert np.allclose(t @ blas.dtrsm_py(t, b.copy()), b, rtol=0, atol=1e-12 * n)
+        assert np.allclose(blas.dtrsm_py(t, b.T.copy(), left=False) @ t, b.T, rtol=0,
+                           atol=1e-12 * n)
+        ref = np.triu(t.T) @ b
+        assert np.allclose(blas.dtrmm_py(t, b.copy(), trans=True), ref, rtol=0,
+                           atol=4 * n * EPS * (np.abs(t.T) @ np.abs(b)).max())
+
+
+def test_set_vector_isa_validates():
+    with pytest.raises(ValueError, match="unknown instruction set"):
+        blas._set_vector_isa("sse9")
+    with pytest.raises(TypeError):
+        blas._set_vector_isa(2)
+    assert blas._set_vector_isa(blas._config()["vector_kernels"]) in VECTOR_ISAS
+
+
+def test_vector_isa_follows_environment():
+    # RUSTY_MACHINE_KERNEL chooses the vector kernels of every module at load time (each
+    # extension module links its own copy of the dispatch); the matrix reductions then
+    # run the generic rm_ext_row
+    import os
+    import subprocess
+    import sys
+    code = ("from rusty_machine.linalg import blas, Matrix; import numpy as np; "
+            "a = np.arange(40.0).reshape(5, 8) - 17; a[3, 5] = np.nan; "
+            "print(blas._config()['vector_kernels'], Matrix(a).max(), "
+            "Matrix(a[:, :7]).min(axis=1).tolist())")
+    env = dict(os.environ, RUSTY_MACHINE_KERNEL="generic")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                             os.path.abspath(__file__)))))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[:2] == ["generic", "nan"]
+    assert out.stdout.split(None, 2)[2].strip() == "[-17.0, -9.0, -1.0, nan, 15.0]"

@@ -15,7 +15,7 @@ import pytest
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector
 
-chol = importlib.import_module("rusty_machine.linalg.cholesky")
+chol = importlib.import_module("rusty_machine.linalg._cholesky")
 cholesky, cho_factor, Cholesky = chol.cholesky, chol.cho_factor, chol.Cholesky
 
 EPS = np.finfo(float).eps

@@ -209,10 +209,12 @@ def test_iteration_cap_raises():
     LinAlgError('... did not converge after N sweeps') instead of looping."""
     import importlib
     from rusty_machine.linalg import LinAlgError, eigh, eigvalsh, svd, svdvals
-    eigen_mod = importlib.import_module("rusty_machine.linalg.eigen")
-    svd_mod = importlib.import_module("rusty_machine.linalg.svd")
+    eig_mod = importlib.import_module("rusty_machine.linalg._eig")
+    eigh_mod = importlib.import_module("rusty_machine.linalg._eigh")
+    svd_mod = importlib.import_module("rusty_machine.linalg._svd")
     a = np.random.default_rng(0).standard_normal((40, 40))
-    old_e = eigen_mod._set_cap_factor(0)
+    old_e = eig_mod._set_cap_factor(0)
+    old_h = eigh_mod._set_cap_factor(0)
     old_s = svd_mod._set_cap_factor(0)
     try:
         for fn, x in [(eig, a), (eigvals, a), (eigh, a + a.T), (eigvalsh, a + a.T),
@@ -220,7 +222,8 @@ def test_iteration_cap_raises():
             with pytest.raises(LinAlgError, match="did not converge after"):
                 fn(x)
     finally:
-        eigen_mod._set_cap_factor(old_e)
+        eig_mod._set_cap_factor(old_e)
+        eigh_mod._set_cap_factor(old_h)
         svd_mod._set_cap_factor(old_s)
     assert np.all(np.isfinite(eigvals(a)))
 

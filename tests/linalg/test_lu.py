@@ -1,4 +1,4 @@
-"""LU with partial pivoting (rusty_machine/linalg/lu.pyx): properties, references, errors.
+"""LU with partial pivoting (rusty_machine/linalg/_lu.pyx): properties, references, errors.
 
 Accuracy is checked with LAPACK's test ratio (LAPACK Working Note 41, dget01):
     ||P^T A - L U||_1 / (n ||A||_1 eps) < 30.
@@ -15,7 +15,7 @@ from rusty_machine.linalg import Matrix, lu, lu_factor
 from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
 # the submodule (the package attribute `lu` is the function of the same name)
-lumod = importlib.import_module("rusty_machine.linalg.lu")
+lumod = importlib.import_module("rusty_machine.linalg._lu")
 
 EPS = np.finfo(float).eps
 THRESH = 30.0

@@ -1,4 +1,4 @@
-"""norm and cond (rusty_machine/linalg/norms.py) against numpy.linalg, plus the
+"""norm and cond (rusty_machine/linalg/_norms.py) against numpy.linalg, plus the
 properties that define them."""
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ def _have_svdvals():
         return False
 
 
-needs_svd = pytest.mark.skipif(not _have_svdvals(), reason="svdvals (svd.pyx) not built")
+needs_svd = pytest.mark.skipif(not _have_svdvals(), reason="svdvals (_svd.pyx) not built")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Householder QR with compact WY blocking (rusty_machine/linalg/qr.pyx).
+"""Householder QR with compact WY blocking (rusty_machine/linalg/_qr.pyx, reflectors from _householder.pyx).
 
 LAPACK-style ratios (LAPACK Working Note 41, dqrt01), each < 30:
     ||A - Q R||_1 / (max(m, n) ||A||_1 eps)   and   ||Q^T Q - I||_1 / (max(m, n) eps).
@@ -13,7 +13,7 @@ from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, qr, qr_factor
 from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
-qrmod = importlib.import_module("rusty_machine.linalg.qr")
+qrmod = importlib.import_module("rusty_machine.linalg._qr")
 
 EPS = np.finfo(float).eps
 THRESH = 30.0

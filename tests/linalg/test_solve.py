@@ -1,4 +1,4 @@
-"""solve / inv / det / slogdet through LU (rusty_machine/linalg/lu.pyx).
+"""solve / inv / det / slogdet through LU (rusty_machine/linalg/_lu.pyx).
 
 Accuracy ratios (LAPACK Working Note 41, dget02 / dget03), each < 30:
     solve: ||A x - b||_1 / (||A||_1 ||x||_1 n eps)
@@ -14,7 +14,7 @@ from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector, det, inv, lu_factor, slogdet, solve
 from _zoo import block_sizes_fixture, hilbert, ill_conditioned, tiny_blocks, with_blocks
 
-lumod = importlib.import_module("rusty_machine.linalg.lu")
+lumod = importlib.import_module("rusty_machine.linalg._lu")
 
 EPS = np.finfo(float).eps
 THRESH = 30.0

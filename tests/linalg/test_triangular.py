@@ -15,7 +15,7 @@ import scipy.linalg
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import Matrix, Vector
 
-solve_triangular = importlib.import_module("rusty_machine.linalg.triangular").solve_triangular
+solve_triangular = importlib.import_module("rusty_machine.linalg._triangular").solve_triangular
 
 EPS = np.finfo(float).eps
 NORM = lambda a: np.linalg.norm(a, 1)        # noqa: E731

@@ -41,6 +41,7 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError
+from .matrix import dot as _dot
 
 __all__ = ["norm", "cond"]
 
@@ -196,7 +197,8 @@ def _inv_one_norm_estimate(F, n, transpose=False, max_iter=5):
         xi = np.where(y >= 0, 1.0, -1.0)          # the subgradient of ||y||_1
         z = solve(xi, True)                       # z = B^T xi
         j = int(np.argmax(np.abs(z)))
-        if k > 0 and np.abs(z[j]) <= float(z @ x):
+        # z . x by our level-1 kernel
+        if k > 0 and np.abs(z[j]) <= float(_dot(z, x)):
             break                                 # no vertex improves: a local max
         x = np.zeros(n)
         x[j] = 1.0

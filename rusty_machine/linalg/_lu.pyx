@@ -39,8 +39,9 @@ starting at column j it
 
 Step 4 holds most of the 2/3 n^3 flops and runs at GEMM speed; the recursive panel
 turns most of step 1 into GEMM too (and works on a contiguous copy of the panel, so a
-column's entries are nb rather than lda apart in memory). The storage is row-major, so a row swap is a
-contiguous memory swap and every row of a panel is a contiguous run of nb numbers.
+column's entries are nb rather than lda apart in memory). The storage is row-major, so a
+row swap is a contiguous memory swap and every row of a panel is a contiguous run of nb
+numbers.
 """
 import numpy as np
 cimport numpy as cnp
@@ -51,7 +52,7 @@ from libc.stdlib cimport malloc, free
 from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrmm, dtrsv, dswap, idamax
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
-from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str
+from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -126,7 +127,7 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
     that column is already zero below the diagonal, so the step is skipped, no
     division by zero happens, and the factorisation carries on."""
     cdef Py_ssize_t info = 0, j, i, c, p, p_next, kmin = _imin(m, n)
-    cdef double pivot, rec, l, a, best
+    cdef double pivot, rec, lij, a, best
     cdef bint by_division
     cdef double* row_j
     cdef double* row_i
@@ -158,11 +159,11 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
         p_next = j + 1
         for i in range(j + 1, m):
             row_i = A + i * lda
-            l = row_i[j] / pivot if by_division else row_i[j] * rec
-            row_i[j] = l
-            if l != 0.0:
+            lij = row_i[j] / pivot if by_division else row_i[j] * rec
+            row_i[j] = lij
+            if lij != 0.0:
                 for c in range(j + 1, n):
-                    row_i[c] -= l * row_j[c]
+                    row_i[c] -= lij * row_j[c]
             if j + 1 < n:
                 a = fabs(row_i[j + 1])
                 if a > best:
@@ -446,32 +447,9 @@ cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
 # Python layer
 # =================================================================================
 
-cdef Matrix _input_matrix(object A, str func):
-    """A private, finite, 2-D float64 copy of A (which asmatrix may only wrap)."""
-    if isinstance(A, Vector):
-        raise ValueError("%s: expected a 2-D matrix, got a Vector of shape (%d,)"
-                         % (func, (<Vector>A).n))
-    if not isinstance(A, Matrix):
-        ndim = A.ndim if hasattr(A, "ndim") else np.ndim(A)
-        if ndim != 2:
-            raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
-                             % (func, ndim, shape_str(A)))
-    cdef Matrix src = asmatrix(A)
-    cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
-    cdef bint finite
-    with nogil:
-        finite = copy_finite(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
-    if not finite:
-        raise ValueError("%s: the matrix contains NaN or infinity" % func)
-    return dst
-
-
 cdef Matrix _square_input(object A, str func):
-    cdef Matrix M = _input_matrix(A, func)
-    if M.nrows != M.ncols:
-        raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
-                         % (func, M.nrows, M.ncols))
-    return M
+    """A private, finite, square float64 copy of A (_checks.input_matrix)."""
+    return input_matrix(A, func, True, True)
 
 
 cdef class LU:
@@ -787,7 +765,7 @@ def lu_factor(A):
     zero pivot is skipped, nothing is divided by zero); ``.singular`` is then True
     and ``.solve`` / ``.inv`` raise LinAlgError naming the zero pivot.
     """
-    return _factor(_input_matrix(A, "lu_factor"))
+    return _factor(input_matrix(A, "lu_factor"))
 
 
 def lu(A):
@@ -812,7 +790,7 @@ def lu(A):
     ValueError
         A is not 2-D or contains NaN or infinity. (A singular A is fine.)
     """
-    return _factor(_input_matrix(A, "lu")).unpack()
+    return _factor(input_matrix(A, "lu")).unpack()
 
 
 def solve(A, b):

@@ -44,13 +44,12 @@ import numpy as np
 cimport numpy as cnp
 
 from libc.math cimport sqrt, log, frexp, ldexp, INFINITY
-from libc.string cimport memset
 
 from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
                                         dsyrk, mirror_lower)
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
-from rusty_machine.linalg._checks cimport copy_finite, shape_str
+from rusty_machine.linalg._checks cimport copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -60,7 +59,7 @@ cnp.import_array()
 #  with small matrices)
 cdef Py_ssize_t NB_POTRF = 256   # block columns of the right-looking dpotrf
 cdef Py_ssize_t NB_POTF2 = 32    # dpotrf2 recursion stops, dpotf2 runs, at this order
-                                 # (also the base of the recursive dtrtri and dlauum)
+# (NB_POTF2 is also the base of the recursive dtrtri and dlauum)
 
 
 def _set_block_sizes(potrf=None, potf2=None):
@@ -334,15 +333,9 @@ cdef void transpose_lower_to_upper(Py_ssize_t n, const double* L, Py_ssize_t ldl
 # Python layer
 # ==================================================================================
 cdef Matrix _square_input(object A, str func):
-    """A as a Matrix (no copy when possible), checked 2-D and square."""
-    if isinstance(A, Vector) or (not isinstance(A, Matrix) and np.ndim(A) != 2):
-        raise ValueError("%s: expected a 2-D square matrix, got shape %s"
-                         % (func, shape_str(A)))
-    cdef Matrix M = asmatrix(A)
-    if M.nrows != M.ncols:
-        raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
-                         % (func, M.nrows, M.ncols))
-    return M
+    """A as a Matrix (no copy when possible), checked 2-D and square: the input path of
+    _checks.input_matrix (finiteness is checked on the triangle that is read)."""
+    return input_matrix(A, func, True, False)
 
 
 cdef Matrix _factor_lower(object A, bint lower, str func):
@@ -592,7 +585,7 @@ cdef class Cholesky:
         -------
         Matrix of shape (n, n), exactly symmetric.
         """
-        cdef Py_ssize_t n = self._L.nrows, i, j
+        cdef Py_ssize_t n = self._L.nrows
         cdef Matrix X = _copy_matrix(self._L)
         with nogil:
             trtri_lower(n, X.data, X.ld)        # X = inv(L)

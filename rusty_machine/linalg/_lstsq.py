@@ -15,8 +15,8 @@ Every product goes through our GEMM (``blas.gemm``); the SVD is ours
 import numpy as np
 
 from .blas import gemm
-from .eigen import _work_copy
-from .svd import svd, svdvals
+from ._checks import work_copy as _work_copy
+from ._svd import svd, svdvals
 
 _EPS = np.finfo(np.float64).eps
 
@@ -97,7 +97,7 @@ def lstsq(A, b, rcond=None):
     if rank == n and m >= n:
         # full column rank: the Householder QR solution x = inv(R) (Q^T b)[:n]
         # (GVL4 Alg. 5.3.2), cheaper than forming the singular vectors
-        from .qr import qr_factor
+        from ._qr import qr_factor
         x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
     else:
         # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5)

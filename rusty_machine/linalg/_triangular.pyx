@@ -24,7 +24,7 @@ cimport numpy as cnp
 from rusty_machine.linalg.blas cimport dtrsv, dtrsm
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
                                           asmatrix, asvector)
-from rusty_machine.linalg._checks cimport copy_finite, shape_str
+from rusty_machine.linalg._checks cimport copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -108,14 +108,10 @@ def solve_triangular(T, b, lower=False, trans=False, unit_diagonal=False,
     """
     cdef bint low = bool(lower), tr = _parse_trans(trans), unit = bool(unit_diagonal)
     cdef bint check = bool(check_finite)
-    if isinstance(T, Vector) or (not isinstance(T, Matrix) and np.ndim(T) != 2):
-        raise ValueError("solve_triangular: expected a 2-D square matrix T, got shape %s"
-                         % shape_str(T))
-    cdef Matrix M = asmatrix(T)
+    # T: checked through the library's one input path (finiteness of the triangle that
+    # is read is checked below)
+    cdef Matrix M = input_matrix(T, "solve_triangular", True, False)
     cdef Py_ssize_t n = M.nrows, i, bad = -1, k
-    if M.ncols != n:
-        raise ValueError("solve_triangular: expected a square matrix T, got shape (%d, %d)"
-                         % (M.nrows, M.ncols))
     cdef bint vec = isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1)
     if not vec and not isinstance(b, Matrix) and np.ndim(b) != 2:
         raise ValueError("solve_triangular: b must be 1-D or 2-D, got shape %s"

@@ -28,79 +28,27 @@ loop is over contiguous memory; U is transposed once at the end.
 """
 import numpy as np
 
-from libc.math cimport fabs, sqrt, hypot, copysign
+from libc.math cimport fabs, sqrt, copysign
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
-from rusty_machine.linalg.eigen cimport (_house, _rot_rows, _larft, _apply_block_left,
-                                         _orgtr)
+from rusty_machine.linalg._householder cimport (house, lartg, rot_rows, org_q, orgtr,
+                                                org_work_size)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
-from rusty_machine.linalg.eigen import _work_copy, _scale_factor, _padded_ld
+from rusty_machine.linalg._checks import (work_copy as _work_copy,
+                                          scale_factor as _scale_factor,
+                                          padded_ld as _padded_ld)
 
 # ---- the rotation kernel ----------------------------------------------------------
 # The bidiagonal QR spends most of its time rotating pairs of rows of U^T and V^T.
 # The sweeps are batched (SWEEP_BATCH at a time) and applied one column chunk at a
 # time, so a chunk stays in cache across the batch (the idea of Van Zee, van de Geijn,
 # Quintana-Orti, "Restructuring the tridiagonal and bidiagonal QR algorithms for
-# performance", ACM TOMS 40 (2014)). The loop is plain C that gcc vectorises; on x86-64
-# Linux with gcc an AVX2 clone is selected at load time (target_clones), as in blas.pyx.
-cdef extern from *:
-    """
-    #if defined(__GNUC__) && !defined(__clang__) && (__GNUC__ >= 7) && defined(__x86_64__) \\
-        && defined(__linux__) && defined(__GLIBC__)
-    #  define RM_SVD_CLONES __attribute__((target_clones("avx2", "default")))
-    #else
-    #  define RM_SVD_CLONES
-    #endif
-    #if defined(_MSC_VER) && !defined(restrict)
-    #  define restrict __restrict
-    #endif
-    /* for each column chunk of X: for each stored sweep q, for k = lo[q] .. hi[q]-1:
-       rows (k, k+1) <- [c s; -s c] rows, with (c, s) = (cs[q*ld + k], sn[q*ld + k]);
-       two consecutive rotations per pass over the chunk (rows k, k+1, k+2 loaded and
-       stored once for both) */
-    RM_SVD_CLONES static void rm_svd_apply_sweeps(
-            Py_ssize_t nsweeps, const Py_ssize_t *lo, const Py_ssize_t *hi,
-            const double *cs, const double *sn, Py_ssize_t ld,
-            double *X, Py_ssize_t ldx, Py_ssize_t ncols, Py_ssize_t chunk) {
-        for (Py_ssize_t j0 = 0; j0 < ncols; j0 += chunk) {
-            Py_ssize_t w = ncols - j0 < chunk ? ncols - j0 : chunk;
-            for (Py_ssize_t q = 0; q < nsweeps; q++) {
-                Py_ssize_t k = lo[q];
-                /* two rotations per pass: rows k, k+1, k+2 loaded once */
-                for (; k + 1 < hi[q]; k += 2) {
-                    const double c1 = cs[q * ld + k], s1 = sn[q * ld + k];
-                    const double c2 = cs[q * ld + k + 1], s2 = sn[q * ld + k + 1];
-                    double *restrict x = X + k * ldx + j0;
-                    double *restrict y = X + (k + 1) * ldx + j0;
-                    double *restrict z = X + (k + 2) * ldx + j0;
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double a = x[i], b = y[i], cz = z[i];
-                        const double b1 = c1 * b - s1 * a;
-                        x[i] = c1 * a + s1 * b;
-                        y[i] = c2 * b1 + s2 * cz;
-                        z[i] = c2 * cz - s2 * b1;
-                    }
-                }
-                for (; k < hi[q]; k++) {
-                    const double c = cs[q * ld + k], s = sn[q * ld + k];
-                    double *restrict x = X + k * ldx + j0;
-                    double *restrict y = X + (k + 1) * ldx + j0;
-                    for (Py_ssize_t i = 0; i < w; i++) {
-                        const double a = x[i], b = y[i];
-                        x[i] = c * a + s * b;
-                        y[i] = c * b - s * a;
-                    }
-                }
-            }
-        }
-    }
-    """
-    void rm_svd_apply_sweeps(Py_ssize_t nsweeps, const Py_ssize_t* lo, const Py_ssize_t* hi,
-                             const double* cs, const double* sn, Py_ssize_t ld,
-                             double* X, Py_ssize_t ldx, Py_ssize_t ncols,
-                             Py_ssize_t chunk) noexcept nogil
+# performance", ACM TOMS 40 (2014)). The loop is C (csrc/rm_vec_impl.h,
+# rm_svd_apply_sweeps), compiled per instruction set and chosen at load time by the same
+# CPU dispatch as the GEMM kernels.
+from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps
 
 cdef enum:
     SWEEP_BATCH = 16          # QR sweeps stored before they are applied
@@ -147,7 +95,7 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
         # gather column k (rows k..m-1): strided in row-major storage
         for i in range(r):
             col[i] = W[(k + i) * ldw + k]
-        t = _house(r, col, col + 1, 1)
+        t = house(r, col, col + 1, 1)
         tauq[k] = t
         d[k] = col[0]
         col[0] = 1.0
@@ -161,7 +109,7 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
             dger(r, c, -t, col, 1, y, 1, W + k * ldw + k + 1, ldw)
         if k < n - 1:
             # right reflector on row k, columns k+1..n-1 (contiguous)
-            t = _house(c, W + k * ldw + k + 1, W + k * ldw + k + 2, 1)
+            t = house(c, W + k * ldw + k + 1, W + k * ldw + k + 2, 1)
             taup[k] = t
             e[k] = W[k * ldw + k + 1]
             if t != 0.0 and r > 1:
@@ -205,7 +153,7 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
                 t1[j] = A[j * ldw + i]
             dgemv(False, r, i, -1.0, X + i * NB, NB, t1, 1, 1.0, col, 1)
         # (2) left reflector H_i from the column (GVL4 Alg. 5.1.1)
-        t = _house(r, col, col + 1, 1)
+        t = house(r, col, col + 1, 1)
         tauq[k0 + i] = t
         d[k0 + i] = col[0]
         col[0] = 1.0
@@ -231,7 +179,7 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         if i > 0:
             dgemv(True, i, c, -1.0, A + i + 1, ldw, X + i * NB, 1, 1.0, A + i * ldw + i + 1, 1)
         # (5) right reflector G_i from the row (unit kept in place during the panel)
-        t = _house(c, A + i * ldw + i + 1, A + i * ldw + i + 2, 1)
+        t = house(c, A + i * ldw + i + 1, A + i * ldw + i + 2, 1)
         taup[k0 + i] = t
         e[k0 + i] = A[i * ldw + i + 1]
         A[i * ldw + i + 1] = 1.0
@@ -275,47 +223,9 @@ cdef void _gebrd(Py_ssize_t m, Py_ssize_t n,
     _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, ldq, col, y, k0)
 
 
-cdef void _org_rows(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t kref,
-                    const double* YT, Py_ssize_t ldy,   # IN  kref x m reflectors as rows
-                    const double* tau,                  # IN  kref
-                    double* X, Py_ssize_t ldx,          # OUT m x ncols, ncols >= kref
-                    double* T, double* Wk, double* tmp) noexcept nogil:
-    """X = H_0 ... H_{kref-1} I[:, :ncols] by backward block accumulation (LAPACK
-    dorgqr/dorgbr): each block of NB reflectors is applied as I - Y T Y^T with two GEMMs
-    (GVL4 Sec. 5.1.7); the leading part of X is still the identity, so each block only
-    touches X[k0:, k0:]."""
-    cdef Py_ssize_t i, k0, nbk
-    for i in range(m):
-        memset(X + i * ldx, 0, ncols * sizeof(double))
-        if i < ncols:
-            X[i * ldx + i] = 1.0
-    if kref == 0:
-        return
-    k0 = ((kref - 1) // NB) * NB
-    while k0 >= 0:
-        nbk = min(NB, kref - k0)
-        _larft(nbk, m - k0, YT + k0 * ldy + k0, ldy, tau + k0, T, NB, tmp)
-        _apply_block_left(nbk, m - k0, ncols - k0, YT + k0 * ldy + k0, ldy, T, NB,
-                          X + k0 * ldx + k0, ldx, Wk)
-        k0 -= NB
-
-
 # =================================================================================
 # bidiagonal QR (GVL4 Alg. 8.6.1/8.6.2, Demmel-Kahan zero shift, LAPACK dbdsqr)
 # =================================================================================
-cdef inline void _rot(double f, double g, double* c, double* s, double* r) noexcept nogil:
-    """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3)."""
-    cdef double h = hypot(f, g)
-    if h == 0.0:
-        c[0] = 1.0
-        s[0] = 0.0
-        r[0] = 0.0
-    else:
-        c[0] = f / h
-        s[0] = g / h
-        r[0] = h
-
-
 cdef double _smin2(double f, double g, double h) noexcept nogil:
     """Smaller singular value of [f g; 0 h] without overflow or needless cancellation
     (the formula of LAPACK dlas2: s_min = |f h| / s_max with s_max from a hypot form)."""
@@ -345,7 +255,8 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                        double* work) noexcept nogil:   # work (4 + 4 SWEEP_BATCH) n
     """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
 
-    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds the singular values
+    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds
+    the singular values
     (unsorted, any sign: the caller fixes signs and order)."""
     cdef Py_ssize_t maxit = CAP_FACTOR * (n + 1), it = 0, hi, lo, i, j
     cdef double bmax, sig, f, g, c, s, r, h, oc, os
@@ -371,7 +282,8 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
             continue
         lo = hi - 1
         while lo > 0:
-            if fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo])) or fabs(e[lo - 1]) <= SAFMIN:
+            if (fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo]))
+                    or fabs(e[lo - 1]) <= SAFMIN):
                 e[lo - 1] = 0.0
                 break
             lo -= 1
@@ -398,11 +310,11 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                     f = e[i]
                     e[i] = 0.0
                     for j in range(i + 1, hi + 1):
-                        _rot(d[j], f, &c, &s, &r)
+                        lartg(d[j], f, &c, &s, &r)
                         d[j] = r
                         # row_i' = c row_i - s row_j ; row_j' = s row_i + c row_j
                         if UT != NULL:
-                            _rot_rows(ucols, c, -s, UT + i * ldu, UT + j * ldu)
+                            rot_rows(ucols, c, -s, UT + i * ldu, UT + j * ldu)
                         if j < hi:
                             f = -s * e[j]
                             e[j] = c * e[j]
@@ -411,10 +323,10 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                     f = e[hi - 1]
                     e[hi - 1] = 0.0
                     for j in range(hi - 1, lo - 1, -1):
-                        _rot(d[j], f, &c, &s, &r)
+                        lartg(d[j], f, &c, &s, &r)
                         d[j] = r
                         if VT != NULL:
-                            _rot_rows(vcols, c, s, VT + j * ldv, VT + hi * ldv)
+                            rot_rows(vcols, c, s, VT + j * ldv, VT + hi * ldv)
                         if j > lo:
                             f = -s * e[j - 1]
                             e[j - 1] = c * e[j - 1]
@@ -438,12 +350,12 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
             oc = 1.0
             os = 0.0
             for i in range(lo, hi):
-                _rot(d[i] * c, e[i], &c, &s, &r)
+                lartg(d[i] * c, e[i], &c, &s, &r)
                 if i > lo:
                     e[i - 1] = os * r
                 rc[i] = c
                 rs[i] = s
-                _rot(oc * r, d[i + 1] * s, &oc, &os, &d[i])
+                lartg(oc * r, d[i + 1] * s, &oc, &os, &d[i])
                 lc[i] = oc
                 ls[i] = os
             h = d[hi] * c
@@ -455,7 +367,7 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
             g = e[lo]
             for i in range(lo, hi):
                 # right rotation of columns i, i+1
-                _rot(f, g, &c, &s, &r)
+                lartg(f, g, &c, &s, &r)
                 if i > lo:
                     e[i - 1] = r
                 f = c * d[i] + s * e[i]
@@ -465,7 +377,7 @@ cdef Py_ssize_t _bdsqr(Py_ssize_t n,
                 rc[i] = c
                 rs[i] = s
                 # left rotation of rows i, i+1
-                _rot(f, g, &c, &s, &r)
+                lartg(f, g, &c, &s, &r)
                 d[i] = r
                 f = c * e[i] + s * d[i + 1]
                 d[i + 1] = c * d[i + 1] - s * e[i]
@@ -572,16 +484,12 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     cdef double[::1] tauq = np.zeros(n)
     cdef double[::1] taup = np.zeros(n)
     cdef double[::1] col = np.zeros(max(m, (4 + 4 * SWEEP_BATCH) * n, NB))
-    cdef double[::1] y = np.zeros(max(m, n))
     cdef double[:, ::1] QLT
     cdef double[:, ::1] QL
     cdef double[:, ::1] QR
     cdef double[:, ::1] UTm
     cdef double[:, ::1] VTm
-    cdef double[:, ::1] Tb = np.zeros((NB, NB))
-    cdef double[:, ::1] Wk
-    cdef double[:, ::1] YT
-    cdef double* qlt = NULL
+    cdef double[::1] OW
     cdef double* utp = NULL
     cdef double* vtp = NULL
     cdef Py_ssize_t status, ldu = m, ldv = n
@@ -591,18 +499,16 @@ def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     UTa = None
     VTa = None
     if want_vectors:
-        Wk = np.zeros((NB, max(m, n)))
-        YT = np.zeros((NB, max(m, n)))
+        OW = np.empty(org_work_size(m, max(m, n), NB))
         QLa = np.empty((m, ku))
         QL = QLa
         QRa = np.empty((n, n))
         QR = QRa
         with nogil:
             # Q_L[:, :ku] (LAPACK dorgbr 'Q') and Q_R (dorgbr 'P', same layout as dsytrd)
-            _org_rows(m, ku, n, &QLT[0, 0], m, &tauq[0], &QL[0, 0], ku, &Tb[0, 0],
-                      &Wk[0, 0], &col[0])
-            _orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, &YT[0, 0], &Tb[0, 0],
-                   &Wk[0, 0], &col[0])
+            # (QLT's rows are the left reflectors written out: v_k's entries at QLT[k, k+1:])
+            org_q(m, ku, n, &QLT[0, 0], 1, m, &tauq[0], &QL[0, 0], ku, NB, &OW[0])
+            orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, NB, &OW[0])
         # U^T (ku x m) and V^T (n x n) in buffers with a padded leading dimension: the
         # rotation batches walk down their rows, and a row stride of a multiple of
         # 4 KiB would map every row to the same cache sets
@@ -644,7 +550,7 @@ def _svd_tall(W, bint full, str name):
     bidiagonalisation then works on n x n instead of m x n."""
     m, n = W.shape
     if _qr_first(m, n):
-        from rusty_machine.linalg.qr import qr
+        from rusty_machine.linalg._qr import qr
         from rusty_machine.linalg.blas import gemm
         Q, R = qr(W, mode="complete" if full else "reduced")
         Q = np.asarray(Q)
@@ -748,7 +654,7 @@ def svdvals(A):
         W *= f
     if _qr_first(W.shape[0], W.shape[1]):
         # tall: the singular values of R from A = Q R (LAPACK dgesvd's path)
-        from rusty_machine.linalg.qr import qr
+        from rusty_machine.linalg._qr import qr
         W = np.array(np.asarray(qr(W, mode="r"))[:W.shape[1]], dtype=np.float64, order="C")
     _, s, _ = _svd_core(W, False, False, "svdvals")
     if f != 1.0:
@@ -788,22 +694,16 @@ def bidiagonalize(A):
     cdef double[::1] e = np.zeros(max(nn, 1))
     cdef double[::1] tauq = np.zeros(nn)
     cdef double[::1] taup = np.zeros(nn)
-    cdef double[::1] col = np.zeros(max(mm, 4 * nn, NB))
-    cdef double[::1] y = np.zeros(max(mm, nn))
     cdef double[:, ::1] QLT
-    cdef double[:, ::1] Tb = np.zeros((NB, NB))
-    cdef double[:, ::1] Wk = np.zeros((NB, max(mm, nn)))
-    cdef double[:, ::1] YT = np.zeros((NB, max(mm, nn)))
+    cdef double[::1] OW = np.empty(org_work_size(mm, max(mm, nn), NB))
     QLa = np.empty((mm, nn))
     QRa = np.empty((nn, nn))
     cdef double[:, ::1] QL = QLa
     cdef double[:, ::1] QR = QRa
     QLT = _bidiagonalise(W, d, e, tauq, taup, True)
     with nogil:
-        _org_rows(mm, nn, nn, &QLT[0, 0], mm, &tauq[0], &QL[0, 0], nn, &Tb[0, 0],
-                  &Wk[0, 0], &col[0])
-        _orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, &YT[0, 0], &Tb[0, 0],
-               &Wk[0, 0], &col[0])
+        org_q(mm, nn, nn, &QLT[0, 0], 1, mm, &tauq[0], &QL[0, 0], nn, NB, &OW[0])
+        orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, NB, &OW[0])
     B = np.diag(np.asarray(d))
     if nn > 1:
         B += np.diag(np.asarray(e)[:nn - 1], 1)

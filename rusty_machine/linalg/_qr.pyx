@@ -21,8 +21,8 @@ i.e. H zeroes every entry of x but the first. Two of the choices matter numerica
     the same sign and never suffers cancellation (GVL4 Sec. 5.1.3);
   * the scaling: v is normalised so that v_1 = 1. Then v is known from v_2..v_p, which
     fit exactly in the zeros H just created, and tau = (beta - x_1) / beta.
-`house` below computes (v, tau, beta) this way, and rescales when ||x|| is so small
-that the formulas would underflow (as LAPACK dlarfg does).
+`house` computes (v, tau, beta) this way, and rescales when ||x|| is so small that
+the formulas would underflow (as LAPACK dlarfg does).
 
 2. Householder QR  [GVL4 Alg. 5.2.1; LAPACK dgeqr2]
 ------------------------------------------------
@@ -51,6 +51,14 @@ triangular. It grows one reflection at a time:
 so the new column of T is  T[:j, j] = -tau_j T[:j, :j] (V[:, :j]^T v_j),  T[j, j] = tau_j.
 `larft` forms all the inner products V^T V with one GEMM first (the "UT transform"
 view of Joffrain et al. 2006) and then runs this recurrence on the small b x b matrix.
+
+Where the kernels live: the reflector kernels of sections 1, 3, 4 and 6 (`house`,
+`larft`, `larfb`, `org_q`) are in rusty_machine/linalg/_householder.pyx, the one file
+every factorisation and reduction of the library (QR here, the tridiagonal reduction of
+eigh, the Hessenberg reduction of eig, the bidiagonal reduction of svd) cimports. They
+hold a block of reflectors as the rows of an explicit V^T (row-major: contiguous rows);
+this file keeps the QR-specific parts: the unblocked and recursive panel factorisations,
+the blocked driver, the least-squares solve and the Python layer.
 
 4. Applying a block reflection with GEMM  [LAPACK dlarfb]
 -------------------------------------------------------
@@ -105,10 +113,11 @@ cimport numpy as cnp
 from libc.math cimport fabs, hypot, copysign, sqrt
 from libc.stdlib cimport malloc, free
 
-from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrsv, dnrm2, dscal
+from rusty_machine.linalg.blas cimport dtrsm, dtrsv
+from rusty_machine.linalg._householder cimport house, gather_v, larft, larfb, org_q
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
                                           vector_empty, asmatrix, asvector)
-from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str
+from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
 cnp.import_array()
@@ -123,9 +132,8 @@ cdef Py_ssize_t NB_ORGQR = 32    # block width when forming Q (dorgqr's NB)
 
 # dlamch('S') / eps: below this a Householder beta is rescaled before use (dlarfg)
 cdef double SAFMIN = 2.2250738585072014e-308 / 2.220446049250313e-16
-# above this |beta|, alpha - beta could overflow: house() works on the column * 2^-64
+# above this |beta|, alpha - beta could overflow: geqr2 leaves such columns to house()
 cdef double BIG = 1e300
-cdef double TWO_M64 = 5.421010862427522e-20
 
 
 def _set_block_sizes(geqrf=None, leaf=None, orgqr=None):
@@ -160,52 +168,6 @@ cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
 # =================================================================================
 # kernels: (pointer, leading dimension), row-major, no checks, no GIL
 # =================================================================================
-
-cdef void house(Py_ssize_t n,              # IN   length of the vector [alpha, x]
-                double* alpha,             # INOUT x_1 in, beta out
-                double* x,                 # INOUT x_2..x_n in, v_2..v_n out (v_1 = 1)
-                Py_ssize_t incx,           # IN   stride of x
-                double* tau                # OUT  H = I - tau v v^T
-                ) noexcept nogil:
-    """Householder vector (GVL4 Alg. 5.1.1 with LAPACK dlarfg's normalisation).
-
-    Finds v (v_1 = 1) and tau with (I - tau v v^T) [alpha; x] = [beta; 0]. tau = 0
-    (H = I) when x is already zero; otherwise 1 <= tau <= 2."""
-    cdef double xnorm, beta, scale
-    cdef int knt = 0, i
-    if n <= 1:
-        tau[0] = 0.0
-        return
-    xnorm = dnrm2(n - 1, x, incx)
-    if xnorm == 0.0:
-        tau[0] = 0.0
-        return
-    # beta = -sign(alpha) ||[alpha; x]||: v_1 = alpha - beta has no cancellation
-    beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
-    if fabs(beta) < SAFMIN:
-        # tiny column: scale it up (at most 20 times) so 1 / (alpha - beta) is safe
-        while fabs(beta) < SAFMIN and knt < 20:
-            knt += 1
-            dscal(n - 1, 1.0 / SAFMIN, x, incx)
-            beta /= SAFMIN
-            alpha[0] /= SAFMIN
-        xnorm = dnrm2(n - 1, x, incx)
-        beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
-    if fabs(beta) > BIG:
-        # huge column: alpha - beta may overflow, and 1 / (alpha - beta) be subnormal;
-        # the same ratios on the column scaled by 2^-64 (exact) are safe
-        tau[0] = (beta * TWO_M64 - alpha[0] * TWO_M64) / (beta * TWO_M64)
-        dscal(n - 1, TWO_M64, x, incx)
-        dscal(n - 1, 1.0 / (alpha[0] * TWO_M64 - beta * TWO_M64), x, incx)
-        alpha[0] = beta
-        return
-    tau[0] = (beta - alpha[0]) / beta
-    # v = x / (alpha - beta), so that v_1 = 1
-    dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
-    for i in range(knt):
-        beta *= SAFMIN
-    alpha[0] = beta
-
 
 cdef void geqr2(Py_ssize_t m,              # IN   rows
                 Py_ssize_t n,              # IN   columns
@@ -251,10 +213,10 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
                     scal = 1.0 / (alpha - beta)
                     diag[0] = beta
                 else:
-                    house(mj, diag, diag + lda, lda, &t)
+                    t = house(mj, diag, diag + lda, lda)
             else:
                 # zero, tiny or huge column: the careful path (it scales itself)
-                house(mj, diag, diag + lda, lda, &t)
+                t = house(mj, diag, diag + lda, lda)
         tau[j] = t
         ncol = n - j - 1
         ssq = 0.0
@@ -290,83 +252,6 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
                     row[1 + c] -= s * w[c]
             if i >= j + 2:
                 ssq += row[1] * row[1]
-
-
-cdef void copy_v(Py_ssize_t m,             # IN   rows of the panel
-                 Py_ssize_t k,             # IN   reflectors (columns of the panel)
-                 const double* A,          # IN   panel whose strict lower part holds V
-                 Py_ssize_t lda,           # IN
-                 double* V,                # OUT  m x k, explicit unit lower trapezoid
-                 Py_ssize_t ldv            # IN
-                 ) noexcept nogil:
-    """V with its implicit ones and zeros written out, so plain GEMMs can use it
-    (LAPACK dlarfb uses dtrmm on the triangle instead; the extra k^2/2 flops per
-    column of C are cheap next to the 2 m k of the rest)."""
-    cdef Py_ssize_t i, c
-    for i in range(m):
-        for c in range(k):
-            if i > c:
-                V[i * ldv + c] = A[i * lda + c]
-            elif i == c:
-                V[i * ldv + c] = 1.0
-            else:
-                V[i * ldv + c] = 0.0
-
-
-cdef void larft(Py_ssize_t m,              # IN   rows of V
-                Py_ssize_t k,              # IN   number of reflectors
-                const double* V,           # IN   m x k explicit unit lower trapezoid
-                Py_ssize_t ldv,            # IN
-                const double* tau,         # IN   k scalars
-                double* T,                 # OUT  k x k upper triangular (zeros below)
-                Py_ssize_t ldt             # IN
-                ) noexcept nogil:
-    """T of the compact WY form H_0 ... H_{k-1} = I - V T V^T (LAPACK dlarft, forward,
-    columnwise; the recurrence of [SVL89], GVL4 Sec. 5.1.7).
-
-    S = V^T V by one GEMM ([JLQVV06]), then for j = 0..k-1
-        T[:j, j] = -tau_j T[:j, :j] S[:j, j],   T[j, j] = tau_j,
-    where the triangular product runs in place over the column S[:j, j] (row r
-    needs only entries r.. of that column, which are not overwritten yet)."""
-    cdef Py_ssize_t i, r, c
-    cdef double s, t
-    # T = V.T @ V    (the upper triangle is what is used)
-    dgemm(1, 0, k, k, m, 1.0, V, ldv, V, ldv, 0.0, T, ldt)
-    for i in range(k):
-        t = tau[i]
-        for r in range(i):
-            s = 0.0
-            for c in range(r, i):
-                s += T[r * ldt + c] * T[c * ldt + i]
-            T[r * ldt + i] = -t * s
-        T[i * ldt + i] = t
-        for c in range(i):
-            T[i * ldt + c] = 0.0
-
-
-cdef void larfb(bint trans,                # IN   apply Q^T (True) or Q (False)
-                Py_ssize_t m,              # IN   rows of C (= rows of V)
-                Py_ssize_t n,              # IN   columns of C
-                Py_ssize_t k,              # IN   reflectors
-                const double* V,           # IN   m x k explicit unit lower trapezoid
-                Py_ssize_t ldv,            # IN
-                const double* T,           # IN   k x k upper triangular, zeros below
-                Py_ssize_t ldt,            # IN
-                double* C,                 # INOUT m x n
-                Py_ssize_t ldc,            # IN
-                double* W,                 # WORK k x n
-                double* W2                 # WORK k x n
-                ) noexcept nogil:
-    """C <- op(Q) C with Q = I - V T V^T (LAPACK dlarfb, left side, forward,
-    columnwise): three GEMMs."""
-    if m <= 0 or n <= 0 or k <= 0:
-        return
-    # W = V.T @ C
-    dgemm(1, 0, k, n, m, 1.0, V, ldv, C, ldc, 0.0, W, n)
-    # W2 = T.T @ W  (for Q^T = I - V T^T V^T)   or   W2 = T @ W  (for Q)
-    dgemm(trans, 0, k, n, k, 1.0, T, ldt, W, n, 0.0, W2, n)
-    # C -= V @ W2
-    dgemm(0, 0, m, n, k, -1.0, V, ldv, W2, n, 1.0, C, ldc)
 
 
 # workspace for geqrf / orgqr / ormqr: V (m x nb), T (nb x nb), W and W2 (nb x n),
@@ -409,9 +294,9 @@ cdef void geqrf_rec(Py_ssize_t m,          # IN   rows
     # [A_11; A_21] = Q_1 [R_11; 0]
     geqrf_rec(m, n1, A, lda, tau, work)
     # [A_12; A_22] <- Q_1^T [A_12; A_22]      (GVL4 Alg. 5.2.2 update, 3 GEMMs)
-    copy_v(m, n1, A, lda, V, n1)
-    larft(m, n1, V, n1, tau, T, n1)
-    larfb(1, m, n2, n1, V, n1, T, n1, A + n1, lda, W, W + n1 * n2)
+    gather_v(n1, m, A, lda, 1, V, m)
+    larft(n1, m, V, m, tau, T, n1)
+    larfb(1, 1, m, n2, n1, V, m, T, n1, A + n1, lda, W, W + n1 * n2)
     # A_22 = Q_2 R_22
     geqrf_rec(m - n1, n2, A + n1 * lda + n1, lda, tau + n1, work)
 
@@ -442,10 +327,10 @@ cdef void geqrf(Py_ssize_t m,              # IN   rows
         copy_block(mr, jb, panel, jb, A + j * lda + j, lda)
         if nr > 0:
             # (b) Q_j = I - V T V^T
-            copy_v(mr, jb, panel, jb, V, jb)
-            larft(mr, jb, V, jb, tau + j, T, jb)
+            gather_v(jb, mr, panel, jb, 1, V, mr)
+            larft(jb, mr, V, mr, tau + j, T, jb)
             # (c) A[j:, j+jb:] <- Q_j^T A[j:, j+jb:]
-            larfb(1, mr, nr, jb, V, jb, T, jb, A + j * lda + j + jb, lda, W, W2)
+            larfb(1, 1, mr, nr, jb, V, mr, T, jb, A + j * lda + j + jb, lda, W, W2)
         j += jb
 
 
@@ -460,28 +345,9 @@ cdef void orgqr(Py_ssize_t m,              # IN   rows of Q
                 double* work               # WORK work_size(m, nq, NB_ORGQR)
                 ) noexcept nogil:
     """The first nq columns of Q = H_0 ... H_{k-1} (LAPACK dorgqr; backward
-    accumulation, GVL4 Sec. 5.1.6), blocked: Q[j:, j:] <- Q_j Q[j:, j:], last block
-    first, each one larfb."""
-    cdef Py_ssize_t nb = NB_ORGQR, i, c, j, jb, mr
-    cdef double* V = work
-    cdef double* T = V + m * nb
-    cdef double* W = T + nb * nb
-    cdef double* W2 = W + nb * _imax(nq, nb)
-    # Q = eye(m, nq)
-    for i in range(m):
-        for c in range(nq):
-            Q[i * ldq + c] = 1.0 if i == c else 0.0
-    if k <= 0:
-        return
-    j = ((k - 1) // nb) * nb
-    while j >= 0:
-        jb = _imin(nb, k - j)
-        mr = m - j
-        copy_v(mr, jb, A + j * lda + j, lda, V, jb)
-        larft(mr, jb, V, jb, tau + j, T, jb)
-        # Q[j:, j:] = (I - V T V^T) @ Q[j:, j:]
-        larfb(0, mr, nq - j, jb, V, jb, T, jb, Q + j * ldq + j, ldq, W, W2)
-        j -= nb
+    accumulation, GVL4 Sec. 5.1.6): _householder.org_q on the reflectors stored in the
+    columns below R's diagonal (entry i of v_p at A[i * lda + p]), NB_ORGQR at a time."""
+    org_q(m, nq, k, A, lda, 1, tau, Q, ldq, NB_ORGQR, work)
 
 
 cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
@@ -519,10 +385,10 @@ cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
     j = 0
     while j < k:
         jb = _imin(nb, k - j)
-        copy_v(m - j, jb, A + j * lda + j, lda, V, jb)
-        larft(m - j, jb, V, jb, tau + j, T, jb)
+        gather_v(jb, m - j, A + j * lda + j, lda, 1, V, m - j)
+        larft(jb, m - j, V, m - j, tau + j, T, jb)
         # B[j:] = Q_j^T @ B[j:]
-        larfb(1, m - j, nrhs, jb, V, jb, T, jb, B + j * ldb, ldb, W, W2)
+        larfb(1, 1, m - j, nrhs, jb, V, m - j, T, jb, B + j * ldb, ldb, W, W2)
         j += jb
 
 
@@ -733,26 +599,6 @@ cdef class QR:
         return 0
 
 
-cdef Matrix _input_matrix(object A, str func):
-    """A private, finite, 2-D float64 copy of A (which asmatrix may only wrap)."""
-    if isinstance(A, Vector):
-        raise ValueError("%s: expected a 2-D matrix, got a Vector of shape (%d,)"
-                         % (func, (<Vector>A).n))
-    if not isinstance(A, Matrix):
-        ndim = _ndim(A)
-        if ndim != 2:
-            raise ValueError("%s: expected a 2-D matrix, got %d-D input of shape %s"
-                             % (func, ndim, shape_str(A)))
-    cdef Matrix src = asmatrix(A)
-    cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
-    cdef bint finite
-    with nogil:
-        finite = copy_finite(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
-    if not finite:
-        raise ValueError("%s: the matrix contains NaN or infinity" % func)
-    return dst
-
-
 def _qr_from_state(qr, tau):
     """Rebuild a pickled QR object (see QR.__reduce__)."""
     cdef QR F = QR.__new__(QR)
@@ -821,7 +667,7 @@ def qr_factor(A):
     LinAlgError
         The computation overflowed (only for entries near the largest double).
     """
-    return _factor(_input_matrix(A, "qr_factor"))
+    return _factor(input_matrix(A, "qr_factor"))
 
 
 def qr(A, mode="reduced"):
@@ -849,7 +695,7 @@ def qr(A, mode="reduced"):
     """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))
-    cdef QR F = _factor(_input_matrix(A, "qr"))
+    cdef QR F = _factor(input_matrix(A, "qr"))
     if mode == "r":
         return F.r("reduced")
     return F.q(mode), F.r(mode)

@@ -1,0 +1,372 @@
+/* rm_vec_impl.h: the vector kernels, written once and compiled once per instruction set.
+ *
+ * Not a header to include anywhere else: rm_vec_generic.c, rm_vec_avx2.c and
+ * rm_vec_avx512.c each define RM_ISA (generic, avx2, avx512) and include this file; the
+ * file's ISA flags (setup.py: files ending _avx2.c / _avx512.c) decide which instructions
+ * the compiler may use for the same source.  Each inclusion defines static kernels and
+ * one table, rm_vec_kernels_<RM_ISA>, that rm_vec.c chooses from at load time.  The
+ * contracts are in rm_kernels.h; these files never call back into rm_core (the ISA
+ * libraries are linked after it).
+ *
+ * No FMA contraction: setup.py compiles csrc/ with -std=c99, where gcc's default is
+ * -ffp-contract=off, so every ISA computes the same roundings (a * b + c is two
+ * operations whatever the flags).
+ *
+ * References
+ * [BLAS]  the reference BLAS (netlib) ddot, daxpy, dgemv; [GVL4] G. H. Golub, C. F. Van
+ *         Loan, Matrix Computations, 4th ed., 2013, Sec. 1.1 (dot and saxpy forms),
+ *         Sec. 3.1 (triangular systems by rows), Alg. 7.5.1 (Francis double-shift step),
+ *         Sec. 8.3 (tridiagonalisation, whose half is a symmetric matrix-vector product),
+ *         Sec. 8.6.2 (Golub-Kahan SVD step: rotations of rows).
+ * [VvdGQ14] F. Van Zee, R. van de Geijn, G. Quintana-Orti, "Restructuring the
+ *         tridiagonal and bidiagonal QR algorithms for performance", ACM TOMS 40(3),
+ *         2014: sweeps stored, then applied one cache-resident column chunk at a time.
+ */
+#include "rm_port.h"
+#include "rm_kernels.h"
+
+#ifndef RM_ISA
+#  error "define RM_ISA (generic, avx2, avx512) before including rm_vec_impl.h"
+#endif
+
+#define RM_CAT_(a, b) a##_##b
+#define RM_CAT(a, b) RM_CAT_(a, b)
+#define RM_SFX(name) RM_CAT(name, RM_ISA)
+#define RM_STR_(x) #x
+#define RM_STR(x) RM_STR_(x)
+
+/* ================================================================================
+ * level-1/2 inner loops of blas.pyx
+ * ============================================================================== */
+#if RM_HAVE_VEC
+/* x . y: four 4-lane accumulators (16 products in flight) */
+static double RM_SFX(dot_unit)(ptrdiff_t n, const double *x, const double *y) {
+    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 += rm_load4(x + i) * rm_load4(y + i);
+        s1 += rm_load4(x + i + 4) * rm_load4(y + i + 4);
+        s2 += rm_load4(x + i + 8) * rm_load4(y + i + 8);
+        s3 += rm_load4(x + i + 12) * rm_load4(y + i + 12);
+    }
+    for (; i + 4 <= n; i += 4) s0 += rm_load4(x + i) * rm_load4(y + i);
+    s0 = (s0 + s1) + (s2 + s3);
+    double s = rm_hsum4(s0);
+    for (; i < n; i++) s += x[i] * y[i];
+    return s;
+}
+
+/* out[r] = a_r . x for four rows sharing each load of x (the y = A x form of dgemv) */
+static void RM_SFX(dot4)(ptrdiff_t n, const double *a0, const double *a1, const double *a2,
+                         const double *a3, const double *x, double *out) {
+    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        rm_v4d xv = rm_load4(x + i);
+        s0 += rm_load4(a0 + i) * xv;
+        s1 += rm_load4(a1 + i) * xv;
+        s2 += rm_load4(a2 + i) * xv;
+        s3 += rm_load4(a3 + i) * xv;
+    }
+    double r0 = rm_hsum4(s0), r1 = rm_hsum4(s1), r2 = rm_hsum4(s2), r3 = rm_hsum4(s3);
+    for (; i < n; i++) {
+        r0 += a0[i] * x[i]; r1 += a1[i] * x[i]; r2 += a2[i] * x[i]; r3 += a3[i] * x[i];
+    }
+    out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
+}
+
+/* sum of x_i^2: two 4-lane accumulators */
+static double RM_SFX(sumsq_unit)(ptrdiff_t n, const double *x) {
+    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0;
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        rm_v4d u = rm_load4(x + i), v = rm_load4(x + i + 4);
+        s0 += u * u;
+        s1 += v * v;
+    }
+    s0 += s1;
+    double s = rm_hsum4(s0);
+    for (; i < n; i++) s += x[i] * x[i];
+    return s;
+}
+#else
+static double RM_SFX(dot_unit)(ptrdiff_t n, const double *x, const double *y) {
+    double s = 0.0;
+    for (ptrdiff_t i = 0; i < n; i++) s += x[i] * y[i];
+    return s;
+}
+static void RM_SFX(dot4)(ptrdiff_t n, const double *a0, const double *a1, const double *a2,
+                         const double *a3, const double *x, double *out) {
+    out[0] = RM_SFX(dot_unit)(n, a0, x); out[1] = RM_SFX(dot_unit)(n, a1, x);
+    out[2] = RM_SFX(dot_unit)(n, a2, x); out[3] = RM_SFX(dot_unit)(n, a3, x);
+}
+static double RM_SFX(sumsq_unit)(ptrdiff_t n, const double *x) {
+    return RM_SFX(dot_unit)(n, x, x);
+}
+#endif
+
+/* y += alpha * x and y += c0 a0 + c1 a1 + c2 a2 + c3 a3 (y distinct from the other
+ * operands): no reduction, the compiler vectorises these loops itself, with the
+ * registers of the file's ISA. */
+static void RM_SFX(axpy_unit)(ptrdiff_t n, double alpha, const double *restrict x,
+                              double *restrict y) {
+    for (ptrdiff_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+static void RM_SFX(axpy4)(ptrdiff_t n, double c0, double c1, double c2, double c3,
+                          const double *restrict a0, const double *restrict a1,
+                          const double *restrict a2, const double *restrict a3,
+                          double *restrict y) {
+    for (ptrdiff_t j = 0; j < n; j++)
+        y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j]);
+}
+
+/* bi[:w] = post * (pre * bi[:w] + sign * sum_{p in [lo, hi)} P[p] * B[p, :w]).  One pass
+ * over bi: for each block of 16 columns the sums stay in four 4-lane registers while the
+ * hi - lo rows of B stream past (one load per multiply-add, four independent add
+ * chains), then one store; the scalings of the triangular kernels (1/t_ii, t_ii) are
+ * folded into pre / post [GVL4 Sec. 3.1, row-oriented substitution]. */
+static void RM_SFX(row_combine)(ptrdiff_t w, double pre, double post, double sign,
+                                const double *P, ptrdiff_t lo, ptrdiff_t hi,
+                                const double *B, ptrdiff_t ldb, double *restrict bi) {
+    double a[RM_TRI_MAX];
+    const ptrdiff_t np = hi - lo;
+    const double *restrict B0 = B + lo * ldb;
+    ptrdiff_t p, j = 0;
+    for (p = 0; p < np; p++) a[p] = sign * P[lo + p];
+#if RM_HAVE_VEC
+    const rm_v4d vpre = {pre, pre, pre, pre}, vpost = {post, post, post, post};
+    for (; j + 16 <= w; j += 16) {
+        rm_v4d s0 = vpre * rm_load4(bi + j), s1 = vpre * rm_load4(bi + j + 4);
+        rm_v4d s2 = vpre * rm_load4(bi + j + 8), s3 = vpre * rm_load4(bi + j + 12);
+        for (p = 0; p < np; p++) {
+            const double *b = B0 + p * ldb + j;
+            const rm_v4d av = {a[p], a[p], a[p], a[p]};
+            s0 += av * rm_load4(b);
+            s1 += av * rm_load4(b + 4);
+            s2 += av * rm_load4(b + 8);
+            s3 += av * rm_load4(b + 12);
+        }
+        rm_store4(bi + j, s0 * vpost);
+        rm_store4(bi + j + 4, s1 * vpost);
+        rm_store4(bi + j + 8, s2 * vpost);
+        rm_store4(bi + j + 12, s3 * vpost);
+    }
+    for (; j + 4 <= w; j += 4) {
+        rm_v4d s0 = vpre * rm_load4(bi + j);
+        for (p = 0; p < np; p++) {
+            const rm_v4d av = {a[p], a[p], a[p], a[p]};
+            s0 += av * rm_load4(B0 + p * ldb + j);
+        }
+        rm_store4(bi + j, s0 * vpost);
+    }
+#endif
+    for (; j < w; j++) {
+        double s = pre * bi[j];
+        for (p = 0; p < np; p++) s += a[p] * B0[p * ldb + j];
+        bi[j] = post * s;
+    }
+}
+
+/* ================================================================================
+ * eigensolvers (eigen.pyx)
+ * ============================================================================== */
+/* y = A x, A symmetric, only its lower triangle read.  Half of dsytrd's work [GVL4
+ * Sec. 8.3] is this product with the trailing block, memory bound: one pass over each
+ * row i of the lower triangle does both halves, y_i += a_i[:i] . x[:i] (a dot product:
+ * explicit 4-lane accumulators) and y[:i] += x_i a_i[:i]. */
+static void RM_SFX(symv_lower)(ptrdiff_t n, const double *A, ptrdiff_t lda,
+                               const double *x, double *y) {
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = 0.0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double *a = A + i * lda;
+        const double xi = x[i];
+        double t = 0.0;
+        ptrdiff_t j = 0;
+#if RM_HAVE_VEC
+        rm_v4d acc0 = {0.0, 0.0, 0.0, 0.0}, acc1 = acc0;
+        const rm_v4d xiv = {xi, xi, xi, xi};
+        for (; j + 8 <= i; j += 8) {
+            rm_v4d a0 = rm_load4(a + j), a1 = rm_load4(a + j + 4);
+            acc0 += a0 * rm_load4(x + j);
+            acc1 += a1 * rm_load4(x + j + 4);
+            rm_store4(y + j, rm_load4(y + j) + a0 * xiv);
+            rm_store4(y + j + 4, rm_load4(y + j + 4) + a1 * xiv);
+        }
+        acc0 += acc1;
+        t = rm_hsum4(acc0);
+#endif
+        for (; j < i; j++) {
+            t += a[j] * x[j];
+            y[j] += a[j] * xi;
+        }
+        y[i] += t + a[i] * xi;
+    }
+}
+
+/* The deferred reflectors of a Francis double-shift sweep [GVL4 Alg. 7.5.1], applied
+ * from the left to rows lo..hi of X, one column chunk at a time (the chunk of the three
+ * rows a reflector touches stays in L1 across the sweep). */
+static void RM_SFX(refl_rows)(ptrdiff_t lo, ptrdiff_t hi, const double *tau,
+                              const double *v1, const double *v2, double *X,
+                              ptrdiff_t ldx, ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t chunk) {
+    for (ptrdiff_t j0 = c0; j0 < c1; j0 += chunk) {
+        ptrdiff_t w = c1 - j0 < chunk ? c1 - j0 : chunk;
+        for (ptrdiff_t k = lo; k < hi; k++) {
+            const double t = tau[k], a = v1[k], b = v2[k];
+            if (t == 0.0) continue;
+            double *restrict x0 = X + k * ldx + j0;
+            double *restrict x1 = X + (k + 1) * ldx + j0;
+            if (k + 1 < hi) {
+                double *restrict x2 = X + (k + 2) * ldx + j0;
+                for (ptrdiff_t i = 0; i < w; i++) {
+                    const double s = t * (x0[i] + a * x1[i] + b * x2[i]);
+                    x0[i] -= s; x1[i] -= s * a; x2[i] -= s * b;
+                }
+            } else {
+                for (ptrdiff_t i = 0; i < w; i++) {
+                    const double s = t * (x0[i] + a * x1[i]);
+                    x0[i] -= s; x1[i] -= s * a;
+                }
+            }
+        }
+    }
+}
+
+/* The same reflectors from the right, to columns lo..hi of rows r0..r1-1 of X. */
+static void RM_SFX(refl_cols)(ptrdiff_t lo, ptrdiff_t hi, const double *tau,
+                              const double *v1, const double *v2, double *X,
+                              ptrdiff_t ldx, ptrdiff_t r0, ptrdiff_t r1) {
+    for (ptrdiff_t r = r0; r < r1; r++) {
+        double *x = X + r * ldx;
+        for (ptrdiff_t k = lo; k < hi; k++) {
+            const double t = tau[k], a = v1[k], b = v2[k];
+            if (t == 0.0) continue;
+            if (k + 1 < hi) {
+                const double s = t * (x[k] + a * x[k + 1] + b * x[k + 2]);
+                x[k] -= s; x[k + 1] -= s * a; x[k + 2] -= s * b;
+            } else {
+                const double s = t * (x[k] + a * x[k + 1]);
+                x[k] -= s; x[k + 1] -= s * a;
+            }
+        }
+    }
+}
+
+/* ================================================================================
+ * SVD (svd.pyx): the stored sweeps of the bidiagonal QR [VvdGQ14], two consecutive
+ * rotations per pass over a chunk (rows k, k+1, k+2 loaded and stored once for both)
+ * ============================================================================== */
+static void RM_SFX(svd_apply_sweeps)(ptrdiff_t nsweeps, const ptrdiff_t *lo,
+                                     const ptrdiff_t *hi, const double *cs,
+                                     const double *sn, ptrdiff_t ld, double *X,
+                                     ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk) {
+    for (ptrdiff_t j0 = 0; j0 < ncols; j0 += chunk) {
+        ptrdiff_t w = ncols - j0 < chunk ? ncols - j0 : chunk;
+        for (ptrdiff_t q = 0; q < nsweeps; q++) {
+            ptrdiff_t k = lo[q];
+            for (; k + 1 < hi[q]; k += 2) {
+                const double c1 = cs[q * ld + k], s1 = sn[q * ld + k];
+                const double c2 = cs[q * ld + k + 1], s2 = sn[q * ld + k + 1];
+                double *restrict x = X + k * ldx + j0;
+                double *restrict y = X + (k + 1) * ldx + j0;
+                double *restrict z = X + (k + 2) * ldx + j0;
+                for (ptrdiff_t i = 0; i < w; i++) {
+                    const double a = x[i], b = y[i], cz = z[i];
+                    const double b1 = c1 * b - s1 * a;
+                    x[i] = c1 * a + s1 * b;
+                    y[i] = c2 * b1 + s2 * cz;
+                    z[i] = c2 * cz - s2 * b1;
+                }
+            }
+            for (; k < hi[q]; k++) {
+                const double c = cs[q * ld + k], s = sn[q * ld + k];
+                double *restrict x = X + k * ldx + j0;
+                double *restrict y = X + (k + 1) * ldx + j0;
+                for (ptrdiff_t i = 0; i < w; i++) {
+                    const double a = x[i], b = y[i];
+                    x[i] = c * a + s * b;
+                    y[i] = c * b - s * a;
+                }
+            }
+        }
+    }
+}
+
+/* ================================================================================
+ * reductions of matrix.pyx
+ * ============================================================================== */
+/* max (min) of x[0..n-1], n >= 1, NaN if any entry is NaN (numpy's rule).
+ * e = (v > e) ? v : e never selects a NaN, so NaN is probed separately: q += v * 0 is NaN
+ * for NaN (and inf) entries; only then is the row rescanned for a real NaN.  On x86-64
+ * (SSE2 is part of the baseline) the bulk uses maxpd/minpd, whose semantics are exactly
+ * v > e ? v : e (Intel SDM, MAXPD: "if the values are both 0.0s or either is a NaN, the
+ * second operand is returned"); plain C elsewhere.  Compilers do not vectorise a
+ * compare-select floating-point reduction without -ffast-math, hence the intrinsics. */
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+static double RM_SFX(ext_row)(int want_max, ptrdiff_t n, const double *x) {
+    /* four independent 2-wide running extrema and two NaN probes: 8 entries per
+     * iteration, no dependency chain longer than one maxpd/addpd each */
+    __m128d e0 = _mm_set1_pd(x[0]), e1 = e0, e2 = e0, e3 = e0;
+    __m128d p0 = _mm_setzero_pd(), p1 = p0, v0, v1, v2, v3;
+    const __m128d zero = _mm_setzero_pd();
+    double lane[2], e, q;
+    ptrdiff_t j = 0;
+    if (want_max) {
+        for (; j + 8 <= n; j += 8) {
+            v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
+            v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
+            e0 = _mm_max_pd(v0, e0); e1 = _mm_max_pd(v1, e1);   /* v > e ? v : e */
+            e2 = _mm_max_pd(v2, e2); e3 = _mm_max_pd(v3, e3);
+            p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
+            p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
+        }
+        e0 = _mm_max_pd(_mm_max_pd(e0, e1), _mm_max_pd(e2, e3));
+        _mm_storeu_pd(lane, e0);
+        e = lane[1] > lane[0] ? lane[1] : lane[0];
+    } else {
+        for (; j + 8 <= n; j += 8) {
+            v0 = _mm_loadu_pd(x + j);     v1 = _mm_loadu_pd(x + j + 2);
+            v2 = _mm_loadu_pd(x + j + 4); v3 = _mm_loadu_pd(x + j + 6);
+            e0 = _mm_min_pd(v0, e0); e1 = _mm_min_pd(v1, e1);   /* v < e ? v : e */
+            e2 = _mm_min_pd(v2, e2); e3 = _mm_min_pd(v3, e3);
+            p0 = _mm_add_pd(p0, _mm_add_pd(_mm_mul_pd(v0, zero), _mm_mul_pd(v1, zero)));
+            p1 = _mm_add_pd(p1, _mm_add_pd(_mm_mul_pd(v2, zero), _mm_mul_pd(v3, zero)));
+        }
+        e0 = _mm_min_pd(_mm_min_pd(e0, e1), _mm_min_pd(e2, e3));
+        _mm_storeu_pd(lane, e0);
+        e = lane[1] < lane[0] ? lane[1] : lane[0];
+    }
+    _mm_storeu_pd(lane, _mm_add_pd(p0, p1));
+    q = lane[0] + lane[1];
+    for (; j < n; j++) {
+        if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
+        q += x[j] * 0.0;
+    }
+    if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
+    return e;
+}
+#else
+static double RM_SFX(ext_row)(int want_max, ptrdiff_t n, const double *x) {
+    double e = x[0], q = 0.0;
+    for (ptrdiff_t j = 0; j < n; j++) {
+        if (want_max) e = x[j] > e ? x[j] : e; else e = x[j] < e ? x[j] : e;
+        q += x[j] * 0.0;
+    }
+    if (q != q && rm_first_nan(n, x) != 0.0) return rm_first_nan(n, x);
+    return e;
+}
+#endif
+
+/* ================================================================================
+ * the table
+ * ============================================================================== */
+const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
+    RM_STR(RM_ISA),
+    RM_SFX(dot_unit), RM_SFX(dot4), RM_SFX(sumsq_unit), RM_SFX(axpy_unit),
+    RM_SFX(axpy4), RM_SFX(row_combine),
+    RM_SFX(symv_lower), RM_SFX(refl_rows), RM_SFX(refl_cols),
+    RM_SFX(svd_apply_sweeps),
+    RM_SFX(ext_row),
+};

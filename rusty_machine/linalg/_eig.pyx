@@ -1,0 +1,972 @@
+# cython: language_level=3
+"""_eig.pyx: the general real eigenproblem: eig, eigvals, hessenberg.
+
+Balancing (LAPACK dgebal), Householder reduction to upper Hessenberg form (blocked as
+dgehrd/dlahr2), the Francis double-shift QR algorithm to the real Schur form (dlahqr,
+with dlanv2's standardised 2x2 blocks), and eigenvectors by back substitution on the
+quasi-triangular factor (dtrevc), assembled as LAPACK's dgeev does.
+
+Every reflector used here (the Hessenberg reduction's, and forming Q) is built by the
+kernels of _householder.pyx, and so are the plane rotations of the deflation steps; the
+3-element reflectors of the Francis sweep are applied by C kernels in csrc/.
+
+References
+----------
+[GVL4]   G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013.
+         Alg. 7.4.2 (Householder Hessenberg reduction), Alg. 7.5.1 (Francis QR step),
+         Alg. 7.5.2 (real Schur decomposition by the QR algorithm), Sec. 7.6
+         (invariant subspaces, eigenvectors from the Schur form).
+[LAPACK] E. Anderson et al., *LAPACK Users' Guide*, 3rd ed., 1999. The routines mirrored
+         here: dgebal (balancing), dgehd2/dgehrd/dlahr2 and dorghr (Hessenberg reduction
+         and its Q), dlahqr (double-shift QR), dlanv2 (standardised 2x2 Schur blocks),
+         dtrevc (eigenvectors of a quasi-triangular matrix), dgeev (the driver).
+[PR69]   B. N. Parlett and C. Reinsch, "Balancing a matrix for calculation of eigenvalues
+         and eigenvectors", Numer. Math. 13 (1969) 293-304.
+
+Storage is row-major: reflectors are stored as *rows*; the rotations and reflectors of
+the QR iteration are applied to the rows of Z^T, so every inner loop runs over contiguous
+memory; the working copy of the Francis iteration gets a padded leading dimension (its
+column walks would otherwise hit a single cache set when n is a multiple of 512).
+"""
+import numpy as np
+
+from libc.math cimport fabs, sqrt, hypot, copysign
+from libc.string cimport memset
+
+from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dswap, dtrmm
+from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
+                                                org_work_size)
+from rusty_machine.exceptions import LinAlgError
+from rusty_machine.linalg.matrix import asmatrix
+from rusty_machine.linalg._checks import (work_copy as _work_copy,
+                                          scale_factor as _scale_factor,
+                                          padded_ld as _padded_ld)
+
+# ---- the deferred reflectors of the Francis sweep -----------------------------------
+# A double-shift sweep chases 3-element reflectors P_k down the Hessenberg matrix; the
+# parts of each P_k that fall outside the active window (the rest of the rows, and the
+# Schur vectors) are applied later in chunks by two C loops (csrc/rm_vec_impl.h:
+# rm_refl_rows on rows, rm_refl_cols on columns), compiled per instruction set and
+# chosen at load time by the same CPU dispatch as the GEMM kernels.
+from rusty_machine.linalg._csrc cimport rm_refl_rows, rm_refl_cols
+
+cdef double EPS = 2.220446049250313e-16
+cdef double SAFMIN = 2.2250738585072014e-308
+# block size of the blocked reductions (panel width)
+cdef Py_ssize_t NB = 32
+_last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
+# iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
+cdef Py_ssize_t CAP_FACTOR = 30
+
+
+def _set_cap_factor(Py_ssize_t k):
+    """Set the sweep-cap factor (caps are k * n); returns the previous one. For tests."""
+    global CAP_FACTOR
+    old = CAP_FACTOR
+    CAP_FACTOR = k
+    return old
+
+
+# =================================================================================
+# general real matrices: balancing (LAPACK dgebal, [PR69])
+# =================================================================================
+cdef void _swap_rc(Py_ssize_t n, double* A, Py_ssize_t lda, Py_ssize_t j,
+                   Py_ssize_t m) noexcept nogil:
+    """Symmetric permutation: swap rows j, m and columns j, m of A."""
+    if j != m:
+        dswap(n, A + j * lda, 1, A + m * lda, 1)
+        dswap(n, A + j, lda, A + m, lda)
+
+
+cdef void _balance(Py_ssize_t n,
+                   double* A, Py_ssize_t lda,     # INOUT A <- D^{-1} P^T A P D
+                   double* scale,                 # OUT   n, the diagonal of D
+                   Py_ssize_t* swaps,             # OUT   n, swaps[j] = m: step j swapped
+                                                  #       rows/columns j and m (-1: none)
+                   Py_ssize_t* ilo_out, Py_ssize_t* ihi_out) noexcept nogil:
+    """Balancing (LAPACK dgebal 'B', [PR69]).
+
+    1. Permutation: a row whose off-diagonal part (within the active block) is zero
+       isolates its diagonal entry as an eigenvalue and is moved to the bottom; a
+       column likewise to the top. The result is block upper triangular with the
+       isolated parts triangular, so their eigenvalues are exact.
+    2. Scaling of the remaining block ilo..ihi by powers of 2 so that the off-diagonal
+       2-norms of each row and column are comparable (the 2-norm variant of LAPACK
+       >= 3.5). Exact in floating point: only exponents change."""
+    cdef Py_ssize_t i, j, sweep, ilo = 0, ihi = n - 1
+    cdef double c, r, f, g
+    cdef bint changed = True, found
+    for i in range(n):
+        scale[i] = 1.0
+        swaps[i] = -1
+    # 1a. rows isolating an eigenvalue go to the bottom
+    found = True
+    while found and ihi > 0:
+        found = False
+        for j in range(ihi, -1, -1):
+            c = 0.0
+            for i in range(ihi + 1):
+                if i != j and A[j * lda + i] != 0.0:
+                    c = 1.0
+                    break
+            if c == 0.0:
+                _swap_rc(n, A, lda, j, ihi)
+                swaps[ihi] = j
+                ihi -= 1
+                found = True
+                break
+    # 1b. columns isolating an eigenvalue go to the top
+    found = True
+    while found and ilo < ihi:
+        found = False
+        for j in range(ilo, ihi + 1):
+            c = 0.0
+            for i in range(ilo, ihi + 1):
+                if i != j and A[i * lda + j] != 0.0:
+                    c = 1.0
+                    break
+            if c == 0.0:
+                _swap_rc(n, A, lda, j, ilo)
+                swaps[ilo] = j
+                ilo += 1
+                found = True
+                break
+    ilo_out[0] = ilo
+    ihi_out[0] = ihi
+    # 2. scaling of the block ilo..ihi
+    sweep = 0
+    while changed and sweep < 100:
+        changed = False
+        sweep += 1
+        for i in range(ilo, ihi + 1):
+            c = 0.0
+            r = 0.0
+            for j in range(ilo, ihi + 1):
+                if j != i:
+                    c += A[j * lda + i] * A[j * lda + i]
+                    r += A[i * lda + j] * A[i * lda + j]
+            c = sqrt(c)
+            r = sqrt(r)
+            if c == 0.0 or r == 0.0:
+                continue
+            # f = 2^k with c f ~ r / f; accept only a clear improvement (95% rule)
+            f = 1.0
+            g = r / 2.0
+            while c < g and f < 1e150 and c < 1e150:
+                f *= 2.0
+                c *= 2.0
+                g /= 2.0
+            g = r * 2.0
+            while c >= g and f > 1e-150 and c > 1e-150:
+                f /= 2.0
+                c /= 2.0
+                g *= 2.0
+            # c is now c * f, and the row norm becomes r / f
+            if c + r / f >= 0.95 * (c / f + r):
+                continue
+            changed = True
+            scale[i] *= f
+            for j in range(n):
+                A[j * lda + i] *= f        # column i times f
+                A[i * lda + j] /= f        # row i divided by f
+
+
+# =================================================================================
+# Hessenberg reduction (GVL4 Alg. 7.4.2, LAPACK dgehd2)
+# =================================================================================
+cdef void _gehd2(Py_ssize_t n,
+                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
+                 double* tau,                   # OUT   n-1 (tau[n-2] = 0)
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows (v_k[1:] in R[k, k+2:])
+                                                #       as _sytrd stores them, or NULL
+                 double* col, double* y,        # work  n, n
+                 Py_ssize_t kstart) noexcept nogil:   # IN first column to reduce
+    """A = Q H Q^T, Q = H_0 ... H_{n-3}; H_k zeroes column k below the subdiagonal and
+    is applied from both sides (left to rows k+1.., right to columns k+1..). Unblocked
+    (LAPACK dgehd2), from column kstart on (the earlier ones were done by _lahr2)."""
+    cdef Py_ssize_t k, i, r
+    cdef double t
+    for k in range(kstart, max(n - 1, 0)):
+        tau[k] = 0.0
+    for k in range(kstart, n - 2):
+        r = n - k - 1
+        for i in range(r):
+            col[i] = H[(k + 1 + i) * ldh + k]
+        t = house(r, col, col + 1, 1)
+        tau[k] = t
+        H[(k + 1) * ldh + k] = col[0]
+        for i in range(1, r):
+            H[(k + 1 + i) * ldh + k] = 0.0
+        col[0] = 1.0
+        if R != NULL:
+            for i in range(1, r):
+                R[k * ldr + k + 1 + i] = col[i]
+        if t == 0.0:
+            continue
+        # right first, as LAPACK dgehd2: H[:, k+1:] -= t (H[:, k+1:] v) v^T
+        dgemv(False, n, r, 1.0, H + k + 1, ldh, col, 1, 0.0, y, 1)
+        dger(n, r, -t, y, 1, col, 1, H + k + 1, ldh)
+        # then left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
+        dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
+        dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
+
+
+cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
+                 double* A, Py_ssize_t lda,     # INOUT columns k0..k0+NB-1 reduced, the rest
+                                                #       updated from both sides
+                 double* tau,                   # OUT   NB factors
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows as _gehd2, or NULL
+                 double* VT,                    # work  NB x n: the panel's v_j as rows
+                 double* Y,                     # work  n x NB: Y = A V T
+                 double* T,                     # work  NB x NB: compact WY factor
+                 double* Wb,                    # work  NB x n
+                 double* c, double* w1, double* w2) noexcept nogil:   # work n, NB, NB
+    """One panel of the blocked Hessenberg reduction (LAPACK dgehrd/dlahr2).
+
+    With Q = H_{k0} ... H_{k0+j-1} = I - V T V^T (compact WY) and Y = A V T, the current
+    column k = k0 + j is Q^T (A[:, k] - Y V[k, :]^T): one product with A per column
+    (y = tau (A v - Y (V^T v)) extends Y) instead of the four level-2 sweeps of
+    _gehd2. The rest of the matrix is then updated by GEMMs: from the right,
+    A[:, k0+NB:] -= Y V[k0+NB:, :]^T; from the left, (I - V T^T V^T) A[k0+1:, k0+NB:]."""
+    cdef Py_ssize_t j, k, i, p, q, c0 = k0 + NB, m1 = n - k0 - 1
+    cdef double t, acc
+    cdef double* vt
+    for j in range(NB):
+        k = k0 + j
+        vt = VT + j * n
+        # c = A[:, k] - Y[:, :j] V[k, :j]^T      (the right transforms so far)
+        for i in range(n):
+            c[i] = A[i * lda + k]
+        if j > 0:
+            for p in range(j):
+                w1[p] = VT[p * n + k]
+            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+            # c[k0+1:] -= V T^T V^T c[k0+1:]   (the left transforms so far)
+            dgemv(False, j, m1, 1.0, VT + k0 + 1, n, c + k0 + 1, 1, 0.0, w2, 1)
+            for p in range(j - 1, -1, -1):
+                acc = 0.0
+                for q in range(p + 1):
+                    acc += T[q * NB + p] * w2[q]
+                w2[p] = acc
+            dgemv(True, j, m1, -1.0, VT + k0 + 1, n, w2, 1, 1.0, c + k0 + 1, 1)
+        # GVL4 Alg. 7.4.2: reflector zeroing c below the subdiagonal
+        t = house(n - k - 1, c + k + 1, c + k + 2, 1)
+        tau[k] = t
+        for i in range(k + 2):
+            A[i * lda + k] = c[i]
+        for i in range(k + 2, n):
+            A[i * lda + k] = 0.0
+        memset(vt, 0, n * sizeof(double))
+        vt[k + 1] = 1.0
+        for i in range(k + 2, n):
+            vt[i] = c[i]
+            if R != NULL:
+                R[k * ldr + i] = c[i]
+        # y = t (A v - Y[:, :j] (V[:, :j]^T v)), with A as at the panel start
+        dgemv(False, n, n - k - 1, 1.0, A + k + 1, lda, vt + k + 1, 1, 0.0, c, 1)
+        if j > 0:
+            dgemv(False, j, n - k - 1, 1.0, VT + k + 1, n, vt + k + 1, 1, 0.0, w1, 1)
+            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+        for i in range(n):
+            Y[i * NB + j] = t * c[i]
+        # T[:j, j] = -t T[:j, :j] (V^T v), T[j, j] = t   (LAPACK dlarft)
+        for p in range(j):
+            acc = 0.0
+            for q in range(p, j):
+                acc += T[p * NB + q] * w1[q]
+            T[p * NB + j] = -t * acc
+        for p in range(j):
+            T[j * NB + p] = 0.0
+        T[j * NB + j] = t
+    # right: A[:, c0:] -= Y @ V[c0:, :]^T
+    dgemm(False, False, n, n - c0, NB, -1.0, Y, NB, VT + c0, n, 1.0, A + c0, lda)
+    # left: A[k0+1:, c0:] -= V T^T (V^T A[k0+1:, c0:])
+    dgemm(False, False, NB, n - c0, m1, 1.0, VT + k0 + 1, n, A + (k0 + 1) * lda + c0, lda,
+          0.0, Wb, n - c0)
+    dtrmm(True, False, True, False, NB, n - c0, 1.0, T, NB, Wb, n - c0)
+    dgemm(True, False, m1, n - c0, NB, -1.0, VT + k0 + 1, n, Wb, n - c0, 1.0,
+          A + (k0 + 1) * lda + c0, lda)
+
+
+cdef void _gehrd(Py_ssize_t n,
+                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
+                 double* tau,                   # OUT   n-1
+                 double* R, Py_ssize_t ldr,     # OUT   reflector rows, or NULL
+                 double* VT, double* Y, double* T, double* Wb,   # work as _lahr2
+                 double* col, double* y, double* w1, double* w2) noexcept nogil:
+    """Blocked Hessenberg reduction (LAPACK dgehrd): _lahr2 panels while more than
+    2 NB columns remain, then the unblocked _gehd2."""
+    cdef Py_ssize_t k0 = 0
+    while n - k0 - 1 > 2 * NB:
+        _lahr2(n, k0, H, ldh, tau, R, ldr, VT, Y, T, Wb, col, w1, w2)
+        k0 += NB
+    _gehd2(n, H, ldh, tau, R, ldr, col, y, k0)
+
+
+# =================================================================================
+# real Schur form by the Francis double-shift QR algorithm (GVL4 Alg. 7.5.1/7.5.2,
+# LAPACK dlahqr, dlanv2)
+# =================================================================================
+cdef inline double _sign(double a, double b) noexcept nogil:
+    return copysign(fabs(a), b)
+
+
+cdef void _lanv2(double* a, double* b, double* c, double* d,
+                 double* rt1r, double* rt1i, double* rt2r, double* rt2i,
+                 double* cs, double* sn) noexcept nogil:
+    """Standardise a real 2x2 block (LAPACK dlanv2):
+    [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] with either c' = 0
+    (real eigenvalues a', d') or a' = d' and b' c' < 0 (eigenvalues a' +- i sqrt(-b'c'),
+    the one with positive imaginary part first)."""
+    cdef double p, bcmax, bcmis, scale, z, tau, sigma, aa, bb, cc, dd, temp, sab, sac
+    cdef double cs1, sn1, tmp
+    if c[0] == 0.0:
+        cs[0] = 1.0
+        sn[0] = 0.0
+    elif b[0] == 0.0:
+        # swap rows and columns
+        cs[0] = 0.0
+        sn[0] = 1.0
+        tmp = d[0]
+        d[0] = a[0]
+        a[0] = tmp
+        b[0] = -c[0]
+        c[0] = 0.0
+    elif (a[0] - d[0]) == 0.0 and (b[0] > 0.0) != (c[0] > 0.0):
+        cs[0] = 1.0
+        sn[0] = 0.0
+    else:
+        temp = a[0] - d[0]
+        p = 0.5 * temp
+        bcmax = max(fabs(b[0]), fabs(c[0]))
+        bcmis = min(fabs(b[0]), fabs(c[0])) * _sign(1.0, b[0]) * _sign(1.0, c[0])
+        scale = max(fabs(p), bcmax)
+        # z = (p^2 + b c) / scale: the discriminant, scaled against overflow
+        z = (p / scale) * p + (bcmax / scale) * bcmis
+        if z >= 4.0 * EPS:
+            # real eigenvalues: rotate the eigenvector (z, c) onto e_1
+            z = p + _sign(sqrt(scale) * sqrt(z), p)
+            a[0] = d[0] + z
+            d[0] = d[0] - (bcmax / z) * bcmis
+            tau = hypot(c[0], z)
+            cs[0] = z / tau
+            sn[0] = c[0] / tau
+            b[0] = b[0] - c[0]
+            c[0] = 0.0
+        else:
+            # complex or nearly equal real eigenvalues: make the diagonal equal
+            sigma = b[0] + c[0]
+            tau = hypot(sigma, temp)
+            cs[0] = sqrt(0.5 * (1.0 + fabs(sigma) / tau))
+            sn[0] = -(p / (tau * cs[0])) * _sign(1.0, sigma)
+            aa = a[0] * cs[0] + b[0] * sn[0]
+            bb = -a[0] * sn[0] + b[0] * cs[0]
+            cc = c[0] * cs[0] + d[0] * sn[0]
+            dd = -c[0] * sn[0] + d[0] * cs[0]
+            a[0] = aa * cs[0] + cc * sn[0]
+            b[0] = bb * cs[0] + dd * sn[0]
+            c[0] = -aa * sn[0] + cc * cs[0]
+            d[0] = -bb * sn[0] + dd * cs[0]
+            temp = 0.5 * (a[0] + d[0])
+            a[0] = temp
+            d[0] = temp
+            if c[0] != 0.0:
+                if b[0] != 0.0:
+                    if (b[0] > 0.0) == (c[0] > 0.0):
+                        # rounding left real eigenvalues: finish the triangularisation
+                        sab = sqrt(fabs(b[0]))
+                        sac = sqrt(fabs(c[0]))
+                        p = _sign(sab * sac, c[0])
+                        tau = 1.0 / sqrt(fabs(b[0] + c[0]))
+                        a[0] = temp + p
+                        d[0] = temp - p
+                        b[0] = b[0] - c[0]
+                        c[0] = 0.0
+                        cs1 = sab * tau
+                        sn1 = sac * tau
+                        temp = cs[0] * cs1 - sn[0] * sn1
+                        sn[0] = cs[0] * sn1 + sn[0] * cs1
+                        cs[0] = temp
+                else:
+                    b[0] = -c[0]
+                    c[0] = 0.0
+                    temp = cs[0]
+                    cs[0] = -sn[0]
+                    sn[0] = temp
+    rt1r[0] = a[0]
+    rt2r[0] = d[0]
+    if c[0] == 0.0:
+        rt1i[0] = 0.0
+        rt2i[0] = 0.0
+    else:
+        rt1i[0] = sqrt(fabs(b[0])) * sqrt(fabs(c[0]))
+        rt2i[0] = -rt1i[0]
+
+
+cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t k,
+                                     double hnorm, bint normwise) noexcept nogil:
+    """Is h[k, k-1] negligible? GVL4 Alg. 7.5.2's test |h| <= eps (|h_{k-1,k-1}| +
+    |h_kk|), refined as LAPACK dlahqr by Ahues and Tisseur's criterion (deflate only if
+    the product h[k,k-1] h[k-1,k] is small against the local eigenvalue gap: keeps
+    small eigenvalues of graded matrices accurate). With `normwise` (after 10 sweeps
+    without deflation) the backward-stable |h| <= eps ||H||_max is accepted too."""
+    cdef double h = fabs(H[k * ldh + k - 1]), tst, ab, ba, aa, bb, s
+    cdef double hkk = H[k * ldh + k], hll = H[(k - 1) * ldh + k - 1]
+    if h <= SAFMIN:
+        return True
+    if normwise and h <= EPS * hnorm:
+        return True
+    tst = fabs(hll) + fabs(hkk)
+    if tst == 0.0:
+        tst = hnorm
+    if h > EPS * tst:
+        return False
+    ab = max(h, fabs(H[(k - 1) * ldh + k]))
+    ba = min(h, fabs(H[(k - 1) * ldh + k]))
+    aa = max(fabs(hkk), fabs(hll - hkk))
+    bb = min(fabs(hkk), fabs(hll - hkk))
+    s = aa + ab
+    return ba * (ab / s) <= max(SAFMIN, EPS * (bb * (aa / s)))
+
+
+cdef Py_ssize_t _hqr(Py_ssize_t n,
+                     double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> quasi-triangular T
+                                                    #       (only the active window when
+                                                    #       not wantt)
+                     double* ZT, Py_ssize_t ldz,    # INOUT Z^T (rows rotated), or NULL
+                     bint wantt,
+                     double* wr, double* wi,        # OUT n, n
+                     Py_ssize_t* iters,             # OUT number of QR sweeps
+                     double* rwork) noexcept nogil:  # work 3n (one sweep's reflectors)
+    """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H.
+
+    Deflation when |h_{k,k-1}| <= eps (|h_kk| + |h_{k-1,k-1}|); 1x1 blocks give real
+    eigenvalues, 2x2 blocks are standardised by _lanv2; exceptional shifts every 10
+    iterations without deflation (LAPACK dlahqr). Returns 0, or -1 at the cap (30 max(n, 10)
+    sweeps in total)."""
+    cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, its = 0
+    cdef Py_ssize_t hi, lo, k, j, i, nr, ihi
+    cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
+    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+    cdef double vec[3]
+    cdef double* rtau = rwork
+    cdef double* rv1 = rwork + n
+    cdef double* rv2 = rwork + 2 * n
+    iters[0] = 0
+    for i in range(n):
+        for j in range(max(i - 1, 0), n):
+            hnorm = max(hnorm, fabs(H[i * ldh + j]))
+    if hnorm == 0.0:
+        for i in range(n):
+            wr[i] = 0.0
+            wi[i] = 0.0
+        return 0
+    hi = n - 1
+    while hi >= 0:
+        # GVL4 Alg. 7.5.2: look for a negligible subdiagonal entry from the bottom
+        # (relative to the neighbouring diagonal; after 10 sweeps without deflation also
+        # the normwise test |h| <= eps ||H||, still backward stable, which ends the
+        # stagnation at O(eps ||H||) of a repeated nondefective eigenvalue)
+        lo = hi
+        while lo > 0:
+            if _negligible_subdiag(H, ldh, lo, hnorm, its >= 10):
+                H[lo * ldh + lo - 1] = 0.0
+                break
+            lo -= 1
+        if lo == hi:
+            # a 1x1 block: a real eigenvalue has converged
+            wr[hi] = H[hi * ldh + hi]
+            wi[hi] = 0.0
+            hi -= 1
+            its = 0
+            continue
+        if lo == hi - 1:
+            # a 2x2 block: standardise it (real pair -> triangular; complex -> a = d)
+            a = H[(hi - 1) * ldh + hi - 1]
+            b = H[(hi - 1) * ldh + hi]
+            c = H[hi * ldh + hi - 1]
+            d = H[hi * ldh + hi]
+            _lanv2(&a, &b, &c, &d, &rt1r, &rt1i, &rt2r, &rt2i, &cs, &sn)
+            H[(hi - 1) * ldh + hi - 1] = a
+            H[(hi - 1) * ldh + hi] = b
+            H[hi * ldh + hi - 1] = c
+            H[hi * ldh + hi] = d
+            wr[hi - 1] = rt1r
+            wi[hi - 1] = rt1i
+            wr[hi] = rt2r
+            wi[hi] = rt2i
+            if wantt:
+                # the same rotation on the rest of rows hi-1, hi and columns hi-1, hi
+                if hi + 1 < n:
+                    rot_strided(n - hi - 1, cs, sn, H + (hi - 1) * ldh + hi + 1, 1,
+                                H + hi * ldh + hi + 1, 1)
+                rot_strided(hi - 1, cs, sn, H + hi - 1, ldh, H + hi, ldh)
+            if ZT != NULL:
+                rot_rows(n, cs, sn, ZT + (hi - 1) * ldz, ZT + hi * ldz)
+            hi -= 2
+            its = 0
+            continue
+        if total >= maxit:
+            return -1
+        total += 1
+        iters[0] = total
+        its += 1
+        if its % 10 == 0:
+            # exceptional shift (LAPACK dlahqr) to break a cycle
+            s = fabs(H[hi * ldh + hi - 1]) + fabs(H[(hi - 1) * ldh + hi - 2])
+            h11 = 0.75 * s + H[hi * ldh + hi]
+            h12 = -0.4375 * s
+            h21 = s
+            h22 = h11
+        else:
+            h11 = H[(hi - 1) * ldh + hi - 1]
+            h12 = H[(hi - 1) * ldh + hi]
+            h21 = H[hi * ldh + hi - 1]
+            h22 = H[hi * ldh + hi]
+        # the two shifts are the eigenvalues of [h11 h12; h21 h22]: (H - s1)(H - s2)
+        # = H^2 - tr H + det (GVL4 Alg. 7.5.1). When they are real, use twice the one
+        # closer to h22 (as LAPACK dlahqr): two distinct real shifts that both match
+        # eigenvalue clusters would make (H - s1)(H - s2) ~ 0 and the step noise.
+        tr = h11 + h22
+        det = h11 * h22 - h12 * h21
+        x = 0.5 * (h11 - h22)
+        y = x * x + h12 * h21
+        if y >= 0.0:
+            z = 0.5 * tr + copysign(sqrt(y), x)     # the root closer to h22 is the other
+            t = 0.5 * tr - copysign(sqrt(y), x)
+            if fabs(t - h22) > fabs(z - h22):
+                t = z
+            tr = 2.0 * t
+            det = t * t
+        # first column of (H - s1 I)(H - s2 I), scaled against overflow
+        h21 = H[(lo + 1) * ldh + lo]
+        sm = fabs(H[lo * ldh + lo]) + fabs(H[lo * ldh + lo + 1]) + fabs(h21)
+        x = (H[lo * ldh + lo] * (H[lo * ldh + lo] / sm) + H[lo * ldh + lo + 1] * (h21 / sm)
+             - tr * (H[lo * ldh + lo] / sm) + det / sm)
+        y = (h21 / sm) * (H[lo * ldh + lo] + H[(lo + 1) * ldh + lo + 1] - tr)
+        z = (h21 / sm) * H[(lo + 2) * ldh + lo + 1]
+        # The chase updates only the active window lo..hi; the sweep's reflectors are
+        # stored and, for the full Schur form, applied afterwards to the rest of H and
+        # to Z^T in long contiguous passes (rows above the window: each row once, all
+        # reflectors in order; the columns right of it and Z^T: chunk by chunk). The
+        # parts are independent, so the result equals the reflector-by-reflector order.
+        # chase the bulge with 3x3 reflectors, the last one 2x2 (GVL4 Alg. 7.5.1)
+        for k in range(lo, hi):
+            nr = min(3, hi - k + 1)
+            if k > lo:
+                x = H[k * ldh + k - 1]
+                y = H[(k + 1) * ldh + k - 1]
+                z = H[(k + 2) * ldh + k - 1] if nr == 3 else 0.0
+            vec[0] = x
+            vec[1] = y
+            vec[2] = z
+            t = house(nr, &vec[0], &vec[1], 1)
+            if k > lo:
+                H[k * ldh + k - 1] = vec[0]
+                H[(k + 1) * ldh + k - 1] = 0.0
+                if nr == 3:
+                    H[(k + 2) * ldh + k - 1] = 0.0
+            v1 = vec[1]
+            v2 = vec[2] if nr == 3 else 0.0
+            rtau[k] = t
+            rv1[k] = v1
+            rv2[k] = v2
+            if t == 0.0:
+                continue
+            ihi = min(k + 3, hi)
+            if nr == 3:
+                # rows k..k+2 <- P rows  (P = I - t v v^T), window columns
+                for j in range(k, hi + 1):
+                    s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j] + v2 * H[(k + 2) * ldh + j])
+                    H[k * ldh + j] -= s
+                    H[(k + 1) * ldh + j] -= s * v1
+                    H[(k + 2) * ldh + j] -= s * v2
+                # columns k..k+2 <- columns P, window rows
+                for i in range(lo, ihi + 1):
+                    s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1] + v2 * H[i * ldh + k + 2])
+                    H[i * ldh + k] -= s
+                    H[i * ldh + k + 1] -= s * v1
+                    H[i * ldh + k + 2] -= s * v2
+            else:
+                for j in range(k, hi + 1):
+                    s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j])
+                    H[k * ldh + j] -= s
+                    H[(k + 1) * ldh + j] -= s * v1
+                for i in range(lo, ihi + 1):
+                    s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1])
+                    H[i * ldh + k] -= s
+                    H[i * ldh + k + 1] -= s * v1
+        if wantt:
+            # H[:lo, lo:hi+1] <- H[:lo, lo:hi+1] P_lo ... P_{hi-1}, row by row
+            rm_refl_cols(lo, hi, rtau, rv1, rv2, H, ldh, 0, lo)
+            # H[lo:hi+1, hi+1:] <- P_{hi-1} ... P_lo H[lo:hi+1, hi+1:], chunk by chunk
+            rm_refl_rows(lo, hi, rtau, rv1, rv2, H, ldh, hi + 1, n, 128)
+        if ZT != NULL:
+            # Z <- Z P_lo ... P_{hi-1}: the rows lo..hi of Z^T
+            rm_refl_rows(lo, hi, rtau, rv1, rv2, ZT, ldz, 0, n, 128)
+    return 0
+
+
+# =================================================================================
+# eigenvectors of the quasi-triangular T by back substitution (LAPACK dtrevc)
+# =================================================================================
+cdef void _trevc(Py_ssize_t n,
+                 const double* T, Py_ssize_t ldt,   # IN  real Schur form
+                 const double* wr, const double* wi,  # IN eigenvalues (pairs standardised)
+                 double* X, Py_ssize_t ldx,         # OUT n x n: column k the eigenvector
+                                                    #     of a real w_k; columns (k, k+1)
+                                                    #     (Re, Im) of the vector of w_k
+                                                    #     for a pair w_k = p + iq, q > 0
+                 double* xwork) noexcept nogil:     # work 2n: Re and Im of the vector
+    """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
+    substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6, LAPACK
+    dtrevc). Near-singular pivots are perturbed to smin = max(eps |w|, smlnum) as in
+    dtrevc, with guarded divisions and rescaling instead of overflow.
+
+    The real and imaginary parts of x are kept in two real arrays, so each step's sums
+    T[j, j+1:k+1] . x are real dot products (SIMD ddot; one of them for a real w)."""
+    cdef Py_ssize_t k, j, i, len_
+    cdef double complex lam, r1, r2, a11, a12, a21, a22, rr, x1, x2
+    cdef double smin, q, big, sc
+    cdef double smlnum = SAFMIN * (n / EPS)
+    cdef double* xr = xwork
+    cdef double* xi = xwork + n
+    cdef bint cplx
+    for i in range(n):
+        for j in range(n):
+            X[i * ldx + j] = 0.0
+    k = n - 1
+    while k >= 0:
+        for i in range(k + 1):
+            xr[i] = 0.0
+            xi[i] = 0.0
+        cplx = wi[k] != 0.0
+        if not cplx:
+            lam = wr[k]
+            xr[k] = 1.0
+            j = k - 1
+        else:
+            # pair (k-1, k): w_{k-1} = p + iq; the vector of the 2x2 block
+            lam = wr[k - 1] + 1j * wi[k - 1]
+            q = wi[k - 1]
+            if fabs(T[(k - 1) * ldt + k]) >= fabs(T[k * ldt + k - 1]):
+                xr[k - 1] = 1.0
+                xi[k] = q / T[(k - 1) * ldt + k]
+            else:
+                xi[k - 1] = q / T[k * ldt + k - 1]
+                xr[k] = 1.0
+            j = k - 2
+        # perturbed pivots as dtrevc: smin = max(eps |w|, smlnum). Near-singular pivots
+        # make the solution grow; every division is guarded (a quotient above 1e100
+        # first scales the whole partial solution down) and the solution is rescaled
+        # to max 1 once it passes 1e50, so nothing overflows (dtrevc / dlaln2's scale).
+        smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), smlnum)
+        while j >= 0:
+            len_ = k - j
+            if j > 0 and T[j * ldt + j - 1] != 0.0:
+                # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting
+                # r = -T[j-1:j+1, j+1:k+1] @ x[j+1:k+1]
+                r1 = -ddot(len_, T + (j - 1) * ldt + j + 1, 1, xr + j + 1, 1)
+                r2 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                if cplx:
+                    r1 = r1 - 1j * ddot(len_, T + (j - 1) * ldt + j + 1, 1, xi + j + 1, 1)
+                    r2 = r2 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
+                a11 = T[(j - 1) * ldt + j - 1] - lam
+                a12 = T[(j - 1) * ldt + j]
+                a21 = T[j * ldt + j - 1]
+                a22 = T[j * ldt + j] - lam
+                if _cabs(a21) > _cabs(a11):
+                    # swap the two equations
+                    a11, a21 = a21, a11
+                    a12, a22 = a22, a12
+                    r1, r2 = r2, r1
+                if _cabs(a11) < smin:
+                    a11 = smin
+                rr = a21 / a11
+                a22 = a22 - rr * a12
+                r2 = r2 - rr * r1
+                if _cabs(a22) < smin:
+                    a22 = smin
+                sc = _guard(r2, a22)
+                if sc != 1.0:
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
+                    r1 = r1 * sc
+                    r2 = r2 * sc
+                x2 = r2 / a22
+                r1 = r1 - a12 * x2
+                sc = _guard(r1, a11)
+                if sc != 1.0:
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
+                    x2 = x2 * sc
+                    r1 = r1 * sc
+                x1 = r1 / a11
+                xr[j] = x2.real
+                xi[j] = x2.imag
+                xr[j - 1] = x1.real
+                xi[j - 1] = x1.imag
+                big = max(_cabs(x1), _cabs(x2))
+                if big > 1e50:
+                    _scale_ri(xr, xi, j - 1, k + 1, 1.0 / big)
+                j -= 2
+            else:
+                # r = -T[j, j+1:k+1] @ x[j+1:k+1]
+                r1 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                if cplx:
+                    r1 = r1 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
+                a11 = T[j * ldt + j] - lam
+                if _cabs(a11) < smin:
+                    a11 = smin
+                sc = _guard(r1, a11)
+                if sc != 1.0:
+                    _scale_ri(xr, xi, j + 1, k + 1, sc)
+                    r1 = r1 * sc
+                x1 = r1 / a11
+                xr[j] = x1.real
+                xi[j] = x1.imag
+                big = _cabs(x1)
+                if big > 1e50:
+                    _scale_ri(xr, xi, j, k + 1, 1.0 / big)
+                j -= 1
+        if not cplx:
+            for i in range(k + 1):
+                X[i * ldx + k] = xr[i]
+            k -= 1
+        else:
+            for i in range(k + 1):
+                X[i * ldx + k - 1] = xr[i]
+                X[i * ldx + k] = xi[i]
+            k -= 2
+
+
+cdef inline void _scale_ri(double* xr, double* xi, Py_ssize_t lo, Py_ssize_t hi,
+                           double sc) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        xr[i] *= sc
+        xi[i] *= sc
+
+
+cdef inline double _cabs(double complex z) noexcept nogil:
+    return hypot(z.real, z.imag)
+
+
+cdef inline double _guard(double complex r, double complex a) noexcept nogil:
+    """1, or the factor that keeps |r / a| <= 1e100 (|a| > 0)."""
+    cdef double ra = _cabs(r), aa = _cabs(a)
+    if ra > 1e100 * aa:
+        return (1e100 * aa) / ra
+    return 1.0
+
+
+def _eig_impl(A, bint want_vectors, str name):
+    a = _work_copy(A, name)
+    cdef Py_ssize_t n = a.shape[0]
+    if n == 0:
+        return np.empty(0), np.empty((0, 0))
+    f = _scale_factor(a)
+    if f != 1.0:
+        a *= f
+    # the working copy gets a padded leading dimension: the QR sweeps walk down columns,
+    # and a row stride of a power of two bytes would map them all to one cache set
+    cdef Py_ssize_t ldh = _padded_ld(n)
+    Hfull = np.zeros((n, ldh))
+    Hfull[:, :n] = a
+    cdef double[:, ::1] H = Hfull
+    cdef double[::1] scale = np.ones(n)
+    cdef Py_ssize_t[::1] swaps = np.full(n, -1, dtype=np.intp)
+    cdef Py_ssize_t ilo = 0, ihi = n - 1, j, m, iters = 0
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] col = np.zeros(max(2 * n, NB))
+    cdef double[::1] y = np.zeros(n)
+    cdef double[:, ::1] PVT = np.zeros((NB, n))
+    cdef double[:, ::1] PY = np.zeros((n, NB))
+    cdef double[:, ::1] PT = np.zeros((NB, NB))
+    cdef double[:, ::1] PW = np.zeros((NB, n))
+    cdef double[::1] w1 = np.zeros(NB)
+    cdef double[::1] w2 = np.zeros(NB)
+    cdef double[::1] wr = np.zeros(n)
+    cdef double[::1] wi = np.zeros(n)
+    cdef double[::1] rw = np.zeros(3 * n)
+    cdef double[:, ::1] R
+    cdef double[:, ::1] Q
+    cdef double[:, ::1] ZT
+    cdef double[:, ::1] X
+    cdef double[::1] OW
+    cdef double[::1] xw
+    cdef double* rp = NULL
+    cdef double* zp = NULL
+    cdef Py_ssize_t status
+    if want_vectors:
+        R = np.zeros((n, n))
+        rp = &R[0, 0]
+    with nogil:
+        # LAPACK dgeev: balance, reduce to Hessenberg form, QR to Schur form
+        _balance(n, &H[0, 0], ldh, &scale[0], &swaps[0], &ilo, &ihi)
+        # the permutation left H[ilo:ihi+1, ilo:ihi+1] as the only block to reduce; when
+        # it is at most 2 x 2, H is already upper Hessenberg (triangular input, ...)
+        if ihi - ilo >= 2:
+            _gehrd(n, &H[0, 0], ldh, &tau[0], rp, n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
+                   &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
+    ZTa = None
+    if want_vectors:
+        Qa = np.empty((n, n))
+        Q = Qa
+        OW = np.empty(org_work_size(n, n, NB))
+        if ihi - ilo >= 2:
+            with nogil:
+                orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
+            ZTa = np.ascontiguousarray(Qa.T)
+        else:
+            ZTa = np.eye(n)                 # no reduction was needed: Q = I
+        ZT = ZTa
+        zp = &ZT[0, 0]
+    with nogil:
+        status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters, &rw[0])
+    if status:
+        raise LinAlgError("%s: Francis QR did not converge after %d sweeps"
+                          % (name, CAP_FACTOR * max(n, 10)))
+    global _last_sweeps
+    _last_sweeps = iters
+    w_re = np.asarray(wr) / f
+    w_im = np.asarray(wi) / f
+    is_complex = bool(np.any(w_im != 0.0))
+    w = (w_re + 1j * w_im) if is_complex else w_re.copy()
+    if not want_vectors:
+        return w, None
+    Xa = np.empty((n, n))
+    X = Xa
+    xw = np.zeros(2 * n)
+    with nogil:
+        _trevc(n, &H[0, 0], ldh, &wr[0], &wi[0], &X[0, 0], n, &xw[0])
+    from rusty_machine.linalg.blas import gemm
+    # back-transform: V = Z X, then undo the balancing D (eigenvectors of A are D v)
+    V = gemm(ZTa, Xa, trans_a=True)
+    V *= np.asarray(scale)[:, None]
+    # undo the permutation, v = P_1 ... P_K v_bal: the swaps in reverse order of
+    # execution (the column phase filled positions 0..ilo-1 after the row phase had
+    # filled n-1 down to ihi+1)
+    order = list(range(ilo - 1, -1, -1)) + list(range(ihi + 1, n))
+    for j in order:
+        m = swaps[j]
+        if m >= 0 and m != j:
+            V[[j, m]] = V[[m, j]]
+    if not is_complex:
+        V /= np.sqrt(np.sum(V * V, axis=0))
+        return w, V
+    Vc = np.empty((n, n), dtype=np.complex128)
+    k = 0
+    while k < n:
+        if w_im[k] == 0.0:
+            v = V[:, k] / np.sqrt(np.sum(V[:, k] ** 2))
+            Vc[:, k] = v
+            k += 1
+        else:
+            v = V[:, k] + 1j * V[:, k + 1]
+            v /= np.sqrt(np.sum(v.real ** 2 + v.imag ** 2))
+            # make the component of largest modulus real (LAPACK dgeev's convention)
+            i = int(np.argmax(v.real ** 2 + v.imag ** 2))
+            v *= np.conj(v[i]) / abs(v[i])
+            v[i] = v[i].real
+            Vc[:, k] = v
+            Vc[:, k + 1] = np.conj(v)
+            k += 2
+    return w, Vc
+
+
+def eig(A):
+    """Eigenvalues and right eigenvectors of a general real square matrix.
+
+    A V = V diag(w). Method (LAPACK dgeev): balancing by a diagonal similarity of
+    powers of 2 ([PR69], dgebal), Householder reduction to upper Hessenberg form
+    A = Q H Q^T (GVL4 Alg. 7.4.2), Francis double-shift QR with deflation to the real
+    Schur form H = Z T Z^T (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr, 2x2
+    blocks standardised as dlanv2), eigenvectors of T by back substitution on the
+    quasi-triangular factor (GVL4 Sec. 7.6, dtrevc), back-transformed V = D Q Z X and
+    normalised to unit 2-norm (for a complex vector: largest component real).
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    w : ndarray of shape (n,)
+        Eigenvalues, float64 when all are real, else complex128 with each conjugate
+        pair adjacent and the positive imaginary part first (as numpy).
+    V : ndarray of shape (n, n)
+        Unit-norm eigenvectors as columns (complex128 when w is), ``V[:, i]`` for
+        ``w[i]``. For a defective matrix the columns are nearly parallel.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, not square (the message names the shape), or NaN/inf entries.
+    TypeError
+        Non-numeric data.
+    LinAlgError
+        The QR iteration exceeded its cap of 30 max(n, 10) iterations.
+    """
+    return _eig_impl(A, True, "eig")
+
+
+def eigvals(A):
+    """Eigenvalues of a general real square matrix (no eigenvectors).
+
+    Same balancing, Hessenberg reduction and Francis QR as :func:`eig`
+    (GVL4 Alg. 7.5.2), but Q and Z are never formed and each QR sweep only updates the
+    active diagonal window, not the full Schur form: about 10 n^3 flops against 25 n^3.
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    w : ndarray of shape (n,), float64 or complex128 (as :func:`eig`)
+    """
+    return _eig_impl(A, False, "eigvals")[0]
+
+
+def hessenberg(A):
+    """Householder reduction to upper Hessenberg form: A = Q H Q^T.
+
+    Teaching view of the first step of :func:`eig` (without balancing). For
+    k = 0..n-3 a reflector H_k = I - tau_k v_k v_k^T (GVL4 Alg. 5.1.1) zeroes column k
+    below the subdiagonal and is applied from both sides, which keeps the similarity
+    (GVL4 Alg. 7.4.2, LAPACK dgehd2); Q = H_0 ... H_{n-3} is formed blockwise
+    (dorghr).
+
+    Parameters
+    ----------
+    A : array-like of shape (n, n)
+
+    Returns
+    -------
+    H : Matrix of shape (n, n)
+        Upper Hessenberg (zero below the first subdiagonal).
+    Q : Matrix of shape (n, n)
+        Orthogonal, with ``A = Q @ H @ Q.T``.
+    """
+    a = _work_copy(A, "hessenberg")
+    cdef Py_ssize_t n = a.shape[0]
+    if n == 0:
+        return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
+    cdef double[:, ::1] H = a
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] col = np.zeros(max(2 * n, NB))
+    cdef double[::1] y = np.zeros(n)
+    cdef double[:, ::1] PVT = np.zeros((NB, n))
+    cdef double[:, ::1] PY = np.zeros((n, NB))
+    cdef double[:, ::1] PT = np.zeros((NB, NB))
+    cdef double[:, ::1] PW = np.zeros((NB, n))
+    cdef double[::1] w1 = np.zeros(NB)
+    cdef double[::1] w2 = np.zeros(NB)
+    cdef double[:, ::1] R = np.zeros((n, n))
+    Qa = np.empty((n, n))
+    cdef double[:, ::1] Q = Qa
+    cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
+    with nogil:
+        _gehrd(n, &H[0, 0], n, &tau[0], &R[0, 0], n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
+               &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
+        orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
+    return asmatrix(a), asmatrix(Qa)
