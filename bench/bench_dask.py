@@ -143,7 +143,7 @@ def main():
     # ---- the cluster --------------------------------------------------------------------
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        memory_limit=args.memory_limit,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     client = distributed.Client(cluster)
     client.run(_one_thread)
     print("\ncluster: 2 worker processes x 1 thread, memory_limit %s each; rows %d in "

@@ -23,7 +23,8 @@ def _scheduler(request):
 def _cluster():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, memory_limit="1GB")
+                                       dashboard_address=":0", memory_limit="1GB",
+                                       scheduler_kwargs={"dashboard": False})
     client = distributed.Client(cluster, set_as_default=False)
     yield client
     client.close()
