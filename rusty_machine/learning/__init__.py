@@ -20,6 +20,7 @@ _EXPORTS = {
     "SVC": "svm", "SVR": "svm",
     "GaussianProcessRegressor": "gp",
     "MLPClassifier": "nnet", "MLPRegressor": "nnet", "NeuralNet": "nnet",
+    "MiniBatchKMeans": "minibatch_k_means",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

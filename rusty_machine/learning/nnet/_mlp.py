@@ -141,7 +141,10 @@ class _BaseMLP(BaseEstimator):
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        for key in ("_net", "_optimizer", "coefs_", "intercepts_"):
+        # the optimiser's state (_optimizer: Adam's moments, SGD's velocity) is kept, so a
+        # pickled model continues partial_fit exactly (rusty_machine.dask.Incremental
+        # moves it between processes after every chunk)
+        for key in ("_net", "coefs_", "intercepts_"):
             state.pop(key, None)
         if "_net" in self.__dict__:
             state["_theta"] = self._net.theta.copy()
@@ -153,6 +156,7 @@ class _BaseMLP(BaseEstimator):
         layout = state.pop("_layout", None)
         self.__dict__.update(state)
         if theta is not None:
+            self.__dict__.setdefault("_optimizer", None)   # pickles without the optimiser
             widths = [layout[0][0][0]] + [shape[1] for shape, _ in layout]
             self._net = self._build(widths[0], widths[-1], tuple(widths[1:-1]),
                                     np.random.RandomState(0))
@@ -462,6 +466,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         X, y = validate_data(self, X, y, multi_output=True, reset=first)
         if first and classes is None and np.asarray(y).ndim == 1:
             raise ValueError("classes must be passed on the first call to partial_fit")
+        if not first and classes is not None and not np.array_equal(np.unique(classes),
+                                                                    self.classes_):
+            # scikit-learn's rule: the label set is fixed by the first call
+            raise ValueError("classes=%r is not the same as on the first call to "
+                             "partial_fit: %r" % (classes, self.classes_))
         Y, kind = self._encode(y, first_call=first, classes=classes)
         if first:
             self.out_activation_ = self._out_activation(kind, len(self.classes_))
