@@ -85,7 +85,7 @@ def test_singular_and_not_positive_definite():
 
 CLASSIFIERS = {"BernoulliNB", "GaussianNB", "MultinomialNB", "KNeighborsClassifier",
                "LogisticRegression", "MLPClassifier", "SVC"}
-UNSUPERVISED = {"DBSCAN", "GaussianMixture", "KMeans", "PCA"}
+UNSUPERVISED = {"DBSCAN", "GaussianMixture", "KMeans", "MiniBatchKMeans", "PCA"}
 ESTIMATORS = sorted(name for name in learning.__all__
                     if inspect.isclass(getattr(learning, name)))
 

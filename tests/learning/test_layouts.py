@@ -14,10 +14,11 @@ from rusty_machine.learning.nnet import CrossEntropy, Linear, ReLU, Softmax
 
 CLASSIFIERS = {"BernoulliNB", "GaussianNB", "MultinomialNB", "KNeighborsClassifier",
                "LogisticRegression", "MLPClassifier", "SVC", "NeuralNet"}
-UNSUPERVISED = {"DBSCAN", "GaussianMixture", "KMeans", "PCA"}
+UNSUPERVISED = {"DBSCAN", "GaussianMixture", "KMeans", "MiniBatchKMeans", "PCA"}
 PARAMS = {
     "GaussianMixture": dict(n_components=2, random_state=0),
     "KMeans": dict(n_clusters=3, random_state=0, n_init=2),
+    "MiniBatchKMeans": dict(n_clusters=3, batch_size=16, random_state=0),
     "MLPClassifier": dict(hidden_layer_sizes=(8,), max_iter=30, random_state=0),
     "MLPRegressor": dict(hidden_layer_sizes=(8,), max_iter=30, random_state=0),
     "SVC": dict(probability=True, random_state=0),
