@@ -128,16 +128,8 @@ GENERAL = {"clement": clement, "cyclic": cyclic, "companion_random": companion_r
 SIZES = [5, 21, 60, 101, 200]
 SVD_SIZES = [5, 60, 200]
 
-# eig raised "Francis QR did not converge" here before dlahqr's shift strategy (issue 15)
-_STALLED = {("clustered", n) for n in SIZES} | {("two_clusters", n) for n in SIZES} | {
-    ("repeated", 60), ("repeated", 101), ("jordan_blocks", 101)}
-
-
-def _cases(families, sizes=SIZES, stalled=frozenset()):
-    from rusty_machine.exceptions import LinAlgError
-    mark = pytest.mark.xfail(strict=True, raises=LinAlgError, reason="issue 15")
-    return [pytest.param(name, n, marks=mark) if (name, n) in stalled else (name, n)
-            for name in families for n in sizes]
+def _cases(families, sizes=SIZES):
+    return [(name, n) for name in families for n in sizes]
 
 
 # ---- the checks ----------------------------------------------------------------------
@@ -169,7 +161,7 @@ def _check_svd(a):
     assert np.max(np.abs(np.asarray(svdvals(a)) - ref)) <= 30 * n * nrm * EPS
 
 
-@pytest.mark.parametrize("family,n", _cases(SYMMETRIC, stalled=_STALLED))
+@pytest.mark.parametrize("family,n", _cases(SYMMETRIC))
 def test_eig_symmetric_families(family, n):
     a = SYMMETRIC[family](n, n)
     w, w2 = _check_eig(a)
@@ -181,7 +173,7 @@ def test_eig_symmetric_families(family, n):
         assert np.max(np.abs(np.sort(np.real(x)) - ref)) <= tol
 
 
-@pytest.mark.parametrize("family,n", _cases(GENERAL, stalled=_STALLED))
+@pytest.mark.parametrize("family,n", _cases(GENERAL))
 def test_eig_general_families(family, n):
     a = GENERAL[family](n, n)
     w, w2 = _check_eig(a)
@@ -212,7 +204,6 @@ def test_svd_families(family, n):
     _check_svd({**SYMMETRIC, **GENERAL}[family](n, n))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15")
 def test_sweeps_stay_far_below_the_cap():
     """LAPACK's dlahqr needs a few sweeps per eigenvalue; so must we on a cluster
     (the cap is 30 n, a stalled iteration would reach it)."""
