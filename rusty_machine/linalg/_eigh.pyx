@@ -4,7 +4,8 @@
 A = Q T Q^T (Householder tridiagonalisation, blocked as LAPACK dsytrd/dlatrd), then the
 tridiagonal T = Z diag(w) Z^T by divide and conquer (vectors, n > 32), by the implicit
 QR algorithm with Wilkinson shifts (vectors, small n and the divide-and-conquer leaves)
-or by the root-free QL iteration (eigenvalues only); V = Q Z by one GEMM.
+or by the root-free QL iteration (eigenvalues only); V = Q Z by applying the blocked
+reflectors to Z (dormtr; Q itself is formed only for the QR path).
 
 Every reflector used here (the tridiagonalisation's, and forming Q) is built by the
 kernels of _householder.pyx; the rotations of the QR iteration too.
@@ -41,7 +42,7 @@ from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
-                                                org_work_size)
+                                                org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
@@ -62,6 +63,7 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
+cdef Py_ssize_t NBQ = 64           # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
 
@@ -656,15 +658,17 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
     cdef Py_ssize_t status
     Qa = None
     Xa = None
-    if want_vectors:
+    cdef bint dc = want_vectors and n > DC_LEAF and _USE_DC
+    if want_vectors and not dc:
         Qa = np.empty((n, n))
         Q = Qa
     with nogil:
         _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
-        if want_vectors:
+        if want_vectors and not dc:
             orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    if want_vectors and n > DC_LEAF and _USE_DC:
-        return _dc_solve(n, d, e, Qa, name)
+    if dc:
+        # LAPACK dsyevd: Q is never formed; V = Q Z by applying the reflectors to Z
+        return _dc_solve(n, d, e, S, tau, name)
     if want_vectors:
         Xa = np.ascontiguousarray(Qa.T)     # X = Q^T; the QR sweeps rotate its rows
         X = Xa
@@ -685,23 +689,32 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
 _USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR throughout)
 
 
-def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
-    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z (one GEMM)."""
+def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, double[:, ::1] S,
+              double[::1] tau, str name):
+    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z by applying the
+    reflectors _sytrd left in S (row k: v_k[1:] in S[k, k+2:]) to Z, blocks of NBQ
+    (LAPACK dsyevd's dormtr: 2 n^3 flops, against 4/3 n^3 to form Q and 2 n^3 for
+    the GEMM Q Z)."""
     cdef double tnorm = 0.0
     cdef Py_ssize_t i, status
     for i in range(n):
         tnorm = max(tnorm, fabs(d[i]))
     for i in range(n - 1):
         tnorm = max(tnorm, fabs(e[i]))
+    Za = np.zeros((n, n))
+    cdef double[:, ::1] Z = Za
+    cdef double[::1] OW = np.empty(org_work_size(n, n, NBQ))
     if tnorm == 0.0:
-        return np.zeros(n), np.array(Qa)
+        for i in range(n):
+            Z[i, i] = 1.0
+        with nogil:
+            ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
+        return np.zeros(n), Za
     # work on T / ||T||_max (the deflation tolerances are then absolute)
     for i in range(n):
         d[i] /= tnorm
     for i in range(n - 1):
         e[i] /= tnorm
-    Za = np.zeros((n, n))
-    cdef double[:, ::1] Z = Za
     cdef double[::1] work = np.zeros(12 * n + DC_LEAF * DC_LEAF + 2 * DC_LEAF)
     cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
     with nogil:
@@ -713,9 +726,10 @@ def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
                           "(in a divide-and-conquer leaf of at most %d rows)"
                           % (name, CAP_FACTOR * DC_LEAF, DC_LEAF))
     w = np.asarray(d) * tnorm
-    from rusty_machine.linalg.blas import gemm
-    # V = Q @ Z
-    return w, gemm(Qa, Za)
+    # V = Q Z
+    with nogil:
+        ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
+    return w, Za
 
 
 def eigh(A):
@@ -730,7 +744,8 @@ def eigh(A):
     halves plus a rank-one term, the halves solved recursively, and each merge solves
     the secular equation 1 + rho sum z_j^2 / (d_j - w) = 0 and forms its eigenvectors
     with one GEMM), with the implicit symmetric QR algorithm with Wilkinson shifts
-    (GVL4 Alg. 8.3.2/8.3.3) at the leaves and for small n; finally V = Q Z (GEMM).
+    (GVL4 Alg. 8.3.2/8.3.3) at the leaves and for small n; finally V = Q Z by the
+    blocked reflectors (LAPACK dormtr, GEMM-rich).
 
     Parameters
     ----------
