@@ -87,7 +87,7 @@ def _svd_tall_case(A):
         U, s, Vt = (np.asarray(X) for X in ours)
         return float(np.linalg.norm(A - (U * s) @ Vt)
                      / (m * np.linalg.norm(A, 2) * EPS))
-    return Case(name="svd tall", size="%dx%d" % (m, n), ours=lambda: linalg.svd(A),
+    return Case(name="svd tall", size=f"{m}x{n}", ours=lambda: linalg.svd(A),
                 ref=lambda: np.linalg.svd(A, full_matrices=False),
                 flops=6.0 * m * n * n + 20.0 * n ** 3, error=err)
 

@@ -63,7 +63,7 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
-cdef Py_ssize_t NBQ = 64           # reflectors per block when applying Q to the eigenvectors
+cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
 
@@ -369,10 +369,17 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     (the last in (d_{K-1}, d_{K-1} + rho |zeta|^2)), returned as tau with
     mu = d[origin] + tau and origin the nearer pole, so that every difference
     d_j - mu = (d_j - d_origin) - tau is computed without cancellation [GE95].
-    f is increasing between its poles: Newton steps kept inside a shrinking bracket,
-    bisection whenever Newton leaves it (at most 200 steps)."""
+    f is increasing between its poles. Each step fits f near tau by the two-pole
+    rational model c0 + s1 / (delta_i - x) + s2 / (delta_{i+1} - x) (the poles beside
+    the root, weights and constant matching the values and derivatives of the left
+    and right partial sums: the "middle way" of R.-C. Li, LAPACK Working Note 89, as
+    dlaed4 uses it), whose root solves a quadratic; that step converges quadratically
+    where Newton on f crawls next to a pole. The steps are kept inside a shrinking
+    bracket: Newton when the model's root leaves it, bisection when Newton does too
+    (at most 200 steps)."""
     cdef Py_ssize_t j, org
     cdef double a, b, tau, f, fp, t, q, absum, tn, mid, gap
+    cdef double psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq, r1, r2
     if i < K - 1:
         gap = dl[i + 1] - dl[i]
         mid = 0.5 * gap
@@ -396,15 +403,26 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
         delta[j] = dl[j] - dl[org]
     tau = 0.5 * (a + b)
     for _ in range(200):
-        f = 1.0
-        fp = 0.0
+        # f = 1 + psi + phi: psi the poles j <= i (left of the root), phi the rest
+        psi = 0.0
+        dpsi = 0.0
+        phi = 0.0
+        dphi = 0.0
         absum = 1.0
-        for j in range(K):
+        for j in range(i + 1):
             t = 1.0 / (delta[j] - tau)
             q = rho * zeta[j] * zeta[j] * t
-            f += q
-            fp += q * t
+            psi += q
+            dpsi += q * t
             absum += fabs(q)
+        for j in range(i + 1, K):
+            t = 1.0 / (delta[j] - tau)
+            q = rho * zeta[j] * zeta[j] * t
+            phi += q
+            dphi += q * t
+            absum += fabs(q)
+        f = 1.0 + psi + phi
+        fp = dpsi + dphi
         if f == 0.0:
             break
         if f < 0.0:
@@ -413,7 +431,36 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
             b = tau
         if fabs(f) <= 4.0 * EPS * absum or b - a <= 2.0 * EPS * max(fabs(a), fabs(b)):
             break
-        tn = tau - f / fp
+        # the two-pole model (Li's middle way): psi ~ psi - dpsi ql + s1 / (ql + tau - x),
+        # ql = delta_i - tau, s1 = dpsi ql^2; phi likewise at delta_{i+1} (or constant
+        # for the last root); its root x from c0 (dl - x)(dr - x) + s1 (dr - x)
+        # + s2 (dl - x) = 0, solved without cancellation
+        tn = a - 1.0                     # "no model step"
+        ql = delta[i] - tau
+        s1 = dpsi * ql * ql
+        if i < K - 1:
+            qr = delta[i + 1] - tau
+            s2 = dphi * qr * qr
+            c0 = 1.0 + (psi - dpsi * ql) + (phi - dphi * qr)
+            # in y = x - tau: c0 y^2 - (c0 (ql + qr) + s1 + s2) y + c0 ql qr + s1 qr + s2 ql
+            qa = c0
+            qb = c0 * (ql + qr) + s1 + s2
+            qc = c0 * ql * qr + s1 * qr + s2 * ql
+            disc = qb * qb - 4.0 * qa * qc
+            if disc >= 0.0:
+                qq = 0.5 * (qb + copysign(sqrt(disc), qb))
+                if qq != 0.0:
+                    r2 = qc / qq
+                    tn = tau + r2
+                    if qa != 0.0 and not (a < tn < b):
+                        r1 = qq / qa
+                        tn = tau + r1
+        else:
+            c0 = 1.0 + (psi - dpsi * ql) + phi
+            if c0 != 0.0:
+                tn = tau + ql + s1 / c0
+        if not (a < tn < b):
+            tn = tau - f / fp
         if not (a < tn < b):
             tn = 0.5 * (a + b)
         if tn == tau:

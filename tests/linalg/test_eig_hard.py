@@ -15,7 +15,7 @@ and against numpy's eigenvalues / singular values where these are well condition
 import numpy as np
 import pytest
 
-from rusty_machine.linalg import eig, eigvals, eigh, eigvalsh, svd, svdvals
+from rusty_machine.linalg import eig, eigh, eigvals, eigvalsh, svd, svdvals
 
 EPS = np.finfo(float).eps
 
