@@ -28,6 +28,8 @@ References
 [GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the symmetric
          tridiagonal eigenproblem", SIAM J. Matrix Anal. Appl. 16 (1995) 172-191 (the
          recomputed z that keeps the eigenvectors orthogonal).
+[Li93]   R.-C. Li, "Solving secular equations stably and efficiently", LAPACK Working
+         Note 89, 1993 (the two-pole rational model of _secular_root, as dlaed4).
 
 Storage is row-major (element (i, j) of X at X[i * ldx + j]): reflectors are stored as
 *rows*; the rotations of the QR iteration are applied to the rows of V^T, so every inner
@@ -372,8 +374,7 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     f is increasing between its poles. Each step fits f near tau by the two-pole
     rational model c0 + s1 / (delta_i - x) + s2 / (delta_{i+1} - x) (the poles beside
     the root, weights and constant matching the values and derivatives of the left
-    and right partial sums: the "middle way" of R.-C. Li, LAPACK Working Note 89, as
-    dlaed4 uses it), whose root solves a quadratic; that step converges quadratically
+    and right partial sums: the "middle way" of [Li93], as dlaed4 uses it), whose root solves a quadratic; that step converges quadratically
     where Newton on f crawls next to a pole. The steps are kept inside a shrinking
     bracket: Newton when the model's root leaves it, bisection when Newton does too
     (at most 200 steps)."""
