@@ -1,4 +1,5 @@
-"""Eigenproblems and SVD benchmark: eigh, eigvalsh, svd, svdvals, eig against numpy,
+"""Eigenproblems and SVD benchmark: eigh, eigvalsh, svd, svdvals, eig, eigvals and a
+tall 4000 x 200 svd against numpy,
 with numpy's BLAS/LAPACK held to one thread by threadpoolctl.
 
     python bench/bench_eigen.py                  # n = 128, 512, 1024, our 1 thread

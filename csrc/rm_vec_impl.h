@@ -174,29 +174,58 @@ static void RM_SFX(row_combine)(ptrdiff_t w, double pre, double post, double sig
 /* y = A x, A symmetric, only its lower triangle read.  Half of dsytrd's work [GVL4
  * Sec. 8.3] is this product with the trailing block, memory bound: one pass over each
  * row i of the lower triangle does both halves, y_i += a_i[:i] . x[:i] (a dot product:
- * explicit 4-lane accumulators) and y[:i] += x_i a_i[:i]. */
+ * explicit 4-lane accumulators) and y[:i] += x_i a_i[:i].  Four rows at a time (as
+ * the dgemv-style kernels above): each load and store of y[j] then serves four rows,
+ * so the loop is bound by the stream of A, not by the traffic on y. */
 static void RM_SFX(symv_lower)(ptrdiff_t n, const double *A, ptrdiff_t lda,
                                const double *x, double *y) {
     for (ptrdiff_t i = 0; i < n; i++) y[i] = 0.0;
-    for (ptrdiff_t i = 0; i < n; i++) {
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const double *a0 = A + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        const double x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+        double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
+        ptrdiff_t j = 0;
+#if RM_HAVE_VEC
+        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
+        const rm_v4d x0v = {x0, x0, x0, x0}, x1v = {x1, x1, x1, x1};
+        const rm_v4d x2v = {x2, x2, x2, x2}, x3v = {x3, x3, x3, x3};
+        for (; j + 4 <= i; j += 4) {
+            const rm_v4d c0 = rm_load4(a0 + j), c1 = rm_load4(a1 + j);
+            const rm_v4d c2 = rm_load4(a2 + j), c3 = rm_load4(a3 + j);
+            const rm_v4d xv = rm_load4(x + j);
+            s0 += c0 * xv;
+            s1 += c1 * xv;
+            s2 += c2 * xv;
+            s3 += c3 * xv;
+            rm_store4(y + j, rm_load4(y + j) + ((c0 * x0v + c1 * x1v) + (c2 * x2v + c3 * x3v)));
+        }
+        t0 = rm_hsum4(s0);
+        t1 = rm_hsum4(s1);
+        t2 = rm_hsum4(s2);
+        t3 = rm_hsum4(s3);
+#endif
+        for (; j < i; j++) {
+            t0 += a0[j] * x[j];
+            t1 += a1[j] * x[j];
+            t2 += a2[j] * x[j];
+            t3 += a3[j] * x[j];
+            y[j] += (a0[j] * x0 + a1[j] * x1) + (a2[j] * x2 + a3[j] * x3);
+        }
+        /* the 4 x 4 diagonal block (lower triangle) */
+        t1 += a1[i] * x0;
+        t2 += a2[i] * x0 + a2[i + 1] * x1;
+        t3 += a3[i] * x0 + a3[i + 1] * x1 + a3[i + 2] * x2;
+        y[i] += t0 + a0[i] * x0 + a1[i] * x1 + a2[i] * x2 + a3[i] * x3;
+        y[i + 1] += t1 + a1[i + 1] * x1 + a2[i + 1] * x2 + a3[i + 1] * x3;
+        y[i + 2] += t2 + a2[i + 2] * x2 + a3[i + 2] * x3;
+        y[i + 3] += t3 + a3[i + 3] * x3;
+    }
+    for (; i < n; i++) {
         const double *a = A + i * lda;
         const double xi = x[i];
         double t = 0.0;
-        ptrdiff_t j = 0;
-#if RM_HAVE_VEC
-        rm_v4d acc0 = {0.0, 0.0, 0.0, 0.0}, acc1 = acc0;
-        const rm_v4d xiv = {xi, xi, xi, xi};
-        for (; j + 8 <= i; j += 8) {
-            rm_v4d a0 = rm_load4(a + j), a1 = rm_load4(a + j + 4);
-            acc0 += a0 * rm_load4(x + j);
-            acc1 += a1 * rm_load4(x + j + 4);
-            rm_store4(y + j, rm_load4(y + j) + a0 * xiv);
-            rm_store4(y + j + 4, rm_load4(y + j + 4) + a1 * xiv);
-        }
-        acc0 += acc1;
-        t = rm_hsum4(acc0);
-#endif
-        for (; j < i; j++) {
+        for (ptrdiff_t j = 0; j < i; j++) {
             t += a[j] * x[j];
             y[j] += a[j] * xi;
         }

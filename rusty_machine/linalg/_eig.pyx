@@ -50,10 +50,18 @@ from rusty_machine.linalg._checks import (work_copy as _work_copy,
 # chosen at load time by the same CPU dispatch as the GEMM kernels.
 from rusty_machine.linalg._csrc cimport rm_refl_rows, rm_refl_cols
 
-cdef double EPS = 2.220446049250313e-16
-cdef double SAFMIN = 2.2250738585072014e-308
+# ---- per-dtype constants (float64; a float32 table will sit beside it) --------------
+cdef double EPS = 2.220446049250313e-16         # unit roundoff * base (LAPACK dlamch 'P')
+cdef double SAFMIN = 2.2250738585072014e-308    # smallest normal (dlamch 'S')
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
+# ---- constants of the Francis iteration (LAPACK dlahqr) ------------------------------
+# exceptional shifts after KEXSH and 2 KEXSH sweeps without a deflation; their ad hoc
+# shift polynomial x^2 - 2 (DAT1 s + h) x + ... is dlahqr's, with DAT1 = 3/4,
+# DAT2 = -0.4375
+cdef Py_ssize_t KEXSH = 10
+cdef double DAT1 = 0.75
+cdef double DAT2 = -0.4375
 _last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
@@ -404,21 +412,23 @@ cdef void _lanv2(double* a, double* b, double* c, double* d,
 
 
 cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t k,
-                                     double hnorm, bint normwise) noexcept nogil:
-    """Is h[k, k-1] negligible? GVL4 Alg. 7.5.2's test |h| <= eps (|h_{k-1,k-1}| +
-    |h_kk|), refined as LAPACK dlahqr by Ahues and Tisseur's criterion (deflate only if
-    the product h[k,k-1] h[k-1,k] is small against the local eigenvalue gap: keeps
-    small eigenvalues of graded matrices accurate). With `normwise` (after 10 sweeps
-    without deflation) the backward-stable |h| <= eps ||H||_max is accepted too."""
+                                     Py_ssize_t lo, Py_ssize_t hi,
+                                     double smlnum) noexcept nogil:
+    """Is h[k, k-1] negligible (lo < k <= hi)? LAPACK dlahqr's test: GVL4 Alg. 7.5.2's
+    |h| <= eps (|h_{k-1,k-1}| + |h_kk|) (the neighbouring subdiagonal entries standing
+    in when both diagonal entries are zero), refined by the conservative criterion of
+    Ahues and Tisseur (deflate only if the product h[k,k-1] h[k-1,k] is small against
+    the local eigenvalue gap: keeps small eigenvalues of graded matrices accurate)."""
     cdef double h = fabs(H[k * ldh + k - 1]), tst, ab, ba, aa, bb, s
     cdef double hkk = H[k * ldh + k], hll = H[(k - 1) * ldh + k - 1]
-    if h <= SAFMIN:
-        return True
-    if normwise and h <= EPS * hnorm:
+    if h <= smlnum:
         return True
     tst = fabs(hll) + fabs(hkk)
     if tst == 0.0:
-        tst = hnorm
+        if k - 2 >= lo:
+            tst += fabs(H[(k - 1) * ldh + k - 2])
+        if k + 1 <= hi:
+            tst += fabs(H[(k + 1) * ldh + k])
     if h > EPS * tst:
         return False
     ab = max(h, fabs(H[(k - 1) * ldh + k]))
@@ -426,7 +436,7 @@ cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t
     aa = max(fabs(hkk), fabs(hll - hkk))
     bb = min(fabs(hkk), fabs(hll - hkk))
     s = aa + ab
-    return ba * (ab / s) <= max(SAFMIN, EPS * (bb * (aa / s)))
+    return ba * (ab / s) <= max(smlnum, EPS * (bb * (aa / s)))
 
 
 cdef Py_ssize_t _hqr(Py_ssize_t n,
@@ -438,16 +448,26 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                      double* wr, double* wi,        # OUT n, n
                      Py_ssize_t* iters,             # OUT number of QR sweeps
                      double* rwork) noexcept nogil:  # work 3n (one sweep's reflectors)
-    """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H.
+    """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H, as LAPACK's
+    dlahqr does it.
 
-    Deflation when |h_{k,k-1}| <= eps (|h_kk| + |h_{k-1,k-1}|); 1x1 blocks give real
-    eigenvalues, 2x2 blocks are standardised by _lanv2; exceptional shifts every 10
-    iterations without deflation (LAPACK dlahqr). Returns 0, or -1 at the cap (30 max(n, 10)
-    sweeps in total)."""
-    cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, its = 0
-    cdef Py_ssize_t hi, lo, k, j, i, nr, ihi
-    cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2, sm
-    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+    1. Deflation (_negligible_subdiag: dlahqr's test with the Ahues-Tisseur criterion);
+       1x1 blocks give real eigenvalues, 2x2 blocks are standardised by _lanv2.
+    2. Shifts: the eigenvalues of the trailing 2x2 block (Francis' double shift); when
+       they are real, twice the one closer to h_{hi,hi} (dlahqr). Exceptional shifts
+       after every KEXSH sweeps without a deflation, built from the top of the active
+       block, and after every 2 KEXSH from its bottom (dlahqr's KDEFL logic): they break
+       the cycles of the standard shifts (orthogonal matrices such as the cyclic shift,
+       tight clusters of eigenvalues).
+    3. The sweep starts at row m >= lo where two consecutive small subdiagonal entries
+       make the bulge's first column negligible against h[m, m-1] (GVL4 Sec. 7.5.6,
+       dlahqr's loop 50), which keeps nearly-split matrices from re-coupling.
+    Returns 0, or -1 at the cap (CAP_FACTOR max(n, 10) sweeps in total)."""
+    cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, kdefl = 0
+    cdef Py_ssize_t hi, lo, k, j, i, nr, ihi, m
+    cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2
+    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn, rtdisc, h00, h01
+    cdef double smlnum = SAFMIN * (n / EPS)
     cdef double vec[3]
     cdef double* rtau = rwork
     cdef double* rv1 = rwork + n
@@ -463,13 +483,11 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
         return 0
     hi = n - 1
     while hi >= 0:
-        # GVL4 Alg. 7.5.2: look for a negligible subdiagonal entry from the bottom
-        # (relative to the neighbouring diagonal; after 10 sweeps without deflation also
-        # the normwise test |h| <= eps ||H||, still backward stable, which ends the
-        # stagnation at O(eps ||H||) of a repeated nondefective eigenvalue)
+        # 1. GVL4 Alg. 7.5.2 / dlahqr loop 30: a negligible subdiagonal entry, from the
+        # bottom of the active block up
         lo = hi
         while lo > 0:
-            if _negligible_subdiag(H, ldh, lo, hnorm, its >= 10):
+            if _negligible_subdiag(H, ldh, lo, 0, hi, smlnum):
                 H[lo * ldh + lo - 1] = 0.0
                 break
             lo -= 1
@@ -478,7 +496,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             wr[hi] = H[hi * ldh + hi]
             wi[hi] = 0.0
             hi -= 1
-            its = 0
+            kdefl = 0
             continue
         if lo == hi - 1:
             # a 2x2 block: standardise it (real pair -> triangular; complex -> a = d)
@@ -504,18 +522,25 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             if ZT != NULL:
                 rot_rows(n, cs, sn, ZT + (hi - 1) * ldz, ZT + hi * ldz)
             hi -= 2
-            its = 0
+            kdefl = 0
             continue
         if total >= maxit:
             return -1
         total += 1
         iters[0] = total
-        its += 1
-        if its % 10 == 0:
-            # exceptional shift (LAPACK dlahqr) to break a cycle
+        kdefl += 1
+        # 2. the shifts (dlahqr): exceptional ones after 2 KEXSH / KEXSH sweeps without
+        # a deflation, else the eigenvalues of the trailing 2x2 block
+        if kdefl % (2 * KEXSH) == 0:
             s = fabs(H[hi * ldh + hi - 1]) + fabs(H[(hi - 1) * ldh + hi - 2])
-            h11 = 0.75 * s + H[hi * ldh + hi]
-            h12 = -0.4375 * s
+            h11 = DAT1 * s + H[hi * ldh + hi]
+            h12 = DAT2 * s
+            h21 = s
+            h22 = h11
+        elif kdefl % KEXSH == 0:
+            s = fabs(H[(lo + 1) * ldh + lo]) + fabs(H[(lo + 2) * ldh + lo + 1])
+            h11 = DAT1 * s + H[lo * ldh + lo]
+            h12 = DAT2 * s
             h21 = s
             h22 = h11
         else:
@@ -523,37 +548,74 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             h12 = H[(hi - 1) * ldh + hi]
             h21 = H[hi * ldh + hi - 1]
             h22 = H[hi * ldh + hi]
-        # the two shifts are the eigenvalues of [h11 h12; h21 h22]: (H - s1)(H - s2)
-        # = H^2 - tr H + det (GVL4 Alg. 7.5.1). When they are real, use twice the one
-        # closer to h22 (as LAPACK dlahqr): two distinct real shifts that both match
-        # eigenvalue clusters would make (H - s1)(H - s2) ~ 0 and the step noise.
-        tr = h11 + h22
-        det = h11 * h22 - h12 * h21
-        x = 0.5 * (h11 - h22)
-        y = x * x + h12 * h21
-        if y >= 0.0:
-            z = 0.5 * tr + copysign(sqrt(y), x)     # the root closer to h22 is the other
-            t = 0.5 * tr - copysign(sqrt(y), x)
-            if fabs(t - h22) > fabs(z - h22):
-                t = z
-            tr = 2.0 * t
-            det = t * t
-        # first column of (H - s1 I)(H - s2 I), scaled against overflow
-        h21 = H[(lo + 1) * ldh + lo]
-        sm = fabs(H[lo * ldh + lo]) + fabs(H[lo * ldh + lo + 1]) + fabs(h21)
-        x = (H[lo * ldh + lo] * (H[lo * ldh + lo] / sm) + H[lo * ldh + lo + 1] * (h21 / sm)
-             - tr * (H[lo * ldh + lo] / sm) + det / sm)
-        y = (h21 / sm) * (H[lo * ldh + lo] + H[(lo + 1) * ldh + lo + 1] - tr)
-        z = (h21 / sm) * H[(lo + 2) * ldh + lo + 1]
+        s = fabs(h11) + fabs(h12) + fabs(h21) + fabs(h22)
+        if s == 0.0:
+            rt1r = 0.0
+            rt1i = 0.0
+            rt2r = 0.0
+            rt2i = 0.0
+        else:
+            h11 /= s
+            h12 /= s
+            h21 /= s
+            h22 /= s
+            tr = 0.5 * (h11 + h22)
+            det = (h11 - tr) * (h22 - tr) - h12 * h21
+            rtdisc = sqrt(fabs(det))
+            if det >= 0.0:
+                # a complex conjugate pair of shifts
+                rt1r = tr * s
+                rt2r = rt1r
+                rt1i = rtdisc * s
+                rt2i = -rt1i
+            else:
+                # real shifts: use twice the one closer to h22 (two distinct real
+                # shifts that both match eigenvalue clusters would make the step noise)
+                rt1r = tr + rtdisc
+                rt2r = tr - rtdisc
+                if fabs(rt1r - h22) <= fabs(rt2r - h22):
+                    rt1r *= s
+                    rt2r = rt1r
+                else:
+                    rt2r *= s
+                    rt1r = rt2r
+                rt1i = 0.0
+                rt2i = 0.0
+        # 3. the first column of (H - s1 I)(H - s2 I) at row m (GVL4 Alg. 7.5.1),
+        # scaled against overflow; start at the lowest m whose bulge leaves h[m, m-1]
+        # negligible (dlahqr loop 50)
+        m = hi - 2
+        while True:
+            h21 = H[(m + 1) * ldh + m]
+            s = fabs(H[m * ldh + m] - rt2r) + fabs(rt2i) + fabs(h21)
+            h21 = h21 / s
+            x = (h21 * H[m * ldh + m + 1] + (H[m * ldh + m] - rt1r)
+                 * ((H[m * ldh + m] - rt2r) / s) - rt1i * (rt2i / s))
+            y = h21 * (H[m * ldh + m] + H[(m + 1) * ldh + m + 1] - rt1r - rt2r)
+            z = h21 * H[(m + 2) * ldh + m + 1]
+            s = fabs(x) + fabs(y) + fabs(z)
+            x /= s
+            y /= s
+            z /= s
+            if m == lo:
+                break
+            h00 = fabs(H[m * ldh + m - 1]) * (fabs(y) + fabs(z))
+            h01 = EPS * fabs(x) * (fabs(H[(m - 1) * ldh + m - 1]) + fabs(H[m * ldh + m])
+                                   + fabs(H[(m + 1) * ldh + m + 1]))
+            if h00 <= h01:
+                break
+            m -= 1
+        for k in range(lo, m):
+            rtau[k] = 0.0        # the deferred updates skip the rows above the bulge
         # The chase updates only the active window lo..hi; the sweep's reflectors are
         # stored and, for the full Schur form, applied afterwards to the rest of H and
         # to Z^T in long contiguous passes (rows above the window: each row once, all
         # reflectors in order; the columns right of it and Z^T: chunk by chunk). The
         # parts are independent, so the result equals the reflector-by-reflector order.
         # chase the bulge with 3x3 reflectors, the last one 2x2 (GVL4 Alg. 7.5.1)
-        for k in range(lo, hi):
+        for k in range(m, hi):
             nr = min(3, hi - k + 1)
-            if k > lo:
+            if k > m:
                 x = H[k * ldh + k - 1]
                 y = H[(k + 1) * ldh + k - 1]
                 z = H[(k + 2) * ldh + k - 1] if nr == 3 else 0.0
@@ -561,11 +623,16 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             vec[1] = y
             vec[2] = z
             t = house(nr, &vec[0], &vec[1], 1)
-            if k > lo:
+            if k > m:
                 H[k * ldh + k - 1] = vec[0]
                 H[(k + 1) * ldh + k - 1] = 0.0
                 if nr == 3:
                     H[(k + 2) * ldh + k - 1] = 0.0
+            elif m > lo:
+                # the first reflector of a sweep started inside the block meets column
+                # m-1 only in h[m, m-1] (dlahqr: scaled rather than negated, which stays
+                # right when v underflows)
+                H[k * ldh + k - 1] *= (1.0 - t)
             v1 = vec[1]
             v2 = vec[2] if nr == 3 else 0.0
             rtau[k] = t

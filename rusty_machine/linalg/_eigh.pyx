@@ -4,7 +4,8 @@
 A = Q T Q^T (Householder tridiagonalisation, blocked as LAPACK dsytrd/dlatrd), then the
 tridiagonal T = Z diag(w) Z^T by divide and conquer (vectors, n > 32), by the implicit
 QR algorithm with Wilkinson shifts (vectors, small n and the divide-and-conquer leaves)
-or by the root-free QL iteration (eigenvalues only); V = Q Z by one GEMM.
+or by the root-free QL iteration (eigenvalues only); V = Q Z by applying the blocked
+reflectors to Z (dormtr; Q itself is formed only for the QR path).
 
 Every reflector used here (the tridiagonalisation's, and forming Q) is built by the
 kernels of _householder.pyx; the rotations of the QR iteration too.
@@ -27,6 +28,8 @@ References
 [GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the symmetric
          tridiagonal eigenproblem", SIAM J. Matrix Anal. Appl. 16 (1995) 172-191 (the
          recomputed z that keeps the eigenvectors orthogonal).
+[Li93]   R.-C. Li, "Solving secular equations stably and efficiently", LAPACK Working
+         Note 89, 1993 (the two-pole rational model of _secular_root, as dlaed4).
 
 Storage is row-major (element (i, j) of X at X[i * ldx + j]): reflectors are stored as
 *rows*; the rotations of the QR iteration are applied to the rows of V^T, so every inner
@@ -41,7 +44,7 @@ from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
-                                                org_work_size)
+                                                org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
@@ -62,6 +65,7 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
+cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
 
@@ -367,10 +371,16 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     (the last in (d_{K-1}, d_{K-1} + rho |zeta|^2)), returned as tau with
     mu = d[origin] + tau and origin the nearer pole, so that every difference
     d_j - mu = (d_j - d_origin) - tau is computed without cancellation [GE95].
-    f is increasing between its poles: Newton steps kept inside a shrinking bracket,
-    bisection whenever Newton leaves it (at most 200 steps)."""
+    f is increasing between its poles. Each step fits f near tau by the two-pole
+    rational model c0 + s1 / (delta_i - x) + s2 / (delta_{i+1} - x) (the poles beside
+    the root, weights and constant matching the values and derivatives of the left
+    and right partial sums: the "middle way" of [Li93], as dlaed4 uses it), whose root solves a quadratic; that step converges quadratically
+    where Newton on f crawls next to a pole. The steps are kept inside a shrinking
+    bracket: Newton when the model's root leaves it, bisection when Newton does too
+    (at most 200 steps)."""
     cdef Py_ssize_t j, org
     cdef double a, b, tau, f, fp, t, q, absum, tn, mid, gap
+    cdef double psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq, r1, r2
     if i < K - 1:
         gap = dl[i + 1] - dl[i]
         mid = 0.5 * gap
@@ -394,15 +404,26 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
         delta[j] = dl[j] - dl[org]
     tau = 0.5 * (a + b)
     for _ in range(200):
-        f = 1.0
-        fp = 0.0
+        # f = 1 + psi + phi: psi the poles j <= i (left of the root), phi the rest
+        psi = 0.0
+        dpsi = 0.0
+        phi = 0.0
+        dphi = 0.0
         absum = 1.0
-        for j in range(K):
+        for j in range(i + 1):
             t = 1.0 / (delta[j] - tau)
             q = rho * zeta[j] * zeta[j] * t
-            f += q
-            fp += q * t
+            psi += q
+            dpsi += q * t
             absum += fabs(q)
+        for j in range(i + 1, K):
+            t = 1.0 / (delta[j] - tau)
+            q = rho * zeta[j] * zeta[j] * t
+            phi += q
+            dphi += q * t
+            absum += fabs(q)
+        f = 1.0 + psi + phi
+        fp = dpsi + dphi
         if f == 0.0:
             break
         if f < 0.0:
@@ -411,7 +432,36 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
             b = tau
         if fabs(f) <= 4.0 * EPS * absum or b - a <= 2.0 * EPS * max(fabs(a), fabs(b)):
             break
-        tn = tau - f / fp
+        # the two-pole model (Li's middle way): psi ~ psi - dpsi ql + s1 / (ql + tau - x),
+        # ql = delta_i - tau, s1 = dpsi ql^2; phi likewise at delta_{i+1} (or constant
+        # for the last root); its root x from c0 (dl - x)(dr - x) + s1 (dr - x)
+        # + s2 (dl - x) = 0, solved without cancellation
+        tn = a - 1.0                     # "no model step"
+        ql = delta[i] - tau
+        s1 = dpsi * ql * ql
+        if i < K - 1:
+            qr = delta[i + 1] - tau
+            s2 = dphi * qr * qr
+            c0 = 1.0 + (psi - dpsi * ql) + (phi - dphi * qr)
+            # in y = x - tau: c0 y^2 - (c0 (ql + qr) + s1 + s2) y + c0 ql qr + s1 qr + s2 ql
+            qa = c0
+            qb = c0 * (ql + qr) + s1 + s2
+            qc = c0 * ql * qr + s1 * qr + s2 * ql
+            disc = qb * qb - 4.0 * qa * qc
+            if disc >= 0.0:
+                qq = 0.5 * (qb + copysign(sqrt(disc), qb))
+                if qq != 0.0:
+                    r2 = qc / qq
+                    tn = tau + r2
+                    if qa != 0.0 and not (a < tn < b):
+                        r1 = qq / qa
+                        tn = tau + r1
+        else:
+            c0 = 1.0 + (psi - dpsi * ql) + phi
+            if c0 != 0.0:
+                tn = tau + ql + s1 / c0
+        if not (a < tn < b):
+            tn = tau - f / fp
         if not (a < tn < b):
             tn = 0.5 * (a + b)
         if tn == tau:
@@ -656,15 +706,17 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
     cdef Py_ssize_t status
     Qa = None
     Xa = None
-    if want_vectors:
+    cdef bint dc = want_vectors and n > DC_LEAF and _USE_DC
+    if want_vectors and not dc:
         Qa = np.empty((n, n))
         Q = Qa
     with nogil:
         _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
-        if want_vectors:
+        if want_vectors and not dc:
             orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    if want_vectors and n > DC_LEAF and _USE_DC:
-        return _dc_solve(n, d, e, Qa, name)
+    if dc:
+        # LAPACK dsyevd: Q is never formed; V = Q Z by applying the reflectors to Z
+        return _dc_solve(n, d, e, S, tau, name)
     if want_vectors:
         Xa = np.ascontiguousarray(Qa.T)     # X = Q^T; the QR sweeps rotate its rows
         X = Xa
@@ -685,23 +737,32 @@ def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
 _USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR throughout)
 
 
-def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
-    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z (one GEMM)."""
+def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, double[:, ::1] S,
+              double[::1] tau, str name):
+    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z by applying the
+    reflectors _sytrd left in S (row k: v_k[1:] in S[k, k+2:]) to Z, blocks of NBQ
+    (LAPACK dsyevd's dormtr: 2 n^3 flops, against 4/3 n^3 to form Q and 2 n^3 for
+    the GEMM Q Z)."""
     cdef double tnorm = 0.0
     cdef Py_ssize_t i, status
     for i in range(n):
         tnorm = max(tnorm, fabs(d[i]))
     for i in range(n - 1):
         tnorm = max(tnorm, fabs(e[i]))
+    Za = np.zeros((n, n))
+    cdef double[:, ::1] Z = Za
+    cdef double[::1] OW = np.empty(org_work_size(n, n, NBQ))
     if tnorm == 0.0:
-        return np.zeros(n), np.array(Qa)
+        for i in range(n):
+            Z[i, i] = 1.0
+        with nogil:
+            ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
+        return np.zeros(n), Za
     # work on T / ||T||_max (the deflation tolerances are then absolute)
     for i in range(n):
         d[i] /= tnorm
     for i in range(n - 1):
         e[i] /= tnorm
-    Za = np.zeros((n, n))
-    cdef double[:, ::1] Z = Za
     cdef double[::1] work = np.zeros(12 * n + DC_LEAF * DC_LEAF + 2 * DC_LEAF)
     cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
     with nogil:
@@ -713,9 +774,10 @@ def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, Qa, str name):
                           "(in a divide-and-conquer leaf of at most %d rows)"
                           % (name, CAP_FACTOR * DC_LEAF, DC_LEAF))
     w = np.asarray(d) * tnorm
-    from rusty_machine.linalg.blas import gemm
-    # V = Q @ Z
-    return w, gemm(Qa, Za)
+    # V = Q Z
+    with nogil:
+        ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
+    return w, Za
 
 
 def eigh(A):
@@ -730,7 +792,8 @@ def eigh(A):
     halves plus a rank-one term, the halves solved recursively, and each merge solves
     the secular equation 1 + rho sum z_j^2 / (d_j - w) = 0 and forms its eigenvectors
     with one GEMM), with the implicit symmetric QR algorithm with Wilkinson shifts
-    (GVL4 Alg. 8.3.2/8.3.3) at the leaves and for small n; finally V = Q Z (GEMM).
+    (GVL4 Alg. 8.3.2/8.3.3) at the leaves and for small n; finally V = Q Z by the
+    blocked reflectors (LAPACK dormtr, GEMM-rich).
 
     Parameters
     ----------

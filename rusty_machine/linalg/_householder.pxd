@@ -53,3 +53,9 @@ cdef void rot_strided(Py_ssize_t n, double c, double s, double* x, Py_ssize_t in
 # work: org_work_size(n, n, nb) doubles.
 cdef void orgtr(Py_ssize_t n, const double* S, Py_ssize_t lds, const double* tau,
                 double* Q, Py_ssize_t ldq, Py_ssize_t nb, double* work) noexcept nogil
+
+# C (n x ncols) <- Q C for Q = H_0 ... H_{n-2} stored in rows as orgtr reads them
+# (LAPACK dormtr 'L' 'N'), blocks of nb reflectors. work: org_work_size(n, ncols, nb).
+cdef void ormtr_left(Py_ssize_t n, const double* S, Py_ssize_t lds, const double* tau,
+                     double* C, Py_ssize_t ldc, Py_ssize_t ncols, Py_ssize_t nb,
+                     double* work) noexcept nogil

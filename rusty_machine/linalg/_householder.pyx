@@ -285,6 +285,39 @@ cdef void orgtr(Py_ssize_t n,              # IN   order of Q
     org_q(n - 1, n - 1, n - 1, S + 1, 1, lds, tau, Q + ldq + 1, ldq, nb, work)
 
 
+cdef void ormtr_left(Py_ssize_t n,        # IN   order of Q
+                     const double* S,      # IN   reflector k in row k: v_k[1:] in S[k, k+2:]
+                     Py_ssize_t lds,       # IN
+                     const double* tau,    # IN   n - 1 scalars
+                     double* C,            # INOUT n x ncols, overwritten by Q C
+                     Py_ssize_t ldc,       # IN
+                     Py_ssize_t ncols,     # IN
+                     Py_ssize_t nb,        # IN   reflectors per block
+                     double* work          # WORK org_work_size(n, ncols, nb)
+                     ) noexcept nogil:
+    """C <- Q C with Q = H_0 ... H_{n-2} stored in rows as orgtr reads them (LAPACK
+    dormtr 'L', 'N' / dormhr): the blocks of nb reflectors from the last to the first,
+    each gather_v + larft + larfb on the rows it touches. Cheaper than forming Q and
+    multiplying (2 n^2 ncols flops against 4/3 n^3 + 2 n^2 ncols)."""
+    cdef Py_ssize_t j, jb, mr, k = n - 1
+    cdef double* VT = work
+    cdef double* T = VT + nb * n
+    cdef double* W = T + nb * nb
+    cdef double* W2 = W + nb * _imax(ncols, nb)
+    if k <= 0 or ncols <= 0:
+        return
+    j = ((k - 1) // nb) * nb
+    while j >= 0:
+        jb = _imin(nb, k - j)
+        mr = k - j
+        # reflector j + p acts on rows j + 1 + p.. of C; its entry i > p (local to row
+        # j + 1) is S[(j + p) * lds + j + 1 + i]
+        gather_v(jb, mr, S + j * lds + j + 1, 1, lds, VT, mr)
+        larft(jb, mr, VT, mr, tau + j, T, jb)
+        larfb(1, 0, mr, ncols, jb, VT, mr, T, jb, C + (j + 1) * ldc, ldc, W, W2)
+        j -= nb
+
+
 # =================================================================================
 # 5. plane rotations
 # =================================================================================
