@@ -374,7 +374,8 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     f is increasing between its poles. Each step fits f near tau by the two-pole
     rational model c0 + s1 / (delta_i - x) + s2 / (delta_{i+1} - x) (the poles beside
     the root, weights and constant matching the values and derivatives of the left
-    and right partial sums: the "middle way" of [Li93], as dlaed4 uses it), whose root solves a quadratic; that step converges quadratically
+    and right partial sums: the "middle way" of [Li93], as dlaed4 uses it), whose root
+    solves a quadratic; that step converges quadratically
     where Newton on f crawls next to a pole. The steps are kept inside a shrinking
     bracket: Newton when the model's root leaves it, bisection when Newton does too
     (at most 200 steps)."""
