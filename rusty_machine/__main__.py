@@ -37,6 +37,9 @@ def main(argv=None):
                        help="threads for our kernels (numpy stays single-threaded)")
     bench.add_argument("--kernel", default=None,
                        help="force a GEMM micro-kernel: generic, avx2, avx512")
+    bench.add_argument("--dtype", choices=["float64", "float32", "both"], default="float64",
+                       help="float64 rows (default), float32 rows against numpy's float32 "
+                            "routines, or both (sections without float32 rows run float64)")
     sub.add_parser("info", help="print the build configuration (show_config)")
     args = parser.parse_args(argv)
 
@@ -50,7 +53,7 @@ def main(argv=None):
         _single_threaded_reexec(argv)
         from rusty_machine._bench import run_bench
         run_bench(sections=args.section, quick=args.quick, threads=args.threads,
-                  kernel=args.kernel)
+                  kernel=args.kernel, dtype=args.dtype)
     else:
         parser.print_help()
         return 2

@@ -3,10 +3,11 @@
 # the names it uses (`from rusty_machine.linalg._csrc cimport rm_dot_unit`).
 #
 # Two headers:
-#   rm_gemm.h     the GEMM ladder, micro-kernel selection, threads, CPU features. These
-#                 hold process state (the selected micro-kernel, the thread count): only
-#                 blas.pyx (through _gemm.pxi) calls them; every other module uses
-#                 blas.pxd's dgemm / get_num_threads, so the process has one copy.
+#   rm_gemm.h     the GEMM ladder (rm_dgemm float64, rm_sgemm float32: one driver),
+#                 micro-kernel selection, threads, CPU features. These hold process
+#                 state (the selected micro-kernel, the thread count): only blas.pyx
+#                 (through _gemm.pxi) calls them; every other module uses blas.pxd's
+#                 dgemm / sgemm / get_num_threads, so the process has one copy.
 #   rm_kernels.h  the vector kernels (level-1/2 inner loops, the eigensolvers' symmetric
 #                 product and Francis reflectors, the SVD's rotation sweeps, matrix
 #                 reductions), each written once in csrc/rm_vec_impl.h, compiled per
@@ -28,9 +29,23 @@ cdef extern from "rm_gemm.h" nogil:
                           double alpha, const double *A, long lda,
                           const double *B, long ldb,
                           double beta, double *C, long ldc)
+    void rm_sgemm(int transa, int transb, long m, long n, long k,
+                  float alpha, const float *A, long lda,
+                  const float *B, long ldb,
+                  float beta, float *C, long ldc)
+    void rm_sgemm_ref(int transa, int transb, long m, long n, long k,
+                      float alpha, const float *A, long lda,
+                      const float *B, long ldb,
+                      float beta, float *C, long ldc)
+    void rm_sgemm_blocked(int transa, int transb, long m, long n, long k,
+                          float alpha, const float *A, long lda,
+                          const float *B, long ldb,
+                          float beta, float *C, long ldc)
     const char *rm_gemm_kernel_name()
     void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
                                long *skinny)
+    void rm_sgemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc,
+                                long *small, long *skinny)
     int rm_gemm_set_path(int path)
     int rm_gemm_kernel_supported(const char *name)
     int rm_gemm_set_kernel(const char *name)

@@ -57,6 +57,11 @@ cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t
                 double alpha, const double* A, Py_ssize_t lda,
                 const double* B, Py_ssize_t ldb,
                 double beta, double* C, Py_ssize_t ldc) noexcept nogil
+# the same in float32 (one driver for both types, csrc/rm_gemm_driver.h)
+cdef void sgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                float alpha, const float* A, Py_ssize_t lda,
+                const float* B, Py_ssize_t ldb,
+                float beta, float* C, Py_ssize_t ldc) noexcept nogil
 # left:  B = alpha * inv(op(T)) @ B,  T is m x m
 # right: B = alpha * B @ inv(op(T)),  T is n x n;  B is m x n
 cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
