@@ -1,27 +1,20 @@
 """What the benchmark scripts share (imported as a sibling: ``python bench/bench_x.py``
 puts bench/ on sys.path).
 
-- best_of: the timing loop of the learning benchmarks;
+- timed: the timing loop, the same one as ``python -m rusty_machine bench`` (defined in
+  rusty_machine/_bench; it returns the best time and the last result); the learning
+  benchmarks call it with ``**EVERY_RUN``: no untimed warm-up run and no cut after a long
+  run (every fit counts);
 - linalg_main: the command line of the linalg benchmarks (bench_decomp, bench_eigen),
   whose rows are defined in rusty_machine/_bench/.
 """
 import argparse
-import time
 
-import numpy as np
+from rusty_machine._bench import timed
 
+__all__ = ["EVERY_RUN", "linalg_main", "timed"]
 
-def best_of(fn, repeats, min_total=0.0, max_repeats=200):
-    """Best time of at least ``repeats`` runs of fn, continuing (up to ``max_repeats``
-    runs) until ``min_total`` seconds were spent: millisecond fits need many runs on a
-    busy machine. Returns (best seconds, the last result)."""
-    best, out, total, runs = np.inf, None, 0.0, 0
-    while runs < repeats or (total < min_total and runs < max_repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        best, total, runs = min(best, dt), total + dt, runs + 1
-    return best, out
+EVERY_RUN = {"warmup": False, "long_run": None}
 
 
 def linalg_main(description, cases, quick_help, argv=None):

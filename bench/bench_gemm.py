@@ -71,7 +71,8 @@ def main(argv=None):
                                                  % (rnd + 1, kern, nt, label(*s)))
                                 t = best_time(lambda: blas.gemm(a, b), min_time=args.min_time)
                                 ours[kern, nt, s] = min(t, ours.get((kern, nt, s), t))
-                                err[kern, nt, s] = float(np.max(np.abs(blas.gemm(a, b) - ref_out[s])))
+                                err[kern, nt, s] = float(np.max(np.abs(blas.gemm(a, b)
+                                                                       - ref_out[s])))
     header = "%-8s %3s %-20s %10s %8s %10s %8s %7s %9s" % (
         "kernel", "thr", "shape", "ours ms", "GFLOPS", "numpy ms", "GFLOPS", "ratio", "max err")
     print(header)

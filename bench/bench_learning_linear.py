@@ -16,7 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import best_of
+from _common import EVERY_RUN, timed
 
 
 def main(argv=None):
@@ -81,10 +81,10 @@ def main(argv=None):
     print("-" * len(head))
     with threadpool_limits(limits=1):
         for name, (Xtr, ytr, Xte, yte), ours, theirs in cases:
-            t_ours, m_ours = best_of(lambda: ours().fit(Xtr, ytr), args.repeats, min_total=0.5,
-                                     max_repeats=50)
-            t_sk, m_sk = best_of(lambda: theirs().fit(Xtr, ytr), args.repeats, min_total=0.5,
-                                 max_repeats=50)
+            t_ours, m_ours = timed(lambda: ours().fit(Xtr, ytr), 0.5, 50,
+                                       repeats=args.repeats, **EVERY_RUN)
+            t_sk, m_sk = timed(lambda: theirs().fit(Xtr, ytr), 0.5, 50,
+                                   repeats=args.repeats, **EVERY_RUN)
             print("%-34s %-12s %9.4f %9.4f %7.2f %11.5f %11.5f" % (
                 name, "%dx%d" % Xtr.shape, t_ours, t_sk, t_sk / t_ours,
                 m_ours.score(Xte, yte), m_sk.score(Xte, yte)), flush=True)

@@ -17,7 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import best_of
+from _common import EVERY_RUN, timed
 
 
 def main():
@@ -90,8 +90,8 @@ def main():
                                                 "ratio", "score ours", "score sklearn"))
     with threadpool_limits(1), rusty_machine.num_threads(1):
         for name, X, ours, ref, score in cases:
-            t_o, m_o = best_of(ours, args.repeats, min_total=0.5)
-            t_r, m_r = best_of(ref, args.repeats, min_total=0.5)
+            t_o, m_o = timed(ours, 0.5, 200, repeats=args.repeats, **EVERY_RUN)
+            t_r, m_r = timed(ref, 0.5, 200, repeats=args.repeats, **EVERY_RUN)
             print("%-22s %-12s %9.3f %9.3f %7.2f %14.6g %14.6g" % (
                 name, "%dx%d" % X.shape, t_o, t_r, t_r / t_o, score(m_o), score(m_r)),
                 flush=True)
@@ -101,9 +101,9 @@ def main():
     with threadpool_limits(1):
         for _ in range(max(args.repeats, 4)):
             with rusty_machine.num_threads(1):
-                t1 = min(t1, best_of(cases[0][2], 1, 0.0)[0])
+                t1 = min(t1, timed(cases[0][2], 0.0, repeats=1, **EVERY_RUN)[0])
             with rusty_machine.num_threads(2):
-                t2 = min(t2, best_of(cases[0][2], 1, 0.0)[0])
+                t2 = min(t2, timed(cases[0][2], 0.0, repeats=1, **EVERY_RUN)[0])
     print("%-22s %-12s %9.3f %9.3f %7.2f   (ours 1 thread / ours 2 threads)" % (
         "KMeans 2 threads", "%dx%d" % Xk.shape, t2, t1, t1 / t2), flush=True)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m rusty_machine demo | bench | info``."""
+"""Command line: ``python -m rusty_machine demo | bench | info | tutorial``."""
 import argparse
 import os
 import sys
@@ -37,23 +37,37 @@ def main(argv=None):
                        help="threads for our kernels (numpy stays single-threaded)")
     bench.add_argument("--kernel", default=None,
                        help="force a GEMM micro-kernel: generic, avx2, avx512")
+    bench.add_argument("--plot", metavar="FILE.png", help="draw the measurements (matplotlib)")
+    bench.add_argument("--json", metavar="FILE", help="write the raw rows as JSON")
     bench.add_argument("--dtype", choices=["float64", "float32", "both"], default="float64",
                        help="float64 rows (default), float32 rows against numpy's float32 "
                             "routines, or both (sections without float32 rows run float64)")
     sub.add_parser("info", help="print the build configuration (show_config)")
+    tut = sub.add_parser("tutorial", help="list the tutorials, or run one (NAME, or all)")
+    tut.add_argument("name", nargs="?", help="the tutorial to run (none: list them)")
+    tut.add_argument("--plot", metavar="DIR", help="write the figures as PNG files in DIR")
+    tut.add_argument("--quick", action="store_true", help="small sizes")
     args = parser.parse_args(argv)
 
     if args.command == "info":
         import rusty_machine
         rusty_machine.show_config()
+        from rusty_machine._peak import print_peak
+        print_peak()
     elif args.command == "demo":
         from rusty_machine._demo import run_demo
         run_demo(args.section)
     elif args.command == "bench":
         _single_threaded_reexec(argv)
         from rusty_machine._bench import run_bench
-        run_bench(sections=args.section, quick=args.quick, threads=args.threads,
-                  kernel=args.kernel, dtype=args.dtype)
+        results = run_bench(sections=args.section, quick=args.quick, threads=args.threads,
+                            kernel=args.kernel, dtype=args.dtype)
+        if args.plot or args.json:
+            from rusty_machine._bench.report import write_reports
+            write_reports(results, args.plot, args.json, args.threads)
+    elif args.command == "tutorial":
+        from rusty_machine.tutorials import main as tutorial_main
+        return tutorial_main(args.name, args.plot, args.quick)
     else:
         parser.print_help()
         return 2

@@ -41,3 +41,12 @@ def _sklearn_twin(cls):
 
 def _data_conversion_warning_class():
     return _sklearn_twin(DataConversionWarning)
+
+
+def _warn_convergence(message, stacklevel=1):
+    """Warn that an iteration stopped at its limit: the one route every iterative
+    estimator takes, so that all of them raise the same class, ``ConvergenceWarning``
+    (scikit-learn's twin of it when scikit-learn is loaded, see :func:`_sklearn_twin`).
+    ``stacklevel`` counts from the caller, as in ``warnings.warn``."""
+    import warnings
+    warnings.warn(message, _sklearn_twin(ConvergenceWarning), stacklevel=stacklevel + 1)

@@ -37,18 +37,35 @@ def max_abs_diff(a, b):
     return float(np.max(np.abs(a - b))) if a.size else 0.0
 
 
-def best_time(fn, min_time=0.25, max_repeats=50):
-    """Best of several runs (after one warm-up run), at least min_time in total."""
-    fn()
+def timed(fn, min_time=0.25, max_repeats=50, repeats=3, warmup=True, long_run=2.0):
+    """The one timing loop of the benchmarks (``python -m rusty_machine bench`` and the
+    scripts in bench/): the best wall time of several runs of ``fn()``.
+
+    Runs fn once untimed when ``warmup``, then times at least ``repeats`` runs and keeps
+    going (up to ``max_repeats`` runs) until ``min_time`` seconds were spent: short calls
+    need many runs on a busy machine. After a run longer than ``long_run`` seconds (None:
+    no such limit) it stops, large cases being timed once.
+
+    Returns
+    -------
+    (best seconds, the result of the last run)
+    """
+    out = fn() if warmup else None
     best, total, n = float("inf"), 0.0, 0
-    while (total < min_time and n < max_repeats) or n < 3:
+    while n < repeats or (total < min_time and n < max_repeats):
         t0 = time.perf_counter()
-        fn()
+        out = fn()
         dt = time.perf_counter() - t0
         best, total, n = min(best, dt), total + dt, n + 1
-        if dt > 2.0 and n >= 1:     # large cases: one timed run after the warm-up
+        if long_run is not None and dt > long_run:
             break
-    return best
+    return best, out
+
+
+def best_time(fn, min_time=0.25, max_repeats=50, **options):
+    """The best seconds of :func:`timed` (its defaults: a warm-up run, at least 3 timed
+    runs and 0.25 s, one run for cases over 2 s): what the CLI's rows print."""
+    return timed(fn, min_time, max_repeats, **options)[0]
 
 
 def _progress(msg):
@@ -92,9 +109,11 @@ def run_bench(sections=None, quick=False, threads=1, kernel=None, dtype="float64
     rusty_machine.set_num_threads(threads)
     rusty_machine.show_config()
     print("reference: numpy %s, single-threaded; ours: %d thread(s)\n" % (np.__version__, threads))
+    results = []                        # (section, rows of run_cases): for _bench/report.py
     for name in sections or SECTIONS:
         if name not in SECTIONS:
-            raise SystemExit("unknown bench section %r (choose from %s)" % (name, ", ".join(SECTIONS)))
+            raise SystemExit("unknown bench section %r (choose from %s)"
+                             % (name, ", ".join(SECTIONS)))
         try:
             module = importlib.import_module("rusty_machine._bench." + name)
         except ModuleNotFoundError as exc:
@@ -109,5 +128,6 @@ def run_bench(sections=None, quick=False, threads=1, kernel=None, dtype="float64
         else:
             section_cases = module.cases(quick)
         print("== %s ==" % name)
-        run_cases(section_cases)
+        results.append((name, run_cases(section_cases)))
         print()
+    return results

@@ -5,12 +5,9 @@ GLMs (a log-link Gamma / Poisson model of volume is the classical choice: volume
 like girth^2 * height, i.e. linearly in log girth and log height). iris: logistic
 regression with the three solvers. Every split is seeded.
 """
-import time
-import warnings
-
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
+from . import timed, timed_fit
 
 
 def run(report):
@@ -20,13 +17,6 @@ def run(report):
     from ..learning import (GammaRegressor, GeneralizedLinearModel, LinearRegression,
                             LogisticRegression, PoissonRegressor, Ridge, TweedieRegressor)
 
-    def fit(model, X, y):
-        t0 = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X, y)
-        return time.perf_counter() - t0
-
     # ---- trees: regression of timber volume -----------------------------------------
     X, y = load_trees()
     logX = np.log(X)                                  # volume ~ girth^2 * height
@@ -34,13 +24,13 @@ def run(report):
                                                     random_state=0)
     for solver in ("qr", "cholesky", "svd"):
         model = LinearRegression(solver=solver)
-        t = fit(model, Xtr, ytr)
+        t = timed_fit(model, Xtr, ytr)
         report("LinearRegression(%s)" % solver, "trees", "R^2", model.score(Xte, yte), t)
     model = Ridge(alpha=1.0)
-    t = fit(model, Xtr, ytr)
+    t = timed_fit(model, Xtr, ytr)
     report("Ridge(alpha=1)", "trees", "R^2", model.score(Xte, yte), t)
     model = LinearRegression()
-    t = fit(model, Ltr, np.log(ytr))
+    t = timed_fit(model, Ltr, np.log(ytr))
     report("LinearRegression on logs", "trees", "R^2", r2_score(yte, np.exp(model.predict(Lte))), t)
     for name, model in [("GammaRegressor(log link)", GammaRegressor(alpha=0.0, tol=1e-8)),
                         ("PoissonRegressor", PoissonRegressor(alpha=0.0, tol=1e-8)),
@@ -48,12 +38,11 @@ def run(report):
                          TweedieRegressor(power=1.5, alpha=0.0, tol=1e-8)),
                         ("GLM(inverse_gaussian, log)",
                          GeneralizedLinearModel(family="inverse_gaussian", link="log"))]:
-        t = fit(model, Ltr, ytr)
+        t = timed_fit(model, Ltr, ytr)
         report(name, "trees", "R^2", r2_score(yte, model.predict(Lte)), t)
-    t0 = time.perf_counter()
-    cv = cross_val_score(LinearRegression(), X, y, cv=KFold(5, shuffle=True, random_state=0))
-    report("LinearRegression 5-fold CV", "trees", "mean R^2", float(np.mean(cv)),
-           time.perf_counter() - t0)
+    cv, t = timed(lambda: cross_val_score(LinearRegression(), X, y,
+                                          cv=KFold(5, shuffle=True, random_state=0)))
+    report("LinearRegression 5-fold CV", "trees", "mean R^2", float(np.mean(cv)), t)
 
     # ---- iris: logistic regression ----------------------------------------------------
     X, y = load_iris()
@@ -62,13 +51,13 @@ def run(report):
     Str, Ste = scaler.transform(Xtr), scaler.transform(Xte)
     for solver, max_iter in (("lbfgs", 200), ("newton", 50), ("gd", 2000)):
         model = LogisticRegression(solver=solver, max_iter=max_iter)
-        t = fit(model, Str, ytr)
+        t = timed_fit(model, Str, ytr)
         report("LogisticRegression(%s)" % solver, "iris", "accuracy", model.score(Ste, yte), t)
     model = LogisticRegression(C=0.05, class_weight="balanced")
-    t = fit(model, Str, ytr)
+    t = timed_fit(model, Str, ytr)
     report("LogisticRegression(C=.05,balanced)", "iris", "accuracy", model.score(Ste, yte), t)
     # a binary GLM: is it virginica?
     model = GeneralizedLinearModel(family="bernoulli", link="probit", alpha=1e-3)
-    t = fit(model, Str, (ytr == 2).astype(float))
+    t = timed_fit(model, Str, (ytr == 2).astype(float))
     acc = float(np.mean((model.predict(Ste) > 0.5) == (yte == 2)))
     report("GLM(bernoulli, probit)", "iris", "accuracy", acc, t)

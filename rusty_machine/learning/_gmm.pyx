@@ -76,7 +76,8 @@ def log_prob_full(const double[:, ::1] X not None,
     cdef double* b = <double*>malloc(K * d * sizeof(double))
     cdef double* Y_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
     if b == NULL or Y_all == NULL:
-        free(b); free(Y_all)
+        free(b)
+        free(Y_all)
         raise MemoryError()
     cdef const double* Xp = &X[0, 0]
     cdef const double* Mp = &means[0, 0]
@@ -196,7 +197,8 @@ def cov_full(const double[:, ::1] X not None,
     cdef double* Z_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
     cdef double* part = <double*>calloc(nt * K * dd, sizeof(double))
     if Z_all == NULL or part == NULL:
-        free(Z_all); free(part)
+        free(Z_all)
+        free(part)
         raise MemoryError()
     cdef const double* Xp = &X[0, 0] if n > 0 else NULL
     cdef const double* Rp = &wresp[0, 0] if n > 0 else NULL

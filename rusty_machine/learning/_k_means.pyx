@@ -147,7 +147,11 @@ def lloyd_iter(const double[:, ::1] X not None,
     cdef double s
     if (centers_sq == NULL or dist_all == NULL or new_labels == NULL or sums_all == NULL
             or wsum_all == NULL or changed == NULL):
-        free(centers_sq); free(dist_all); free(new_labels); free(sums_all); free(wsum_all)
+        free(centers_sq)
+        free(dist_all)
+        free(new_labels)
+        free(sums_all)
+        free(wsum_all)
         free(changed)
         raise MemoryError()
     try:
@@ -193,7 +197,11 @@ def lloyd_iter(const double[:, ::1] X not None,
                             s = s + sums_all[(t * n_clusters + j) * n_features + f]
                         sums[j, f] = s
     finally:
-        free(centers_sq); free(dist_all); free(new_labels); free(sums_all); free(wsum_all)
+        free(centers_sq)
+        free(dist_all)
+        free(new_labels)
+        free(sums_all)
+        free(wsum_all)
         free(changed)
     return total_changed
 

@@ -41,8 +41,8 @@ References
     discovering clusters in large spatial databases with noise", KDD 1996.
 """
 from cython.parallel cimport prange, threadid
-from libc.stdlib cimport malloc, calloc, free
-from libc.math cimport fabs, pow, sqrt, log2, INFINITY
+from libc.stdlib cimport malloc, free
+from libc.math cimport fabs, pow, sqrt, INFINITY
 
 import numpy as np
 
@@ -335,7 +335,8 @@ cdef class KDTree:
         cdef Py_ssize_t* stack_all = <Py_ssize_t*>malloc(nt * stack_cap * sizeof(Py_ssize_t))
         cdef double* srd_all = <double*>malloc(nt * stack_cap * sizeof(double))
         if stack_all == NULL or srd_all == NULL:
-            free(stack_all); free(srd_all)
+            free(stack_all)
+            free(srd_all)
             raise MemoryError()
         cdef Py_ssize_t q, j, tid
         cdef int metric = self.metric_code
@@ -486,12 +487,14 @@ cdef class KDTree:
         labels = np.full(n, -1, dtype=np.intp)
         cdef Py_ssize_t[::1] lab = labels
         cdef Py_ssize_t* stack = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
-        cdef Py_ssize_t* tstack = <Py_ssize_t*>malloc((2 * self.n_levels + 4)
-                                                     * sizeof(Py_ssize_t))
+        cdef Py_ssize_t* tstack = <Py_ssize_t*>malloc(
+            (2 * self.n_levels + 4) * sizeof(Py_ssize_t))
         # a neighbourhood has at most n points: O(n) memory, whatever eps
         cdef Py_ssize_t* buf = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
         if stack == NULL or tstack == NULL or buf == NULL:
-            free(stack); free(tstack); free(buf)
+            free(stack)
+            free(tstack)
+            free(buf)
             raise MemoryError()
         cdef Py_ssize_t i, j, t, nb, sp, cnt, cluster = 0
         with nogil:
@@ -826,8 +829,8 @@ def brute_radius(X, Q, double r, metric="euclidean", double p=2.0, sample_weight
     cdef const double[:, ::1] Xv = Xa
     cdef const double[:, ::1] Qv = _check_queries(Q, Xv.shape[1])
     cdef Py_ssize_t n = Xv.shape[0], d = Xv.shape[1], m = Qv.shape[0]
-    w = np.ones(n) if sample_weight is None else np.ascontiguousarray(sample_weight,
-                                                                       dtype=np.float64)
+    w = (np.ones(n) if sample_weight is None
+         else np.ascontiguousarray(sample_weight, dtype=np.float64))
     if w.shape != (n,):
         raise ValueError("sample_weight must have shape (%d,)" % n)
     cdef const double[::1] wv = w
@@ -897,7 +900,8 @@ def brute_dbscan_expand(X, const unsigned char[::1] is_core not None, double r,
     cdef Py_ssize_t* stack = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_ssize_t* buf = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
     if stack == NULL or buf == NULL:
-        free(stack); free(buf)
+        free(stack)
+        free(buf)
         raise MemoryError()
     cdef Py_ssize_t i, j, t, nb, sp, cnt, cluster = 0
     with nogil:

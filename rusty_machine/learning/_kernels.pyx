@@ -180,7 +180,7 @@ def profile(double[:, ::1] R2, int kind, double alpha=1.0, bint want_grad=False)
         raise ValueError("profile: unknown kind %d" % kind)
     if kind == 4 and not alpha > 0.0:
         raise ValueError("profile: alpha must be > 0, got %r" % alpha)
-    cdef Py_ssize_t n = R2.shape[0], m = R2.shape[1], i, j
+    cdef Py_ssize_t n = R2.shape[0], m = R2.shape[1], i
     shape = (n, m)
     K = np.empty(shape, dtype=np.float64)
     G = np.empty(shape if want_grad else (1, 1), dtype=np.float64)

@@ -1,11 +1,11 @@
 """_nnet.pyx: the elementwise inner loops of the neural networks.
 
 The matrix products of the forward and backward passes go through our GEMM (called from
-nnet.py); what is left, and what this module does in nogil loops over rows, is
-elementwise: bias + activation, the activation's derivative, softmax, the losses, and the
-fused parameter updates of the optimisers.
+nnet/_network.py); what is left, and what this module does in nogil loops over rows, is
+elementwise: bias + activation, the activation's derivative, softmax and the losses. (The
+optimisers' fused parameter updates are in _optim.pyx, shared with learning.optim.)
 
-Activation codes (shared with nnet.py):
+Activation codes (shared with nnet/_layers.py):
     0 identity   f(z) = z                        f' = 1
     1 logistic   f(z) = 1 / (1 + e^-z)          f' = f (1 - f)
     2 tanh       f(z) = tanh z                   f' = 1 - f^2
@@ -17,14 +17,11 @@ Activation codes (shared with nnet.py):
 References
 ----------
 [1] Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, Sec. 6.3 (hidden
-    units), 6.5 (back-propagation), 8.3-8.5 (SGD, momentum, AdaGrad, RMSProp, Adam).
+    units), 6.5 (back-propagation).
 [2] Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415, 2016.
-[3] Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015, Alg. 1.
-[4] Sutskever, Martens, Dahl & Hinton, "On the importance of initialization and momentum
-    in deep learning", ICML 2013 (Nesterov momentum in the form used below).
 """
 from cython.parallel cimport prange
-from libc.math cimport erf, exp, log, log1p, sqrt, tanh, fabs, INFINITY
+from libc.math cimport erf, exp, log, log1p, tanh, INFINITY
 
 from rusty_machine.linalg.blas cimport get_num_threads
 
@@ -139,7 +136,7 @@ def activation_backward(double[:, ::1] delta, const double[:, ::1] A, int code,
                         double slope=0.01, const double[:, ::1] Zpre=None):
     """In place: delta = delta * f'(Z), with f' written in terms of the output A
     (and of the pre-activation Zpre for GELU). Softmax is not handled here: with
-    cross-entropy its gradient is fused into P - Y (see nnet.py)."""
+    cross-entropy its gradient is fused into P - Y (see nnet/_network.py)."""
     cdef Py_ssize_t n = delta.shape[0], d = delta.shape[1], i
     if A.shape[0] != n or A.shape[1] != d:
         raise ValueError("activation_backward: delta is (%d, %d) but A is (%d, %d)"
@@ -241,70 +238,3 @@ def residual_delta(const double[:, ::1] P, const double[:, ::1] Y, const double[
             s = scale * w[i]
             for j in range(d):
                 out[i, j] = s * (P[i, j] - Y[i, j])
-
-
-# ---- fused optimiser updates (flat parameter vectors, in place) ---------------------
-
-def sgd_update(double[::1] p, const double[::1] g, double[::1] vel, double lr,
-               double momentum, bint nesterov):
-    """SGD with (Nesterov) momentum [1, Alg. 8.2/8.3; 4]:
-        v = momentum * v - lr * g
-        p += momentum * v - lr * g   (Nesterov)   or   p += v   (classical)
-    With momentum == 0 this is plain gradient descent (vel may then be empty)."""
-    cdef Py_ssize_t n = p.shape[0], i
-    if g.shape[0] != n or (momentum != 0.0 and vel.shape[0] != n):
-        raise ValueError("sgd_update: parameter, gradient and velocity sizes differ")
-    with nogil:
-        if momentum == 0.0:
-            for i in range(n):
-                p[i] -= lr * g[i]
-        elif nesterov:
-            for i in range(n):
-                vel[i] = momentum * vel[i] - lr * g[i]
-                p[i] += momentum * vel[i] - lr * g[i]
-        else:
-            for i in range(n):
-                vel[i] = momentum * vel[i] - lr * g[i]
-                p[i] += vel[i]
-
-
-def adam_update(double[::1] p, const double[::1] g, double[::1] m, double[::1] v,
-                double lr, double beta1, double beta2, double eps, long t):
-    """Adam [3, Alg. 1], bias correction folded into the step size:
-        m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
-        p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)"""
-    cdef Py_ssize_t n = p.shape[0], i
-    if g.shape[0] != n or m.shape[0] != n or v.shape[0] != n:
-        raise ValueError("adam_update: sizes differ")
-    if t < 1:
-        raise ValueError("adam_update: the step counter starts at 1")
-    cdef double step = lr * sqrt(1.0 - beta2 ** t) / (1.0 - beta1 ** t)
-    with nogil:
-        for i in range(n):
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g[i]
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g[i] * g[i]
-            p[i] -= step * m[i] / (sqrt(v[i]) + eps)
-
-
-def adagrad_update(double[::1] p, const double[::1] g, double[::1] acc, double lr,
-                   double eps):
-    """AdaGrad [1, Alg. 8.4]: acc += g^2; p -= lr * g / (sqrt(acc) + eps)."""
-    cdef Py_ssize_t n = p.shape[0], i
-    if g.shape[0] != n or acc.shape[0] != n:
-        raise ValueError("adagrad_update: sizes differ")
-    with nogil:
-        for i in range(n):
-            acc[i] += g[i] * g[i]
-            p[i] -= lr * g[i] / (sqrt(acc[i]) + eps)
-
-
-def rmsprop_update(double[::1] p, const double[::1] g, double[::1] acc, double lr,
-                   double rho, double eps):
-    """RMSProp [1, Alg. 8.5]: acc = rho acc + (1 - rho) g^2; p -= lr * g / (sqrt(acc) + eps)."""
-    cdef Py_ssize_t n = p.shape[0], i
-    if g.shape[0] != n or acc.shape[0] != n:
-        raise ValueError("rmsprop_update: sizes differ")
-    with nogil:
-        for i in range(n):
-            acc[i] = rho * acc[i] + (1.0 - rho) * g[i] * g[i]
-            p[i] -= lr * g[i] / (sqrt(acc[i]) + eps)

@@ -223,16 +223,24 @@ cdef class Solver:
         if kind == K_PRECOMPUTED:
             Kv = Kpre
             self.Kpre = &Kv[0, 0]
-        v = x_sq; self.x_sq = &v[0]
+        v = x_sq
+        self.x_sq = &v[0]
         cdef int[::1] iv = real
         self.real = &iv[0]
-        v = y; self.y = &v[0]
-        v = p; self.p = &v[0]
-        v = C; self.C = &v[0]
-        v = alpha; self.alpha = &v[0]
-        v = G; self.G = &v[0]
-        v = G_bar; self.G_bar = &v[0]
-        v = QD; self.QD = &v[0]
+        v = y
+        self.y = &v[0]
+        v = p
+        self.p = &v[0]
+        v = C
+        self.C = &v[0]
+        v = alpha
+        self.alpha = &v[0]
+        v = G
+        self.G = &v[0]
+        v = G_bar
+        self.G_bar = &v[0]
+        v = QD
+        self.QD = &v[0]
         cdef signed char[::1] sv = status
         self.status = <char*> &sv[0]
         sv = up_excl
@@ -362,21 +370,18 @@ cdef class Solver:
     cdef void _swap(self, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
         """Exchange the variables at positions a and b (LIBSVM's swap_index [3, Sec.
         5.1]): the active ones stay first and the hot loops read memory in order."""
-        cdef double td
-        cdef int ti
-        cdef char tc
-        td = self.y[a]; self.y[a] = self.y[b]; self.y[b] = td
-        td = self.p[a]; self.p[a] = self.p[b]; self.p[b] = td
-        td = self.C[a]; self.C[a] = self.C[b]; self.C[b] = td
-        td = self.alpha[a]; self.alpha[a] = self.alpha[b]; self.alpha[b] = td
-        td = self.G[a]; self.G[a] = self.G[b]; self.G[b] = td
-        td = self.G_bar[a]; self.G_bar[a] = self.G_bar[b]; self.G_bar[b] = td
-        td = self.QD[a]; self.QD[a] = self.QD[b]; self.QD[b] = td
-        tc = self.status[a]; self.status[a] = self.status[b]; self.status[b] = tc
-        tc = self.up_excl[a]; self.up_excl[a] = self.up_excl[b]; self.up_excl[b] = tc
-        tc = self.low_excl[a]; self.low_excl[a] = self.low_excl[b]; self.low_excl[b] = tc
-        ti = self.real[a]; self.real[a] = self.real[b]; self.real[b] = ti
-        ti = self.perm[a]; self.perm[a] = self.perm[b]; self.perm[b] = ti
+        self.y[a], self.y[b] = self.y[b], self.y[a]
+        self.p[a], self.p[b] = self.p[b], self.p[a]
+        self.C[a], self.C[b] = self.C[b], self.C[a]
+        self.alpha[a], self.alpha[b] = self.alpha[b], self.alpha[a]
+        self.G[a], self.G[b] = self.G[b], self.G[a]
+        self.G_bar[a], self.G_bar[b] = self.G_bar[b], self.G_bar[a]
+        self.QD[a], self.QD[b] = self.QD[b], self.QD[a]
+        self.status[a], self.status[b] = self.status[b], self.status[a]
+        self.up_excl[a], self.up_excl[b] = self.up_excl[b], self.up_excl[a]
+        self.low_excl[a], self.low_excl[b] = self.low_excl[b], self.low_excl[a]
+        self.real[a], self.real[b] = self.real[b], self.real[a]
+        self.perm[a], self.perm[b] = self.perm[b], self.perm[a]
 
     cdef inline void _update_status(self, int t) noexcept nogil:
         if self.alpha[t] >= self.C[t]:
@@ -480,7 +485,7 @@ cdef class Solver:
     cdef void _shrink(self, double tol) noexcept nogil:
         cdef double Gmax1 = -INFINITY, Gmax2 = -INFINITY
         cdef Py_ssize_t a
-        cdef int t, tmp
+        cdef int t
         for a in range(self.active_size):
             t = a
             if self.y[t] > 0:

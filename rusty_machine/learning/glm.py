@@ -22,11 +22,12 @@ Tweedie) the observed information is used instead, i.e. the weights
 s mu^(1-p) ((2-p) mu - (1-p) y) (always positive for 1 <= p <= 2; where one is not,
 Fisher's weight is kept so the matrix stays positive definite), with the
 working response z_i = (eta_i - offset_i) + (Fisher W_i / Newton W_i)(y_i - mu_i) g'(mu_i):
-that is Newton's method, quadratically convergent where Fisher scoring is only linear. Its normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are
-formed in one pass over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by
-block through our dsyrk, then solved by our Cholesky (the centred streamed-QR ridge
-solve of :mod:`.linear_regression` is the fallback when that matrix is not numerically
-positive definite).
+that is Newton's method, quadratically convergent where Fisher scoring is only linear. Its
+normal equations (X~'W X~ + S alpha I_w) theta = X~'W z, X~ = [X, 1], are formed in one pass
+over X: the Gram matrix of sqrt(W) [X, 1, z] accumulated block by block through our dsyrk,
+then solved by our Cholesky (the centred streamed-QR ridge solve of
+:mod:`.linear_regression` is the fallback when that matrix is not numerically positive
+definite).
 
 Step halving (R's ``glm.fit``; McCullagh & Nelder Sec. 2.5): when the new point gives
 a non-finite or invalid mu or raises F, the step is halved towards the previous point
@@ -56,11 +57,10 @@ References
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg.blas import gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
@@ -336,6 +336,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
     max_iter : int, default 100
     tol : float, default 1e-8
         Stop when max |gradient of the objective| <= tol.
+    verbose : int, default 0
+        > 0: print the objective after each IRLS iteration.
 
     Attributes
     ----------
@@ -348,7 +350,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, family="normal", link="auto", power=0.0, alpha=0.0,
-                 fit_intercept=True, max_iter=100, tol=1e-8):
+                 fit_intercept=True, max_iter=100, tol=1e-8, verbose=0):
         self.family = family
         self.link = link
         self.power = power
@@ -356,6 +358,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     # ---- parameters ----------------------------------------------------------------------
     def _family_name(self):
@@ -556,6 +559,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             coef, b, f, eta, mu = coef_new, b_new, f_new, eta_new, mu_new
             consistent = True
             path.append(f)
+            if self.verbose:
+                print("IRLS iteration %d: objective %.10g, step %.3e" % (n_iter, f, step))
             if gradient_max(coef, eta, mu) <= self.tol:
                 converged = True
                 break
@@ -568,8 +573,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
                              "the %s link; try another link or check y"
                              % (family.name, link.name))
         if not converged:
-            warnings.warn("%s: IRLS did not converge in max_iter=%d iterations"
-                          % (type(self).__name__, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
+            _warn_convergence("%s: IRLS did not converge in max_iter=%d iterations"
+                              % (type(self).__name__, self.max_iter), stacklevel=2)
         self.coef_ = coef
         self.intercept_ = float(b)
         self.n_iter_ = n_iter
@@ -665,13 +670,15 @@ class PoissonRegressor(GeneralizedLinearModel):
     max_iter : int, default 100
     tol : float, default 1e-4
         Stop when max |gradient| <= tol.
+    verbose : int, default 0
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4):
+    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4, verbose=0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "poisson"
@@ -692,13 +699,15 @@ class GammaRegressor(GeneralizedLinearModel):
     fit_intercept : bool, default True
     max_iter : int, default 100
     tol : float, default 1e-4
+    verbose : int, default 0
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4):
+    def __init__(self, alpha=1.0, fit_intercept=True, max_iter=100, tol=1e-4, verbose=0):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "gamma"
@@ -723,16 +732,18 @@ class TweedieRegressor(GeneralizedLinearModel):
         "auto": identity for power <= 0, log otherwise.
     max_iter : int, default 100
     tol : float, default 1e-4
+    verbose : int, default 0
     """
 
     def __init__(self, power=0.0, alpha=1.0, fit_intercept=True, link="auto", max_iter=100,
-                 tol=1e-4):
+                 tol=1e-4, verbose=0):
         self.power = power
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.link = link
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
 
     def _family_name(self):
         return "tweedie"

@@ -23,11 +23,10 @@ References
 """
 import numbers
 import time
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg import cholesky, solve_triangular
 from ..linalg.blas import gemm
 from .base import BaseEstimator
@@ -336,7 +335,7 @@ class GaussianMixture(BaseEstimator):
         return resp
 
     def _initialize(self, X, w, rng):
-        K, d = self.n_components, X.shape[1]
+        K = self.n_components
         if self.weights_init is None or self.means_init is None \
                 or self.precisions_init is None:
             resp = self._initial_resp(X, w, rng)
@@ -396,7 +395,7 @@ class GaussianMixture(BaseEstimator):
         """
         X = validate_data(self, X, reset=True, min_samples=2 if self.n_components != 1
                           else 1)
-        K = self._check_params(X)
+        self._check_params(X)
         w = None
         if sample_weight is not None:
             w = check_sample_weight(sample_weight, X.shape[0])
@@ -443,9 +442,9 @@ class GaussianMixture(BaseEstimator):
         self.lower_bounds_ = np.array(history)
         self.lower_bound_ = float(max_lb)
         if not self.converged_ and self.max_iter > 0:
-            warnings.warn("Best performing initialization did not converge in max_iter=%d "
-                          "iterations; try a larger max_iter or tol, or check the data."
-                          % self.max_iter, ConvergenceWarning, stacklevel=2)
+            _warn_convergence("Best performing initialization did not converge in max_iter=%d "
+                              "iterations; try a larger max_iter or tol, or check the data."
+                              % self.max_iter, stacklevel=2)
         self.precisions_ = _precisions_from_cholesky(self.precisions_cholesky_,
                                                      self.covariance_type)
         # a last E-step so that the labels agree with the final parameters

@@ -43,9 +43,9 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg import cho_factor, eigh, solve_triangular
-from ..linalg.blas import gemm, gemv
+from ..linalg.blas import gemm
 from .base import BaseEstimator, RegressorMixin, clone
 from .kernels import RBF, Constant, Kernel
 from .optim import LBFGS
@@ -86,6 +86,8 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         Scale the targets (after removing the mean function) to zero mean, unit variance.
     random_state : None, int or RandomState
         For the restarts (and the default of ``sample_y``).
+    verbose : int, default 0
+        > 0: print the log marginal likelihood after each L-BFGS iteration.
 
     Attributes
     ----------
@@ -99,7 +101,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, kernel=None, mean="zero", alpha=1e-10, optimizer="lbfgs",
-                 n_restarts_optimizer=0, normalize_y=False, random_state=None):
+                 n_restarts_optimizer=0, normalize_y=False, random_state=None, verbose=0):
         self.kernel = kernel
         self.mean = mean
         self.alpha = alpha
@@ -107,6 +109,7 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
         self.n_restarts_optimizer = n_restarts_optimizer
         self.normalize_y = normalize_y
         self.random_state = random_state
+        self.verbose = verbose
 
     def _rm_tags(self, tags):
         tags.requires_fit = False
@@ -321,15 +324,15 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
             if self.optimizer == "lbfgs":
                 opt = LBFGS(bounds=bounds)
                 try:
-                    res = opt.minimize(obj, theta0)
+                    res = opt.minimize(obj, theta0, callback=self._progress())
                 except ValueError:
                     # K + alpha I not positive definite at this start: skip it
                     continue
                 theta, value, it = np.asarray(res.x), float(res.fun), int(res.n_iter)
                 if not res.converged and it >= opt.max_iter:
-                    warnings.warn("L-BFGS stopped at max_iter=%d before converging (%s)"
-                                  % (opt.max_iter, res.message), ConvergenceWarning,
-                                  stacklevel=3)
+                    _warn_convergence("L-BFGS stopped at max_iter=%d before converging (%s)"
+                                      % (opt.max_iter, res.message),
+                                      stacklevel=3)
             else:
                 theta, value = self.optimizer(obj, theta0, bounds)
                 theta, value, it = np.asarray(theta, dtype=np.float64), float(value), 0
@@ -340,6 +343,17 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
                               "optimiser's points; increase alpha.")
         self.kernel_.theta = best[0]
         self.n_iter_ = best[2]
+
+    def _progress(self):
+        """The L-BFGS callback of ``verbose``: one line per iteration (None if quiet)."""
+        if not self.verbose:
+            return None
+        count = [0]
+
+        def report(theta, value):
+            count[0] += 1
+            print("L-BFGS iteration %d: log marginal likelihood %.8g" % (count[0], -value))
+        return report
 
     # ---- prediction --------------------------------------------------------------------
     def predict(self, X, return_std=False, return_cov=False):

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
+from ..exceptions import _warn_convergence
 from ..linalg.blas import gemm
 from .base import BaseEstimator, ClusterMixin, TransformerMixin
 from .validation import (check_is_fitted, check_random_state, check_sample_weight,
@@ -132,6 +132,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     tol : float, default 1e-4
         Convergence when sum_j ||c_j^new - c_j^old||^2 <= tol * mean feature variance.
     random_state : int, RandomState or None
+    verbose : int, default 0
+        > 0: print each Lloyd iteration (labels changed, centre shift).
 
     Attributes
     ----------
@@ -144,13 +146,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
-                 tol=1e-4, random_state=None):
+                 tol=1e-4, random_state=None, verbose=0):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
+        self.verbose = verbose
 
     # ---- parameter checks -------------------------------------------------------------
     def _check_params(self, X):
@@ -241,14 +244,17 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]
             shift = float(((new_centers - centers) ** 2).sum())
             centers = new_centers
+            if self.verbose:
+                print("Iteration %d: %d labels changed, centre shift %.6g"
+                      % (n_iter, n_changed, shift))
             if n_changed == 0:
                 converged_strict = True      # labels did not move: a fixed point
                 break
             if shift <= tol:
                 break
         else:
-            warnings.warn("KMeans did not converge in max_iter=%d iterations; increase "
-                          "max_iter or tol" % self.max_iter, ConvergenceWarning, stacklevel=3)
+            _warn_convergence("KMeans did not converge in max_iter=%d iterations; increase "
+                              "max_iter or tol" % self.max_iter, stacklevel=3)
         if not converged_strict:
             # labels consistent with the final centres
             _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, False)
@@ -319,9 +325,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if n_distinct_points < self.n_clusters:
                 raise ValueError("n_clusters=%d is larger than the number of distinct points "
                                  "(%d) in X" % (self.n_clusters, n_distinct_points))
-            warnings.warn("Number of distinct clusters (%d) found smaller than n_clusters "
-                          "(%d)." % (n_distinct_labels, self.n_clusters), ConvergenceWarning,
-                          stacklevel=2)
+            _warn_convergence("Number of distinct clusters (%d) found smaller than n_clusters "
+                              "(%d)." % (n_distinct_labels, self.n_clusters),
+                              stacklevel=2)
         self.cluster_centers_ = centers
         self.labels_ = labels.astype(np.intp)
         self.inertia_ = float(inertia)

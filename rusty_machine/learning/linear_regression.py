@@ -43,7 +43,7 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError
-from ..linalg.blas import dsyrk_py, gemm, gemv
+from ..linalg.blas import gemm, gemv, syrk
 from .base import BaseEstimator, RegressorMixin
 from .validation import check_is_fitted, check_sample_weight, validate_data
 
@@ -94,7 +94,6 @@ def _streamed_r(X, Y, x_off, y_off, sqrt_w):
     """R factor of A = sqrt(W) [X - x_off, Y - y_off] by sequential TSQR (Demmel et al.
     2012): R_k = qr([R_{k-1}; A_k]).r over blocks of rows. Returns an upper-trapezoidal
     array of shape (min(m, n + k), n + k)."""
-    qr_factor = _linalg().qr_factor
     m = X.shape[0]
     ncol = X.shape[1] + Y.shape[1]
     b = _block_rows(ncol)
@@ -113,8 +112,8 @@ def _streamed_r(X, Y, x_off, y_off, sqrt_w):
 
 
 def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
-    """Lower triangle of A' A with A = sqrt(W) [X - x_off, Y - y_off], accumulated block by
-    block through our dsyrk (only one block of centred rows exists at a time)."""
+    """A' A with A = sqrt(W) [X - x_off, Y - y_off], accumulated block by block through
+    our syrk (only one block of centred rows exists at a time)."""
     m = X.shape[0]
     ncol = X.shape[1] + Y.shape[1]
     b = _block_rows(ncol)
@@ -123,8 +122,9 @@ def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
     for s in range(0, m, b):
         e = min(s + b, m)
         blk = _fill_block(buf, X, Y, s, e, x_off, y_off, sqrt_w)
-        # G += blk.T @ blk   (lower triangle)
-        dsyrk_py(blk, G, lower=True, trans=True, alpha=1.0, beta=1.0)
+        # G += blk.T @ blk: syrk of the block, then one addition (n^2 next to the block's
+        # b n^2 / 2 multiply-adds, b >= 2048 rows)
+        G += syrk(blk, trans=True)
     return G
 
 

@@ -48,11 +48,10 @@ References
 """
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, LinAlgError, _sklearn_twin
+from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg.blas import gemm, gemv, syrk
 from .base import BaseEstimator, ClassifierMixin
 from .linear_regression import _linear_predict
@@ -198,7 +197,7 @@ def _with_ones(X):
     return out
 
 
-def _newton(loss, theta0, tol, max_iter):
+def _newton(loss, theta0, tol, max_iter, callback=None):
     """Damped Newton with Armijo backtracking (N&W Sec. 3.1 and 3.4). Returns
     (theta, n_iter, converged)."""
     from .. import linalg
@@ -235,6 +234,8 @@ def _newton(loss, theta0, tol, max_iter):
             return theta, it + 1, bool(np.max(np.abs(g)) <= tol)
         decrease = f - f_new
         theta, f, g = theta_new, f_new, g_new
+        if callback is not None:
+            callback(theta, f)
         if decrease <= 64 * np.finfo(float).eps * max(abs(f), 1.0) and \
                 np.max(np.abs(g)) <= max(tol, 1e3 * np.finfo(float).eps):
             return theta, it + 1, True
@@ -262,6 +263,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     class_weight : None, "balanced" or dict, default None
         Per-class multipliers of the sample weights; "balanced" uses
         n_samples / (n_classes * count_k).
+    verbose : int, default 0
+        > 0: print the loss after each iteration of the solver.
 
     Attributes
     ----------
@@ -281,7 +284,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, penalty="l2", C=1.0, solver="lbfgs", fit_intercept=True,
-                 max_iter=100, tol=1e-4, class_weight=None):
+                 max_iter=100, tol=1e-4, class_weight=None, verbose=0):
         self.penalty = penalty
         self.C = C
         self.solver = solver
@@ -289,6 +292,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.class_weight = class_weight
+        self.verbose = verbose
 
     def _validate_params(self):
         if self.penalty not in ("l2", None, "none"):
@@ -365,8 +369,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             loss = _MultinomialLoss(X, y_idx, n_classes, sw, l2, self.fit_intercept)
             theta0 = np.zeros(n_classes * (n_features + int(self.fit_intercept)))
 
+        report = None
+        if self.verbose:
+            count = [0]
+
+            def report(theta, value):
+                count[0] += 1
+                print("%s iteration %d: loss %.10g" % (self.solver, count[0], value))
         if self.solver == "newton":
-            theta, n_iter, converged = _newton(loss, theta0, self.tol, self.max_iter)
+            theta, n_iter, converged = _newton(loss, theta0, self.tol, self.max_iter,
+                                               callback=report)
         else:
             if self.solver == "lbfgs":
                 # scikit-learn's stopping rule: gtol = tol, ftol = 64 eps
@@ -374,14 +386,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                             max_iter=self.max_iter)
             else:
                 opt = GradientDescent(learning_rate=1.0, max_iter=self.max_iter, tol=self.tol)
-            res = opt.minimize(loss, theta0)
+            res = opt.minimize(loss, theta0, callback=report)
             theta, n_iter, converged = res.x, res.n_iter, res.converged
             if n_iter < self.max_iter and not res.converged:
                 converged = True          # stopped on a flat line search: at the optimum
         if not converged:
-            warnings.warn("LogisticRegression (solver=%r) did not converge in max_iter=%d "
+            _warn_convergence("LogisticRegression (solver=%r) did not converge in max_iter=%d "
                           "iterations; increase max_iter or scale the data."
-                          % (self.solver, self.max_iter), _sklearn_twin(ConvergenceWarning), stacklevel=2)
+                          % (self.solver, self.max_iter), stacklevel=2)
 
         if n_classes == 2:
             w, b = loss.split(theta)

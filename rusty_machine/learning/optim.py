@@ -7,7 +7,7 @@ One interface for all of them::
     res.x, res.fun, res.grad, res.n_iter, res.n_fev, res.converged, res.message
 
 The first-order methods (GradientDescent, SGD, AdaGrad, RMSProp, Adam) also have a
-stateful per-batch API for training loops (the neural networks use it)::
+stateful per-batch API for training loops::
 
     opt = Adam(learning_rate=1e-3)
     for batch in batches:
@@ -17,6 +17,12 @@ stateful per-batch API for training loops (the neural networks use it)::
 
 ``params`` is one float64 ndarray or a list of them (each updated in place; the
 optimiser keeps one state slot per list position). ``opt.t`` counts the steps taken.
+
+This is the one implementation of these updates in the library: each parameter array is
+updated by a fused nogil loop of ``_optim.pyx`` (one pass, no temporaries), and the
+network trainers (``nnet.NeuralNet``, ``MLPClassifier``, ``MLPRegressor``) call ``step``
+with their flat parameter vector, so an optimiser given to ``NeuralNet`` does exactly what
+it does here.
 
 References
 ----------
@@ -51,6 +57,8 @@ import math
 import numbers
 
 import numpy as np
+
+from . import _optim
 
 __all__ = ["OptimizeResult", "Optimizer", "GradientDescent", "SGD", "AdaGrad",
            "RMSProp", "Adam", "LBFGS"]
@@ -125,6 +133,9 @@ def _as_x0(x0):
     return x
 
 
+_EMPTY = np.empty(0)
+
+
 def _vdot(a, b):
     """a . b for the (small) parameter vectors: elementwise product and a sum."""
     return float(np.sum(a * b))
@@ -182,8 +193,13 @@ class _FirstOrder(Optimizer):
         self.t = 0
         return self
 
-    def _new_state(self, p):
+    def _new_state(self, n):
+        """The state of one parameter array of n entries (velocities, moments)."""
         return ()
+
+    def _update(self, p, g, state):
+        """One update of the flat (1-D, contiguous) parameter vector p from g, in place."""
+        raise NotImplementedError
 
     def step(self, params, grads):
         """One update of ``params`` with ``grads``, in place.
@@ -221,8 +237,13 @@ class _FirstOrder(Optimizer):
                 raise ValueError("step: gradient %d has shape %s, parameter has shape %s"
                                  % (i, g.shape, p.shape))
             if self._state[i] is None or self._state[i][0] != p.shape:
-                self._state[i] = (p.shape, self._new_state(p))
-            self._update(p, g, self._state[i][1])
+                self._state[i] = (p.shape, self._new_state(p.size))
+            # the kernels take flat contiguous vectors: a view when p is C-contiguous,
+            # else a copy written back after the update
+            flat = p.reshape(-1) if p.flags.c_contiguous else p.ravel()
+            self._update(flat, np.ascontiguousarray(g).reshape(-1), self._state[i][1])
+            if not p.flags.c_contiguous:
+                p[...] = flat.reshape(p.shape)
         return params
 
     # ---- full-batch minimisation -------------------------------------------------------
@@ -298,7 +319,8 @@ class GradientDescent(_FirstOrder):
         self.line_search = line_search
 
     def _update(self, p, g, state):
-        p -= self.learning_rate * g
+        # p -= lr * g
+        _optim.sgd_update(p, g, _EMPTY, self.learning_rate, 0.0, False)
 
     def _iterate(self, fun, x, f, g):
         if not self.line_search:
@@ -362,21 +384,11 @@ class SGD(_FirstOrder):
         if self.nesterov and self.momentum <= 0:
             raise ValueError("nesterov=True needs momentum > 0")
 
-    def _new_state(self, p):
-        return [np.zeros_like(p)]
+    def _new_state(self, n):
+        return [np.zeros(n)]
 
     def _update(self, p, g, state):
-        lr, mu = self.learning_rate, self.momentum
-        if mu == 0.0:
-            p -= lr * g
-            return
-        v = state[0]
-        v *= mu
-        v -= lr * g
-        if self.nesterov:
-            p += mu * v - lr * g
-        else:
-            p += v
+        _optim.sgd_update(p, g, state[0], self.learning_rate, self.momentum, self.nesterov)
 
 
 class AdaGrad(_FirstOrder):
@@ -403,13 +415,11 @@ class AdaGrad(_FirstOrder):
         super()._validate()
         _check_positive(self.eps, "eps")
 
-    def _new_state(self, p):
-        return [np.zeros_like(p)]
+    def _new_state(self, n):
+        return [np.zeros(n)]
 
     def _update(self, p, g, state):
-        acc = state[0]
-        acc += g * g
-        p -= self.learning_rate * g / (np.sqrt(acc) + self.eps)
+        _optim.adagrad_update(p, g, state[0], self.learning_rate, self.eps)
 
 
 class RMSProp(_FirstOrder):
@@ -438,14 +448,11 @@ class RMSProp(_FirstOrder):
         _check_unit(self.rho, "rho")
         _check_positive(self.eps, "eps")
 
-    def _new_state(self, p):
-        return [np.zeros_like(p)]
+    def _new_state(self, n):
+        return [np.zeros(n)]
 
     def _update(self, p, g, state):
-        avg = state[0]
-        avg *= self.rho
-        avg += (1.0 - self.rho) * (g * g)
-        p -= self.learning_rate * g / (np.sqrt(avg) + self.eps)
+        _optim.rmsprop_update(p, g, state[0], self.learning_rate, self.rho, self.eps)
 
 
 class Adam(_FirstOrder):
@@ -453,6 +460,9 @@ class Adam(_FirstOrder):
 
     m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2
     p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+
+    computed as p <- p - lr_t * m / (sqrt(v) + eps sqrt(1 - b2^t)) with
+    lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) (the same number, one pass).
 
     Parameters
     ----------
@@ -462,16 +472,23 @@ class Adam(_FirstOrder):
     eps : float, default 1e-8
     max_iter : int, default 1000
     tol : float, default 1e-6
+    epsilon_hat : bool, default False
+        Use ``eps`` as the epsilon-hat of Kingma & Ba's reordered update (end of their
+        Sec. 2): p <- p - lr_t * m / (sqrt(v) + eps), eps added before the bias
+        correction. This is the form of scikit-learn's MLP (and of MLPClassifier /
+        MLPRegressor here); it differs from Alg. 1 only while sqrt(v_hat) is not much
+        larger than eps.
     """
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8,
-                 max_iter=1000, tol=1e-6):
+                 max_iter=1000, tol=1e-6, epsilon_hat=False):
         self.learning_rate = learning_rate
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
         self.max_iter = max_iter
         self.tol = tol
+        self.epsilon_hat = epsilon_hat
 
     def _validate(self):
         super()._validate()
@@ -479,20 +496,14 @@ class Adam(_FirstOrder):
         _check_unit(self.beta2, "beta2")
         _check_positive(self.eps, "eps")
 
-    def _new_state(self, p):
-        return [np.zeros_like(p), np.zeros_like(p)]
+    def _new_state(self, n):
+        return [np.zeros(n), np.zeros(n)]
 
     def _update(self, p, g, state):
-        m, v = state
-        b1, b2 = self.beta1, self.beta2
-        m *= b1
-        m += (1.0 - b1) * g
-        v *= b2
-        v += (1.0 - b2) * (g * g)
-        # Kingma & Ba Alg. 1: bias-corrected moments m_hat, v_hat
-        c1 = 1.0 - b1 ** self.t
-        c2 = 1.0 - b2 ** self.t
-        p -= (self.learning_rate / c1) * m / (np.sqrt(v / c2) + self.eps)
+        # Kingma & Ba Alg. 1 (bias-corrected moments), with the correction folded into
+        # the step size; epsilon_hat selects where eps is added (see the class docstring)
+        _optim.adam_update(p, g, state[0], state[1], self.learning_rate, self.beta1,
+                           self.beta2, self.eps, self.t, bool(self.epsilon_hat))
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,11 +30,10 @@ References
     Statistics and Computing 14 (2004) (epsilon-SVR).
 """
 import numbers
-import warnings
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning, NotFittedError
+from ..exceptions import NotFittedError, _warn_convergence
 from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, ClassifierMixin, RegressorMixin
 from .validation import (check_classification_targets, check_is_fitted, check_random_state,
@@ -133,10 +132,13 @@ class _BaseSVM(BaseEstimator):
         cap = (max(_HARD_CAP_MIN, _HARD_CAP_PER_SAMPLE * n_vars) if self.max_iter == -1
                else int(self.max_iter))
         alpha, rho, n_iter, G, obj = solver.solve(float(self.tol), bool(self.shrinking), cap)
+        if self.verbose:
+            print("optimization finished, #iter = %d, obj = %.6f, rho = %.6f, nSV = %d"
+                  % (n_iter, obj, rho, int(np.count_nonzero(alpha))))
         if n_iter >= cap:
-            warnings.warn("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
-                          "the solution may be inaccurate (consider scaling the data)"
-                          % (cap, self.tol), ConvergenceWarning, stacklevel=4)
+            _warn_convergence("SMO stopped at max_iter=%d iterations before reaching tol=%g; "
+                              "the solution may be inaccurate (consider scaling the data)"
+                              % (cap, self.tol), stacklevel=4)
         return alpha, rho, n_iter
 
     def _validate_X_fit(self, X, y, y_numeric):
@@ -302,6 +304,9 @@ class SVC(ClassifierMixin, _BaseSVM):
     decision_function_shape : {"ovr", "ovo"}, default "ovr"
     random_state : None, int or RandomState
         Shuffles the cross-validation folds of ``probability=True``.
+    verbose : int, default 0
+        > 0: print a line per solved SMO problem (iterations, objective, rho, support
+        vectors), as LIBSVM does.
 
     Attributes
     ----------
@@ -312,7 +317,8 @@ class SVC(ClassifierMixin, _BaseSVM):
 
     def __init__(self, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3,
                  cache_size=200, max_iter=-1, shrinking=True, class_weight=None,
-                 probability=False, decision_function_shape="ovr", random_state=None):
+                 probability=False, decision_function_shape="ovr", random_state=None,
+                 verbose=0):
         self.C = C
         self.kernel = kernel
         self.degree = degree
@@ -326,6 +332,7 @@ class SVC(ClassifierMixin, _BaseSVM):
         self.probability = probability
         self.decision_function_shape = decision_function_shape
         self.random_state = random_state
+        self.verbose = verbose
 
     def _class_weights(self, y_idx, n_classes):
         cw = self.class_weight
@@ -661,7 +668,7 @@ class SVR(RegressorMixin, _BaseSVM):
 
     Parameters
     ----------
-    kernel, degree, gamma, coef0, tol, C, cache_size, shrinking, max_iter
+    kernel, degree, gamma, coef0, tol, C, cache_size, shrinking, max_iter, verbose
         As for :class:`SVC`.
     epsilon : float, default 0.1
         Half-width of the insensitive tube (>= 0).
@@ -673,7 +680,7 @@ class SVR(RegressorMixin, _BaseSVM):
     """
 
     def __init__(self, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3, C=1.0,
-                 epsilon=0.1, shrinking=True, cache_size=200, max_iter=-1):
+                 epsilon=0.1, shrinking=True, cache_size=200, max_iter=-1, verbose=0):
         self.kernel = kernel
         self.degree = degree
         self.gamma = gamma
@@ -684,6 +691,7 @@ class SVR(RegressorMixin, _BaseSVM):
         self.shrinking = shrinking
         self.cache_size = cache_size
         self.max_iter = max_iter
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.

@@ -136,7 +136,8 @@ def column_or_1d(y, *, name="y", warn=True, dtype=None):
         return arr.ravel()
     if arr.ndim == 0:
         raise ValueError("%s must be 1-D, got a scalar" % name)
-    raise ValueError("%s should be a 1d array, got an array of shape %s instead." % (name, arr.shape))
+    raise ValueError("%s should be a 1d array, got an array of shape %s instead."
+                     % (name, arr.shape))
 
 
 def _check_y(y, multi_output, y_numeric, name="y"):
@@ -187,7 +188,8 @@ def check_sample_weight(sample_weight, n_samples, *, allow_zero=True):
         if w.ndim != 1:
             raise ValueError("Sample weights must be 1D array or scalar, got shape %s" % (w.shape,))
         if w.shape[0] != n_samples:
-            raise ValueError("sample_weight.shape == (%d,), expected (%d,)!" % (w.shape[0], n_samples))
+            raise ValueError("sample_weight.shape == (%d,), expected (%d,)!"
+                             % (w.shape[0], n_samples))
         w = w.copy()
     if not np.isfinite(w).all():
         raise ValueError("Input sample_weight contains NaN or infinity.")
@@ -221,12 +223,13 @@ def check_is_fitted(estimator, attributes=None):
         if len(fitted) != len(names):
             fitted = []
     if not fitted:
-        raise _sklearn_twin(NotFittedError)("This %s instance is not fitted yet. Call 'fit' with appropriate "
-                             "arguments before using this estimator." % type(estimator).__name__)
+        raise _sklearn_twin(NotFittedError)(
+            "This %s instance is not fitted yet. Call 'fit' with appropriate arguments "
+            "before using this estimator." % type(estimator).__name__)
 
 
-def validate_data(estimator, X, y="no_validation", *, reset=True, multi_output=False, y_numeric=False,
-                  **check_params):
+def validate_data(estimator, X, y="no_validation", *, reset=True, multi_output=False,
+                  y_numeric=False, **check_params):
     """Validate X (and y) for ``estimator``.
 
     ``y`` is validated only when given: a supervised ``fit(X, y)`` passes its y (None

@@ -1101,8 +1101,35 @@ def dsyrk_py(a, c, bint lower=True, bint trans=False, double alpha=1.0, double b
     return c
 
 
-def gemv(a, x, bint trans=False, double alpha=1.0):
-    """alpha * a @ x (or alpha * a.T @ x) on numpy arrays, through our dgemv.
+cdef object _out_vec(c, Py_ssize_t n, str fn):
+    """The accumulator ``c`` of gemv: a writeable float64 array of shape (n,) with a
+    positive increment (used in place, never copied)."""
+    if (not isinstance(c, np.ndarray) or c.dtype != np.float64 or c.ndim != 1
+            or not c.flags.writeable or c.shape[0] != n):
+        raise ValueError("%s: c must be a writeable float64 array of shape (%d,)" % (fn, n))
+    if n > 1 and not (c.strides[0] > 0 and c.strides[0] % 8 == 0):
+        raise ValueError("%s: c must have a positive increment, got strides %r"
+                         % (fn, c.strides))
+    return c
+
+
+cdef object _out_mat(c, Py_ssize_t n, str fn):
+    """The accumulator ``c`` of syrk: a writeable float64 array of shape (n, n) whose rows
+    are contiguous (a C-ordered array or a slice of one; used in place)."""
+    if (not isinstance(c, np.ndarray) or c.dtype != np.float64 or c.ndim != 2
+            or not c.flags.writeable or c.shape != (n, n)):
+        raise ValueError("%s: c must be a writeable float64 array of shape (%d, %d)"
+                         % (fn, n, n))
+    if n > 1 and not (c.strides[1] == 8 and c.strides[0] % 8 == 0
+                      and c.strides[0] >= 8 * n):
+        raise ValueError("%s: c must have contiguous rows (a C-ordered array or a slice of "
+                         "one), got strides %r" % (fn, c.strides))
+    return c
+
+
+def gemv(a, x, bint trans=False, double alpha=1.0, c=None, double beta=0.0):
+    """c = alpha * op(a) @ x + beta * c on numpy arrays, through our dgemv
+    (op(a) = a, or a.T with trans).
 
     Parameters
     ----------
@@ -1110,10 +1137,16 @@ def gemv(a, x, bint trans=False, double alpha=1.0):
     x : array-like of shape (n,), or (m,) with trans
     trans : bool
         Use ``a.T`` (absorbed by the kernel, not copied).
+    alpha : float
+    c : ndarray of shape (m,), or (n,) with trans, float64, writeable, optional
+        Accumulated into when given (with beta; a positive increment is fine) and
+        returned, as in :func:`gemm`. beta == 0 never reads c.
+    beta : float
+        Ignored without c.
 
     Returns
     -------
-    ndarray of shape (m,), or (n,) with trans
+    ndarray of shape (m,), or (n,) with trans (c itself when given)
     """
     a = _as_mat(a, "a")
     x = _as_vec(x, "x")
@@ -1122,41 +1155,95 @@ def gemv(a, x, bint trans=False, double alpha=1.0):
         raise ValueError("gemv: %s has shape %s but x has shape (%d,)"
                          % ("a.T" if trans else "a", (n, m) if trans else (m, n),
                             x.shape[0]))
-    out = np.empty(n if trans else m, dtype=np.float64)
+    if c is None:
+        out = np.empty(n if trans else m, dtype=np.float64)
+        beta = 0.0
+    else:
+        out = _out_vec(c, n if trans else m, "gemv")
     cdef const double[:, :] av = a
     cdef const double[:] xv = x
     cdef double[:] yv = out
     with nogil:
+        # y = alpha * op(a) @ x + beta * y
         dgemv(trans, av.shape[0], av.shape[1], alpha, _mptr(av), _mld(av),
-              _vptr(xv), _vinc(xv), 0.0, <double*> _vptr(yv), 1)
+              _vptr(xv), _vinc(xv), beta, <double*> _vptr(yv), _vinc(yv))
     return out
 
 
-def syrk(a, bint trans=False, double alpha=1.0):
-    """The symmetric product alpha * a @ a.T (or alpha * a.T @ a) as a full numpy array.
+cdef void _upper_minus_lower(Py_ssize_t n, double beta,
+                             double* C, Py_ssize_t ldc) noexcept nogil:   # INOUT n x n
+    """C[i, j] = beta * (C[i, j] - C[j, i]) for j > i, in 32 x 32 tiles (as mirror_lower)."""
+    cdef Py_ssize_t i0, j0, i, j, i1, j1
+    for i0 in range(0, n, 32):
+        i1 = i0 + 32 if i0 + 32 < n else n
+        for j0 in range(i0, n, 32):
+            j1 = j0 + 32 if j0 + 32 < n else n
+            for i in range(i0, i1):
+                for j in range(j0 if j0 > i else i + 1, j1):
+                    C[i * ldc + j] = beta * (C[i * ldc + j] - C[j * ldc + i])
 
-    Computes one triangle through our dsyrk (about half the flops of a GEMM) and
-    mirrors it, so the result is exactly symmetric.
+
+cdef void _upper_plus_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil:
+    """C[i, j] += C[j, i] for j > i, in 32 x 32 tiles."""
+    cdef Py_ssize_t i0, j0, i, j, i1, j1
+    for i0 in range(0, n, 32):
+        i1 = i0 + 32 if i0 + 32 < n else n
+        for j0 in range(i0, n, 32):
+            j1 = j0 + 32 if j0 + 32 < n else n
+            for i in range(i0, i1):
+                for j in range(j0 if j0 > i else i + 1, j1):
+                    C[i * ldc + j] += C[j * ldc + i]
+
+
+def syrk(a, bint trans=False, double alpha=1.0, c=None, double beta=0.0):
+    """c = alpha * a @ a.T + beta * c (or alpha * a.T @ a + beta * c) as a full numpy
+    array.
+
+    Computes one triangle of the product through our dsyrk (about half the flops of a
+    GEMM) and fills the other one from it, so that without c, or with a symmetric c,
+    the result is exactly symmetric. A c that is not symmetric is accumulated all the
+    same (every entry, as :func:`gemm` would): its strict upper triangle first holds
+    beta * (c_upper - c_lower.T), dsyrk updates the lower triangle in place, and the
+    upper one becomes that difference plus the new lower triangle's transpose.
 
     Parameters
     ----------
     a : array-like of shape (n, k), or (k, n) with trans
     trans : bool
-        Return ``alpha * a.T @ a`` instead of ``alpha * a @ a.T``.
+        Use ``a.T @ a`` instead of ``a @ a.T``.
+    alpha : float
+    c : ndarray of shape (n, n), float64, writeable, rows contiguous, optional
+        Accumulated into when given (with beta) and returned, as in :func:`gemm`.
+        beta == 0 never reads c.
+    beta : float
+        Ignored without c.
 
     Returns
     -------
-    ndarray of shape (n, n)
+    ndarray of shape (n, n) (c itself when given)
     """
     a = _as_mat(a, "a")
     n = a.shape[1] if trans else a.shape[0]
     k = a.shape[0] if trans else a.shape[1]
-    out = np.empty((n, n), dtype=np.float64)
+    if c is None:
+        out = np.empty((n, n), dtype=np.float64)
+        beta = 0.0
+    else:
+        out = _out_mat(c, n, "syrk")
     cdef const double[:, :] av = a
-    cdef double[:, ::1] cv = out
+    cdef double[:, :] cv = out
     cdef Py_ssize_t nn = n, kk = k
+    cdef Py_ssize_t ldc = _mld(cv)
+    cdef double* pc = <double*> _mptr(cv)
     with nogil:
-        dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), 0.0,
-              <double*> _mptr(cv), max(nn, 1))
-        mirror_lower(nn, <double*> _mptr(cv), max(nn, 1))
+        if beta != 0.0:
+            # upper(C) = beta * (upper(C) - lower(C).T)
+            _upper_minus_lower(nn, beta, pc, ldc)
+        # lower(C) = alpha * A @ A.T + beta * lower(C)
+        dsyrk(True, trans, nn, kk, alpha, _mptr(av), _mld(av), beta, pc, ldc)
+        if beta != 0.0:
+            # upper(C) += lower(C).T  (= alpha * A @ A.T + beta * upper(C))
+            _upper_plus_lower(nn, pc, ldc)
+        else:
+            mirror_lower(nn, pc, ldc)
     return out

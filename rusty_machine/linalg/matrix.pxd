@@ -9,21 +9,20 @@ cdef class _Buffer:
     cdef void* raw            # what malloc returned (freed in __dealloc__)
     cdef Py_ssize_t n         # number of doubles
 
-cdef class Matrix:
+# What both kinds hold (and the methods they share: operators, reductions, ...).
+cdef class _Dense:
     cdef double* data
-    cdef Py_ssize_t nrows
-    cdef Py_ssize_t ncols
-    cdef Py_ssize_t ld        # row stride in elements, >= ncols (>= 1)
     cdef object owner
     cdef bint readonly
     cdef Py_ssize_t _exports  # live buffer-protocol exports
 
-cdef class Vector:
-    cdef double* data
-    cdef Py_ssize_t n
-    cdef object owner
-    cdef bint readonly
-    cdef Py_ssize_t _exports
+cdef class Matrix(_Dense):
+    cdef Py_ssize_t nrows
+    cdef Py_ssize_t ncols
+    cdef Py_ssize_t ld        # row stride in elements, >= ncols (>= 1)
+
+cdef class Vector(_Dense):
+    cdef Py_ssize_t n         # contiguous: element i at data[i]
 
 # Allocate an uninitialised (or zeroed) owned Matrix / Vector.
 cdef Matrix matrix_empty(Py_ssize_t rows, Py_ssize_t cols)

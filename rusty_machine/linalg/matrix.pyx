@@ -26,10 +26,29 @@ Decisions (the public contract leaves them open):
 * Reductions over nothing (mean/min/max/argmin/argmax of an empty matrix or over an
   axis of length 0) raise ValueError; ``sum`` of nothing is 0.0.
 
-Kernels work on (pointer, leading dimension) blocks inside ``with nogil``; a block
-whose rows are contiguous (``ld == cols``) is processed as one long row, so every
-inner loop is a plain contiguous loop the compiler vectorises. Products go through
-rusty_machine.linalg.blas (dgemm, dgemv, ddot); Vector norms through dnrm2/dasum.
+Kernels (_matrix_kernels.pyx) work on (pointer, leading dimension) blocks inside
+``with nogil``; a block whose rows are contiguous (``ld == cols``) is processed as one
+long row, so every inner loop is a plain contiguous loop the compiler vectorises.
+Products go through rusty_machine.linalg.blas (dgemm, dgemv, ddot); Vector norms
+through dnrm2/dasum.
+
+Module graph
+------------
+This module is the bottom of rusty_machine.linalg's Python-visible layers: it cimports
+only blas (products and norms), _csrc (csrc/: huge-page advice) and _matrix_kernels
+(its block kernels), and the decomposition modules cimport matrix.pxd. The
+decomposition *methods* (``A.solve(b)``, ``A.lu()``, ``A.norm(2)``, ...) are
+conveniences over the public functions: they look the function up in the public
+package ``rusty_machine.linalg`` when they are called (``_linalg()``), never at import
+time, and never name a decomposition module. So importing this module imports nothing
+above it (Python has imported the package before any of its submodules, so the lookup
+only reads an attribute), and the decomposition modules may be renamed or reorganised
+without touching this file.
+
+Files: this one (storage, conversion, buffer export, indexing, the two types, module
+functions); _dense.pxi, included here (the shared base class _Dense and the functions
+behind its operators and reductions, written once for both types);
+_matrix_kernels.pyx (the block kernels).
 
 References
 ----------
@@ -42,8 +61,6 @@ References
 """
 from libc.stdlib cimport malloc, calloc, free
 from libc.string cimport memcpy
-from libc.math cimport fabs, isinf, sqrt, frexp, ldexp, pow
-from libc.float cimport DBL_MAX
 from libc.stdint cimport uintptr_t
 from cpython.buffer cimport PyBUF_WRITABLE, PyBUF_FORMAT, PyBUF_ND, PyBUF_STRIDES
 from cpython.slice cimport PySlice_GetIndicesEx
@@ -53,7 +70,12 @@ import numpy as np
 import operator
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, dnrm2, dasum
-from rusty_machine.linalg._csrc cimport rm_ext_row, rm_first_nan, rm_advise_hugepages
+from rusty_machine.linalg._csrc cimport rm_advise_hugepages
+from rusty_machine.linalg._matrix_kernels cimport (
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV, _copy_block, _fill_block, _ew_block, _ew_scalar,
+    _neg_block, _abs_block, _pow_block, _transpose, _sum_block, _row_sums, _col_sums,
+    _ext_row, _find, _ext_block, _argext_block, _argext_cols, _equal_block, _close_block,
+    _fro_block, _gather, _scatter)
 
 cnp.import_array()
 
@@ -371,768 +393,10 @@ cdef int _export(Py_buffer* view, object exporter, double* data, bint readonly, 
 
 
 # ---------------------------------------------------------------------------------
-# kernels: (pointer, leading dimension) blocks, no Python objects, no GIL
+# operand plumbing, reductions and the shared base class _Dense (written once for
+# Matrix and Vector)
 # ---------------------------------------------------------------------------------
-cdef enum:
-    OP_ADD = 0
-    OP_SUB = 1
-    OP_MUL = 2
-    OP_DIV = 3
-
-# Below this sum of squares, squares of small entries may have underflowed relative
-# to it: the Frobenius norm then rescales (see _fro_block).
-cdef double FRO_TINY = 2.0 ** -900
-
-# Transpose tile: two 32 x 32 tiles of doubles (16 KiB) fit in any L1 cache.
-cdef enum:
-    TRANSPOSE_TILE = 32
-
-# Below this many terms a row is summed with 8 running accumulators; above it the
-# row is split in halves (pairwise summation, error O(log2(n) eps) instead of O(n eps);
-# Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., sec. 4.2).
-cdef enum:
-    PAIRWISE_BLOCK = 128
-
-
-cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,            # IN
-                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
-    """dst[:m, :n] = src[:m, :n]"""
-    cdef Py_ssize_t i, j
-    cdef const double* s
-    cdef double* d
-    if lds == n and ldd == n:          # both contiguous: one long row
-        n = m * n
-        m = 1 if n > 0 else 0
-    for i in range(m):
-        s = src + i * lds
-        d = dst + i * ldd
-        for j in range(n):
-            d[j] = s[j]
-
-
-cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, double value,
-                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
-    """dst[:m, :n] = value"""
-    cdef Py_ssize_t i, j
-    cdef double* d
-    if ldd == n:
-        n = m * n
-        m = 1 if n > 0 else 0
-    for i in range(m):
-        d = dst + i * ldd
-        for j in range(n):
-            d[j] = value
-
-
-cdef void _ew_block(int op, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,              # IN
-                    const double* b, Py_ssize_t ldb,              # IN
-                    double* c, Py_ssize_t ldc) noexcept nogil:    # OUT (may be a)
-    """c = a (op) b elementwise; the op is chosen outside the inner loops so that
-    each inner loop is a plain contiguous loop gcc vectorises."""
-    cdef Py_ssize_t i, j
-    cdef const double* ar
-    cdef const double* br
-    cdef double* cr
-    if lda == n and ldb == n and ldc == n:
-        n = m * n
-        m = 1 if n > 0 else 0
-    for i in range(m):
-        ar = a + i * lda
-        br = b + i * ldb
-        cr = c + i * ldc
-        if op == OP_ADD:
-            for j in range(n):
-                cr[j] = ar[j] + br[j]
-        elif op == OP_SUB:
-            for j in range(n):
-                cr[j] = ar[j] - br[j]
-        elif op == OP_MUL:
-            for j in range(n):
-                cr[j] = ar[j] * br[j]
-        else:
-            for j in range(n):
-                cr[j] = ar[j] / br[j]
-
-
-cdef void _ew_scalar(int op, bint scalar_first, Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,             # IN
-                     double s,                                     # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:   # OUT (may be a)
-    """c = a (op) s, or c = s (op) a when scalar_first."""
-    cdef Py_ssize_t i, j
-    cdef const double* ar
-    cdef double* cr
-    if lda == n and ldc == n:
-        n = m * n
-        m = 1 if n > 0 else 0
-    for i in range(m):
-        ar = a + i * lda
-        cr = c + i * ldc
-        if op == OP_ADD:
-            for j in range(n):
-                cr[j] = ar[j] + s
-        elif op == OP_MUL:
-            for j in range(n):
-                cr[j] = ar[j] * s
-        elif op == OP_SUB and not scalar_first:
-            for j in range(n):
-                cr[j] = ar[j] - s
-        elif op == OP_SUB:
-            for j in range(n):
-                cr[j] = s - ar[j]
-        elif not scalar_first:
-            for j in range(n):
-                cr[j] = ar[j] / s
-        else:
-            for j in range(n):
-                cr[j] = s / ar[j]
-
-
-cdef void _neg_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
-    """c = -a"""
-    cdef Py_ssize_t i, j
-    for i in range(m):
-        for j in range(n):
-            c[i * ldc + j] = -a[i * lda + j]
-
-
-cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
-    """c = |a|"""
-    cdef Py_ssize_t i, j
-    for i in range(m):
-        for j in range(n):
-            c[i * ldc + j] = fabs(a[i * lda + j])
-
-
-cdef void _pow_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double p,                                     # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
-    """c = a ** p elementwise (C99 pow; p == 2 is a plain square)."""
-    cdef Py_ssize_t i, j
-    for i in range(m):
-        if p == 2.0:
-            for j in range(n):
-                c[i * ldc + j] = a[i * lda + j] * a[i * lda + j]
-        else:
-            for j in range(n):
-                c[i * ldc + j] = pow(a[i * lda + j], p)
-
-
-cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN  m x n
-                     double* b, Py_ssize_t ldb) noexcept nogil:    # OUT n x m
-    """b = a.T, tile by tile: inside a TRANSPOSE_TILE^2 tile the rows of a read and
-    the rows of b written all stay in L1, so neither side streams through memory
-    with a stride of a whole row."""
-    cdef Py_ssize_t ii, jj, i, j, iend, jend
-    ii = 0
-    while ii < m:
-        iend = ii + TRANSPOSE_TILE if ii + TRANSPOSE_TILE < m else m
-        jj = 0
-        while jj < n:
-            jend = jj + TRANSPOSE_TILE if jj + TRANSPOSE_TILE < n else n
-            for i in range(ii, iend):
-                for j in range(jj, jend):
-                    b[j * ldb + i] = a[i * lda + j]
-            jj += TRANSPOSE_TILE
-        ii += TRANSPOSE_TILE
-
-
-cdef double _sum_row(Py_ssize_t n, const double* x) noexcept nogil:
-    """sum(x[:n]), pairwise (see PAIRWISE_BLOCK)."""
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    cdef double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
-    cdef Py_ssize_t j = 0, half
-    if n > PAIRWISE_BLOCK:
-        half = (n // 2) & ~(<Py_ssize_t>7)
-        return _sum_row(half, x) + _sum_row(n - half, x + half)
-    while j + 8 <= n:
-        s0 += x[j]
-        s1 += x[j + 1]
-        s2 += x[j + 2]
-        s3 += x[j + 3]
-        s4 += x[j + 4]
-        s5 += x[j + 5]
-        s6 += x[j + 6]
-        s7 += x[j + 7]
-        j += 8
-    while j < n:
-        s0 += x[j]
-        j += 1
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-
-
-cdef double _sum_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
-    """sum(a[:m, :n])"""
-    cdef Py_ssize_t i
-    cdef double s = 0.0
-    if lda == n or m == 1:
-        return _sum_row(m * n, a)
-    for i in range(m):
-        s += _sum_row(n, a + i * lda)
-    return s
-
-
-cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,               # IN
-                    double* out) noexcept nogil:                   # OUT m
-    """out = a.sum(axis=1)"""
-    cdef Py_ssize_t i
-    for i in range(m):
-        out[i] = _sum_row(n, a + i * lda)
-
-
-cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,               # IN
-                    double* out) noexcept nogil:                   # OUT n
-    """out = a.sum(axis=0) (or abs(a).sum(axis=0)): four rows at a time are added
-    into out, so the inner loop runs along contiguous memory and out is read and
-    written once per four rows."""
-    cdef Py_ssize_t i = 0, j
-    cdef const double* r0
-    cdef const double* r1
-    cdef const double* r2
-    cdef const double* r3
-    for j in range(n):
-        out[j] = 0.0
-    while i + 4 <= m:
-        r0 = a + i * lda
-        r1 = r0 + lda
-        r2 = r1 + lda
-        r3 = r2 + lda
-        if absolute:
-            for j in range(n):
-                out[j] += (fabs(r0[j]) + fabs(r1[j])) + (fabs(r2[j]) + fabs(r3[j]))
-        else:
-            for j in range(n):
-                out[j] += (r0[j] + r1[j]) + (r2[j] + r3[j])
-        i += 4
-    while i < m:
-        r0 = a + i * lda
-        if absolute:
-            for j in range(n):
-                out[j] += fabs(r0[j])
-        else:
-            for j in range(n):
-                out[j] += r0[j]
-        i += 1
-
-
-cdef inline double _ext_row(bint want_max, Py_ssize_t n,
-                            const double* x) noexcept nogil:      # IN, n >= 1
-    """max (min) of x[:n]; NaN when an entry is NaN, as in numpy (see rm_ext_row)."""
-    return rm_ext_row(want_max, n, x)
-
-
-cdef Py_ssize_t _find(double v, Py_ssize_t n, const double* x) noexcept nogil:
-    """First j with x[j] == v (or x[j] NaN when v is NaN); -1 when absent."""
-    cdef Py_ssize_t j
-    if v != v:
-        for j in range(n):
-            if x[j] != x[j]:
-                return j
-        return -1
-    for j in range(n):
-        if x[j] == v:
-            return j
-    return -1
-
-
-cdef Py_ssize_t _argext_row(bint want_max, Py_ssize_t n,
-                            const double* x) noexcept nogil:       # IN, n >= 1
-    """Index of the first max (min) of x[:n]; the first NaN wins, as in numpy.
-    Two passes: the extreme value (`_ext_row`), then its first position."""
-    return _find(_ext_row(want_max, n, x), n, x)
-
-
-cdef double _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN, m, n >= 1
-    """max (min) of a[:m, :n]; NaN when an entry is NaN."""
-    cdef Py_ssize_t i
-    cdef double v, r
-    if lda == n:
-        return _ext_row(want_max, m * n, a)
-    v = _ext_row(want_max, n, a)
-    for i in range(1, m):
-        if v != v:
-            break
-        r = _ext_row(want_max, n, a + i * lda)
-        if r != r or ((r > v) if want_max else (r < v)):
-            v = r
-    return v
-
-
-cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                        const double* a, Py_ssize_t lda,           # IN, m, n >= 1
-                        Py_ssize_t* bi, Py_ssize_t* bj) noexcept nogil:  # OUT
-    """(i, j) of the first max (min) in row-major order; the first NaN wins."""
-    cdef Py_ssize_t i
-    cdef double v
-    if lda == n:                        # contiguous: one long row
-        bj[0] = _argext_row(want_max, m * n, a)
-        bi[0] = bj[0] // n
-        bj[0] = bj[0] - bi[0] * n
-        return
-    v = _ext_block(want_max, m, n, a, lda)
-    for i in range(m):
-        bj[0] = _find(v, n, a + i * lda)
-        if bj[0] >= 0:
-            bi[0] = i
-            return
-
-
-cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN, m >= 1
-                       Py_ssize_t* index, double* value) noexcept nogil:  # OUT n, n
-    """Per column: index and value of the first max (min) over the rows (NaN wins)."""
-    cdef Py_ssize_t i, j
-    cdef double v, bv
-    cdef const double* ar
-    for j in range(n):
-        index[j] = 0
-        value[j] = a[j]
-    for i in range(1, m):
-        ar = a + i * lda
-        for j in range(n):
-            bv = value[j]
-            v = ar[j]
-            if bv == bv and (v != v or ((v > bv) if want_max else (v < bv))):
-                value[j] = v
-                index[j] = i
-
-
-cdef bint _equal_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN
-                       const double* b, Py_ssize_t ldb) noexcept nogil:  # IN
-    """all(a == b) (NaN is never equal)."""
-    cdef Py_ssize_t i, j
-    for i in range(m):
-        for j in range(n):
-            if not (a[i * lda + j] == b[i * ldb + j]):
-                return False
-    return True
-
-
-cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN
-                       const double* b, Py_ssize_t ldb,            # IN
-                       double rtol, double atol) noexcept nogil:
-    """all(|a - b| <= atol + rtol * |b|), with infinities equal only to themselves
-    and NaN never close (numpy.allclose's rule)."""
-    cdef Py_ssize_t i, j
-    cdef double x, y
-    for i in range(m):
-        for j in range(n):
-            x = a[i * lda + j]
-            y = b[i * ldb + j]
-            if x == y:
-                continue
-            if isinf(x) or isinf(y) or not (fabs(x - y) <= atol + rtol * fabs(y)):
-                return False
-    return True
-
-
-cdef double _absmax_row(Py_ssize_t n, const double* x) noexcept nogil:  # IN
-    """max |x_i| of x[:n] (0 when n == 0), NaN when an entry is NaN."""
-    cdef double e0 = 0.0, e1 = 0.0, x0, x1
-    cdef int nan_seen = 0
-    cdef Py_ssize_t j = 0
-    while j + 2 <= n:
-        x0 = fabs(x[j])
-        x1 = fabs(x[j + 1])
-        e0 = x0 if x0 > e0 else e0
-        e1 = x1 if x1 > e1 else e1
-        nan_seen |= (x0 != x0) | (x1 != x1)
-        j += 2
-    if j < n:
-        x0 = fabs(x[j])
-        e0 = x0 if x0 > e0 else e0
-        nan_seen |= x0 != x0
-    e0 = e1 if e1 > e0 else e0
-    if nan_seen:
-        return rm_first_nan(n, x)
-    return e0
-
-
-cdef double _sumsq_row(Py_ssize_t n, const double* x, double scale) noexcept nogil:
-    """sum((scale * x[:n])**2) with four accumulators."""
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, t0, t1, t2, t3
-    cdef Py_ssize_t j = 0
-    while j + 4 <= n:
-        t0 = scale * x[j]
-        t1 = scale * x[j + 1]
-        t2 = scale * x[j + 2]
-        t3 = scale * x[j + 3]
-        s0 += t0 * t0
-        s1 += t1 * t1
-        s2 += t2 * t2
-        s3 += t3 * t3
-        j += 4
-    while j < n:
-        t0 = scale * x[j]
-        s0 += t0 * t0
-        j += 1
-    return (s0 + s1) + (s2 + s3)
-
-
-cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
-    """||a||_F = sqrt(sum a_ij^2) without overflow or harmful underflow (GVL4
-    sec. 2.3.1; LAPACK dlange/dlassq).
-
-    Fast path first, checked afterwards (instead of the reference dnrm2's division
-    per entry): the plain sum of squares. It is accurate unless it overflowed (inf),
-    met a NaN/inf entry, or is so small (< 2^-900) that squares may have underflowed
-    relative to it. Only then: amax = max |a_ij| and the sum of squares of the
-    entries scaled by the exact power of two 2^-e nearest 1/amax. This is the idea
-    behind Blue's algorithm (ACM TOMS 4, 1978) and LAPACK 3.10's dnrm2 (Anderson,
-    ACM TOMS 44, 2017), with one scaling range instead of three."""
-    cdef Py_ssize_t i
-    cdef double amax = 0.0, r, scale, ssq = 0.0
-    cdef int e
-    if lda == n:
-        n = m * n
-        m = 1 if n > 0 else 0
-        lda = n if n > 0 else 1
-    for i in range(m):
-        ssq += _sumsq_row(n, a + i * lda, 1.0)
-    if ssq >= FRO_TINY and ssq <= DBL_MAX:
-        return sqrt(ssq)
-    for i in range(m):
-        r = _absmax_row(n, a + i * lda)
-        if r != r:
-            return r
-        amax = r if r > amax else amax
-    if amax == 0.0 or isinf(amax):
-        return amax
-    frexp(amax, &e)
-    scale = ldexp(1.0, -e)                 # exact: amax * scale in [0.5, 1)
-    ssq = 0.0
-    for i in range(m):
-        ssq += _sumsq_row(n, a + i * lda, scale)
-    return sqrt(ssq) / scale
-
-
-cdef void _gather(Py_ssize_t m, Py_ssize_t n,
-                  const double* a, Py_ssize_t lda,                 # IN
-                  const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
-                  double* out, Py_ssize_t ldo) noexcept nogil:     # OUT m x n
-    """out = a[np.ix_(ri, ci)]"""
-    cdef Py_ssize_t i, j
-    cdef const double* ar
-    for i in range(m):
-        ar = a + ri[i] * lda
-        for j in range(n):
-            out[i * ldo + j] = ar[ci[j]]
-
-
-cdef void _scatter(Py_ssize_t m, Py_ssize_t n,
-                   const double* src, Py_ssize_t lds, bint scalar,  # IN (src[0] if scalar)
-                   const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
-                   double* a, Py_ssize_t lda) noexcept nogil:       # INOUT
-    """a[np.ix_(ri, ci)] = src (or = src[0] when scalar)"""
-    cdef Py_ssize_t i, j
-    cdef double* ar
-    for i in range(m):
-        ar = a + ri[i] * lda
-        if scalar:
-            for j in range(n):
-                ar[ci[j]] = src[0]
-        else:
-            for j in range(n):
-                ar[ci[j]] = src[i * lds + j]
-
-
-# ---------------------------------------------------------------------------------
-# operand plumbing shared by Matrix and Vector
-# ---------------------------------------------------------------------------------
-cdef struct Block:
-    double* data
-    Py_ssize_t rows
-    Py_ssize_t cols
-    Py_ssize_t ld
-
-
-cdef inline Block _mblock(Matrix A):
-    cdef Block b
-    b.data = A.data
-    b.rows = A.nrows
-    b.cols = A.ncols
-    b.ld = A.ld
-    return b
-
-
-cdef inline Block _vblock(Vector v):
-    """A Vector seen as one row."""
-    cdef Block b
-    b.data = v.data
-    b.rows = 1
-    b.cols = v.n
-    b.ld = v.n if v.n > 0 else 1
-    return b
-
-
-cdef inline Block _block(object x):
-    if isinstance(x, Matrix):
-        return _mblock(<Matrix>x)
-    return _vblock(<Vector>x)
-
-
-cdef inline bint _is_readonly(object x):
-    if isinstance(x, Matrix):
-        return (<Matrix>x).readonly
-    return (<Vector>x).readonly
-
-
-cdef object _new_like(object x):
-    """An uninitialised owned Matrix/Vector of the same shape as x."""
-    if isinstance(x, Matrix):
-        return matrix_empty((<Matrix>x).nrows, (<Matrix>x).ncols)
-    return vector_empty((<Vector>x).n)
-
-
-cdef Vector _as_vector_of(Matrix M):
-    """The n elements of a contiguous 1 x n (or n x 1) owned Matrix, as a Vector."""
-    cdef Vector v = Vector.__new__(Vector)
-    v.data = M.data
-    v.n = M.nrows * M.ncols
-    v.owner = M.owner
-    v.readonly = M.readonly
-    return v
-
-
-cdef str _shape_str(object x):
-    if isinstance(x, (Matrix, Vector)):
-        return str(x.shape)
-    return str(np.shape(x))
-
-
-cdef bint _overlaps(Block a, Block b):
-    """Do the memory ranges spanned by two blocks intersect?"""
-    cdef uintptr_t a_lo, a_hi, b_lo, b_hi
-    if a.rows == 0 or a.cols == 0 or b.rows == 0 or b.cols == 0:
-        return False
-    a_lo = <uintptr_t>a.data
-    a_hi = <uintptr_t>(a.data + (a.rows - 1) * a.ld + a.cols)
-    b_lo = <uintptr_t>b.data
-    b_hi = <uintptr_t>(b.data + (b.rows - 1) * b.ld + b.cols)
-    return a_lo < b_hi and b_lo < a_hi
-
-
-cdef object _operand(object other):
-    """Classify the other operand of an arithmetic operator.
-
-    Returns a float for a real scalar, a Matrix (2-D) or Vector (1-D) for array-likes
-    (wrapped without a copy when possible), a numpy array for other dimensions (the
-    caller reports the shape mismatch), or NotImplemented for non-numeric objects."""
-    if isinstance(other, (Matrix, Vector)):
-        return other
-    if isinstance(other, (float, int)):
-        return float(other)
-    if other is None or isinstance(other, (str, bytes)):
-        return NotImplemented
-    if isinstance(other, complex):
-        raise TypeError("complex values are not supported")
-    try:
-        arr = np.asarray(other)
-    except ValueError as exc:
-        raise ValueError("cannot use a ragged nested sequence as an operand: %s" % exc) \
-            from None
-    except Exception:
-        return NotImplemented
-    kind = arr.dtype.kind
-    if kind == "c":
-        raise TypeError("complex values are not supported (got dtype %s)" % arr.dtype)
-    if kind not in "biuf":
-        return NotImplemented
-    if arr.ndim == 0:
-        return float(arr)
-    if arr.ndim == 1:
-        return asvector(arr)
-    if arr.ndim == 2:
-        return asmatrix(arr)
-    return arr
-
-
-cdef inline bint _same_kind_and_shape(object x, object y):
-    if isinstance(x, Matrix):
-        return (isinstance(y, Matrix) and (<Matrix>x).nrows == (<Matrix>y).nrows
-                and (<Matrix>x).ncols == (<Matrix>y).ncols)
-    return isinstance(y, Vector) and (<Vector>x).n == (<Vector>y).n
-
-
-cdef object _copy_of(object x):
-    cdef Block a = _block(x)
-    cdef object out = _new_like(x)
-    cdef Block c = _block(out)
-    with nogil:
-        _copy_block(a.rows, a.cols, a.data, a.ld, c.data, c.ld)
-    return out
-
-
-cdef object _elementwise(object self, object other, int op, bint reflected,
-                         bint inplace, str symbol):
-    """self (op) other, other (op) self when reflected, or self (op)= other.
-
-    self is a Matrix or a Vector; other a same-kind same-shape operand or a real
-    scalar. The result is a new owned Matrix/Vector (or self when inplace)."""
-    cdef object o = _operand(other)
-    cdef Block a, b, c
-    cdef double s
-    cdef object result
-    if o is NotImplemented:
-        return NotImplemented
-    if inplace and _is_readonly(self):
-        raise ValueError("%s: the %s is read-only" % (symbol, type(self).__name__))
-    a = _block(self)
-    if isinstance(o, float):
-        s = <double>o
-        result = self if inplace else _new_like(self)
-        c = _block(result)
-        with nogil:
-            _ew_scalar(op, reflected, a.rows, a.cols, a.data, a.ld, s, c.data, c.ld)
-        return result
-    if not _same_kind_and_shape(self, o):
-        if reflected:
-            raise ValueError("operands could not be combined with '%s': shapes %s and %s"
-                             % (symbol, _shape_str(o), _shape_str(self)))
-        raise ValueError("operands could not be combined with '%s': shapes %s and %s"
-                         % (symbol, _shape_str(self), _shape_str(o)))
-    b = _block(o)
-    if inplace and b.data != a.data and _overlaps(a, b):
-        # e.g. A[1:] += A[:-1]: read the operand before any element is overwritten
-        o = _copy_of(o)
-        b = _block(o)
-    result = self if inplace else _new_like(self)
-    c = _block(result)
-    with nogil:
-        if reflected:
-            _ew_block(op, a.rows, a.cols, b.data, b.ld, a.data, a.ld, c.data, c.ld)
-        else:
-            _ew_block(op, a.rows, a.cols, a.data, a.ld, b.data, b.ld, c.data, c.ld)
-    return result
-
-
-cdef object _equals(object self, object other):
-    """Exact equality: same kind, same shape, every entry equal (NaN != NaN)."""
-    cdef object o
-    cdef Block a, b
-    cdef bint eq
-    try:
-        o = _operand(other)
-    except (TypeError, ValueError):
-        return False
-    if o is NotImplemented or isinstance(o, float) or not _same_kind_and_shape(self, o):
-        return False
-    a = _block(self)
-    b = _block(o)
-    with nogil:
-        eq = _equal_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld)
-    return eq
-
-
-cdef bint _allclose(object self, object other, double rtol, double atol) except -1:
-    cdef object o = _operand(other)
-    cdef Block a, b
-    cdef bint close
-    if o is NotImplemented:
-        raise TypeError("allclose: cannot compare with %s" % type(other).__name__)
-    if isinstance(o, float):
-        raise TypeError("allclose: expected an array-like of shape %s, got a scalar"
-                        % _shape_str(self))
-    if not _same_kind_and_shape(self, o):
-        raise ValueError("allclose: shapes %s and %s differ"
-                         % (_shape_str(self), _shape_str(o)))
-    a = _block(self)
-    b = _block(o)
-    with nogil:
-        close = _close_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld, rtol, atol)
-    return close
-
-
-cdef object _matmul_operand(object x):
-    cdef object o
-    if isinstance(x, (Matrix, Vector)):
-        return x
-    o = _operand(x)
-    if o is NotImplemented:
-        return o
-    if isinstance(o, float):
-        raise TypeError("matmul: scalar operands are not allowed, use * to scale")
-    if not isinstance(o, (Matrix, Vector)):
-        raise ValueError("matmul: expected 1-D or 2-D operands, got shape %s"
-                         % _shape_str(o))
-    return o
-
-
-cdef object _matmul(object x, object y):
-    """x @ y for the four Matrix/Vector pairings, through GEMM/GEMV/DOT."""
-    cdef object a = _matmul_operand(x)
-    cdef object b = _matmul_operand(y)
-    cdef Matrix A, B, C
-    cdef Vector u, v, w
-    cdef double r
-    if a is NotImplemented or b is NotImplemented:
-        return NotImplemented
-    if isinstance(a, Matrix) and isinstance(b, Matrix):
-        A = <Matrix>a
-        B = <Matrix>b
-        if A.ncols != B.nrows:
-            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
-                             % (A.shape, B.shape, A.ncols, B.nrows))
-        C = matrix_empty(A.nrows, B.ncols)
-        with nogil:
-            if A.ncols == 0:
-                _fill_block(C.nrows, C.ncols, 0.0, C.data, C.ld)
-            elif C.nrows > 0 and C.ncols > 0:
-                # C = A @ B
-                dgemm(False, False, A.nrows, B.ncols, A.ncols, 1.0,
-                      A.data, A.ld, B.data, B.ld, 0.0, C.data, C.ld)
-        return C
-    if isinstance(a, Matrix):
-        A = <Matrix>a
-        v = <Vector>b
-        if A.ncols != v.n:
-            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
-                             % (A.shape, v.shape, A.ncols, v.n))
-        w = vector_empty(A.nrows)
-        with nogil:
-            if A.ncols == 0:
-                _fill_block(1, w.n, 0.0, w.data, w.n)
-            elif w.n > 0:
-                # w = A @ v
-                dgemv(False, A.nrows, A.ncols, 1.0, A.data, A.ld, v.data, 1, 0.0, w.data, 1)
-        return w
-    if isinstance(b, Matrix):
-        u = <Vector>a
-        B = <Matrix>b
-        if u.n != B.nrows:
-            raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
-                             % (u.shape, B.shape, u.n, B.nrows))
-        w = vector_empty(B.ncols)
-        with nogil:
-            if B.nrows == 0:
-                _fill_block(1, w.n, 0.0, w.data, w.n)
-            elif w.n > 0:
-                # w = B.T @ u  (= u @ B)
-                dgemv(True, B.nrows, B.ncols, 1.0, B.data, B.ld, u.data, 1, 0.0, w.data, 1)
-        return w
-    u = <Vector>a
-    v = <Vector>b
-    if u.n != v.n:
-        raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
-                         % (u.shape, v.shape, u.n, v.n))
-    with nogil:
-        r = ddot(u.n, u.data, 1, v.data, 1)
-    return r
+include "_dense.pxi"
 
 
 # ---- indexing -------------------------------------------------------------------
@@ -1332,174 +596,10 @@ cdef object _assign(object target, Block dst, object shape, object value,
     return None
 
 
-# ---- reductions -----------------------------------------------------------------
-cdef object _check_axis(object axis, int ndim):
-    if axis is None:
-        return None
-    a = operator.index(axis)
-    if -ndim <= a < ndim:
-        return a % ndim
-    raise ValueError("axis %d is out of bounds for a %d-D %s"
-                     % (a, ndim, "Matrix" if ndim == 2 else "Vector"))
-
-
-cdef inline void _check_out(object dtype, object out) except *:
-    if out is not None:
-        raise TypeError("out= is not supported")
-    if dtype is not None and np.dtype(dtype) != np.float64:
-        raise TypeError("only dtype float64 is supported, got %s" % np.dtype(dtype))
-
-
-cdef object _extremum(object self, bint want_max, bint want_index, object axis,
-                      str name):
-    """min/max/argmin/argmax of a Matrix or Vector (NaN propagates as in numpy)."""
-    cdef Block a = _block(self)
-    cdef bint is_matrix = isinstance(self, Matrix)
-    cdef Py_ssize_t bi = 0, bj = 0, i
-    cdef double r
-    cdef Vector values
-    cdef cnp.ndarray index
-    cdef Py_ssize_t* ip
-    ax = _check_axis(axis, 2 if is_matrix else 1)
-    if not is_matrix:
-        ax = None
-    if ax is None:
-        if a.rows * a.cols == 0:
-            raise ValueError("%s of an empty %s" % (name, type(self).__name__))
-        if not want_index:
-            with nogil:
-                r = _ext_block(want_max, a.rows, a.cols, a.data, a.ld)
-            return r
-        with nogil:
-            _argext_block(want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
-        if want_index and is_matrix:
-            return (bi, bj)
-        if want_index:
-            return bj
-        return a.data[bi * a.ld + bj]
-    if ax == 0:
-        if a.rows == 0:
-            raise ValueError("%s over axis 0 of a matrix with 0 rows" % name)
-        values = vector_empty(a.cols)
-        index = np.empty(a.cols, dtype=np.intp)
-        ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
-        with nogil:
-            _argext_cols(want_max, a.rows, a.cols, a.data, a.ld, ip, values.data)
-    else:
-        if a.cols == 0:
-            raise ValueError("%s over axis 1 of a matrix with 0 columns" % name)
-        values = vector_empty(a.rows)
-        index = np.empty(a.rows, dtype=np.intp)
-        ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
-        with nogil:
-            for i in range(a.rows):
-                values.data[i] = _ext_row(want_max, a.cols, a.data + i * a.ld)
-                if want_index:
-                    ip[i] = _find(values.data[i], a.cols, a.data + i * a.ld)
-    return index if want_index else values
-
-
-cdef object _sum(object self, object axis):
-    cdef Block a = _block(self)
-    cdef double s
-    cdef Vector out
-    cdef bint is_matrix = isinstance(self, Matrix)
-    ax = _check_axis(axis, 2 if is_matrix else 1)
-    if ax is None or not is_matrix:
-        with nogil:
-            s = _sum_block(a.rows, a.cols, a.data, a.ld)
-        return s
-    if ax == 0:
-        out = vector_empty(a.cols)
-        with nogil:
-            _col_sums(False, a.rows, a.cols, a.data, a.ld, out.data)
-    else:
-        out = vector_empty(a.rows)
-        with nogil:
-            _row_sums(a.rows, a.cols, a.data, a.ld, out.data)
-    return out
-
-
-cdef object _mean(object self, object axis):
-    cdef bint is_matrix = isinstance(self, Matrix)
-    cdef Block a = _block(self)
-    cdef Py_ssize_t reduced, kept
-    ax = _check_axis(axis, 2 if is_matrix else 1)
-    if ax is None or not is_matrix:
-        if a.rows * a.cols == 0:
-            raise ValueError("mean of an empty %s" % type(self).__name__)
-        return _sum(self, None) / (a.rows * a.cols)
-    reduced = a.rows if ax == 0 else a.cols
-    kept = a.cols if ax == 0 else a.rows
-    if reduced == 0 and kept > 0:
-        raise ValueError("mean over axis %d of length 0" % ax)
-    total = _sum(self, ax)
-    if reduced > 0:
-        _elementwise(total, float(reduced), OP_DIV, False, True, "/=")
-    return total
-
-
-cdef object _apply(object self, object f):
-    """Elementwise Python function: a new Matrix/Vector with f(x) for every entry."""
-    if not callable(f):
-        raise TypeError("apply: %s is not callable" % type(f).__name__)
-    cdef Block a = _block(self)
-    cdef object out = _new_like(self)
-    cdef Block c = _block(out)
-    cdef Py_ssize_t i, j
-    for i in range(a.rows):
-        for j in range(a.cols):
-            c.data[i * c.ld + j] = f(a.data[i * a.ld + j])
-    return out
-
-
-cdef object _power(object self, object exponent, object modulo):
-    """self ** exponent for a real scalar exponent, elementwise."""
-    cdef Block a = _block(self), c
-    cdef double p
-    cdef object out
-    if modulo is not None:
-        return NotImplemented
-    o = _operand(exponent)
-    if not isinstance(o, float):
-        if o is NotImplemented:
-            return NotImplemented
-        raise TypeError("** takes a real scalar exponent, got shape %s" % _shape_str(o))
-    p = <double>o
-    out = _new_like(self)
-    c = _block(out)
-    with nogil:
-        _pow_block(a.rows, a.cols, a.data, a.ld, p, c.data, c.ld)
-    return out
-
-
-cdef bint _contains(object self, object value) except -1:
-    cdef double x = value
-    cdef Block a = _block(self)
-    cdef Py_ssize_t i, j
-    cdef bint found = False
-    with nogil:
-        for i in range(a.rows):
-            for j in range(a.cols):
-                if a.data[i * a.ld + j] == x:
-                    found = True
-                    break
-            if found:
-                break
-    return found
-
-
-cdef str _repr(object self, str name):
-    arr = np.asarray(self)
-    if arr.size == 0:
-        return "%s([], shape=%s)" % (name, arr.shape)
-    return "%s(%s)" % (name, np.array2string(arr, separator=", ", prefix=name + "("))
-
-
 # ---------------------------------------------------------------------------------
 # Matrix
 # ---------------------------------------------------------------------------------
-cdef class Matrix:
+cdef class Matrix(_Dense):
     """A dense float64 matrix stored row-major, with views and numpy interop.
 
     Parameters
@@ -1536,17 +636,10 @@ cdef class Matrix:
     one bool; ``x in A`` looks at the entries.
     """
 
-    # numpy must defer to our operators in mixed expressions (NEP 13)
-    __array_ufunc__ = None
-
     def __cinit__(self):
-        self.data = NULL
         self.nrows = 0
         self.ncols = 0
         self.ld = 1
-        self.owner = None
-        self.readonly = False
-        self._exports = 0
 
     def __init__(self, data):
         if self.owner is not None:
@@ -1643,11 +736,6 @@ cdef class Matrix:
         """Always 2."""
         return 2
 
-    @property
-    def writeable(self):
-        """False when the Matrix wraps read-only memory (assignment raises)."""
-        return not self.readonly
-
     def __len__(self):
         return self.nrows
 
@@ -1668,16 +756,6 @@ cdef class Matrix:
         free(view.internal)
         view.internal = NULL
         self._exports -= 1
-
-    def __array__(self, dtype=None, copy=None):
-        arr = np.asarray(memoryview(self))
-        if dtype is not None and np.dtype(dtype) != arr.dtype:
-            if copy is False:
-                raise ValueError("a dtype conversion needs a copy but copy=False")
-            return arr.astype(dtype)
-        if copy:
-            return arr.copy()
-        return arr
 
     # ---- access ---------------------------------------------------------------------
     def __getitem__(self, key):
@@ -1736,23 +814,11 @@ cdef class Matrix:
         else:
             _assign(self, b, shape, value, _key_indices(kr), _key_indices(kc), False)
 
-    def __contains__(self, value):
-        """True when some entry equals the real number `value`."""
-        return _contains(self, value)
-
     def __iter__(self):
         """Iterate over the rows (Vector views)."""
         cdef Py_ssize_t i
         for i in range(self.nrows):
             yield _row_view(self, i)
-
-    def copy(self):
-        """A contiguous owned copy."""
-        return _copy_of(self)
-
-    def tolist(self):
-        """Nested lists of Python floats."""
-        return np.asarray(self).tolist()
 
     @property
     def T(self):
@@ -1797,131 +863,11 @@ cdef class Matrix:
         kc = _axis_key(cols, self.ncols, "column")
         return _gather_matrix(self, np.arange(self.nrows, dtype=np.intp), _key_indices(kc))
 
-    def apply(self, f):
-        """New Matrix with ``f(x)`` applied to every entry (a Python function)."""
-        return _apply(self, f)
-
-    # ---- pickling and printing -------------------------------------------------------
+    # ---- pickling -------------------------------------------------------------------
     def __reduce__(self):
         return (_matrix_from_bytes, (self.nrows, self.ncols, np.asarray(self).tobytes()))
 
-    def __repr__(self):
-        return _repr(self, "Matrix")
-
-    def __str__(self):
-        return str(np.asarray(self))
-
-    # ---- arithmetic -----------------------------------------------------------------
-    def __add__(self, other):
-        return _elementwise(self, other, OP_ADD, False, False, "+")
-
-    def __radd__(self, other):
-        return _elementwise(self, other, OP_ADD, True, False, "+")
-
-    def __sub__(self, other):
-        return _elementwise(self, other, OP_SUB, False, False, "-")
-
-    def __rsub__(self, other):
-        return _elementwise(self, other, OP_SUB, True, False, "-")
-
-    def __mul__(self, other):
-        return _elementwise(self, other, OP_MUL, False, False, "*")
-
-    def __rmul__(self, other):
-        return _elementwise(self, other, OP_MUL, True, False, "*")
-
-    def __truediv__(self, other):
-        return _elementwise(self, other, OP_DIV, False, False, "/")
-
-    def __rtruediv__(self, other):
-        return _elementwise(self, other, OP_DIV, True, False, "/")
-
-    def __iadd__(self, other):
-        return _elementwise(self, other, OP_ADD, False, True, "+=")
-
-    def __isub__(self, other):
-        return _elementwise(self, other, OP_SUB, False, True, "-=")
-
-    def __imul__(self, other):
-        return _elementwise(self, other, OP_MUL, False, True, "*=")
-
-    def __itruediv__(self, other):
-        return _elementwise(self, other, OP_DIV, False, True, "/=")
-
-    def __neg__(self):
-        cdef Matrix out = matrix_empty(self.nrows, self.ncols)
-        with nogil:
-            _neg_block(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
-        return out
-
-    def __pos__(self):
-        return _copy_of(self)
-
-    def __pow__(self, exponent, modulo):
-        """Elementwise power with a real scalar exponent (``A ** 2``), as numpy's
-        ``a ** p`` (negative bases with fractional p give NaN)."""
-        return _power(self, exponent, modulo)
-
-    def __abs__(self):
-        cdef Matrix out = matrix_empty(self.nrows, self.ncols)
-        with nogil:
-            _abs_block(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
-        return out
-
-    def __matmul__(self, other):
-        return _matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _matmul(other, self)
-
-    def __eq__(self, other):
-        return _equals(self, other)
-
-    def __ne__(self, other):
-        return not _equals(self, other)
-
-    def __hash__(self):
-        raise TypeError("unhashable type: 'Matrix' (it is mutable)")
-
-    def allclose(self, other, double rtol=1e-05, double atol=1e-08):
-        """True when ``|self - other| <= atol + rtol * |other|`` everywhere (other of
-        the same shape; NaN is never close, infinities only to themselves)."""
-        return _allclose(self, other, rtol, atol)
-
     # ---- reductions -----------------------------------------------------------------
-    def sum(self, axis=None, dtype=None, out=None):
-        """Sum of all entries (axis=None, a float), of each column (axis=0) or of
-        each row (axis=1) as a Vector. Rows are summed pairwise."""
-        _check_out(dtype, out)
-        return _sum(self, axis)
-
-    def mean(self, axis=None, dtype=None, out=None):
-        """Mean over all entries, columns (axis=0) or rows (axis=1); ValueError when
-        a mean over no entries is asked for."""
-        _check_out(dtype, out)
-        return _mean(self, axis)
-
-    def min(self, axis=None, out=None):
-        """Smallest entry (NaN propagates), or per column / row as a Vector."""
-        _check_out(None, out)
-        return _extremum(self, False, False, axis, "min")
-
-    def max(self, axis=None, out=None):
-        """Largest entry (NaN propagates), or per column / row as a Vector."""
-        _check_out(None, out)
-        return _extremum(self, True, False, axis, "max")
-
-    def argmin(self, axis=None, out=None):
-        """(i, j) of the first smallest entry (axis=None), or the row index per
-        column (axis=0) / column index per row (axis=1) as an integer numpy array."""
-        _check_out(None, out)
-        return _extremum(self, False, True, axis, "argmin")
-
-    def argmax(self, axis=None, out=None):
-        """Like `argmin`, for the largest entry."""
-        _check_out(None, out)
-        return _extremum(self, True, True, axis, "argmax")
-
     def norm(self, ord=None):
         """Matrix norm.
 
@@ -1969,56 +915,53 @@ cdef class Matrix:
             return float(s[0]) if ord == 2 else float(s[len(s) - 1])
         raise ValueError("invalid norm order %r for a Matrix" % (ord,))
 
-    # ---- decompositions (rusty_machine.linalg, imported on first use) ------------------
+    # ---- decompositions: the public package, looked up at call time (header) ---------
     def lu(self):
         """``(P, L, U)`` with ``A = P @ L @ U``; see `rusty_machine.linalg.lu`."""
-        from rusty_machine.linalg import lu
-        return lu(self)
+        return _linalg().lu(self)
 
     def cholesky(self, *args, **kwargs):
         """Cholesky factor; see `rusty_machine.linalg.cholesky`."""
-        from rusty_machine.linalg import cholesky
-        return cholesky(self, *args, **kwargs)
+        return _linalg().cholesky(self, *args, **kwargs)
 
     def qr(self, *args, **kwargs):
         """QR factorisation; see `rusty_machine.linalg.qr`."""
-        from rusty_machine.linalg import qr
-        return qr(self, *args, **kwargs)
+        return _linalg().qr(self, *args, **kwargs)
 
     def eigh(self):
         """Symmetric eigendecomposition ``(w, V)``; see `rusty_machine.linalg.eigh`."""
-        from rusty_machine.linalg import eigh
-        return eigh(self)
+        return _linalg().eigh(self)
 
     def eig(self):
         """General eigendecomposition ``(w, V)``; see `rusty_machine.linalg.eig`."""
-        from rusty_machine.linalg import eig
-        return eig(self)
+        return _linalg().eig(self)
 
     def svd(self, *args, **kwargs):
         """``(U, s, Vt)``; see `rusty_machine.linalg.svd`."""
-        from rusty_machine.linalg import svd
-        return svd(self, *args, **kwargs)
+        return _linalg().svd(self, *args, **kwargs)
 
     def solve(self, b):
         """x with ``A @ x = b``; see `rusty_machine.linalg.solve`."""
-        from rusty_machine.linalg import solve
-        return solve(self, b)
+        return _linalg().solve(self, b)
 
     def inv(self):
         """The inverse; see `rusty_machine.linalg.inv`."""
-        from rusty_machine.linalg import inv
-        return inv(self)
+        return _linalg().inv(self)
 
     def det(self):
         """The determinant; see `rusty_machine.linalg.det`."""
-        from rusty_machine.linalg import det
-        return det(self)
+        return _linalg().det(self)
 
 
 cdef object _svdvals(Matrix A):
-    from rusty_machine.linalg import svdvals
-    return svdvals(A)
+    return _linalg().svdvals(A)
+
+
+cdef object _linalg():
+    """The public package rusty_machine.linalg, for the decomposition methods (see
+    "Module graph" in the header): imported at call time, never at import time."""
+    import rusty_machine.linalg
+    return rusty_machine.linalg
 
 
 def _matrix_from_bytes(Py_ssize_t rows, Py_ssize_t cols, bytes data):
@@ -2034,7 +977,7 @@ def _matrix_from_bytes(Py_ssize_t rows, Py_ssize_t cols, bytes data):
 # ---------------------------------------------------------------------------------
 # Vector
 # ---------------------------------------------------------------------------------
-cdef class Vector:
+cdef class Vector(_Dense):
     """A dense contiguous float64 vector.
 
     Parameters
@@ -2057,14 +1000,8 @@ cdef class Vector:
     the dot product (a float).
     """
 
-    __array_ufunc__ = None
-
     def __cinit__(self):
-        self.data = NULL
         self.n = 0
-        self.owner = None
-        self.readonly = False
-        self._exports = 0
 
     def __init__(self, data):
         if self.owner is not None:
@@ -2114,11 +1051,6 @@ cdef class Vector:
         """Always 1."""
         return 1
 
-    @property
-    def writeable(self):
-        """False when the Vector wraps read-only memory."""
-        return not self.readonly
-
     def __len__(self):
         return self.n
 
@@ -2136,16 +1068,6 @@ cdef class Vector:
         free(view.internal)
         view.internal = NULL
         self._exports -= 1
-
-    def __array__(self, dtype=None, copy=None):
-        arr = np.asarray(memoryview(self))
-        if dtype is not None and np.dtype(dtype) != arr.dtype:
-            if copy is False:
-                raise ValueError("a dtype conversion needs a copy but copy=False")
-            return arr.astype(dtype)
-        if copy:
-            return arr.copy()
-        return arr
 
     # ---- access ---------------------------------------------------------------------
     def __getitem__(self, key):
@@ -2189,26 +1111,10 @@ cdef class Vector:
             _assign(self, b, shape, value, np.zeros(1, dtype=np.intp), _key_indices(k),
                     False)
 
-    def __contains__(self, value):
-        """True when some entry equals the real number `value`."""
-        return _contains(self, value)
-
     def __iter__(self):
         cdef Py_ssize_t i
         for i in range(self.n):
             yield self.data[i]
-
-    def copy(self):
-        """A contiguous owned copy."""
-        return _copy_of(self)
-
-    def tolist(self):
-        """A list of Python floats."""
-        return np.asarray(self).tolist()
-
-    def apply(self, f):
-        """New Vector with ``f(x)`` applied to every entry (a Python function)."""
-        return _apply(self, f)
 
     def dot(self, other):
         """The dot product with a Vector of the same length, through ddot."""
@@ -2217,119 +1123,7 @@ cdef class Vector:
     def __reduce__(self):
         return (_vector_from_bytes, (self.n, np.asarray(self).tobytes()))
 
-    def __repr__(self):
-        return _repr(self, "Vector")
-
-    def __str__(self):
-        return str(np.asarray(self))
-
-    # ---- arithmetic -----------------------------------------------------------------
-    def __add__(self, other):
-        return _elementwise(self, other, OP_ADD, False, False, "+")
-
-    def __radd__(self, other):
-        return _elementwise(self, other, OP_ADD, True, False, "+")
-
-    def __sub__(self, other):
-        return _elementwise(self, other, OP_SUB, False, False, "-")
-
-    def __rsub__(self, other):
-        return _elementwise(self, other, OP_SUB, True, False, "-")
-
-    def __mul__(self, other):
-        return _elementwise(self, other, OP_MUL, False, False, "*")
-
-    def __rmul__(self, other):
-        return _elementwise(self, other, OP_MUL, True, False, "*")
-
-    def __truediv__(self, other):
-        return _elementwise(self, other, OP_DIV, False, False, "/")
-
-    def __rtruediv__(self, other):
-        return _elementwise(self, other, OP_DIV, True, False, "/")
-
-    def __iadd__(self, other):
-        return _elementwise(self, other, OP_ADD, False, True, "+=")
-
-    def __isub__(self, other):
-        return _elementwise(self, other, OP_SUB, False, True, "-=")
-
-    def __imul__(self, other):
-        return _elementwise(self, other, OP_MUL, False, True, "*=")
-
-    def __itruediv__(self, other):
-        return _elementwise(self, other, OP_DIV, False, True, "/=")
-
-    def __neg__(self):
-        cdef Vector out = vector_empty(self.n)
-        with nogil:
-            _neg_block(1, self.n, self.data, self.n, out.data, self.n)
-        return out
-
-    def __pos__(self):
-        return _copy_of(self)
-
-    def __pow__(self, exponent, modulo):
-        """Elementwise power with a real scalar exponent (``A ** 2``), as numpy's
-        ``a ** p`` (negative bases with fractional p give NaN)."""
-        return _power(self, exponent, modulo)
-
-    def __abs__(self):
-        cdef Vector out = vector_empty(self.n)
-        with nogil:
-            _abs_block(1, self.n, self.data, self.n, out.data, self.n)
-        return out
-
-    def __matmul__(self, other):
-        return _matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _matmul(other, self)
-
-    def __eq__(self, other):
-        return _equals(self, other)
-
-    def __ne__(self, other):
-        return not _equals(self, other)
-
-    def __hash__(self):
-        raise TypeError("unhashable type: 'Vector' (it is mutable)")
-
-    def allclose(self, other, double rtol=1e-05, double atol=1e-08):
-        """True when ``|self - other| <= atol + rtol * |other|`` everywhere."""
-        return _allclose(self, other, rtol, atol)
-
     # ---- reductions -----------------------------------------------------------------
-    def sum(self, axis=None, dtype=None, out=None):
-        """Sum of the entries (pairwise)."""
-        _check_out(dtype, out)
-        return _sum(self, axis)
-
-    def mean(self, axis=None, dtype=None, out=None):
-        """Mean of the entries (ValueError when empty)."""
-        _check_out(dtype, out)
-        return _mean(self, axis)
-
-    def min(self, axis=None, out=None):
-        """Smallest entry (NaN propagates; ValueError when empty)."""
-        _check_out(None, out)
-        return _extremum(self, False, False, axis, "min")
-
-    def max(self, axis=None, out=None):
-        """Largest entry (NaN propagates; ValueError when empty)."""
-        _check_out(None, out)
-        return _extremum(self, True, False, axis, "max")
-
-    def argmin(self, axis=None, out=None):
-        """Index of the first smallest entry (the first NaN if any)."""
-        _check_out(None, out)
-        return _extremum(self, False, True, axis, "argmin")
-
-    def argmax(self, axis=None, out=None):
-        """Index of the first largest entry (the first NaN if any)."""
-        _check_out(None, out)
-        return _extremum(self, True, True, axis, "argmax")
-
     def norm(self, ord=None):
         """Vector norm.
 

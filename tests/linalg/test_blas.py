@@ -396,3 +396,76 @@ def test_vector_isa_follows_environment():
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[:2] == ["generic", "nan"]
     assert out.stdout.split(None, 2)[2].strip() == "[-17.0, -9.0, -1.0, nan, 15.0]"
+
+
+# ---- gemv and syrk accumulate like gemm (c=, beta=) ---------------------------------
+@pytest.mark.parametrize("m,n", [(0, 0), (0, 3), (3, 0), (1, 1), (17, 33), (64, 40)])
+@pytest.mark.parametrize("trans", [False, True])
+def test_gemv_accumulates(m, n, trans):
+    g = rng(m * 7 + n)
+    a = g.standard_normal((m, n))
+    op = a.T if trans else a
+    x = g.standard_normal(op.shape[1])
+    c0 = g.standard_normal(op.shape[0])
+    for alpha, beta in [(1.0, 1.0), (-0.5, 2.0), (0.0, 0.5), (2.0, 0.0)]:
+        c = strided(c0.copy(), 2)                      # a positive increment is fine
+        out = blas.gemv(a, x, trans=trans, alpha=alpha, c=c, beta=beta)
+        assert out is c
+        ref = alpha * (op @ x) + beta * c0
+        tol = 2 * (op.shape[1] + 2) * EPS * (abs(alpha) * (np.abs(op) @ np.abs(x))
+                                              + abs(beta) * np.abs(c0))
+        assert np.all(np.abs(c - ref) <= tol)
+        assert np.isnan(c.base[1::2]).all()               # the gaps untouched
+    # beta == 0 never reads c (NaN there does not propagate)
+    c = np.full(op.shape[0], np.nan)
+    blas.gemv(a, x, trans=trans, c=c, beta=0.0)
+    assert np.allclose(c, op @ x, rtol=0, atol=1e-12 * max(n, 1))
+
+
+@pytest.mark.parametrize("n,k", [(0, 3), (3, 0), (1, 1), (5, 2), (40, 7), (70, 33)])
+@pytest.mark.parametrize("trans", [False, True])
+def test_syrk_accumulates(n, k, trans):
+    g = rng(n * 11 + k)
+    a = g.standard_normal((k, n) if trans else (n, k))
+    prod = a.T @ a if trans else a @ a.T
+    bound = np.abs(a.T) @ np.abs(a) if trans else np.abs(a) @ np.abs(a.T)
+    c0 = g.standard_normal((n, n))
+    sym = c0 + c0.T
+    for alpha, beta in [(1.0, 1.0), (-0.5, 2.0), (0.0, 0.5), (2.0, 0.0)]:
+        for start in (c0, sym):
+            c = wide(start.copy())                     # rows contiguous, ld > n
+            out = blas.syrk(a, trans=trans, alpha=alpha, c=c, beta=beta)
+            assert out is c
+            ref = alpha * prod + beta * start
+            # the upper triangle adds beta * (c_upper - c_lower.T) to the new lower one
+            tol = 4 * (k + 3) * EPS * (abs(alpha) * bound
+                                       + abs(beta) * (np.abs(start) + np.abs(start.T)))
+            assert np.all(np.abs(c - ref) <= tol)
+            assert np.isnan(c.base[:, n:]).all()
+            if start is sym or beta == 0.0:
+                assert np.array_equal(c, c.T)           # exactly symmetric
+    c = np.full((n, n), np.nan)
+    blas.syrk(a, trans=trans, c=c, beta=0.0)           # beta == 0 never reads c
+    assert np.allclose(c, prod, rtol=0, atol=1e-12 * max(k, 1) * max(bound.max(initial=0), 1))
+
+
+def test_gemv_syrk_accumulator_errors():
+    a = np.ones((3, 2))
+    ro = np.zeros(3)
+    ro.flags.writeable = False
+    for bad in [np.zeros(2), np.zeros((3, 1)), np.zeros(3, dtype=np.float32), ro, [0.0] * 3]:
+        with pytest.raises(ValueError, match=r"gemv: c must be a writeable float64 array "
+                                             r"of shape \(3,\)"):
+            blas.gemv(a, np.ones(2), c=bad, beta=1.0)
+    with pytest.raises(ValueError, match="positive increment"):
+        blas.gemv(a, np.ones(2), c=np.zeros(3)[::-1], beta=1.0)
+    with pytest.raises(ValueError, match=r"gemv: c must .* shape \(2,\)"):
+        blas.gemv(a, np.ones(3), trans=True, c=np.zeros(3))
+    for bad in [np.zeros((2, 3)), np.zeros((3, 3), dtype=np.int64), np.zeros(9)]:
+        with pytest.raises(ValueError, match=r"syrk: c must be a writeable float64 array "
+                                             r"of shape \(3, 3\)"):
+            blas.syrk(a, c=bad, beta=1.0)
+    with pytest.raises(ValueError, match="contiguous rows"):
+        blas.syrk(a, c=np.zeros((3, 6))[:, ::2], beta=1.0)
+    with pytest.raises(ValueError, match="contiguous rows"):
+        blas.syrk(a, c=np.asfortranarray(np.zeros((3, 3))), beta=1.0)

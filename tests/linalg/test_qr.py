@@ -1,4 +1,5 @@
-"""Householder QR with compact WY blocking (rusty_machine/linalg/_qr.pyx, reflectors from _householder.pyx).
+"""Householder QR with compact WY blocking (rusty_machine/linalg/_qr.pyx; the reflector
+kernels are in _householder.pyx).
 
 LAPACK-style ratios (LAPACK Working Note 41, dqrt01), each < 30:
     ||A - Q R||_1 / (max(m, n) ||A||_1 eps)   and   ||Q^T Q - I||_1 / (max(m, n) eps).
@@ -177,7 +178,8 @@ def test_layout_zoo(layout):
 
 
 # ---- least squares -----------------------------------------------------------------------------
-@pytest.mark.parametrize("shape,which", with_blocks([(1, 1), (10, 3), (100, 40), (150, 150), (300, 70)], 150))
+@pytest.mark.parametrize("shape,which",
+                         with_blocks([(1, 1), (10, 3), (100, 40), (150, 150), (300, 70)], 150))
 def test_solve_least_squares(shape, which):
     with blocks(which):
         m, n = shape
@@ -258,7 +260,7 @@ def test_wrong_input():
         qrmod.QR()
 
 
-# ---- property-based --------------------------------------------------------------------------------
+# ---- property-based ----------------------------------------------------------------
 @settings(max_examples=40, deadline=None)
 @given(m=st.integers(1, 50), n=st.integers(1, 50), seed=st.integers(0, 2**31 - 1),
        scale=st.sampled_from([1e-200, 1e-5, 1.0, 1e5, 1e200]),

@@ -34,7 +34,8 @@ def dense(t, lower, unit):
     return d
 
 
-@pytest.mark.parametrize("lower,trans,unit", list(itertools.product([False, True], [0, 1, 2], [False, True])))
+@pytest.mark.parametrize("lower,trans,unit",
+                         list(itertools.product([False, True], [0, 1, 2], [False, True])))
 @pytest.mark.parametrize("n", [1, 4, 17, 90])
 def test_against_scipy(lower, trans, unit, n):
     t = tri(n, lower, seed=n)
