@@ -76,6 +76,19 @@ cdef extern from "rm_kernels.h" nogil:
                         const double* P, Py_ssize_t lo, Py_ssize_t hi,
                         const double* B, Py_ssize_t ldb, double* bi)
 
+    # the same in float32 (csrc/rm_vec_level12.h, one source for both types)
+    float rm_sdot_unit(Py_ssize_t n, const float* x, const float* y)
+    void rm_sdot4(Py_ssize_t n, const float* a0, const float* a1, const float* a2,
+                  const float* a3, const float* x, float* out)
+    float rm_ssumsq_unit(Py_ssize_t n, const float* x)
+    void rm_saxpy_unit(Py_ssize_t n, float alpha, const float* x, float* y)
+    void rm_saxpy4(Py_ssize_t n, float c0, float c1, float c2, float c3,
+                   const float* a0, const float* a1, const float* a2, const float* a3,
+                   float* y)
+    void rm_srow_combine(Py_ssize_t w, float pre, float post, float sign,
+                         const float* P, Py_ssize_t lo, Py_ssize_t hi,
+                         const float* B, Py_ssize_t ldb, float* bi)
+
     # ---- eigensolvers ------------------------------------------------------------
     void rm_symv_lower(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* x,
                        double* y)

@@ -51,6 +51,31 @@ cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
 cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
                 const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil
 
+# ---- the same level-1/2 kernels written once for float32 and float64 --------------
+# (fused over _floating.floating; the d-names above are their float64 instances)
+from rusty_machine.linalg._floating cimport floating
+cdef floating xdot(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                   const floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xaxpy(Py_ssize_t n, floating alpha, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xscal(Py_ssize_t n, floating alpha, floating* x, Py_ssize_t incx) noexcept nogil
+cdef void xcopy(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xswap(Py_ssize_t n, floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef floating xnrm2(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef floating xasum(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef Py_ssize_t ixamax(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef void xgemv(bint trans, Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* A, Py_ssize_t lda, const floating* x, Py_ssize_t incx,
+                floating beta, floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xger(Py_ssize_t m, Py_ssize_t n, floating alpha,
+               const floating* x, Py_ssize_t incx, const floating* y, Py_ssize_t incy,
+               floating* A, Py_ssize_t lda) noexcept nogil
+cdef void xtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const floating* T, Py_ssize_t ldt, floating* x,
+                Py_ssize_t incx) noexcept nogil
+
 # ---- level 3 -------------------------------------------------------------------
 # C = alpha * op(A) @ op(B) + beta * C; op(A) m x k, op(B) k x n; beta == 0 never reads C
 cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,

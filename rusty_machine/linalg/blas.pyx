@@ -41,6 +41,11 @@ solved as a left-side problem with the transposed operator.
 
 Level 1 and 2
 -------------
+Written once for float32 and float64: the x-kernels (xdot, xaxpy, ..., xgemv, xger,
+xtrsv) are fused over _floating.floating and call the C inner loops of either type
+(csrc/rm_vec_level12.h, one source); ddot, daxpy, ... are their float64 instances, the
+names the other modules cimport. xnrm2 in float32 sums the squares in double, where a
+float's square can neither overflow nor underflow.
 Unit-increment fast paths; the reductions (dot products, sums of squares) use explicit
 4-lane SIMD accumulators (see "SIMD inner loops" below). dgemv reads A by rows: y = A x
 as four row dot products at a time sharing each load of x, y = A^T x as four row axpys
@@ -50,6 +55,9 @@ from libc.math cimport fabs, sqrt
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset
 
+from rusty_machine.linalg._floating cimport floating
+from rusty_machine.linalg._csrc cimport (rm_sdot_unit, rm_sdot4, rm_ssumsq_unit,
+                                         rm_saxpy_unit, rm_saxpy4)
 from rusty_machine.linalg._csrc cimport (rm_dot_unit, rm_dot4, rm_sumsq_unit, rm_axpy_unit,
                                          rm_axpy4, rm_row_combine, RM_TRI_MAX)
 
@@ -110,14 +118,56 @@ cdef inline Py_ssize_t _split(Py_ssize_t n) noexcept nogil:
 # but independent partial sums break the dependency chain and are packed into SIMD
 # registers by the SLP vectoriser. The strided paths are plain loops.
 # ================================================================================
-cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
-                 const double* y, Py_ssize_t incy) noexcept nogil:
-    cdef double s0 = 0.0, s1 = 0.0
+# ---- the C inner loops for either type (csrc/rm_vec_level12.h, one source) -----------
+cdef inline floating _dot_unit(Py_ssize_t n, const floating* x,
+                               const floating* y) noexcept nogil:
+    if floating is float:
+        return rm_sdot_unit(n, x, y)
+    else:
+        return rm_dot_unit(n, x, y)
+
+
+cdef inline void _dot4(Py_ssize_t n, const floating* a0, const floating* a1,
+                       const floating* a2, const floating* a3, const floating* x,
+                       floating* out) noexcept nogil:
+    if floating is float:
+        rm_sdot4(n, a0, a1, a2, a3, x, out)
+    else:
+        rm_dot4(n, a0, a1, a2, a3, x, out)
+
+
+cdef inline floating _sumsq_unit(Py_ssize_t n, const floating* x) noexcept nogil:
+    if floating is float:
+        return rm_ssumsq_unit(n, x)
+    else:
+        return rm_sumsq_unit(n, x)
+
+
+cdef inline void _axpy_unit(Py_ssize_t n, floating alpha, const floating* x,
+                            floating* y) noexcept nogil:
+    if floating is float:
+        rm_saxpy_unit(n, alpha, x, y)
+    else:
+        rm_axpy_unit(n, alpha, x, y)
+
+
+cdef inline void _axpy4(Py_ssize_t n, floating c0, floating c1, floating c2, floating c3,
+                        const floating* a0, const floating* a1, const floating* a2,
+                        const floating* a3, floating* y) noexcept nogil:
+    if floating is float:
+        rm_saxpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+    else:
+        rm_axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+
+
+cdef floating xdot(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                   const floating* y, Py_ssize_t incy) noexcept nogil:
+    cdef floating s0 = 0, s1 = 0
     cdef Py_ssize_t i, n2
     if n <= 0:
-        return 0.0
+        return 0
     if incx == 1 and incy == 1:
-        return rm_dot_unit(n, x, y)              # explicit SIMD lanes (see above)
+        return _dot_unit(n, x, y)              # explicit SIMD lanes (see above)
     # strided: two independent partial sums
     n2 = n - n % 2
     for i in range(0, n2, 2):
@@ -128,13 +178,13 @@ cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
     return s0 + s1
 
 
-cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xaxpy(Py_ssize_t n, floating alpha, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
     if n <= 0 or alpha == 0.0:
         return
     if incx == 1 and incy == 1 and (x + n <= y or y + n <= x):
-        rm_axpy_unit(n, alpha, x, y)           # disjoint: the SIMD clone
+        _axpy_unit(n, alpha, x, y)           # disjoint: the SIMD clone
     elif incx == 1 and incy == 1:
         for i in range(n):                     # overlapping: in order, as the BLAS
             y[i] += alpha * x[i]
@@ -143,7 +193,7 @@ cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
             y[i * incy] += alpha * x[i * incx]
 
 
-cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil:
+cdef void xscal(Py_ssize_t n, floating alpha, floating* x, Py_ssize_t incx) noexcept nogil:
     # reference-BLAS semantics: x = alpha * x, so NaN * 0 stays NaN
     cdef Py_ssize_t i
     if n <= 0 or alpha == 1.0:
@@ -156,8 +206,8 @@ cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept
             x[i * incx] *= alpha
 
 
-cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xcopy(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
     if n <= 0:
         return
@@ -169,10 +219,10 @@ cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
             y[i * incy] = x[i * incx]
 
 
-cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xswap(Py_ssize_t n, floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
-    cdef double t
+    cdef floating t
     if n <= 0:
         return
     if incx == 1 and incy == 1:
@@ -242,28 +292,37 @@ cdef double _dnrm2_blue(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept
     return scl * sqrt(sumsq)
 
 
-cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+cdef floating xnrm2(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
     # Fast path (unit stride): the plain sum of squares s, with SIMD lanes. It is
     # accurate whenever it is finite and s >= 2^-1022 (the smallest normal number):
     # finite means no square overflowed; and each square that underflowed lost at most
     # 2^-1075 (gradual underflow), n of them at most n 2^-1075 <= n eps/2 * s, the size
     # of the ordinary rounding error of the sum. Otherwise (some entry huge, inf or NaN,
     # or all entries tiny or zero) Blue's scaled algorithm gives the answer [BLUE].
-    cdef double s
+    # float32: the squares of floats are accumulated in double, where none can overflow
+    # or underflow harmfully (|x|^2 of a float lies in [2^-298, 2^256]); one rounding to
+    # float at the end, as LAPACK 3.10's snrm2 reaches with float scaling constants.
+    cdef double s, sd = 0.0
+    cdef Py_ssize_t i
     if n <= 0:
-        return 0.0
-    if incx == 1:
-        s = rm_sumsq_unit(n, x)
-        if 2.2250738585072014e-308 <= s <= 1.7976931348623157e308:
-            return sqrt(s)
-    return _dnrm2_blue(n, x, incx)
+        return 0
+    if floating is float:
+        for i in range(n):
+            sd += <double>x[i * incx] * <double>x[i * incx]
+        return <float>sqrt(sd)
+    else:
+        if incx == 1:
+            s = _sumsq_unit(n, x)
+            if 2.2250738585072014e-308 <= s <= 1.7976931348623157e308:
+                return sqrt(s)
+        return _dnrm2_blue(n, x, incx)
 
 
-cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+cdef floating xasum(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
+    cdef floating s0 = 0, s1 = 0, s2 = 0.0, s3 = 0.0
     cdef Py_ssize_t i, n4
     if n <= 0:
-        return 0.0
+        return 0
     if incx == 1:
         n4 = n - n % 4
         for i in range(0, n4, 4):
@@ -279,14 +338,14 @@ cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil
     return s0
 
 
-cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+cdef Py_ssize_t ixamax(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
     # Reference-BLAS semantics: the FIRST index of the largest |x_i| (0-based here),
     # comparisons with ">" so NaN entries are skipped unless x[0] is NaN.
     # Two passes on the unit-stride path: the maximum with four independent running
     # maxima (no loop-carried dependency on an index), then the first index that
     # attains it.
     cdef Py_ssize_t i, n4
-    cdef double m0, m1, m2, m3, a
+    cdef floating m0, m1, m2, m3, a
     if n <= 0:
         return -1
     if incx != 1:
@@ -335,35 +394,35 @@ cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept 
 # of x) and y = A^T x by row axpys (four rows per pass over y) [GVL4 Sec. 1.1.8 "row"
 # vs "column" gaxpy]. Non-unit increments are gathered into a contiguous buffer.
 # ================================================================================
-cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       const double* A, Py_ssize_t lda,     # IN  m x n
-                       const double* x,                     # IN  n, unit stride
-                       double* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
+cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       const floating* A, Py_ssize_t lda,     # IN  m x n
+                       const floating* x,                     # IN  n, unit stride
+                       floating* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
     # four row dot products at a time, sharing each load of x (rm_dot4, SIMD lanes)
     cdef Py_ssize_t i, m4 = m - m % 4
-    cdef double s[4]
+    cdef floating s[4]
     for i in range(0, m4, 4):
-        rm_dot4(n, A + i * lda, A + (i + 1) * lda, A + (i + 2) * lda, A + (i + 3) * lda,
-                x, s)
+        _dot4(n, A + i * lda, A + (i + 1) * lda, A + (i + 2) * lda, A + (i + 3) * lda,
+              x, s)
         y[i * incy] += alpha * s[0]
         y[(i + 1) * incy] += alpha * s[1]
         y[(i + 2) * incy] += alpha * s[2]
         y[(i + 3) * incy] += alpha * s[3]
     for i in range(m4, m):
-        y[i * incy] += alpha * rm_dot_unit(n, A + i * lda, x)
+        y[i * incy] += alpha * _dot_unit(n, A + i * lda, x)
 
 
-cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       const double* A, Py_ssize_t lda,     # IN  m x n
-                       const double* x, Py_ssize_t incx,    # IN  m
-                       double* y) noexcept nogil:           # INOUT n, unit stride
+cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       const floating* A, Py_ssize_t lda,     # IN  m x n
+                       const floating* x, Py_ssize_t incx,    # IN  m
+                       floating* y) noexcept nogil:           # INOUT n, unit stride
     # y += alpha * A.T @ x  =  sum_i (alpha x_i) A[i, :]
     cdef Py_ssize_t i, j, m4 = m - m % 4
-    cdef const double* a0
-    cdef const double* a1
-    cdef const double* a2
-    cdef const double* a3
-    cdef double c0, c1, c2, c3
+    cdef const floating* a0
+    cdef const floating* a1
+    cdef const floating* a2
+    cdef const floating* a3
+    cdef floating c0, c1, c2, c3
     if not (y + n <= A or A + (m - 1) * lda + n <= y):
         # y inside A's rows (outside the BLAS contract): plain in-order loop, no SIMD
         for i in range(m):
@@ -381,16 +440,16 @@ cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
         c2 = alpha * x[(i + 2) * incx]
         c3 = alpha * x[(i + 3) * incx]
         # y += c0 A[i] + c1 A[i+1] + c2 A[i+2] + c3 A[i+3]
-        rm_axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+        _axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
     for i in range(m4, m):
-        daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
+        xaxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
 
 
-cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
-                double beta, double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xgemv(bint trans, Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* A, Py_ssize_t lda, const floating* x, Py_ssize_t incx,
+                floating beta, floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i, ny = n if trans else m, nx = m if trans else n
-    cdef double* buf
+    cdef floating* buf
     if ny <= 0:
         return
     # y = beta * y; beta == 0 never reads y (NaN there does not propagate)
@@ -398,80 +457,80 @@ cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
         for i in range(ny):
             y[i * incy] = 0.0
     elif beta != 1.0:
-        dscal(ny, beta, y, incy)
+        xscal(ny, beta, y, incy)
     if nx <= 0 or alpha == 0.0:
         return
     if not trans:
         if incx == 1:
             _gemv_n_unit(m, n, alpha, A, lda, x, y, incy)
             return
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf == NULL:                           # no memory: strided dot products
             for i in range(m):
-                y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, incx)
+                y[i * incy] += alpha * xdot(n, A + i * lda, 1, x, incx)
             return
-        dcopy(n, x, incx, buf, 1)
+        xcopy(n, x, incx, buf, 1)
         _gemv_n_unit(m, n, alpha, A, lda, buf, y, incy)
         free(buf)
     else:
         if incy == 1:
             _gemv_t_unit(m, n, alpha, A, lda, x, incx, y)
             return
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf == NULL:
             for i in range(m):
-                daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
+                xaxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
             return
-        memset(buf, 0, n * sizeof(double))
+        memset(buf, 0, n * sizeof(floating))
         _gemv_t_unit(m, n, alpha, A, lda, x, incx, buf)
-        daxpy(n, 1.0, buf, 1, y, incy)
+        xaxpy(n, 1.0, buf, 1, y, incy)
         free(buf)
 
 
-cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
-               const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
-               double* A, Py_ssize_t lda) noexcept nogil:
+cdef void xger(Py_ssize_t m, Py_ssize_t n, floating alpha,
+               const floating* x, Py_ssize_t incx, const floating* y, Py_ssize_t incy,
+               floating* A, Py_ssize_t lda) noexcept nogil:
     # A += alpha * x @ y.T, one contiguous row axpy per row of A [GVL4 Sec. 1.1.9]
     cdef Py_ssize_t i
-    cdef const double* yc = y
-    cdef double* buf = NULL
+    cdef const floating* yc = y
+    cdef floating* buf = NULL
     if m <= 0 or n <= 0 or alpha == 0.0:
         return
     if incy != 1:
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf != NULL:
-            dcopy(n, y, incy, buf, 1)
+            xcopy(n, y, incy, buf, 1)
             yc = buf
     for i in range(m):
         if buf != NULL or incy == 1:
-            daxpy(n, alpha * x[i * incx], yc, 1, A + i * lda, 1)
+            xaxpy(n, alpha * x[i * incx], yc, 1, A + i * lda, 1)
         else:
-            daxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
+            xaxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
     if buf != NULL:
         free(buf)
 
 
-cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
-                const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil:
+cdef void xtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const floating* T, Py_ssize_t ldt, floating* x, Py_ssize_t incx) noexcept nogil:
     # Every variant reads T by rows (contiguous in row-major):
     #   T x = b            row-oriented substitution, a dot product per row
     #                      [GVL4 Alg. 3.1.1 (lower) / 3.1.2 (upper)];
     #   T^T x = b          column-oriented substitution on op(T) = T^T, whose columns are
     #                      the rows of T: an axpy per row [GVL4 Alg. 3.1.3 / 3.1.4].
     cdef Py_ssize_t i
-    cdef double xi
+    cdef floating xi
     if n <= 0:
         return
     if not trans:
         if lower:
             for i in range(n):
                 # x_i = (b_i - T[i, :i] . x[:i]) / T[i, i]
-                xi = x[i * incx] - ddot(i, T + i * ldt, 1, x, incx)
+                xi = x[i * incx] - xdot(i, T + i * ldt, 1, x, incx)
                 x[i * incx] = xi if unit else xi / T[i * ldt + i]
         else:
             for i in range(n - 1, -1, -1):
                 # x_i = (b_i - T[i, i+1:] . x[i+1:]) / T[i, i]
-                xi = x[i * incx] - ddot(n - 1 - i, T + i * ldt + i + 1, 1,
+                xi = x[i * incx] - xdot(n - 1 - i, T + i * ldt + i + 1, 1,
                                         x + (i + 1) * incx, incx)
                 x[i * incx] = xi if unit else xi / T[i * ldt + i]
     else:
@@ -480,13 +539,68 @@ cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
             for i in range(n):
                 xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
                 x[i * incx] = xi
-                daxpy(n - 1 - i, -xi, T + i * ldt + i + 1, 1, x + (i + 1) * incx, incx)
+                xaxpy(n - 1 - i, -xi, T + i * ldt + i + 1, 1, x + (i + 1) * incx, incx)
         else:
             # T^T is upper: backward, x[:i] -= x_i * T[i, :i]
             for i in range(n - 1, -1, -1):
                 xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
                 x[i * incx] = xi
-                daxpy(i, -xi, T + i * ldt, 1, x, incx)
+                xaxpy(i, -xi, T + i * ldt, 1, x, incx)
+
+
+# ---- the float64 names the other modules cimport (blas.pxd): the fused kernels above
+# at double
+cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                 const double* y, Py_ssize_t incy) noexcept nogil:
+    return xdot(n, x, incx, y, incy)
+
+
+cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xaxpy(n, alpha, x, incx, y, incy)
+
+
+cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil:
+    xscal(n, alpha, x, incx)
+
+
+cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xcopy(n, x, incx, y, incy)
+
+
+cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xswap(n, x, incx, y, incy)
+
+
+cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return xnrm2(n, x, incx)
+
+
+cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return xasum(n, x, incx)
+
+
+cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return ixamax(n, x, incx)
+
+
+cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
+                double beta, double* y, Py_ssize_t incy) noexcept nogil:
+    xgemv(trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
+
+
+cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
+               const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
+               double* A, Py_ssize_t lda) noexcept nogil:
+    xger(m, n, alpha, x, incx, y, incy, A, lda)
+
+
+cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil:
+    xtrsv(lower, trans, unit, n, T, ldt, x, incx)
 
 
 # ================================================================================
@@ -1247,3 +1361,94 @@ def syrk(a, bint trans=False, double alpha=1.0, c=None, double beta=0.0):
         else:
             mirror_lower(nn, pc, ldc)
     return out
+
+
+# ---- test shells of the fused level-1/2 kernels: one def per kernel, compiled for
+# float32 and float64 (Cython dispatches on the arrays' dtype; both operands must share
+# it). Increments come from the strides, which must be positive.
+cdef inline Py_ssize_t _finc(const floating[:] v) except -1:
+    if v.shape[0] <= 1:
+        return 1
+    if v.strides[0] <= 0:
+        raise ValueError("vectors must have a positive increment")
+    return v.strides[0] // <Py_ssize_t> sizeof(floating)
+
+
+cdef inline Py_ssize_t _fld(const floating[:, :] a) except -1:
+    if a.shape[1] > 1 and a.strides[1] != sizeof(floating):
+        raise ValueError("matrices must have contiguous rows")
+    if a.shape[0] <= 1:
+        return max(a.shape[1], 1)
+    if a.strides[0] < <Py_ssize_t> sizeof(floating) * a.shape[1]:
+        raise ValueError("matrices must have a leading dimension >= their columns")
+    return a.strides[0] // <Py_ssize_t> sizeof(floating)
+
+
+cdef inline floating* _fp(const floating[:] v) noexcept nogil:
+    return <floating*> &v[0] if v.shape[0] > 0 else NULL
+
+
+cdef inline floating* _fmp(const floating[:, :] a) noexcept nogil:
+    return <floating*> &a[0, 0] if a.shape[0] > 0 and a.shape[1] > 0 else NULL
+
+
+def _xdot_py(const floating[:] x, const floating[:] y):
+    """x . y through the fused xdot, in the arrays' dtype."""
+    _same_len(x, y)
+    return xdot(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
+
+
+def _xaxpy_py(double alpha, const floating[:] x, floating[:] y):
+    """y += alpha * x in place (alpha rounded to the arrays' dtype)."""
+    _same_len(x, y)
+    xaxpy(x.shape[0], <floating> alpha, _fp(x), _finc(x), _fp(y), _finc(y))
+
+
+def _xscal_py(double alpha, floating[:] x):
+    xscal(x.shape[0], <floating> alpha, _fp(x), _finc(x))
+
+
+def _xcopy_py(const floating[:] x, floating[:] y):
+    _same_len(x, y)
+    xcopy(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
+
+
+def _xswap_py(floating[:] x, floating[:] y):
+    _same_len(x, y)
+    xswap(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
+
+
+def _xnrm2_py(const floating[:] x):
+    return xnrm2(x.shape[0], _fp(x), _finc(x))
+
+
+def _xasum_py(const floating[:] x):
+    return xasum(x.shape[0], _fp(x), _finc(x))
+
+
+def _ixamax_py(const floating[:] x):
+    return ixamax(x.shape[0], _fp(x), _finc(x))
+
+
+def _xgemv_py(const floating[:, :] a, const floating[:] x, floating[:] y,
+              bint trans=False, double alpha=1.0, double beta=0.0):
+    """y = alpha * op(a) @ x + beta * y in place, in the arrays' dtype."""
+    cdef Py_ssize_t m = a.shape[0], n = a.shape[1]
+    if x.shape[0] != (m if trans else n) or y.shape[0] != (n if trans else m):
+        raise ValueError("xgemv: shapes do not match")
+    xgemv(trans, m, n, <floating> alpha, _fmp(a), _fld(a), _fp(x), _finc(x),
+          <floating> beta, _fp(y), _finc(y))
+
+
+def _xger_py(double alpha, const floating[:] x, const floating[:] y, floating[:, :] a):
+    if a.shape[0] != x.shape[0] or a.shape[1] != y.shape[0]:
+        raise ValueError("xger: shapes do not match")
+    xger(a.shape[0], a.shape[1], <floating> alpha, _fp(x), _finc(x), _fp(y), _finc(y),
+         _fmp(a), _fld(a))
+
+
+def _xtrsv_py(const floating[:, :] t, floating[:] x, bint lower=True, bint trans=False,
+              bint unit=False):
+    if t.shape[0] != t.shape[1] or x.shape[0] != t.shape[0]:
+        raise ValueError("xtrsv: shapes do not match")
+    xtrsv(lower, trans, unit, t.shape[0], _fmp(t), _fld(t), _fp(x), _finc(x))
