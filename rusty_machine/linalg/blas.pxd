@@ -103,6 +103,23 @@ cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
 cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
                 const double* A, Py_ssize_t lda, double beta,
                 double* C, Py_ssize_t ldc) noexcept nogil
+# the level-3 kernels written once for float32 and float64 (fused; the d-names above
+# are their float64 instances; xgemm is sgemm or dgemm)
+cdef void xgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                floating alpha, const floating* A, Py_ssize_t lda,
+                const floating* B, Py_ssize_t ldb,
+                floating beta, floating* C, Py_ssize_t ldc) noexcept nogil
+cdef void xtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B,
+                Py_ssize_t ldb) noexcept nogil
+cdef void xtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B,
+                Py_ssize_t ldb) noexcept nogil
+cdef void xsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                const floating* A, Py_ssize_t lda, floating beta,
+                floating* C, Py_ssize_t ldc) noexcept nogil
 # the upper triangle of the n x n C from the lower one: C[i, j] = C[j, i] for j > i
 # (completes dsyrk(lower=True)'s output to the full symmetric matrix)
 cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil

@@ -28,6 +28,8 @@ References
 
 How the level-3 kernels are blocked
 -----------------------------------
+(Written once for float32 and float64: xtrsm, xtrmm, xsyrk are fused and their GEMMs go
+to xgemm, i.e. sgemm or dgemm; dtrsm, dtrmm, dsyrk are the float64 instances.)
 dtrsm, dtrmm and dsyrk split the triangular (or symmetric) dimension in two halves,
 recurse on the diagonal blocks and update the off-diagonal block with ONE dgemm call
 [GOTO, EGHJ]. The top-level GEMMs have inner dimension n/2, so for large n nearly all the
@@ -57,7 +59,7 @@ from libc.string cimport memset
 
 from rusty_machine.linalg._floating cimport floating
 from rusty_machine.linalg._csrc cimport (rm_sdot_unit, rm_sdot4, rm_ssumsq_unit,
-                                         rm_saxpy_unit, rm_saxpy4)
+                                         rm_saxpy_unit, rm_saxpy4, rm_srow_combine)
 from rusty_machine.linalg._csrc cimport (rm_dot_unit, rm_dot4, rm_sumsq_unit, rm_axpy_unit,
                                          rm_axpy4, rm_row_combine, RM_TRI_MAX)
 
@@ -611,18 +613,38 @@ cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
 # its trans flag set); diagonal blocks start at T + k*ldt + k either way.
 # "op lower" below means op(T) is lower triangular, i.e. lower != trans.
 # ================================================================================
-cdef inline const double* _opblk(const double* T, Py_ssize_t ldt, bint trans,
-                                 Py_ssize_t r0, Py_ssize_t c0) noexcept nogil:
+cdef inline void _row_combine(Py_ssize_t w, floating pre, floating post, floating sign,
+                              const floating* P, Py_ssize_t lo, Py_ssize_t hi,
+                              const floating* B, Py_ssize_t ldb, floating* bi) noexcept nogil:
+    if floating is float:
+        rm_srow_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi)
+    else:
+        rm_row_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi)
+
+
+cdef void xgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                floating alpha, const floating* A, Py_ssize_t lda,
+                const floating* B, Py_ssize_t ldb,
+                floating beta, floating* C, Py_ssize_t ldc) noexcept nogil:
+    # the GEMM of either type: sgemm or dgemm (one C driver, csrc/rm_gemm_driver.h)
+    if floating is float:
+        sgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+    else:
+        dgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+
+
+cdef inline const floating* _opblk(const floating* T, Py_ssize_t ldt, bint trans,
+                                   Py_ssize_t r0, Py_ssize_t c0) noexcept nogil:
     return T + (c0 * ldt + r0 if trans else r0 * ldt + c0)
 
 
-cdef inline double _opT(const double* T, Py_ssize_t ldt, bint trans,
-                        Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+cdef inline floating _opT(const floating* T, Py_ssize_t ldt, bint trans,
+                          Py_ssize_t i, Py_ssize_t j) noexcept nogil:
     return T[j * ldt + i] if trans else T[i * ldt + j]
 
 
-cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x n
+cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x n
     # B *= alpha; alpha == 0 sets B to zero without reading it (as the BLAS do)
     cdef Py_ssize_t i, j
     if alpha == 1.0:
@@ -632,13 +654,13 @@ cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
             for j in range(n):
                 B[i * ldb + j] = 0.0
         else:
-            dscal(n, alpha, B + i * ldb, 1)
+            xscal(n, alpha, B + i * ldb, 1)
 
 
-cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
+cdef void _pack_op(Py_ssize_t t, const floating* T, Py_ssize_t ldt, bint trans,
                    bint oplow, bint unit,
-                   double* P,                    # OUT t x t (ld TRI_MAX): op(T), strict
-                   double* rd) noexcept nogil:   # OUT t: 1 / diagonal (1 when unit)
+                   floating* P,                    # OUT t x t (ld TRI_MAX): op(T), strict
+                   floating* rd) noexcept nogil:   # OUT t: 1 / diagonal (1 when unit)
     # Copy the strict triangle of the tiny op(T) that is used into a contiguous square
     # (zeros elsewhere; the other triangle of T is never read), so the base kernels
     # index it by rows whatever `trans` is, and keep the reciprocals of the diagonal.
@@ -653,17 +675,17 @@ cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
 
 
 cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
-                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
-                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+                          const floating* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
     # B = inv(op(T)) @ B by rows [GVL4 Sec. 3.1.5, the multiple right-hand-side
     # substitution]: row i of X = (B[i] - sum_p op(T)[i, p] X[p]) / op(T)[i, i], where
     # p < i (forward, op lower) or p > i (backward, op upper). Column chunks of CHUNK
     # keep the t rows of B in L1/L2 while they are combined; the rows are contiguous,
     # so the inner loops are long unit-stride vector loops.
-    cdef double P[TRI_MAX * TRI_MAX]
-    cdef double rd[TRI_MAX]
+    cdef floating P[TRI_MAX * TRI_MAX]
+    cdef floating rd[TRI_MAX]
     cdef Py_ssize_t c0 = 0, w, i, ii
-    cdef double* bi
+    cdef floating* bi
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
         w = min(<Py_ssize_t> CHUNK, n - c0)
@@ -672,24 +694,24 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
             bi = B + i * ldb + c0
             # X[i] = (B[i] - op(T)[i, lo:hi] @ X[lo:hi]) / op(T)[i, i]
             if oplow:
-                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                _row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb,
-                               bi)
+                _row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb,
+                             bi)
         c0 += CHUNK
 
 
 cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
-                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
-                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+                          const floating* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
     # B = op(T) @ B by rows: row i of the product is d_i B[i] + sum_p op(T)[i, p] B[p];
     # op upper: rows in increasing order (B[p], p > i, still unmodified),
     # op lower: rows in decreasing order (B[p], p < i, still unmodified).
-    cdef double P[TRI_MAX * TRI_MAX]
-    cdef double rd[TRI_MAX]
+    cdef floating P[TRI_MAX * TRI_MAX]
+    cdef floating rd[TRI_MAX]
     cdef Py_ssize_t c0 = 0, w, i, ii
-    cdef double* bi
-    cdef double di
+    cdef floating* bi
+    cdef floating di
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
         w = min(<Py_ssize_t> CHUNK, n - c0)
@@ -699,22 +721,22 @@ cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
             # B[i] = op(T)[i, i] * B[i] + op(T)[i, lo:hi] @ B[lo:hi]
             di = 1.0 if unit else T[i * ldt + i]
             if oplow:
-                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                _row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+                _row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
         c0 += CHUNK
 
 
 cdef void _right_base(bint solve, bint oplow, bint trans, bint unit,
                       Py_ssize_t m, Py_ssize_t t,
-                      const double* T, Py_ssize_t ldt,        # IN  t x t triangle
-                      double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x t
+                      const floating* T, Py_ssize_t ldt,        # IN  t x t triangle
+                      floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x t
     # Right side by transposition: X op(T) = B  <=>  op(T)^T X^T = B^T (solve), and
     # B op(T) = (op(T)^T B^T)^T (multiply). Blocks of rows of B are transposed into a
     # t x mc buffer (its rows are columns of B, contiguous), handed to the left-side
     # kernel with the transposed operator (trans flipped, so "op lower" flips too), and
     # transposed back. The transposes cost 2 m t moves against m t^2 flops.
-    cdef double W[RIGHT_BUF]
+    cdef floating W[RIGHT_BUF]
     cdef Py_ssize_t mc = RIGHT_BUF // t, r0 = 0, rows, r, j
     while r0 < m:
         rows = min(mc, m - r0)
@@ -733,8 +755,8 @@ cdef void _right_base(bint solve, bint oplow, bint trans, bint unit,
 
 cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
                     Py_ssize_t m, Py_ssize_t n,
-                    const double* T, Py_ssize_t ldt,          # IN  triangle
-                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+                    const floating* T, Py_ssize_t ldt,          # IN  triangle
+                    floating* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
     cdef Py_ssize_t t = m if left else n, k1, k2
     if m <= 0 or n <= 0:
         return
@@ -746,20 +768,20 @@ cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
         return
     k1 = _split(t)
     k2 = t - k1
-    cdef const double* T22 = T + k1 * ldt + k1
+    cdef const floating* T22 = T + k1 * ldt + k1
     if left:
         if oplow:
             # [T11 0; T21 T22] [X1; X2] = [B1; B2]
             _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
             # B2 -= op(T)21 @ X1
-            dgemm(trans, False, k2, n, k1, -1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+            xgemm(trans, False, k2, n, k1, -1.0, _opblk(T, ldt, trans, k1, 0), ldt,
                   B, ldb, 1.0, B + k1 * ldb, ldb)
             _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
         else:
             # [T11 T12; 0 T22] [X1; X2] = [B1; B2]
             _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
             # B1 -= op(T)12 @ X2
-            dgemm(trans, False, k1, n, k2, -1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+            xgemm(trans, False, k1, n, k2, -1.0, _opblk(T, ldt, trans, 0, k1), ldt,
                   B + k1 * ldb, ldb, 1.0, B, ldb)
             _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
     else:
@@ -767,21 +789,21 @@ cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
             # [X1 X2] [T11 0; T21 T22] = [B1 B2]: X2 first
             _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
             # B1 -= X2 @ op(T)21
-            dgemm(False, trans, m, k1, k2, -1.0, B + k1, ldb,
+            xgemm(False, trans, m, k1, k2, -1.0, B + k1, ldb,
                   _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
             _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
         else:
             # [X1 X2] [T11 T12; 0 T22] = [B1 B2]: X1 first
             _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
             # B2 -= X1 @ op(T)12
-            dgemm(False, trans, m, k2, k1, -1.0, B, ldb,
+            xgemm(False, trans, m, k2, k1, -1.0, B, ldb,
                   _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
             _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
 
 
-cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
-                Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+cdef void xtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B, Py_ssize_t ldb) noexcept nogil:
     # [BLAS dtrsm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
     if m <= 0 or n <= 0:
         return
@@ -793,8 +815,8 @@ cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
 
 cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
                     Py_ssize_t m, Py_ssize_t n,
-                    const double* T, Py_ssize_t ldt,          # IN  triangle
-                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+                    const floating* T, Py_ssize_t ldt,          # IN  triangle
+                    floating* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
     cdef Py_ssize_t t = m if left else n, k1, k2
     if m <= 0 or n <= 0:
         return
@@ -806,20 +828,20 @@ cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
         return
     k1 = _split(t)
     k2 = t - k1
-    cdef const double* T22 = T + k1 * ldt + k1
+    cdef const floating* T22 = T + k1 * ldt + k1
     if left:
         if oplow:
             # [B1; B2] := [T11 B1; T21 B1 + T22 B2]
             _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
             # B2 += op(T)21 @ B1
-            dgemm(trans, False, k2, n, k1, 1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+            xgemm(trans, False, k2, n, k1, 1.0, _opblk(T, ldt, trans, k1, 0), ldt,
                   B, ldb, 1.0, B + k1 * ldb, ldb)
             _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
         else:
             # [B1; B2] := [T11 B1 + T12 B2; T22 B2]
             _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
             # B1 += op(T)12 @ B2
-            dgemm(trans, False, k1, n, k2, 1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+            xgemm(trans, False, k1, n, k2, 1.0, _opblk(T, ldt, trans, 0, k1), ldt,
                   B + k1 * ldb, ldb, 1.0, B, ldb)
             _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
     else:
@@ -827,21 +849,21 @@ cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
             # [B1 B2] := [B1 T11 + B2 T21, B2 T22]
             _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
             # B1 += B2 @ op(T)21
-            dgemm(False, trans, m, k1, k2, 1.0, B + k1, ldb,
+            xgemm(False, trans, m, k1, k2, 1.0, B + k1, ldb,
                   _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
             _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
         else:
             # [B1 B2] := [B1 T11, B1 T12 + B2 T22]
             _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
             # B2 += B1 @ op(T)12
-            dgemm(False, trans, m, k2, k1, 1.0, B, ldb,
+            xgemm(False, trans, m, k2, k1, 1.0, B, ldb,
                   _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
             _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
 
 
-cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
-                Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+cdef void xtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B, Py_ssize_t ldb) noexcept nogil:
     # [BLAS dtrmm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
     if m <= 0 or n <= 0:
         return
@@ -851,8 +873,8 @@ cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
     _trmm_rec(left, lower != trans, trans, unit, m, n, T, ldt, B, ldb)
 
 
-cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
-                               double* C, Py_ssize_t ldc) noexcept nogil:
+cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, floating beta,
+                               floating* C, Py_ssize_t ldc) noexcept nogil:
     # the `lower` (or upper) triangle of C *= beta; beta == 0 writes zeros unread
     cdef Py_ssize_t i, j, lo, hi
     if beta == 1.0:
@@ -864,19 +886,19 @@ cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
             C[i * ldc + j] = 0.0 if beta == 0.0 else beta * C[i * ldc + j]
 
 
-cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                     const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
-                     double beta,
-                     double* C, Py_ssize_t ldc,                # INOUT one triangle, n x n
-                     double* W) noexcept nogil:                # scratch n x n, or NULL
+cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                     const floating* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                     floating beta,
+                     floating* C, Py_ssize_t ldc,                # INOUT one triangle, n x n
+                     floating* W) noexcept nogil:                # scratch n x n, or NULL
     # a diagonal block: the full n x n product into W by one GEMM, then the wanted
     # triangle merged into C (the other triangle of C is never touched). Without
     # scratch memory: one dot product per entry.
     cdef Py_ssize_t i, j, lo, hi
-    cdef double s
+    cdef floating s
     if W != NULL:
         # W = alpha * op(A) @ op(A).T
-        dgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, n)
+        xgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, n)
     for i in range(n):
         lo = 0 if lower else i
         hi = i + 1 if lower else n
@@ -884,19 +906,19 @@ cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double 
             if W != NULL:
                 s = W[i * n + j]
             elif trans:
-                s = alpha * ddot(k, A + i, lda, A + j, lda)
+                s = alpha * xdot(k, A + i, lda, A + j, lda)
             else:
-                s = alpha * ddot(k, A + i * lda, 1, A + j * lda, 1)
+                s = alpha * xdot(k, A + i * lda, 1, A + j * lda, 1)
             C[i * ldc + j] = s if beta == 0.0 else s + beta * C[i * ldc + j]
 
 
-cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                    const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
-                    double beta,
-                    double* C, Py_ssize_t ldc,                # INOUT one triangle
-                    double* W) noexcept nogil:                # scratch SYRK_BASE^2 or NULL
+cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                    const floating* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                    floating beta,
+                    floating* C, Py_ssize_t ldc,                # INOUT one triangle
+                    floating* W) noexcept nogil:                # scratch SYRK_BASE^2 or NULL
     cdef Py_ssize_t n1, n2
-    cdef const double* A2
+    cdef const floating* A2
     if n <= 0:
         return
     if n <= SYRK_BASE:
@@ -909,21 +931,21 @@ cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double a
     _syrk_rec(lower, trans, n1, k, alpha, A, lda, beta, C, ldc, W)
     if lower:
         # C21 = alpha * op(A)2 @ op(A)1.T + beta * C21
-        dgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
+        xgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
               beta, C + n1 * ldc, ldc)
     else:
         # C12 = alpha * op(A)1 @ op(A)2.T + beta * C12
-        dgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
+        xgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
     _syrk_rec(lower, trans, n2, k, alpha, A2, lda, beta, C + n1 * ldc + n1, ldc, W)
 
 
-cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                const double* A, Py_ssize_t lda, double beta,
-                double* C, Py_ssize_t ldc) noexcept nogil:
+cdef void xsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                const floating* A, Py_ssize_t lda, floating beta,
+                floating* C, Py_ssize_t ldc) noexcept nogil:
     # [BLAS dsyrk] on row-major storage: recursive halving of C, the off-diagonal
     # blocks by GEMM [GOTO, EGHJ]; the diagonal blocks of order <= SYRK_BASE by one
     # small GEMM each, half of whose flops are wasted (n * SYRK_BASE * k in total).
-    cdef double* W
+    cdef floating* W
     cdef Py_ssize_t nw
     if n <= 0:
         return
@@ -931,7 +953,7 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
         _syrk_triangle_scale(lower, n, beta, C, ldc)
         return
     nw = SYRK_BASE if SYRK_BASE < n else n
-    W = <double*> malloc(nw * nw * sizeof(double))
+    W = <floating*> malloc(nw * nw * sizeof(floating))
     _syrk_rec(lower, trans, n, k, alpha, A, lda, beta, C, ldc, W)
     if W != NULL:
         free(W)
@@ -944,6 +966,25 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
 # tests can exercise increments and leading dimensions); `gemv` and `syrk` are the
 # numpy-level helpers for the library's Python layer.
 # ================================================================================
+# ---- the float64 names of the level-3 kernels (blas.pxd): the fused ones at double
+cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+    xtrsm(left, lower, trans, unit, m, n, alpha, T, ldt, B, ldb)
+
+
+cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+    xtrmm(left, lower, trans, unit, m, n, alpha, T, ldt, B, ldb)
+
+
+cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                const double* A, Py_ssize_t lda, double beta,
+                double* C, Py_ssize_t ldc) noexcept nogil:
+    xsyrk(lower, trans, n, k, alpha, A, lda, beta, C, ldc)
+
+
 cdef double _ZERO = 0.0
 
 
@@ -1363,92 +1404,5 @@ def syrk(a, bint trans=False, double alpha=1.0, c=None, double beta=0.0):
     return out
 
 
-# ---- test shells of the fused level-1/2 kernels: one def per kernel, compiled for
-# float32 and float64 (Cython dispatches on the arrays' dtype; both operands must share
-# it). Increments come from the strides, which must be positive.
-cdef inline Py_ssize_t _finc(const floating[:] v) except -1:
-    if v.shape[0] <= 1:
-        return 1
-    if v.strides[0] <= 0:
-        raise ValueError("vectors must have a positive increment")
-    return v.strides[0] // <Py_ssize_t> sizeof(floating)
-
-
-cdef inline Py_ssize_t _fld(const floating[:, :] a) except -1:
-    if a.shape[1] > 1 and a.strides[1] != sizeof(floating):
-        raise ValueError("matrices must have contiguous rows")
-    if a.shape[0] <= 1:
-        return max(a.shape[1], 1)
-    if a.strides[0] < <Py_ssize_t> sizeof(floating) * a.shape[1]:
-        raise ValueError("matrices must have a leading dimension >= their columns")
-    return a.strides[0] // <Py_ssize_t> sizeof(floating)
-
-
-cdef inline floating* _fp(const floating[:] v) noexcept nogil:
-    return <floating*> &v[0] if v.shape[0] > 0 else NULL
-
-
-cdef inline floating* _fmp(const floating[:, :] a) noexcept nogil:
-    return <floating*> &a[0, 0] if a.shape[0] > 0 and a.shape[1] > 0 else NULL
-
-
-def _xdot_py(const floating[:] x, const floating[:] y):
-    """x . y through the fused xdot, in the arrays' dtype."""
-    _same_len(x, y)
-    return xdot(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
-
-
-def _xaxpy_py(double alpha, const floating[:] x, floating[:] y):
-    """y += alpha * x in place (alpha rounded to the arrays' dtype)."""
-    _same_len(x, y)
-    xaxpy(x.shape[0], <floating> alpha, _fp(x), _finc(x), _fp(y), _finc(y))
-
-
-def _xscal_py(double alpha, floating[:] x):
-    xscal(x.shape[0], <floating> alpha, _fp(x), _finc(x))
-
-
-def _xcopy_py(const floating[:] x, floating[:] y):
-    _same_len(x, y)
-    xcopy(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
-
-
-def _xswap_py(floating[:] x, floating[:] y):
-    _same_len(x, y)
-    xswap(x.shape[0], _fp(x), _finc(x), _fp(y), _finc(y))
-
-
-def _xnrm2_py(const floating[:] x):
-    return xnrm2(x.shape[0], _fp(x), _finc(x))
-
-
-def _xasum_py(const floating[:] x):
-    return xasum(x.shape[0], _fp(x), _finc(x))
-
-
-def _ixamax_py(const floating[:] x):
-    return ixamax(x.shape[0], _fp(x), _finc(x))
-
-
-def _xgemv_py(const floating[:, :] a, const floating[:] x, floating[:] y,
-              bint trans=False, double alpha=1.0, double beta=0.0):
-    """y = alpha * op(a) @ x + beta * y in place, in the arrays' dtype."""
-    cdef Py_ssize_t m = a.shape[0], n = a.shape[1]
-    if x.shape[0] != (m if trans else n) or y.shape[0] != (n if trans else m):
-        raise ValueError("xgemv: shapes do not match")
-    xgemv(trans, m, n, <floating> alpha, _fmp(a), _fld(a), _fp(x), _finc(x),
-          <floating> beta, _fp(y), _finc(y))
-
-
-def _xger_py(double alpha, const floating[:] x, const floating[:] y, floating[:, :] a):
-    if a.shape[0] != x.shape[0] or a.shape[1] != y.shape[0]:
-        raise ValueError("xger: shapes do not match")
-    xger(a.shape[0], a.shape[1], <floating> alpha, _fp(x), _finc(x), _fp(y), _finc(y),
-         _fmp(a), _fld(a))
-
-
-def _xtrsv_py(const floating[:, :] t, floating[:] x, bint lower=True, bint trans=False,
-              bint unit=False):
-    if t.shape[0] != t.shape[1] or x.shape[0] != t.shape[0]:
-        raise ValueError("xtrsv: shapes do not match")
-    xtrsv(lower, trans, unit, t.shape[0], _fmp(t), _fld(t), _fp(x), _finc(x))
+# the test shells of the fused kernels (one def each, float32 and float64)
+include "_blas_shells.pxi"

@@ -160,3 +160,73 @@ def test_mixed_dtypes_and_bad_strides_rejected():
         blas._xdot_py(x32, np.ones(5, np.float32))
     with pytest.raises(ValueError, match="positive increment"):
         blas._xnrm2_py(np.ones(6, np.float32)[::-1])
+
+
+@pytest.fixture(params=[None, (4, 3)], ids=["default-blocks", "small-blocks"])
+def blocks(request):
+    """The default base sizes, and tiny ones so that small problems recurse (GEMM)."""
+    if request.param is None:
+        yield None
+        return
+    old = blas._set_block_sizes(tri=request.param[0], syrk=request.param[1])
+    yield request.param
+    blas._set_block_sizes(**old)
+
+
+def tri(rng, n, lower, dt):
+    t = rng.standard_normal((n, n)) + n * np.eye(n)
+    return (np.tril(t) if lower else np.triu(t)).astype(dt)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("lower,trans,unit", [(True, False, False), (False, False, True),
+                                              (True, True, False), (False, True, False)])
+def test_trsm_trmm(isa, blocks, dt, left, lower, trans, unit):
+    rng = np.random.default_rng(7)
+    for m, n in [(1, 1), (5, 9), (37, 20), (70, 45)]:
+        t = tri(rng, m if left else n, lower, dt)
+        td = t.astype(float)
+        if unit:
+            np.fill_diagonal(td, 1.0)
+        op = td.T if trans else td
+        b = rng.standard_normal((m, n)).astype(dt)
+        # trmm: the product, entrywise bound from the dtype's eps
+        x = b.copy()
+        blas._xtrmm_py(t, x, left=left, lower=lower, trans=trans, unit=unit, alpha=0.5)
+        want = 0.5 * (op @ b.astype(float) if left else b.astype(float) @ op)
+        size = op.shape[0]
+        scale = 0.5 * (np.abs(op) @ np.abs(b.astype(float)) if left
+                       else np.abs(b.astype(float)) @ np.abs(op))
+        assert x.dtype == dt
+        assert np.all(np.abs(x.astype(float) - want) <= 2 * (size + 2) * eps(dt) * scale
+                      + 1e-300)
+        # trsm: backward error of the solve, alpha folded into the right-hand side
+        x = b.copy()
+        blas._xtrsm_py(t, x, left=left, lower=lower, trans=trans, unit=unit, alpha=2.0)
+        xd = x.astype(float)
+        resid = np.abs((op @ xd if left else xd @ op) - 2.0 * b.astype(float))
+        scale = (np.abs(op) @ np.abs(xd) if left else np.abs(xd) @ np.abs(op)) \
+            + 2.0 * np.abs(b.astype(float))
+        assert np.all(resid <= 30 * size * eps(dt) * scale), (resid / scale).max()
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("trans", [False, True])
+def test_syrk(isa, blocks, dt, lower, trans):
+    rng = np.random.default_rng(8)
+    for n, k in [(1, 1), (6, 11), (40, 7), (75, 60)]:
+        a = rng.standard_normal((k, n) if trans else (n, k)).astype(dt)
+        ad = a.astype(float)
+        opa = ad.T if trans else ad
+        c0 = rng.standard_normal((n, n)).astype(dt)
+        c = c0.copy()
+        blas._xsyrk_py(a, c, lower=lower, trans=trans, alpha=1.5, beta=-0.5)
+        want = 1.5 * (opa @ opa.T) - 0.5 * c0.astype(float)
+        tol = 2 * (k + 2) * eps(dt) * (1.5 * np.abs(opa) @ np.abs(opa.T)
+                                       + 0.5 * np.abs(c0.astype(float)))
+        mask = np.tril(np.ones((n, n), bool)) if lower else np.triu(np.ones((n, n), bool))
+        assert c.dtype == dt
+        assert np.all(np.abs(c.astype(float) - want)[mask] <= tol[mask] + 1e-300)
+        np.testing.assert_array_equal(c[~mask], c0[~mask])      # the other triangle kept
