@@ -1,6 +1,8 @@
 /* rm_gemm.h: the C core of rusty_machine.
  *
- * Storage is row-major float64. A matrix operand is (pointer, leading dimension):
+ * Storage is row-major float64 (rm_dgemm...) or float32 (rm_sgemm..., the same contract
+ * with float in place of double; one driver instantiated for both types).  A matrix
+ * operand is (pointer, leading dimension):
  * element (i, j) of an r x c matrix X with leading dimension ldx >= max(1, c)
  * lives at X[i * ldx + j].
  *
@@ -29,6 +31,11 @@ void rm_dgemm(int transa, int transb, long m, long n, long k,
               const double *B, long ldb,
               double beta, double *C, long ldc);
 
+void rm_sgemm(int transa, int transb, long m, long n, long k,
+              float alpha, const float *A, long lda,
+              const float *B, long ldb,
+              float beta, float *C, long ldc);
+
 /* The teaching ladder (same semantics): a reference triple loop (the test oracle)
  * and a cache-blocked loop without packing or SIMD. */
 void rm_dgemm_ref(int transa, int transb, long m, long n, long k,
@@ -39,8 +46,17 @@ void rm_dgemm_blocked(int transa, int transb, long m, long n, long k,
                       double alpha, const double *A, long lda,
                       const double *B, long ldb,
                       double beta, double *C, long ldc);
+void rm_sgemm_ref(int transa, int transb, long m, long n, long k,
+                  float alpha, const float *A, long lda,
+                  const float *B, long ldb,
+                  float beta, float *C, long ldc);
+void rm_sgemm_blocked(int transa, int transb, long m, long n, long k,
+                      float alpha, const float *A, long lda,
+                      const float *B, long ldb,
+                      float beta, float *C, long ldc);
 
-/* Micro-kernel selection.  Names: "generic", "avx2", "avx512".
+/* Micro-kernel selection.  Names: "generic", "avx2", "avx512"; an instruction set holds
+ * one kernel per element type, so one name selects the dgemm and the sgemm kernel.
  * rm_gemm_kernel_name(): the kernel in use.
  * rm_gemm_kernel_supported(name): 1 if this CPU and OS can run it.
  * rm_gemm_set_kernel(name): select; returns 0 on success, -1 unknown, -2 unsupported.
@@ -54,6 +70,9 @@ int rm_gemm_set_kernel(const char *name);
  * (m * n * k <= small^3, n <= skinny, or m <= 2 * mr). */
 void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
                            long *skinny);
+/* The same for the float kernel of the instruction set in use (sizes in floats). */
+void rm_sgemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
+                            long *skinny);
 
 /* Testing knob: force the packed path (both operands packed), the direct path (no
  * packing, except a transposed B) or let the driver decide by size (the default).

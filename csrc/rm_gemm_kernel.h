@@ -2,11 +2,13 @@
  * per-instruction-set micro-kernels (rm_gemm_generic.c, rm_gemm_avx2.c,
  * rm_gemm_avx512.c).  Internal to csrc/.
  *
- * A micro-kernel computes one MR x NR tile of C (row-major, leading dimension ldc):
+ * Two element types, double (dgemm) and float (sgemm), under one contract (T below is
+ * the element type).  A micro-kernel computes one MR x NR tile of C (row-major,
+ * leading dimension ldc):
  *
  *     C[0:mr, 0:nr] = alpha * Ablk @ Bblk + beta * C[0:mr, 0:nr]        (mr <= MR, nr <= NR)
  *
- where Ablk is mr x k and Bblk is k x nr.  Each kernel has two entry points:
+ * where Ablk is mr x k and Bblk is k x nr.  Each kernel has two entry points:
  *   - ukr (packed, BLIS): a is an MR-row micro-panel, element (i, p) at a[p * MR + i], and
  *     b a NR-column micro-panel, element (p, j) at b[p * NR + j], both zero-padded to the
  *     full MR / NR and 64-byte aligned, so the kernel may read whole panels (rsa, csa,
@@ -28,40 +30,56 @@
 #ifndef RM_GEMM_KERNEL_H
 #define RM_GEMM_KERNEL_H
 
-typedef void (*rm_dgemm_ukr_t)(long k, double alpha,
-                               const double *a, long rsa, long csa,
-                               const double *b, long rsb,
-                               double beta, double *c, long ldc,
-                               long mr, long nr);
-
-/* Packing one micro-panel (see rm_gemm_pack.h): r = rows (A) or columns (B) of the
- * panel that exist, at most MR / NR; the rest is zero-padded. */
-typedef void (*rm_pack_t)(int trans, long r, long kc, const double *x, long ldx,
-                          double *d);
-
-/* One kernel and its block-size table.
+/* The kernel types, one set per element type (d: double, s: float), stamped by one
+ * macro so that the two contracts cannot drift apart.
+ *
+ * rm_<P>gemm_ukr_t: a micro-kernel entry point (packed or direct, see above).
+ * rm_<P>pack_t: packing one micro-panel (see rm_gemm_pack.h): r = rows (A) or columns
+ *   (B) of the panel that exist, at most MR / NR; the rest is zero-padded.
+ * rm_<P>gemm_kernel_t: one kernel and its block-size table.
  *   MR, NR  register tile (C is updated MR x NR at a time)
  *   KC      depth of a packed panel: an MR x KC micro-panel of A stays in L1
  *   NC      columns of the packed KC x NC block of B, sized to stay in L2
  *   MC      rows of the packed MC x KC block of A, sized for (a share of) L3
  *   small, skinny  products with m * n * k <= small^3, or with n <= skinny (a narrow C),
- *           skip packing (the direct path; measured per kernel on the target machine) */
-typedef struct {
-    const char *name;
-    rm_dgemm_ukr_t ukr;          /* packed panels */
-    rm_dgemm_ukr_t ukr_direct;   /* strided operands */
-    rm_pack_t pack_a, pack_b;    /* micro-panel packing with this kernel's MR / NR */
-    int MR, NR;
-    long MC, KC, NC;
-    long small, skinny;
-} rm_gemm_kernel_t;
+ *           skip packing (the direct path; measured per kernel on the target machine)
+ * The sizes are in elements: a float kernel has its own tile and table (twice the lanes
+ * per register, half the bytes per element). */
+#define RM_GEMM_KERNEL_TYPES(T, P)                                                      \
+    typedef void (*rm_##P##gemm_ukr_t)(long k, T alpha, const T *a, long rsa, long csa, \
+                                       const T *b, long rsb, T beta, T *c, long ldc,   \
+                                       long mr, long nr);                              \
+    typedef void (*rm_##P##pack_t)(int trans, long r, long kc, const T *x, long ldx,    \
+                                   T *d);                                              \
+    typedef struct {                                                                   \
+        const char *name;                                                              \
+        rm_##P##gemm_ukr_t ukr;          /* packed panels */                           \
+        rm_##P##gemm_ukr_t ukr_direct;   /* strided operands */                        \
+        rm_##P##pack_t pack_a, pack_b;   /* micro-panel packing with this MR / NR */    \
+        int MR, NR;                                                                    \
+        long MC, KC, NC;                                                               \
+        long small, skinny;                                                            \
+    } rm_##P##gemm_kernel_t;
 
-extern const rm_gemm_kernel_t rm_gemm_kernel_generic;
+RM_GEMM_KERNEL_TYPES(double, d)
+RM_GEMM_KERNEL_TYPES(float, s)
+
+/* Each instruction set provides both: rm_dgemm_kernel_<isa> and rm_sgemm_kernel_<isa>. */
+extern const rm_dgemm_kernel_t rm_dgemm_kernel_generic;
+extern const rm_sgemm_kernel_t rm_sgemm_kernel_generic;
 #ifdef RM_BUILD_AVX2
-extern const rm_gemm_kernel_t rm_gemm_kernel_avx2;
+extern const rm_dgemm_kernel_t rm_dgemm_kernel_avx2;
+extern const rm_sgemm_kernel_t rm_sgemm_kernel_avx2;
 #endif
 #ifdef RM_BUILD_AVX512
-extern const rm_gemm_kernel_t rm_gemm_kernel_avx512;
+extern const rm_dgemm_kernel_t rm_dgemm_kernel_avx512;
+extern const rm_sgemm_kernel_t rm_sgemm_kernel_avx512;
 #endif
+
+/* Token pasting for the files written once and instantiated per element type: with
+ * RM_P defined as d or s, RM_TN(rm_, gemm) is rm_dgemm or rm_sgemm. */
+#define RM_TN3_(a, b, c) a##b##c
+#define RM_TN3(a, b, c) RM_TN3_(a, b, c)
+#define RM_TN(pre, post) RM_TN3(pre, RM_P, post)
 
 #endif

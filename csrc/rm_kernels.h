@@ -45,6 +45,18 @@ typedef struct {
     void (*row_combine)(ptrdiff_t w, double pre, double post, double sign,
                         const double *P, ptrdiff_t lo, ptrdiff_t hi,
                         const double *B, ptrdiff_t ldb, double *bi);
+    /* the same six for float (rm_vec_level12.h's float instance) */
+    float (*sdot_unit)(ptrdiff_t n, const float *x, const float *y);
+    void (*sdot4)(ptrdiff_t n, const float *a0, const float *a1, const float *a2,
+                  const float *a3, const float *x, float *out);
+    float (*ssumsq_unit)(ptrdiff_t n, const float *x);
+    void (*saxpy_unit)(ptrdiff_t n, float alpha, const float *x, float *y);
+    void (*saxpy4)(ptrdiff_t n, float c0, float c1, float c2, float c3,
+                   const float *a0, const float *a1, const float *a2, const float *a3,
+                   float *y);
+    void (*srow_combine)(ptrdiff_t w, float pre, float post, float sign,
+                         const float *P, ptrdiff_t lo, ptrdiff_t hi,
+                         const float *B, ptrdiff_t ldb, float *bi);
     /* the eigensolvers (eigen.pyx) and the SVD (svd.pyx) */
     void (*symv_lower)(ptrdiff_t n, const double *A, ptrdiff_t lda, const double *x,
                        double *y);
@@ -102,6 +114,32 @@ static inline void rm_row_combine(ptrdiff_t w, double pre, double post, double s
                                   const double *P, ptrdiff_t lo, ptrdiff_t hi,
                                   const double *B, ptrdiff_t ldb, double *bi) {
     rm_vec_active->row_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi);
+}
+
+/* the float32 instances of the six above (same contracts, float in place of double) */
+static inline float rm_sdot_unit(ptrdiff_t n, const float *x, const float *y) {
+    return rm_vec_active->sdot_unit(n, x, y);
+}
+static inline void rm_sdot4(ptrdiff_t n, const float *a0, const float *a1,
+                            const float *a2, const float *a3, const float *x,
+                            float *out) {
+    rm_vec_active->sdot4(n, a0, a1, a2, a3, x, out);
+}
+static inline float rm_ssumsq_unit(ptrdiff_t n, const float *x) {
+    return rm_vec_active->ssumsq_unit(n, x);
+}
+static inline void rm_saxpy_unit(ptrdiff_t n, float alpha, const float *x, float *y) {
+    rm_vec_active->saxpy_unit(n, alpha, x, y);
+}
+static inline void rm_saxpy4(ptrdiff_t n, float c0, float c1, float c2, float c3,
+                             const float *a0, const float *a1, const float *a2,
+                             const float *a3, float *y) {
+    rm_vec_active->saxpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y);
+}
+static inline void rm_srow_combine(ptrdiff_t w, float pre, float post, float sign,
+                                   const float *P, ptrdiff_t lo, ptrdiff_t hi,
+                                   const float *B, ptrdiff_t ldb, float *bi) {
+    rm_vec_active->srow_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi);
 }
 
 /* ---- eigensolvers (eigen.pyx) ------------------------------------------------------ */

@@ -9,6 +9,7 @@
  *                     baseline) two XMM registers; the code is the same.
  *   rm_load4(p)       an unaligned 4-lane load from p, rm_store4(p, v) the store
  *   rm_hsum4(v)       (v0 + v1) + (v2 + v3), the fixed order of a horizontal sum
+ *   rm_v8f, rm_load8f, rm_store8f, rm_hsum8f: the same for eight floats (32 bytes)
  *
  * Why the vector extension and not plain loops: a floating-point reduction (a dot product,
  * a sum of squares) cannot be vectorised by the compiler from scalar code without
@@ -41,6 +42,11 @@ typedef double rm_v4d __attribute__((vector_size(32)));
 #  define rm_load4(p) ({ rm_v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
 #  define rm_store4(p, v) do { rm_v4d w_ = (v); memcpy((p), &w_, sizeof w_); } while (0)
 #  define rm_hsum4(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
+typedef float rm_v8f __attribute__((vector_size(32)));
+#  define rm_load8f(p) ({ rm_v8f v_; memcpy(&v_, (p), sizeof v_); v_; })
+#  define rm_store8f(p, v) do { rm_v8f w_ = (v); memcpy((p), &w_, sizeof w_); } while (0)
+#  define rm_hsum8f(v) ((((v)[0] + (v)[1]) + ((v)[2] + (v)[3])) \
+                        + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
 #else
 #  define RM_HAVE_VEC 0
 #endif

@@ -36,137 +36,50 @@
 #define RM_STR(x) RM_STR_(x)
 
 /* ================================================================================
- * level-1/2 inner loops of blas.pyx
+ * level-1/2 inner loops of blas.pyx: rm_vec_level12.h, once per element type
  * ============================================================================== */
+#define RM_VN_d(x) d##x
+#define RM_VN_s(x) s##x
+
+#define RM_T double
+#define RM_VN(x) RM_VN_d(x)
+#define RM_L 4
 #if RM_HAVE_VEC
-/* x . y: four 4-lane accumulators (16 products in flight) */
-static double RM_SFX(dot_unit)(ptrdiff_t n, const double *x, const double *y) {
-    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-    ptrdiff_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 += rm_load4(x + i) * rm_load4(y + i);
-        s1 += rm_load4(x + i + 4) * rm_load4(y + i + 4);
-        s2 += rm_load4(x + i + 8) * rm_load4(y + i + 8);
-        s3 += rm_load4(x + i + 12) * rm_load4(y + i + 12);
-    }
-    for (; i + 4 <= n; i += 4) s0 += rm_load4(x + i) * rm_load4(y + i);
-    s0 = (s0 + s1) + (s2 + s3);
-    double s = rm_hsum4(s0);
-    for (; i < n; i++) s += x[i] * y[i];
-    return s;
-}
-
-/* out[r] = a_r . x for four rows sharing each load of x (the y = A x form of dgemv) */
-static void RM_SFX(dot4)(ptrdiff_t n, const double *a0, const double *a1, const double *a2,
-                         const double *a3, const double *x, double *out) {
-    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-    ptrdiff_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        rm_v4d xv = rm_load4(x + i);
-        s0 += rm_load4(a0 + i) * xv;
-        s1 += rm_load4(a1 + i) * xv;
-        s2 += rm_load4(a2 + i) * xv;
-        s3 += rm_load4(a3 + i) * xv;
-    }
-    double r0 = rm_hsum4(s0), r1 = rm_hsum4(s1), r2 = rm_hsum4(s2), r3 = rm_hsum4(s3);
-    for (; i < n; i++) {
-        r0 += a0[i] * x[i]; r1 += a1[i] * x[i]; r2 += a2[i] * x[i]; r3 += a3[i] * x[i];
-    }
-    out[0] = r0; out[1] = r1; out[2] = r2; out[3] = r3;
-}
-
-/* sum of x_i^2: two 4-lane accumulators */
-static double RM_SFX(sumsq_unit)(ptrdiff_t n, const double *x) {
-    rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0;
-    ptrdiff_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        rm_v4d u = rm_load4(x + i), v = rm_load4(x + i + 4);
-        s0 += u * u;
-        s1 += v * v;
-    }
-    s0 += s1;
-    double s = rm_hsum4(s0);
-    for (; i < n; i++) s += x[i] * x[i];
-    return s;
-}
-#else
-static double RM_SFX(dot_unit)(ptrdiff_t n, const double *x, const double *y) {
-    double s = 0.0;
-    for (ptrdiff_t i = 0; i < n; i++) s += x[i] * y[i];
-    return s;
-}
-static void RM_SFX(dot4)(ptrdiff_t n, const double *a0, const double *a1, const double *a2,
-                         const double *a3, const double *x, double *out) {
-    out[0] = RM_SFX(dot_unit)(n, a0, x); out[1] = RM_SFX(dot_unit)(n, a1, x);
-    out[2] = RM_SFX(dot_unit)(n, a2, x); out[3] = RM_SFX(dot_unit)(n, a3, x);
-}
-static double RM_SFX(sumsq_unit)(ptrdiff_t n, const double *x) {
-    return RM_SFX(dot_unit)(n, x, x);
-}
+#  define RM_VEC rm_v4d
+#  define RM_VZERO ((rm_v4d){0.0, 0.0, 0.0, 0.0})
+#  define RM_VLOAD(p) rm_load4(p)
+#  define RM_VSTORE(p, v) rm_store4(p, v)
+#  define RM_HSUM(v) rm_hsum4(v)
 #endif
+#include "rm_vec_level12.h"
+#undef RM_T
+#undef RM_VN
+#undef RM_L
+#undef RM_VEC
+#undef RM_VZERO
+#undef RM_VLOAD
+#undef RM_VSTORE
+#undef RM_HSUM
 
-/* y += alpha * x and y += c0 a0 + c1 a1 + c2 a2 + c3 a3 (y distinct from the other
- * operands): no reduction, the compiler vectorises these loops itself, with the
- * registers of the file's ISA. */
-static void RM_SFX(axpy_unit)(ptrdiff_t n, double alpha, const double *restrict x,
-                              double *restrict y) {
-    for (ptrdiff_t i = 0; i < n; i++) y[i] += alpha * x[i];
-}
-
-static void RM_SFX(axpy4)(ptrdiff_t n, double c0, double c1, double c2, double c3,
-                          const double *restrict a0, const double *restrict a1,
-                          const double *restrict a2, const double *restrict a3,
-                          double *restrict y) {
-    for (ptrdiff_t j = 0; j < n; j++)
-        y[j] += (c0 * a0[j] + c1 * a1[j]) + (c2 * a2[j] + c3 * a3[j]);
-}
-
-/* bi[:w] = post * (pre * bi[:w] + sign * sum_{p in [lo, hi)} P[p] * B[p, :w]).  One pass
- * over bi: for each block of 16 columns the sums stay in four 4-lane registers while the
- * hi - lo rows of B stream past (one load per multiply-add, four independent add
- * chains), then one store; the scalings of the triangular kernels (1/t_ii, t_ii) are
- * folded into pre / post [GVL4 Sec. 3.1, row-oriented substitution]. */
-static void RM_SFX(row_combine)(ptrdiff_t w, double pre, double post, double sign,
-                                const double *P, ptrdiff_t lo, ptrdiff_t hi,
-                                const double *B, ptrdiff_t ldb, double *restrict bi) {
-    double a[RM_TRI_MAX];
-    const ptrdiff_t np = hi - lo;
-    const double *restrict B0 = B + lo * ldb;
-    ptrdiff_t p, j = 0;
-    for (p = 0; p < np; p++) a[p] = sign * P[lo + p];
+#define RM_T float
+#define RM_VN(x) RM_VN_s(x)
+#define RM_L 8
 #if RM_HAVE_VEC
-    const rm_v4d vpre = {pre, pre, pre, pre}, vpost = {post, post, post, post};
-    for (; j + 16 <= w; j += 16) {
-        rm_v4d s0 = vpre * rm_load4(bi + j), s1 = vpre * rm_load4(bi + j + 4);
-        rm_v4d s2 = vpre * rm_load4(bi + j + 8), s3 = vpre * rm_load4(bi + j + 12);
-        for (p = 0; p < np; p++) {
-            const double *b = B0 + p * ldb + j;
-            const rm_v4d av = {a[p], a[p], a[p], a[p]};
-            s0 += av * rm_load4(b);
-            s1 += av * rm_load4(b + 4);
-            s2 += av * rm_load4(b + 8);
-            s3 += av * rm_load4(b + 12);
-        }
-        rm_store4(bi + j, s0 * vpost);
-        rm_store4(bi + j + 4, s1 * vpost);
-        rm_store4(bi + j + 8, s2 * vpost);
-        rm_store4(bi + j + 12, s3 * vpost);
-    }
-    for (; j + 4 <= w; j += 4) {
-        rm_v4d s0 = vpre * rm_load4(bi + j);
-        for (p = 0; p < np; p++) {
-            const rm_v4d av = {a[p], a[p], a[p], a[p]};
-            s0 += av * rm_load4(B0 + p * ldb + j);
-        }
-        rm_store4(bi + j, s0 * vpost);
-    }
+#  define RM_VEC rm_v8f
+#  define RM_VZERO ((rm_v8f){0, 0, 0, 0, 0, 0, 0, 0})
+#  define RM_VLOAD(p) rm_load8f(p)
+#  define RM_VSTORE(p, v) rm_store8f(p, v)
+#  define RM_HSUM(v) rm_hsum8f(v)
 #endif
-    for (; j < w; j++) {
-        double s = pre * bi[j];
-        for (p = 0; p < np; p++) s += a[p] * B0[p * ldb + j];
-        bi[j] = post * s;
-    }
-}
+#include "rm_vec_level12.h"
+#undef RM_T
+#undef RM_VN
+#undef RM_L
+#undef RM_VEC
+#undef RM_VZERO
+#undef RM_VLOAD
+#undef RM_VSTORE
+#undef RM_HSUM
 
 /* ================================================================================
  * eigensolvers (eigen.pyx)
@@ -393,8 +306,10 @@ static double RM_SFX(ext_row)(int want_max, ptrdiff_t n, const double *x) {
  * ============================================================================== */
 const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_STR(RM_ISA),
-    RM_SFX(dot_unit), RM_SFX(dot4), RM_SFX(sumsq_unit), RM_SFX(axpy_unit),
-    RM_SFX(axpy4), RM_SFX(row_combine),
+    RM_SFX(ddot_unit), RM_SFX(ddot4), RM_SFX(dsumsq_unit), RM_SFX(daxpy_unit),
+    RM_SFX(daxpy4), RM_SFX(drow_combine),
+    RM_SFX(sdot_unit), RM_SFX(sdot4), RM_SFX(ssumsq_unit), RM_SFX(saxpy_unit),
+    RM_SFX(saxpy4), RM_SFX(srow_combine),
     RM_SFX(symv_lower), RM_SFX(refl_rows), RM_SFX(refl_cols),
     RM_SFX(svd_apply_sweeps),
     RM_SFX(ext_row),

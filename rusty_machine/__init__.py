@@ -72,7 +72,8 @@ def show_config(file=None):
         "rusty_machine %s" % __version__,
         "  python        %s (%s)" % (platform.python_version(), platform.machine()),
         "  numpy         %s (interop only)" % np.__version__,
-        "  gemm kernel   %s" % info["kernel"],
+        "  gemm kernel   %s (tiles: float64 %s, float32 %s)" % (
+            info["kernel"], info["tiles"]["float64"], info["tiles"]["float32"]),
         "  kernels here  %s" % ", ".join(info["supported_kernels"]),
         "  cpu           avx2+fma: %s, avx512f: %s" % (
             "yes" if info["avx2"] else "no", "yes" if info["avx512f"] else "no"),

@@ -39,6 +39,9 @@ def main(argv=None):
                        help="force a GEMM micro-kernel: generic, avx2, avx512")
     bench.add_argument("--plot", metavar="FILE.png", help="draw the measurements (matplotlib)")
     bench.add_argument("--json", metavar="FILE", help="write the raw rows as JSON")
+    bench.add_argument("--dtype", choices=["float64", "float32", "both"], default="float64",
+                       help="float64 rows (default), float32 rows against numpy's float32 "
+                            "routines, or both (sections without float32 rows run float64)")
     sub.add_parser("info", help="print the build configuration (show_config)")
     tut = sub.add_parser("tutorial", help="list the tutorials, or run one (NAME, or all)")
     tut.add_argument("name", nargs="?", help="the tutorial to run (none: list them)")
@@ -58,7 +61,7 @@ def main(argv=None):
         _single_threaded_reexec(argv)
         from rusty_machine._bench import run_bench
         results = run_bench(sections=args.section, quick=args.quick, threads=args.threads,
-                            kernel=args.kernel)
+                            kernel=args.kernel, dtype=args.dtype)
         if args.plot or args.json:
             from rusty_machine._bench.report import write_reports
             write_reports(results, args.plot, args.json, args.threads)

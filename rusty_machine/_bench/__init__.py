@@ -7,6 +7,7 @@ ratio (reference time / ours: above 1 means we are faster) and the largest diffe
 between the two results.
 """
 import importlib
+import inspect
 import sys
 import time
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def run_cases(cases, out=sys.stdout):
     return rows
 
 
-def run_bench(sections=None, quick=False, threads=1, kernel=None):
+def run_bench(sections=None, quick=False, threads=1, kernel=None, dtype="float64"):
     import rusty_machine
     from rusty_machine.linalg import blas
     if kernel is not None:
@@ -119,7 +120,14 @@ def run_bench(sections=None, quick=False, threads=1, kernel=None):
             if exc.name != "rusty_machine._bench." + name:
                 raise
             continue
+        params = inspect.signature(module.cases).parameters
+        if "dtype" in params:
+            section_cases = module.cases(quick, dtype=dtype)
+        elif dtype == "float32":
+            continue           # a section without float32 rows yet
+        else:
+            section_cases = module.cases(quick)
         print("== %s ==" % name)
-        results.append((name, run_cases(module.cases(quick))))
+        results.append((name, run_cases(section_cases)))
         print()
     return results

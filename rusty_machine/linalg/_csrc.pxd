@@ -3,10 +3,11 @@
 # the names it uses (`from rusty_machine.linalg._csrc cimport rm_dot_unit`).
 #
 # Two headers:
-#   rm_gemm.h     the GEMM ladder, micro-kernel selection, threads, CPU features. These
-#                 hold process state (the selected micro-kernel, the thread count): only
-#                 blas.pyx (through _gemm.pxi) calls them; every other module uses
-#                 blas.pxd's dgemm / get_num_threads, so the process has one copy.
+#   rm_gemm.h     the GEMM ladder (rm_dgemm float64, rm_sgemm float32: one driver),
+#                 micro-kernel selection, threads, CPU features. These hold process
+#                 state (the selected micro-kernel, the thread count): only blas.pyx
+#                 (through _gemm.pxi) calls them; every other module uses blas.pxd's
+#                 dgemm / sgemm / get_num_threads, so the process has one copy.
 #   rm_kernels.h  the vector kernels (level-1/2 inner loops, the eigensolvers' symmetric
 #                 product and Francis reflectors, the SVD's rotation sweeps, matrix
 #                 reductions), each written once in csrc/rm_vec_impl.h, compiled per
@@ -28,9 +29,23 @@ cdef extern from "rm_gemm.h" nogil:
                           double alpha, const double *A, long lda,
                           const double *B, long ldb,
                           double beta, double *C, long ldc)
+    void rm_sgemm(int transa, int transb, long m, long n, long k,
+                  float alpha, const float *A, long lda,
+                  const float *B, long ldb,
+                  float beta, float *C, long ldc)
+    void rm_sgemm_ref(int transa, int transb, long m, long n, long k,
+                      float alpha, const float *A, long lda,
+                      const float *B, long ldb,
+                      float beta, float *C, long ldc)
+    void rm_sgemm_blocked(int transa, int transb, long m, long n, long k,
+                          float alpha, const float *A, long lda,
+                          const float *B, long ldb,
+                          float beta, float *C, long ldc)
     const char *rm_gemm_kernel_name()
     void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
                                long *skinny)
+    void rm_sgemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc,
+                                long *small, long *skinny)
     int rm_gemm_set_path(int path)
     int rm_gemm_kernel_supported(const char *name)
     int rm_gemm_set_kernel(const char *name)
@@ -60,6 +75,19 @@ cdef extern from "rm_kernels.h" nogil:
     void rm_row_combine(Py_ssize_t w, double pre, double post, double sign,
                         const double* P, Py_ssize_t lo, Py_ssize_t hi,
                         const double* B, Py_ssize_t ldb, double* bi)
+
+    # the same in float32 (csrc/rm_vec_level12.h, one source for both types)
+    float rm_sdot_unit(Py_ssize_t n, const float* x, const float* y)
+    void rm_sdot4(Py_ssize_t n, const float* a0, const float* a1, const float* a2,
+                  const float* a3, const float* x, float* out)
+    float rm_ssumsq_unit(Py_ssize_t n, const float* x)
+    void rm_saxpy_unit(Py_ssize_t n, float alpha, const float* x, float* y)
+    void rm_saxpy4(Py_ssize_t n, float c0, float c1, float c2, float c3,
+                   const float* a0, const float* a1, const float* a2, const float* a3,
+                   float* y)
+    void rm_srow_combine(Py_ssize_t w, float pre, float post, float sign,
+                         const float* P, Py_ssize_t lo, Py_ssize_t hi,
+                         const float* B, Py_ssize_t ldb, float* bi)
 
     # ---- eigensolvers ------------------------------------------------------------
     void rm_symv_lower(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* x,

@@ -53,12 +53,42 @@ cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
 cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
                 const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil
 
+# ---- the same level-1/2 kernels written once for float32 and float64 --------------
+# (fused over _floating.floating; the d-names above are their float64 instances)
+from rusty_machine.linalg._floating cimport floating
+cdef floating xdot(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                   const floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xaxpy(Py_ssize_t n, floating alpha, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xscal(Py_ssize_t n, floating alpha, floating* x, Py_ssize_t incx) noexcept nogil
+cdef void xcopy(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xswap(Py_ssize_t n, floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil
+cdef floating xnrm2(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef floating xasum(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef Py_ssize_t ixamax(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil
+cdef void xgemv(bint trans, Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* A, Py_ssize_t lda, const floating* x, Py_ssize_t incx,
+                floating beta, floating* y, Py_ssize_t incy) noexcept nogil
+cdef void xger(Py_ssize_t m, Py_ssize_t n, floating alpha,
+               const floating* x, Py_ssize_t incx, const floating* y, Py_ssize_t incy,
+               floating* A, Py_ssize_t lda) noexcept nogil
+cdef void xtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const floating* T, Py_ssize_t ldt, floating* x,
+                Py_ssize_t incx) noexcept nogil
+
 # ---- level 3 -------------------------------------------------------------------
 # C = alpha * op(A) @ op(B) + beta * C; op(A) m x k, op(B) k x n; beta == 0 never reads C
 cdef void dgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
                 double alpha, const double* A, Py_ssize_t lda,
                 const double* B, Py_ssize_t ldb,
                 double beta, double* C, Py_ssize_t ldc) noexcept nogil
+# the same in float32 (one driver for both types, csrc/rm_gemm_driver.h)
+cdef void sgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                float alpha, const float* A, Py_ssize_t lda,
+                const float* B, Py_ssize_t ldb,
+                float beta, float* C, Py_ssize_t ldc) noexcept nogil
 # left:  B = alpha * inv(op(T)) @ B,  T is m x m
 # right: B = alpha * B @ inv(op(T)),  T is n x n;  B is m x n
 cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
@@ -75,6 +105,23 @@ cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
 cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
                 const double* A, Py_ssize_t lda, double beta,
                 double* C, Py_ssize_t ldc) noexcept nogil
+# the level-3 kernels written once for float32 and float64 (fused; the d-names above
+# are their float64 instances; xgemm is sgemm or dgemm)
+cdef void xgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                floating alpha, const floating* A, Py_ssize_t lda,
+                const floating* B, Py_ssize_t ldb,
+                floating beta, floating* C, Py_ssize_t ldc) noexcept nogil
+cdef void xtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B,
+                Py_ssize_t ldb) noexcept nogil
+cdef void xtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B,
+                Py_ssize_t ldb) noexcept nogil
+cdef void xsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                const floating* A, Py_ssize_t lda, floating beta,
+                floating* C, Py_ssize_t ldc) noexcept nogil
 # the upper triangle of the n x n C from the lower one: C[i, j] = C[j, i] for j > i
 # (completes dsyrk(lower=True)'s output to the full symmetric matrix)
 cdef void mirror_lower(Py_ssize_t n, double* C, Py_ssize_t ldc) noexcept nogil

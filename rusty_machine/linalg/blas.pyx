@@ -28,6 +28,8 @@ References
 
 How the level-3 kernels are blocked
 -----------------------------------
+(Written once for float32 and float64: xtrsm, xtrmm, xsyrk are fused and their GEMMs go
+to xgemm, i.e. sgemm or dgemm; dtrsm, dtrmm, dsyrk are the float64 instances.)
 dtrsm, dtrmm and dsyrk split the triangular (or symmetric) dimension in two halves,
 recurse on the diagonal blocks and update the off-diagonal block with ONE dgemm call
 [GOTO, EGHJ]. The top-level GEMMs have inner dimension n/2, so for large n nearly all the
@@ -41,6 +43,11 @@ solved as a left-side problem with the transposed operator.
 
 Level 1 and 2
 -------------
+Written once for float32 and float64: the x-kernels (xdot, xaxpy, ..., xgemv, xger,
+xtrsv) are fused over _floating.floating and call the C inner loops of either type
+(csrc/rm_vec_level12.h, one source); ddot, daxpy, ... are their float64 instances, the
+names the other modules cimport. xnrm2 in float32 sums the squares in double, where a
+float's square can neither overflow nor underflow.
 Unit-increment fast paths; the reductions (dot products, sums of squares) use explicit
 4-lane SIMD accumulators (see "SIMD inner loops" below). dgemv reads A by rows: y = A x
 as four row dot products at a time sharing each load of x, y = A^T x as four row axpys
@@ -50,6 +57,9 @@ from libc.math cimport fabs, sqrt
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset
 
+from rusty_machine.linalg._floating cimport floating
+from rusty_machine.linalg._csrc cimport (rm_sdot_unit, rm_sdot4, rm_ssumsq_unit,
+                                         rm_saxpy_unit, rm_saxpy4, rm_srow_combine)
 from rusty_machine.linalg._csrc cimport (rm_dot_unit, rm_dot4, rm_sumsq_unit, rm_axpy_unit,
                                          rm_axpy4, rm_row_combine, RM_TRI_MAX)
 
@@ -110,14 +120,56 @@ cdef inline Py_ssize_t _split(Py_ssize_t n) noexcept nogil:
 # but independent partial sums break the dependency chain and are packed into SIMD
 # registers by the SLP vectoriser. The strided paths are plain loops.
 # ================================================================================
-cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
-                 const double* y, Py_ssize_t incy) noexcept nogil:
-    cdef double s0 = 0.0, s1 = 0.0
+# ---- the C inner loops for either type (csrc/rm_vec_level12.h, one source) -----------
+cdef inline floating _dot_unit(Py_ssize_t n, const floating* x,
+                               const floating* y) noexcept nogil:
+    if floating is float:
+        return rm_sdot_unit(n, x, y)
+    else:
+        return rm_dot_unit(n, x, y)
+
+
+cdef inline void _dot4(Py_ssize_t n, const floating* a0, const floating* a1,
+                       const floating* a2, const floating* a3, const floating* x,
+                       floating* out) noexcept nogil:
+    if floating is float:
+        rm_sdot4(n, a0, a1, a2, a3, x, out)
+    else:
+        rm_dot4(n, a0, a1, a2, a3, x, out)
+
+
+cdef inline floating _sumsq_unit(Py_ssize_t n, const floating* x) noexcept nogil:
+    if floating is float:
+        return rm_ssumsq_unit(n, x)
+    else:
+        return rm_sumsq_unit(n, x)
+
+
+cdef inline void _axpy_unit(Py_ssize_t n, floating alpha, const floating* x,
+                            floating* y) noexcept nogil:
+    if floating is float:
+        rm_saxpy_unit(n, alpha, x, y)
+    else:
+        rm_axpy_unit(n, alpha, x, y)
+
+
+cdef inline void _axpy4(Py_ssize_t n, floating c0, floating c1, floating c2, floating c3,
+                        const floating* a0, const floating* a1, const floating* a2,
+                        const floating* a3, floating* y) noexcept nogil:
+    if floating is float:
+        rm_saxpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+    else:
+        rm_axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+
+
+cdef floating xdot(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                   const floating* y, Py_ssize_t incy) noexcept nogil:
+    cdef floating s0 = 0, s1 = 0
     cdef Py_ssize_t i, n2
     if n <= 0:
-        return 0.0
+        return 0
     if incx == 1 and incy == 1:
-        return rm_dot_unit(n, x, y)              # explicit SIMD lanes (see above)
+        return _dot_unit(n, x, y)              # explicit SIMD lanes (see above)
     # strided: two independent partial sums
     n2 = n - n % 2
     for i in range(0, n2, 2):
@@ -128,13 +180,13 @@ cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
     return s0 + s1
 
 
-cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xaxpy(Py_ssize_t n, floating alpha, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
     if n <= 0 or alpha == 0.0:
         return
     if incx == 1 and incy == 1 and (x + n <= y or y + n <= x):
-        rm_axpy_unit(n, alpha, x, y)           # disjoint: the SIMD clone
+        _axpy_unit(n, alpha, x, y)           # disjoint: the SIMD clone
     elif incx == 1 and incy == 1:
         for i in range(n):                     # overlapping: in order, as the BLAS
             y[i] += alpha * x[i]
@@ -143,7 +195,7 @@ cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
             y[i * incy] += alpha * x[i * incx]
 
 
-cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil:
+cdef void xscal(Py_ssize_t n, floating alpha, floating* x, Py_ssize_t incx) noexcept nogil:
     # reference-BLAS semantics: x = alpha * x, so NaN * 0 stays NaN
     cdef Py_ssize_t i
     if n <= 0 or alpha == 1.0:
@@ -156,8 +208,8 @@ cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept
             x[i * incx] *= alpha
 
 
-cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xcopy(Py_ssize_t n, const floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
     if n <= 0:
         return
@@ -169,10 +221,10 @@ cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
             y[i * incy] = x[i * incx]
 
 
-cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
-                double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xswap(Py_ssize_t n, floating* x, Py_ssize_t incx,
+                floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i
-    cdef double t
+    cdef floating t
     if n <= 0:
         return
     if incx == 1 and incy == 1:
@@ -242,28 +294,37 @@ cdef double _dnrm2_blue(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept
     return scl * sqrt(sumsq)
 
 
-cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+cdef floating xnrm2(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
     # Fast path (unit stride): the plain sum of squares s, with SIMD lanes. It is
     # accurate whenever it is finite and s >= 2^-1022 (the smallest normal number):
     # finite means no square overflowed; and each square that underflowed lost at most
     # 2^-1075 (gradual underflow), n of them at most n 2^-1075 <= n eps/2 * s, the size
     # of the ordinary rounding error of the sum. Otherwise (some entry huge, inf or NaN,
     # or all entries tiny or zero) Blue's scaled algorithm gives the answer [BLUE].
-    cdef double s
+    # float32: the squares of floats are accumulated in double, where none can overflow
+    # or underflow harmfully (|x|^2 of a float lies in [2^-298, 2^256]); one rounding to
+    # float at the end, as LAPACK 3.10's snrm2 reaches with float scaling constants.
+    cdef double s, sd = 0.0
+    cdef Py_ssize_t i
     if n <= 0:
-        return 0.0
-    if incx == 1:
-        s = rm_sumsq_unit(n, x)
-        if 2.2250738585072014e-308 <= s <= 1.7976931348623157e308:
-            return sqrt(s)
-    return _dnrm2_blue(n, x, incx)
+        return 0
+    if floating is float:
+        for i in range(n):
+            sd += <double>x[i * incx] * <double>x[i * incx]
+        return <float>sqrt(sd)
+    else:
+        if incx == 1:
+            s = _sumsq_unit(n, x)
+            if 2.2250738585072014e-308 <= s <= 1.7976931348623157e308:
+                return sqrt(s)
+        return _dnrm2_blue(n, x, incx)
 
 
-cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+cdef floating xasum(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
+    cdef floating s0 = 0, s1 = 0, s2 = 0.0, s3 = 0.0
     cdef Py_ssize_t i, n4
     if n <= 0:
-        return 0.0
+        return 0
     if incx == 1:
         n4 = n - n % 4
         for i in range(0, n4, 4):
@@ -279,14 +340,14 @@ cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil
     return s0
 
 
-cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+cdef Py_ssize_t ixamax(Py_ssize_t n, const floating* x, Py_ssize_t incx) noexcept nogil:
     # Reference-BLAS semantics: the FIRST index of the largest |x_i| (0-based here),
     # comparisons with ">" so NaN entries are skipped unless x[0] is NaN.
     # Two passes on the unit-stride path: the maximum with four independent running
     # maxima (no loop-carried dependency on an index), then the first index that
     # attains it.
     cdef Py_ssize_t i, n4
-    cdef double m0, m1, m2, m3, a
+    cdef floating m0, m1, m2, m3, a
     if n <= 0:
         return -1
     if incx != 1:
@@ -335,35 +396,35 @@ cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept 
 # of x) and y = A^T x by row axpys (four rows per pass over y) [GVL4 Sec. 1.1.8 "row"
 # vs "column" gaxpy]. Non-unit increments are gathered into a contiguous buffer.
 # ================================================================================
-cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       const double* A, Py_ssize_t lda,     # IN  m x n
-                       const double* x,                     # IN  n, unit stride
-                       double* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
+cdef void _gemv_n_unit(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       const floating* A, Py_ssize_t lda,     # IN  m x n
+                       const floating* x,                     # IN  n, unit stride
+                       floating* y, Py_ssize_t incy) noexcept nogil:   # INOUT m
     # four row dot products at a time, sharing each load of x (rm_dot4, SIMD lanes)
     cdef Py_ssize_t i, m4 = m - m % 4
-    cdef double s[4]
+    cdef floating s[4]
     for i in range(0, m4, 4):
-        rm_dot4(n, A + i * lda, A + (i + 1) * lda, A + (i + 2) * lda, A + (i + 3) * lda,
-                x, s)
+        _dot4(n, A + i * lda, A + (i + 1) * lda, A + (i + 2) * lda, A + (i + 3) * lda,
+              x, s)
         y[i * incy] += alpha * s[0]
         y[(i + 1) * incy] += alpha * s[1]
         y[(i + 2) * incy] += alpha * s[2]
         y[(i + 3) * incy] += alpha * s[3]
     for i in range(m4, m):
-        y[i * incy] += alpha * rm_dot_unit(n, A + i * lda, x)
+        y[i * incy] += alpha * _dot_unit(n, A + i * lda, x)
 
 
-cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       const double* A, Py_ssize_t lda,     # IN  m x n
-                       const double* x, Py_ssize_t incx,    # IN  m
-                       double* y) noexcept nogil:           # INOUT n, unit stride
+cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       const floating* A, Py_ssize_t lda,     # IN  m x n
+                       const floating* x, Py_ssize_t incx,    # IN  m
+                       floating* y) noexcept nogil:           # INOUT n, unit stride
     # y += alpha * A.T @ x  =  sum_i (alpha x_i) A[i, :]
     cdef Py_ssize_t i, j, m4 = m - m % 4
-    cdef const double* a0
-    cdef const double* a1
-    cdef const double* a2
-    cdef const double* a3
-    cdef double c0, c1, c2, c3
+    cdef const floating* a0
+    cdef const floating* a1
+    cdef const floating* a2
+    cdef const floating* a3
+    cdef floating c0, c1, c2, c3
     if not (y + n <= A or A + (m - 1) * lda + n <= y):
         # y inside A's rows (outside the BLAS contract): plain in-order loop, no SIMD
         for i in range(m):
@@ -381,16 +442,16 @@ cdef void _gemv_t_unit(Py_ssize_t m, Py_ssize_t n, double alpha,
         c2 = alpha * x[(i + 2) * incx]
         c3 = alpha * x[(i + 3) * incx]
         # y += c0 A[i] + c1 A[i+1] + c2 A[i+2] + c3 A[i+3]
-        rm_axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
+        _axpy4(n, c0, c1, c2, c3, a0, a1, a2, a3, y)
     for i in range(m4, m):
-        daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
+        xaxpy(n, alpha * x[i * incx], A + i * lda, 1, y, 1)
 
 
-cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
-                double beta, double* y, Py_ssize_t incy) noexcept nogil:
+cdef void xgemv(bint trans, Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* A, Py_ssize_t lda, const floating* x, Py_ssize_t incx,
+                floating beta, floating* y, Py_ssize_t incy) noexcept nogil:
     cdef Py_ssize_t i, ny = n if trans else m, nx = m if trans else n
-    cdef double* buf
+    cdef floating* buf
     if ny <= 0:
         return
     # y = beta * y; beta == 0 never reads y (NaN there does not propagate)
@@ -398,80 +459,80 @@ cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
         for i in range(ny):
             y[i * incy] = 0.0
     elif beta != 1.0:
-        dscal(ny, beta, y, incy)
+        xscal(ny, beta, y, incy)
     if nx <= 0 or alpha == 0.0:
         return
     if not trans:
         if incx == 1:
             _gemv_n_unit(m, n, alpha, A, lda, x, y, incy)
             return
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf == NULL:                           # no memory: strided dot products
             for i in range(m):
-                y[i * incy] += alpha * ddot(n, A + i * lda, 1, x, incx)
+                y[i * incy] += alpha * xdot(n, A + i * lda, 1, x, incx)
             return
-        dcopy(n, x, incx, buf, 1)
+        xcopy(n, x, incx, buf, 1)
         _gemv_n_unit(m, n, alpha, A, lda, buf, y, incy)
         free(buf)
     else:
         if incy == 1:
             _gemv_t_unit(m, n, alpha, A, lda, x, incx, y)
             return
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf == NULL:
             for i in range(m):
-                daxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
+                xaxpy(n, alpha * x[i * incx], A + i * lda, 1, y, incy)
             return
-        memset(buf, 0, n * sizeof(double))
+        memset(buf, 0, n * sizeof(floating))
         _gemv_t_unit(m, n, alpha, A, lda, x, incx, buf)
-        daxpy(n, 1.0, buf, 1, y, incy)
+        xaxpy(n, 1.0, buf, 1, y, incy)
         free(buf)
 
 
-cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
-               const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
-               double* A, Py_ssize_t lda) noexcept nogil:
+cdef void xger(Py_ssize_t m, Py_ssize_t n, floating alpha,
+               const floating* x, Py_ssize_t incx, const floating* y, Py_ssize_t incy,
+               floating* A, Py_ssize_t lda) noexcept nogil:
     # A += alpha * x @ y.T, one contiguous row axpy per row of A [GVL4 Sec. 1.1.9]
     cdef Py_ssize_t i
-    cdef const double* yc = y
-    cdef double* buf = NULL
+    cdef const floating* yc = y
+    cdef floating* buf = NULL
     if m <= 0 or n <= 0 or alpha == 0.0:
         return
     if incy != 1:
-        buf = <double*> malloc(n * sizeof(double))
+        buf = <floating*> malloc(n * sizeof(floating))
         if buf != NULL:
-            dcopy(n, y, incy, buf, 1)
+            xcopy(n, y, incy, buf, 1)
             yc = buf
     for i in range(m):
         if buf != NULL or incy == 1:
-            daxpy(n, alpha * x[i * incx], yc, 1, A + i * lda, 1)
+            xaxpy(n, alpha * x[i * incx], yc, 1, A + i * lda, 1)
         else:
-            daxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
+            xaxpy(n, alpha * x[i * incx], y, incy, A + i * lda, 1)
     if buf != NULL:
         free(buf)
 
 
-cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
-                const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil:
+cdef void xtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const floating* T, Py_ssize_t ldt, floating* x, Py_ssize_t incx) noexcept nogil:
     # Every variant reads T by rows (contiguous in row-major):
     #   T x = b            row-oriented substitution, a dot product per row
     #                      [GVL4 Alg. 3.1.1 (lower) / 3.1.2 (upper)];
     #   T^T x = b          column-oriented substitution on op(T) = T^T, whose columns are
     #                      the rows of T: an axpy per row [GVL4 Alg. 3.1.3 / 3.1.4].
     cdef Py_ssize_t i
-    cdef double xi
+    cdef floating xi
     if n <= 0:
         return
     if not trans:
         if lower:
             for i in range(n):
                 # x_i = (b_i - T[i, :i] . x[:i]) / T[i, i]
-                xi = x[i * incx] - ddot(i, T + i * ldt, 1, x, incx)
+                xi = x[i * incx] - xdot(i, T + i * ldt, 1, x, incx)
                 x[i * incx] = xi if unit else xi / T[i * ldt + i]
         else:
             for i in range(n - 1, -1, -1):
                 # x_i = (b_i - T[i, i+1:] . x[i+1:]) / T[i, i]
-                xi = x[i * incx] - ddot(n - 1 - i, T + i * ldt + i + 1, 1,
+                xi = x[i * incx] - xdot(n - 1 - i, T + i * ldt + i + 1, 1,
                                         x + (i + 1) * incx, incx)
                 x[i * incx] = xi if unit else xi / T[i * ldt + i]
     else:
@@ -480,13 +541,68 @@ cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
             for i in range(n):
                 xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
                 x[i * incx] = xi
-                daxpy(n - 1 - i, -xi, T + i * ldt + i + 1, 1, x + (i + 1) * incx, incx)
+                xaxpy(n - 1 - i, -xi, T + i * ldt + i + 1, 1, x + (i + 1) * incx, incx)
         else:
             # T^T is upper: backward, x[:i] -= x_i * T[i, :i]
             for i in range(n - 1, -1, -1):
                 xi = x[i * incx] if unit else x[i * incx] / T[i * ldt + i]
                 x[i * incx] = xi
-                daxpy(i, -xi, T + i * ldt, 1, x, incx)
+                xaxpy(i, -xi, T + i * ldt, 1, x, incx)
+
+
+# ---- the float64 names the other modules cimport (blas.pxd): the fused kernels above
+# at double
+cdef double ddot(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                 const double* y, Py_ssize_t incy) noexcept nogil:
+    return xdot(n, x, incx, y, incy)
+
+
+cdef void daxpy(Py_ssize_t n, double alpha, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xaxpy(n, alpha, x, incx, y, incy)
+
+
+cdef void dscal(Py_ssize_t n, double alpha, double* x, Py_ssize_t incx) noexcept nogil:
+    xscal(n, alpha, x, incx)
+
+
+cdef void dcopy(Py_ssize_t n, const double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xcopy(n, x, incx, y, incy)
+
+
+cdef void dswap(Py_ssize_t n, double* x, Py_ssize_t incx,
+                double* y, Py_ssize_t incy) noexcept nogil:
+    xswap(n, x, incx, y, incy)
+
+
+cdef double dnrm2(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return xnrm2(n, x, incx)
+
+
+cdef double dasum(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return xasum(n, x, incx)
+
+
+cdef Py_ssize_t idamax(Py_ssize_t n, const double* x, Py_ssize_t incx) noexcept nogil:
+    return ixamax(n, x, incx)
+
+
+cdef void dgemv(bint trans, Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* A, Py_ssize_t lda, const double* x, Py_ssize_t incx,
+                double beta, double* y, Py_ssize_t incy) noexcept nogil:
+    xgemv(trans, m, n, alpha, A, lda, x, incx, beta, y, incy)
+
+
+cdef void dger(Py_ssize_t m, Py_ssize_t n, double alpha,
+               const double* x, Py_ssize_t incx, const double* y, Py_ssize_t incy,
+               double* A, Py_ssize_t lda) noexcept nogil:
+    xger(m, n, alpha, x, incx, y, incy, A, lda)
+
+
+cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
+                const double* T, Py_ssize_t ldt, double* x, Py_ssize_t incx) noexcept nogil:
+    xtrsv(lower, trans, unit, n, T, ldt, x, incx)
 
 
 # ================================================================================
@@ -497,18 +613,38 @@ cdef void dtrsv(bint lower, bint trans, bint unit, Py_ssize_t n,
 # its trans flag set); diagonal blocks start at T + k*ldt + k either way.
 # "op lower" below means op(T) is lower triangular, i.e. lower != trans.
 # ================================================================================
-cdef inline const double* _opblk(const double* T, Py_ssize_t ldt, bint trans,
-                                 Py_ssize_t r0, Py_ssize_t c0) noexcept nogil:
+cdef inline void _row_combine(Py_ssize_t w, floating pre, floating post, floating sign,
+                              const floating* P, Py_ssize_t lo, Py_ssize_t hi,
+                              const floating* B, Py_ssize_t ldb, floating* bi) noexcept nogil:
+    if floating is float:
+        rm_srow_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi)
+    else:
+        rm_row_combine(w, pre, post, sign, P, lo, hi, B, ldb, bi)
+
+
+cdef void xgemm(bint transa, bint transb, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                floating alpha, const floating* A, Py_ssize_t lda,
+                const floating* B, Py_ssize_t ldb,
+                floating beta, floating* C, Py_ssize_t ldc) noexcept nogil:
+    # the GEMM of either type: sgemm or dgemm (one C driver, csrc/rm_gemm_driver.h)
+    if floating is float:
+        sgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+    else:
+        dgemm(transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+
+
+cdef inline const floating* _opblk(const floating* T, Py_ssize_t ldt, bint trans,
+                                   Py_ssize_t r0, Py_ssize_t c0) noexcept nogil:
     return T + (c0 * ldt + r0 if trans else r0 * ldt + c0)
 
 
-cdef inline double _opT(const double* T, Py_ssize_t ldt, bint trans,
-                        Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+cdef inline floating _opT(const floating* T, Py_ssize_t ldt, bint trans,
+                          Py_ssize_t i, Py_ssize_t j) noexcept nogil:
     return T[j * ldt + i] if trans else T[i * ldt + j]
 
 
-cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
-                       double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x n
+cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, floating alpha,
+                       floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x n
     # B *= alpha; alpha == 0 sets B to zero without reading it (as the BLAS do)
     cdef Py_ssize_t i, j
     if alpha == 1.0:
@@ -518,13 +654,13 @@ cdef void _scale_block(Py_ssize_t m, Py_ssize_t n, double alpha,
             for j in range(n):
                 B[i * ldb + j] = 0.0
         else:
-            dscal(n, alpha, B + i * ldb, 1)
+            xscal(n, alpha, B + i * ldb, 1)
 
 
-cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
+cdef void _pack_op(Py_ssize_t t, const floating* T, Py_ssize_t ldt, bint trans,
                    bint oplow, bint unit,
-                   double* P,                    # OUT t x t (ld TRI_MAX): op(T), strict
-                   double* rd) noexcept nogil:   # OUT t: 1 / diagonal (1 when unit)
+                   floating* P,                    # OUT t x t (ld TRI_MAX): op(T), strict
+                   floating* rd) noexcept nogil:   # OUT t: 1 / diagonal (1 when unit)
     # Copy the strict triangle of the tiny op(T) that is used into a contiguous square
     # (zeros elsewhere; the other triangle of T is never read), so the base kernels
     # index it by rows whatever `trans` is, and keep the reciprocals of the diagonal.
@@ -539,17 +675,17 @@ cdef void _pack_op(Py_ssize_t t, const double* T, Py_ssize_t ldt, bint trans,
 
 
 cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
-                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
-                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+                          const floating* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
     # B = inv(op(T)) @ B by rows [GVL4 Sec. 3.1.5, the multiple right-hand-side
     # substitution]: row i of X = (B[i] - sum_p op(T)[i, p] X[p]) / op(T)[i, i], where
     # p < i (forward, op lower) or p > i (backward, op upper). Column chunks of CHUNK
     # keep the t rows of B in L1/L2 while they are combined; the rows are contiguous,
     # so the inner loops are long unit-stride vector loops.
-    cdef double P[TRI_MAX * TRI_MAX]
-    cdef double rd[TRI_MAX]
+    cdef floating P[TRI_MAX * TRI_MAX]
+    cdef floating rd[TRI_MAX]
     cdef Py_ssize_t c0 = 0, w, i, ii
-    cdef double* bi
+    cdef floating* bi
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
         w = min(<Py_ssize_t> CHUNK, n - c0)
@@ -558,24 +694,24 @@ cdef void _trsm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
             bi = B + i * ldb + c0
             # X[i] = (B[i] - op(T)[i, lo:hi] @ X[lo:hi]) / op(T)[i, i]
             if oplow:
-                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                _row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb,
-                               bi)
+                _row_combine(w, 1.0, rd[i], -1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb,
+                             bi)
         c0 += CHUNK
 
 
 cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ssize_t n,
-                          const double* T, Py_ssize_t ldt,     # IN  t x t triangle
-                          double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
+                          const floating* T, Py_ssize_t ldt,     # IN  t x t triangle
+                          floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT t x n
     # B = op(T) @ B by rows: row i of the product is d_i B[i] + sum_p op(T)[i, p] B[p];
     # op upper: rows in increasing order (B[p], p > i, still unmodified),
     # op lower: rows in decreasing order (B[p], p < i, still unmodified).
-    cdef double P[TRI_MAX * TRI_MAX]
-    cdef double rd[TRI_MAX]
+    cdef floating P[TRI_MAX * TRI_MAX]
+    cdef floating rd[TRI_MAX]
     cdef Py_ssize_t c0 = 0, w, i, ii
-    cdef double* bi
-    cdef double di
+    cdef floating* bi
+    cdef floating di
     _pack_op(t, T, ldt, trans, oplow, unit, P, rd)
     while c0 < n:
         w = min(<Py_ssize_t> CHUNK, n - c0)
@@ -585,22 +721,22 @@ cdef void _trmm_left_base(bint oplow, bint trans, bint unit, Py_ssize_t t, Py_ss
             # B[i] = op(T)[i, i] * B[i] + op(T)[i, lo:hi] @ B[lo:hi]
             di = 1.0 if unit else T[i * ldt + i]
             if oplow:
-                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
+                _row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, 0, i, B + c0, ldb, bi)
             else:
-                rm_row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
+                _row_combine(w, di, 1.0, 1.0, P + i * TRI_MAX, i + 1, t, B + c0, ldb, bi)
         c0 += CHUNK
 
 
 cdef void _right_base(bint solve, bint oplow, bint trans, bint unit,
                       Py_ssize_t m, Py_ssize_t t,
-                      const double* T, Py_ssize_t ldt,        # IN  t x t triangle
-                      double* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x t
+                      const floating* T, Py_ssize_t ldt,        # IN  t x t triangle
+                      floating* B, Py_ssize_t ldb) noexcept nogil:   # INOUT m x t
     # Right side by transposition: X op(T) = B  <=>  op(T)^T X^T = B^T (solve), and
     # B op(T) = (op(T)^T B^T)^T (multiply). Blocks of rows of B are transposed into a
     # t x mc buffer (its rows are columns of B, contiguous), handed to the left-side
     # kernel with the transposed operator (trans flipped, so "op lower" flips too), and
     # transposed back. The transposes cost 2 m t moves against m t^2 flops.
-    cdef double W[RIGHT_BUF]
+    cdef floating W[RIGHT_BUF]
     cdef Py_ssize_t mc = RIGHT_BUF // t, r0 = 0, rows, r, j
     while r0 < m:
         rows = min(mc, m - r0)
@@ -619,8 +755,8 @@ cdef void _right_base(bint solve, bint oplow, bint trans, bint unit,
 
 cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
                     Py_ssize_t m, Py_ssize_t n,
-                    const double* T, Py_ssize_t ldt,          # IN  triangle
-                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+                    const floating* T, Py_ssize_t ldt,          # IN  triangle
+                    floating* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
     cdef Py_ssize_t t = m if left else n, k1, k2
     if m <= 0 or n <= 0:
         return
@@ -632,20 +768,20 @@ cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
         return
     k1 = _split(t)
     k2 = t - k1
-    cdef const double* T22 = T + k1 * ldt + k1
+    cdef const floating* T22 = T + k1 * ldt + k1
     if left:
         if oplow:
             # [T11 0; T21 T22] [X1; X2] = [B1; B2]
             _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
             # B2 -= op(T)21 @ X1
-            dgemm(trans, False, k2, n, k1, -1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+            xgemm(trans, False, k2, n, k1, -1.0, _opblk(T, ldt, trans, k1, 0), ldt,
                   B, ldb, 1.0, B + k1 * ldb, ldb)
             _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
         else:
             # [T11 T12; 0 T22] [X1; X2] = [B1; B2]
             _trsm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
             # B1 -= op(T)12 @ X2
-            dgemm(trans, False, k1, n, k2, -1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+            xgemm(trans, False, k1, n, k2, -1.0, _opblk(T, ldt, trans, 0, k1), ldt,
                   B + k1 * ldb, ldb, 1.0, B, ldb)
             _trsm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
     else:
@@ -653,21 +789,21 @@ cdef void _trsm_rec(bint left, bint oplow, bint trans, bint unit,
             # [X1 X2] [T11 0; T21 T22] = [B1 B2]: X2 first
             _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
             # B1 -= X2 @ op(T)21
-            dgemm(False, trans, m, k1, k2, -1.0, B + k1, ldb,
+            xgemm(False, trans, m, k1, k2, -1.0, B + k1, ldb,
                   _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
             _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
         else:
             # [X1 X2] [T11 T12; 0 T22] = [B1 B2]: X1 first
             _trsm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
             # B2 -= X1 @ op(T)12
-            dgemm(False, trans, m, k2, k1, -1.0, B, ldb,
+            xgemm(False, trans, m, k2, k1, -1.0, B, ldb,
                   _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
             _trsm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
 
 
-cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
-                Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+cdef void xtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B, Py_ssize_t ldb) noexcept nogil:
     # [BLAS dtrsm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
     if m <= 0 or n <= 0:
         return
@@ -679,8 +815,8 @@ cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
 
 cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
                     Py_ssize_t m, Py_ssize_t n,
-                    const double* T, Py_ssize_t ldt,          # IN  triangle
-                    double* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
+                    const floating* T, Py_ssize_t ldt,          # IN  triangle
+                    floating* B, Py_ssize_t ldb) noexcept nogil:     # INOUT m x n
     cdef Py_ssize_t t = m if left else n, k1, k2
     if m <= 0 or n <= 0:
         return
@@ -692,20 +828,20 @@ cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
         return
     k1 = _split(t)
     k2 = t - k1
-    cdef const double* T22 = T + k1 * ldt + k1
+    cdef const floating* T22 = T + k1 * ldt + k1
     if left:
         if oplow:
             # [B1; B2] := [T11 B1; T21 B1 + T22 B2]
             _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
             # B2 += op(T)21 @ B1
-            dgemm(trans, False, k2, n, k1, 1.0, _opblk(T, ldt, trans, k1, 0), ldt,
+            xgemm(trans, False, k2, n, k1, 1.0, _opblk(T, ldt, trans, k1, 0), ldt,
                   B, ldb, 1.0, B + k1 * ldb, ldb)
             _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
         else:
             # [B1; B2] := [T11 B1 + T12 B2; T22 B2]
             _trmm_rec(left, oplow, trans, unit, k1, n, T, ldt, B, ldb)
             # B1 += op(T)12 @ B2
-            dgemm(trans, False, k1, n, k2, 1.0, _opblk(T, ldt, trans, 0, k1), ldt,
+            xgemm(trans, False, k1, n, k2, 1.0, _opblk(T, ldt, trans, 0, k1), ldt,
                   B + k1 * ldb, ldb, 1.0, B, ldb)
             _trmm_rec(left, oplow, trans, unit, k2, n, T22, ldt, B + k1 * ldb, ldb)
     else:
@@ -713,21 +849,21 @@ cdef void _trmm_rec(bint left, bint oplow, bint trans, bint unit,
             # [B1 B2] := [B1 T11 + B2 T21, B2 T22]
             _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
             # B1 += B2 @ op(T)21
-            dgemm(False, trans, m, k1, k2, 1.0, B + k1, ldb,
+            xgemm(False, trans, m, k1, k2, 1.0, B + k1, ldb,
                   _opblk(T, ldt, trans, k1, 0), ldt, 1.0, B, ldb)
             _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
         else:
             # [B1 B2] := [B1 T11, B1 T12 + B2 T22]
             _trmm_rec(left, oplow, trans, unit, m, k2, T22, ldt, B + k1, ldb)
             # B2 += B1 @ op(T)12
-            dgemm(False, trans, m, k2, k1, 1.0, B, ldb,
+            xgemm(False, trans, m, k2, k1, 1.0, B, ldb,
                   _opblk(T, ldt, trans, 0, k1), ldt, 1.0, B + k1, ldb)
             _trmm_rec(left, oplow, trans, unit, m, k1, T, ldt, B, ldb)
 
 
-cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
-                Py_ssize_t m, Py_ssize_t n, double alpha,
-                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+cdef void xtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, floating alpha,
+                const floating* T, Py_ssize_t ldt, floating* B, Py_ssize_t ldb) noexcept nogil:
     # [BLAS dtrmm] on row-major storage, blocked on GEMM by recursive halving [GOTO, EGHJ]
     if m <= 0 or n <= 0:
         return
@@ -737,8 +873,8 @@ cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
     _trmm_rec(left, lower != trans, trans, unit, m, n, T, ldt, B, ldb)
 
 
-cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
-                               double* C, Py_ssize_t ldc) noexcept nogil:
+cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, floating beta,
+                               floating* C, Py_ssize_t ldc) noexcept nogil:
     # the `lower` (or upper) triangle of C *= beta; beta == 0 writes zeros unread
     cdef Py_ssize_t i, j, lo, hi
     if beta == 1.0:
@@ -750,19 +886,19 @@ cdef void _syrk_triangle_scale(bint lower, Py_ssize_t n, double beta,
             C[i * ldc + j] = 0.0 if beta == 0.0 else beta * C[i * ldc + j]
 
 
-cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                     const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
-                     double beta,
-                     double* C, Py_ssize_t ldc,                # INOUT one triangle, n x n
-                     double* W) noexcept nogil:                # scratch n x n, or NULL
+cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                     const floating* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                     floating beta,
+                     floating* C, Py_ssize_t ldc,                # INOUT one triangle, n x n
+                     floating* W) noexcept nogil:                # scratch n x n, or NULL
     # a diagonal block: the full n x n product into W by one GEMM, then the wanted
     # triangle merged into C (the other triangle of C is never touched). Without
     # scratch memory: one dot product per entry.
     cdef Py_ssize_t i, j, lo, hi
-    cdef double s
+    cdef floating s
     if W != NULL:
         # W = alpha * op(A) @ op(A).T
-        dgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, n)
+        xgemm(trans, not trans, n, n, k, alpha, A, lda, A, lda, 0.0, W, n)
     for i in range(n):
         lo = 0 if lower else i
         hi = i + 1 if lower else n
@@ -770,19 +906,19 @@ cdef void _syrk_diag(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double 
             if W != NULL:
                 s = W[i * n + j]
             elif trans:
-                s = alpha * ddot(k, A + i, lda, A + j, lda)
+                s = alpha * xdot(k, A + i, lda, A + j, lda)
             else:
-                s = alpha * ddot(k, A + i * lda, 1, A + j * lda, 1)
+                s = alpha * xdot(k, A + i * lda, 1, A + j * lda, 1)
             C[i * ldc + j] = s if beta == 0.0 else s + beta * C[i * ldc + j]
 
 
-cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                    const double* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
-                    double beta,
-                    double* C, Py_ssize_t ldc,                # INOUT one triangle
-                    double* W) noexcept nogil:                # scratch SYRK_BASE^2 or NULL
+cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                    const floating* A, Py_ssize_t lda,          # IN  n x k (k x n if trans)
+                    floating beta,
+                    floating* C, Py_ssize_t ldc,                # INOUT one triangle
+                    floating* W) noexcept nogil:                # scratch SYRK_BASE^2 or NULL
     cdef Py_ssize_t n1, n2
-    cdef const double* A2
+    cdef const floating* A2
     if n <= 0:
         return
     if n <= SYRK_BASE:
@@ -795,21 +931,21 @@ cdef void _syrk_rec(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double a
     _syrk_rec(lower, trans, n1, k, alpha, A, lda, beta, C, ldc, W)
     if lower:
         # C21 = alpha * op(A)2 @ op(A)1.T + beta * C21
-        dgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
+        xgemm(trans, not trans, n2, n1, k, alpha, A2, lda, A, lda,
               beta, C + n1 * ldc, ldc)
     else:
         # C12 = alpha * op(A)1 @ op(A)2.T + beta * C12
-        dgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
+        xgemm(trans, not trans, n1, n2, k, alpha, A, lda, A2, lda, beta, C + n1, ldc)
     _syrk_rec(lower, trans, n2, k, alpha, A2, lda, beta, C + n1 * ldc + n1, ldc, W)
 
 
-cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
-                const double* A, Py_ssize_t lda, double beta,
-                double* C, Py_ssize_t ldc) noexcept nogil:
+cdef void xsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alpha,
+                const floating* A, Py_ssize_t lda, floating beta,
+                floating* C, Py_ssize_t ldc) noexcept nogil:
     # [BLAS dsyrk] on row-major storage: recursive halving of C, the off-diagonal
     # blocks by GEMM [GOTO, EGHJ]; the diagonal blocks of order <= SYRK_BASE by one
     # small GEMM each, half of whose flops are wasted (n * SYRK_BASE * k in total).
-    cdef double* W
+    cdef floating* W
     cdef Py_ssize_t nw
     if n <= 0:
         return
@@ -817,7 +953,7 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
         _syrk_triangle_scale(lower, n, beta, C, ldc)
         return
     nw = SYRK_BASE if SYRK_BASE < n else n
-    W = <double*> malloc(nw * nw * sizeof(double))
+    W = <floating*> malloc(nw * nw * sizeof(floating))
     _syrk_rec(lower, trans, n, k, alpha, A, lda, beta, C, ldc, W)
     if W != NULL:
         free(W)
@@ -830,6 +966,25 @@ cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha
 # tests can exercise increments and leading dimensions); `gemv` and `syrk` are the
 # numpy-level helpers for the library's Python layer.
 # ================================================================================
+# ---- the float64 names of the level-3 kernels (blas.pxd): the fused ones at double
+cdef void dtrsm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+    xtrsm(left, lower, trans, unit, m, n, alpha, T, ldt, B, ldb)
+
+
+cdef void dtrmm(bint left, bint lower, bint trans, bint unit,
+                Py_ssize_t m, Py_ssize_t n, double alpha,
+                const double* T, Py_ssize_t ldt, double* B, Py_ssize_t ldb) noexcept nogil:
+    xtrmm(left, lower, trans, unit, m, n, alpha, T, ldt, B, ldb)
+
+
+cdef void dsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, double alpha,
+                const double* A, Py_ssize_t lda, double beta,
+                double* C, Py_ssize_t ldc) noexcept nogil:
+    xsyrk(lower, trans, n, k, alpha, A, lda, beta, C, ldc)
+
+
 cdef double _ZERO = 0.0
 
 
@@ -1247,3 +1402,7 @@ def syrk(a, bint trans=False, double alpha=1.0, c=None, double beta=0.0):
         else:
             mirror_lower(nn, pc, ldc)
     return out
+
+
+# the test shells of the fused kernels (one def each, float32 and float64)
+include "_blas_shells.pxi"
