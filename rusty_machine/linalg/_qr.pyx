@@ -481,8 +481,8 @@ cdef class QR:
             return Q
         work = _alloc_work(work_size(m, nq, NB_ORGQR))
         with nogil:
-            orgqr(m, nq, self._k, self._qr.data, self._qr.ld, self._tau,
-                  Q.data, Q.ld, work)
+            orgqr(m, nq, self._k, (<double*>self._qr.data), self._qr.ld, self._tau,
+                  (<double*>Q.data), Q.ld, work)
         free(work)
         return Q
 
@@ -503,12 +503,12 @@ cdef class QR:
         cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols
         cdef Py_ssize_t rows = self._k if mode == "reduced" else m, i, j
         cdef Matrix R = matrix_zeros(rows, n)
-        cdef const double* src = self._qr.data
+        cdef const double* src = (<double*>self._qr.data)
         cdef Py_ssize_t ld = self._qr.ld
         with nogil:
             for i in range(self._k):
                 for j in range(i, n):
-                    R.data[i * R.ld + j] = src[i * ld + j]
+                    (<double*>R.data)[i * R.ld + j] = src[i * ld + j]
         return R
 
     def solve(self, b):
@@ -542,13 +542,13 @@ cdef class QR:
                              "matrix has shape (%d, %d)" % (m, n))
         is_vector = isinstance(b, Vector) or (not isinstance(b, Matrix) and _ndim(b) == 1)
         if is_vector:
-            bv = asvector(b)
+            bv = asvector(b, np.float64)
             if bv.n != m:
                 raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d,)"
                                  % (m, n, bv.n))
             yv = vector_empty(m)
             with nogil:
-                finite = copy_finite(1, m, bv.data, m, yv.data, m)
+                finite = copy_finite(1, m, (<double*>bv.data), m, (<double*>yv.data), m)
             if not finite:
                 raise ValueError("QR.solve: b contains NaN or infinity")
             self._check_rank()
@@ -557,23 +557,23 @@ cdef class QR:
                 return xv
             with nogil:
                 # y = Q^T b ; x = inv(R_1) y[:n]
-                ormqr_lt(m, 1, self._k, self._qr.data, self._qr.ld, self._tau,
-                         yv.data, 1, NULL)
-                dtrsv(0, 0, 0, n, self._qr.data, self._qr.ld, yv.data, 1)
+                ormqr_lt(m, 1, self._k, (<double*>self._qr.data), self._qr.ld, self._tau,
+                         (<double*>yv.data), 1, NULL)
+                dtrsv(0, 0, 0, n, (<double*>self._qr.data), self._qr.ld, (<double*>yv.data), 1)
                 for i in range(n):
-                    xv.data[i] = yv.data[i]
+                    (<double*>xv.data)[i] = (<double*>yv.data)[i]
             return xv
         if not isinstance(b, Matrix) and _ndim(b) != 2:
             raise ValueError("QR.solve: b must be 1-D or 2-D, got %d-D input of shape %s"
                              % (_ndim(b), shape_str(b)))
-        bm = asmatrix(b)
+        bm = asmatrix(b, np.float64)
         if bm.nrows != m:
             raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d, %d)"
                              % (m, n, bm.nrows, bm.ncols))
         nrhs = bm.ncols
         ym = matrix_empty(m, nrhs)
         with nogil:
-            finite = copy_finite(m, nrhs, bm.data, bm.ld, ym.data, ym.ld)
+            finite = copy_finite(m, nrhs, (<double*>bm.data), bm.ld, (<double*>ym.data), ym.ld)
         if not finite:
             raise ValueError("QR.solve: b contains NaN or infinity")
         self._check_rank()
@@ -583,17 +583,18 @@ cdef class QR:
         work = _alloc_work(work_size(m, nrhs, NB_ORGQR))
         with nogil:
             # Y = Q^T B ; X = inv(R_1) Y[:n]
-            ormqr_lt(m, nrhs, self._k, self._qr.data, self._qr.ld, self._tau,
-                     ym.data, ym.ld, work)
-            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, self._qr.data, self._qr.ld, ym.data, ym.ld)
-            copy_finite(n, nrhs, ym.data, ym.ld, xm.data, xm.ld)
+            ormqr_lt(m, nrhs, self._k, (<double*>self._qr.data), self._qr.ld, self._tau,
+                     (<double*>ym.data), ym.ld, work)
+            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, (<double*>self._qr.data), self._qr.ld,
+                  (<double*>ym.data), ym.ld)
+            copy_finite(n, nrhs, (<double*>ym.data), ym.ld, (<double*>xm.data), xm.ld)
         free(work)
         return xm
 
     cdef int _check_rank(self) except -1:
         cdef Py_ssize_t i
         for i in range(self._qr.ncols):
-            if self._qr.data[i * self._qr.ld + i] == 0.0:
+            if (<double*>self._qr.data)[i * self._qr.ld + i] == 0.0:
                 raise LinAlgError("matrix is rank deficient: R[%d, %d] is exactly zero"
                                   % (i, i))
         return 0
@@ -633,9 +634,9 @@ cdef QR _factor(Matrix M):
     work = _alloc_work(work_size(m, n, NB_GEQRF))
     cdef bint finite
     with nogil:
-        geqrf(m, n, M.data, M.ld, F._tau, work)
+        geqrf(m, n, (<double*>M.data), M.ld, F._tau, work)
         # finite input can overflow only when entries approach the largest double
-        finite = all_finite(m, n, M.data, M.ld)
+        finite = all_finite(m, n, (<double*>M.data), M.ld)
     free(work)
     if not finite:
         raise LinAlgError("the QR factorisation overflowed (entries near the largest "
