@@ -609,12 +609,18 @@ cdef class Cholesky:
                 total += e
         # det = (mant * 2^total)^2, each factor in [0.5, 1)
         mant = mant * mant
-        cast = np.float32 if self._L.kind == RM_FLOAT32 else float
+        cdef double det
+        cdef float det32
         if 2 * total > 2100:
-            return cast(INFINITY)
-        if 2 * total < -2200:
-            return cast(0.0)
-        return cast(ldexp(mant, 2 * total))
+            det = INFINITY
+        elif 2 * total < -2200:
+            det = 0.0
+        else:
+            det = ldexp(mant, 2 * total)
+        if self._L.kind == RM_FLOAT32:
+            det32 = <float>det                      # +-inf beyond float32's range
+            return np.float32(det32)
+        return det
 
     def inv(self):
         """inv(A) = inv(L)^T inv(L), symmetric [LAPACK dpotri = dtrtri + dlauum].

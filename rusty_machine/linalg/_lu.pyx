@@ -660,8 +660,10 @@ cdef class LU:
         self._require_square("det")
         cdef int e
         cdef double mant = self._mantissa(&e)
+        cdef float det32
         if self._lu.kind == RM_FLOAT32:
-            return np.float32(ldexp(mant, e))
+            det32 = <float>ldexp(mant, e)           # +-inf beyond float32's range
+            return np.float32(det32)
         return float(ldexp(mant, e))
 
     cdef double _mantissa(self, int* e):
