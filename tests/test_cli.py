@@ -116,3 +116,22 @@ def test_bench_quick_runs_every_section_with_small_errors():
                 assert e < 1e-10, row.group(0)
     progress = err.splitlines()             # one "[k/N] case ..." per row, to stderr
     assert len(progress) == sum(len(lines) - 2 for lines in sections.values())
+
+
+def test_bench_decomp_float32_rows_compute_their_errors():
+    # the float32 decomposition rows (not timed here): each one runs, its result has
+    # the float32 dtype and its error column is small (float32 LU ratio < 30)
+    import numpy as np
+
+    from rusty_machine._bench import decomp
+    cases = decomp.cases(quick=True, dtype="float32")
+    names = [c.name for c in cases]
+    assert "lu_factor f32" in names and "solve f32/f64" in names
+    for case in cases:
+        ours, ref = case.ours(), case.ref()
+        first = ours.lu if hasattr(ours, "unpack") else (
+            ours[0] if isinstance(ours, tuple) else ours)
+        assert np.asarray(first).dtype == np.float32, case.name
+        err = (case.error or decomp.max_abs_diff)(ours, ref)
+        assert math.isfinite(err) and err < (30 if case.name.startswith("lu") else 0.05), (
+            case.name, err)

@@ -14,15 +14,18 @@ is finite (IEEE 754 arithmetic; the sum of zeros stays 0, a NaN stays NaN).
 """
 import numpy as np
 
-from rusty_machine.linalg.matrix cimport Matrix, Vector, asmatrix, matrix_empty
+from rusty_machine.linalg._floating cimport floating
+
+from rusty_machine.linalg.matrix cimport (Matrix, Vector, asmatrix, matrix_empty,
+                                          RM_FLOAT32)
 
 
 cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
-                     const double* A, Py_ssize_t lda       # IN
+                     const floating* A, Py_ssize_t lda       # IN
                      ) noexcept nogil:
     """True when every entry is finite (x * 0 is 0 only for finite x)."""
     cdef Py_ssize_t i, j
-    cdef double acc = 0.0
+    cdef floating acc = 0.0
     for i in range(m):
         for j in range(n):
             acc += A[i * lda + j] * 0.0
@@ -30,14 +33,14 @@ cdef bint all_finite(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef bint copy_finite(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,   # IN
-                      double* dst, Py_ssize_t ldd          # OUT
+                      const floating* src, Py_ssize_t lds,   # IN
+                      floating* dst, Py_ssize_t ldd          # OUT
                       ) noexcept nogil:
     """dst = src; True when every entry is finite (x * 0 is 0 only for finite x)."""
     cdef Py_ssize_t i, j
-    cdef double acc = 0.0
-    cdef const double* s
-    cdef double* d
+    cdef floating acc = 0.0
+    cdef const floating* s
+    cdef floating* d
     for i in range(m):
         s = src + i * lds
         d = dst + i * ldd
@@ -62,10 +65,12 @@ cdef str shape_str(obj):
 # the conversion path of the decompositions that work on a numpy copy (eigh, eig,
 # svd, lstsq): one definition, used by all of them
 # ---------------------------------------------------------------------------------
-cdef Matrix input_matrix(object A, str func, bint square=False, bint copy=True):
-    """A checked 2-D float64 Matrix for func: a private copy whose entries are all
-    finite (copy=True), or A wrapped without a copy where asmatrix can (copy=False: the
-    caller checks finiteness of what it reads)."""
+cdef Matrix input_matrix(object A, str func, bint square=False, bint copy=True,
+                         bint keep_float32=False):
+    """A checked 2-D Matrix for func: a private copy whose entries are all finite
+    (copy=True), or A wrapped without a copy where asmatrix can (copy=False: the
+    caller checks finiteness of what it reads). float64, or with keep_float32 float32
+    for float32 input (asmatrix's rule: other real dtypes become float64)."""
     if isinstance(A, Vector):
         raise ValueError("%s: expected a 2-D matrix, got a Vector of shape (%d,)"
                          % (func, (<Vector>A).n))
@@ -75,15 +80,22 @@ cdef Matrix input_matrix(object A, str func, bint square=False, bint copy=True):
             raise ValueError("%s: expected a 2-D matrix, the input is %d-D: got shape %s"
                              % (func, ndim, shape_str(A)))
     cdef Matrix src = asmatrix(A)
+    if src.kind == RM_FLOAT32 and not keep_float32:
+        src = asmatrix(src, np.float64)
     if square and src.nrows != src.ncols:
         raise ValueError("%s: expected a square matrix, got shape (%d, %d)"
                          % (func, src.nrows, src.ncols))
     if not copy:
         return src
-    cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
+    cdef Matrix dst = matrix_empty(src.nrows, src.ncols, src.kind)
     cdef bint finite
     with nogil:
-        finite = copy_finite(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
+        if src.kind == RM_FLOAT32:
+            finite = copy_finite(src.nrows, src.ncols, <const float*>src.data, src.ld,
+                                 <float*>dst.data, dst.ld)
+        else:
+            finite = copy_finite(src.nrows, src.ncols, <const double*>src.data, src.ld,
+                                 <double*>dst.data, dst.ld)
     if not finite:
         raise ValueError("%s: the matrix contains NaN or infinity" % func)
     return dst

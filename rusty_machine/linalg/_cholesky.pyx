@@ -39,16 +39,20 @@ columns of NB_POTRF: factor the diagonal block (dpotrf2: recursive halving down 
 dpotf2 on blocks of <= NB_POTF2), solve the block column below it with dtrsm, and
 update the trailing matrix with dsyrk. dtrsm and dsyrk are blocked on GEMM (blas.pyx),
 so nearly all of the n^3/3 flops run in the GEMM.
+
+One source, two dtypes: the kernels are fused over _floating.floating (spotrf and dpotrf
+of one source); the Python layer runs the instance of the input's dtype (float32 input
+stays float32, numpy.linalg's rule; a float32 factor solving a float64 b promotes).
 """
 import numpy as np
 cimport numpy as cnp
 
-from libc.math cimport sqrt, log, frexp, ldexp, INFINITY
+from libc.math cimport sqrt, frexp, ldexp, INFINITY
 
-from rusty_machine.linalg.blas cimport (dgemv, dscal, ddot, dtrsv, dtrsm, dtrmm,
-                                        dsyrk, mirror_lower)
+from rusty_machine.linalg.blas cimport xgemv, xscal, xdot, xtrsv, xtrsm, xtrmm, xsyrk
+from rusty_machine.linalg._floating cimport floating
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
-                                          asmatrix, asvector)
+                                          asmatrix, asvector, RM_FLOAT32, RM_FLOAT64)
 from rusty_machine.linalg._checks cimport copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
@@ -89,7 +93,7 @@ cdef inline Py_ssize_t _half(Py_ssize_t n) noexcept nogil:
 
 
 cdef Py_ssize_t potf2(Py_ssize_t n,         # IN    order
-                      double* A,            # INOUT n x n, lower triangle -> L
+                      floating* A,          # INOUT n x n, lower triangle -> L
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Unblocked Cholesky, gaxpy form [GVL4 Alg. 4.2.1; LAPACK dpotf2 'L'].
@@ -97,10 +101,10 @@ cdef Py_ssize_t potf2(Py_ssize_t n,         # IN    order
     Column j of L from the rows above: with row-major storage, L[j, :j] and the rows
     L[i, :j] (i > j) are contiguous, so both steps are dot products along rows."""
     cdef Py_ssize_t j
-    cdef double ajj
+    cdef floating ajj
     for j in range(n):
         # GVL4 Alg. 4.2.1: a_jj - L[j, :j] . L[j, :j] must be positive
-        ajj = A[j * lda + j] - ddot(j, A + j * lda, 1, A + j * lda, 1)
+        ajj = A[j * lda + j] - xdot(j, A + j * lda, 1, A + j * lda, 1)
         if not (ajj > 0.0):                    # also catches NaN
             A[j * lda + j] = ajj
             return j + 1
@@ -108,15 +112,15 @@ cdef Py_ssize_t potf2(Py_ssize_t n,         # IN    order
         A[j * lda + j] = ajj
         if j + 1 < n:
             # A[j+1:, j] -= A[j+1:, :j] @ A[j, :j]      (dgemv on the rows below)
-            dgemv(False, n - j - 1, j, -1.0, A + (j + 1) * lda, lda, A + j * lda, 1,
+            xgemv(False, n - j - 1, j, -1.0, A + (j + 1) * lda, lda, A + j * lda, 1,
                   1.0, A + (j + 1) * lda + j, lda)
             # A[j+1:, j] /= l_jj
-            dscal(n - j - 1, 1.0 / ajj, A + (j + 1) * lda + j, lda)
+            xscal(n - j - 1, 1.0 / ajj, A + (j + 1) * lda + j, lda)
     return 0
 
 
 cdef Py_ssize_t potrf2(Py_ssize_t n,        # IN    order
-                       double* A,           # INOUT n x n, lower triangle -> L
+                       floating* A,         # INOUT n x n, lower triangle -> L
                        Py_ssize_t lda       # IN
                        ) noexcept nogil:
     """Recursive Cholesky of a diagonal block [LAPACK dpotrf2; EGHJ]:
@@ -135,15 +139,15 @@ cdef Py_ssize_t potrf2(Py_ssize_t n,        # IN    order
     if info:
         return info
     # A21 = A21 @ inv(L11).T
-    dtrsm(False, True, True, False, n2, n1, 1.0, A, lda, A + n1 * lda, lda)
+    xtrsm(False, True, True, False, n2, n1, 1.0, A, lda, A + n1 * lda, lda)
     # A22 -= A21 @ A21.T     (lower triangle)
-    dsyrk(True, False, n2, n1, -1.0, A + n1 * lda, lda, 1.0, A + n1 * lda + n1, lda)
+    xsyrk(True, False, n2, n1, -1.0, A + n1 * lda, lda, 1.0, A + n1 * lda + n1, lda)
     info = potrf2(n2, A + n1 * lda + n1, lda)
     return info + n1 if info else 0
 
 
 cdef Py_ssize_t potrf(Py_ssize_t n,         # IN    order
-                      double* A,            # INOUT n x n, lower triangle -> L
+                      floating* A,          # INOUT n x n, lower triangle -> L
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Blocked right-looking Cholesky [GVL4 Sec. 4.2.9; LAPACK dpotrf 'L'].
@@ -163,17 +167,17 @@ cdef Py_ssize_t potrf(Py_ssize_t n,         # IN    order
             return info + j
         if rest > 0:
             # step 2: A[j+jb:, j:j+jb] = A[j+jb:, j:j+jb] @ inv(L_jj).T
-            dtrsm(False, True, True, False, rest, jb, 1.0, A + j * lda + j, lda,
+            xtrsm(False, True, True, False, rest, jb, 1.0, A + j * lda + j, lda,
                   A + (j + jb) * lda + j, lda)
             # step 3: A[j+jb:, j+jb:] -= L21 @ L21.T   (lower triangle)
-            dsyrk(True, False, rest, jb, -1.0, A + (j + jb) * lda + j, lda, 1.0,
+            xsyrk(True, False, rest, jb, -1.0, A + (j + jb) * lda + j, lda, 1.0,
                   A + (j + jb) * lda + j + jb, lda)
         j += jb
     return 0
 
 
 cdef void trti2_lower(Py_ssize_t n,         # IN    order (small)
-                      double* A,            # INOUT lower L -> inv(L)
+                      floating* A,          # INOUT lower L -> inv(L)
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Unblocked inverse of a lower triangle, in place [LAPACK dtrti2 'L','N'].
@@ -183,9 +187,9 @@ cdef void trti2_lower(Py_ssize_t n,         # IN    order (small)
     axpys along the rows of X[:j, :j]: for p = 0..j-1,
         X[j, :p] += l_jp X[p, :p];  X[j, p] = l_jp x_pp."""
     cdef Py_ssize_t j, p, c
-    cdef double xjj, b
-    cdef double* rj
-    cdef const double* rp
+    cdef floating xjj, b
+    cdef floating* rj
+    cdef const floating* rp
     for j in range(n):
         rj = A + j * lda
         xjj = 1.0 / rj[j]
@@ -201,7 +205,7 @@ cdef void trti2_lower(Py_ssize_t n,         # IN    order (small)
 
 
 cdef void trtri_lower(Py_ssize_t n,         # IN    order
-                      double* A,            # INOUT lower L -> inv(L)
+                      floating* A,          # INOUT lower L -> inv(L)
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Recursive inverse of a lower triangle [LAPACK dtrtri; EGHJ]:
@@ -216,13 +220,13 @@ cdef void trtri_lower(Py_ssize_t n,         # IN    order
     trtri_lower(n1, A, lda)
     trtri_lower(n2, A + n1 * lda + n1, lda)
     # L21 = L21 @ X11
-    dtrmm(False, True, False, False, n2, n1, 1.0, A, lda, A + n1 * lda, lda)
+    xtrmm(False, True, False, False, n2, n1, 1.0, A, lda, A + n1 * lda, lda)
     # L21 = -X22 @ L21
-    dtrmm(True, True, False, False, n2, n1, -1.0, A + n1 * lda + n1, lda, A + n1 * lda, lda)
+    xtrmm(True, True, False, False, n2, n1, -1.0, A + n1 * lda + n1, lda, A + n1 * lda, lda)
 
 
 cdef void lauu2_lower(Py_ssize_t n,         # IN    order (small)
-                      double* A,            # INOUT lower X -> lower triangle of X^T X
+                      floating* A,          # INOUT lower X -> lower triangle of X^T X
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Unblocked X^T X for lower triangular X, in place [LAPACK dlauu2 'L'].
@@ -230,9 +234,9 @@ cdef void lauu2_lower(Py_ssize_t n,         # IN    order (small)
     (X^T X)[i, :i+1] = sum_{p >= i} x_pi X[p, :i+1] reads only rows p >= i, which are
     still unmodified when the rows are done in increasing order."""
     cdef Py_ssize_t i, p, c
-    cdef double a
-    cdef double* ri
-    cdef const double* rp
+    cdef floating a
+    cdef floating* ri
+    cdef const floating* rp
     for i in range(n):
         ri = A + i * lda
         a = ri[i]
@@ -246,7 +250,7 @@ cdef void lauu2_lower(Py_ssize_t n,         # IN    order (small)
 
 
 cdef void lauum_lower(Py_ssize_t n,         # IN    order
-                      double* A,            # INOUT lower X -> lower triangle of X^T X
+                      floating* A,          # INOUT lower X -> lower triangle of X^T X
                       Py_ssize_t lda        # IN
                       ) noexcept nogil:
     """Recursive X^T X for lower triangular X [LAPACK dlauum; EGHJ]:
@@ -262,15 +266,15 @@ cdef void lauum_lower(Py_ssize_t n,         # IN    order
     n2 = n - n1
     lauum_lower(n1, A, lda)
     # C11 += X21.T @ X21     (lower triangle)
-    dsyrk(True, True, n1, n2, 1.0, A + n1 * lda, lda, 1.0, A, lda)
+    xsyrk(True, True, n1, n2, 1.0, A + n1 * lda, lda, 1.0, A, lda)
     # C21 = X22.T @ X21
-    dtrmm(True, True, True, False, n2, n1, 1.0, A + n1 * lda + n1, lda, A + n1 * lda, lda)
+    xtrmm(True, True, True, False, n2, n1, 1.0, A + n1 * lda + n1, lda, A + n1 * lda, lda)
     lauum_lower(n2, A + n1 * lda + n1, lda)
 
 
 cdef Py_ssize_t copy_lower_checked(bint from_upper, Py_ssize_t n,
-                                   const double* S, Py_ssize_t lds,   # IN  n x n source
-                                   double* D, Py_ssize_t ldd          # OUT n x n
+                                   const floating* S, Py_ssize_t lds,   # IN  n x n source
+                                   floating* D, Py_ssize_t ldd          # OUT n x n
                                    ) noexcept nogil:
     """D = tril(S) (or tril(S^T) = the upper triangle of S transposed), zeros above the
     diagonal. Only the used triangle of S is read. Returns -1, or i * n + j for the
@@ -279,7 +283,7 @@ cdef Py_ssize_t copy_lower_checked(bint from_upper, Py_ssize_t n,
     Finiteness test without branches in the inner loop: x * 0 is 0 for finite x and
     NaN for inf/NaN, so a running sum of them is non-zero iff a bad entry was seen."""
     cdef Py_ssize_t i, j, i0, j0, i1, j1
-    cdef double acc = 0.0, v
+    cdef floating acc = 0.0, v
     if not from_upper:
         for i in range(n):
             for j in range(i + 1):
@@ -313,8 +317,8 @@ cdef Py_ssize_t copy_lower_checked(bint from_upper, Py_ssize_t n,
     return -1
 
 
-cdef void transpose_lower_to_upper(Py_ssize_t n, const double* L, Py_ssize_t ldl,
-                                   double* U, Py_ssize_t ldu) noexcept nogil:
+cdef void transpose_lower_to_upper(Py_ssize_t n, const floating* L, Py_ssize_t ldl,
+                                   floating* U, Py_ssize_t ldu) noexcept nogil:
     """U = L^T (full n x n, zeros below the diagonal), in 32 x 32 tiles."""
     cdef Py_ssize_t i, j, i0, j0, i1, j1
     for i in range(n):
@@ -329,26 +333,43 @@ cdef void transpose_lower_to_upper(Py_ssize_t n, const double* L, Py_ssize_t ldl
                     U[i * ldu + j] = L[j * ldl + i]
 
 
+cdef void mirror_lower_f(Py_ssize_t n, floating* C, Py_ssize_t ldc) noexcept nogil:
+    """C[i, j] = C[j, i] for j > i: the upper triangle from the lower one."""
+    cdef Py_ssize_t i, j
+    for i in range(n):
+        for j in range(i + 1, n):
+            C[i * ldc + j] = C[j * ldc + i]
+
+
 # ==================================================================================
 # Python layer
 # ==================================================================================
+
 cdef Matrix _square_input(object A, str func):
     """A as a Matrix (no copy when possible), checked 2-D and square: the input path of
-    _checks.input_matrix (finiteness is checked on the triangle that is read)."""
-    return input_matrix(A, func, True, False)
+    _checks.input_matrix (finiteness is checked on the triangle that is read); float32
+    input stays float32."""
+    return input_matrix(A, func, True, False, True)
 
 
 cdef Matrix _factor_lower(object A, bint lower, str func):
     """The lower Cholesky factor L of A, read from one triangle of A."""
     cdef Matrix M = _square_input(A, func)
     cdef Py_ssize_t n = M.nrows, bad = -1, info = 0
-    cdef Matrix L = matrix_empty(n, n)
+    cdef Matrix L = matrix_empty(n, n, M.kind)
     if n == 0:
         return L
     with nogil:
-        bad = copy_lower_checked(not lower, n, M.data, M.ld, L.data, L.ld)
-        if bad < 0:
-            info = potrf(n, L.data, L.ld)
+        if M.kind == RM_FLOAT32:
+            bad = copy_lower_checked(not lower, n, <const float*>M.data, M.ld,
+                                     <float*>L.data, L.ld)
+            if bad < 0:
+                info = potrf(n, <float*>L.data, L.ld)
+        else:
+            bad = copy_lower_checked(not lower, n, <const double*>M.data, M.ld,
+                                     <double*>L.data, L.ld)
+            if bad < 0:
+                info = potrf(n, <double*>L.data, L.ld)
     if bad >= 0:
         raise ValueError("%s: the matrix contains NaN or infinity (entry [%d, %d] of the "
                          "%s triangle)" % (func, bad // n, bad % n,
@@ -361,20 +382,70 @@ cdef Matrix _factor_lower(object A, bint lower, str func):
 
 cdef Matrix _upper_from_lower(Matrix L):
     cdef Py_ssize_t n = L.nrows
-    cdef Matrix U = matrix_empty(n, n)
+    cdef Matrix U = matrix_empty(n, n, L.kind)
     with nogil:
-        transpose_lower_to_upper(n, L.data, L.ld, U.data, U.ld)
+        if L.kind == RM_FLOAT32:
+            transpose_lower_to_upper(n, <const float*>L.data, L.ld, <float*>U.data, U.ld)
+        else:
+            transpose_lower_to_upper(n, <const double*>L.data, L.ld, <double*>U.data, U.ld)
     return U
 
 
 cdef Matrix _copy_matrix(Matrix S):
-    cdef Matrix D = matrix_empty(S.nrows, S.ncols)
-    cdef Py_ssize_t i, j
+    """A contiguous owned copy of S (same dtype)."""
+    return asmatrix(np.array(S, order="C", copy=True))
+
+
+cdef object _solve(Matrix L, object b, floating tag):
+    """Cholesky.solve in the dtype of `tag` (L already has that dtype)."""
+    dtype = np.float32 if floating is float else np.float64
+    cdef int kind = RM_FLOAT32 if floating is float else RM_FLOAT64
+    cdef Py_ssize_t n = L.nrows, k
+    cdef Vector v, x
+    cdef Matrix B, X
+    cdef bint finite
+    cdef const floating* Lp = <const floating*>L.data
+    if isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1):
+        v = asvector(b, dtype)
+        if v.n != n:
+            raise ValueError("solve: A has shape (%d, %d) but b has shape (%d,)"
+                             % (n, n, v.n))
+        x = vector_empty(n, kind)
+        with nogil:
+            finite = copy_finite(1, n, <const floating*>v.data, n, <floating*>x.data, n)
+        if not finite:
+            raise ValueError("solve: b contains NaN or infinity")
+        with nogil:
+            # y = inv(L) @ b;  x = inv(L.T) @ y      [LAPACK dpotrs]
+            xtrsv(True, False, False, n, Lp, L.ld, <floating*>x.data, 1)
+            xtrsv(True, True, False, n, Lp, L.ld, <floating*>x.data, 1)
+        return x
+    if not isinstance(b, Matrix) and np.ndim(b) != 2:
+        raise ValueError("solve: b must be 1-D or 2-D, got shape %s" % shape_str(b))
+    B = asmatrix(b, dtype)
+    if B.nrows != n:
+        raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
+                         % (n, n, B.nrows, B.ncols))
+    k = B.ncols
+    X = matrix_empty(n, k, kind)
     with nogil:
-        for i in range(S.nrows):
-            for j in range(S.ncols):
-                D.data[i * D.ld + j] = S.data[i * S.ld + j]
-    return D
+        finite = copy_finite(n, k, <const floating*>B.data, B.ld, <floating*>X.data, X.ld)
+    if not finite:
+        raise ValueError("solve: b contains NaN or infinity")
+    with nogil:
+        # Y = inv(L) @ B;  X = inv(L.T) @ Y
+        xtrsm(True, True, False, False, n, k, <floating>1.0, Lp, L.ld,
+              <floating*>X.data, X.ld)
+        xtrsm(True, True, True, False, n, k, <floating>1.0, Lp, L.ld,
+              <floating*>X.data, X.ld)
+    return X
+
+
+cdef bint _is_float32(object b):
+    if isinstance(b, (Matrix, Vector)):
+        return b.dtype == np.float32
+    dt = getattr(b, "dtype", None)
+    return dt is not None and dt == np.float32
 
 
 def cholesky(A, lower=True):
@@ -511,52 +582,17 @@ cdef class Cholesky:
             b has the wrong number of rows (the message gives both shapes), is not
             1-D or 2-D, or holds NaN or infinity.
         """
-        cdef Py_ssize_t n = self._L.nrows, k
-        cdef Vector v, x
-        cdef Matrix B, X
-        cdef Matrix L = self._L
-        cdef bint finite
-        if isinstance(b, Vector) or (not isinstance(b, Matrix) and np.ndim(b) == 1):
-            v = asvector(b)
-            if v.n != n:
-                raise ValueError("solve: A has shape (%d, %d) but b has shape (%d,)"
-                                 % (n, n, v.n))
-            x = vector_empty(n)
-            with nogil:
-                finite = copy_finite(1, n, v.data, n, x.data, n)
-            if not finite:
-                raise ValueError("solve: b contains NaN or infinity")
-            with nogil:
-                # y = inv(L) @ b;  x = inv(L.T) @ y      [LAPACK dpotrs]
-                dtrsv(True, False, False, n, L.data, L.ld, x.data, 1)
-                dtrsv(True, True, False, n, L.data, L.ld, x.data, 1)
-            return x
-        if not isinstance(b, Matrix) and np.ndim(b) != 2:
-            raise ValueError("solve: b must be 1-D or 2-D, got shape %s" % shape_str(b))
-        B = asmatrix(b)
-        if B.nrows != n:
-            raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
-                             % (n, n, B.nrows, B.ncols))
-        k = B.ncols
-        X = matrix_empty(n, k)
-        with nogil:
-            finite = copy_finite(n, k, B.data, B.ld, X.data, X.ld)
-        if not finite:
-            raise ValueError("solve: b contains NaN or infinity")
-        with nogil:
-            # Y = inv(L) @ B;  X = inv(L.T) @ Y
-            dtrsm(True, True, False, False, n, k, 1.0, L.data, L.ld, X.data, X.ld)
-            dtrsm(True, True, True, False, n, k, 1.0, L.data, L.ld, X.data, X.ld)
-        return X
+        # numpy's promotion: a float32 factor with a float64 b solves in float64 (the
+        # float32 factor is exact in float64)
+        if self._L.kind == RM_FLOAT32 and _is_float32(b):
+            return _solve(self._L, b, <float>0)
+        return _solve(asmatrix(self._L, np.float64), b, <double>0)
 
     def logdet(self):
         """log(det(A)) = 2 sum log(l_ii), finite where det itself would overflow."""
-        cdef Py_ssize_t i, n = self._L.nrows
-        cdef double s = 0.0
-        with nogil:
-            for i in range(n):
-                s += log(self._L.data[i * self._L.ld + i])
-        return 2.0 * s
+        d = np.asarray(self._L.diag(), dtype=np.float64)      # the diagonal of L
+        s = 2.0 * float(np.sum(np.log(d)))
+        return np.float32(s) if self._L.kind == RM_FLOAT32 else s
 
     def det(self):
         """det(A) = prod(l_ii)^2 (1.0 for n = 0; inf if it overflows: use `logdet`).
@@ -566,17 +602,25 @@ cdef class Cholesky:
         cdef Py_ssize_t i, n = self._L.nrows
         cdef double mant = 1.0
         cdef int e, total = 0
+        cdef const double[::1] d = np.asarray(self._L.diag(), dtype=np.float64)
         with nogil:
             for i in range(n):
-                mant = frexp(mant * self._L.data[i * self._L.ld + i], &e)
+                mant = frexp(mant * d[i], &e)
                 total += e
         # det = (mant * 2^total)^2, each factor in [0.5, 1)
         mant = mant * mant
+        cdef double det
+        cdef float det32
         if 2 * total > 2100:
-            return INFINITY
-        if 2 * total < -2200:
-            return 0.0
-        return ldexp(mant, 2 * total)
+            det = INFINITY
+        elif 2 * total < -2200:
+            det = 0.0
+        else:
+            det = ldexp(mant, 2 * total)
+        if self._L.kind == RM_FLOAT32:
+            det32 = <float>det                      # +-inf beyond float32's range
+            return np.float32(det32)
+        return det
 
     def inv(self):
         """inv(A) = inv(L)^T inv(L), symmetric [LAPACK dpotri = dtrtri + dlauum].
@@ -588,9 +632,14 @@ cdef class Cholesky:
         cdef Py_ssize_t n = self._L.nrows
         cdef Matrix X = _copy_matrix(self._L)
         with nogil:
-            trtri_lower(n, X.data, X.ld)        # X = inv(L)
-            lauum_lower(n, X.data, X.ld)        # lower triangle of X.T @ X
-            mirror_lower(n, X.data, X.ld)       # the upper triangle from the lower
+            if X.kind == RM_FLOAT32:
+                trtri_lower(n, <float*>X.data, X.ld)       # X = inv(L)
+                lauum_lower(n, <float*>X.data, X.ld)       # lower triangle of X.T @ X
+                mirror_lower_f(n, <float*>X.data, X.ld)    # the upper triangle from the lower
+            else:
+                trtri_lower(n, <double*>X.data, X.ld)
+                lauum_lower(n, <double*>X.data, X.ld)
+                mirror_lower_f(n, <double*>X.data, X.ld)
         return X
 
     def __repr__(self):
@@ -606,6 +655,7 @@ cdef class Cholesky:
 def _rebuild(L, lower):
     """Unpickle a Cholesky from its lower factor."""
     cdef Cholesky c = Cholesky.__new__(Cholesky)
-    c._L = _copy_matrix(asmatrix(np.ascontiguousarray(L, dtype=np.float64)))
+    L = np.asarray(L)
+    c._L = _copy_matrix(asmatrix(L, np.float32 if L.dtype == np.float32 else np.float64))
     c._lower = bool(lower)
     return c

@@ -3,19 +3,15 @@
 # written once: the operand plumbing (a Matrix or a Vector seen as a Block, classifying
 # the other operand, the elementwise operators, ==, allclose, @), the reductions, and
 # _Dense, the base class whose methods (operators, reductions, copies, numpy protocol)
-# both inherit. The kernels they call are in _matrix_kernels.pyx.
-
-
-cdef struct Block:
-    double* data
-    Py_ssize_t rows
-    Py_ssize_t cols
-    Py_ssize_t ld
+# both inherit. The kernels they call are in _matrix_kernels.pyx, reached through the
+# k_* dispatchers of _kind_dispatch.pxi (the Block struct is declared there). Mixed
+# float32/float64 operands are promoted first (_promoted), numpy's rule.
 
 
 cdef inline Block _mblock(Matrix A):
     cdef Block b
     b.data = A.data
+    b.kind = A.kind
     b.rows = A.nrows
     b.cols = A.ncols
     b.ld = A.ld
@@ -26,6 +22,7 @@ cdef inline Block _vblock(Vector v):
     """A Vector seen as one row."""
     cdef Block b
     b.data = v.data
+    b.kind = v.kind
     b.rows = 1
     b.cols = v.n
     b.ld = v.n if v.n > 0 else 1
@@ -45,16 +42,28 @@ cdef inline bint _is_readonly(object x):
 
 
 cdef object _new_like(object x):
-    """An uninitialised owned Matrix/Vector of the same shape as x."""
+    """An uninitialised owned Matrix/Vector of the same shape and dtype as x."""
     if isinstance(x, Matrix):
-        return matrix_empty((<Matrix>x).nrows, (<Matrix>x).ncols)
-    return vector_empty((<Vector>x).n)
+        return matrix_empty((<Matrix>x).nrows, (<Matrix>x).ncols, (<Matrix>x).kind)
+    return vector_empty((<Vector>x).n, (<Vector>x).kind)
+
+
+cdef object _astype(object x, int kind):
+    """x itself when it has that kind, else a converted owned copy (numpy's cast:
+    float64 -> float32 rounds to nearest)."""
+    if (<_Dense>x).kind == kind:
+        return x
+    arr = np.array(np.asarray(x), dtype=_DTYPES[kind], order="C")
+    if isinstance(x, Matrix):
+        return _wrap_matrix(arr)
+    return _wrap_vector(arr)
 
 
 cdef Vector _as_vector_of(Matrix M):
     """The n elements of a contiguous 1 x n (or n x 1) owned Matrix, as a Vector."""
     cdef Vector v = Vector.__new__(Vector)
     v.data = M.data
+    v.kind = M.kind
     v.n = M.nrows * M.ncols
     v.owner = M.owner
     v.readonly = M.readonly
@@ -73,9 +82,9 @@ cdef bint _overlaps(Block a, Block b):
     if a.rows == 0 or a.cols == 0 or b.rows == 0 or b.cols == 0:
         return False
     a_lo = <uintptr_t>a.data
-    a_hi = <uintptr_t>(a.data + (a.rows - 1) * a.ld + a.cols)
+    a_hi = <uintptr_t>(a.data + ((a.rows - 1) * a.ld + a.cols) * kind_itemsize(a.kind))
     b_lo = <uintptr_t>b.data
-    b_hi = <uintptr_t>(b.data + (b.rows - 1) * b.ld + b.cols)
+    b_hi = <uintptr_t>(b.data + ((b.rows - 1) * b.ld + b.cols) * kind_itemsize(b.kind))
     return a_lo < b_hi and b_lo < a_hi
 
 
@@ -126,7 +135,7 @@ cdef object _copy_of(object x):
     cdef object out = _new_like(x)
     cdef Block c = _block(out)
     with nogil:
-        _copy_block(a.rows, a.cols, a.data, a.ld, c.data, c.ld)
+        k_copy(a.kind, a.rows, a.cols, a.data, a.ld, c.data, c.ld)
     return out
 
 
@@ -135,11 +144,14 @@ cdef object _elementwise(object self, object other, int op, bint reflected,
     """self (op) other, other (op) self when reflected, or self (op)= other.
 
     self is a Matrix or a Vector; other a same-kind same-shape operand or a real
-    scalar. The result is a new owned Matrix/Vector (or self when inplace)."""
+    scalar. The result is a new owned Matrix/Vector (or self when inplace) of numpy's
+    promoted dtype: a scalar keeps self's, float32 with float64 gives float64 (in
+    place, the result is cast back to self's dtype, as numpy's same-kind casting)."""
     cdef object o = _operand(other)
     cdef Block a, b, c
     cdef double s
     cdef object result
+    cdef int kind
     if o is NotImplemented:
         return NotImplemented
     if inplace and _is_readonly(self):
@@ -150,7 +162,8 @@ cdef object _elementwise(object self, object other, int op, bint reflected,
         result = self if inplace else _new_like(self)
         c = _block(result)
         with nogil:
-            _ew_scalar(op, reflected, a.rows, a.cols, a.data, a.ld, s, c.data, c.ld)
+            k_ew_scalar(a.kind, op, reflected, a.rows, a.cols, a.data, a.ld, s,
+                        c.data, c.ld)
         return result
     if not _same_kind_and_shape(self, o):
         if reflected:
@@ -158,18 +171,28 @@ cdef object _elementwise(object self, object other, int op, bint reflected,
                              % (symbol, _shape_str(o), _shape_str(self)))
         raise ValueError("operands could not be combined with '%s': shapes %s and %s"
                          % (symbol, _shape_str(self), _shape_str(o)))
+    kind = _promote((<_Dense>self).kind, (<_Dense>o).kind)
+    if inplace and kind != (<_Dense>self).kind:
+        # float32 (op)= float64: computed in float64, then rounded once into self
+        # (numpy's same-kind casting), a conversion numpy does for us
+        result = _elementwise(self, o, op, reflected, False, symbol)
+        np.asarray(self)[...] = np.asarray(result)
+        return self
+    x = _astype(self, kind)
+    o = _astype(o, kind)
+    a = _block(x)
     b = _block(o)
     if inplace and b.data != a.data and _overlaps(a, b):
         # e.g. A[1:] += A[:-1]: read the operand before any element is overwritten
         o = _copy_of(o)
         b = _block(o)
-    result = self if inplace else _new_like(self)
+    result = self if inplace else _new_like(x)
     c = _block(result)
     with nogil:
         if reflected:
-            _ew_block(op, a.rows, a.cols, b.data, b.ld, a.data, a.ld, c.data, c.ld)
+            k_ew(kind, op, a.rows, a.cols, b.data, b.ld, a.data, a.ld, c.data, c.ld)
         else:
-            _ew_block(op, a.rows, a.cols, a.data, a.ld, b.data, b.ld, c.data, c.ld)
+            k_ew(kind, op, a.rows, a.cols, a.data, a.ld, b.data, b.ld, c.data, c.ld)
     return result
 
 
@@ -178,16 +201,18 @@ cdef object _equals(object self, object other):
     cdef object o
     cdef Block a, b
     cdef bint eq
+    cdef int kind
     try:
         o = _operand(other)
     except (TypeError, ValueError):
         return False
     if o is NotImplemented or isinstance(o, float) or not _same_kind_and_shape(self, o):
         return False
-    a = _block(self)
-    b = _block(o)
+    kind = _promote((<_Dense>self).kind, (<_Dense>o).kind)
+    a = _block(_astype(self, kind))
+    b = _block(_astype(o, kind))
     with nogil:
-        eq = _equal_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld)
+        eq = k_equal(kind, a.rows, a.cols, a.data, a.ld, b.data, b.ld)
     return eq
 
 
@@ -195,6 +220,7 @@ cdef bint _allclose(object self, object other, double rtol, double atol) except 
     cdef object o = _operand(other)
     cdef Block a, b
     cdef bint close
+    cdef int kind
     if o is NotImplemented:
         raise TypeError("allclose: cannot compare with %s" % type(other).__name__)
     if isinstance(o, float):
@@ -203,10 +229,11 @@ cdef bint _allclose(object self, object other, double rtol, double atol) except 
     if not _same_kind_and_shape(self, o):
         raise ValueError("allclose: shapes %s and %s differ"
                          % (_shape_str(self), _shape_str(o)))
-    a = _block(self)
-    b = _block(o)
+    kind = _promote((<_Dense>self).kind, (<_Dense>o).kind)
+    a = _block(_astype(self, kind))
+    b = _block(_astype(o, kind))
     with nogil:
-        close = _close_block(a.rows, a.cols, a.data, a.ld, b.data, b.ld, rtol, atol)
+        close = k_close(kind, a.rows, a.cols, a.data, a.ld, b.data, b.ld, rtol, atol)
     return close
 
 
@@ -232,22 +259,26 @@ cdef object _matmul(object x, object y):
     cdef Matrix A, B, C
     cdef Vector u, v, w
     cdef double r
+    cdef int kind
     if a is NotImplemented or b is NotImplemented:
         return NotImplemented
+    kind = _promote((<_Dense>a).kind, (<_Dense>b).kind)
+    a = _astype(a, kind)
+    b = _astype(b, kind)
     if isinstance(a, Matrix) and isinstance(b, Matrix):
         A = <Matrix>a
         B = <Matrix>b
         if A.ncols != B.nrows:
             raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
                              % (A.shape, B.shape, A.ncols, B.nrows))
-        C = matrix_empty(A.nrows, B.ncols)
+        C = matrix_empty(A.nrows, B.ncols, kind)
         with nogil:
             if A.ncols == 0:
-                _fill_block(C.nrows, C.ncols, 0.0, C.data, C.ld)
+                k_fill(kind, C.nrows, C.ncols, 0.0, C.data, C.ld)
             elif C.nrows > 0 and C.ncols > 0:
                 # C = A @ B
-                dgemm(False, False, A.nrows, B.ncols, A.ncols, 1.0,
-                      A.data, A.ld, B.data, B.ld, 0.0, C.data, C.ld)
+                k_gemm(kind, A.nrows, B.ncols, A.ncols, A.data, A.ld, B.data, B.ld,
+                       C.data, C.ld)
         return C
     if isinstance(a, Matrix):
         A = <Matrix>a
@@ -255,13 +286,13 @@ cdef object _matmul(object x, object y):
         if A.ncols != v.n:
             raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
                              % (A.shape, v.shape, A.ncols, v.n))
-        w = vector_empty(A.nrows)
+        w = vector_empty(A.nrows, kind)
         with nogil:
             if A.ncols == 0:
-                _fill_block(1, w.n, 0.0, w.data, w.n)
+                k_fill(kind, 1, w.n, 0.0, w.data, w.n)
             elif w.n > 0:
                 # w = A @ v
-                dgemv(False, A.nrows, A.ncols, 1.0, A.data, A.ld, v.data, 1, 0.0, w.data, 1)
+                k_gemv(kind, False, A.nrows, A.ncols, A.data, A.ld, v.data, w.data)
         return w
     if isinstance(b, Matrix):
         u = <Vector>a
@@ -269,13 +300,13 @@ cdef object _matmul(object x, object y):
         if u.n != B.nrows:
             raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
                              % (u.shape, B.shape, u.n, B.nrows))
-        w = vector_empty(B.ncols)
+        w = vector_empty(B.ncols, kind)
         with nogil:
             if B.nrows == 0:
-                _fill_block(1, w.n, 0.0, w.data, w.n)
+                k_fill(kind, 1, w.n, 0.0, w.data, w.n)
             elif w.n > 0:
                 # w = B.T @ u  (= u @ B)
-                dgemv(True, B.nrows, B.ncols, 1.0, B.data, B.ld, u.data, 1, 0.0, w.data, 1)
+                k_gemv(kind, True, B.nrows, B.ncols, B.data, B.ld, u.data, w.data)
         return w
     u = <Vector>a
     v = <Vector>b
@@ -283,8 +314,8 @@ cdef object _matmul(object x, object y):
         raise ValueError("matmul: shapes %s and %s are not aligned (%d != %d)"
                          % (u.shape, v.shape, u.n, v.n))
     with nogil:
-        r = ddot(u.n, u.data, 1, v.data, 1)
-    return r
+        r = k_dot(kind, u.n, u.data, v.data)
+    return _scalar(kind, r)
 
 
 # ---- reductions -----------------------------------------------------------------
@@ -301,8 +332,8 @@ cdef object _check_axis(object axis, int ndim):
 cdef inline void _check_out(object dtype, object out) except *:
     if out is not None:
         raise TypeError("out= is not supported")
-    if dtype is not None and np.dtype(dtype) != np.float64:
-        raise TypeError("only dtype float64 is supported, got %s" % np.dtype(dtype))
+    if dtype is not None:
+        kind_of(dtype)
 
 
 cdef object _extremum(object self, bint want_max, bint want_index, object axis,
@@ -310,7 +341,7 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
     """min/max/argmin/argmax of a Matrix or Vector (NaN propagates as in numpy)."""
     cdef Block a = _block(self)
     cdef bint is_matrix = isinstance(self, Matrix)
-    cdef Py_ssize_t bi = 0, bj = 0, i
+    cdef Py_ssize_t bi = 0, bj = 0, i, isz
     cdef double r
     cdef Vector values
     cdef cnp.ndarray index
@@ -323,34 +354,34 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
             raise ValueError("%s of an empty %s" % (name, type(self).__name__))
         if not want_index:
             with nogil:
-                r = _ext_block(want_max, a.rows, a.cols, a.data, a.ld)
-            return r
+                r = k_ext_block(a.kind, want_max, a.rows, a.cols, a.data, a.ld)
+            return _scalar(a.kind, r)
         with nogil:
-            _argext_block(want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
-        if want_index and is_matrix:
+            k_argext_block(a.kind, want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
+        if is_matrix:
             return (bi, bj)
-        if want_index:
-            return bj
-        return a.data[bi * a.ld + bj]
+        return bj
     if ax == 0:
         if a.rows == 0:
             raise ValueError("%s over axis 0 of a matrix with 0 rows" % name)
-        values = vector_empty(a.cols)
+        values = vector_empty(a.cols, a.kind)
         index = np.empty(a.cols, dtype=np.intp)
         ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
         with nogil:
-            _argext_cols(want_max, a.rows, a.cols, a.data, a.ld, ip, values.data)
+            k_argext_cols(a.kind, want_max, a.rows, a.cols, a.data, a.ld, ip, values.data)
     else:
         if a.cols == 0:
             raise ValueError("%s over axis 1 of a matrix with 0 columns" % name)
-        values = vector_empty(a.rows)
+        values = vector_empty(a.rows, a.kind)
         index = np.empty(a.rows, dtype=np.intp)
         ip = <Py_ssize_t*>cnp.PyArray_DATA(index)
+        isz = kind_itemsize(a.kind)
         with nogil:
             for i in range(a.rows):
-                values.data[i] = _ext_row(want_max, a.cols, a.data + i * a.ld)
+                r = k_ext_row(a.kind, want_max, a.cols, a.data + i * a.ld * isz)
+                k_set(a.kind, values.data, i, r)
                 if want_index:
-                    ip[i] = _find(values.data[i], a.cols, a.data + i * a.ld)
+                    ip[i] = k_find(a.kind, r, a.cols, a.data + i * a.ld * isz)
     return index if want_index else values
 
 
@@ -362,16 +393,16 @@ cdef object _sum(object self, object axis):
     ax = _check_axis(axis, 2 if is_matrix else 1)
     if ax is None or not is_matrix:
         with nogil:
-            s = _sum_block(a.rows, a.cols, a.data, a.ld)
-        return s
+            s = k_sum(a.kind, a.rows, a.cols, a.data, a.ld)
+        return _scalar(a.kind, s)
     if ax == 0:
-        out = vector_empty(a.cols)
+        out = vector_empty(a.cols, a.kind)
         with nogil:
-            _col_sums(False, a.rows, a.cols, a.data, a.ld, out.data)
+            k_col_sums(a.kind, False, a.rows, a.cols, a.data, a.ld, out.data)
     else:
-        out = vector_empty(a.rows)
+        out = vector_empty(a.rows, a.kind)
         with nogil:
-            _row_sums(a.rows, a.cols, a.data, a.ld, out.data)
+            k_row_sums(a.kind, a.rows, a.cols, a.data, a.ld, out.data)
     return out
 
 
@@ -383,7 +414,7 @@ cdef object _mean(object self, object axis):
     if ax is None or not is_matrix:
         if a.rows * a.cols == 0:
             raise ValueError("mean of an empty %s" % type(self).__name__)
-        return _sum(self, None) / (a.rows * a.cols)
+        return _scalar(a.kind, _sum(self, None) / (a.rows * a.cols))
     reduced = a.rows if ax == 0 else a.cols
     kept = a.cols if ax == 0 else a.rows
     if reduced == 0 and kept > 0:
@@ -404,7 +435,7 @@ cdef object _apply(object self, object f):
     cdef Py_ssize_t i, j
     for i in range(a.rows):
         for j in range(a.cols):
-            c.data[i * c.ld + j] = f(a.data[i * a.ld + j])
+            k_set(c.kind, c.data, i * c.ld + j, f(k_get(a.kind, a.data, i * a.ld + j)))
     return out
 
 
@@ -424,7 +455,7 @@ cdef object _power(object self, object exponent, object modulo):
     out = _new_like(self)
     c = _block(out)
     with nogil:
-        _pow_block(a.rows, a.cols, a.data, a.ld, p, c.data, c.ld)
+        k_pow(a.kind, a.rows, a.cols, a.data, a.ld, p, c.data, c.ld)
     return out
 
 
@@ -436,7 +467,7 @@ cdef bint _contains(object self, object value) except -1:
     with nogil:
         for i in range(a.rows):
             for j in range(a.cols):
-                if a.data[i * a.ld + j] == x:
+                if k_get(a.kind, a.data, i * a.ld + j) == x:
                     found = True
                     break
             if found:
@@ -446,9 +477,11 @@ cdef bint _contains(object self, object value) except -1:
 
 cdef str _repr(object self, str name):
     arr = np.asarray(self)
+    suffix = ", dtype=float32" if (<_Dense>self).kind == RM_FLOAT32 else ""
     if arr.size == 0:
-        return "%s([], shape=%s)" % (name, arr.shape)
-    return "%s(%s)" % (name, np.array2string(arr, separator=", ", prefix=name + "("))
+        return "%s([], shape=%s%s)" % (name, arr.shape, suffix)
+    return "%s(%s%s)" % (name, np.array2string(arr, separator=", ", prefix=name + "("),
+                         suffix)
 
 
 # ---------------------------------------------------------------------------------
@@ -472,6 +505,24 @@ cdef class _Dense:
         if type(self) is _Dense:
             raise TypeError("_Dense is the shared base of Matrix and Vector; create one "
                             "of those")
+
+    @property
+    def dtype(self):
+        """The element type: numpy.float64 or numpy.float32 (as a numpy dtype)."""
+        return _DTYPES[self.kind]
+
+    @property
+    def itemsize(self):
+        """Bytes per element: 8 for float64, 4 for float32."""
+        return kind_itemsize(self.kind)
+
+    def astype(self, dtype, copy=True):
+        """The same entries as `dtype` (float64 or float32): a new owned object, or
+        self when it has that dtype already and copy is False."""
+        cdef int kind = kind_of(dtype)
+        if kind == self.kind:
+            return _copy_of(self) if copy else self
+        return _astype(self, kind)
 
     @property
     def writeable(self):
@@ -554,7 +605,7 @@ cdef class _Dense:
         cdef object out = _new_like(self)
         cdef Block c = _block(out)
         with nogil:
-            _neg_block(a.rows, a.cols, a.data, a.ld, c.data, c.ld)
+            k_neg(a.kind, a.rows, a.cols, a.data, a.ld, c.data, c.ld)
         return out
 
     def __pos__(self):
@@ -570,7 +621,7 @@ cdef class _Dense:
         cdef object out = _new_like(self)
         cdef Block c = _block(out)
         with nogil:
-            _abs_block(a.rows, a.cols, a.data, a.ld, c.data, c.ld)
+            k_abs(a.kind, a.rows, a.cols, a.data, a.ld, c.data, c.ld)
         return out
 
     def __matmul__(self, other):

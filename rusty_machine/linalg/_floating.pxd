@@ -6,3 +6,15 @@
 ctypedef fused floating:
     float
     double
+
+# ---- the per-dtype constants: the one table (LAPACK's slamch / dlamch) -----------------
+# eps: the spacing of the numbers at 1 (numpy's finfo(dtype).eps); sfmin: the smallest
+# normal number, below which 1/x overflows (LAPACK's SFMIN); big: the largest finite.
+# A kernel fused over `floating` picks its row with `if floating is float:`.
+cdef extern from "float.h":
+    const double DBL_EPSILON
+    const double DBL_MIN
+    const double DBL_MAX
+    const float FLT_EPSILON
+    const float FLT_MIN
+    const float FLT_MAX

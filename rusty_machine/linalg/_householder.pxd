@@ -8,35 +8,39 @@
 # dimension ldv. The packed factors that the reductions leave behind (QR's columns below
 # the diagonal, the reductions' rows) are copied into that form by gather_v.
 # Row-major (pointer, leading dimension) conventions of blas.pxd; no checks, no GIL.
+# house, gather_v, larft, larfb and org_q are fused over _floating.floating (float32 and
+# float64 instances; a call with double pointers is the float64 one, as before); the
+# rotations and the row-stored orgtr / ormtr_left are float64.
+from rusty_machine.linalg._floating cimport floating
 
 # Householder vector (GVL4 Alg. 5.1.1 with LAPACK dlarfg's normalisation and scaling):
 # (I - tau v v^T) [alpha; x] = [beta; 0], v = [1; x_out]. alpha <- beta, x (stride incx,
 # n - 1 entries) <- v[1:]. Returns tau (0 means H = I).
-cdef double house(Py_ssize_t n, double* alpha, double* x, Py_ssize_t incx) noexcept nogil
+cdef floating house(Py_ssize_t n, floating* alpha, floating* x, Py_ssize_t incx) noexcept nogil
 
 # VT (k x r) <- the explicit rows v_0..v_{k-1}; entry i > p of v_p is read from
 # src[p * inc_refl + i * inc_elem] (QR's columns: inc_elem = lda, inc_refl = 1;
 # rows of a reduction: inc_elem = 1, inc_refl = ld).
-cdef void gather_v(Py_ssize_t k, Py_ssize_t r, const double* src, Py_ssize_t inc_elem,
-                   Py_ssize_t inc_refl, double* VT, Py_ssize_t ldv) noexcept nogil
+cdef void gather_v(Py_ssize_t k, Py_ssize_t r, const floating* src, Py_ssize_t inc_elem,
+                   Py_ssize_t inc_refl, floating* VT, Py_ssize_t ldv) noexcept nogil
 
 # T (k x k upper triangular, zeros below) with H_0 ... H_{k-1} = I - V T V^T
 # (LAPACK dlarft, forward, one GEMM for V^T V then the triangular recurrence).
-cdef void larft(Py_ssize_t k, Py_ssize_t r, const double* VT, Py_ssize_t ldv,
-                const double* tau, double* T, Py_ssize_t ldt) noexcept nogil
+cdef void larft(Py_ssize_t k, Py_ssize_t r, const floating* VT, Py_ssize_t ldv,
+                const floating* tau, floating* T, Py_ssize_t ldt) noexcept nogil
 
 # Apply Q = I - V T V^T or Q^T (trans) to C (LAPACK dlarfb). left: C (r x n) <- op(Q) C;
-# right: C (n x r) <- C op(Q). W, W2: k x n doubles each of workspace.
+# right: C (n x r) <- C op(Q). W, W2: k x n elements each of workspace.
 cdef void larfb(bint left, bint trans, Py_ssize_t r, Py_ssize_t n, Py_ssize_t k,
-                const double* VT, Py_ssize_t ldv, const double* T, Py_ssize_t ldt,
-                double* C, Py_ssize_t ldc, double* W, double* W2) noexcept nogil
+                const floating* VT, Py_ssize_t ldv, const floating* T, Py_ssize_t ldt,
+                floating* C, Py_ssize_t ldc, floating* W, floating* W2) noexcept nogil
 
 # Q (m x ncols) = H_0 ... H_{k-1} I[:, :ncols], reflector p acting on rows p..m-1 with its
 # entries where gather_v finds them; nb reflectors per block (LAPACK dorgqr/dorgtr/dorgbr
-# by backward accumulation). work: org_work_size(m, ncols, nb) doubles.
-cdef void org_q(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t k, const double* src,
-                Py_ssize_t inc_elem, Py_ssize_t inc_refl, const double* tau,
-                double* Q, Py_ssize_t ldq, Py_ssize_t nb, double* work) noexcept nogil
+# by backward accumulation). work: org_work_size(m, ncols, nb) elements.
+cdef void org_q(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t k, const floating* src,
+                Py_ssize_t inc_elem, Py_ssize_t inc_refl, const floating* tau,
+                floating* Q, Py_ssize_t ldq, Py_ssize_t nb, floating* work) noexcept nogil
 cdef Py_ssize_t org_work_size(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t nb) noexcept nogil
 
 # Plane rotations (GVL4 Sec. 5.1.8-5.1.9; BLAS drot, LAPACK dlartg).

@@ -52,12 +52,14 @@ import numpy as np
 
 from libc.math cimport fabs, hypot, copysign
 
-from rusty_machine.linalg.blas cimport dgemm, dnrm2, dscal
+from rusty_machine.linalg.blas cimport xgemm, xnrm2, xscal
+from rusty_machine.linalg._floating cimport (floating, FLT_MIN, FLT_EPSILON, DBL_MIN,
+                                             DBL_EPSILON)
 
-# dlarfg's thresholds: below SAFMIN a column is scaled up; above BIG, alpha - beta could
-# overflow and house() works on the column times 2^-64 (exact)
-cdef double SAFMIN = 2.2250738585072014e-308 / 2.220446049250313e-16
-cdef double BIG = 1e300
+# dlarfg's thresholds (the rest of the table is _floating.pxd's): above BIG, alpha - beta
+# could overflow and house() works on the column times 2^-64 (exact in both dtypes)
+cdef double BIG_DOUBLE = 1e300
+cdef float BIG_FLOAT = 1e36
 cdef double TWO_M64 = 5.421010862427522e-20
 
 
@@ -72,46 +74,55 @@ cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
 # =================================================================================
 # 1. the reflector
 # =================================================================================
-cdef double house(Py_ssize_t n,            # IN    length of the vector [alpha, x]
-                  double* alpha,           # INOUT x_1 in, beta out
-                  double* x,               # INOUT x_2..x_n in, v_2..v_n out (v_1 = 1)
-                  Py_ssize_t incx          # IN    stride of x
-                  ) noexcept nogil:
+cdef floating house(Py_ssize_t n,          # IN    length of the vector [alpha, x]
+                    floating* alpha,       # INOUT x_1 in, beta out
+                    floating* x,           # INOUT x_2..x_n in, v_2..v_n out (v_1 = 1)
+                    Py_ssize_t incx        # IN    stride of x
+                    ) noexcept nogil:
     """Householder vector (GVL4 Alg. 5.1.1 with LAPACK dlarfg's normalisation).
 
     Finds v (v_1 = 1) and tau with (I - tau v v^T) [alpha; x] = [beta; 0] and returns
     tau: 0 (H = I) when x is already zero, otherwise 1 <= tau <= 2."""
-    cdef double xnorm, beta, tau
+    cdef floating xnorm, beta, tau
+    cdef floating safmin, big, two_m64 = TWO_M64
     cdef int knt = 0
     if n <= 1:
         return 0.0
-    xnorm = dnrm2(n - 1, x, incx)
+    # dlarfg's thresholds, from the per-dtype table (_floating.pxd): below safmin =
+    # sfmin / eps a column is scaled up; above big, alpha - beta could overflow
+    if floating is float:
+        safmin = FLT_MIN / FLT_EPSILON
+        big = BIG_FLOAT
+    else:
+        safmin = DBL_MIN / DBL_EPSILON
+        big = BIG_DOUBLE
+    xnorm = xnrm2(n - 1, x, incx)
     if xnorm == 0.0:
         return 0.0
     # beta = -sign(alpha) ||[alpha; x]||: v_1 = alpha - beta has no cancellation
     beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
-    if fabs(beta) < SAFMIN:
+    if fabs(beta) < safmin:
         # tiny column: scale it up (at most 20 times) so 1 / (alpha - beta) is safe
-        while fabs(beta) < SAFMIN and knt < 20:
+        while fabs(beta) < safmin and knt < 20:
             knt += 1
-            dscal(n - 1, 1.0 / SAFMIN, x, incx)
-            beta /= SAFMIN
-            alpha[0] /= SAFMIN
-        xnorm = dnrm2(n - 1, x, incx)
+            xscal(n - 1, 1.0 / safmin, x, incx)
+            beta /= safmin
+            alpha[0] /= safmin
+        xnorm = xnrm2(n - 1, x, incx)
         beta = -copysign(hypot(alpha[0], xnorm), alpha[0])
-    if fabs(beta) > BIG:
+    if fabs(beta) > big:
         # huge column: alpha - beta may overflow, and 1 / (alpha - beta) be subnormal;
         # the same ratios on the column scaled by 2^-64 (exact) are safe
-        tau = (beta * TWO_M64 - alpha[0] * TWO_M64) / (beta * TWO_M64)
-        dscal(n - 1, TWO_M64, x, incx)
-        dscal(n - 1, 1.0 / (alpha[0] * TWO_M64 - beta * TWO_M64), x, incx)
+        tau = (beta * two_m64 - alpha[0] * two_m64) / (beta * two_m64)
+        xscal(n - 1, two_m64, x, incx)
+        xscal(n - 1, 1.0 / (alpha[0] * two_m64 - beta * two_m64), x, incx)
         alpha[0] = beta
         return tau
     tau = (beta - alpha[0]) / beta
     # v = x / (alpha - beta), so that v_1 = 1
-    dscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
+    xscal(n - 1, 1.0 / (alpha[0] - beta), x, incx)
     for _ in range(knt):
-        beta *= SAFMIN
+        beta *= safmin
     alpha[0] = beta
     return tau
 
@@ -121,17 +132,17 @@ cdef double house(Py_ssize_t n,            # IN    length of the vector [alpha, 
 # =================================================================================
 cdef void gather_v(Py_ssize_t k,           # IN   reflectors
                    Py_ssize_t r,           # IN   length of each (rows they act on)
-                   const double* src,      # IN   packed reflectors (entries below the unit)
+                   const floating* src,    # IN   packed reflectors (entries below the unit)
                    Py_ssize_t inc_elem,    # IN   stride between entries of one reflector
                    Py_ssize_t inc_refl,    # IN   stride between reflectors
-                   double* VT,             # OUT  k x r explicit rows
+                   floating* VT,           # OUT  k x r explicit rows
                    Py_ssize_t ldv          # IN
                    ) noexcept nogil:
     """VT[p, :] = v_p written out: 0 before p, 1 at p, src[p*inc_refl + i*inc_elem] at
     i > p."""
     cdef Py_ssize_t p, i
-    cdef double* row
-    cdef const double* s
+    cdef floating* row
+    cdef const floating* s
     for p in range(k):
         row = VT + p * ldv
         for i in range(_imin(p, r)):
@@ -149,10 +160,10 @@ cdef void gather_v(Py_ssize_t k,           # IN   reflectors
 
 cdef void larft(Py_ssize_t k,              # IN   number of reflectors
                 Py_ssize_t r,              # IN   length of each reflector
-                const double* VT,          # IN   k x r explicit rows (gather_v)
+                const floating* VT,        # IN   k x r explicit rows (gather_v)
                 Py_ssize_t ldv,            # IN
-                const double* tau,         # IN   k scalars
-                double* T,                 # OUT  k x k upper triangular (zeros below)
+                const floating* tau,       # IN   k scalars
+                floating* T,               # OUT  k x k upper triangular (zeros below)
                 Py_ssize_t ldt             # IN
                 ) noexcept nogil:
     """T of the compact WY form H_0 ... H_{k-1} = I - V T V^T (LAPACK dlarft, forward;
@@ -163,11 +174,11 @@ cdef void larft(Py_ssize_t k,              # IN   number of reflectors
     where the triangular product runs in place over the column S[:j, j] (row p
     needs only entries p.. of that column, which are not overwritten yet)."""
     cdef Py_ssize_t i, p, c
-    cdef double s, t
+    cdef floating s, t
     if k <= 0:
         return
     # T = VT @ VT.T    (the upper triangle is what is used)
-    dgemm(0, 1, k, k, r, 1.0, VT, ldv, VT, ldv, 0.0, T, ldt)
+    xgemm(0, 1, k, k, r, 1.0, VT, ldv, VT, ldv, 0.0, T, ldt)
     for i in range(k):
         t = tau[i]
         for p in range(i):
@@ -188,32 +199,32 @@ cdef void larfb(bint left,                 # IN   op(Q) C (True) or C op(Q) (Fal
                 Py_ssize_t r,              # IN   rows (left) / columns (right) of C = len(v)
                 Py_ssize_t n,              # IN   the other dimension of C
                 Py_ssize_t k,              # IN   reflectors
-                const double* VT,          # IN   k x r explicit rows
+                const floating* VT,        # IN   k x r explicit rows
                 Py_ssize_t ldv,            # IN
-                const double* T,           # IN   k x k upper triangular, zeros below
+                const floating* T,         # IN   k x k upper triangular, zeros below
                 Py_ssize_t ldt,            # IN
-                double* C,                 # INOUT r x n (left) or n x r (right)
+                floating* C,               # INOUT r x n (left) or n x r (right)
                 Py_ssize_t ldc,            # IN
-                double* W,                 # WORK k x n
-                double* W2                 # WORK k x n
+                floating* W,               # WORK k x n
+                floating* W2               # WORK k x n
                 ) noexcept nogil:
     """C <- op(Q) C or C op(Q) with Q = I - V T V^T (LAPACK dlarfb): three GEMMs."""
     if r <= 0 or n <= 0 or k <= 0:
         return
     if left:
         # W = V^T C
-        dgemm(0, 0, k, n, r, 1.0, VT, ldv, C, ldc, 0.0, W, n)
+        xgemm(0, 0, k, n, r, 1.0, VT, ldv, C, ldc, 0.0, W, n)
         # W2 = T^T W (for Q^T = I - V T^T V^T)   or   W2 = T W (for Q)
-        dgemm(trans, 0, k, n, k, 1.0, T, ldt, W, n, 0.0, W2, n)
+        xgemm(trans, 0, k, n, k, 1.0, T, ldt, W, n, 0.0, W2, n)
         # C -= V W2
-        dgemm(1, 0, r, n, k, -1.0, VT, ldv, W2, n, 1.0, C, ldc)
+        xgemm(1, 0, r, n, k, -1.0, VT, ldv, W2, n, 1.0, C, ldc)
     else:
         # W = C V
-        dgemm(0, 1, n, k, r, 1.0, C, ldc, VT, ldv, 0.0, W, k)
+        xgemm(0, 1, n, k, r, 1.0, C, ldc, VT, ldv, 0.0, W, k)
         # W2 = W T (for Q)   or   W2 = W T^T (for Q^T)
-        dgemm(0, trans, n, k, k, 1.0, W, k, T, ldt, 0.0, W2, k)
+        xgemm(0, trans, n, k, k, 1.0, W, k, T, ldt, 0.0, W2, k)
         # C -= W2 V^T
-        dgemm(0, 0, n, r, k, -1.0, W2, k, VT, ldv, 1.0, C, ldc)
+        xgemm(0, 0, n, r, k, -1.0, W2, k, VT, ldv, 1.0, C, ldc)
 
 
 # =================================================================================
@@ -227,23 +238,23 @@ cdef Py_ssize_t org_work_size(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t nb) noe
 cdef void org_q(Py_ssize_t m,              # IN   rows of Q
                 Py_ssize_t ncols,          # IN   columns of Q to form (k <= ncols <= m)
                 Py_ssize_t k,              # IN   number of reflectors
-                const double* src,         # IN   packed reflectors, as gather_v reads them
+                const floating* src,       # IN   packed reflectors, as gather_v reads them
                 Py_ssize_t inc_elem,       # IN
                 Py_ssize_t inc_refl,       # IN
-                const double* tau,         # IN   k scalars
-                double* Q,                 # OUT  m x ncols
+                const floating* tau,       # IN   k scalars
+                floating* Q,               # OUT  m x ncols
                 Py_ssize_t ldq,            # IN
                 Py_ssize_t nb,             # IN   reflectors per block
-                double* work               # WORK org_work_size(m, ncols, nb)
+                floating* work             # WORK org_work_size(m, ncols, nb)
                 ) noexcept nogil:
     """The first ncols columns of Q = H_0 ... H_{k-1} (LAPACK dorgqr; backward
     accumulation, GVL4 Sec. 5.1.6): Q[j:, j:] <- (I - V T V^T) Q[j:, j:] for the blocks
     of nb reflectors from the last to the first, each one gather_v + larft + larfb."""
     cdef Py_ssize_t i, c, j, jb, mr
-    cdef double* VT = work
-    cdef double* T = VT + nb * m
-    cdef double* W = T + nb * nb
-    cdef double* W2 = W + nb * _imax(ncols, nb)
+    cdef floating* VT = work
+    cdef floating* T = VT + nb * m
+    cdef floating* W = T + nb * nb
+    cdef floating* W2 = W + nb * _imax(ncols, nb)
     # Q = eye(m, ncols)
     for i in range(m):
         for c in range(ncols):

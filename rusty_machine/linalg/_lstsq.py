@@ -76,20 +76,45 @@ def lstsq(A, b, rcond=None):
         Shapes that do not match (the message gives both), NaN/inf, not 2-D.
     LinAlgError
         The SVD did not converge.
+
+    Notes
+    -----
+    float32 A and b (both, numpy's promotion) give float32 results, with numpy's
+    float32 default rcond (eps32 * max(m, n)); the full-rank QR solution is computed in
+    float32 by our sgeqrf path. The singular values (the rank decision, and the
+    rank-deficient path) come from our float64 SVD of the exactly converted data,
+    rounded to float32.
     """
     a = _work_copy(A, "lstsq", square=False)
     m, n = a.shape
     bb, one_d = _rhs(b, m)
+    single = _is_float32(A) and _is_float32(b)
+    eps = float(np.finfo(np.float32).eps) if single else _EPS
+    x, resid, rank, s = _lstsq(a, bb, m, n, rcond, eps, single)
+    if one_d:
+        x = x[:, 0]
+    if single:
+        return (x.astype(np.float32), resid.astype(np.float32), rank,
+                s.astype(np.float32))
+    return x, resid, rank, s
+
+
+def _is_float32(x):
+    return getattr(x, "dtype", None) == np.float32
+
+
+def _lstsq(a, bb, m, n, rcond, eps, single):
+    """lstsq on the float64 copies a (m x n) and bb (m x k): (x (n x k), residuals,
+    rank, s); the full-rank QR solve in float32 when single."""
     nrhs = bb.shape[1]
     if rcond is None:
-        rcond = _EPS * max(m, n)
+        rcond = eps * max(m, n)
     elif rcond < 0:
-        rcond = _EPS
+        rcond = eps
     if min(m, n) == 0:
         x = np.zeros((n, nrhs))
         # rank 0: the residual is b itself, reported when rank == n and m > n
         resid = np.sum(bb * bb, axis=0) if (n == 0 and m > 0) else np.empty(0)
-        x = x[:, 0] if one_d else x
         return x, resid, 0, np.empty(0)
     # the singular values decide the numerical rank (and are returned, as numpy does)
     s = np.asarray(svdvals(a))
@@ -98,7 +123,11 @@ def lstsq(A, b, rcond=None):
         # full column rank: the Householder QR solution x = inv(R) (Q^T b)[:n]
         # (GVL4 Alg. 5.3.2), cheaper than forming the singular vectors
         from ._qr import qr_factor
-        x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
+        if single:
+            x = np.array(qr_factor(a.astype(np.float32)).solve(bb.astype(np.float32)),
+                         dtype=np.float64).reshape(n, nrhs)
+        else:
+            x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
     else:
         # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5)
         U, s, Vt = svd(a)
@@ -112,8 +141,6 @@ def lstsq(A, b, rcond=None):
         resid = np.sum(r * r, axis=0)
     else:
         resid = np.empty(0)
-    if one_d:
-        x = x[:, 0]
     return x, resid, rank, s
 
 

@@ -42,6 +42,12 @@ turns most of step 1 into GEMM too (and works on a contiguous copy of the panel,
 column's entries are nb rather than lda apart in memory). The storage is row-major, so a
 row swap is a contiguous memory swap and every row of a panel is a contiguous run of nb
 numbers.
+
+One source, two dtypes: every kernel below is fused over _floating.floating (compiled
+for float32 and float64, as sgetrf and dgetrf are two instances of one LAPACK source);
+the pivot threshold SFMIN comes from the per-dtype table in _floating.pxd. The Python
+layer picks the instance from the Matrix's kind: float32 input is factored in float32
+(numpy.linalg's rule), and solve with a float32 A and a float64 b promotes to float64.
 """
 import numpy as np
 cimport numpy as cnp
@@ -49,9 +55,11 @@ cimport numpy as cnp
 from libc.math cimport fabs, frexp, ldexp, log, INFINITY
 from libc.stdlib cimport malloc, free
 
-from rusty_machine.linalg.blas cimport dgemm, dtrsm, dtrmm, dtrsv, dswap, idamax
+from rusty_machine.linalg.blas cimport xgemm, xtrsm, xtrmm, xtrsv, xswap, ixamax
+from rusty_machine.linalg._floating cimport floating, FLT_MIN, DBL_MIN
 from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
-                                          vector_empty, asmatrix, asvector)
+                                          asmatrix, asvector, kind_itemsize,
+                                          RM_FLOAT32, RM_FLOAT64)
 from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
@@ -64,9 +72,6 @@ cdef Py_ssize_t NB_GETRF = 128   # columns per panel of the blocked LU (dgetrf's
 cdef Py_ssize_t NB_LEAF = 16     # the recursive panel runs unblocked from this width down
 cdef Py_ssize_t NB_GETRI = 64    # block columns of the inverse (dgetri's NB)
 cdef Py_ssize_t NB_TRTRI = 64    # diagonal blocks of the triangular inverse (dtrtri's NB)
-
-# smallest normal number: below it 1/pivot overflows, so divide instead (LAPACK's SFMIN)
-cdef double SFMIN = 2.2250738585072014e-308
 
 
 def _set_block_sizes(getrf=None, leaf=None, getri=None, trtri=None):
@@ -96,7 +101,7 @@ cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
 
 
 cdef void laswp(Py_ssize_t ncols,          # IN   number of columns to permute
-                double* A,                 # INOUT rows k1..max(piv) of an ncols-wide block
+                floating* A,               # INOUT rows k1..max(piv) of an ncols-wide block
                 Py_ssize_t lda,            # IN
                 Py_ssize_t k1,             # IN   first pivot to apply
                 Py_ssize_t k2,             # IN   one past the last pivot to apply
@@ -111,12 +116,12 @@ cdef void laswp(Py_ssize_t ncols,          # IN   number of columns to permute
     for i in range(k1, k2):
         p = ipiv[i]
         if p != i:
-            dswap(ncols, A + i * lda, 1, A + p * lda, 1)
+            xswap(ncols, A + i * lda, 1, A + p * lda, 1)
 
 
 cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
                       Py_ssize_t n,        # IN   columns (narrow: <= NB_LEAF)
-                      double* A,           # INOUT m x n, overwritten by L \ U
+                      floating* A,         # INOUT m x n, overwritten by L \ U
                       Py_ssize_t lda,      # IN
                       Py_ssize_t* ipiv     # OUT  min(m, n) pivots, 0-based, local rows
                       ) noexcept nogil:
@@ -127,14 +132,19 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
     that column is already zero below the diagonal, so the step is skipped, no
     division by zero happens, and the factorisation carries on."""
     cdef Py_ssize_t info = 0, j, i, c, p, p_next, kmin = _imin(m, n)
-    cdef double pivot, rec, lij, a, best
+    cdef floating pivot, rec, lij, a, best
+    cdef floating sfmin        # below it 1/pivot overflows: divide instead (LAPACK's SFMIN)
     cdef bint by_division
-    cdef double* row_j
-    cdef double* row_i
+    cdef floating* row_j
+    cdef floating* row_i
     if kmin <= 0:
         return 0
+    if floating is float:
+        sfmin = FLT_MIN
+    else:
+        sfmin = DBL_MIN
     # GVL4 Alg. 3.4.1 step 1 for the first column: the entry of largest magnitude
-    p = idamax(m, A, lda)
+    p = ixamax(m, A, lda)
     for j in range(kmin):
         ipiv[j] = p
         pivot = A[p * lda + j]
@@ -143,17 +153,17 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
             if info == 0:
                 info = j + 1
             if j + 1 < kmin:
-                p = j + 1 + idamax(m - j - 1, A + (j + 1) * lda + j + 1, lda)
+                p = j + 1 + ixamax(m - j - 1, A + (j + 1) * lda + j + 1, lda)
             continue
         # step 2: swap rows j and p (the whole panel width)
         if p != j:
-            dswap(n, A + j * lda, 1, A + p * lda, 1)
+            xswap(n, A + j * lda, 1, A + p * lda, 1)
         row_j = A + j * lda
         # step 3: multipliers l_ij = a_ij / a_jj and the rank-1 update
         #   A[j+1:, j+1:] -= A[j+1:, j:j+1] @ A[j:j+1, j+1:]
         # one pass over the rows, each a contiguous run; the same pass looks for the
         # next column's pivot (step 1 of step j+1), so each column costs one pass
-        by_division = fabs(pivot) < SFMIN          # 1/pivot would overflow
+        by_division = fabs(pivot) < sfmin          # 1/pivot would overflow
         rec = 1.0 / pivot
         best = -1.0
         p_next = j + 1
@@ -175,7 +185,7 @@ cdef Py_ssize_t getf2(Py_ssize_t m,        # IN   rows
 
 cdef Py_ssize_t getrf2(Py_ssize_t m,       # IN   rows
                        Py_ssize_t n,       # IN   columns
-                       double* A,          # INOUT m x n, overwritten by L \ U
+                       floating* A,        # INOUT m x n, overwritten by L \ U
                        Py_ssize_t lda,     # IN
                        Py_ssize_t* ipiv    # OUT  min(m, n) pivots, 0-based, local rows
                        ) noexcept nogil:
@@ -201,9 +211,9 @@ cdef Py_ssize_t getrf2(Py_ssize_t m,       # IN   rows
     # [A_12; A_22] <- P_1^T [A_12; A_22]
     laswp(n2, A + n1, lda, 0, n1, ipiv)
     # A_12 <- inv(L_11) @ A_12          (L_11 unit lower, n1 x n1)
-    dtrsm(1, 1, 0, 1, n1, n2, 1.0, A, lda, A + n1, lda)
+    xtrsm(1, 1, 0, 1, n1, n2, 1.0, A, lda, A + n1, lda)
     # A_22 -= A_21 @ A_12
-    dgemm(0, 0, m - n1, n2, n1, -1.0, A + n1 * lda, lda, A + n1, lda,
+    xgemm(0, 0, m - n1, n2, n1, -1.0, A + n1 * lda, lda, A + n1, lda,
           1.0, A + n1 * lda + n1, lda)
     # A_22 = P_2 L_22 U_22
     info2 = getrf2(m - n1, n2, A + n1 * lda + n1, lda, ipiv + n1)
@@ -218,10 +228,10 @@ cdef Py_ssize_t getrf2(Py_ssize_t m,       # IN   rows
 
 cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
                       Py_ssize_t n,        # IN   columns
-                      double* A,           # INOUT m x n, overwritten by L \ U
+                      floating* A,         # INOUT m x n, overwritten by L \ U
                       Py_ssize_t lda,      # IN
                       Py_ssize_t* ipiv,    # OUT  min(m, n) pivots, 0-based
-                      double* panel        # WORK m * NB_GETRF doubles, or NULL
+                      floating* panel      # WORK m * NB_GETRF elements, or NULL
                       ) noexcept nogil:
     """Blocked right-looking LU with partial pivoting (LAPACK dgetrf; GVL4 Sec. 3.4, block form).
 
@@ -253,11 +263,11 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
             # ... and right of it
             laswp(n - j - jb, A + j + jb, lda, j, j + jb, ipiv)
             # step 3: U_12 = inv(L_jj) @ A_12               (L_jj unit lower, jb x jb)
-            dtrsm(1, 1, 0, 1, jb, n - j - jb, 1.0, A + j * lda + j, lda,
+            xtrsm(1, 1, 0, 1, jb, n - j - jb, 1.0, A + j * lda + j, lda,
                   A + j * lda + j + jb, lda)
             if j + jb < m:
                 # step 4: A_22 -= L_21 @ U_12                (rank-jb update, GEMM)
-                dgemm(0, 0, m - j - jb, n - j - jb, jb, -1.0,
+                xgemm(0, 0, m - j - jb, n - j - jb, jb, -1.0,
                       A + (j + jb) * lda + j, lda, A + j * lda + j + jb, lda,
                       1.0, A + (j + jb) * lda + j + jb, lda)
         j += jb
@@ -265,8 +275,8 @@ cdef Py_ssize_t getrf(Py_ssize_t m,        # IN   rows
 
 
 cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* src, Py_ssize_t lds,    # IN
-                     double* dst, Py_ssize_t ldd           # OUT
+                     const floating* src, Py_ssize_t lds,    # IN
+                     floating* dst, Py_ssize_t ldd         # OUT
                      ) noexcept nogil:
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -277,10 +287,10 @@ cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
 cdef void getrs(bint trans,                # IN   solve A^T X = B instead of A X = B
                 Py_ssize_t n,              # IN   order of A
                 Py_ssize_t nrhs,           # IN   right-hand sides (columns of B)
-                const double* LU,          # IN   n x n packed factors from getrf
+                const floating* LU,        # IN   n x n packed factors from getrf
                 Py_ssize_t ldlu,           # IN
                 const Py_ssize_t* ipiv,    # IN   pivots from getrf
-                double* B,                 # INOUT n x nrhs: b in, x out
+                floating* B,               # INOUT n x nrhs: b in, x out
                 Py_ssize_t ldb             # IN
                 ) noexcept nogil:
     """Solve A X = B or A^T X = B from the factors (LAPACK dgetrs).
@@ -295,31 +305,31 @@ cdef void getrs(bint trans,                # IN   solve A^T X = B instead of A X
         laswp(nrhs, B, ldb, 0, n, ipiv)
         if nrhs == 1:
             # b <- inv(L) b ; b <- inv(U) b
-            dtrsv(1, 0, 1, n, LU, ldlu, B, ldb)
-            dtrsv(0, 0, 0, n, LU, ldlu, B, ldb)
+            xtrsv(1, 0, 1, n, LU, ldlu, B, ldb)
+            xtrsv(0, 0, 0, n, LU, ldlu, B, ldb)
         else:
             # B <- inv(L) @ B ; B <- inv(U) @ B
-            dtrsm(1, 1, 0, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
-            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
+            xtrsm(1, 1, 0, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
+            xtrsm(1, 0, 0, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
         return
     if nrhs == 1:
         # b <- inv(U.T) b ; b <- inv(L.T) b
-        dtrsv(0, 1, 0, n, LU, ldlu, B, ldb)
-        dtrsv(1, 1, 1, n, LU, ldlu, B, ldb)
+        xtrsv(0, 1, 0, n, LU, ldlu, B, ldb)
+        xtrsv(1, 1, 1, n, LU, ldlu, B, ldb)
     else:
         # B <- inv(U.T) @ B ; B <- inv(L.T) @ B
-        dtrsm(1, 0, 1, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
-        dtrsm(1, 1, 1, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
+        xtrsm(1, 0, 1, 0, n, nrhs, 1.0, LU, ldlu, B, ldb)
+        xtrsm(1, 1, 1, 1, n, nrhs, 1.0, LU, ldlu, B, ldb)
     # B <- P B: the interchanges in reverse order
     for i in range(n - 1, -1, -1):
         if ipiv[i] != i:
-            dswap(nrhs, B + i * ldb, 1, B + ipiv[i] * ldb, 1)
+            xswap(nrhs, B + i * ldb, 1, B + ipiv[i] * ldb, 1)
 
 
 cdef void trti2_upper(Py_ssize_t n,        # IN   order (a diagonal block, small)
-                      double* U,           # INOUT upper triangle -> its inverse
+                      floating* U,         # INOUT upper triangle -> its inverse
                       Py_ssize_t ldu,      # IN
-                      double* row          # WORK n doubles
+                      floating* row        # WORK n elements
                       ) noexcept nogil:
     """Unblocked inverse of a nonsingular upper-triangular block (LAPACK dtrti2).
 
@@ -329,8 +339,8 @@ cdef void trti2_upper(Py_ssize_t n,        # IN   order (a diagonal block, small
     where the rows of X below i are already known (GVL4 Sec. 3.1, back substitution
     applied to the columns of the identity). Only the upper triangle is touched."""
     cdef Py_ssize_t i, k, c
-    cdef double d, u
-    cdef double* xk
+    cdef floating d, u
+    cdef floating* xk
     for i in range(n - 1, -1, -1):
         d = 1.0 / U[i * ldu + i]
         for c in range(i + 1, n):
@@ -347,9 +357,9 @@ cdef void trti2_upper(Py_ssize_t n,        # IN   order (a diagonal block, small
 
 
 cdef void trtri_upper(Py_ssize_t n,        # IN   order
-                      double* U,           # INOUT nonsingular upper triangle -> inverse
+                      floating* U,         # INOUT nonsingular upper triangle -> inverse
                       Py_ssize_t ldu,      # IN
-                      double* row          # WORK NB_TRTRI doubles
+                      floating* row        # WORK NB_TRTRI elements
                       ) noexcept nogil:
     """Blocked inverse of an upper-triangular matrix, in place (LAPACK dtrtri, upper).
 
@@ -364,18 +374,18 @@ cdef void trtri_upper(Py_ssize_t n,        # IN   order
         jb = _imin(nb, n - j)
         if j > 0:
             # U[:j, j:j+jb] = X_11 @ U[:j, j:j+jb]       (X_11 = U[:j, :j], upper)
-            dtrmm(1, 0, 0, 0, j, jb, 1.0, U, ldu, U + j, ldu)
+            xtrmm(1, 0, 0, 0, j, jb, 1.0, U, ldu, U + j, ldu)
             # U[:j, j:j+jb] = -U[:j, j:j+jb] @ inv(U_22)
-            dtrsm(0, 0, 0, 0, j, jb, -1.0, U + j * ldu + j, ldu, U + j, ldu)
+            xtrsm(0, 0, 0, 0, j, jb, -1.0, U + j * ldu + j, ldu, U + j, ldu)
         trti2_upper(jb, U + j * ldu + j, ldu, row)
         j += jb
 
 
 cdef void getri(Py_ssize_t n,              # IN   order
-                double* A,                 # INOUT packed LU factors -> inv(A)
+                floating* A,               # INOUT packed LU factors -> inv(A)
                 Py_ssize_t lda,            # IN
                 const Py_ssize_t* ipiv,    # IN   pivots from getrf
-                double* work               # WORK n * NB_GETRI + NB_TRTRI doubles
+                floating* work             # WORK n * NB_GETRI + NB_TRTRI elements
                 ) noexcept nogil:
     """Inverse from the LU factors (LAPACK dgetri; Higham Sec. 14.3, "method B").
 
@@ -389,8 +399,8 @@ cdef void getri(Py_ssize_t n,              # IN   order
          each row stays in cache (row-major storage).
     2 n^3 flops with the factorisation, against 8/3 n^3 for solving with B = I."""
     cdef Py_ssize_t j, jb, i, r, c, nb = NB_GETRI, ldw = NB_GETRI
-    cdef double* row
-    cdef double t
+    cdef floating* row
+    cdef floating t
     # step 1
     trtri_upper(n, A, lda, work + n * ldw)
     # step 2
@@ -408,10 +418,10 @@ cdef void getri(Py_ssize_t n,              # IN   order
                     work[(i - j) * ldw + c] = 1.0 if i - j == c else 0.0
         if j + jb < n:
             # A[:, j:j+jb] -= A[:, j+jb:] @ L[j+jb:, j:j+jb]
-            dgemm(0, 0, n, jb, n - j - jb, -1.0, A + j + jb, lda,
+            xgemm(0, 0, n, jb, n - j - jb, -1.0, A + j + jb, lda,
                   work + jb * ldw, ldw, 1.0, A + j, lda)
         # A[:, j:j+jb] = A[:, j:j+jb] @ inv(L_jj)      (unit lower jb x jb)
-        dtrsm(0, 1, 0, 1, n, jb, 1.0, work, ldw, A + j, lda)
+        xtrsm(0, 1, 0, 1, n, jb, 1.0, work, ldw, A + j, lda)
         j -= nb
     # step 3: inv(A) = X P^T, i.e. undo the swaps on the columns, last one first
     for r in range(n):
@@ -424,7 +434,7 @@ cdef void getri(Py_ssize_t n,              # IN   order
                 row[c] = t
 
 
-cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
+cdef double diag_product(Py_ssize_t n, const floating* LU, Py_ssize_t ld,
                          const Py_ssize_t* ipiv, int* exponent) noexcept nogil:
     """det(A) = (-1)^(number of swaps) * prod(U[i, i]) as mantissa * 2**exponent.
 
@@ -447,9 +457,31 @@ cdef double diag_product(Py_ssize_t n, const double* LU, Py_ssize_t ld,
 # Python layer
 # =================================================================================
 
-cdef Matrix _square_input(object A, str func):
-    """A private, finite, square float64 copy of A (_checks.input_matrix)."""
-    return input_matrix(A, func, True, True)
+cdef Matrix _square_input(object A, str func, int kind=-1):
+    """A private, finite, square copy of A (_checks.input_matrix), float32 for
+    float32 input, float64 otherwise, or of the given kind."""
+    cdef Matrix M = input_matrix(A, func, True, True, True)
+    if kind >= 0 and M.kind != kind:
+        M = asmatrix(M, _DTYPE[kind])
+    return M
+
+
+# numpy's dtype of each kind
+_DTYPE = {RM_FLOAT64: np.dtype(np.float64), RM_FLOAT32: np.dtype(np.float32)}
+
+
+cdef int _input_kind(object x):
+    """The kind an array-like gets in linalg: float32 stays float32, everything else
+    (float64, integers, bool, lists) is float64 (numpy.linalg's rule)."""
+    if isinstance(x, (Matrix, Vector)):
+        return (<Matrix>x).kind if isinstance(x, Matrix) else (<Vector>x).kind
+    dt = getattr(x, "dtype", None)
+    if dt is None:
+        try:
+            dt = np.asarray(x).dtype
+        except Exception:               # the input path reports what is wrong with x
+            return RM_FLOAT64
+    return RM_FLOAT32 if dt == np.float32 else RM_FLOAT64
 
 
 cdef class LU:
@@ -562,48 +594,61 @@ cdef class LU:
             A is exactly singular (names the zero pivot).
         """
         self._require_square("solve")
-        cdef Py_ssize_t n = self._lu.nrows
+        cdef Py_ssize_t n = self._lu.nrows, nrhs, ldx
         cdef bint do_trans = bool(trans)
-        cdef Vector bv, xv
+        cdef Vector bv
         cdef Matrix bm, xm
+        cdef Matrix F = self._lu
         cdef bint finite
         is_vector = isinstance(b, Vector) or (not isinstance(b, Matrix) and (
             b.ndim if hasattr(b, "ndim") else np.ndim(b)) == 1)
+        # numpy's promotion: float32 factors with a float64 b solve in float64 (the
+        # float32 factors are exact in float64)
+        cdef int kind = RM_FLOAT32 if (F.kind == RM_FLOAT32
+                                       and _input_kind(b) == RM_FLOAT32) else RM_FLOAT64
+        if F.kind != kind:
+            F = asmatrix(F, _DTYPE[kind])
         if is_vector:
-            bv = asvector(b)
+            bv = asvector(b, _DTYPE[kind])
             if bv.n != n:
                 raise ValueError("solve: A has shape (%d, %d) but b has shape (%d,)"
                                  % (n, n, bv.n))
-            xv = vector_empty(n)
-            with nogil:
-                finite = copy_finite(1, n, bv.data, n, xv.data, n)
-            if not finite:
-                raise ValueError("solve: b contains NaN or infinity")
-            self._require_nonsingular()
-            if n > 0:
-                with nogil:
-                    getrs(do_trans, n, 1, self._lu.data, self._lu.ld, self._ipiv,
-                          xv.data, 1)
-            return xv
-        if not isinstance(b, Matrix):
-            ndim = b.ndim if hasattr(b, "ndim") else np.ndim(b)
-            if ndim != 2:
-                raise ValueError("solve: b must be 1-D or 2-D, got %d-D input of shape %s"
-                                 % (ndim, shape_str(b)))
-        bm = asmatrix(b)
-        if bm.nrows != n:
-            raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
-                             % (n, n, bm.nrows, bm.ncols))
-        xm = matrix_empty(n, bm.ncols)
+            bm = asmatrix(bv)                                # one row: (1, n)
+            nrhs = 1
+        else:
+            if not isinstance(b, Matrix):
+                ndim = b.ndim if hasattr(b, "ndim") else np.ndim(b)
+                if ndim != 2:
+                    raise ValueError("solve: b must be 1-D or 2-D, got %d-D input of "
+                                     "shape %s" % (ndim, shape_str(b)))
+            bm = asmatrix(b, _DTYPE[kind])
+            if bm.nrows != n:
+                raise ValueError("solve: A has shape (%d, %d) but b has shape (%d, %d)"
+                                 % (n, n, bm.nrows, bm.ncols))
+            nrhs = bm.ncols
+        # x is n x nrhs; a single right-hand side is a contiguous column (ld 1)
+        xm = matrix_empty(1 if is_vector else n, n if is_vector else nrhs, kind)
         with nogil:
-            finite = copy_finite(bm.nrows, bm.ncols, bm.data, bm.ld, xm.data, xm.ld)
+            if kind == RM_FLOAT32:
+                finite = copy_finite(bm.nrows, bm.ncols, <const float*>bm.data, bm.ld,
+                                     <float*>xm.data, xm.ld)
+            else:
+                finite = copy_finite(bm.nrows, bm.ncols, <const double*>bm.data, bm.ld,
+                                     <double*>xm.data, xm.ld)
         if not finite:
             raise ValueError("solve: b contains NaN or infinity")
         self._require_nonsingular()
-        if n > 0 and bm.ncols > 0:
+        ldx = 1 if is_vector else xm.ld
+        if n > 0 and nrhs > 0:
             with nogil:
-                getrs(do_trans, n, bm.ncols, self._lu.data, self._lu.ld, self._ipiv,
-                      xm.data, xm.ld)
+                if kind == RM_FLOAT32:
+                    getrs(do_trans, n, nrhs, <const float*>F.data, F.ld, self._ipiv,
+                          <float*>xm.data, ldx)
+                else:
+                    getrs(do_trans, n, nrhs, <const double*>F.data, F.ld, self._ipiv,
+                          <double*>xm.data, ldx)
+        if is_vector:
+            return xm[0]
         return xm
 
     def det(self):
@@ -614,10 +659,23 @@ cdef class LU:
         only when the determinant itself does (see :meth:`slogdet`)."""
         self._require_square("det")
         cdef int e
+        cdef double mant = self._mantissa(&e)
+        cdef float det32
+        if self._lu.kind == RM_FLOAT32:
+            det32 = <float>ldexp(mant, e)           # +-inf beyond float32's range
+            return np.float32(det32)
+        return float(ldexp(mant, e))
+
+    cdef double _mantissa(self, int* e):
+        """det = mantissa * 2**e[0] (diag_product of the kind's instance)."""
+        cdef Matrix F = self._lu
         cdef double mant
         with nogil:
-            mant = diag_product(self._lu.nrows, self._lu.data, self._lu.ld, self._ipiv, &e)
-        return float(ldexp(mant, e))
+            if F.kind == RM_FLOAT32:
+                mant = diag_product(F.nrows, <const float*>F.data, F.ld, self._ipiv, e)
+            else:
+                mant = diag_product(F.nrows, <const double*>F.data, F.ld, self._ipiv, e)
+        return mant
 
     def slogdet(self):
         """(sign, log|det|) as numpy.linalg.slogdet: sign is 1.0, -1.0, or 0.0 with
@@ -625,12 +683,13 @@ cdef class LU:
         self._require_square("slogdet")
         cdef int e
         cdef double mant
+        cast = np.float32 if self._lu.kind == RM_FLOAT32 else float
         if self._info > 0:
-            return 0.0, float(-INFINITY)
-        with nogil:
-            mant = diag_product(self._lu.nrows, self._lu.data, self._lu.ld, self._ipiv, &e)
+            return cast(0.0), cast(-INFINITY)
+        mant = self._mantissa(&e)
         # |det| = |mant| 2^e with 0.5 <= |mant| < 1
-        return (1.0 if mant > 0 else -1.0), float(log(fabs(mant)) + e * 0.6931471805599453)
+        return (cast(1.0 if mant > 0 else -1.0),
+                cast(log(fabs(mant)) + e * 0.6931471805599453))
 
     def inv(self):
         """inv(A) from the factors (LAPACK dgetri: inv(U), then X L = inv(U), then
@@ -639,18 +698,20 @@ cdef class LU:
         self._require_square("inv")
         self._require_nonsingular()
         cdef Py_ssize_t n = self._lu.nrows
-        cdef Matrix X = matrix_empty(n, n)
-        cdef double* work
-        with nogil:
-            copy_finite(n, n, self._lu.data, self._lu.ld, X.data, X.ld)
+        cdef int kind = self._lu.kind
+        cdef Matrix X = asmatrix(np.array(self._lu, order="C", copy=True))
+        cdef void* work
         if n == 0:
             return X
-        work = <double*>malloc((n * NB_GETRI + NB_TRTRI + 1) * sizeof(double))
+        work = malloc((n * NB_GETRI + NB_TRTRI + 1) * kind_itemsize(kind))
         if work == NULL:
             raise MemoryError()
         try:
             with nogil:
-                getri(n, X.data, X.ld, self._ipiv, work)
+                if kind == RM_FLOAT32:
+                    getri(n, <float*>X.data, X.ld, self._ipiv, <float*>work)
+                else:
+                    getri(n, <double*>X.data, X.ld, self._ipiv, <double*>work)
         finally:
             free(work)
         return X
@@ -658,25 +719,16 @@ cdef class LU:
     def unpack(self):
         """(P, L, U) with A = P @ L @ U: P (m, m) permutation, L (m, k) unit lower
         trapezoidal, U (k, n) upper trapezoidal, k = min(m, n); Matrix objects."""
-        cdef Py_ssize_t m = self._lu.nrows, n = self._lu.ncols, k = self._k, i, j
-        cdef Matrix P = matrix_zeros(m, m)
-        cdef Matrix L = matrix_zeros(m, k)
-        cdef Matrix U = matrix_zeros(k, n)
-        cdef const double* src = self._lu.data
-        cdef Py_ssize_t ld = self._lu.ld
-        perm = self.perm
-        cdef cnp.intp_t[::1] pv = perm
-        with nogil:
-            for i in range(m):
-                # A[perm] = L U  <=>  A = P L U with P[perm[i], i] = 1
-                P.data[pv[i] * P.ld + i] = 1.0
-                for j in range(_imin(i, k)):
-                    L.data[i * L.ld + j] = src[i * ld + j]
-                if i < k:
-                    L.data[i * L.ld + i] = 1.0
-                    for j in range(i, n):
-                        U.data[i * U.ld + j] = src[i * ld + j]
-        return P, L, U
+        cdef Py_ssize_t m = self._lu.nrows, k = self._k
+        cdef Matrix P = matrix_zeros(m, m, self._lu.kind)
+        # the triangles: numpy glue on the packed factors (a copy each, no arithmetic)
+        packed = np.asarray(self._lu)
+        lower = np.tril(packed[:, :k], -1)
+        lower[np.arange(k), np.arange(k)] = 1.0
+        upper = np.triu(packed[:k, :])
+        # A[perm] = L U  <=>  A = P L U with P[perm[i], i] = 1
+        np.asarray(P)[self.perm, np.arange(m)] = 1.0
+        return P, asmatrix(np.ascontiguousarray(lower)), asmatrix(np.ascontiguousarray(upper))
 
     @property
     def L(self):
@@ -692,7 +744,8 @@ cdef class LU:
 def _lu_from_state(lu, piv, info):
     """Rebuild a pickled LU object (see LU.__reduce__)."""
     cdef LU F = LU.__new__(LU)
-    cdef Matrix M = matrix_empty(lu.shape[0], lu.shape[1])
+    cdef Matrix M = matrix_empty(lu.shape[0], lu.shape[1],
+                                 RM_FLOAT32 if lu.dtype == np.float32 else RM_FLOAT64)
     cdef Py_ssize_t i, k = min(lu.shape[0], lu.shape[1])
     np.asarray(M)[...] = lu
     piv = np.asarray(piv, dtype=np.intp)
@@ -718,20 +771,26 @@ cdef LU _factor(Matrix M):
     F._ipiv = <Py_ssize_t*>malloc((k + 1) * sizeof(Py_ssize_t))
     if F._ipiv == NULL:
         raise MemoryError()
-    cdef double* panel = NULL
+    cdef void* panel = NULL
     if k > NB_GETRF:
-        panel = <double*>malloc(M.nrows * NB_GETRF * sizeof(double))
+        panel = malloc(M.nrows * NB_GETRF * kind_itemsize(M.kind))
         # (without the buffer the panels are factored in place: slower, same result)
     cdef bint finite
     with nogil:
-        F._info = getrf(M.nrows, M.ncols, M.data, M.ld, F._ipiv, panel)
-        # finite input can still overflow when its entries approach the largest double
+        # finite input can still overflow when its entries approach the largest number
         # (growth in the Schur complements): refuse such factors rather than return inf/NaN
-        finite = all_finite(M.nrows, M.ncols, M.data, M.ld)
+        if M.kind == RM_FLOAT32:
+            F._info = getrf(M.nrows, M.ncols, <float*>M.data, M.ld, F._ipiv,
+                            <float*>panel)
+            finite = all_finite(M.nrows, M.ncols, <const float*>M.data, M.ld)
+        else:
+            F._info = getrf(M.nrows, M.ncols, <double*>M.data, M.ld, F._ipiv,
+                            <double*>panel)
+            finite = all_finite(M.nrows, M.ncols, <const double*>M.data, M.ld)
     free(panel)
     if not finite:
-        raise LinAlgError("the LU factorisation overflowed (entries near the largest "
-                          "double); rescale the matrix")
+        raise LinAlgError("the LU factorisation overflowed (entries near the largest %s);"
+                          " rescale the matrix" % _DTYPE[M.kind])
     return F
 
 
@@ -765,7 +824,7 @@ def lu_factor(A):
     zero pivot is skipped, nothing is divided by zero); ``.singular`` is then True
     and ``.solve`` / ``.inv`` raise LinAlgError naming the zero pivot.
     """
-    return _factor(input_matrix(A, "lu_factor"))
+    return _factor(input_matrix(A, "lu_factor", False, True, True))
 
 
 def lu(A):
@@ -790,7 +849,7 @@ def lu(A):
     ValueError
         A is not 2-D or contains NaN or infinity. (A singular A is fine.)
     """
-    return _factor(input_matrix(A, "lu")).unpack()
+    return _factor(input_matrix(A, "lu", False, True, True)).unpack()
 
 
 def solve(A, b):
@@ -819,7 +878,10 @@ def solve(A, b):
     ||E|| <= c n eps ||L|| ||U|| (Higham Thm. 9.4); its forward error grows with
     cond(A).
     """
-    cdef Matrix M = _square_input(A, "solve")
+    # numpy's promotion: float32 only when both A and b are float32
+    cdef int kind = RM_FLOAT32 if (_input_kind(A) == RM_FLOAT32
+                                   and _input_kind(b) == RM_FLOAT32) else RM_FLOAT64
+    cdef Matrix M = _square_input(A, "solve", kind)
     cdef Py_ssize_t n = M.nrows
     # check b's shape before the O(n^3) work
     if isinstance(b, Vector):

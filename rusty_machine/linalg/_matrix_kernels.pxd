@@ -1,10 +1,13 @@
 # _matrix_kernels.pxd: the block kernels of matrix.pyx (implemented in
-# _matrix_kernels.pyx), for matrix.pyx to cimport.
+# _matrix_kernels.pyx), for matrix.pyx to cimport; fused over _floating.floating
+# (float32 and float64 instances; matrix.pyx picks one through _kind_dispatch.pxi).
 #
 # Conventions: a block is (pointer, leading dimension); element (i, j) of an m x n
 # block a is a[i * lda + j], lda >= n. Every kernel is `noexcept nogil` and trusts its
 # caller (shapes checked, outputs allocated); roles are marked IN / OUT / INOUT in the
 # .pyx. Reductions over nothing are the caller's business (min/max need n >= 1).
+
+from rusty_machine.linalg._floating cimport floating
 
 # elementwise operators of _ew_block / _ew_scalar
 cdef enum:
@@ -14,64 +17,64 @@ cdef enum:
     OP_DIV = 3
 
 cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,
-                      double* dst, Py_ssize_t ldd) noexcept nogil
-cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, double value,
-                      double* dst, Py_ssize_t ldd) noexcept nogil
+                      const floating* src, Py_ssize_t lds,
+                      floating* dst, Py_ssize_t ldd) noexcept nogil
+cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, floating value,
+                      floating* dst, Py_ssize_t ldd) noexcept nogil
 cdef void _ew_block(int op, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,
-                    const double* b, Py_ssize_t ldb,
-                    double* c, Py_ssize_t ldc) noexcept nogil
+                    const floating* a, Py_ssize_t lda,
+                    const floating* b, Py_ssize_t ldb,
+                    floating* c, Py_ssize_t ldc) noexcept nogil
 cdef void _ew_scalar(int op, bint scalar_first, Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,
-                     double s,
-                     double* c, Py_ssize_t ldc) noexcept nogil
+                     const floating* a, Py_ssize_t lda,
+                     floating s,
+                     floating* c, Py_ssize_t ldc) noexcept nogil
 cdef void _neg_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,
-                     double* c, Py_ssize_t ldc) noexcept nogil
+                     const floating* a, Py_ssize_t lda,
+                     floating* c, Py_ssize_t ldc) noexcept nogil
 cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,
-                     double* c, Py_ssize_t ldc) noexcept nogil
+                     const floating* a, Py_ssize_t lda,
+                     floating* c, Py_ssize_t ldc) noexcept nogil
 cdef void _pow_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,
+                     const floating* a, Py_ssize_t lda,
                      double p,
-                     double* c, Py_ssize_t ldc) noexcept nogil
+                     floating* c, Py_ssize_t ldc) noexcept nogil
 cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,
-                     double* b, Py_ssize_t ldb) noexcept nogil
-cdef double _sum_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil
+                     const floating* a, Py_ssize_t lda,
+                     floating* b, Py_ssize_t ldb) noexcept nogil
+cdef floating _sum_block(Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil
 cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,
-                    double* out) noexcept nogil
+                    const floating* a, Py_ssize_t lda,
+                    floating* out) noexcept nogil
 cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,
-                    double* out) noexcept nogil
-cdef double _ext_row(bint want_max, Py_ssize_t n,
-                     const double* x) noexcept nogil
-cdef Py_ssize_t _find(double v, Py_ssize_t n, const double* x) noexcept nogil
-cdef double _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil
+                    const floating* a, Py_ssize_t lda,
+                    floating* out) noexcept nogil
+cdef floating _ext_row(bint want_max, Py_ssize_t n,
+                       const floating* x) noexcept nogil
+cdef Py_ssize_t _find(floating v, Py_ssize_t n, const floating* x) noexcept nogil
+cdef floating _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil
 cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                        const double* a, Py_ssize_t lda,
+                        const floating* a, Py_ssize_t lda,
                         Py_ssize_t* bi, Py_ssize_t* bj) noexcept nogil
 cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,
-                       Py_ssize_t* index, double* value) noexcept nogil
+                       const floating* a, Py_ssize_t lda,
+                       Py_ssize_t* index, floating* value) noexcept nogil
 cdef bint _equal_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,
-                       const double* b, Py_ssize_t ldb) noexcept nogil
+                       const floating* a, Py_ssize_t lda,
+                       const floating* b, Py_ssize_t ldb) noexcept nogil
 cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,
-                       const double* b, Py_ssize_t ldb,
+                       const floating* a, Py_ssize_t lda,
+                       const floating* b, Py_ssize_t ldb,
                        double rtol, double atol) noexcept nogil
-cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil
+cdef floating _fro_block(Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil
 cdef void _gather(Py_ssize_t m, Py_ssize_t n,
-                  const double* a, Py_ssize_t lda,
+                  const floating* a, Py_ssize_t lda,
                   const Py_ssize_t* ri, const Py_ssize_t* ci,
-                  double* out, Py_ssize_t ldo) noexcept nogil
+                  floating* out, Py_ssize_t ldo) noexcept nogil
 cdef void _scatter(Py_ssize_t m, Py_ssize_t n,
-                   const double* src, Py_ssize_t lds, bint scalar,
+                   const floating* src, Py_ssize_t lds, bint scalar,
                    const Py_ssize_t* ri, const Py_ssize_t* ci,
-                   double* a, Py_ssize_t lda) noexcept nogil
+                   floating* a, Py_ssize_t lda) noexcept nogil

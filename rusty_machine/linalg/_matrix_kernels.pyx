@@ -1,6 +1,7 @@
 # cython: language_level=3
 """_matrix_kernels.pyx: the kernel tier under matrix.pyx: elementwise, reduction,
-transpose and gather/scatter kernels on (pointer, leading dimension) blocks of doubles.
+transpose and gather/scatter kernels on (pointer, leading dimension) blocks, written once
+for float32 and float64 (fused over _floating.floating: each kernel is compiled twice).
 
 No Python objects, no GIL: matrix.pyx checks shapes, allocates, and calls these inside
 ``with nogil`` (declarations and conventions in _matrix_kernels.pxd). A block whose rows
@@ -38,12 +39,12 @@ cdef enum:
 
 
 cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
-                      const double* src, Py_ssize_t lds,            # IN
-                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
+                      const floating* src, Py_ssize_t lds,            # IN
+                      floating* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
     """dst[:m, :n] = src[:m, :n]"""
     cdef Py_ssize_t i, j
-    cdef const double* s
-    cdef double* d
+    cdef const floating* s
+    cdef floating* d
     if lds == n and ldd == n:          # both contiguous: one long row
         n = m * n
         m = 1 if n > 0 else 0
@@ -54,11 +55,11 @@ cdef void _copy_block(Py_ssize_t m, Py_ssize_t n,
             d[j] = s[j]
 
 
-cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, double value,
-                      double* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
+cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, floating value,
+                      floating* dst, Py_ssize_t ldd) noexcept nogil:  # OUT
     """dst[:m, :n] = value"""
     cdef Py_ssize_t i, j
-    cdef double* d
+    cdef floating* d
     if ldd == n:
         n = m * n
         m = 1 if n > 0 else 0
@@ -69,15 +70,15 @@ cdef void _fill_block(Py_ssize_t m, Py_ssize_t n, double value,
 
 
 cdef void _ew_block(int op, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,              # IN
-                    const double* b, Py_ssize_t ldb,              # IN
-                    double* c, Py_ssize_t ldc) noexcept nogil:    # OUT (may be a)
+                    const floating* a, Py_ssize_t lda,              # IN
+                    const floating* b, Py_ssize_t ldb,              # IN
+                    floating* c, Py_ssize_t ldc) noexcept nogil:  # OUT (may be a)
     """c = a (op) b elementwise; the op is chosen outside the inner loops so that
     each inner loop is a plain contiguous loop gcc vectorises."""
     cdef Py_ssize_t i, j
-    cdef const double* ar
-    cdef const double* br
-    cdef double* cr
+    cdef const floating* ar
+    cdef const floating* br
+    cdef floating* cr
     if lda == n and ldb == n and ldc == n:
         n = m * n
         m = 1 if n > 0 else 0
@@ -100,13 +101,13 @@ cdef void _ew_block(int op, Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _ew_scalar(int op, bint scalar_first, Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,             # IN
-                     double s,                                     # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:   # OUT (may be a)
+                     const floating* a, Py_ssize_t lda,             # IN
+                     floating s,                                   # IN
+                     floating* c, Py_ssize_t ldc) noexcept nogil:  # OUT (may be a)
     """c = a (op) s, or c = s (op) a when scalar_first."""
     cdef Py_ssize_t i, j
-    cdef const double* ar
-    cdef double* cr
+    cdef const floating* ar
+    cdef floating* cr
     if lda == n and ldc == n:
         n = m * n
         m = 1 if n > 0 else 0
@@ -134,8 +135,8 @@ cdef void _ew_scalar(int op, bint scalar_first, Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _neg_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+                     const floating* a, Py_ssize_t lda,              # IN
+                     floating* c, Py_ssize_t ldc) noexcept nogil:  # OUT
     """c = -a"""
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -144,8 +145,8 @@ cdef void _neg_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+                     const floating* a, Py_ssize_t lda,              # IN
+                     floating* c, Py_ssize_t ldc) noexcept nogil:  # OUT
     """c = |a|"""
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -154,9 +155,9 @@ cdef void _abs_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _pow_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN
-                     double p,                                     # IN
-                     double* c, Py_ssize_t ldc) noexcept nogil:    # OUT
+                     const floating* a, Py_ssize_t lda,              # IN
+                     double p,                                       # IN
+                     floating* c, Py_ssize_t ldc) noexcept nogil:  # OUT
     """c = a ** p elementwise (C99 pow; p == 2 is a plain square)."""
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -169,8 +170,8 @@ cdef void _pow_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
-                     const double* a, Py_ssize_t lda,              # IN  m x n
-                     double* b, Py_ssize_t ldb) noexcept nogil:    # OUT n x m
+                     const floating* a, Py_ssize_t lda,              # IN  m x n
+                     floating* b, Py_ssize_t ldb) noexcept nogil:  # OUT n x m
     """b = a.T, tile by tile: inside a TRANSPOSE_TILE^2 tile the rows of a read and
     the rows of b written all stay in L1, so neither side streams through memory
     with a stride of a whole row."""
@@ -188,10 +189,10 @@ cdef void _transpose(Py_ssize_t m, Py_ssize_t n,
         ii += TRANSPOSE_TILE
 
 
-cdef double _sum_row(Py_ssize_t n, const double* x) noexcept nogil:
+cdef floating _sum_row(Py_ssize_t n, const floating* x) noexcept nogil:
     """sum(x[:n]), pairwise (see PAIRWISE_BLOCK)."""
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    cdef double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+    cdef floating s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef floating s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
     cdef Py_ssize_t j = 0, half
     if n > PAIRWISE_BLOCK:
         half = (n // 2) & ~(<Py_ssize_t>7)
@@ -212,11 +213,11 @@ cdef double _sum_row(Py_ssize_t n, const double* x) noexcept nogil:
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
-cdef double _sum_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
+cdef floating _sum_block(Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil:  # IN
     """sum(a[:m, :n])"""
     cdef Py_ssize_t i
-    cdef double s = 0.0
+    cdef floating s = 0.0
     if lda == n or m == 1:
         return _sum_row(m * n, a)
     for i in range(m):
@@ -225,8 +226,8 @@ cdef double _sum_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,               # IN
-                    double* out) noexcept nogil:                   # OUT m
+                    const floating* a, Py_ssize_t lda,               # IN
+                    floating* out) noexcept nogil:                   # OUT m
     """out = a.sum(axis=1)"""
     cdef Py_ssize_t i
     for i in range(m):
@@ -234,16 +235,16 @@ cdef void _row_sums(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
-                    const double* a, Py_ssize_t lda,               # IN
-                    double* out) noexcept nogil:                   # OUT n
+                    const floating* a, Py_ssize_t lda,               # IN
+                    floating* out) noexcept nogil:                   # OUT n
     """out = a.sum(axis=0) (or abs(a).sum(axis=0)): four rows at a time are added
     into out, so the inner loop runs along contiguous memory and out is read and
     written once per four rows."""
     cdef Py_ssize_t i = 0, j
-    cdef const double* r0
-    cdef const double* r1
-    cdef const double* r2
-    cdef const double* r3
+    cdef const floating* r0
+    cdef const floating* r1
+    cdef const floating* r2
+    cdef const floating* r3
     for j in range(n):
         out[j] = 0.0
     while i + 4 <= m:
@@ -269,13 +270,27 @@ cdef void _col_sums(bint absolute, Py_ssize_t m, Py_ssize_t n,
         i += 1
 
 
-cdef double _ext_row(bint want_max, Py_ssize_t n,
-                     const double* x) noexcept nogil:      # IN, n >= 1
-    """max (min) of x[:n]; NaN when an entry is NaN, as in numpy (see rm_ext_row)."""
-    return rm_ext_row(want_max, n, x)
+cdef floating _ext_row(bint want_max, Py_ssize_t n,
+                       const floating* x) noexcept nogil:      # IN, n >= 1
+    """max (min) of x[:n]; NaN when an entry is NaN, as in numpy (float64: csrc's
+    vectorised rm_ext_row; float32: the plain loop)."""
+    cdef Py_ssize_t j
+    cdef floating v, y
+    if floating is double:
+        return rm_ext_row(want_max, n, x)
+    v = x[0]
+    if v != v:
+        return v
+    for j in range(1, n):
+        y = x[j]
+        if y != y:
+            return y
+        if (y > v) if want_max else (y < v):
+            v = y
+    return v
 
 
-cdef Py_ssize_t _find(double v, Py_ssize_t n, const double* x) noexcept nogil:
+cdef Py_ssize_t _find(floating v, Py_ssize_t n, const floating* x) noexcept nogil:
     """First j with x[j] == v (or x[j] NaN when v is NaN); -1 when absent."""
     cdef Py_ssize_t j
     if v != v:
@@ -290,17 +305,17 @@ cdef Py_ssize_t _find(double v, Py_ssize_t n, const double* x) noexcept nogil:
 
 
 cdef Py_ssize_t _argext_row(bint want_max, Py_ssize_t n,
-                            const double* x) noexcept nogil:       # IN, n >= 1
+                            const floating* x) noexcept nogil:       # IN, n >= 1
     """Index of the first max (min) of x[:n]; the first NaN wins, as in numpy.
     Two passes: the extreme value (`_ext_row`), then its first position."""
     return _find(_ext_row(want_max, n, x), n, x)
 
 
-cdef double _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN, m, n >= 1
+cdef floating _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil:  # IN, m, n >= 1
     """max (min) of a[:m, :n]; NaN when an entry is NaN."""
     cdef Py_ssize_t i
-    cdef double v, r
+    cdef floating v, r
     if lda == n:
         return _ext_row(want_max, m * n, a)
     v = _ext_row(want_max, n, a)
@@ -314,11 +329,11 @@ cdef double _ext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                        const double* a, Py_ssize_t lda,           # IN, m, n >= 1
+                        const floating* a, Py_ssize_t lda,           # IN, m, n >= 1
                         Py_ssize_t* bi, Py_ssize_t* bj) noexcept nogil:  # OUT
     """(i, j) of the first max (min) in row-major order; the first NaN wins."""
     cdef Py_ssize_t i
-    cdef double v
+    cdef floating v
     if lda == n:                        # contiguous: one long row
         bj[0] = _argext_row(want_max, m * n, a)
         bi[0] = bj[0] // n
@@ -333,12 +348,12 @@ cdef void _argext_block(bint want_max, Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN, m >= 1
-                       Py_ssize_t* index, double* value) noexcept nogil:  # OUT n, n
+                       const floating* a, Py_ssize_t lda,            # IN, m >= 1
+                       Py_ssize_t* index, floating* value) noexcept nogil:  # OUT n, n
     """Per column: index and value of the first max (min) over the rows (NaN wins)."""
     cdef Py_ssize_t i, j
-    cdef double v, bv
-    cdef const double* ar
+    cdef floating v, bv
+    cdef const floating* ar
     for j in range(n):
         index[j] = 0
         value[j] = a[j]
@@ -353,8 +368,8 @@ cdef void _argext_cols(bint want_max, Py_ssize_t m, Py_ssize_t n,
 
 
 cdef bint _equal_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN
-                       const double* b, Py_ssize_t ldb) noexcept nogil:  # IN
+                       const floating* a, Py_ssize_t lda,            # IN
+                       const floating* b, Py_ssize_t ldb) noexcept nogil:  # IN
     """all(a == b) (NaN is never equal)."""
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -365,8 +380,8 @@ cdef bint _equal_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda,            # IN
-                       const double* b, Py_ssize_t ldb,            # IN
+                       const floating* a, Py_ssize_t lda,            # IN
+                       const floating* b, Py_ssize_t ldb,            # IN
                        double rtol, double atol) noexcept nogil:
     """all(|a - b| <= atol + rtol * |b|), with infinities equal only to themselves
     and NaN never close (numpy.allclose's rule)."""
@@ -383,9 +398,9 @@ cdef bint _close_block(Py_ssize_t m, Py_ssize_t n,
     return True
 
 
-cdef double _absmax_row(Py_ssize_t n, const double* x) noexcept nogil:  # IN
+cdef floating _absmax_row(Py_ssize_t n, const floating* x) noexcept nogil:  # IN
     """max |x_i| of x[:n] (0 when n == 0), NaN when an entry is NaN."""
-    cdef double e0 = 0.0, e1 = 0.0, x0, x1
+    cdef floating e0 = 0.0, e1 = 0.0, x0, x1
     cdef int nan_seen = 0
     cdef Py_ssize_t j = 0
     while j + 2 <= n:
@@ -401,12 +416,16 @@ cdef double _absmax_row(Py_ssize_t n, const double* x) noexcept nogil:  # IN
         nan_seen |= x0 != x0
     e0 = e1 if e1 > e0 else e0
     if nan_seen:
-        return rm_first_nan(n, x)
+        if floating is double:
+            return rm_first_nan(n, x)
+        for j in range(n):
+            if x[j] != x[j]:
+                return x[j]
     return e0
 
 
-cdef double _sumsq_row(Py_ssize_t n, const double* x, double scale) noexcept nogil:
-    """sum((scale * x[:n])**2) with four accumulators."""
+cdef double _sumsq_row(Py_ssize_t n, const floating* x, double scale) noexcept nogil:
+    """sum((scale * x[:n])**2) with four accumulators, in double for both dtypes."""
     cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, t0, t1, t2, t3
     cdef Py_ssize_t j = 0
     while j + 4 <= n:
@@ -426,8 +445,8 @@ cdef double _sumsq_row(Py_ssize_t n, const double* x, double scale) noexcept nog
     return (s0 + s1) + (s2 + s3)
 
 
-cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
-                       const double* a, Py_ssize_t lda) noexcept nogil:  # IN
+cdef floating _fro_block(Py_ssize_t m, Py_ssize_t n,
+                         const floating* a, Py_ssize_t lda) noexcept nogil:  # IN
     """||a||_F = sqrt(sum a_ij^2) without overflow or harmful underflow (GVL4
     sec. 2.3.1; LAPACK dlange/dlassq).
 
@@ -447,6 +466,9 @@ cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
         lda = n if n > 0 else 1
     for i in range(m):
         ssq += _sumsq_row(n, a + i * lda, 1.0)
+    if floating is float:
+        # float32 squares summed in double can neither overflow nor underflow
+        return <float>sqrt(ssq)
     if ssq >= FRO_TINY and ssq <= DBL_MAX:
         return sqrt(ssq)
     for i in range(m):
@@ -465,12 +487,12 @@ cdef double _fro_block(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _gather(Py_ssize_t m, Py_ssize_t n,
-                  const double* a, Py_ssize_t lda,                 # IN
+                  const floating* a, Py_ssize_t lda,                 # IN
                   const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
-                  double* out, Py_ssize_t ldo) noexcept nogil:     # OUT m x n
+                  floating* out, Py_ssize_t ldo) noexcept nogil:   # OUT m x n
     """out = a[np.ix_(ri, ci)]"""
     cdef Py_ssize_t i, j
-    cdef const double* ar
+    cdef const floating* ar
     for i in range(m):
         ar = a + ri[i] * lda
         for j in range(n):
@@ -478,12 +500,12 @@ cdef void _gather(Py_ssize_t m, Py_ssize_t n,
 
 
 cdef void _scatter(Py_ssize_t m, Py_ssize_t n,
-                   const double* src, Py_ssize_t lds, bint scalar,  # IN (src[0] if scalar)
+                   const floating* src, Py_ssize_t lds, bint scalar,  # IN (src[0] if scalar)
                    const Py_ssize_t* ri, const Py_ssize_t* ci,      # IN m, n
-                   double* a, Py_ssize_t lda) noexcept nogil:       # INOUT
+                   floating* a, Py_ssize_t lda) noexcept nogil:     # INOUT
     """a[np.ix_(ri, ci)] = src (or = src[0] when scalar)"""
     cdef Py_ssize_t i, j
-    cdef double* ar
+    cdef floating* ar
     for i in range(m):
         ar = a + ri[i] * lda
         if scalar:

@@ -88,9 +88,11 @@ def norm(A, ord=None):
 
     Returns
     -------
-    float
+    float, or numpy.float32 for float32 input (numpy's rule)
         0.0 for empty input. NaN or inf in the data give NaN or inf (as numpy; a norm
-        does not need finite data to be defined).
+        does not need finite data to be defined). float32 data is read exactly into
+        float64, the norm computed there and rounded once to float32 (a float32
+        result at least as accurate as numpy's float32 one).
 
     Raises
     ------
@@ -104,9 +106,8 @@ def norm(A, ord=None):
     Frobenius norm are computed with scaling and do not overflow needlessly.
     """
     a = _as_array(A, "norm")
-    if a.ndim == 1:
-        return _vector_norm(a, ord)
-    return _matrix_norm(a, ord)
+    r = _vector_norm(a, ord) if a.ndim == 1 else _matrix_norm(a, ord)
+    return np.float32(r) if getattr(A, "dtype", None) == np.float32 else r
 
 
 def _vector_norm(x, ord):

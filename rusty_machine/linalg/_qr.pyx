@@ -93,6 +93,15 @@ For tall A of full column rank, min ||A x - b||_2 is solved by x = inv(R_1) (Q^T
 apply the reflections to b (never forming Q), then back-substitute with the n x n
 upper block R_1 of R.
 
+8. Two dtypes, one source
+-------------------------
+Every kernel here (and the reflectors of _householder) is fused over
+_floating.floating: sgeqrf and dgeqrf are two instances of the code above. geqr2's
+fast-path limits come per dtype (sfmin / eps from the table in _floating.pxd, and
+SSQ_LO/SSQ_HI/BIG below). float32 input is factored in float32 and its Q, R, tau and
+solutions are float32 (numpy.linalg's rule); float32 factors solving a float64 b
+promote to float64.
+
 References
 ----------
 [GVL4]   G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013,
@@ -113,10 +122,13 @@ cimport numpy as cnp
 from libc.math cimport fabs, hypot, copysign, sqrt
 from libc.stdlib cimport malloc, free
 
-from rusty_machine.linalg.blas cimport dtrsm, dtrsv
+from rusty_machine.linalg.blas cimport xtrsm, xtrsv
+from rusty_machine.linalg._floating cimport (floating, FLT_MIN, FLT_EPSILON, DBL_MIN,
+                                             DBL_EPSILON)
 from rusty_machine.linalg._householder cimport house, gather_v, larft, larfb, org_q
-from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, matrix_zeros,
-                                          vector_empty, asmatrix, asvector)
+from rusty_machine.linalg.matrix cimport (Matrix, Vector, matrix_empty, vector_empty,
+                                          asmatrix, asvector, kind_itemsize,
+                                          RM_FLOAT32, RM_FLOAT64)
 from rusty_machine.linalg._checks cimport all_finite, copy_finite, shape_str, input_matrix
 from rusty_machine.exceptions import LinAlgError
 
@@ -130,10 +142,16 @@ cdef Py_ssize_t NB_GEQRF = 32    # panel width of the blocked QR (dgeqrf's NB)
 cdef Py_ssize_t NB_LEAF = 8      # the recursive panel runs dgeqr2 from this width down
 cdef Py_ssize_t NB_ORGQR = 32    # block width when forming Q (dorgqr's NB)
 
-# dlamch('S') / eps: below this a Householder beta is rescaled before use (dlarfg)
-cdef double SAFMIN = 2.2250738585072014e-308 / 2.220446049250313e-16
-# above this |beta|, alpha - beta could overflow: geqr2 leaves such columns to house()
-cdef double BIG = 1e300
+# geqr2's fast-path limits (the rest of the table is _floating.pxd's eps and sfmin):
+# below sfmin / eps a Householder beta is rescaled before use (dlarfg); above BIG,
+# alpha - beta could overflow; a sum of squares outside (SSQ_LO, SSQ_HI) may have
+# under- or overflowed. geqr2 leaves such columns to house(), which scales.
+cdef double BIG_DOUBLE = 1e300
+cdef double SSQ_LO_DOUBLE = 1e-290
+cdef double SSQ_HI_DOUBLE = 1e290
+cdef float BIG_FLOAT = 1e36
+cdef float SSQ_LO_FLOAT = 1e-30
+cdef float SSQ_HI_FLOAT = 1e30
 
 
 def _set_block_sizes(geqrf=None, leaf=None, orgqr=None):
@@ -171,10 +189,10 @@ cdef inline Py_ssize_t _imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
 
 cdef void geqr2(Py_ssize_t m,              # IN   rows
                 Py_ssize_t n,              # IN   columns
-                double* A,                 # INOUT m x n -> R above, V below the diagonal
+                floating* A,               # INOUT m x n -> R above, V below the diagonal
                 Py_ssize_t lda,            # IN
-                double* tau,               # OUT  min(m, n) reflector scalars
-                double* w                  # WORK n doubles
+                floating* tau,             # OUT  min(m, n) reflector scalars
+                floating* w                # WORK n elements
                 ) noexcept nogil:
     """Unblocked Householder QR (GVL4 Alg. 5.2.1; LAPACK dgeqr2).
 
@@ -186,10 +204,19 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
     underflow; otherwise (and for tiny columns) `house` does the careful scaled
     computation of LAPACK dlarfg."""
     cdef Py_ssize_t j, i, c, ncol, mj, k = _imin(m, n)
-    cdef double t, s, ssq, alpha, beta, scal
-    cdef double* row
-    cdef double* top
-    cdef double* diag
+    cdef floating t, s, ssq, alpha, beta, scal
+    # the plain sum of squares is trusted inside (ssq_lo, ssq_hi), |beta| inside
+    # (safmin, big): the per-dtype table (_floating.pxd), with margins as dlarfg's
+    cdef floating ssq_lo, ssq_hi, safmin, big
+    if floating is float:
+        ssq_lo, ssq_hi = SSQ_LO_FLOAT, SSQ_HI_FLOAT
+        safmin, big = FLT_MIN / FLT_EPSILON, BIG_FLOAT
+    else:
+        ssq_lo, ssq_hi = SSQ_LO_DOUBLE, SSQ_HI_DOUBLE
+        safmin, big = DBL_MIN / DBL_EPSILON, BIG_DOUBLE
+    cdef floating* row
+    cdef floating* top
+    cdef floating* diag
     if k <= 0:
         return
     # ||A[1:, 0]||^2 for the first column
@@ -202,13 +229,13 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
         t = 0.0
         scal = 1.0
         if mj > 1:
-            if 1e-290 < ssq < 1e290:
+            if ssq_lo < ssq < ssq_hi:
                 # GVL4 Alg. 5.1.1 with dlarfg's normalisation v_1 = 1 (see `house`):
                 # beta = -sign(alpha) ||[alpha; x]||, tau = (beta - alpha) / beta,
                 # v = x / (alpha - beta) -- the scaling is fused into pass 1 below
                 alpha = diag[0]
                 beta = -copysign(hypot(alpha, sqrt(ssq)), alpha)
-                if SAFMIN <= fabs(beta) <= BIG:
+                if safmin <= fabs(beta) <= big:
                     t = (beta - alpha) / beta
                     scal = 1.0 / (alpha - beta)
                     diag[0] = beta
@@ -254,15 +281,15 @@ cdef void geqr2(Py_ssize_t m,              # IN   rows
                 ssq += row[1] * row[1]
 
 
-# workspace for geqrf / orgqr / ormqr: V (m x nb), T (nb x nb), W and W2 (nb x n),
+# workspace (elements) for geqrf / orgqr / ormqr: V (m x nb), T (nb x nb), W and W2 (nb x n),
 # and (geqrf) a contiguous copy of the panel (m x nb)
 cdef Py_ssize_t work_size(Py_ssize_t m, Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
     return 2 * m * nb + nb * nb + 2 * nb * _imax(n, nb) + n + 1
 
 
 cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
-                     const double* src, Py_ssize_t lds,    # IN
-                     double* dst, Py_ssize_t ldd           # OUT
+                     const floating* src, Py_ssize_t lds,    # IN
+                     floating* dst, Py_ssize_t ldd           # OUT
                      ) noexcept nogil:
     cdef Py_ssize_t i, j
     for i in range(m):
@@ -272,17 +299,17 @@ cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
 
 cdef void geqrf_rec(Py_ssize_t m,          # IN   rows
                     Py_ssize_t n,          # IN   columns (a panel: n <= NB_GEQRF)
-                    double* A,             # INOUT m x n -> R and V
+                    floating* A,           # INOUT m x n -> R and V
                     Py_ssize_t lda,        # IN
-                    double* tau,           # OUT  min(m, n)
-                    double* work           # WORK work_size(m, n, n)
+                    floating* tau,         # OUT  min(m, n)
+                    floating* work         # WORK work_size(m, n, n)
                     ) noexcept nogil:
     """Recursive panel QR [EG00]: factor the left half, apply its block reflection to
     the right half with GEMMs (larft + larfb), factor the lower right half."""
     cdef Py_ssize_t k = _imin(m, n), n1, n2
-    cdef double* V
-    cdef double* T
-    cdef double* W
+    cdef floating* V
+    cdef floating* T
+    cdef floating* W
     if k <= NB_LEAF or n <= 1:
         geqr2(m, n, A, lda, tau, work)
         return
@@ -303,18 +330,18 @@ cdef void geqrf_rec(Py_ssize_t m,          # IN   rows
 
 cdef void geqrf(Py_ssize_t m,              # IN   rows
                 Py_ssize_t n,              # IN   columns
-                double* A,                 # INOUT m x n -> R above, V below the diagonal
+                floating* A,               # INOUT m x n -> R above, V below the diagonal
                 Py_ssize_t lda,            # IN
-                double* tau,               # OUT  min(m, n) reflector scalars
-                double* work               # WORK work_size(m, n, NB_GEQRF)
+                floating* tau,             # OUT  min(m, n) reflector scalars
+                floating* work             # WORK work_size(m, n, NB_GEQRF)
                 ) noexcept nogil:
     """Blocked Householder QR (GVL4 Alg. 5.2.2; LAPACK dgeqrf)."""
     cdef Py_ssize_t k = _imin(m, n), nb = NB_GEQRF, j = 0, jb, mr, nr
-    cdef double* V = work
-    cdef double* T = V + m * nb
-    cdef double* W = T + nb * nb
-    cdef double* W2 = W + nb * _imax(n, nb)
-    cdef double* panel = W2 + nb * _imax(n, nb)
+    cdef floating* V = work
+    cdef floating* T = V + m * nb
+    cdef floating* W = T + nb * nb
+    cdef floating* W2 = W + nb * _imax(n, nb)
+    cdef floating* panel = W2 + nb * _imax(n, nb)
     while j < k:
         jb = _imin(nb, k - j)
         mr = m - j
@@ -337,12 +364,12 @@ cdef void geqrf(Py_ssize_t m,              # IN   rows
 cdef void orgqr(Py_ssize_t m,              # IN   rows of Q
                 Py_ssize_t nq,             # IN   columns of Q to form (k <= nq <= m)
                 Py_ssize_t k,              # IN   number of reflectors
-                const double* A,           # IN   factors from geqrf (V below diagonal)
+                const floating* A,         # IN   factors from geqrf (V below diagonal)
                 Py_ssize_t lda,            # IN
-                const double* tau,         # IN   k scalars
-                double* Q,                 # OUT  m x nq, orthonormal columns
+                const floating* tau,       # IN   k scalars
+                floating* Q,               # OUT  m x nq, orthonormal columns
                 Py_ssize_t ldq,            # IN
-                double* work               # WORK work_size(m, nq, NB_ORGQR)
+                floating* work             # WORK work_size(m, nq, NB_ORGQR)
                 ) noexcept nogil:
     """The first nq columns of Q = H_0 ... H_{k-1} (LAPACK dorgqr; backward
     accumulation, GVL4 Sec. 5.1.6): _householder.org_q on the reflectors stored in the
@@ -353,21 +380,21 @@ cdef void orgqr(Py_ssize_t m,              # IN   rows of Q
 cdef void ormqr_lt(Py_ssize_t m,           # IN   rows of B
                    Py_ssize_t nrhs,        # IN   columns of B
                    Py_ssize_t k,           # IN   reflectors
-                   const double* A,        # IN   factors from geqrf
+                   const floating* A,      # IN   factors from geqrf
                    Py_ssize_t lda,         # IN
-                   const double* tau,      # IN
-                   double* B,              # INOUT m x nrhs -> Q^T B
+                   const floating* tau,    # IN
+                   floating* B,            # INOUT m x nrhs -> Q^T B
                    Py_ssize_t ldb,         # IN
-                   double* work            # WORK work_size(m, nrhs, NB_ORGQR)
+                   floating* work          # WORK work_size(m, nrhs, NB_ORGQR)
                    ) noexcept nogil:
     """B <- Q^T B = H_{k-1} ... H_0 B (LAPACK dormqr, left, transpose): one reflector
     at a time for a single column, block reflections (larfb) otherwise."""
     cdef Py_ssize_t j, jb, i, nb = NB_ORGQR
-    cdef double s, t
-    cdef double* V = work
-    cdef double* T = V + m * nb
-    cdef double* W = T + nb * nb
-    cdef double* W2 = W + nb * _imax(nrhs, nb)
+    cdef floating s, t
+    cdef floating* V = work
+    cdef floating* T = V + m * nb
+    cdef floating* W = T + nb * nb
+    cdef floating* W2 = W + nb * _imax(nrhs, nb)
     if nrhs == 1:
         for j in range(k):
             t = tau[j]
@@ -400,11 +427,23 @@ cdef object _ndim(obj):
     return obj.ndim if hasattr(obj, "ndim") else np.ndim(obj)
 
 
-cdef double* _alloc_work(Py_ssize_t size) except NULL:
-    cdef double* w = <double*>malloc(_imax(size, 1) * sizeof(double))
+cdef void* _alloc_work(Py_ssize_t size, int kind) except NULL:
+    """size elements of the kind's type."""
+    cdef void* w = malloc(_imax(size, 1) * kind_itemsize(kind))
     if w == NULL:
-        raise MemoryError("cannot allocate %d doubles of QR workspace" % size)
+        raise MemoryError("cannot allocate %d elements of QR workspace" % size)
     return w
+
+
+# numpy's dtype of each kind
+_DTYPE = {RM_FLOAT64: np.dtype(np.float64), RM_FLOAT32: np.dtype(np.float32)}
+
+
+cdef bint _is_float32(object b):
+    if isinstance(b, (Matrix, Vector)):
+        return b.dtype == np.float32
+    dt = getattr(b, "dtype", None)
+    return dt is not None and dt == np.float32
 
 
 cdef class QR:
@@ -423,14 +462,8 @@ cdef class QR:
     shape : tuple
     """
     cdef Matrix _qr
-    cdef double* _tau
+    cdef Vector _tau            # k scalars, of _qr's dtype
     cdef Py_ssize_t _k
-
-    def __cinit__(self):
-        self._tau = NULL
-
-    def __dealloc__(self):
-        free(self._tau)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("QR objects are made by rusty_machine.linalg.qr_factor(A)")
@@ -445,12 +478,7 @@ cdef class QR:
 
     @property
     def tau(self):
-        cdef Py_ssize_t i
-        out = np.empty(self._k)
-        cdef double[::1] o = out
-        for i in range(self._k):
-            o[i] = self._tau[i]
-        return out
+        return np.array(self._tau)
 
     def __reduce__(self):
         # pickling: the packed factors and tau (restored by _qr_from_state)
@@ -475,14 +503,19 @@ cdef class QR:
         if mode not in ("reduced", "complete"):
             raise ValueError("mode must be 'reduced' or 'complete', got %r" % (mode,))
         cdef Py_ssize_t m = self._qr.nrows, nq = self._k if mode == "reduced" else m
-        cdef Matrix Q = matrix_empty(m, nq)
-        cdef double* work
+        cdef Matrix F = self._qr
+        cdef Matrix Q = matrix_empty(m, nq, F.kind)
+        cdef void* work
         if m == 0 or nq == 0:
             return Q
-        work = _alloc_work(work_size(m, nq, NB_ORGQR))
+        work = _alloc_work(work_size(m, nq, NB_ORGQR), F.kind)
         with nogil:
-            orgqr(m, nq, self._k, self._qr.data, self._qr.ld, self._tau,
-                  Q.data, Q.ld, work)
+            if F.kind == RM_FLOAT32:
+                orgqr(m, nq, self._k, <const float*>F.data, F.ld,
+                      <const float*>self._tau.data, <float*>Q.data, Q.ld, <float*>work)
+            else:
+                orgqr(m, nq, self._k, <const double*>F.data, F.ld,
+                      <const double*>self._tau.data, <double*>Q.data, Q.ld, <double*>work)
         free(work)
         return Q
 
@@ -501,15 +534,11 @@ cdef class QR:
         if mode not in ("reduced", "complete"):
             raise ValueError("mode must be 'reduced' or 'complete', got %r" % (mode,))
         cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols
-        cdef Py_ssize_t rows = self._k if mode == "reduced" else m, i, j
-        cdef Matrix R = matrix_zeros(rows, n)
-        cdef const double* src = self._qr.data
-        cdef Py_ssize_t ld = self._qr.ld
-        with nogil:
-            for i in range(self._k):
-                for j in range(i, n):
-                    R.data[i * R.ld + j] = src[i * ld + j]
-        return R
+        cdef Py_ssize_t rows = self._k if mode == "reduced" else m
+        # numpy glue: the upper triangle of the packed factors, zero rows below
+        r = np.zeros((rows, n), dtype=_DTYPE[self._qr.kind])
+        r[:self._k] = np.triu(np.asarray(self._qr)[:self._k])
+        return asmatrix(r)
 
     def solve(self, b):
         """Least-squares solution of min ||A x - b||_2 for full-column-rank A, m >= n
@@ -532,89 +561,100 @@ cdef class QR:
         LinAlgError
             R has an exactly zero diagonal entry (A is rank deficient).
         """
-        cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols, i, nrhs
-        cdef Vector bv, yv, xv
-        cdef Matrix bm, ym, xm
-        cdef double* work
-        cdef bint finite
+        cdef Py_ssize_t m = self._qr.nrows, n = self._qr.ncols
         if m < n:
             raise ValueError("QR.solve: least squares via QR needs m >= n, the factored "
                              "matrix has shape (%d, %d)" % (m, n))
-        is_vector = isinstance(b, Vector) or (not isinstance(b, Matrix) and _ndim(b) == 1)
-        if is_vector:
-            bv = asvector(b)
-            if bv.n != m:
-                raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d,)"
-                                 % (m, n, bv.n))
-            yv = vector_empty(m)
-            with nogil:
-                finite = copy_finite(1, m, bv.data, m, yv.data, m)
-            if not finite:
-                raise ValueError("QR.solve: b contains NaN or infinity")
-            self._check_rank()
-            xv = vector_empty(n)
-            if n == 0:
-                return xv
-            with nogil:
-                # y = Q^T b ; x = inv(R_1) y[:n]
-                ormqr_lt(m, 1, self._k, self._qr.data, self._qr.ld, self._tau,
-                         yv.data, 1, NULL)
-                dtrsv(0, 0, 0, n, self._qr.data, self._qr.ld, yv.data, 1)
-                for i in range(n):
-                    xv.data[i] = yv.data[i]
-            return xv
-        if not isinstance(b, Matrix) and _ndim(b) != 2:
-            raise ValueError("QR.solve: b must be 1-D or 2-D, got %d-D input of shape %s"
-                             % (_ndim(b), shape_str(b)))
-        bm = asmatrix(b)
-        if bm.nrows != m:
-            raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d, %d)"
-                             % (m, n, bm.nrows, bm.ncols))
-        nrhs = bm.ncols
-        ym = matrix_empty(m, nrhs)
-        with nogil:
-            finite = copy_finite(m, nrhs, bm.data, bm.ld, ym.data, ym.ld)
-        if not finite:
-            raise ValueError("QR.solve: b contains NaN or infinity")
-        self._check_rank()
-        xm = matrix_empty(n, nrhs)
-        if n == 0 or nrhs == 0:
-            return xm
-        work = _alloc_work(work_size(m, nrhs, NB_ORGQR))
-        with nogil:
-            # Y = Q^T B ; X = inv(R_1) Y[:n]
-            ormqr_lt(m, nrhs, self._k, self._qr.data, self._qr.ld, self._tau,
-                     ym.data, ym.ld, work)
-            dtrsm(1, 0, 0, 0, n, nrhs, 1.0, self._qr.data, self._qr.ld, ym.data, ym.ld)
-            copy_finite(n, nrhs, ym.data, ym.ld, xm.data, xm.ld)
-        free(work)
-        return xm
+        # numpy's promotion: float32 factors with a float64 b solve in float64 (the
+        # float32 factors are exact in float64)
+        if self._qr.kind == RM_FLOAT32 and _is_float32(b):
+            return _solve(self, self._qr, self._tau, b, <float>0)
+        return _solve(self, asmatrix(self._qr, np.float64), asvector(self._tau, np.float64),
+                      b, <double>0)
 
     cdef int _check_rank(self) except -1:
         cdef Py_ssize_t i
-        for i in range(self._qr.ncols):
-            if self._qr.data[i * self._qr.ld + i] == 0.0:
+        d = np.asarray(self._qr.diag())
+        for i in range(min(self._qr.ncols, d.shape[0])):
+            if d[i] == 0.0:
                 raise LinAlgError("matrix is rank deficient: R[%d, %d] is exactly zero"
                                   % (i, i))
         return 0
 
 
+cdef object _solve(QR self, Matrix F, Vector tau, object b, floating tag):
+    """QR.solve in the dtype of `tag` (F, tau: the factors in that dtype)."""
+    dtype = np.float32 if floating is float else np.float64
+    cdef int kind = RM_FLOAT32 if floating is float else RM_FLOAT64
+    cdef Py_ssize_t m = F.nrows, n = F.ncols, i, nrhs
+    cdef Vector bv, yv, xv
+    cdef Matrix bm, ym, xm
+    cdef floating* work
+    cdef bint finite
+    cdef const floating* Fp = <const floating*>F.data
+    cdef const floating* tp = <const floating*>tau.data
+    is_vector = isinstance(b, Vector) or (not isinstance(b, Matrix) and _ndim(b) == 1)
+    if is_vector:
+        bv = asvector(b, dtype)
+        if bv.n != m:
+            raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d,)"
+                             % (m, n, bv.n))
+        yv = vector_empty(m, kind)
+        with nogil:
+            finite = copy_finite(1, m, <const floating*>bv.data, m, <floating*>yv.data, m)
+        if not finite:
+            raise ValueError("QR.solve: b contains NaN or infinity")
+        self._check_rank()
+        xv = vector_empty(n, kind)
+        if n == 0:
+            return xv
+        with nogil:
+            # y = Q^T b ; x = inv(R_1) y[:n]
+            ormqr_lt(m, 1, self._k, Fp, F.ld, tp, <floating*>yv.data, 1, <floating*>NULL)
+            xtrsv(0, 0, 0, n, Fp, F.ld, <floating*>yv.data, 1)
+            for i in range(n):
+                (<floating*>xv.data)[i] = (<floating*>yv.data)[i]
+        return xv
+    if not isinstance(b, Matrix) and _ndim(b) != 2:
+        raise ValueError("QR.solve: b must be 1-D or 2-D, got %d-D input of shape %s"
+                         % (_ndim(b), shape_str(b)))
+    bm = asmatrix(b, dtype)
+    if bm.nrows != m:
+        raise ValueError("QR.solve: A has shape (%d, %d) but b has shape (%d, %d)"
+                         % (m, n, bm.nrows, bm.ncols))
+    nrhs = bm.ncols
+    ym = matrix_empty(m, nrhs, kind)
+    with nogil:
+        finite = copy_finite(m, nrhs, <const floating*>bm.data, bm.ld,
+                             <floating*>ym.data, ym.ld)
+    if not finite:
+        raise ValueError("QR.solve: b contains NaN or infinity")
+    self._check_rank()
+    xm = matrix_empty(n, nrhs, kind)
+    if n == 0 or nrhs == 0:
+        return xm
+    work = <floating*>_alloc_work(work_size(m, nrhs, NB_ORGQR), kind)
+    with nogil:
+        # Y = Q^T B ; X = inv(R_1) Y[:n]
+        ormqr_lt(m, nrhs, self._k, Fp, F.ld, tp, <floating*>ym.data, ym.ld, work)
+        xtrsm(1, 0, 0, 0, n, nrhs, <floating>1.0, Fp, F.ld, <floating*>ym.data, ym.ld)
+        copy_finite(n, nrhs, <const floating*>ym.data, ym.ld, <floating*>xm.data, xm.ld)
+    free(work)
+    return xm
+
+
 def _qr_from_state(qr, tau):
     """Rebuild a pickled QR object (see QR.__reduce__)."""
     cdef QR F = QR.__new__(QR)
-    cdef Matrix M = matrix_empty(qr.shape[0], qr.shape[1])
-    cdef Py_ssize_t i, k = min(qr.shape[0], qr.shape[1])
-    np.asarray(M)[...] = qr
-    tau = np.asarray(tau, dtype=np.float64)
+    dtype = np.float32 if np.asarray(qr).dtype == np.float32 else np.float64
+    cdef Matrix M = asmatrix(np.array(qr, dtype=dtype, order="C", copy=True))
+    cdef Py_ssize_t k = min(M.nrows, M.ncols)
+    tau = np.array(tau, dtype=dtype)
     if tau.shape != (k,):
-        raise ValueError("invalid tau for a QR factorisation of shape %s" % (qr.shape,))
+        raise ValueError("invalid tau for a QR factorisation of shape %s" % (M.shape,))
     F._qr = M
     F._k = k
-    F._tau = <double*>malloc((k + 1) * sizeof(double))
-    if F._tau == NULL:
-        raise MemoryError()
-    for i in range(k):
-        F._tau[i] = tau[i]
+    F._tau = asvector(tau)
     return F
 
 
@@ -622,24 +662,27 @@ cdef QR _factor(Matrix M):
     """Factor M (our private copy) in place and wrap it in a QR object."""
     cdef QR F = QR.__new__(QR)
     cdef Py_ssize_t m = M.nrows, n = M.ncols, k = _imin(m, n)
-    cdef double* work
+    cdef void* work
+    cdef Vector tau = vector_empty(k, M.kind)
     F._qr = M
     F._k = k
-    F._tau = <double*>malloc((k + 1) * sizeof(double))
-    if F._tau == NULL:
-        raise MemoryError()
+    F._tau = tau
     if k == 0:
         return F
-    work = _alloc_work(work_size(m, n, NB_GEQRF))
+    work = _alloc_work(work_size(m, n, NB_GEQRF), M.kind)
     cdef bint finite
     with nogil:
-        geqrf(m, n, M.data, M.ld, F._tau, work)
-        # finite input can overflow only when entries approach the largest double
-        finite = all_finite(m, n, M.data, M.ld)
+        # finite input can overflow only when entries approach the largest number
+        if M.kind == RM_FLOAT32:
+            geqrf(m, n, <float*>M.data, M.ld, <float*>tau.data, <float*>work)
+            finite = all_finite(m, n, <const float*>M.data, M.ld)
+        else:
+            geqrf(m, n, <double*>M.data, M.ld, <double*>tau.data, <double*>work)
+            finite = all_finite(m, n, <const double*>M.data, M.ld)
     free(work)
     if not finite:
-        raise LinAlgError("the QR factorisation overflowed (entries near the largest "
-                          "double); rescale the matrix")
+        raise LinAlgError("the QR factorisation overflowed (entries near the largest %s);"
+                          " rescale the matrix" % _DTYPE[M.kind])
     return F
 
 
@@ -667,7 +710,7 @@ def qr_factor(A):
     LinAlgError
         The computation overflowed (only for entries near the largest double).
     """
-    return _factor(input_matrix(A, "qr_factor"))
+    return _factor(input_matrix(A, "qr_factor", False, True, True))
 
 
 def qr(A, mode="reduced"):
@@ -695,7 +738,7 @@ def qr(A, mode="reduced"):
     """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))
-    cdef QR F = _factor(input_matrix(A, "qr"))
+    cdef QR F = _factor(input_matrix(A, "qr", False, True, True))
     if mode == "r":
         return F.r("reduced")
     return F.q(mode), F.r(mode)

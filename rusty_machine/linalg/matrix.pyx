@@ -1,19 +1,25 @@
 # cython: language_level=3
 """matrix.pyx: the Matrix and Vector types (storage, views, numpy interop).
 
-Storage (see matrix.pxd): float64, row-major; element (i, j) of a Matrix sits at
-``data[i * ld + j]`` with a leading dimension ``ld >= cols``, so that a block
-``A[r0:r1, c0:c1]`` is a view (same ``ld``, shifted ``data``) without a copy. ``owner``
-keeps the memory alive: a ``_Buffer`` allocated here (64-byte aligned), or the numpy
-array / buffer exporter that ``asmatrix`` wrapped. A Vector is always contiguous.
+Storage (see matrix.pxd): float64 or float32 (the ``kind``; ``A.dtype`` in Python),
+row-major; element (i, j) of a Matrix sits at ``data[i * ld + j]`` with a leading
+dimension ``ld >= cols``, so that a block ``A[r0:r1, c0:c1]`` is a view (same ``ld``,
+shifted ``data``) without a copy. ``owner`` keeps the memory alive: a ``_Buffer``
+allocated here (64-byte aligned), or the numpy array / buffer exporter that ``asmatrix``
+wrapped. A Vector is always contiguous.
 
 Decisions (the public contract leaves them open):
 
+* dtype: float32 data stays float32; every other real dtype (float64, integers, bool,
+  float16, longdouble) becomes float64, numpy.linalg's rule; ``dtype=`` forces one of
+  the two. Operators promote like numpy: float32 with float32 stays float32, float32
+  with float64 gives float64, a Python scalar keeps the array's dtype (the operand of
+  the other dtype is converted first, by numpy, then one kernel instance runs).
 * Input: bool is accepted as 0/1 (as numpy does); complex values, strings, objects and
   None raise TypeError; ragged sequences, 0-D data and 3-D data raise ValueError. 1-D
   data given to ``Matrix``/``asmatrix`` is a single row, shape (1, n). NaN and inf are
   stored as given (the decompositions check for them).
-* ``asmatrix`` wraps without a copy any float64 buffer whose rows are contiguous and
+* ``asmatrix`` wraps without a copy any float64 or float32 buffer whose rows are contiguous and
   evenly spaced (C order, or a row-strided view such as ``a[::2, 1:3]``); read-only
   input gives a read-only Matrix (assignment and in-place operators raise ValueError).
 * Views: ``A[i]`` is a row view (Vector), ``A[r0:r1, c0:c1]`` a Matrix view, also for a
@@ -26,11 +32,12 @@ Decisions (the public contract leaves them open):
 * Reductions over nothing (mean/min/max/argmin/argmax of an empty matrix or over an
   axis of length 0) raise ValueError; ``sum`` of nothing is 0.0.
 
-Kernels (_matrix_kernels.pyx) work on (pointer, leading dimension) blocks inside
+Kernels (_matrix_kernels.pyx, fused over float32 and float64; _kind_dispatch.pxi picks
+the instance of a block's kind) work on (pointer, leading dimension) blocks inside
 ``with nogil``; a block whose rows are contiguous (``ld == cols``) is processed as one
 long row, so every inner loop is a plain contiguous loop the compiler vectorises.
-Products go through rusty_machine.linalg.blas (dgemm, dgemv, ddot); Vector norms
-through dnrm2/dasum.
+Products go through rusty_machine.linalg.blas (xgemm, xgemv, xdot); Vector norms
+through xnrm2/xasum.
 
 Module graph
 ------------
@@ -46,7 +53,8 @@ only reads an attribute), and the decomposition modules may be renamed or reorga
 without touching this file.
 
 Files: this one (storage, conversion, buffer export, indexing, the two types, module
-functions); _dense.pxi, included here (the shared base class _Dense and the functions
+functions); _kind_dispatch.pxi, included here (one dispatcher per block kernel);
+_dense.pxi, included here (the shared base class _Dense and the functions
 behind its operators and reductions, written once for both types);
 _matrix_kernels.pyx (the block kernels).
 
@@ -69,7 +77,7 @@ cimport numpy as cnp
 import numpy as np
 import operator
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, dnrm2, dasum
+from rusty_machine.linalg.blas cimport xgemm, xgemv, xdot, xnrm2, xasum
 from rusty_machine.linalg._csrc cimport rm_advise_hugepages
 from rusty_machine.linalg._matrix_kernels cimport (
     OP_ADD, OP_SUB, OP_MUL, OP_DIV, _copy_block, _fill_block, _ew_block, _ew_scalar,
@@ -87,31 +95,61 @@ cdef enum:
     ALIGNMENT = 64
 
 cdef char* _FORMAT_DOUBLE = b"d"
+cdef char* _FORMAT_FLOAT = b"f"
+
+# numpy's dtype of each kind (indexed by RM_FLOAT64 / RM_FLOAT32)
+_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+cdef int kind_of(object dtype) except -1:
+    """RM_FLOAT64 for None or float64, RM_FLOAT32 for float32; TypeError otherwise."""
+    if dtype is None:
+        return RM_FLOAT64
+    dt = np.dtype(dtype)
+    if dt == _DTYPES[RM_FLOAT64]:
+        return RM_FLOAT64
+    if dt == _DTYPES[RM_FLOAT32]:
+        return RM_FLOAT32
+    raise TypeError("dtype must be float64 or float32, got %s" % dt)
+
+
+cdef inline int _promote(int ka, int kb) noexcept:
+    """numpy's result kind of an operation between the two kinds."""
+    return RM_FLOAT32 if ka == RM_FLOAT32 and kb == RM_FLOAT32 else RM_FLOAT64
+
+
+cdef inline object _scalar(int kind, double value):
+    """A reduction's result as numpy gives it: np.float32 for float32, else a float."""
+    if kind == RM_FLOAT32:
+        return np.float32(value)
+    return value
 
 
 # ---------------------------------------------------------------------------------
 # owned memory (large buffers ask for transparent huge pages: csrc/rm_mem.c)
 # ---------------------------------------------------------------------------------
 cdef class _Buffer:
-    """``n`` doubles of owned memory, 64-byte aligned, freed when the last view dies."""
+    """``n`` elements of ``itemsize`` bytes of owned memory, 64-byte aligned, freed
+    when the last view dies."""
 
-    def __cinit__(self, Py_ssize_t n, bint zero=False):
+    def __cinit__(self, Py_ssize_t n, bint zero=False, Py_ssize_t itemsize=8):
         if n < 0:
             raise ValueError("negative buffer size %d" % n)
-        if n > (PY_SSIZE_T_MAX - ALIGNMENT) // <Py_ssize_t>sizeof(double) - 1:
-            raise MemoryError("cannot allocate %d doubles" % n)
+        if n > (PY_SSIZE_T_MAX - ALIGNMENT) // itemsize - 1:
+            raise MemoryError("cannot allocate %d elements of %d bytes" % (n, itemsize))
         # one extra element so that empty matrices still have a valid pointer;
         # calloc for zeros: the OS hands out zeroed pages lazily for large sizes
+        cdef size_t nbytes = (n + 1) * itemsize + ALIGNMENT
         if zero:
-            self.raw = calloc((n + 1) * sizeof(double) + ALIGNMENT, 1)
+            self.raw = calloc(nbytes, 1)
         else:
-            self.raw = malloc((n + 1) * sizeof(double) + ALIGNMENT)
+            self.raw = malloc(nbytes)
         if self.raw == NULL:
-            raise MemoryError("cannot allocate %d doubles" % n)
-        rm_advise_hugepages(self.raw, (n + 1) * sizeof(double) + ALIGNMENT)
-        self.ptr = <double*>((<uintptr_t>self.raw + ALIGNMENT - 1)
-                             & ~(<uintptr_t>(ALIGNMENT - 1)))
-        self.n = n
+            raise MemoryError("cannot allocate %d elements of %d bytes" % (n, itemsize))
+        rm_advise_hugepages(self.raw, nbytes)
+        self.ptr = <char*>((<uintptr_t>self.raw + ALIGNMENT - 1)
+                           & ~(<uintptr_t>(ALIGNMENT - 1)))
+        self.nbytes = n * itemsize
 
     def __dealloc__(self):
         free(self.raw)
@@ -127,10 +165,12 @@ cdef inline Py_ssize_t _checked_size(Py_ssize_t rows, Py_ssize_t cols) except -1
     return rows * cols
 
 
-cdef Matrix matrix_empty(Py_ssize_t rows, Py_ssize_t cols):
-    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(rows, cols))
+cdef Matrix matrix_empty(Py_ssize_t rows, Py_ssize_t cols, int kind=RM_FLOAT64):
+    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(rows, cols), False,
+                                       kind_itemsize(kind))
     cdef Matrix M = Matrix.__new__(Matrix)
     M.data = buf.ptr
+    M.kind = kind
     M.nrows = rows
     M.ncols = cols
     M.ld = cols if cols > 0 else 1
@@ -139,10 +179,12 @@ cdef Matrix matrix_empty(Py_ssize_t rows, Py_ssize_t cols):
     return M
 
 
-cdef Matrix matrix_zeros(Py_ssize_t rows, Py_ssize_t cols):
-    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(rows, cols), True)
+cdef Matrix matrix_zeros(Py_ssize_t rows, Py_ssize_t cols, int kind=RM_FLOAT64):
+    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(rows, cols), True,
+                                       kind_itemsize(kind))
     cdef Matrix M = Matrix.__new__(Matrix)
     M.data = buf.ptr
+    M.kind = kind
     M.nrows = rows
     M.ncols = cols
     M.ld = cols if cols > 0 else 1
@@ -151,20 +193,24 @@ cdef Matrix matrix_zeros(Py_ssize_t rows, Py_ssize_t cols):
     return M
 
 
-cdef Vector vector_empty(Py_ssize_t n):
-    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(n, 1))
+cdef Vector vector_empty(Py_ssize_t n, int kind=RM_FLOAT64):
+    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(n, 1), False,
+                                       kind_itemsize(kind))
     cdef Vector v = Vector.__new__(Vector)
     v.data = buf.ptr
+    v.kind = kind
     v.n = n
     v.owner = buf
     v.readonly = False
     return v
 
 
-cdef Vector vector_zeros(Py_ssize_t n):
-    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(n, 1), True)
+cdef Vector vector_zeros(Py_ssize_t n, int kind=RM_FLOAT64):
+    cdef _Buffer buf = _Buffer.__new__(_Buffer, _checked_size(n, 1), True,
+                                       kind_itemsize(kind))
     cdef Vector v = Vector.__new__(Vector)
     v.data = buf.ptr
+    v.kind = kind
     v.n = n
     v.owner = buf
     v.readonly = False
@@ -213,20 +259,29 @@ cdef bint _looks_ragged(object obj):
     return len(lengths) > 1
 
 
-cdef inline bint _is_wrappable(cnp.ndarray arr):
-    """float64, native byte order, aligned, with contiguous rows of positive stride."""
-    if arr.dtype != np.float64 or not arr.flags.aligned:
+cdef inline int _input_kind(cnp.ndarray arr, object dtype) except -1:
+    """The kind a converted input gets: dtype's when given, float32 for float32 data,
+    float64 for every other real dtype (numpy.linalg's rule)."""
+    if dtype is not None:
+        return kind_of(dtype)
+    return RM_FLOAT32 if arr.dtype == _DTYPES[RM_FLOAT32] else RM_FLOAT64
+
+
+cdef inline bint _is_wrappable(cnp.ndarray arr, int kind):
+    """Of the kind's dtype (native byte order), aligned, with contiguous rows of
+    positive stride."""
+    if arr.dtype != _DTYPES[kind] or not arr.flags.aligned:
         return False
-    cdef Py_ssize_t rows, cols, s0, s1
+    cdef Py_ssize_t rows, cols, s0, s1, isz = kind_itemsize(kind)
     if arr.ndim == 1:
-        return arr.shape[0] <= 1 or arr.strides[0] == sizeof(double)
+        return arr.shape[0] <= 1 or arr.strides[0] == isz
     rows = arr.shape[0]
     cols = arr.shape[1]
     s0 = arr.strides[0]
     s1 = arr.strides[1]
-    if cols > 1 and s1 != sizeof(double):
+    if cols > 1 and s1 != isz:
         return False
-    if rows > 1 and (s0 <= 0 or s0 % sizeof(double) != 0 or s0 < cols * sizeof(double)):
+    if rows > 1 and (s0 <= 0 or s0 % isz != 0 or s0 < cols * isz):
         return False
     return True
 
@@ -234,7 +289,8 @@ cdef inline bint _is_wrappable(cnp.ndarray arr):
 cdef Matrix _wrap_matrix(cnp.ndarray arr):
     """A Matrix sharing the memory of a 2-D (or 1-D: one row) wrappable array."""
     cdef Matrix M = Matrix.__new__(Matrix)
-    M.data = <double*>cnp.PyArray_DATA(arr)
+    M.data = <char*>cnp.PyArray_DATA(arr)
+    M.kind = RM_FLOAT32 if arr.dtype == _DTYPES[RM_FLOAT32] else RM_FLOAT64
     if arr.ndim == 1:
         M.nrows = 1
         M.ncols = arr.shape[0]
@@ -243,7 +299,7 @@ cdef Matrix _wrap_matrix(cnp.ndarray arr):
         M.nrows = arr.shape[0]
         M.ncols = arr.shape[1]
         if M.nrows > 1:
-            M.ld = arr.strides[0] // sizeof(double)
+            M.ld = arr.strides[0] // kind_itemsize(M.kind)
         else:
             M.ld = M.ncols if M.ncols > 0 else 1
     M.owner = arr
@@ -253,7 +309,8 @@ cdef Matrix _wrap_matrix(cnp.ndarray arr):
 
 cdef Vector _wrap_vector(cnp.ndarray arr):
     cdef Vector v = Vector.__new__(Vector)
-    v.data = <double*>cnp.PyArray_DATA(arr)
+    v.data = <char*>cnp.PyArray_DATA(arr)
+    v.kind = RM_FLOAT32 if arr.dtype == _DTYPES[RM_FLOAT32] else RM_FLOAT64
     v.n = arr.shape[0]
     v.owner = arr
     v.readonly = not arr.flags.writeable
@@ -279,17 +336,20 @@ cdef cnp.ndarray _vector_array(object obj):
     return arr
 
 
-cpdef Matrix asmatrix(object obj):
+cpdef Matrix asmatrix(object obj, object dtype=None):
     """View ``obj`` as a Matrix without copying when possible.
 
     Parameters
     ----------
     obj : Matrix, Vector, array-like of shape (rows, cols) or (cols,)
-        A float64 buffer whose rows are contiguous (C order, or a row-strided view of
+        A float64 or float32 buffer whose rows are contiguous (C order, or a row-strided view of
         one) is wrapped without a copy and kept alive by the Matrix; read-only input
         gives a read-only Matrix. Anything else (lists, other dtypes, Fortran order,
         negative strides) is copied. 1-D input is one row (shape (1, n)); a Vector is
         wrapped the same way.
+    dtype : None, float64 or float32
+        None keeps float32 data float32 and makes everything else float64; a dtype
+        converts (a copy) when the data has the other one.
 
     Returns
     -------
@@ -304,35 +364,42 @@ cpdef Matrix asmatrix(object obj):
     """
     cdef Matrix M
     cdef Vector v
-    if type(obj) is Matrix:
-        return <Matrix>obj
-    if type(obj) is Vector:
-        v = <Vector>obj
-        M = Matrix.__new__(Matrix)
-        M.data = v.data
-        M.nrows = 1
-        M.ncols = v.n
-        M.ld = v.n if v.n > 0 else 1
-        M.owner = v.owner
-        M.readonly = v.readonly
-        return M
-    if isinstance(obj, Matrix):
-        return <Matrix>obj
+    cdef int kind
+    if isinstance(obj, (Matrix, Vector)):
+        kind = (<_Dense>obj).kind if dtype is None else kind_of(dtype)
+        if kind != (<_Dense>obj).kind:
+            obj = np.asarray(obj)                 # converted by the general path below
+        elif isinstance(obj, Matrix):
+            return <Matrix>obj
+        else:
+            v = <Vector>obj
+            M = Matrix.__new__(Matrix)
+            M.data = v.data
+            M.kind = v.kind
+            M.nrows = 1
+            M.ncols = v.n
+            M.ld = v.n if v.n > 0 else 1
+            M.owner = v.owner
+            M.readonly = v.readonly
+            return M
     cdef cnp.ndarray arr = _matrix_array(obj)
-    if not _is_wrappable(arr):
-        arr = np.array(arr, dtype=np.float64, order="C", ndmin=2)
+    kind = _input_kind(arr, dtype)
+    if not _is_wrappable(arr, kind):
+        arr = np.array(arr, dtype=_DTYPES[kind], order="C", ndmin=2)
     return _wrap_matrix(arr)
 
 
-cpdef Vector asvector(object obj):
+cpdef Vector asvector(object obj, object dtype=None):
     """View ``obj`` as a Vector without copying when possible.
 
     Parameters
     ----------
     obj : Vector, array-like of shape (n,)
-        A contiguous float64 buffer is wrapped without a copy (read-only stays
-        read-only); anything else is copied. 2-D input is rejected, including
+        A contiguous float64 or float32 buffer is wrapped without a copy (read-only
+        stays read-only); anything else is copied. 2-D input is rejected, including
         (n, 1) and (1, n): use ``A[:, 0]`` or ``A[0]``.
+    dtype : None, float64 or float32
+        As for `asmatrix`.
 
     Returns
     -------
@@ -346,10 +413,13 @@ cpdef Vector asvector(object obj):
         Ragged sequences, input that is not 1-D.
     """
     if isinstance(obj, Vector):
-        return <Vector>obj
+        if dtype is None or kind_of(dtype) == (<Vector>obj).kind:
+            return <Vector>obj
+        obj = np.asarray(obj)
     cdef cnp.ndarray arr = _vector_array(obj)
-    if not _is_wrappable(arr):
-        arr = np.array(arr, dtype=np.float64, order="C")
+    cdef int kind = _input_kind(arr, dtype)
+    if not _is_wrappable(arr, kind):
+        arr = np.array(arr, dtype=_DTYPES[kind], order="C")
     return _wrap_vector(arr)
 
 
@@ -359,9 +429,12 @@ cpdef Vector asvector(object obj):
 cdef double _EMPTY_SENTINEL = 0.0
 
 
-cdef int _export(Py_buffer* view, object exporter, double* data, bint readonly, int ndim,
-                 Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t ld, int flags) except -1:
-    """Fill ``view`` for a row-major block of doubles (ndim 1: cols elements)."""
+cdef int _export(Py_buffer* view, object exporter, char* data, int kind, bint readonly,
+                 int ndim, Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t ld,
+                 int flags) except -1:
+    """Fill ``view`` for a row-major block of the kind's elements (ndim 1: cols
+    elements)."""
+    cdef Py_ssize_t isz = kind_itemsize(kind)
     cdef bint contiguous = ndim == 1 or rows <= 1 or ld == cols
     if (flags & PyBUF_WRITABLE) == PyBUF_WRITABLE and readonly:
         raise BufferError("the matrix is read-only")
@@ -372,19 +445,22 @@ cdef int _export(Py_buffer* view, object exporter, double* data, bint readonly, 
         raise MemoryError()
     if ndim == 1:
         dims[0] = cols
-        dims[2] = sizeof(double)
+        dims[2] = isz
     else:
         dims[0] = rows
         dims[1] = cols
-        dims[2] = ld * sizeof(double)
-        dims[3] = sizeof(double)
+        dims[2] = ld * isz
+        dims[3] = isz
     view.buf = <void*>data if data != NULL else <void*>&_EMPTY_SENTINEL
     view.obj = exporter
-    view.len = rows * cols * sizeof(double)
-    view.itemsize = sizeof(double)
+    view.len = rows * cols * isz
+    view.itemsize = isz
     view.readonly = readonly
     view.ndim = ndim
-    view.format = _FORMAT_DOUBLE if (flags & PyBUF_FORMAT) == PyBUF_FORMAT else NULL
+    if (flags & PyBUF_FORMAT) == PyBUF_FORMAT:
+        view.format = _FORMAT_FLOAT if kind == RM_FLOAT32 else _FORMAT_DOUBLE
+    else:
+        view.format = NULL
     view.shape = dims if (flags & PyBUF_ND) == PyBUF_ND else NULL
     view.strides = dims + 2 if (flags & PyBUF_STRIDES) == PyBUF_STRIDES else NULL
     view.suboffsets = NULL
@@ -396,6 +472,7 @@ cdef int _export(Py_buffer* view, object exporter, double* data, bint readonly, 
 # operand plumbing, reductions and the shared base class _Dense (written once for
 # Matrix and Vector)
 # ---------------------------------------------------------------------------------
+include "_kind_dispatch.pxi"
 include "_dense.pxi"
 
 
@@ -486,7 +563,8 @@ cdef inline bint _int_pair(object key, Py_ssize_t rows, Py_ssize_t cols,
 cdef Vector _row_view(Matrix A, Py_ssize_t i):
     """Row i (0 <= i < rows) as a Vector sharing A's memory."""
     cdef Vector v = Vector.__new__(Vector)
-    v.data = A.data + i * A.ld
+    v.data = A.data + i * A.ld * kind_itemsize(A.kind)
+    v.kind = A.kind
     v.n = A.ncols
     v.owner = A.owner
     v.readonly = A.readonly
@@ -515,8 +593,9 @@ cdef Block _view_block(Matrix A, tuple kr, tuple kc):
     b.cols = kc[3]
     b.ld = A.ld if kr[0] == KEY_INT else A.ld * <Py_ssize_t>kr[2]
     b.data = A.data
+    b.kind = A.kind
     if b.rows > 0 and b.cols > 0:
-        b.data = A.data + r0 * A.ld + c0
+        b.data = A.data + (r0 * A.ld + c0) * kind_itemsize(A.kind)
     return b
 
 
@@ -529,22 +608,26 @@ cdef object _selection_shape(tuple kr, tuple kc):
 
 
 cdef Matrix _gather_matrix(Matrix A, cnp.ndarray ri, cnp.ndarray ci):
-    cdef Matrix out = matrix_empty(ri.shape[0], ci.shape[0])
+    cdef Matrix out = matrix_empty(ri.shape[0], ci.shape[0], A.kind)
     cdef const Py_ssize_t* rp = <const Py_ssize_t*>cnp.PyArray_DATA(ri)
     cdef const Py_ssize_t* cp = <const Py_ssize_t*>cnp.PyArray_DATA(ci)
     with nogil:
         # out = A[np.ix_(ri, ci)]
-        _gather(out.nrows, out.ncols, A.data, A.ld, rp, cp, out.data, out.ld)
+        k_gather(A.kind, out.nrows, out.ncols, A.data, A.ld, rp, cp, out.data, out.ld)
     return out
 
 
 cdef object _assign(object target, Block dst, object shape, object value,
                     cnp.ndarray ri, cnp.ndarray ci, bint use_block):
     """Write value (scalar, or array-like of exactly `shape`) into dst (a block of
-    target) or, when not use_block, into target's rows ri x columns ci."""
+    target) or, when not use_block, into target's rows ri x columns ci. A value of
+    the other dtype is cast to the target's (numpy's assignment rule)."""
     cdef object o = _operand(value)
     cdef Block src, whole
+    cdef int kind = (<_Dense>target).kind
     cdef double s
+    cdef double s64
+    cdef float s32
     cdef const Py_ssize_t* rp
     cdef const Py_ssize_t* cp
     cdef bint is_scalar
@@ -561,6 +644,7 @@ cdef object _assign(object target, Block dst, object shape, object value,
         if not ok:
             raise ValueError("could not assign a value of shape %s to a selection of "
                              "shape %s" % (_shape_str(o), shape))
+        o = _astype(o, kind)
         src = _block(o)
         whole = _block(target)
         if _overlaps(whole, src):
@@ -573,26 +657,24 @@ cdef object _assign(object target, Block dst, object shape, object value,
             src.ld = src.cols if src.cols > 0 else 1
     else:
         s = <double>o
-        src.data = &s
+        s64 = s
+        s32 = <float>s
+        src.data = <char*>&s32 if kind == RM_FLOAT32 else <char*>&s64
         src.ld = 1
     is_scalar = isinstance(o, float)
     if use_block:
         with nogil:
             if is_scalar:
-                _fill_block(dst.rows, dst.cols, s, dst.data, dst.ld)
+                k_fill(kind, dst.rows, dst.cols, s, dst.data, dst.ld)
             else:
-                _copy_block(dst.rows, dst.cols, src.data, src.ld, dst.data, dst.ld)
+                k_copy(kind, dst.rows, dst.cols, src.data, src.ld, dst.data, dst.ld)
         return None
     rp = <const Py_ssize_t*>cnp.PyArray_DATA(ri)
     cp = <const Py_ssize_t*>cnp.PyArray_DATA(ci)
     whole = _block(target)
-    if is_scalar:
-        with nogil:
-            _scatter(ri.shape[0], ci.shape[0], &s, 1, True, rp, cp, whole.data, whole.ld)
-    else:
-        with nogil:
-            _scatter(ri.shape[0], ci.shape[0], src.data, src.ld, False, rp, cp,
-                     whole.data, whole.ld)
+    with nogil:
+        k_scatter(kind, ri.shape[0], ci.shape[0], src.data, src.ld, is_scalar, rp, cp,
+                  whole.data, whole.ld)
     return None
 
 
@@ -600,15 +682,18 @@ cdef object _assign(object target, Block dst, object shape, object value,
 # Matrix
 # ---------------------------------------------------------------------------------
 cdef class Matrix(_Dense):
-    """A dense float64 matrix stored row-major, with views and numpy interop.
+    """A dense float64 or float32 matrix stored row-major, with views and numpy interop.
 
     Parameters
     ----------
     data : array-like of shape (rows, cols)
         Nested sequences, numpy arrays of any real dtype and order, a Matrix, or
         anything with the buffer protocol or ``__array__``. Always copied to a fresh
-        float64 matrix (`asmatrix` wraps without copying). 1-D data is one row,
-        shape (1, n). bool is accepted as 0/1. NaN and inf are stored as given.
+        matrix (`asmatrix` wraps without copying): float32 data stays float32, any
+        other real data becomes float64. 1-D data is one row, shape (1, n). bool is
+        accepted as 0/1. NaN and inf are stored as given.
+    dtype : None, float64 or float32
+        Forces the dtype (None: as above).
 
     Raises
     ------
@@ -641,15 +726,16 @@ cdef class Matrix(_Dense):
         self.ncols = 0
         self.ld = 1
 
-    def __init__(self, data):
+    def __init__(self, data, dtype=None):
         if self.owner is not None:
             raise TypeError("Matrix.__init__ cannot re-initialise an existing matrix "
                             "(views and exported buffers point into its memory)")
-        cdef Matrix src = asmatrix(data)
-        cdef Matrix dst = matrix_empty(src.nrows, src.ncols)
+        cdef Matrix src = asmatrix(data, dtype)
+        cdef Matrix dst = matrix_empty(src.nrows, src.ncols, src.kind)
         with nogil:
-            _copy_block(src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
+            k_copy(src.kind, src.nrows, src.ncols, src.data, src.ld, dst.data, dst.ld)
         self.data = dst.data
+        self.kind = dst.kind
         self.nrows = dst.nrows
         self.ncols = dst.ncols
         self.ld = dst.ld
@@ -658,56 +744,59 @@ cdef class Matrix(_Dense):
 
     # ---- constructors -------------------------------------------------------------
     @staticmethod
-    def zeros(Py_ssize_t rows, Py_ssize_t cols):
-        """Matrix of shape (rows, cols) filled with 0."""
-        return matrix_zeros(rows, cols)
+    def zeros(Py_ssize_t rows, Py_ssize_t cols, dtype=None):
+        """Matrix of shape (rows, cols) filled with 0 (dtype float64 or float32)."""
+        return matrix_zeros(rows, cols, kind_of(dtype))
 
     @staticmethod
-    def ones(Py_ssize_t rows, Py_ssize_t cols):
-        """Matrix of shape (rows, cols) filled with 1."""
-        cdef Matrix M = matrix_empty(rows, cols)
+    def ones(Py_ssize_t rows, Py_ssize_t cols, dtype=None):
+        """Matrix of shape (rows, cols) filled with 1 (dtype float64 or float32)."""
+        cdef Matrix M = matrix_empty(rows, cols, kind_of(dtype))
         with nogil:
-            _fill_block(rows, cols, 1.0, M.data, M.ld)
+            k_fill(M.kind, rows, cols, 1.0, M.data, M.ld)
         return M
 
     @staticmethod
-    def identity(Py_ssize_t n):
-        """The n x n identity matrix."""
-        cdef Matrix M = matrix_zeros(n, n)
+    def identity(Py_ssize_t n, dtype=None):
+        """The n x n identity matrix (dtype float64 or float32)."""
+        cdef Matrix M = matrix_zeros(n, n, kind_of(dtype))
         cdef Py_ssize_t i
         for i in range(n):
-            M.data[i * M.ld + i] = 1.0
+            k_set(M.kind, M.data, i * M.ld + i, 1.0)
         return M
 
     @staticmethod
-    def from_diag(diag):
-        """Square matrix with `diag` (array-like of shape (n,)) on its diagonal."""
-        cdef Vector d = asvector(diag)
-        cdef Matrix M = matrix_zeros(d.n, d.n)
+    def from_diag(diag, dtype=None):
+        """Square matrix with `diag` (array-like of shape (n,)) on its diagonal, of
+        diag's dtype (as `asvector`) unless dtype is given."""
+        cdef Vector d = asvector(diag, dtype)
+        cdef Matrix M = matrix_zeros(d.n, d.n, d.kind)
         cdef Py_ssize_t i
         for i in range(d.n):
-            M.data[i * M.ld + i] = d.data[i]
+            k_set(M.kind, M.data, i * M.ld + i, k_get(d.kind, d.data, i))
         return M
 
     @staticmethod
-    def from_fn(Py_ssize_t rows, Py_ssize_t cols, f):
+    def from_fn(Py_ssize_t rows, Py_ssize_t cols, f, dtype=None):
         """Matrix with entry (i, j) equal to ``f(i, j)`` (a Python callable)."""
         if not callable(f):
             raise TypeError("from_fn: %s is not callable" % type(f).__name__)
-        cdef Matrix M = matrix_empty(rows, cols)
+        cdef Matrix M = matrix_empty(rows, cols, kind_of(dtype))
         cdef Py_ssize_t i, j
         for i in range(rows):
             for j in range(cols):
-                M.data[i * M.ld + j] = f(i, j)
+                k_set(M.kind, M.data, i * M.ld + j, f(i, j))
         return M
 
     @staticmethod
-    def random(Py_ssize_t rows, Py_ssize_t cols, seed=None):
+    def random(Py_ssize_t rows, Py_ssize_t cols, seed=None, dtype=None):
         """Matrix of independent standard normal entries (numpy's default Generator
-        seeded with `seed`: an int, a Generator, or None for fresh entropy)."""
-        cdef Matrix M = matrix_empty(rows, cols)
+        seeded with `seed`: an int, a Generator, or None for fresh entropy; float32
+        entries are drawn in float32, as numpy's ``standard_normal(dtype=)``)."""
+        cdef Matrix M = matrix_empty(rows, cols, kind_of(dtype))
         if rows * cols > 0:
-            np.random.default_rng(seed).standard_normal(out=np.asarray(M))
+            np.random.default_rng(seed).standard_normal(out=np.asarray(M),
+                                                        dtype=_DTYPES[M.kind])
         return M
 
     # ---- shape ----------------------------------------------------------------------
@@ -744,12 +833,12 @@ cdef class Matrix(_Dense):
             raise ValueError("the truth value of a Matrix with %d elements is ambiguous;"
                              " use A == B, A.allclose(B) or A.size"
                              % (self.nrows * self.ncols))
-        return self.data[0] != 0.0
+        return k_get(self.kind, self.data, 0) != 0.0
 
     # ---- numpy interop ------------------------------------------------------------
     def __getbuffer__(self, Py_buffer* view, int flags):
-        _export(view, self, self.data, self.readonly, 2, self.nrows, self.ncols,
-                self.ld, flags)
+        _export(view, self, self.data, self.kind, self.readonly, 2, self.nrows,
+                self.ncols, self.ld, flags)
         self._exports += 1
 
     def __releasebuffer__(self, Py_buffer* view):
@@ -765,24 +854,27 @@ cdef class Matrix(_Dense):
         cdef Vector v
         cdef Py_ssize_t i, j
         if _int_pair(key, self.nrows, self.ncols, &i, &j):        # fast path: A[i, j]
-            return self.data[i * self.ld + j]
+            return _item(self.kind, k_get(self.kind, self.data, i * self.ld + j))
         if type(key) is int and -self.nrows <= key < self.nrows:   # fast path: A[i]
             i = key
             return _row_view(self, i + self.nrows if i < 0 else i)
         kr, kc = _matrix_keys(self, key)
         if kr[0] == KEY_INT and kc[0] == KEY_INT:
-            return self.data[<Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]]
+            return _item(self.kind, k_get(self.kind, self.data,
+                                          <Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]))
         if _is_view_key(kr, kc):
             b = _view_block(self, kr, kc)
             if kr[0] == KEY_INT:
                 v = Vector.__new__(Vector)
                 v.data = b.data
+                v.kind = b.kind
                 v.n = b.cols
                 v.owner = self.owner
                 v.readonly = self.readonly
                 return v
             M = Matrix.__new__(Matrix)
             M.data = b.data
+            M.kind = b.kind
             M.nrows = b.rows
             M.ncols = b.cols
             M.ld = b.ld
@@ -801,11 +893,12 @@ cdef class Matrix(_Dense):
         if self.readonly:
             raise ValueError("assignment destination is read-only")
         if _int_pair(key, self.nrows, self.ncols, &i, &j):        # fast path: A[i, j] = x
-            self.data[i * self.ld + j] = value
+            k_set(self.kind, self.data, i * self.ld + j, value)
             return
         kr, kc = _matrix_keys(self, key)
         if kr[0] == KEY_INT and kc[0] == KEY_INT:
-            self.data[<Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1]] = value
+            k_set(self.kind, self.data, <Py_ssize_t>kr[1] * self.ld + <Py_ssize_t>kc[1],
+                  value)
             return
         shape = _selection_shape(kr, kc)
         if _is_view_key(kr, kc):
@@ -827,17 +920,18 @@ cdef class Matrix(_Dense):
 
     def transpose(self):
         """The transpose, as a new Matrix (a copy)."""
-        cdef Matrix out = matrix_empty(self.ncols, self.nrows)
+        cdef Matrix out = matrix_empty(self.ncols, self.nrows, self.kind)
         with nogil:
-            _transpose(self.nrows, self.ncols, self.data, self.ld, out.data, out.ld)
+            k_transpose(self.kind, self.nrows, self.ncols, self.data, self.ld,
+                        out.data, out.ld)
         return out
 
     def diag(self):
         """The main diagonal (min(rows, cols) entries), as a new Vector."""
         cdef Py_ssize_t k = min(self.nrows, self.ncols), i
-        cdef Vector d = vector_empty(k)
+        cdef Vector d = vector_empty(k, self.kind)
         for i in range(k):
-            d.data[i] = self.data[i * self.ld + i]
+            k_set(d.kind, d.data, i, k_get(self.kind, self.data, i * self.ld + i))
         return d
 
     def trace(self):
@@ -845,8 +939,8 @@ cdef class Matrix(_Dense):
         cdef Py_ssize_t k = min(self.nrows, self.ncols), i
         cdef double s = 0.0
         for i in range(k):
-            s += self.data[i * self.ld + i]
-        return s
+            s += k_get(self.kind, self.data, i * self.ld + i)
+        return _scalar(self.kind, s)
 
     def select_rows(self, rows):
         """New Matrix made of the given rows.
@@ -865,7 +959,8 @@ cdef class Matrix(_Dense):
 
     # ---- pickling -------------------------------------------------------------------
     def __reduce__(self):
-        return (_matrix_from_bytes, (self.nrows, self.ncols, np.asarray(self).tobytes()))
+        return (_matrix_from_bytes, (self.nrows, self.ncols, np.asarray(self).tobytes(),
+                                     _DTYPES[self.kind].name))
 
     # ---- reductions -----------------------------------------------------------------
     def norm(self, ord=None):
@@ -884,11 +979,11 @@ cdef class Matrix(_Dense):
         """
         cdef double r = 0.0
         cdef Vector sums
-        cdef Py_ssize_t i
+        cdef Py_ssize_t i, isz = kind_itemsize(self.kind)
         if ord is None or ord == "fro":
             with nogil:
-                r = _fro_block(self.nrows, self.ncols, self.data, self.ld)
-            return r
+                r = k_fro(self.kind, self.nrows, self.ncols, self.data, self.ld)
+            return _scalar(self.kind, r)
         if isinstance(ord, str):
             if ord == "nuc":
                 return float(np.sum(_svdvals(self)))
@@ -896,17 +991,19 @@ cdef class Matrix(_Dense):
         if ord in (1, -1):
             if self.ncols == 0:
                 return 0.0
-            sums = vector_empty(self.ncols)
+            sums = vector_empty(self.ncols, self.kind)
             with nogil:
-                _col_sums(True, self.nrows, self.ncols, self.data, self.ld, sums.data)
+                k_col_sums(self.kind, True, self.nrows, self.ncols, self.data, self.ld,
+                           sums.data)
             return sums.max() if ord == 1 else sums.min()
         if ord in (np.inf, -np.inf):
             if self.nrows == 0:
                 return 0.0
-            sums = vector_empty(self.nrows)
+            sums = vector_empty(self.nrows, self.kind)
             with nogil:
                 for i in range(self.nrows):
-                    sums.data[i] = dasum(self.ncols, self.data + i * self.ld, 1)
+                    k_set(sums.kind, sums.data, i,
+                          k_asum(self.kind, self.ncols, self.data + i * self.ld * isz))
             return sums.max() if ord > 0 else sums.min()
         if ord in (2, -2):
             s = _svdvals(self)
@@ -964,27 +1061,40 @@ cdef object _linalg():
     return rusty_machine.linalg
 
 
-def _matrix_from_bytes(Py_ssize_t rows, Py_ssize_t cols, bytes data):
-    """Unpickle a Matrix (rows * cols doubles, row-major, native byte order)."""
-    cdef Matrix M = matrix_empty(rows, cols)
-    if len(data) != rows * cols * <Py_ssize_t>sizeof(double):
+def _matrix_from_bytes(Py_ssize_t rows, Py_ssize_t cols, bytes data,
+                       dtype="float64"):
+    """Unpickle a Matrix (rows * cols elements of dtype, row-major, native byte
+    order; pickles without a dtype are float64)."""
+    cdef Matrix M = matrix_empty(rows, cols, kind_of(dtype))
+    cdef Py_ssize_t nbytes = rows * cols * kind_itemsize(M.kind)
+    if len(data) != nbytes:
         raise ValueError("pickled Matrix of shape (%d, %d) carries %d bytes"
                          % (rows, cols, len(data)))
-    memcpy(M.data, <const char*>data, rows * cols * sizeof(double))
+    memcpy(M.data, <const char*>data, nbytes)
     return M
+
+
+cdef inline object _item(int kind, double value):
+    """One element as numpy gives it: np.float32 for float32, else a float."""
+    if kind == RM_FLOAT32:
+        return np.float32(value)
+    return value
 
 
 # ---------------------------------------------------------------------------------
 # Vector
 # ---------------------------------------------------------------------------------
 cdef class Vector(_Dense):
-    """A dense contiguous float64 vector.
+    """A dense contiguous float64 or float32 vector.
 
     Parameters
     ----------
     data : array-like of shape (n,)
         Sequences, numpy arrays of any real dtype, buffers; always copied (use
-        `asvector` to wrap without copying). bool is accepted as 0/1.
+        `asvector` to wrap without copying). float32 stays float32, other real
+        data becomes float64; bool is accepted as 0/1.
+    dtype : None, float64 or float32
+        Forces the dtype.
 
     Raises
     ------
@@ -1003,37 +1113,39 @@ cdef class Vector(_Dense):
     def __cinit__(self):
         self.n = 0
 
-    def __init__(self, data):
+    def __init__(self, data, dtype=None):
         if self.owner is not None:
             raise TypeError("Vector.__init__ cannot re-initialise an existing vector")
-        cdef Vector src = asvector(data)
-        cdef Vector dst = vector_empty(src.n)
+        cdef Vector src = asvector(data, dtype)
+        cdef Vector dst = vector_empty(src.n, src.kind)
         with nogil:
-            _copy_block(1, src.n, src.data, src.n, dst.data, dst.n)
+            k_copy(src.kind, 1, src.n, src.data, src.n, dst.data, dst.n)
         self.data = dst.data
+        self.kind = dst.kind
         self.n = dst.n
         self.owner = dst.owner
         self.readonly = False
 
     @staticmethod
-    def zeros(Py_ssize_t n):
-        """Vector of n zeros."""
-        return vector_zeros(n)
+    def zeros(Py_ssize_t n, dtype=None):
+        """Vector of n zeros (dtype float64 or float32)."""
+        return vector_zeros(n, kind_of(dtype))
 
     @staticmethod
-    def ones(Py_ssize_t n):
-        """Vector of n ones."""
-        cdef Vector v = vector_empty(n)
+    def ones(Py_ssize_t n, dtype=None):
+        """Vector of n ones (dtype float64 or float32)."""
+        cdef Vector v = vector_empty(n, kind_of(dtype))
         with nogil:
-            _fill_block(1, n, 1.0, v.data, n)
+            k_fill(v.kind, 1, n, 1.0, v.data, n)
         return v
 
     @staticmethod
-    def random(Py_ssize_t n, seed=None):
+    def random(Py_ssize_t n, seed=None, dtype=None):
         """Vector of n independent standard normal entries (see `Matrix.random`)."""
-        cdef Vector v = vector_empty(n)
+        cdef Vector v = vector_empty(n, kind_of(dtype))
         if n > 0:
-            np.random.default_rng(seed).standard_normal(out=np.asarray(v))
+            np.random.default_rng(seed).standard_normal(out=np.asarray(v),
+                                                        dtype=_DTYPES[v.kind])
         return v
 
     @property
@@ -1058,10 +1170,11 @@ cdef class Vector(_Dense):
         if self.n != 1:
             raise ValueError("the truth value of a Vector with %d elements is ambiguous"
                              % self.n)
-        return self.data[0] != 0.0
+        return k_get(self.kind, self.data, 0) != 0.0
 
     def __getbuffer__(self, Py_buffer* view, int flags):
-        _export(view, self, self.data, self.readonly, 1, 1, self.n, self.n, flags)
+        _export(view, self, self.data, self.kind, self.readonly, 1, 1, self.n, self.n,
+                flags)
         self._exports += 1
 
     def __releasebuffer__(self, Py_buffer* view):
@@ -1076,14 +1189,16 @@ cdef class Vector(_Dense):
         cdef Py_ssize_t length, i
         if type(key) is int and -self.n <= key < self.n:           # fast path: v[i]
             i = key
-            return self.data[i + self.n if i < 0 else i]
+            return _item(self.kind, k_get(self.kind, self.data, i + self.n if i < 0 else i))
         k = _vector_key(self, key)
         if k[0] == KEY_INT:
-            return self.data[<Py_ssize_t>k[1]]
+            return _item(self.kind, k_get(self.kind, self.data, <Py_ssize_t>k[1]))
         if k[0] == KEY_SLICE and k[2] == 1:
             length = k[3]
             v = Vector.__new__(Vector)
-            v.data = self.data + (<Py_ssize_t>k[1] if length > 0 else 0)
+            v.kind = self.kind
+            v.data = self.data + ((<Py_ssize_t>k[1] if length > 0 else 0)
+                                  * kind_itemsize(self.kind))
             v.n = length
             v.owner = self.owner
             v.readonly = self.readonly
@@ -1098,11 +1213,13 @@ cdef class Vector(_Dense):
             raise ValueError("assignment destination is read-only")
         k = _vector_key(self, key)
         if k[0] == KEY_INT:
-            self.data[<Py_ssize_t>k[1]] = value
+            k_set(self.kind, self.data, <Py_ssize_t>k[1], value)
             return
         shape = (_key_len(k),)
         if k[0] == KEY_SLICE and k[2] == 1:
-            b.data = self.data + (<Py_ssize_t>k[1] if k[3] > 0 else 0)
+            b.kind = self.kind
+            b.data = self.data + ((<Py_ssize_t>k[1] if k[3] > 0 else 0)
+                                  * kind_itemsize(self.kind))
             b.rows = 1
             b.cols = k[3]
             b.ld = b.cols if b.cols > 0 else 1
@@ -1114,14 +1231,15 @@ cdef class Vector(_Dense):
     def __iter__(self):
         cdef Py_ssize_t i
         for i in range(self.n):
-            yield self.data[i]
+            yield _item(self.kind, k_get(self.kind, self.data, i))
 
     def dot(self, other):
-        """The dot product with a Vector of the same length, through ddot."""
+        """The dot product with a Vector of the same length, through xdot."""
         return _matmul(self, asvector(other))
 
     def __reduce__(self):
-        return (_vector_from_bytes, (self.n, np.asarray(self).tobytes()))
+        return (_vector_from_bytes, (self.n, np.asarray(self).tobytes(),
+                                     _DTYPES[self.kind].name))
 
     # ---- reductions -----------------------------------------------------------------
     def norm(self, ord=None):
@@ -1140,12 +1258,12 @@ cdef class Vector(_Dense):
         cdef double r = 0.0
         if ord is None or (not isinstance(ord, str) and ord == 2):
             with nogil:
-                r = dnrm2(self.n, self.data, 1)
-            return r
+                r = k_nrm2(self.kind, self.n, self.data)
+            return _scalar(self.kind, r)
         if not isinstance(ord, str) and ord == 1:
             with nogil:
-                r = dasum(self.n, self.data, 1)
-            return r
+                r = k_asum(self.kind, self.n, self.data)
+            return _scalar(self.kind, r)
         if not isinstance(ord, str) and ord in (np.inf, -np.inf):
             if self.n == 0:
                 return 0.0
@@ -1161,12 +1279,13 @@ cdef tuple _vector_key(Vector v, object key):
     return _axis_key(key, v.n, "vector")
 
 
-def _vector_from_bytes(Py_ssize_t n, bytes data):
-    """Unpickle a Vector (n doubles, native byte order)."""
-    cdef Vector v = vector_empty(n)
-    if len(data) != n * <Py_ssize_t>sizeof(double):
+def _vector_from_bytes(Py_ssize_t n, bytes data, dtype="float64"):
+    """Unpickle a Vector (n elements of dtype, native byte order)."""
+    cdef Vector v = vector_empty(n, kind_of(dtype))
+    cdef Py_ssize_t nbytes = n * kind_itemsize(v.kind)
+    if len(data) != nbytes:
         raise ValueError("pickled Vector of length %d carries %d bytes" % (n, len(data)))
-    memcpy(v.data, <const char*>data, n * sizeof(double))
+    memcpy(v.data, <const char*>data, nbytes)
     return v
 
 
@@ -1232,6 +1351,7 @@ cdef Matrix _stack_piece(object x, bint as_column):
         return asmatrix(v)
     M = Matrix.__new__(Matrix)
     M.data = v.data
+    M.kind = v.kind
     M.nrows = v.n
     M.ncols = 1
     M.ld = 1
@@ -1250,7 +1370,7 @@ def hstack(blocks):
 
     Returns
     -------
-    Matrix of shape (rows, sum c_k)
+    Matrix of shape (rows, sum c_k), float32 when every piece is float32
 
     Raises
     ------
@@ -1260,17 +1380,21 @@ def hstack(blocks):
     pieces = [_stack_piece(b, True) for b in blocks]
     if not pieces:
         raise ValueError("hstack: need at least one matrix")
-    cdef Py_ssize_t rows = (<Matrix>pieces[0]).nrows, cols = 0, c0 = 0
+    cdef Py_ssize_t rows = (<Matrix>pieces[0]).nrows, cols = 0, c0 = 0, isz
+    cdef int kind = RM_FLOAT32
     cdef Matrix P, out
     for P in pieces:
         if P.nrows != rows:
             raise ValueError("hstack: all pieces need %d rows, got shapes %s and %s"
                              % (rows, pieces[0].shape, P.shape))
         cols += P.ncols
-    out = matrix_empty(rows, cols)
+        kind = _promote(kind, P.kind)
+    out = matrix_empty(rows, cols, kind)
+    isz = kind_itemsize(kind)
     for P in pieces:
+        P = _astype(P, kind)
         with nogil:
-            _copy_block(rows, P.ncols, P.data, P.ld, out.data + c0, out.ld)
+            k_copy(kind, rows, P.ncols, P.data, P.ld, out.data + c0 * isz, out.ld)
         c0 += P.ncols
     return out
 
@@ -1285,7 +1409,7 @@ def vstack(blocks):
 
     Returns
     -------
-    Matrix of shape (sum r_k, cols)
+    Matrix of shape (sum r_k, cols), float32 when every piece is float32
 
     Raises
     ------
@@ -1295,17 +1419,21 @@ def vstack(blocks):
     pieces = [_stack_piece(b, False) for b in blocks]
     if not pieces:
         raise ValueError("vstack: need at least one matrix")
-    cdef Py_ssize_t cols = (<Matrix>pieces[0]).ncols, rows = 0, r0 = 0
+    cdef Py_ssize_t cols = (<Matrix>pieces[0]).ncols, rows = 0, r0 = 0, isz
+    cdef int kind = RM_FLOAT32
     cdef Matrix P, out
     for P in pieces:
         if P.ncols != cols:
             raise ValueError("vstack: all pieces need %d columns, got shapes %s and %s"
                              % (cols, pieces[0].shape, P.shape))
         rows += P.nrows
-    out = matrix_empty(rows, cols)
+        kind = _promote(kind, P.kind)
+    out = matrix_empty(rows, cols, kind)
+    isz = kind_itemsize(kind)
     for P in pieces:
+        P = _astype(P, kind)
         with nogil:
-            _copy_block(P.nrows, cols, P.data, P.ld, out.data + r0 * out.ld, out.ld)
+            k_copy(kind, P.nrows, cols, P.data, P.ld, out.data + r0 * out.ld * isz, out.ld)
         r0 += P.nrows
     return out
 

@@ -78,18 +78,18 @@ def data(shape, seed=0):
 
 
 def layout(a, kind):
-    """The same values as `a`, laid out in memory as `kind` says."""
+    """The same values (and dtype) as `a`, laid out in memory as `kind` says."""
     m, n = a.shape
     if kind == "C":
         return np.ascontiguousarray(a)
     if kind == "F":
         return np.asfortranarray(a)
     if kind == "rows":          # contiguous rows, row stride > cols (wrappable)
-        big = np.full((m, n + 3), np.nan)
+        big = np.full((m, n + 3), np.nan, dtype=a.dtype)
         big[:, 2:n + 2] = a
         return big[:, 2:n + 2]
     if kind == "strided":       # every other row, every third column
-        big = np.full((2 * m + 1, 3 * n + 1), np.nan)
+        big = np.full((2 * m + 1, 3 * n + 1), np.nan, dtype=a.dtype)
         big[1:2 * m + 1:2, 1:3 * n + 1:3] = a
         return big[1:2 * m + 1:2, 1:3 * n + 1:3]
     if kind == "negative":      # negative strides on both axes
