@@ -62,7 +62,7 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dnrm2
-from rusty_machine.linalg._householder cimport lartg, rot_rows, rot_strided
+from rusty_machine.linalg._householder cimport rot_rows, rot_strided
 
 cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
@@ -104,6 +104,28 @@ from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps
 
 # (SWEEP_BATCH, the sweeps stored before they are applied, is in _bdsdc.pxd)
 cdef Py_ssize_t CHUNK = 64    # columns of U^T / V^T per cache-resident chunk
+
+cdef inline void lartg(double f, double g, double* c, double* s, double* r) noexcept nogil:
+    """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3), r = sqrt(f^2 + g^2) >= 0.
+
+    _householder.lartg's rotation, inlined here because the bidiagonal QR computes two
+    per step and does little else: sqrt(f^2 + g^2) directly while the squares can
+    neither overflow nor underflow, libm's (slower, scaled) hypot otherwise."""
+    cdef double h2 = f * f + g * g, h, inv
+    if 1e-280 <= h2 <= 1e280:
+        h = sqrt(h2)
+    else:
+        h = hypot(f, g)
+    if h == 0.0:
+        c[0] = 1.0
+        s[0] = 0.0
+        r[0] = 0.0
+    else:
+        inv = 1.0 / h
+        c[0] = f * inv
+        s[0] = g * inv
+        r[0] = h
+
 
 # =================================================================================
 # bidiagonal QR (GVL4 Alg. 8.6.1/8.6.2, Demmel-Kahan zero shift, LAPACK dbdsqr)

@@ -36,6 +36,8 @@ from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
 from rusty_machine.linalg._bdsdc cimport bdsqr, bdsdc, cap_factor, SWEEP_BATCH
+from rusty_machine.linalg._qr cimport (geqrf, orgqr, qr_block_size,
+                                       work_size as qr_work_size)
 from rusty_machine.linalg import _bdsdc
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
@@ -394,28 +396,51 @@ def _qr_first(Py_ssize_t m, Py_ssize_t n):
     return n >= 8 and m >= QR_FIRST_RATIO * n
 
 
+def _qr_tall(double[:, ::1] W, bint form_q, bint full):
+    """A = Q R for the tall work matrix W (m x n, destroyed) by the blocked Householder
+    QR kernels (LAPACK dgeqrf, then dorgqr when Q is wanted). Returns (R, Q): R the
+    n x n upper triangle (C order), Q (m x n, or m x m when full) or None."""
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1], nq = m if full else n
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] work = np.empty(qr_work_size(m, nq, qr_block_size()))
+    cdef double[:, ::1] Qm
+    with nogil:
+        geqrf(m, n, &W[0, 0], n, &tau[0], &work[0])
+    R = np.triu(np.asarray(W)[:n])
+    if not form_q:
+        return R, None
+    Qa = np.empty((m, nq))
+    Qm = Qa
+    with nogil:
+        orgqr(m, nq, n, &W[0, 0], n, &tau[0], &Qm[0, 0], nq, &work[0])
+    return R, Qa
+
+
 def _svd_tall(W, bint full, str name):
     """U (m x k or m x m), s, Vt (n x n) of the tall W (m >= n >= 1), destroyed.
 
     Much taller than wide (m >= 1.6 n): A = Q R first, then the SVD of the n x n R,
-    U = Q U_R (LAPACK dgesvd's path for tall matrices, [Chan82]): the
+    U = Q U_R (LAPACK dgesdd's path for tall matrices, [Chan82]): the
     bidiagonalisation then works on n x n instead of m x n."""
-    m, n = W.shape
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
+    cdef double[:, ::1] Qm
+    cdef double[:, ::1] URm
+    cdef double[:, ::1] Um
     if _qr_first(m, n):
-        from rusty_machine.linalg._qr import qr
-        from rusty_machine.linalg.blas import gemm
-        Q, R = qr(W, mode="complete" if full else "reduced")
-        Q = np.asarray(Q)
-        Rn = np.array(np.asarray(R)[:n], dtype=np.float64, order="C")
-        U_R, s, VT = _svd_core(Rn, True, False, name)
-        # U[:, :n] = Q[:, :n] @ U_R
-        U1 = gemm(Q[:, :n], U_R)
+        R, Q = _qr_tall(W, True, full)
+        U_R, s, VT = _svd_core(R, True, False, name)
+        U = np.empty((m, m if full else n))
+        Qm = Q
+        URm = U_R
+        Um = U
+        with nogil:
+            # U[:, :n] = Q[:, :n] @ U_R (dgesdd's final GEMM); the rest of a full U is
+            # the rest of Q
+            dgemm(False, False, m, n, n, 1.0, &Qm[0, 0], Qm.shape[1], &URm[0, 0], n,
+                  0.0, &Um[0, 0], Um.shape[1])
         if full and m > n:
-            U = np.empty((m, m))
-            U[:, :n] = U1
             U[:, n:] = Q[:, n:]
-            return U, s, VT
-        return U1, s, VT
+        return U, s, VT
     return _svd_core(W, True, full, name)
 
 
@@ -507,9 +532,8 @@ def svdvals(A):
     if f != 1.0:
         W *= f
     if _qr_first(W.shape[0], W.shape[1]):
-        # tall: the singular values of R from A = Q R (LAPACK dgesvd's path)
-        from rusty_machine.linalg._qr import qr
-        W = np.array(np.asarray(qr(W, mode="r"))[:W.shape[1]], dtype=np.float64, order="C")
+        # tall: the singular values of R from A = Q R (LAPACK dgesdd's path)
+        W, _ = _qr_tall(W, False, False)
     _, s, _ = _svd_core(W, False, False, "svdvals")
     if f != 1.0:
         s /= f
