@@ -524,18 +524,23 @@ cdef void _update(Py_ssize_t rows, Py_ssize_t K, Py_ssize_t nl,
                   double* Q, Py_ssize_t ldq,     # IN  rows x ... old vectors (columns)
                   double* out, Py_ssize_t ldo,   # OUT rows x K (may alias nothing of Q
                                                  #     that is read)
-                  double* P, double* XS) noexcept nogil:   # work rows x K, K x K
+                  double* P, double* XS,         # work rows x K, K x K
+                  Py_ssize_t* cols) noexcept nogil:   # work K
     """out = Q[:, cols] @ X[sel, :] over the kept columns that are non-zero in these rows
     (those with `bit` set in their type): dlasd3's grouping, which halves the merge's
     GEMM flops (a column of one half is zero in the other half's rows)."""
     cdef Py_ssize_t kc, ns = 0, r, c
+    cdef const double* qr
     for kc in range(first, K):
         if typ[kept[kc]] & bit:
             memcpy(XS + ns * K, X + kc * K, K * sizeof(double))
-            c = _col(kept[kc], nl)
-            for r in range(rows):
-                P[r * K + ns] = Q[r * ldq + c]
+            cols[ns] = _col(kept[kc], nl)
             ns += 1
+    # gather the columns row by row (contiguous reads within a row of Q)
+    for r in range(rows):
+        qr = Q + r * ldq
+        for c in range(ns):
+            P[r * K + c] = qr[cols[c]]
     if rows == 0:
         return
     if ns == 0:
@@ -557,7 +562,7 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
     Returns 0, or -2 when memory ran out."""
     cdef Py_ssize_t nr = n - nl - 1, nc = n + sqre
     cdef Py_ssize_t i, j, p, q, K, nd, last, cp, cl
-    cdef double orgnrm, tol, zl, zr, hyp, c, s, zsq, prod, nrm, t
+    cdef double orgnrm, tol, zl, zr, hyp, c, s, zsq, prod, t
     cdef double* dw = <double*>malloc(8 * n * sizeof(double))
     cdef Py_ssize_t* iw = <Py_ssize_t*>malloc(7 * n * sizeof(Py_ssize_t))
     cdef double* big = NULL
@@ -720,43 +725,54 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
             t = zh[j] / _gap2(dk, j, org[i], tau[i])
             Y[j * K + i] = t
             X[j * K + i] = dk[j] * t
+    # column norms, accumulated row by row (contiguous); a column whose sum of squares
+    # over- or underflowed is measured again by the scaled dnrm2 (zk and delta are free
+    # by now: they hold the reciprocal norms of X and Y)
     for i in range(K):
-        nrm = dnrm2(K, X + i, K)
-        for j in range(K):
-            X[j * K + i] /= nrm
-        nrm = dnrm2(K, Y + i, K)
-        for j in range(K):
-            Y[j * K + i] /= nrm
+        zk[i] = 0.0
+        delta[i] = 0.0
+    for j in range(K):
+        for i in range(K):
+            zk[i] += X[j * K + i] * X[j * K + i]
+            delta[i] += Y[j * K + i] * Y[j * K + i]
+    for i in range(K):
+        zk[i] = sqrt(zk[i]) if 1e-290 < zk[i] < 1e290 else dnrm2(K, X + i, K)
+        zk[i] = 1.0 / zk[i]
+        delta[i] = sqrt(delta[i]) if 1e-290 < delta[i] < 1e290 else dnrm2(K, Y + i, K)
+        delta[i] = 1.0 / delta[i]
+    for j in range(K):
+        for i in range(K):
+            X[j * K + i] *= zk[i]
+            Y[j * K + i] *= delta[i]
     # (8) U: copy the deflated columns aside, then U[:, :K] = U_old[:, kept] X by rows
     # of the halves (the middle row of U_old is e_nl: its new row is X's first row)
+    # (perm and org are free by now: perm holds column lists, org the deflated columns)
     for q in range(nd):
-        cp = _col(defl[q], nl)
-        for i in range(n):
-            DFL[i * nd + q] = U[i * ldu + cp]
-    _update(nl, K, nl, kept, tyu, 1, 1, X, U, ldu, P, K, P + nc * K, XS)
+        org[q] = _col(defl[q], nl)
+    for i in range(n):
+        for q in range(nd):
+            DFL[i * nd + q] = U[i * ldu + org[q]]
+    _update(nl, K, nl, kept, tyu, 1, 1, X, U, ldu, P, K, P + nc * K, XS, perm)
     _update(nr, K, nl, kept, tyu, 2, 1, X, U + (nl + 1) * ldu, ldu, P + nl * K, K,
-            P + nc * K, XS + K * K)
+            P + nc * K, XS + K * K, perm)
     for i in range(nl):
         memcpy(U + i * ldu, P + i * K, K * sizeof(double))
     memcpy(U + nl * ldu, X, K * sizeof(double))
     for i in range(nr):
         memcpy(U + (nl + 1 + i) * ldu, P + (nl + i) * K, K * sizeof(double))
-    for q in range(nd):
-        for i in range(n):
-            U[i * ldu + K + q] = DFL[i * nd + q]
+    for i in range(n):
+        memcpy(U + i * ldu + K, DFL + i * nd, nd * sizeof(double))
     # (9) V likewise: rows 0..nl are the left half's, the rest the right half's
-    for q in range(nd):
-        cp = _col(defl[q], nl)
-        for i in range(nc):
-            DFL[i * nd + q] = V[i * ldv + cp]
-    _update(nl + 1, K, nl, kept, tyv, 1, 0, Y, V, ldv, P, K, P + nc * K, XS)
+    for i in range(nc):
+        for q in range(nd):
+            DFL[i * nd + q] = V[i * ldv + org[q]]
+    _update(nl + 1, K, nl, kept, tyv, 1, 0, Y, V, ldv, P, K, P + nc * K, XS, perm)
     _update(nc - nl - 1, K, nl, kept, tyv, 2, 0, Y, V + (nl + 1) * ldv, ldv,
-            P + (nl + 1) * K, K, P + nc * K, XS + K * K)
+            P + (nl + 1) * K, K, P + nc * K, XS + K * K, perm)
     for i in range(nc):
         memcpy(V + i * ldv, P + i * K, K * sizeof(double))
-    for q in range(nd):
-        for i in range(nc):
-            V[i * ldv + K + q] = DFL[i * nd + q]
+    for i in range(nc):
+        memcpy(V + i * ldv + K, DFL + i * nd, nd * sizeof(double))
     # (10) the values, scaled back
     for i in range(K):
         d[i] = sig[i] * orgnrm
