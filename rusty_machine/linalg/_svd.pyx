@@ -1,5 +1,6 @@
 # cython: language_level=3
-"""svd.pyx: singular value decomposition by bidiagonalisation and bidiagonal QR.
+"""svd.pyx: singular value decomposition by bidiagonalisation, then divide and conquer
+(vectors) or bidiagonal QR (values only).
 
 References
 ----------
@@ -7,67 +8,47 @@ References
          Alg. 5.1.1 (Householder vector), Alg. 5.4.2 (Householder bidiagonalisation),
          Alg. 8.6.1 (Golub-Kahan SVD step), Alg. 8.6.2 (the SVD algorithm),
          Sec. 5.1.7 (compact WY representation).
+[GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the bidiagonal
+         SVD", SIAM J. Matrix Anal. Appl. 16 (1995) 79-92 (in _bdsdc.pyx).
 [DK90]   J. Demmel and W. Kahan, "Accurate singular values of bidiagonal matrices",
-         SIAM J. Sci. Stat. Comput. 11 (1990) 873-912: the zero-shift QR sweep used
-         when the shift is negligible, and the shift from the trailing 2x2 singular value.
+         SIAM J. Sci. Stat. Comput. 11 (1990) 873-912 (the bidiagonal QR, _bdsdc.pyx).
 [Chan82] T. F. Chan, "An improved algorithm for computing the singular value
          decomposition", ACM Trans. Math. Softw. 8 (1982) 72-83 (QR first when m >> n).
-[VvGQ14] F. G. Van Zee, R. A. van de Geijn, G. Quintana-Orti, "Restructuring the
-         tridiagonal and bidiagonal QR algorithms for performance", ACM Trans. Math.
-         Softw. 40 (2014) (applying batches of rotation sweeps cache-friendly).
 [DSH89]  J. J. Dongarra, D. C. Sorensen, S. J. Hammarling, "Block reduction of matrices
          to condensed forms for eigenvalue computations", J. Comput. Appl. Math. 27
          (1989) 215-227 (the panel form A - V Y^T - X U^T of dlabrd).
-[LAPACK] dgebd2/dgebrd/dlabrd (bidiagonalisation, blocked), dorgbr (forming Q and P^T),
-         dbdsqr (bidiagonal QR with zero-shift sweeps), dlas2 (singular values of a 2x2
-         triangle), dgesvd (the driver, QR first for tall matrices).
+[LAPACK] dgebd2/dgebrd/dlabrd (bidiagonalisation, blocked), dormbr (applying Q_L and
+         Q_R to the bidiagonal's vectors), dorgbr (forming them, for the QR path),
+         dbdsdc (bidiagonal divide and conquer), dbdsqr (bidiagonal QR), dgesdd (the
+         driver: QR first for tall matrices, vectors by divide and conquer).
 
-Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T). The
-rotations of the bidiagonal QR are applied to the rows of U^T and V^T, so every inner
-loop is over contiguous memory; U is transposed once at the end.
+Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T).
+With vectors: A = Q_L B Q_R^T, B = U_B S V_B^T by divide and conquer (_bdsdc.bdsdc),
+then U = Q_L U_B and V = Q_R V_B by the blocked reflectors (Q_L, Q_R never formed).
+Values only: the bidiagonal QR without any rotation accumulated, O(n^2) after the
+reduction (no square roots are saved by dqds at these sizes: the reduction dominates).
 """
 import numpy as np
 
-from libc.math cimport fabs, sqrt, copysign
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
-from rusty_machine.linalg._householder cimport (house, lartg, rot_rows, org_q, orgtr,
-                                                org_work_size)
+from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
+                                                larft, larfb, ormtr_left)
+from rusty_machine.linalg._bdsdc cimport bdsqr, bdsdc, cap_factor, SWEEP_BATCH
+from rusty_machine.linalg._qr cimport (geqrf, orgqr, qr_block_size,
+                                       work_size as qr_work_size)
+from rusty_machine.linalg import _bdsdc
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           scale_factor as _scale_factor,
                                           padded_ld as _padded_ld)
 
-# ---- the rotation kernel ----------------------------------------------------------
-# The bidiagonal QR spends most of its time rotating pairs of rows of U^T and V^T.
-# The sweeps are batched (SWEEP_BATCH at a time) and applied one column chunk at a
-# time, so a chunk stays in cache across the batch (the idea of Van Zee, van de Geijn,
-# Quintana-Orti, "Restructuring the tridiagonal and bidiagonal QR algorithms for
-# performance", ACM TOMS 40 (2014)). The loop is C (csrc/rm_vec_impl.h,
-# rm_svd_apply_sweeps), compiled per instruction set and chosen at load time by the same
-# CPU dispatch as the GEMM kernels.
-from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps
-
-cdef enum:
-    SWEEP_BATCH = 16          # QR sweeps stored before they are applied
-cdef Py_ssize_t CHUNK = 64    # columns of U^T / V^T per cache-resident chunk
 
 cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
 cdef Py_ssize_t NB = 32
-# sweep cap of the bidiagonal QR: CAP_FACTOR * (n + 1); tests lower it to see the error
-cdef Py_ssize_t CAP_FACTOR = 40
-
-
-def _set_cap_factor(Py_ssize_t k):
-    """Set the sweep-cap factor (the cap is k * (n + 1)); returns the previous one."""
-    global CAP_FACTOR
-    old = CAP_FACTOR
-    CAP_FACTOR = k
-    return old
-
 
 # =================================================================================
 # bidiagonalisation (GVL4 Alg. 5.4.2, LAPACK dgebd2), m >= n, upper bidiagonal
@@ -223,196 +204,6 @@ cdef void _gebrd(Py_ssize_t m, Py_ssize_t n,
     _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, ldq, col, y, k0)
 
 
-# =================================================================================
-# bidiagonal QR (GVL4 Alg. 8.6.1/8.6.2, Demmel-Kahan zero shift, LAPACK dbdsqr)
-# =================================================================================
-cdef double _smin2(double f, double g, double h) noexcept nogil:
-    """Smaller singular value of [f g; 0 h] without overflow or needless cancellation
-    (the formula of LAPACK dlas2: s_min = |f h| / s_max with s_max from a hypot form)."""
-    cdef double fa = fabs(f), ga = fabs(g), ha = fabs(h)
-    cdef double fhmn = min(fa, ha), fhmx = max(fa, ha), a, t, u, c
-    if fhmn == 0.0:
-        return 0.0
-    if ga < fhmx:
-        a = 1.0 + fhmn / fhmx
-        t = (fhmx - fhmn) / fhmx
-        u = (ga / fhmx) * (ga / fhmx)
-        c = 2.0 / (sqrt(a * a + u) + sqrt(t * t + u))
-        return fhmn * c
-    u = fhmx / ga
-    if u == 0.0:
-        return (fhmn * fhmx) / ga
-    a = 1.0 + fhmn / fhmx
-    t = (fhmx - fhmn) / fhmx
-    c = 1.0 / (sqrt(1.0 + (a * u) * (a * u)) + sqrt(1.0 + (t * u) * (t * u)))
-    return 2.0 * (fhmn * c) * u
-
-
-cdef Py_ssize_t _bdsqr(Py_ssize_t n,
-                       double* d, double* e,           # INOUT n, n-1
-                       double* UT, Py_ssize_t ldu, Py_ssize_t ucols,   # INOUT rows, or NULL
-                       double* VT, Py_ssize_t ldv, Py_ssize_t vcols,   # INOUT rows, or NULL
-                       double* work) noexcept nogil:   # work (4 + 4 SWEEP_BATCH) n
-    """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
-
-    Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds
-    the singular values
-    (unsorted, any sign: the caller fixes signs and order)."""
-    cdef Py_ssize_t maxit = CAP_FACTOR * (n + 1), it = 0, hi, lo, i, j
-    cdef double bmax, sig, f, g, c, s, r, h, oc, os
-    cdef double* rc
-    cdef double* rs
-    cdef double* lc
-    cdef double* ls
-    # batch of stored sweeps: rotations for V^T (rcb, rsb) and U^T (lcb, lsb)
-    cdef double* rcb = work
-    cdef double* rsb = work + SWEEP_BATCH * n
-    cdef double* lcb = work + 2 * SWEEP_BATCH * n
-    cdef double* lsb = work + 3 * SWEEP_BATCH * n
-    cdef Py_ssize_t blo[SWEEP_BATCH]
-    cdef Py_ssize_t bhi[SWEEP_BATCH]
-    cdef Py_ssize_t nb = 0
-    cdef bint zero_found
-    hi = n - 1
-    while hi > 0:
-        # GVL4 Alg. 8.6.2: negligible superdiagonal entries split the problem
-        if fabs(e[hi - 1]) <= EPS * (fabs(d[hi - 1]) + fabs(d[hi])) or fabs(e[hi - 1]) <= SAFMIN:
-            e[hi - 1] = 0.0
-            hi -= 1
-            continue
-        lo = hi - 1
-        while lo > 0:
-            if (fabs(e[lo - 1]) <= EPS * (fabs(d[lo - 1]) + fabs(d[lo]))
-                    or fabs(e[lo - 1]) <= SAFMIN):
-                e[lo - 1] = 0.0
-                break
-            lo -= 1
-        if it >= maxit:
-            return -1
-        it += 1
-        bmax = 0.0
-        for i in range(lo, hi + 1):
-            bmax = max(bmax, fabs(d[i]))
-            if i < hi:
-                bmax = max(bmax, fabs(e[i]))
-        # GVL4 Alg. 8.6.2: a negligible diagonal entry is set to zero and its row (or,
-        # for the last one, its column) is cleared by a chase of rotations
-        zero_found = False
-        for i in range(lo, hi + 1):
-            if fabs(d[i]) <= EPS * bmax:
-                # the chase below rotates U^T / V^T at once: apply the stored sweeps first
-                _flush(nb, blo, bhi, rcb, rsb, lcb, lsb, n, UT, ldu, ucols, VT, ldv, vcols)
-                nb = 0
-                d[i] = 0.0
-                zero_found = True
-                if i < hi:
-                    # left rotations of rows (i, j), j = i+1..hi, zero the bulge f in row i
-                    f = e[i]
-                    e[i] = 0.0
-                    for j in range(i + 1, hi + 1):
-                        lartg(d[j], f, &c, &s, &r)
-                        d[j] = r
-                        # row_i' = c row_i - s row_j ; row_j' = s row_i + c row_j
-                        if UT != NULL:
-                            rot_rows(ucols, c, -s, UT + i * ldu, UT + j * ldu)
-                        if j < hi:
-                            f = -s * e[j]
-                            e[j] = c * e[j]
-                else:
-                    # right rotations of columns (j, hi), j = hi-1..lo, clear column hi
-                    f = e[hi - 1]
-                    e[hi - 1] = 0.0
-                    for j in range(hi - 1, lo - 1, -1):
-                        lartg(d[j], f, &c, &s, &r)
-                        d[j] = r
-                        if VT != NULL:
-                            rot_rows(vcols, c, s, VT + j * ldv, VT + hi * ldv)
-                        if j > lo:
-                            f = -s * e[j - 1]
-                            e[j - 1] = c * e[j - 1]
-                break
-        if zero_found:
-            continue
-        # shift: smaller singular value of the trailing 2x2 (LAPACK dbdsqr); [DK90]: use
-        # the zero shift when it is negligible against the top of the block
-        # this sweep's rotations go to slot nb of the batch
-        rc = rcb + nb * n
-        rs = rsb + nb * n
-        lc = lcb + nb * n
-        ls = lsb + nb * n
-        sig = _smin2(d[hi - 1], e[hi - 1], d[hi])
-        if (sig / fabs(d[lo])) * (sig / fabs(d[lo])) < EPS:
-            sig = 0.0
-        if sig == 0.0:
-            # [DK90] zero-shift QR sweep: no subtraction, so tiny singular values keep
-            # their relative accuracy
-            c = 1.0
-            oc = 1.0
-            os = 0.0
-            for i in range(lo, hi):
-                lartg(d[i] * c, e[i], &c, &s, &r)
-                if i > lo:
-                    e[i - 1] = os * r
-                rc[i] = c
-                rs[i] = s
-                lartg(oc * r, d[i + 1] * s, &oc, &os, &d[i])
-                lc[i] = oc
-                ls[i] = os
-            h = d[hi] * c
-            d[hi] = h * oc
-            e[hi - 1] = h * os
-        else:
-            # Golub-Kahan step with shift sig^2 (GVL4 Alg. 8.6.1), bulge chased down
-            f = (fabs(d[lo]) - sig) * (copysign(1.0, d[lo]) + sig / d[lo])
-            g = e[lo]
-            for i in range(lo, hi):
-                # right rotation of columns i, i+1
-                lartg(f, g, &c, &s, &r)
-                if i > lo:
-                    e[i - 1] = r
-                f = c * d[i] + s * e[i]
-                e[i] = c * e[i] - s * d[i]
-                g = s * d[i + 1]
-                d[i + 1] = c * d[i + 1]
-                rc[i] = c
-                rs[i] = s
-                # left rotation of rows i, i+1
-                lartg(f, g, &c, &s, &r)
-                d[i] = r
-                f = c * e[i] + s * d[i + 1]
-                d[i + 1] = c * d[i + 1] - s * e[i]
-                if i < hi - 1:
-                    g = s * e[i + 1]
-                    e[i + 1] = c * e[i + 1]
-                lc[i] = c
-                ls[i] = s
-            e[hi - 1] = f
-        # accumulate: the rows of V^T combine like the columns of B, the rows of U^T
-        # like the rows of B (stored; applied a batch at a time)
-        blo[nb] = lo
-        bhi[nb] = hi
-        nb += 1
-        if nb == SWEEP_BATCH:
-            _flush(nb, blo, bhi, rcb, rsb, lcb, lsb, n, UT, ldu, ucols, VT, ldv, vcols)
-            nb = 0
-    _flush(nb, blo, bhi, rcb, rsb, lcb, lsb, n, UT, ldu, ucols, VT, ldv, vcols)
-    return 0
-
-
-cdef void _flush(Py_ssize_t nb, const Py_ssize_t* blo, const Py_ssize_t* bhi,
-                 const double* rcb, const double* rsb, const double* lcb, const double* lsb,
-                 Py_ssize_t n,
-                 double* UT, Py_ssize_t ldu, Py_ssize_t ucols,     # INOUT or NULL
-                 double* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:  # INOUT or NULL
-    """Apply the nb stored sweeps to the rows of V^T and U^T, chunk by chunk."""
-    if nb == 0:
-        return
-    if VT != NULL:
-        rm_svd_apply_sweeps(nb, blo, bhi, rcb, rsb, n, VT, ldv, vcols, CHUNK)
-    if UT != NULL:
-        rm_svd_apply_sweeps(nb, blo, bhi, lcb, lsb, n, UT, ldu, ucols, CHUNK)
-
-
 cdef void _sign_and_sort(Py_ssize_t n, double* d,
                          double* UT, Py_ssize_t ldu, Py_ssize_t ucols,
                          double* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:
@@ -472,66 +263,129 @@ def _bidiagonalise(double[:, ::1] W, double[::1] d, double[::1] e, double[::1] t
     return QLTa if want_reflectors else None
 
 
+def _set_cap_factor(Py_ssize_t k):
+    """Set the sweep-cap factor of the bidiagonal QR (the cap is k * (n + 1)); returns
+    the previous one (tests lower it to see the error)."""
+    return _bdsdc._set_cap_factor(k)
+
+
+# the bidiagonal SVD with vectors: divide and conquer (else QR throughout; tests)
+_USE_DC = True
+# reflectors per block when Q_L and Q_R are applied to the bidiagonal's vectors
+cdef Py_ssize_t NBQ = 64
+
+
+cdef void _orm_left(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t k,
+                    const double* QLT, Py_ssize_t ldq,   # IN  k x m reflectors as rows
+                    const double* tau,                   # IN  k
+                    double* C, Py_ssize_t ldc,           # INOUT m x ncols: C <- Q_L C
+                    double* T, double* W, double* W2     # work NBQ^2, NBQ ncols (each)
+                    ) noexcept nogil:
+    """C <- H_0 H_1 ... H_{k-1} C for the left reflectors of the bidiagonalisation,
+    NBQ at a time from the last block back, each block as I - V T V^T (compact WY,
+    LAPACK dormbr 'Q' 'L' 'N' through dlarft/dlarfb: two GEMMs per block)."""
+    cdef Py_ssize_t k0, kb
+    k0 = ((k - 1) // NBQ) * NBQ
+    while k0 >= 0:
+        kb = min(NBQ, k - k0)
+        larft(kb, m - k0, QLT + k0 * ldq + k0, ldq, tau + k0, T, NBQ)
+        larfb(True, False, m - k0, ncols, kb, QLT + k0 * ldq + k0, ldq, T, NBQ,
+              C + k0 * ldc, ldc, W, W2)
+        k0 -= NBQ
+
+
 def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
     """SVD of the tall work matrix W (m >= n >= 1), destroyed.
 
-    Returns (UT, s, VT): UT of shape (m if full else n, m) holds the left singular
-    vectors as rows, VT (n, n) the right ones; both None when not wanted."""
+    Returns (U, s, Vt): U of shape (m, m if full else n), Vt (n, n); both None when not
+    wanted. Vectors: A = Q_L B Q_R^T (blocked bidiagonalisation), B = U_B S V_B^T by
+    divide and conquer (_bdsdc), U = Q_L [U_B 0; 0 I] and V = Q_R V_B by the blocked
+    reflectors (LAPACK dgesdd's path: Q_L and Q_R are never formed). Values only: the
+    bidiagonal QR without rotations to accumulate (O(n^2) after the reduction)."""
     cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
     cdef Py_ssize_t ku = m if full else n
+    cdef Py_ssize_t i, status
     cdef double[::1] d = np.empty(n)
     cdef double[::1] e = np.zeros(max(n, 1))
     cdef double[::1] tauq = np.zeros(n)
     cdef double[::1] taup = np.zeros(n)
-    cdef double[::1] col = np.zeros(max(m, (4 + 4 * SWEEP_BATCH) * n, NB))
     cdef double[:, ::1] QLT
-    cdef double[:, ::1] QL
-    cdef double[:, ::1] QR
+    cdef double[:, ::1] Um
+    cdef double[:, ::1] Vm
+    cdef double[::1] OW
+    cdef double[::1] work
+    QLTa = _bidiagonalise(W, d, e, tauq, taup, want_vectors)
+    if not want_vectors:
+        work = np.zeros((4 + 4 * SWEEP_BATCH) * n)
+        with nogil:
+            status = bdsqr(n, &d[0], &e[0], NULL, 0, 0, NULL, 0, 0, &work[0])
+        if status:
+            raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
+                              % (name, cap_factor() * (n + 1)))
+        s = np.sort(np.abs(np.asarray(d)))[::-1]
+        return None, np.ascontiguousarray(s), None
+    QLT = QLTa
+    Ua = np.zeros((m, ku))
+    Va = np.empty((n, n))
+    Um = Ua
+    Vm = Va
+    if not _USE_DC:
+        return _svd_core_qr(W, d, e, tauq, taup, QLT, Ua, Va, full, name)
+    with nogil:
+        # B = U_B diag(s) V_B^T into the top n x n of U and into V
+        status = bdsdc(n, &d[0], &e[0], &Um[0, 0], ku, &Vm[0, 0], n)
+    if status == -2:
+        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
+    if status:
+        raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps (in a "
+                          "divide-and-conquer leaf)" % (name, cap_factor()))
+    for i in range(n, ku):
+        Um[i, i] = 1.0
+    OW = np.empty(max(NBQ * NBQ + 2 * NBQ * max(ku, n), org_work_size(n, n, NBQ)))
+    with nogil:
+        # U = Q_L [U_B 0; 0 I] (dormbr 'Q'), V = Q_R V_B (dormbr 'P', stored as dsytrd's)
+        _orm_left(m, ku, n, &QLT[0, 0], m, &tauq[0], &Um[0, 0], ku,
+                  &OW[0], &OW[NBQ * NBQ], &OW[NBQ * NBQ + NBQ * max(ku, n)])
+        ormtr_left(n, &W[0, 0], n, &taup[0], &Vm[0, 0], n, n, NBQ, &OW[0])
+    return Ua, np.asarray(d), np.ascontiguousarray(Va.T)
+
+
+def _svd_core_qr(double[:, ::1] W, double[::1] d, double[::1] e, double[::1] tauq,
+                 double[::1] taup, double[:, ::1] QLT, Ua, Va, bint full, str name):
+    """The bidiagonal QR path of _svd_core with vectors (Q_L, Q_R formed, the rotations
+    accumulated into their rows); kept to test the divide and conquer against."""
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
+    cdef Py_ssize_t ku = Ua.shape[1]
+    cdef double[:, ::1] QL = Ua
+    cdef double[:, ::1] QR = Va
+    cdef double[::1] OW = np.empty(org_work_size(m, max(m, n), NB))
+    cdef double[::1] work = np.zeros((4 + 4 * SWEEP_BATCH) * n)
     cdef double[:, ::1] UTm
     cdef double[:, ::1] VTm
-    cdef double[::1] OW
-    cdef double* utp = NULL
-    cdef double* vtp = NULL
-    cdef Py_ssize_t status, ldu = m, ldv = n
-    QLTa = _bidiagonalise(W, d, e, tauq, taup, want_vectors)
-    if QLTa is not None:
-        QLT = QLTa
-    UTa = None
-    VTa = None
-    if want_vectors:
-        OW = np.empty(org_work_size(m, max(m, n), NB))
-        QLa = np.empty((m, ku))
-        QL = QLa
-        QRa = np.empty((n, n))
-        QR = QRa
-        with nogil:
-            # Q_L[:, :ku] (LAPACK dorgbr 'Q') and Q_R (dorgbr 'P', same layout as dsytrd)
-            # (QLT's rows are the left reflectors written out: v_k's entries at QLT[k, k+1:])
-            org_q(m, ku, n, &QLT[0, 0], 1, m, &tauq[0], &QL[0, 0], ku, NB, &OW[0])
-            orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, NB, &OW[0])
-        # U^T (ku x m) and V^T (n x n) in buffers with a padded leading dimension: the
-        # rotation batches walk down their rows, and a row stride of a multiple of
-        # 4 KiB would map every row to the same cache sets
-        ldu = _padded_ld(m)
-        ldv = _padded_ld(n)
-        UTbuf = np.zeros((ku, ldu))
-        UTbuf[:, :m] = QLa.T
-        VTbuf = np.zeros((n, ldv))
-        VTbuf[:, :n] = QRa.T
-        UTm = UTbuf
-        VTm = VTbuf
-        utp = &UTm[0, 0]
-        vtp = &VTm[0, 0]
-        UTa = UTbuf[:, :m]
-        VTa = VTbuf[:, :n]
+    cdef Py_ssize_t status, ldu, ldv
     with nogil:
-        status = _bdsqr(n, &d[0], &e[0], utp, ldu, m, vtp, ldv, n, &col[0])
+        org_q(m, ku, n, &QLT[0, 0], 1, m, &tauq[0], &QL[0, 0], ku, NB, &OW[0])
+        orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, NB, &OW[0])
+    # U^T and V^T with a padded leading dimension: the rotation batches walk down
+    # their rows, and a row stride of a multiple of 4 KiB would map every row to the
+    # same cache sets
+    ldu = _padded_ld(m)
+    ldv = _padded_ld(n)
+    UTbuf = np.zeros((ku, ldu))
+    UTbuf[:, :m] = Ua.T
+    VTbuf = np.zeros((n, ldv))
+    VTbuf[:, :n] = Va.T
+    UTm = UTbuf
+    VTm = VTbuf
+    with nogil:
+        status = bdsqr(n, &d[0], &e[0], &UTm[0, 0], ldu, m, &VTm[0, 0], ldv, n, &work[0])
     if status:
         raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
-                          % (name, CAP_FACTOR * (n + 1)))
+                          % (name, cap_factor() * (n + 1)))
     with nogil:
-        _sign_and_sort(n, &d[0], utp, ldu, m, vtp, ldv, n)
-    return UTa, np.asarray(d), (None if VTa is None else np.ascontiguousarray(VTa))
+        _sign_and_sort(n, &d[0], &UTm[0, 0], ldu, m, &VTm[0, 0], ldv, n)
+    return (np.ascontiguousarray(UTbuf[:, :m].T), np.asarray(d),
+            np.ascontiguousarray(VTbuf[:, :n]))
 
 
 # LAPACK dgesvd's crossover: for m >= 1.6 n a QR factorisation first pays for itself
@@ -542,30 +396,52 @@ def _qr_first(Py_ssize_t m, Py_ssize_t n):
     return n >= 8 and m >= QR_FIRST_RATIO * n
 
 
+def _qr_tall(double[:, ::1] W, bint form_q, bint full):
+    """A = Q R for the tall work matrix W (m x n, destroyed) by the blocked Householder
+    QR kernels (LAPACK dgeqrf, then dorgqr when Q is wanted). Returns (R, Q): R the
+    n x n upper triangle (C order), Q (m x n, or m x m when full) or None."""
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1], nq = m if full else n
+    cdef double[::1] tau = np.zeros(n)
+    cdef double[::1] work = np.empty(qr_work_size(m, nq, qr_block_size()))
+    cdef double[:, ::1] Qm
+    with nogil:
+        geqrf(m, n, &W[0, 0], n, &tau[0], &work[0])
+    R = np.triu(np.asarray(W)[:n])
+    if not form_q:
+        return R, None
+    Qa = np.empty((m, nq))
+    Qm = Qa
+    with nogil:
+        orgqr(m, nq, n, &W[0, 0], n, &tau[0], &Qm[0, 0], nq, &work[0])
+    return R, Qa
+
+
 def _svd_tall(W, bint full, str name):
     """U (m x k or m x m), s, Vt (n x n) of the tall W (m >= n >= 1), destroyed.
 
     Much taller than wide (m >= 1.6 n): A = Q R first, then the SVD of the n x n R,
-    U = Q U_R (LAPACK dgesvd's path for tall matrices, [Chan82]): the
+    U = Q U_R (LAPACK dgesdd's path for tall matrices, [Chan82]): the
     bidiagonalisation then works on n x n instead of m x n."""
-    m, n = W.shape
+    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
+    cdef double[:, ::1] Qm
+    cdef double[:, ::1] URm
+    cdef double[:, ::1] Um
     if _qr_first(m, n):
-        from rusty_machine.linalg._qr import qr
-        from rusty_machine.linalg.blas import gemm
-        Q, R = qr(W, mode="complete" if full else "reduced")
-        Q = np.asarray(Q)
-        Rn = np.array(np.asarray(R)[:n], dtype=np.float64, order="C")
-        UT_R, s, VT = _svd_core(Rn, True, False, name)
-        # U[:, :n] = Q[:, :n] @ U_R
-        U1 = gemm(Q[:, :n], UT_R, trans_b=True)
+        R, Q = _qr_tall(W, True, full)
+        U_R, s, VT = _svd_core(R, True, False, name)
+        U = np.empty((m, m if full else n))
+        Qm = Q
+        URm = U_R
+        Um = U
+        with nogil:
+            # U[:, :n] = Q[:, :n] @ U_R (dgesdd's final GEMM); the rest of a full U is
+            # the rest of Q
+            dgemm(False, False, m, n, n, 1.0, &Qm[0, 0], Qm.shape[1], &URm[0, 0], n,
+                  0.0, &Um[0, 0], Um.shape[1])
         if full and m > n:
-            U = np.empty((m, m))
-            U[:, :n] = U1
             U[:, n:] = Q[:, n:]
-            return U, s, VT
-        return U1, s, VT
-    UT, s, VT = _svd_core(W, True, full, name)
-    return np.ascontiguousarray(UT.T), s, VT
+        return U, s, VT
+    return _svd_core(W, True, full, name)
 
 
 def _prepare(A, str name):
@@ -577,13 +453,15 @@ def _prepare(A, str name):
 def svd(A, full_matrices=False):
     """Singular value decomposition A = U diag(s) Vt.
 
-    Method (GVL4 Alg. 8.6.2): Householder bidiagonalisation A = Q_L B Q_R^T (GVL4
-    Alg. 5.4.2), then implicit-shift QR on the bidiagonal B = U_B diag(s) V_B^T
-    (Golub-Kahan step, GVL4 Alg. 8.6.1), with the shift taken from the trailing 2x2
-    and Demmel-Kahan zero-shift sweeps when that shift is negligible [DK90]; the
-    rotations are accumulated into U^T = U_B^T Q_L^T and Vt = V_B^T Q_R^T, both formed
-    blockwise (compact WY). A wide A is decomposed through its transpose; a much taller
-    than wide one (m >= 1.6 n) through A = Q R and the SVD of R, U = Q U_R.
+    Method (LAPACK dgesdd): Householder bidiagonalisation A = Q_L B Q_R^T (GVL4
+    Alg. 5.4.2, blocked as dgebrd), then B = U_B diag(s) V_B^T by divide and conquer
+    ([GE95], dbdsdc: B is split at its middle row, the halves solved recursively,
+    and each merge solves the secular equation 1 + sum z_j^2 / (d_j^2 - s^2) = 0 and
+    forms its vectors with GEMMs; pieces of at most 25 rows by bidiagonal QR, GVL4
+    Alg. 8.6.1 with Demmel-Kahan zero shifts); finally U = Q_L U_B and Vt = (Q_R
+    V_B)^T by the blocked reflectors (compact WY). A wide A is decomposed through its
+    transpose; a much taller than wide one (m >= 1.6 n) through A = Q R and the SVD of
+    R, U = Q U_R.
 
     Parameters
     ----------
@@ -608,7 +486,8 @@ def svd(A, full_matrices=False):
     TypeError
         Non-numeric data.
     LinAlgError
-        The bidiagonal QR exceeded its cap of 40 (n + 1) sweeps.
+        A bidiagonal QR (a leaf of the divide and conquer) exceeded its cap of
+        40 (n + 1) sweeps.
     """
     a, m, n = _prepare(A, "svd")
     k = min(m, n)
@@ -633,7 +512,7 @@ def svd(A, full_matrices=False):
 def svdvals(A):
     """Singular values only, in descending order.
 
-    Same bidiagonalisation and bidiagonal QR as :func:`svd` (GVL4 Alg. 8.6.2), but no
+    Same bidiagonalisation as :func:`svd`, then the bidiagonal QR (GVL4 Alg. 8.6.2), but no
     orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
     the iteration.
 
@@ -653,9 +532,8 @@ def svdvals(A):
     if f != 1.0:
         W *= f
     if _qr_first(W.shape[0], W.shape[1]):
-        # tall: the singular values of R from A = Q R (LAPACK dgesvd's path)
-        from rusty_machine.linalg._qr import qr
-        W = np.array(np.asarray(qr(W, mode="r"))[:W.shape[1]], dtype=np.float64, order="C")
+        # tall: the singular values of R from A = Q R (LAPACK dgesdd's path)
+        W, _ = _qr_tall(W, False, False)
     _, s, _ = _svd_core(W, False, False, "svdvals")
     if f != 1.0:
         s /= f

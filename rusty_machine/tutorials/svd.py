@@ -17,9 +17,14 @@ lesson draws an image procedurally (no file needed), decomposes it with our SVD,
 the error of each truncation against the singular values it dropped.
 
 Ours: rusty_machine/linalg/_svd.pyx (svd, svdvals, bidiagonalize): Householder
-bidiagonalisation (LAPACK dgebrd; a QR first for tall matrices), then the implicit
-zero-shift / shifted QR iteration on the bidiagonal (Demmel & Kahan 1990, LAPACK
-dbdsqr). The teaching view `bidiagonalize(A)` returns the bidiagonal B and its factors.
+bidiagonalisation (LAPACK dgebrd; a QR first for tall matrices), then, in
+rusty_machine/linalg/_bdsdc.pyx, the SVD of the bidiagonal B: with vectors by divide and
+conquer (Gu & Eisenstat 1995, LAPACK dbdsdc: B split at a middle row, the halves solved
+recursively, each merge solving the secular equation 1 + sum z_j^2 / (d_j^2 - s^2) = 0
+and updating the vectors with matrix products), singular values alone by the implicit
+zero-shift / shifted QR iteration (Demmel & Kahan 1990, LAPACK dbdsqr), which also
+solves the small pieces of the recursion. The teaching view `bidiagonalize(A)` returns
+the bidiagonal B and its factors.
 """
 import numpy as np
 
