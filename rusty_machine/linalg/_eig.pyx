@@ -30,12 +30,12 @@ column walks would otherwise hit a single cache set when n is a multiple of 512)
 """
 import numpy as np
 
-from libc.math cimport fabs, sqrt, hypot, copysign
-from libc.string cimport memset
+from libc.math cimport fabs, sqrt, hypot, copysign, log
+from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dswap, dtrmm
-from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
-                                                org_work_size)
+from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, lartg,
+                                                orgtr, org_work_size)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
@@ -441,15 +441,30 @@ cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t
 
 cdef Py_ssize_t _hqr(Py_ssize_t n,
                      double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> quasi-triangular T
-                                                    #       (only the active window when
-                                                    #       not wantt)
                      double* ZT, Py_ssize_t ldz,    # INOUT Z^T (rows rotated), or NULL
                      bint wantt,
                      double* wr, double* wi,        # OUT n, n
                      Py_ssize_t* iters,             # OUT number of QR sweeps
-                     double* rwork) noexcept nogil:  # work 3n (one sweep's reflectors)
-    """Francis double-shift QR (GVL4 Alg. 7.5.2) on an upper Hessenberg H, as LAPACK's
-    dlahqr does it.
+                     double* rwork) noexcept nogil:  # work 3n
+    """The double-shift QR of _hqr_window on the whole of H (LAPACK dlahqr with
+    ilo = 0, ihi = n - 1)."""
+    return _hqr_window(n, 0, n - 1, H, ldh, ZT, ldz, wantt, wr, wi, iters, rwork)
+
+
+cdef Py_ssize_t _hqr_window(Py_ssize_t n,
+                            Py_ssize_t ilo, Py_ssize_t ihi,  # IN    the active window
+                            double* H, Py_ssize_t ldh,       # INOUT -> quasi-triangular
+                            double* ZT, Py_ssize_t ldz,      # INOUT Z^T, or NULL
+                            bint wantt,
+                            double* wr, double* wi,          # OUT   eigenvalues ilo..ihi
+                            Py_ssize_t* iters,               # OUT   number of QR sweeps
+                            double* rwork) noexcept nogil:   # work  3n
+    """Francis double-shift QR (GVL4 Alg. 7.5.2) on the diagonal window ilo..ihi of an
+    upper Hessenberg H, as LAPACK's dlahqr does it (its ILO/IHI: the multishift driver
+    of _eig_multishift.pxi hands it the small active blocks and the deflation windows).
+    H[ilo, ilo-1] and H[ihi+1, ihi] are zero (or outside H). The window becomes
+    quasi-triangular; with wantt the rows above it and the columns right of it are
+    updated too (the full Schur form), and ZT's rows ilo..ihi are rotated (n columns).
 
     1. Deflation (_negligible_subdiag: dlahqr's test with the Ahues-Tisseur criterion);
        1x1 blocks give real eigenvalues, 2x2 blocks are standardised by _lanv2.
@@ -462,32 +477,33 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
     3. The sweep starts at row m >= lo where two consecutive small subdiagonal entries
        make the bulge's first column negligible against h[m, m-1] (GVL4 Sec. 7.5.6,
        dlahqr's loop 50), which keeps nearly-split matrices from re-coupling.
-    Returns 0, or -1 at the cap (CAP_FACTOR max(n, 10) sweeps in total)."""
-    cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), total = 0, kdefl = 0
-    cdef Py_ssize_t hi, lo, k, j, i, nr, ihi, m
+    Returns 0, or -1 at the cap (CAP_FACTOR max(ihi - ilo + 1, 10) sweeps in total)."""
+    cdef Py_ssize_t nh = ihi - ilo + 1
+    cdef Py_ssize_t maxit = CAP_FACTOR * max(nh, 10), total = 0, kdefl = 0
+    cdef Py_ssize_t hi, lo, k, j, i, nr, rlast, m
     cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2
     cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn, rtdisc, h00, h01
-    cdef double smlnum = SAFMIN * (n / EPS)
+    cdef double smlnum = SAFMIN * (nh / EPS)
     cdef double vec[3]
     cdef double* rtau = rwork
     cdef double* rv1 = rwork + n
     cdef double* rv2 = rwork + 2 * n
     iters[0] = 0
-    for i in range(n):
-        for j in range(max(i - 1, 0), n):
+    for i in range(ilo, ihi + 1):
+        for j in range(max(i - 1, ilo), ihi + 1):
             hnorm = max(hnorm, fabs(H[i * ldh + j]))
     if hnorm == 0.0:
-        for i in range(n):
-            wr[i] = 0.0
+        for i in range(ilo, ihi + 1):
+            wr[i] = H[i * ldh + i]
             wi[i] = 0.0
         return 0
-    hi = n - 1
-    while hi >= 0:
+    hi = ihi
+    while hi >= ilo:
         # 1. GVL4 Alg. 7.5.2 / dlahqr loop 30: a negligible subdiagonal entry, from the
         # bottom of the active block up
         lo = hi
-        while lo > 0:
-            if _negligible_subdiag(H, ldh, lo, 0, hi, smlnum):
+        while lo > ilo:
+            if _negligible_subdiag(H, ldh, lo, ilo, hi, smlnum):
                 H[lo * ldh + lo - 1] = 0.0
                 break
             lo -= 1
@@ -640,7 +656,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
             rv2[k] = v2
             if t == 0.0:
                 continue
-            ihi = min(k + 3, hi)
+            rlast = min(k + 3, hi)
             if nr == 3:
                 # rows k..k+2 <- P rows  (P = I - t v v^T), window columns
                 for j in range(k, hi + 1):
@@ -649,7 +665,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                     H[(k + 1) * ldh + j] -= s * v1
                     H[(k + 2) * ldh + j] -= s * v2
                 # columns k..k+2 <- columns P, window rows
-                for i in range(lo, ihi + 1):
+                for i in range(lo, rlast + 1):
                     s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1] + v2 * H[i * ldh + k + 2])
                     H[i * ldh + k] -= s
                     H[i * ldh + k + 1] -= s * v1
@@ -659,7 +675,7 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
                     s = t * (H[k * ldh + j] + v1 * H[(k + 1) * ldh + j])
                     H[k * ldh + j] -= s
                     H[(k + 1) * ldh + j] -= s * v1
-                for i in range(lo, ihi + 1):
+                for i in range(lo, rlast + 1):
                     s = t * (H[i * ldh + k] + v1 * H[i * ldh + k + 1])
                     H[i * ldh + k] -= s
                     H[i * ldh + k + 1] -= s * v1
@@ -825,6 +841,10 @@ cdef inline double _guard(double complex r, double complex a) noexcept nogil:
     return 1.0
 
 
+# the multishift QR with aggressive early deflation (dlaqr0/dlaqr3/dlaqr5, dlaexc)
+include "_eig_multishift.pxi"
+
+
 def _eig_impl(A, bint want_vectors, str name):
     a = _work_copy(A, name)
     cdef Py_ssize_t n = a.shape[0]
@@ -887,8 +907,16 @@ def _eig_impl(A, bint want_vectors, str name):
             ZTa = np.eye(n)                 # no reduction was needed: Q = I
         ZT = ZTa
         zp = &ZT[0, 0]
-    with nogil:
-        status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters, &rw[0])
+    cdef MSWork msw
+    if n >= MS_NMIN:
+        _keep = _ms_workspace(n, &msw, &rw[0])    # (the arrays behind msw's pointers)
+        with nogil:
+            status = _laqr0(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters,
+                            &msw)
+    else:
+        with nogil:
+            status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters,
+                          &rw[0])
     if status:
         raise LinAlgError("%s: Francis QR did not converge after %d sweeps"
                           % (name, CAP_FACTOR * max(n, 10)))
