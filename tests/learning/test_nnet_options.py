@@ -281,3 +281,22 @@ def test_learning_curves_equal_sklearns_epoch_by_epoch(task, solver, shuffle, ac
             warnings.simplefilter("ignore")
             curves.append(np.array(cls(**kw).fit(Xl, yl).loss_curve_))
     np.testing.assert_allclose(curves[0], curves[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.25])
+def test_early_stopping_split_and_scores_equal_sklearns(fraction):
+    """MLPRegressor with early_stopping: the validation rows are scikit-learn's
+    (ceil(fraction n) of them, 203 rows so that rounding would differ, drawn from the
+    same random stream after the initial weights), so the validation scores, the loss
+    curve and the restored best weights agree to rounding."""
+    rng = np.random.RandomState(0)
+    Xe = rng.randn(203, 4)
+    ye = Xe @ [1.0, -2.0, 0.5, 0.0] + 0.3 * rng.randn(203)
+    kw = dict(hidden_layer_sizes=(8,), early_stopping=True, validation_fraction=fraction,
+              random_state=0, max_iter=40, learning_rate_init=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, ref = MLPRegressor(**kw).fit(Xe, ye), sknn.MLPRegressor(**kw).fit(Xe, ye)
+    np.testing.assert_allclose(ours.validation_scores_, ref.validation_scores_, rtol=1e-12)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-12)
+    np.testing.assert_allclose(ours.predict(Xe), ref.predict(Xe), rtol=1e-10, atol=1e-12)

@@ -9,6 +9,7 @@ References
 [4] Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015.
 [5] scikit-learn's MLP user guide (parameter names, stopping rule, learning-rate schedules).
 """
+import math
 import time
 
 import numpy as np
@@ -232,7 +233,9 @@ class _BaseMLP(BaseEstimator):
 
     def _split_validation(self, X, Y, w, rng):
         n = X.shape[0]
-        n_val = max(1, int(round(self.validation_fraction * n)))
+        # scikit-learn's shuffled split: ceil(fraction n) validation rows, the first ones
+        # of one permutation drawn from the model's random stream (after the weights)
+        n_val = int(math.ceil(self.validation_fraction * n))
         if n - n_val < 1:
             raise ValueError("%s: early_stopping needs more samples: validation_fraction=%r of "
                              "%d samples leaves none to train on"
