@@ -60,7 +60,7 @@ def main(argv=None):
          lambda: sk.LinearRegression()),
         ("LinearRegression (svd)", lin, lambda: LinearRegression(solver="svd"),
          lambda: sk.LinearRegression()),
-        ("Ridge alpha=1 (qr / sk auto)", lin, lambda: Ridge(alpha=1.0),
+        ("Ridge alpha=1 (auto / sk auto)", lin, lambda: Ridge(alpha=1.0),
          lambda: sk.Ridge(alpha=1.0)),
         ("LogisticRegression lbfgs, 2 cl.", logb, lambda: LogisticRegression(),
          lambda: sk.LogisticRegression()),

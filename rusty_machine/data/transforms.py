@@ -52,8 +52,10 @@ class Standardizer(TransformerMixin, BaseEstimator):
     ----------
     mean_ : ndarray of shape (n_features,)
     var_ : ndarray of shape (n_features,)
+        inf where the variance exceeds the largest double (|x| beyond ~1e154).
     scale_ : ndarray of shape (n_features,)
-        sqrt(var_), with 1 for constant columns.
+        The standard deviation (finite even when ``var_`` is not), with 1 for constant
+        columns.
     n_samples_seen_ : int
     n_features_in_ : int
     """
@@ -80,10 +82,26 @@ class Standardizer(TransformerMixin, BaseEstimator):
         total = w.sum()
         if not total > 0:
             raise ValueError("sample_weight sums to zero")
-        # two-pass (Chan, Golub & LeVeque 1983): mean first, then squared deviations
-        self.mean_ = (w[:, None] * X).sum(axis=0) / total
-        self.var_ = (w[:, None] * (X - self.mean_) ** 2).sum(axis=0) / total
-        self.scale_ = _safe_scale(np.sqrt(self.var_))
+        # two-pass (Chan, Golub & LeVeque 1983): mean first, then squared deviations, on
+        # each column divided by a power of two c with max |x| / c in [1, 2) (exact), as
+        # LAPACK's dnrm2 scales: no sum overflows even for |x| near the largest double,
+        # and the standard deviation (at most max |x|) is always a double
+        amax = np.abs(X).max(axis=0) if X.shape[0] else np.zeros(X.shape[1])
+        c = np.ldexp(1.0, np.frexp(np.where(amax > 0, amax, 1.0))[1] - 1)
+        Xs = X / c
+        mean_s = (w[:, None] * Xs).sum(axis=0) / total
+        var_s = (w[:, None] * (Xs - mean_s) ** 2).sum(axis=0) / total
+        # a constant column's variance is rounding only: at most the error bound of the
+        # two passes, n eps var + (n eps mean)^2 (scikit-learn's _is_constant_feature)
+        n_eps = X.shape[0] * np.finfo(np.float64).eps
+        var_s[var_s <= n_eps * var_s + (n_eps * mean_s) ** 2] = 0.0
+        self.mean_ = mean_s * c
+        std = np.sqrt(var_s) * c
+        with np.errstate(over="ignore"):
+            # the variance of a column of |x| ~ 1e300 is not a double (it is inf); the
+            # scale, its square root, is, and it is all transform uses
+            self.var_ = std * std
+        self.scale_ = _safe_scale(std)
         self.n_samples_seen_ = X.shape[0]
         return self
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from ..exceptions import LinAlgError, _warn_convergence
 from ..linalg import cho_factor, eigh, solve_triangular
-from ..linalg.blas import gemm
+from ..linalg.blas import dtrsm_py, gemm
 from .base import BaseEstimator, RegressorMixin, clone
 from .kernels import RBF, Constant, Kernel
 from .optim import LBFGS
@@ -400,21 +400,27 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
             y_mean = y_mean[:, 0]
         if not (return_std or return_cov):
             return y_mean
+        if return_std:
+            # line 5 transposed, in place on the private K*: v^T = K* L^-T (one blocked
+            # right-side triangular solve, our dtrsm; no transposed copy of K*), and the
+            # diagonal of line 6, k(x, x) - ||v_x||^2, from its rows
+            Vt = dtrsm_py(np.ascontiguousarray(self.L_), np.ascontiguousarray(Ks),
+                          left=False, lower=True, trans=True)
+            np.square(Vt, out=Vt)
+            var = self.kernel_.diag(X) - Vt.sum(axis=1)
+            var = np.maximum(var, 0.0)                          # rounding: not below 0
+            if self._y_ndim == 1:
+                return y_mean, np.sqrt(var) * scale[0]
+            return y_mean, np.sqrt(var)[:, None] * scale
         # line 5: v = L \ K*^T  (one triangular solve with m right-hand sides)
         V = np.asarray(solve_triangular(self.L_, np.ascontiguousarray(Ks.T), lower=True,
                                         check_finite=False))
-        if return_cov:
-            # line 6: cov = k(X, X) - v^T v
-            cov = self.kernel_(X)
-            gemm(V, V, trans_a=True, alpha=-1.0, c=cov, beta=1.0)
-            if self._y_ndim == 1:
-                return y_mean, cov * scale[0] ** 2
-            return y_mean, cov[:, :, None] * scale ** 2
-        var = self.kernel_.diag(X) - np.sum(V * V, axis=0)       # diag of line 6
-        var = np.maximum(var, 0.0)                              # rounding: not below 0
+        # line 6: cov = k(X, X) - v^T v
+        cov = self.kernel_(X)
+        gemm(V, V, trans_a=True, alpha=-1.0, c=cov, beta=1.0)
         if self._y_ndim == 1:
-            return y_mean, np.sqrt(var) * scale[0]
-        return y_mean, np.sqrt(var)[:, None] * scale
+            return y_mean, cov * scale[0] ** 2
+        return y_mean, cov[:, :, None] * scale ** 2
 
     def sample_y(self, X, n_samples=1, random_state=0):
         """Draw functions from the posterior (prior before fit) at X.

@@ -234,8 +234,9 @@ def _check_solver(solver):
 
 class _LinearModel(RegressorMixin, BaseEstimator):
 
-    def _fit(self, X, y, sample_weight, alpha):
-        _check_solver(self.solver)
+    def _fit(self, X, y, sample_weight, alpha, solver=None):
+        solver = self.solver if solver is None else solver
+        _check_solver(solver)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise ValueError("fit_intercept must be a bool, got %r" % (self.fit_intercept,))
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
@@ -245,7 +246,7 @@ class _LinearModel(RegressorMixin, BaseEstimator):
             raise ValueError("alpha has %d values but y has %d targets"
                              % (alpha.shape[0], Y.shape[1]))
         W, x_off, y_off, rank, singular = _solve_least_squares(
-            X, Y, sw, self.fit_intercept, alpha, self.solver)
+            X, Y, sw, self.fit_intercept, alpha, solver)
         coef = np.ascontiguousarray(W.T)                      # (n_targets, n_features)
         intercept = y_off - gemm(coef, x_off[:, None]).ravel() if self.fit_intercept \
             else np.zeros(Y.shape[1])
@@ -343,9 +344,12 @@ class Ridge(_LinearModel):
     alpha : float or array-like of shape (n_targets,), default 1.0
         Penalty strength (>= 0); one per target allowed.
     fit_intercept : bool, default True
-    solver : {"qr", "cholesky", "svd"}, default "qr"
+    solver : {"auto", "qr", "cholesky", "svd"}, default "auto"
         QR of the augmented [R11; sqrt(alpha) I], Cholesky of X'X + alpha I, or SVD
-        filter factors s / (s^2 + alpha).
+        filter factors s / (s^2 + alpha). "auto" is Cholesky when every alpha is > 0
+        (scikit-learn's choice for dense X: the Gram matrix is one syrk pass, and the
+        penalty bounds its condition number; QR when it is not positive definite) and
+        QR when an alpha is 0 (no squared condition number).
 
     Attributes
     ----------
@@ -356,7 +360,7 @@ class Ridge(_LinearModel):
     n_features_in_ : int
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, solver="qr"):
+    def __init__(self, alpha=1.0, fit_intercept=True, solver="auto"):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -384,4 +388,7 @@ class Ridge(_LinearModel):
             alpha = alpha[0]
         if not np.all(np.isfinite(alpha)) or np.any(alpha < 0):
             raise ValueError("alpha must be finite and >= 0, got %r" % (self.alpha,))
-        return self._fit(X, y, sample_weight, alpha)
+        solver = self.solver
+        if isinstance(solver, str) and solver == "auto":
+            solver = "cholesky" if np.all(alpha > 0) else "qr"
+        return self._fit(X, y, sample_weight, alpha, solver)

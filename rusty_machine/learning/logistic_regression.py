@@ -52,7 +52,9 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError, _warn_convergence
-from ..linalg.blas import gemm, gemv, syrk
+from ..linalg.blas import gemm, gemv
+from . import _logistic
+from ._glm import weighted_gram
 from .base import BaseEstimator, ClassifierMixin
 from .linear_regression import _linear_predict
 from .optim import LBFGS, GradientDescent
@@ -93,6 +95,9 @@ class _BinaryLoss:
 
     def __init__(self, X, y, s, l2, fit_intercept):
         self.X, self.y, self.s, self.l2, self.fit_intercept = X, y, s, l2, fit_intercept
+        self._Xc = np.ascontiguousarray(X, dtype=np.float64)
+        self._yc = np.ascontiguousarray(y, dtype=np.float64)
+        self._sc = np.ascontiguousarray(s, dtype=np.float64)
         self.n_features = X.shape[1]
         self.S = float(s.sum())
 
@@ -109,14 +114,16 @@ class _BinaryLoss:
 
     def __call__(self, theta):
         w, b = self.split(theta)
-        z = self.margins(theta)
-        loss = float(np.sum(self.s * (_softplus(z) - self.y * z)))
-        r = self.s * (_sigmoid(z) - self.y)                    # dF/dz
+        # one blocked pass (_logistic.pyx): the loss, X' r and 1' r, r = dF/dz =
+        # s (sigmoid(z) - y)
         grad = np.empty_like(theta)
-        grad[:self.n_features] = gemv(self.X, r, trans=True)  # X' r
+        gw = np.empty(self.n_features)
+        loss, gb = _logistic.binary_loss_grad(self._Xc, np.ascontiguousarray(w), float(b),
+                                              self._yc, self._sc, gw)
+        grad[:self.n_features] = gw
         grad[:self.n_features] += self.l2 * w
         if self.fit_intercept:
-            grad[self.n_features] = r.sum()
+            grad[self.n_features] = gb
         loss += 0.5 * self.l2 * float(np.sum(w * w))
         return loss / self.S, grad / self.S
 
@@ -124,9 +131,14 @@ class _BinaryLoss:
         z = self.margins(theta)
         p = _sigmoid(z)
         d = self.s * p * (1.0 - p)
-        Xt = _with_ones(self.X) if self.fit_intercept else self.X
-        # H = X~' diag(d) X~ (+ l2 on the weights): Bishop eq. (4.97)
-        H = syrk(Xt * np.sqrt(d)[:, None], trans=True)
+        # H = X~' diag(d) X~ (+ l2 on the weights): Bishop eq. (4.97), the lower triangle
+        # accumulated block by block (_glm.weighted_gram: no scaled copy of X, no column
+        # of ones appended; its last row and column, for a working response, unused)
+        q = self.n_features + int(self.fit_intercept)
+        L = weighted_gram(self._Xc, np.zeros(self._Xc.shape[0]), d,
+                          bool(self.fit_intercept))[:q, :q]
+        H = np.tril(L)
+        H += np.tril(L, -1).T
         H[np.arange(self.n_features), np.arange(self.n_features)] += self.l2
         return H / self.S
 
@@ -142,6 +154,9 @@ class _MultinomialLoss:
         self.Y = np.zeros((X.shape[0], n_classes))
         self.Y[np.arange(X.shape[0]), y_idx] = 1.0
         self.y_idx = y_idx
+        self._y32 = np.ascontiguousarray(y_idx, dtype=np.int32)
+        self.X = np.ascontiguousarray(X, dtype=np.float64)
+        self.s = np.ascontiguousarray(s, dtype=np.float64)
         self.S = float(s.sum())
 
     def unpack(self, theta):
@@ -158,17 +173,18 @@ class _MultinomialLoss:
 
     def __call__(self, theta):
         W, b = self.unpack(theta)
-        Z = self.scores(theta)
-        logP = _log_softmax(Z)
-        loss = -float(np.sum(self.s * logP[np.arange(Z.shape[0]), self.y_idx]))
-        R = np.exp(logP)
-        R -= self.Y
-        R *= self.s[:, None]                                   # dF/dZ = s (P - Y)
+        W = np.ascontiguousarray(W)
+        # one blocked pass (_logistic.pyx): the loss, dF/dW = (s (P - Y))' X and
+        # dF/db = (s (P - Y))' 1
+        GW = np.empty((self.K, self.n_features))
+        gb = np.empty(self.K)
+        loss = _logistic.multinomial_loss_grad(self.X, W, np.ascontiguousarray(b),
+                                               self._y32, self.s, GW, gb)
         G = np.empty((self.K, self.width))
-        G[:, :self.n_features] = gemm(R, self.X, trans_a=True)  # (s (P - Y))' X
+        G[:, :self.n_features] = GW
         G[:, :self.n_features] += self.l2 * W
         if self.fit_intercept:
-            G[:, self.n_features] = R.sum(axis=0)
+            G[:, self.n_features] = gb
         loss += 0.5 * self.l2 * float(np.sum(W * W))
         return loss / self.S, G.ravel() / self.S
 

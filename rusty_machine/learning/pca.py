@@ -73,6 +73,30 @@ def _log_evidence(spectrum, k, n_samples):
             - 0.5 * k * math.log(n_samples))
 
 
+# Largest |mean_j| / sd_j for which the scatter matrix is taken without a centred copy
+# (below): the subtraction then loses at most log2(1 + 16) ~ 4 bits of each entry.
+_UNCENTRED_MAX_RATIO2 = 16.0
+
+
+def _scatter(X, mean):
+    """The scatter matrix Xc^T Xc of Xc = X - mean.
+
+    When every column's mean is small next to its spread (n m_j^2 <= 16 Xc_j^T Xc_j) it
+    is X^T X - n m m^T in one syrk with the rank-one term as its initial value, no
+    centred copy of X (scikit-learn's covariance route does the same): the cancellation
+    then costs at most 4 bits per entry [2, Sec. 2.7 (cancellation)]. Otherwise (large
+    offsets, constant columns) the centred copy and its syrk, as accurate as the data.
+    """
+    n = X.shape[0]
+    C = np.multiply.outer(mean, mean)     # m_i m_j = m_j m_i: exactly symmetric
+    C *= -n
+    C = syrk(X, trans=True, c=C, beta=1.0)
+    offset2 = n * mean * mean
+    if np.all(offset2 <= _UNCENTRED_MAX_RATIO2 * np.diag(C)):
+        return C
+    return syrk(X - mean, trans=True)
+
+
 class PCA(TransformerMixin, BaseEstimator):
     """Principal component analysis (linear dimensionality reduction).
 
@@ -164,21 +188,21 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver == "auto":
             solver = "covariance_eigh" if (n >= 10 * d and d <= 1000) else "full"
         self.mean_ = X.mean(0)
-        Xc = X - self.mean_
         if solver == "covariance_eigh":
             # Xc^T Xc = V diag(s^2) V^T  (our syrk, then eigh; ascending -> reversed)
-            w, V = eigh(syrk(Xc, trans=True))
+            w, V = eigh(_scatter(X, self.mean_))
             w = np.asarray(w)[::-1]
             s = np.sqrt(np.maximum(w, 0.0))
             Vt = np.array(np.asarray(V)[:, ::-1].T, dtype=np.float64)
             if n < d:
                 s, Vt = s[:n], Vt[:n]
         elif n >= d:
+            Xc = X - self.mean_
             # R-SVD [2, Sec. 8.6.3]: Xc = Q R, then the SVD of the d x d factor R
             R = np.asarray(qr(Xc, mode="r"))[:d]
             _, s, Vt = svd(R, full_matrices=False)
         else:
-            _, s, Vt = svd(Xc, full_matrices=False)
+            _, s, Vt = svd(X - self.mean_, full_matrices=False)
         s = np.array(s, dtype=np.float64)
         Vt = np.array(Vt, dtype=np.float64)
         # sign convention: the largest |entry| of each axis is positive

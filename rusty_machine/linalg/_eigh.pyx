@@ -892,7 +892,13 @@ def tridiagonalize(A):
     cdef Py_ssize_t n = a.shape[0]
     if n == 0:
         return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
-    cdef double[:, ::1] S = _symmetric_from_lower(a)
+    Sa = _symmetric_from_lower(a)
+    # T is linear in A and Q is not changed by scaling: reduce f A in the safe range
+    # (dsytrd's callers scale first), then T = T(f A) / f
+    f = _scale_factor(Sa)
+    if f != 1.0:
+        Sa *= f
+    cdef double[:, ::1] S = Sa
     cdef double[::1] d = np.empty(n)
     cdef double[::1] e = np.zeros(max(n - 1, 1))
     cdef double[::1] tau = np.zeros(max(n - 1, 1))
@@ -909,4 +915,10 @@ def tridiagonalize(A):
     if n > 1:
         off = np.asarray(e)[:n - 1]
         Tm += np.diag(off, 1) + np.diag(off, -1)
+    if f != 1.0:
+        with np.errstate(over="ignore"):
+            Tm /= f
+        if not np.isfinite(Tm).all():
+            raise ValueError("tridiagonalize: the tridiagonal form overflows float64 (the "
+                             "matrix's norm exceeds the largest double); scale A")
     return asmatrix(Tm), asmatrix(Qa)

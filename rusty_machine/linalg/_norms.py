@@ -47,7 +47,16 @@ __all__ = ["norm", "cond"]
 
 
 def _as_array(x, func):
-    """float64 numpy view of a Matrix, Vector or array-like (no copy when possible)."""
+    """float64 numpy view of a Matrix, Vector or array-like (no copy when possible).
+    None is not a number: numpy would convert it to NaN, and a norm of NaN would hide
+    the missing value, so an object array holding None is a TypeError."""
+    if isinstance(x, (list, tuple)) or getattr(getattr(x, "dtype", None), "kind", "") == "O":
+        try:
+            probe = np.asarray(x, dtype=object)
+        except ValueError:          # ragged: the conversion below says so
+            probe = np.empty(0, dtype=object)
+        if any(v is None for v in probe.ravel()):
+            raise TypeError("%s: expected numeric data, the input holds None" % func)
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -57,7 +57,7 @@ def test_matches_sklearn_linear_regression(solver, fit_intercept, k):
         assert not hasattr(ours, "singular_")
 
 
-@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("solver", SOLVERS + ["auto"])
 @pytest.mark.parametrize("alpha", [0.3, 10.0])
 def test_matches_sklearn_ridge(solver, alpha):
     from sklearn import linear_model as sk
@@ -69,6 +69,27 @@ def test_matches_sklearn_ridge(solver, alpha):
     per_target = Ridge(alpha=[alpha, 2 * alpha], solver=solver).fit(X, y)
     ref2 = sk.Ridge(alpha=[alpha, 2 * alpha], solver="svd").fit(X, y)
     assert np.allclose(per_target.coef_, ref2.coef_, rtol=1e-9, atol=1e-12)
+
+
+def test_ridge_auto_solver_is_cholesky_with_a_penalty_and_qr_without():
+    """The default "auto": the Cholesky solution when every alpha > 0 (bit for bit), the
+    QR one when an alpha is 0 (on a rank-deficient X the minimum-norm solution, which the
+    normal equations cannot give)."""
+    X, y, w = make_data(k=2)
+    assert Ridge().solver == "auto"
+    for alpha in (1.0, [0.5, 2.0]):
+        auto = Ridge(alpha=alpha).fit(X, y, w)
+        chol = Ridge(alpha=alpha, solver="cholesky").fit(X, y, w)
+        assert np.array_equal(auto.coef_, chol.coef_)
+    Xd = np.hstack([X, X[:, :1]])                   # a repeated column
+    for alpha in (0.0, [0.0, 1.0]):
+        auto = Ridge(alpha=alpha).fit(Xd, y)
+        qr = Ridge(alpha=alpha, solver="qr").fit(Xd, y)
+        assert np.array_equal(auto.coef_, qr.coef_)
+    ref = LinearRegression().fit(Xd, y)
+    zero = Ridge(alpha=0.0).fit(Xd, y)
+    assert np.allclose(zero.coef_, ref.coef_, rtol=1e-10, atol=1e-12)
+    assert np.allclose(zero.coef_[:, 0], zero.coef_[:, -1], rtol=1e-10)
 
 
 def test_large_streamed_qr_matches_lstsq():

@@ -169,3 +169,58 @@ def test_bad_input():
                          ({"class_weight": "auto"}, "class_weight")]:
         with pytest.raises(ValueError, match=name):
             LogisticRegression(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("n", [0, 1, 511, 512, 1300])
+def test_fused_loss_kernels_match_the_formulas(n):
+    """_logistic.pyx's one-pass kernels (blocks of 512 rows) against the definitions,
+    weighted, with scores up to +-800 (exp would overflow without the shifts)."""
+    from scipy.special import log_softmax, log_expit, expit
+    from rusty_machine.learning import _logistic
+    rng = np.random.RandomState(n)
+    X = rng.randn(n, 7)
+    s = rng.uniform(0.2, 3.0, n)
+    W = rng.randn(4, 7) * 40.0
+    b = rng.randn(4)
+    y = rng.randint(0, 4, n).astype(np.int32)
+    G, gb = np.empty((4, 7)), np.empty(4)
+    loss = _logistic.multinomial_loss_grad(X, W, b, y, s, G, gb)
+    Z = X @ W.T + b
+    R = s[:, None] * (np.exp(log_softmax(Z, axis=1)) - np.eye(4)[y])
+    ref = -np.sum(s * log_softmax(Z, axis=1)[np.arange(n), y])
+    assert np.isfinite(loss) and loss == pytest.approx(ref, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(G, R.T @ X, rtol=1e-11, atol=1e-10)
+    np.testing.assert_allclose(gb, R.sum(0), rtol=1e-11, atol=1e-10)
+    yb = (y % 2).astype(np.float64)
+    g = np.empty(7)
+    loss, gbin = _logistic.binary_loss_grad(X, W[0], 0.5, yb, s, g)
+    z = X @ W[0] + 0.5
+    r = s * (expit(z) - yb)
+    ref = np.sum(s * (-log_expit(z) + (1 - yb) * z))        # softplus(z) - y z
+    assert np.isfinite(loss) and loss == pytest.approx(ref, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(g, X.T @ r, rtol=1e-11, atol=1e-10)
+    assert gbin == pytest.approx(r.sum(), rel=1e-11, abs=1e-10)
+    if n:
+        y[-1] = 4
+        with pytest.raises(ValueError, match="label"):
+            _logistic.multinomial_loss_grad(X, W, b, y, s, G, gb)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_binary_hessian_is_the_weighted_gram(fit_intercept):
+    """Newton's Hessian (accumulated by blocks, no scaled copy of X): X~' diag(s p (1 - p))
+    X~ + l2 on the weights, divided by sum(s); exactly symmetric."""
+    from scipy.special import expit
+    from rusty_machine.learning.logistic_regression import _BinaryLoss
+    rng = np.random.RandomState(5)
+    X = rng.randn(3000, 6)
+    y = (rng.rand(3000) < 0.4).astype(np.float64)
+    s = rng.uniform(0.5, 2.0, 3000)
+    theta = rng.randn(6 + int(fit_intercept))
+    H = _BinaryLoss(X, y, s, 0.7, fit_intercept).hessian(theta)
+    Xt = np.hstack([X, np.ones((3000, 1))]) if fit_intercept else X
+    p = expit(X @ theta[:6] + (theta[6] if fit_intercept else 0.0))
+    ref = Xt.T @ (Xt * (s * p * (1 - p))[:, None])
+    ref[np.arange(6), np.arange(6)] += 0.7
+    assert np.array_equal(H, H.T)
+    np.testing.assert_allclose(H, ref / s.sum(), rtol=1e-12, atol=1e-15)

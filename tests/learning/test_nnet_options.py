@@ -177,15 +177,7 @@ def test_lbfgs_max_fun_stops_at_the_budget():
     assert more.loss_ < loss0
 
 
-_STALE_OPTIMISER = pytest.mark.xfail(strict=True, reason=(
-    "nnet: a warm_start fit() keeps the previous fit's optimiser state (Adam's moments and "
-    "step count, SGD's velocities, a learning rate decayed by 'adaptive' or 'invscaling'); "
-    "scikit-learn starts a fresh optimiser on every fit() and keeps it only across "
-    "partial_fit calls"))
-
-
-@pytest.mark.parametrize("cls", [pytest.param(MLPClassifier, marks=_STALE_OPTIMISER),
-                                 pytest.param(sknn.MLPClassifier, id="sklearn")])
+@pytest.mark.parametrize("cls", [MLPClassifier, pytest.param(sknn.MLPClassifier, id="sklearn")])
 def test_warm_start_fit_starts_a_fresh_optimiser(cls):
     """After a first fit, a warm-started fit of one full-batch Adam step from the fitted
     weights W takes Adam's first step: W - eta g / (|g| + epsilon / sqrt(1 - beta_2))."""
@@ -260,17 +252,9 @@ def _initial_of(cls, task, activation):
     return [2 * a - b for a, b in zip(w1, w2)]
 
 
-_INIT_BOUND = pytest.mark.xfail(strict=True, reason=(
-    "nnet (issue 16): the initial weights' bound differs from scikit-learn's "
-    "(U(-b, b) with b = sqrt(6 / (fan_in + fan_out)), sqrt(2 / ...) for every layer when "
-    "activation='logistic'): ours uses He's sqrt(6 / fan_in) for ReLU hidden layers and "
-    "sqrt(6 / ...) on the output layer of a logistic network; the random stream is the same"))
-
-
 @pytest.mark.parametrize("task", ["regressor", "multiclass"])
 @pytest.mark.parametrize("activation", [
-    "identity", "tanh", pytest.param("relu", marks=_INIT_BOUND),
-    pytest.param("logistic", marks=_INIT_BOUND)])
+    "identity", "tanh", "relu", "logistic"])
 def test_initial_weights_equal_sklearns(activation, task):
     """The same random_state gives scikit-learn's initial weights (so, with the one-step
     equality above, the same training trajectory for the same hyperparameters)."""
@@ -278,23 +262,18 @@ def test_initial_weights_equal_sklearns(activation, task):
     _assert_params(ours, ref, atol=1e-14)
 
 
-_RESHUFFLE = pytest.mark.xfail(strict=True, reason=(
-    "nnet (issue 16): each epoch visits the samples in a fresh permutation of 0..n-1; "
-    "scikit-learn shuffles the previous epoch's order again, so from the second epoch on "
-    "the mini-batches differ (the first epoch's loss agrees to rounding)"))
-
-
-@pytest.mark.parametrize("shuffle", [False, pytest.param(True, marks=_RESHUFFLE)])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("shuffle", [False, True])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 @pytest.mark.parametrize("task", ["regressor", "multiclass"])
-def test_learning_curves_equal_sklearns_epoch_by_epoch(task, solver, shuffle):
-    """tanh (whose initial weights are scikit-learn's), mini-batches of 16, 8 epochs: the
-    training loss after every epoch equals scikit-learn's to rounding."""
+def test_learning_curves_equal_sklearns_epoch_by_epoch(task, solver, shuffle, activation):
+    """Mini-batches of 16, 8 epochs, reshuffled every epoch or not: the training loss after
+    every epoch equals scikit-learn's to rounding."""
     rng = np.random.RandomState(0)
     Xl = rng.randn(60, 4)
     yl = Xl @ [1.0, -2.0, 0.5, 0.0] + 0.1 * rng.randn(60) if task == "regressor" \
         else np.arange(60) % 3
-    kw = dict(hidden_layer_sizes=(6,), activation="tanh", solver=solver, batch_size=16,
+    kw = dict(hidden_layer_sizes=(6,), activation=activation, solver=solver, batch_size=16,
               shuffle=shuffle, random_state=0, max_iter=8, learning_rate_init=0.01)
     curves = []
     for cls in CLS[task]:
@@ -302,3 +281,22 @@ def test_learning_curves_equal_sklearns_epoch_by_epoch(task, solver, shuffle):
             warnings.simplefilter("ignore")
             curves.append(np.array(cls(**kw).fit(Xl, yl).loss_curve_))
     np.testing.assert_allclose(curves[0], curves[1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.25])
+def test_early_stopping_split_and_scores_equal_sklearns(fraction):
+    """MLPRegressor with early_stopping: the validation rows are scikit-learn's
+    (ceil(fraction n) of them, 203 rows so that rounding would differ, drawn from the
+    same random stream after the initial weights), so the validation scores, the loss
+    curve and the restored best weights agree to rounding."""
+    rng = np.random.RandomState(0)
+    Xe = rng.randn(203, 4)
+    ye = Xe @ [1.0, -2.0, 0.5, 0.0] + 0.3 * rng.randn(203)
+    kw = dict(hidden_layer_sizes=(8,), early_stopping=True, validation_fraction=fraction,
+              random_state=0, max_iter=40, learning_rate_init=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, ref = MLPRegressor(**kw).fit(Xe, ye), sknn.MLPRegressor(**kw).fit(Xe, ye)
+    np.testing.assert_allclose(ours.validation_scores_, ref.validation_scores_, rtol=1e-12)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-12)
+    np.testing.assert_allclose(ours.predict(Xe), ref.predict(Xe), rtol=1e-10, atol=1e-12)

@@ -67,6 +67,25 @@ def test_covariance_eigh_solver(solver):
     np.testing.assert_allclose(ours.components_, ref.components_, atol=tol)
 
 
+@pytest.mark.parametrize("offset", [0.0, 0.5, 3.0, 1e6])
+def test_scatter_matrix_is_accurate_with_or_without_the_centred_copy(offset):
+    """The covariance route's scatter matrix: X^T X - n m m^T when the means are small
+    next to the spreads, the centred copy otherwise (offset 1e6: the uncentred formula
+    would lose about 12 digits there, and a constant column loses all of them); both
+    agree with the centred product to a few eps, relative to sqrt(c_ii c_jj)."""
+    from rusty_machine.learning.pca import _scatter
+    rng = np.random.RandomState(3)
+    X = rng.randn(500, 5) * [1.0, 2.0, 0.5, 3.0, 1.0] + offset
+    X[:, 4] = 7.0 + offset                           # a constant column
+    for Z in (X, X[:, :4]):               # with and without the constant column
+        C = _scatter(Z, Z.mean(0))
+        Zc = Z - Z.mean(0)
+        ref = Zc.T @ Zc
+        d = np.sqrt(np.diag(ref))
+        assert np.array_equal(C, C.T)
+        assert np.all(np.abs(C - ref) <= 64 * EPS * (np.outer(d, d) + np.abs(ref)))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_mle_finds_the_signal_rank(seed):
     rng = np.random.RandomState(seed)

@@ -104,3 +104,33 @@ def test_errors_and_pickle():
         Standardizer().fit(Xn)
     back = pickle.loads(pickle.dumps(st))
     assert np.array_equal(back.transform(X), st.transform(X))
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e300, 1e307, 2e307])
+def test_standardizer_of_huge_columns_is_finite(scale):
+    """Columns of |x| near the largest double: the mean and standard deviation are summed
+    on the column divided by its largest |x|, so scale_ and the transform are finite and
+    equal scikit-learn's on the unscaled data (var_ is the honest overflow, inf, where
+    scale^2 is not a double); weighted too."""
+    from sklearn.preprocessing import StandardScaler
+    rng = np.random.RandomState(7)
+    X = rng.randn(30, 3) + [0.0, 5.0, -2.0]
+    w = rng.uniform(0.5, 2.0, 30)
+    ours = Standardizer().fit(X * scale, sample_weight=w)
+    ref = StandardScaler().fit(X, sample_weight=w)
+    Z = ours.transform(X * scale)
+    assert np.isfinite(Z).all() and np.isfinite(ours.scale_).all()
+    np.testing.assert_allclose(Z, ref.transform(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.scale_ / scale, ref.scale_, rtol=1e-13)
+    np.testing.assert_allclose(ours.mean_ / scale, ref.mean_, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(ours.inverse_transform(Z) / scale, X, rtol=1e-13, atol=1e-14)
+    assert np.array_equal(np.isinf(ours.var_), ours.scale_ > 1.3e154)
+
+
+def test_standardizer_at_the_largest_doubles():
+    """|x| = 1.7e308 of both signs: mean 0, standard deviation 1.7e308 (a double: it is
+    never more than max |x|), the transform +-1."""
+    X = np.array([[1.7e308], [-1.7e308]] * 4)
+    st = Standardizer().fit(X)
+    assert st.mean_[0] == 0.0 and st.scale_[0] == 1.7e308
+    assert np.array_equal(st.transform(X), np.array([[1.0], [-1.0]] * 4))

@@ -9,6 +9,7 @@ References
 [4] Kingma & Ba, "Adam: a method for stochastic optimization", ICLR 2015.
 [5] scikit-learn's MLP user guide (parameter names, stopping rule, learning-rate schedules).
 """
+import math
 import time
 
 import numpy as np
@@ -127,7 +128,11 @@ class _BaseMLP(BaseEstimator):
             layers += [Linear(a, b), act()]
         layers += [Linear(widths[-1], n_outputs), _ACTIVATION_BY_NAME[self.out_activation_]()]
         reg = L2(self.alpha) if self.alpha > 0 else None
-        return _Network(layers, self._out_criterion_for(self.out_activation_), reg, rng)
+        # scikit-learn's initialisation [5]: U(-b, b), b = sqrt(f / (fan_in + fan_out)) on
+        # every layer, f = 2 for a logistic network and 6 otherwise
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        return _Network(layers, self._out_criterion_for(self.out_activation_), reg, rng,
+                        init_factor=factor)
 
     @staticmethod
     def _out_criterion_for(out_activation):
@@ -228,7 +233,9 @@ class _BaseMLP(BaseEstimator):
 
     def _split_validation(self, X, Y, w, rng):
         n = X.shape[0]
-        n_val = max(1, int(round(self.validation_fraction * n)))
+        # scikit-learn's shuffled split: ceil(fraction n) validation rows, the first ones
+        # of one permutation drawn from the model's random stream (after the weights)
+        n_val = int(math.ceil(self.validation_fraction * n))
         if n - n_val < 1:
             raise ValueError("%s: early_stopping needs more samples: validation_fraction=%r of "
                              "%d samples leaves none to train on"
@@ -244,7 +251,9 @@ class _BaseMLP(BaseEstimator):
             X, Y, w, X_val, Y_val = self._split_validation(X, Y, w, rng)
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else min(int(self.batch_size), n)
-        if self._optimizer is None:
+        if self._optimizer is None or not incremental:
+            # a fresh optimiser on every fit() (warm_start keeps the weights only); its
+            # state (moments, velocities, decayed learning rate) lives across partial_fit
             # learning.optim's optimisers, as scikit-learn's MLP defines them: Adam with
             # eps added before the bias correction, SGD with momentum in [0, 1]
             if self.solver == "adam":
@@ -259,9 +268,12 @@ class _BaseMLP(BaseEstimator):
         epochs = 1 if incremental else self.max_iter
         converged = False
         best_theta = None
+        order = np.arange(n)
         for _ in range(epochs):
             t0 = time.perf_counter()
-            order = rng.permutation(n) if self.shuffle else np.arange(n)
+            if self.shuffle:
+                # scikit-learn's order: the previous epoch's order, permuted again
+                order = order[rng.permutation(n)]
             total = 0.0
             for start in range(0, n, batch):
                 idx = order[start:start + batch]

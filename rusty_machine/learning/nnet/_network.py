@@ -38,7 +38,7 @@ class _Network:
     forward(X) keeps what backward needs (each stage's input, output, and GELU's
     pre-activation); loss_and_grad(X, Y, w) runs both and fills ``self.grad``."""
 
-    def __init__(self, layers, criterion, regularization, rng):
+    def __init__(self, layers, criterion, regularization, rng, init_factor=None):
         self.stages = []
         i = 0
         layers = list(layers)
@@ -89,7 +89,7 @@ class _Network:
                 if lin.bias:
                     b[...] = lin.bias_ if lin.bias_ is not None else 0.0
             else:
-                self._initialise(lin, W, b, self._next_activation(lin), rng)
+                self._initialise(lin, W, b, self._next_activation(lin), rng, init_factor)
             lin.weights, lin.bias_ = W, (b if lin.bias else None)
             self.views.append((lin, W, b, gW, gb))
 
@@ -100,10 +100,14 @@ class _Network:
         return None
 
     @staticmethod
-    def _initialise(lin, W, b, act, rng):
+    def _initialise(lin, W, b, act, rng, init_factor=None):
         """He-uniform for the ReLU family [3], Glorot-uniform otherwise [2] (with
-        scikit-learn's factor 2 instead of 6 for the logistic function)."""
-        if isinstance(act, (ReLU, LeakyReLU, GELU)):
+        scikit-learn's factor 2 instead of 6 for the logistic function). With
+        ``init_factor`` every layer is Glorot-uniform with bound sqrt(init_factor /
+        (fan_in + fan_out)), whatever its activation (scikit-learn's MLP rule [5])."""
+        if init_factor is not None:
+            bound = np.sqrt(init_factor / (lin.n_in + lin.n_out))
+        elif isinstance(act, (ReLU, LeakyReLU, GELU)):
             bound = np.sqrt(6.0 / lin.n_in)
         else:
             factor = 2.0 if isinstance(act, Sigmoid) else 6.0
