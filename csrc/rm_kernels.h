@@ -71,6 +71,8 @@ typedef struct {
                              double *X, ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk);
     /* reductions of matrix.pyx */
     double (*ext_row)(int want_max, ptrdiff_t n, const double *x);
+    /* brute-force neighbours (learning/_brute.pyx; csrc/rm_knn_scan.h) */
+    ptrdiff_t (*knn_scan)(ptrdiff_t n, const double *v, double thr, ptrdiff_t *out);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -188,6 +190,14 @@ static inline double rm_first_nan(ptrdiff_t n, const double *x) {
 /* max (want_max) or min of x[0..n-1], n >= 1; NaN if an entry is NaN (numpy's rule) */
 static inline double rm_ext_row(int want_max, ptrdiff_t n, const double *x) {
     return rm_vec_active->ext_row(want_max, n, x);
+}
+
+/* ---- brute-force neighbours (learning/_brute.pyx) --------------------------------- */
+/* out[:cnt] = the j in [0, n) with v[j] < thr, ascending; returns cnt (contract and
+ * reference in rm_knn_scan.h) */
+static inline ptrdiff_t rm_knn_scan(ptrdiff_t n, const double *v, double thr,
+                                    ptrdiff_t *out) {
+    return rm_vec_active->knn_scan(n, v, thr, out);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */

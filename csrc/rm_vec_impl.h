@@ -301,6 +301,9 @@ static double RM_SFX(ext_row)(int want_max, ptrdiff_t n, const double *x) {
 }
 #endif
 
+/* the candidate scan of the brute-force k-nearest-neighbour search (_brute.pyx) */
+#include "rm_knn_scan.h"
+
 /* ================================================================================
  * the table
  * ============================================================================== */
@@ -313,4 +316,5 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(symv_lower), RM_SFX(refl_rows), RM_SFX(refl_cols),
     RM_SFX(svd_apply_sweeps),
     RM_SFX(ext_row),
+    RM_SFX(knn_scan),
 };

@@ -8,7 +8,9 @@ centring X and y on their weighted means; the weights enter by scaling the centr
 by sqrt(s_i). The solvers never form an explicit inverse:
 
 * ``"qr"`` (default): Householder QR of the centred, weighted [X | y], streamed over
-  blocks of rows (sequential TSQR): R_k = qr([R_{k-1}; block_k]).r. The final
+  blocks of rows (sequential TSQR): R_k = qr([R_{k-1}; block_k]).r, each step a QR of
+  R on top of a block that is blocked so that its flops run through our GEMM
+  (``_tsqr.pyx``: compact WY, recursive panels, threads over parts of the rows). The final
   R = [[R11, r12], [0, rho]] holds everything least squares needs: w solves
   R11 w = r12 by back substitution (GVL4 Alg. 5.3.2). Only one block of rows is
   ever copied, so X is read once and no centred copy of it is made. A numerically
@@ -46,6 +48,7 @@ from ..exceptions import LinAlgError
 from ..linalg.blas import gemm, gemv, syrk
 from .base import BaseEstimator, RegressorMixin
 from .validation import check_is_fitted, check_sample_weight, validate_data
+from . import _tsqr
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -92,23 +95,11 @@ def _fill_block(buf, X, Y, s, e, x_off, y_off, sqrt_w):
 
 def _streamed_r(X, Y, x_off, y_off, sqrt_w):
     """R factor of A = sqrt(W) [X - x_off, Y - y_off] by sequential TSQR (Demmel et al.
-    2012): R_k = qr([R_{k-1}; A_k]).r over blocks of rows. Returns an upper-trapezoidal
-    array of shape (min(m, n + k), n + k)."""
-    m = X.shape[0]
-    ncol = X.shape[1] + Y.shape[1]
-    b = _block_rows(ncol)
-    buf = np.empty((b + ncol, ncol))
-    R = np.zeros((0, ncol))
-    for s in range(0, m, b):
-        e = min(s + b, m)
-        r = R.shape[0]
-        buf[:r] = R
-        _fill_block(buf[r:], X, Y, s, e, x_off, y_off, sqrt_w)
-        # GVL4 Alg. 5.2.1 on the stacked [R_{k-1}; A_k] (TSQR step)
-        R = np.array(np.asarray(_linalg().qr(buf[:r + e - s], mode="r")))
-        if R.ndim == 1:
-            R = R[None, :]
-    return R
+    2012): R_k = qr([R_{k-1}; A_k]).r over blocks of rows, each step a structured,
+    GEMM-blocked Householder QR (``_tsqr.pyx``). Returns an upper-trapezoidal array of
+    shape (min(m, n + k), n + k)."""
+    R = _tsqr.streamed_r(X, Y, x_off, y_off, sqrt_w)
+    return R[:min(X.shape[0], R.shape[0])]
 
 
 def _streamed_gram(X, Y, x_off, y_off, sqrt_w):

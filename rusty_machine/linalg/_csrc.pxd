@@ -109,3 +109,6 @@ cdef extern from "rm_kernels.h" nogil:
     double rm_first_nan(Py_ssize_t n, const double* x)
     double rm_ext_row(bint want_max, Py_ssize_t n, const double* x)
     void rm_advise_hugepages(void* p, size_t nbytes)
+
+    # ---- brute-force neighbours (learning/_brute.pyx; csrc/rm_knn_scan.h) ------------
+    Py_ssize_t rm_knn_scan(Py_ssize_t n, const double* v, double thr, Py_ssize_t* out)

@@ -1,0 +1,443 @@
+"""_brute.pyx: exhaustive euclidean neighbour search on our GEMM (k-nearest and radius).
+
+For queries q and points x, ||q - x||^2 = ||q||^2 + ||x||^2 - 2 q.x. The search walks
+the points in blocks; for a block of QB queries and a block of PB points (sized so that
+the QB x PB block stays in the L2 cache) one GEMM gives ||x||^2 - 2 q.x (the points are
+stored as [x, ||x||^2] and the queries as [-2 q, 1]), and the same pass keeps, per
+query, what it needs [1, 2]:
+
+* k nearest: a bounded max-heap of the k smallest reduced distances ||x||^2 - 2 q.x
+  (||q||^2 is the same for all points of a query) [3, Sec. 6.5]. A point is a candidate
+  only when it beats the heap's root; the scan that finds the candidates of a row runs
+  four lanes at a time in C (csrc/rm_knn_scan.h, dispatched per instruction set like
+  the other vector kernels). No distance matrix is stored and nothing is sorted but
+  the k winners.
+* radius: the points with ||q||^2 + ||x||^2 - 2 q.x <= r^2.
+
+Accuracy. The GEMM form loses the digits that ||q||^2 and ||x||^2 share with the
+distance (cancellation), about delta = c (d + 2) eps (||q||^2 + ||x||^2). Three measures:
+the points and queries are centred on the points' mean first (which makes the norms, and
+delta, as small as the data allow); the k winners' distances are recomputed directly
+from the differences; and where the rounding could matter the answer is decided exactly:
+a query whose k-th squared distance is within a few delta of zero (duplicates, points in
+a tight cluster far from the mean) is searched again by direct differences, and a radius
+candidate within delta of r^2 is checked directly.
+
+Threads: OpenMP over blocks of queries, each thread with its own GEMM buffer (the GEMM
+runs single-threaded inside the parallel region).
+
+References
+----------
+[1] V. Garcia, E. Debreuve & M. Barlaud, "Fast k nearest neighbor search using GPU",
+    CVPR Workshops 2008 (distances by one matrix product, then selection).
+[2] J. Johnson, M. Douze & H. Jegou, "Billion-scale similarity search with GPUs", IEEE
+    Trans. Big Data 7(3), 2019 (the k-selection fused with the distance pass).
+[3] T. H. Cormen et al., "Introduction to Algorithms", 3rd ed., Ch. 6 (heaps).
+[4] N. J. Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., SIAM 2002,
+    Sec. 3.1 (the rounding error of inner products, behind delta).
+"""
+from cython.parallel cimport prange, threadid
+from libc.stdlib cimport malloc, free
+from libc.math cimport sqrt, INFINITY
+
+import numpy as np
+
+from rusty_machine.linalg.blas cimport dgemm, get_num_threads
+from rusty_machine.linalg._csrc cimport rm_knn_scan
+
+# Block sizes (one table): QB queries x PB points of reduced distances = 256 KiB, inside
+# a 1 MiB L2 next to the blocks of points and queries it was made from. (Measured with
+# one thread, 50000 points, 8 - 128 features: 256-512 x 64-128 within 3% of each
+# other, 64 x 256 10-20% slower.)
+cdef Py_ssize_t QB = 256
+cdef Py_ssize_t PB = 128
+# a query is searched again exactly when its k-th squared distance is below
+# EXACT_FACTOR * delta (see the module docstring)
+cdef double EXACT_FACTOR = 16.0
+cdef double EPS = 2.220446049250313e-16
+# below this many multiply-adds the search runs on one thread
+cdef double SERIAL_WORK = 1e6
+
+
+def make_index(X):
+    """What the search needs of the points, computed once per fit: the points centred
+    on their mean (C-contiguous float64), their squared norms, and the mean.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), finite
+
+    Returns
+    -------
+    (Xg, x_sq, mean) : Xg of shape (n_samples, n_features + 1) holds the centred
+    points and, in its last column, their squared norms x_sq; mean the points' mean.
+    """
+    Xa = np.asarray(X, dtype=np.float64)
+    if Xa.ndim != 2:
+        raise ValueError("points must be 2-D, got shape %s" % (Xa.shape,))
+    if not np.isfinite(Xa).all():
+        raise ValueError("points must be finite (no NaN or infinity)")
+    n, d = Xa.shape
+    mean = Xa.mean(0) if n else np.zeros(d)
+    # [x - mean, ||x - mean||^2]: with queries [-2 (q - mean), 1], one GEMM gives the
+    # reduced distances ||x||^2 - 2 q.x directly
+    Xg = np.empty((n, d + 1))
+    np.subtract(Xa, mean, out=Xg[:, :d])
+    x_sq = (Xg[:, :d] * Xg[:, :d]).sum(1)
+    Xg[:, d] = x_sq
+    return Xg, x_sq, mean
+
+
+def _prepare(X, Q, index):
+    """The index of X (made unless given); the queries centred like the points (Qc) and
+    as GEMM operands [-2 Qc, 1] (Qg); the squared norms of both."""
+    Xg, x_sq, mean = make_index(X) if index is None else index
+    d = Xg.shape[1] - 1
+    Qa = np.asarray(Q, dtype=np.float64)
+    if Qa.ndim != 2 or Qa.shape[1] != d:
+        raise ValueError("queries must have shape (n_queries, %d), got %s"
+                         % (d, Qa.shape))
+    if not np.isfinite(Qa).all():
+        raise ValueError("queries must be finite (no NaN or infinity)")
+    Qc = np.ascontiguousarray(Qa - mean)
+    Qg = np.empty((Qc.shape[0], d + 1))
+    np.multiply(Qc, -2.0, out=Qg[:, :d])
+    Qg[:, d] = 1.0
+    return Xg, Qc, Qg, x_sq, (Qc * Qc).sum(1)
+
+
+cdef inline double _sqdist(const double* a, const double* b, Py_ssize_t d) noexcept nogil:
+    cdef double s = 0.0, t
+    cdef Py_ssize_t i
+    for i in range(d):
+        t = a[i] - b[i]
+        s += t * t
+    return s
+
+
+cdef inline bint _before(double d1, Py_ssize_t i1, double d2, Py_ssize_t i2) noexcept nogil:
+    """(d1, i1) sorts before (d2, i2): by distance, ties by index."""
+    return d1 < d2 or (d1 == d2 and i1 < i2)
+
+
+cdef void _heap_replace_root(double* hd, Py_ssize_t* hi, Py_ssize_t k,
+                             double v, Py_ssize_t vi) noexcept nogil:
+    """Max-heap on (distance, index) of size k: drop the root, insert (v, vi) [3]."""
+    cdef Py_ssize_t i = 0, c, r
+    while True:
+        c = 2 * i + 1
+        if c >= k:
+            break
+        r = c + 1
+        if r < k and _before(hd[c], hi[c], hd[r], hi[r]):
+            c = r
+        if not _before(v, vi, hd[c], hi[c]):
+            break
+        hd[i] = hd[c]
+        hi[i] = hi[c]
+        i = c
+    hd[i] = v
+    hi[i] = vi
+
+
+cdef void _sort_pairs(double* hd, Py_ssize_t* hi, Py_ssize_t k) noexcept nogil:
+    """Insertion sort of the k winners by (distance, index); k is small."""
+    cdef Py_ssize_t j, t, vi
+    cdef double v
+    for j in range(1, k):
+        v = hd[j]
+        vi = hi[j]
+        t = j - 1
+        while t >= 0 and _before(v, vi, hd[t], hi[t]):
+            hd[t + 1] = hd[t]
+            hi[t + 1] = hi[t]
+            t = t - 1
+        hd[t + 1] = v
+        hi[t + 1] = vi
+
+
+cdef void _exact_query(const double* X, Py_ssize_t n, Py_ssize_t d, const double* q,
+                       Py_ssize_t k, double* hd, Py_ssize_t* hi) noexcept nogil:
+    """The k nearest by direct differences (the exact fallback); X: n x (d + 1)."""
+    cdef Py_ssize_t j
+    cdef double v
+    for j in range(k):
+        hd[j] = INFINITY
+        hi[j] = n
+    for j in range(n):
+        v = _sqdist(q, X + j * (d + 1), d)
+        if _before(v, j, hd[0], hi[0]):
+            _heap_replace_root(hd, hi, k, v, j)
+
+
+cdef void _knn_block(const double* X,                # IN  n x (d + 1), [x, ||x||^2]
+                     Py_ssize_t n, Py_ssize_t d,
+                     const double* Q,                # IN  nq x d, centred queries
+                     const double* Qg,               # IN  nq x (d + 1), [-2 q, 1]
+                     const double* qs, Py_ssize_t nq, Py_ssize_t k, double xs_max,
+                     double* D, Py_ssize_t* I,        # OUT nq x k distances, indices
+                     double* blk,                      # WORK QB x PB
+                     Py_ssize_t* cand                  # WORK PB
+                     ) noexcept nogil:
+    """k nearest of the nq queries (nq <= QB) among the n points."""
+    cdef Py_ssize_t i, j, c, p0, np_, ncand
+    cdef double* hd
+    cdef Py_ssize_t* hi
+    cdef double* row
+    cdef double delta
+    for i in range(nq * k):
+        D[i] = INFINITY
+        I[i] = n
+    p0 = 0
+    while p0 < n:
+        np_ = n - p0 if n - p0 < PB else PB
+        # blk = Qg @ X[p0:p0+np_].T = ||x||^2 - 2 q.x
+        dgemm(False, True, nq, np_, d + 1, 1.0, Qg, d + 1, X + p0 * (d + 1), d + 1, 0.0,
+              blk, np_)
+        for i in range(nq):
+            hd = D + i * k
+            hi = I + i * k
+            row = blk + i * np_
+            # candidates: below the current k-th best (C, 4 lanes at a time)
+            ncand = rm_knn_scan(np_, row, hd[0], cand)
+            for c in range(ncand):
+                j = cand[c]
+                if row[j] < hd[0]:
+                    _heap_replace_root(hd, hi, k, row[j], p0 + j)
+        p0 += np_
+    for i in range(nq):
+        hd = D + i * k
+        hi = I + i * k
+        # exact distances of the winners (no cancellation in what is returned)
+        for j in range(k):
+            hd[j] = _sqdist(Q + i * d, X + hi[j] * (d + 1), d)
+        _sort_pairs(hd, hi, k)
+        delta = 4.0 * (d + 2) * EPS * (qs[i] + xs_max)
+        if hd[k - 1] < EXACT_FACTOR * delta:
+            # rounding is of the order of the distances themselves: decide exactly
+            _exact_query(X, n, d, Q + i * d, k, hd, hi)
+            _sort_pairs(hd, hi, k)
+        for j in range(k):
+            hd[j] = sqrt(hd[j])
+
+
+def knn(X, Q, Py_ssize_t k, index=None):
+    """k nearest points of each query (euclidean), by blocked GEMM and per-query heaps.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    Q : array-like of shape (n_queries, n_features)
+    k : int, 1 <= k <= n_samples
+    index : tuple, optional
+        ``make_index(X)``, when the caller keeps it between searches.
+
+    Returns
+    -------
+    dist : ndarray of shape (n_queries, k), ascending (ties by index)
+    ind : ndarray of shape (n_queries, k)
+    """
+    Xg, Qc, Qg, x_sq, q_sq = _prepare(X, Q, index)
+    cdef Py_ssize_t n = Xg.shape[0], d = Qc.shape[1], m = Qc.shape[0]
+    if k < 1 or k > n:
+        raise ValueError("k=%d must be in [1, n_samples=%d]" % (k, n))
+    dist = np.empty((m, k))
+    ind = np.empty((m, k), dtype=np.intp)
+    if m == 0:
+        return dist, ind
+    if d == 0:
+        dist[:] = 0.0
+        ind[:] = np.arange(k)
+        return dist, ind
+    cdef const double[:, ::1] Xv = Xg
+    cdef const double[:, ::1] Qv = Qc
+    cdef const double[:, ::1] Qgv = Qg
+    cdef const double[::1] qs = q_sq
+    cdef double[:, ::1] Dv = dist
+    cdef Py_ssize_t[:, ::1] Iv = ind
+    cdef double xs_max = float(x_sq.max())
+    cdef Py_ssize_t n_blocks = (m + QB - 1) // QB
+    cdef int nt = get_num_threads()
+    if nt > n_blocks:
+        nt = <int>n_blocks
+    if <double>n * m * d < SERIAL_WORK:
+        nt = 1
+    cdef double* blk_all = <double*>malloc(nt * QB * PB * sizeof(double))
+    cdef Py_ssize_t* cand_all = <Py_ssize_t*>malloc(nt * PB * sizeof(Py_ssize_t))
+    if blk_all == NULL or cand_all == NULL:
+        free(blk_all)
+        free(cand_all)
+        raise MemoryError()
+    cdef Py_ssize_t b, q0, nq, tid
+    with nogil:
+        for b in prange(n_blocks, num_threads=nt, schedule="dynamic"):
+            tid = threadid()
+            q0 = b * QB
+            nq = m - q0 if m - q0 < QB else QB
+            _knn_block(&Xv[0, 0], n, d, &Qv[q0, 0], &Qgv[q0, 0], &qs[q0], nq, k, xs_max,
+                       &Dv[q0, 0], &Iv[q0, 0], blk_all + tid * QB * PB,
+                       cand_all + tid * PB)
+    free(blk_all)
+    free(cand_all)
+    return dist, ind
+
+
+cdef void _radius_rows(const double* X,           # IN  n x (d + 1), [x, ||x||^2]
+                       Py_ssize_t n, Py_ssize_t d,
+                       const double* Q,           # IN  nq x d, centred queries
+                       const double* Qg,          # IN  nq x (d + 1), [-2 q, 1]
+                       const double* qs, Py_ssize_t nq, double r2,
+                       double xs_max, const double* w,
+                       double* wcount,        # OUT (nq,) weighted counts
+                       Py_ssize_t* count,     # OUT (nq,) counts
+                       Py_ssize_t* indices, const Py_ssize_t* offsets,  # OUT CSR, or NULL
+                       double* blk, Py_ssize_t* cand) noexcept nogil:
+    """Radius search for a block of queries: GEMM QB x PB, then one scan per row."""
+    cdef Py_ssize_t i, p0, np_, c, j, ncand
+    cdef double lo, hi_, v, delta
+    cdef double* row
+    for i in range(nq):
+        wcount[i] = 0.0
+        count[i] = 0
+    p0 = 0
+    while p0 < n:
+        np_ = n - p0 if n - p0 < PB else PB
+        # blk = Qg @ X[p0:p0+np_].T = ||x||^2 - 2 q.x
+        dgemm(False, True, nq, np_, d + 1, 1.0, Qg, d + 1, X + p0 * (d + 1), d + 1, 0.0,
+              blk, np_)
+        for i in range(nq):
+            row = blk + i * np_
+            delta = 4.0 * (d + 2) * EPS * (qs[i] + xs_max)
+            lo = r2 - qs[i] - delta
+            hi_ = r2 - qs[i] + delta
+            ncand = rm_knn_scan(np_, row, hi_, cand)
+            for c in range(ncand):
+                j = cand[c]
+                v = row[j]
+                if v <= lo or _sqdist(Q + i * d, X + (p0 + j) * (d + 1), d) <= r2:
+                    if indices != NULL:
+                        indices[offsets[i] + count[i]] = p0 + j
+                    count[i] += 1
+                    wcount[i] += w[p0 + j] if w != NULL else 1.0
+        p0 += np_
+
+
+def radius(X, Q, double r, sample_weight=None, bint count_only=False, index=None):
+    """Points within euclidean distance r (inclusive) of each query.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    Q : array-like of shape (n_queries, n_features)
+    r : float >= 0
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights summed into the weighted counts.
+    count_only : bool
+        Only the counts.
+    index : tuple, optional
+        ``make_index(X)``.
+
+    Returns
+    -------
+    count_only: (weighted_counts, counts), each of shape (n_queries,); else
+    offsets : ndarray of shape (n_queries + 1,)
+    indices : ndarray of shape (nnz,), each query's neighbours in ascending order
+    weighted_counts : ndarray of shape (n_queries,)
+    """
+    if not r >= 0:
+        raise ValueError("r must be a number >= 0, got %r" % (r,))
+    Xg, Qc, Qg, x_sq, q_sq = _prepare(X, Q, index)
+    cdef Py_ssize_t n = Xg.shape[0], d = Qc.shape[1], m = Qc.shape[0]
+    w = None
+    if sample_weight is not None:
+        w = np.ascontiguousarray(sample_weight, dtype=np.float64)
+        if w.shape != (n,):
+            raise ValueError("sample_weight must have shape (%d,)" % n)
+    wcounts = np.zeros(m)
+    counts = np.zeros(m, dtype=np.intp)
+    if n == 0 or m == 0 or d == 0:
+        if d == 0 and n > 0:
+            counts[:] = n
+            wcounts[:] = n if w is None else w.sum()
+        if count_only:
+            return wcounts, counts.astype(np.float64)
+        offsets = np.zeros(m + 1, dtype=np.intp)
+        np.cumsum(counts, out=offsets[1:])
+        return offsets, np.tile(np.arange(n), m), wcounts
+    cdef const double[:, ::1] Xv = Xg
+    cdef const double[:, ::1] Qv = Qc
+    cdef const double[:, ::1] Qgv = Qg
+    cdef const double[::1] qs = q_sq
+    cdef const double[::1] wv
+    cdef const double* wp = NULL
+    if w is not None:
+        wv = w
+        wp = &wv[0]
+    cdef double[::1] wc = wcounts
+    cdef Py_ssize_t[::1] cc = counts
+    cdef double xs_max = float(x_sq.max())
+    cdef double r2 = r * r
+    cdef Py_ssize_t n_blocks = (m + QB - 1) // QB
+    cdef int nt = get_num_threads()
+    if nt > n_blocks:
+        nt = <int>n_blocks
+    if <double>n * m * d < SERIAL_WORK:
+        nt = 1
+    cdef double* blk_all = <double*>malloc(nt * QB * PB * sizeof(double))
+    cdef Py_ssize_t* cand_all = <Py_ssize_t*>malloc(nt * PB * sizeof(Py_ssize_t))
+    if blk_all == NULL or cand_all == NULL:
+        free(blk_all)
+        free(cand_all)
+        raise MemoryError()
+    cdef Py_ssize_t b, q0, nq, tid
+    cdef Py_ssize_t[::1] offv
+    cdef Py_ssize_t[::1] indv
+    cdef Py_ssize_t* ind_p = NULL
+    try:
+        # pass 1: counts
+        with nogil:
+            for b in prange(n_blocks, num_threads=nt, schedule="dynamic"):
+                tid = threadid()
+                q0 = b * QB
+                nq = m - q0 if m - q0 < QB else QB
+                _radius_rows(&Xv[0, 0], n, d, &Qv[q0, 0], &Qgv[q0, 0], &qs[q0], nq, r2, xs_max,
+                             wp, &wc[q0], &cc[q0], NULL, NULL, blk_all + tid * QB * PB,
+                             cand_all + tid * PB)
+        if count_only:
+            return wcounts, counts.astype(np.float64)
+        # pass 2: the neighbour lists into the CSR arrays sized by pass 1
+        offsets = np.zeros(m + 1, dtype=np.intp)
+        np.cumsum(counts, out=offsets[1:])
+        indices = np.empty(offsets[m], dtype=np.intp)
+        offv = offsets
+        if offsets[m] > 0:
+            indv = indices
+            ind_p = &indv[0]
+            with nogil:
+                for b in prange(n_blocks, num_threads=nt, schedule="dynamic"):
+                    tid = threadid()
+                    q0 = b * QB
+                    nq = m - q0 if m - q0 < QB else QB
+                    _radius_rows(&Xv[0, 0], n, d, &Qv[q0, 0], &Qgv[q0, 0], &qs[q0], nq, r2,
+                                 xs_max, wp, &wc[q0], &cc[q0], ind_p, &offv[q0],
+                                 blk_all + tid * QB * PB, cand_all + tid * PB)
+        return offsets, indices, wcounts
+    finally:
+        free(blk_all)
+        free(cand_all)
+
+
+def _set_block_sizes(qb=None, pb=None, exact_factor=None):
+    """Set the block sizes (testing and tuning aid); returns the previous values."""
+    global QB, PB, EXACT_FACTOR
+    old = dict(qb=QB, pb=PB, exact_factor=EXACT_FACTOR)
+    for name, value in (("qb", qb), ("pb", pb)):
+        if value is not None and int(value) < 1:
+            raise ValueError("%s must be >= 1, got %r" % (name, value))
+    if qb is not None:
+        QB = qb
+    if pb is not None:
+        PB = pb
+    if exact_factor is not None:
+        EXACT_FACTOR = exact_factor
+    return old
