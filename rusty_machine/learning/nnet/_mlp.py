@@ -24,6 +24,10 @@ from ._losses import BCE, L2, MSE, CrossEntropy
 from ._network import _check_positive_int, _Network
 
 
+# Training sets up to this size are reordered once per epoch (one copy of X, Y, w).
+_EPOCH_GATHER_BYTES = 32 << 20
+
+
 class _MLPSGD(SGD):
     """optim.SGD with scikit-learn's MLP ranges: momentum in [0, 1] and Nesterov allowed
     with momentum 0 (then plain SGD). The estimator has checked its parameters."""
@@ -269,21 +273,33 @@ class _BaseMLP(BaseEstimator):
         converged = False
         best_theta = None
         order = np.arange(n)
+        unweighted = bool(np.all(w == 1.0))
+        # a small training set is gathered in the epoch's order once per epoch, so that
+        # every mini-batch is a view (no per-batch gather); a large one batch by batch
+        # (no second copy of X)
+        gather_epoch = X.nbytes <= _EPOCH_GATHER_BYTES
         for _ in range(epochs):
             t0 = time.perf_counter()
             if self.shuffle:
                 # scikit-learn's order: the previous epoch's order, permuted again
                 order = order[rng.permutation(n)]
+            if gather_epoch:
+                Xe, Ye, we = (X[order], Y[order], w[order]) if self.shuffle else (X, Y, w)
             total = 0.0
             for start in range(0, n, batch):
-                idx = order[start:start + batch]
-                Xb, Yb, wb = X[idx], Y[idx], w[idx]
-                if not wb.sum() > 0:            # a batch of zero-weight rows
-                    continue
+                if gather_epoch:
+                    stop = start + batch
+                    Xb, Yb, wb = Xe[start:stop], Ye[start:stop], we[start:stop]
+                else:
+                    idx = order[start:start + batch]
+                    Xb, Yb, wb = X[idx], Y[idx], w[idx]
                 # normalised by the batch's total weight (its size when unweighted)
-                loss = net.loss_and_grad(Xb, Yb, wb)
+                wsum = float(Xb.shape[0]) if unweighted else float(np.sum(wb))
+                if not wsum > 0:                # a batch of zero-weight rows
+                    continue
+                loss = net.loss_and_grad(Xb, Yb, wb, wsum)
                 opt.step(net.theta, net.grad)
-                total += loss * float(np.sum(wb))
+                total += loss * wsum
             self.n_iter_ += 1
             self.t_ += n
             self.loss_ = total / float(np.sum(w))
