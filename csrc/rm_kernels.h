@@ -73,6 +73,9 @@ typedef struct {
     double (*ext_row)(int want_max, ptrdiff_t n, const double *x);
     /* brute-force neighbours (learning/_brute.pyx; csrc/rm_knn_scan.h) */
     ptrdiff_t (*knn_scan)(ptrdiff_t n, const double *v, double thr, ptrdiff_t *out);
+    ptrdiff_t (*knn_tile4)(ptrdiff_t d1, ptrdiff_t nb, const double *Xp, const double *Q,
+                           ptrdiff_t ldq, const double *thr, ptrdiff_t *out_q,
+                           ptrdiff_t *out_j, double *out_v);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -198,6 +201,13 @@ static inline double rm_ext_row(int want_max, ptrdiff_t n, const double *x) {
 static inline ptrdiff_t rm_knn_scan(ptrdiff_t n, const double *v, double thr,
                                     ptrdiff_t *out) {
     return rm_vec_active->knn_scan(n, v, thr, out);
+}
+/* the fused distance-and-compare tile of 4 queries x 8-point blocks for few features
+ * (contract in rm_knn_scan.h) */
+static inline ptrdiff_t rm_knn_tile4(ptrdiff_t d1, ptrdiff_t nb, const double *Xp,
+                                     const double *Q, ptrdiff_t ldq, const double *thr,
+                                     ptrdiff_t *out_q, ptrdiff_t *out_j, double *out_v) {
+    return rm_vec_active->knn_tile4(d1, nb, Xp, Q, ldq, thr, out_q, out_j, out_v);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */

@@ -44,3 +44,128 @@ static ptrdiff_t RM_SFX(knn_scan)(ptrdiff_t n, const double *v, double thr,
         if (v[j] < thr) out[cnt++] = j;
     return cnt;
 }
+
+/* The fused tile for few features (the GEMM's packing and its stores of the distance
+ * block cost more than the arithmetic when d is small): for 4 queries at once and the
+ * points in packed blocks of 8, the reduced distances stay in registers and only those
+ * below their query's threshold leave, as (query, point, value) candidates.  With
+ * AVX-512 a block of 8 points is one register and two blocks go together (8
+ * accumulators, enough independent FMAs to fill both FMA ports); with AVX2+FMA a block
+ * is two 4-lane registers; elsewhere plain vector arithmetic.  (FMAs here are explicit
+ * intrinsics, as in the GEMM micro-kernels: the candidates' values only pick the
+ * neighbours, whose distances the caller recomputes.)
+ *
+ * Contract: Xp holds nb blocks of 8 points, block b at Xp + b * d1 * 8, feature p of
+ * point l at [p * 8 + l] (the points as [x, ||x||^2], padding points with +inf in their
+ * last feature); Q holds 4 queries as [-2 q, 1] (row r at Q + r * ldq, d1 numbers);
+ * thr[r] the threshold of query r (-inf: no candidates).  Writes the candidates
+ * (r, 8 b + l, value) with value < thr[r] to out_q, out_j, out_v (room for 32 nb
+ * each) and returns how many. */
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#endif
+
+/* candidates of one block of 8 points, v[r][l] the values */
+static inline ptrdiff_t RM_SFX(knn_emit)(double v[4][8], const double *thr, ptrdiff_t j0,
+                                         ptrdiff_t *out_q, ptrdiff_t *out_j,
+                                         double *out_v) {
+    ptrdiff_t cnt = 0;
+    for (int r = 0; r < 4; r++)
+        for (int l = 0; l < 8; l++)
+            if (v[r][l] < thr[r]) {
+                out_q[cnt] = r; out_j[cnt] = j0 + l; out_v[cnt] = v[r][l]; cnt++;
+            }
+    return cnt;
+}
+
+static ptrdiff_t RM_SFX(knn_tile4)(ptrdiff_t d1, ptrdiff_t nb, const double *Xp,
+                                   const double *Q, ptrdiff_t ldq, const double *thr,
+                                   ptrdiff_t *out_q, ptrdiff_t *out_j, double *out_v) {
+    ptrdiff_t cnt = 0, b = 0;
+    double v[4][8];
+#if defined(__AVX512F__)
+    const __m512d t0 = _mm512_set1_pd(thr[0]), t1 = _mm512_set1_pd(thr[1]);
+    const __m512d t2 = _mm512_set1_pd(thr[2]), t3 = _mm512_set1_pd(thr[3]);
+    for (; b < nb; b += 2) {
+        const double *xa = Xp + b * d1 * 8;
+        const double *xb = b + 1 < nb ? xa + d1 * 8 : xa;   /* odd tail: block b twice */
+        __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+        __m512d c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        for (ptrdiff_t p = 0; p < d1; p++) {
+            __m512d x = _mm512_loadu_pd(xa + p * 8), y = _mm512_loadu_pd(xb + p * 8);
+            __m512d q0 = _mm512_set1_pd(Q[p]), q1 = _mm512_set1_pd(Q[ldq + p]);
+            __m512d q2 = _mm512_set1_pd(Q[2 * ldq + p]), q3 = _mm512_set1_pd(Q[3 * ldq + p]);
+            a0 = _mm512_fmadd_pd(q0, x, a0); a1 = _mm512_fmadd_pd(q1, x, a1);
+            a2 = _mm512_fmadd_pd(q2, x, a2); a3 = _mm512_fmadd_pd(q3, x, a3);
+            c0 = _mm512_fmadd_pd(q0, y, c0); c1 = _mm512_fmadd_pd(q1, y, c1);
+            c2 = _mm512_fmadd_pd(q2, y, c2); c3 = _mm512_fmadd_pd(q3, y, c3);
+        }
+        __mmask8 ma = _mm512_cmp_pd_mask(a0, t0, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(a1, t1, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(a2, t2, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(a3, t3, _CMP_LT_OQ);
+        if (ma) {
+            _mm512_storeu_pd(v[0], a0); _mm512_storeu_pd(v[1], a1);
+            _mm512_storeu_pd(v[2], a2); _mm512_storeu_pd(v[3], a3);
+            cnt += RM_SFX(knn_emit)(v, thr, b * 8, out_q + cnt, out_j + cnt, out_v + cnt);
+        }
+        if (b + 1 >= nb)
+            break;
+        __mmask8 mc = _mm512_cmp_pd_mask(c0, t0, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(c1, t1, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(c2, t2, _CMP_LT_OQ)
+                    | _mm512_cmp_pd_mask(c3, t3, _CMP_LT_OQ);
+        if (mc) {
+            _mm512_storeu_pd(v[0], c0); _mm512_storeu_pd(v[1], c1);
+            _mm512_storeu_pd(v[2], c2); _mm512_storeu_pd(v[3], c3);
+            cnt += RM_SFX(knn_emit)(v, thr, (b + 1) * 8, out_q + cnt, out_j + cnt,
+                                    out_v + cnt);
+        }
+    }
+#elif defined(__AVX2__) && defined(__FMA__)
+    const __m256d t0 = _mm256_set1_pd(thr[0]), t1 = _mm256_set1_pd(thr[1]);
+    const __m256d t2 = _mm256_set1_pd(thr[2]), t3 = _mm256_set1_pd(thr[3]);
+    for (; b < nb; b++) {
+        const double *xb = Xp + b * d1 * 8;
+        __m256d a00 = _mm256_setzero_pd(), a01 = a00, a10 = a00, a11 = a00;
+        __m256d a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (ptrdiff_t p = 0; p < d1; p++) {
+            __m256d x0 = _mm256_loadu_pd(xb + p * 8), x1 = _mm256_loadu_pd(xb + p * 8 + 4);
+            __m256d q0 = _mm256_set1_pd(Q[p]), q1 = _mm256_set1_pd(Q[ldq + p]);
+            __m256d q2 = _mm256_set1_pd(Q[2 * ldq + p]), q3 = _mm256_set1_pd(Q[3 * ldq + p]);
+            a00 = _mm256_fmadd_pd(q0, x0, a00); a01 = _mm256_fmadd_pd(q0, x1, a01);
+            a10 = _mm256_fmadd_pd(q1, x0, a10); a11 = _mm256_fmadd_pd(q1, x1, a11);
+            a20 = _mm256_fmadd_pd(q2, x0, a20); a21 = _mm256_fmadd_pd(q2, x1, a21);
+            a30 = _mm256_fmadd_pd(q3, x0, a30); a31 = _mm256_fmadd_pd(q3, x1, a31);
+        }
+        __m256d m = _mm256_or_pd(
+            _mm256_or_pd(_mm256_or_pd(_mm256_cmp_pd(a00, t0, _CMP_LT_OQ),
+                                      _mm256_cmp_pd(a01, t0, _CMP_LT_OQ)),
+                         _mm256_or_pd(_mm256_cmp_pd(a10, t1, _CMP_LT_OQ),
+                                      _mm256_cmp_pd(a11, t1, _CMP_LT_OQ))),
+            _mm256_or_pd(_mm256_or_pd(_mm256_cmp_pd(a20, t2, _CMP_LT_OQ),
+                                      _mm256_cmp_pd(a21, t2, _CMP_LT_OQ)),
+                         _mm256_or_pd(_mm256_cmp_pd(a30, t3, _CMP_LT_OQ),
+                                      _mm256_cmp_pd(a31, t3, _CMP_LT_OQ))));
+        if (!_mm256_movemask_pd(m))
+            continue;                                   /* the common case */
+        _mm256_storeu_pd(&v[0][0], a00); _mm256_storeu_pd(&v[0][4], a01);
+        _mm256_storeu_pd(&v[1][0], a10); _mm256_storeu_pd(&v[1][4], a11);
+        _mm256_storeu_pd(&v[2][0], a20); _mm256_storeu_pd(&v[2][4], a21);
+        _mm256_storeu_pd(&v[3][0], a30); _mm256_storeu_pd(&v[3][4], a31);
+        cnt += RM_SFX(knn_emit)(v, thr, b * 8, out_q + cnt, out_j + cnt, out_v + cnt);
+    }
+#else
+    for (; b < nb; b++) {
+        const double *xb = Xp + b * d1 * 8;
+        for (int r = 0; r < 4; r++)
+            for (int l = 0; l < 8; l++) {
+                double s = 0.0;
+                for (ptrdiff_t p = 0; p < d1; p++) s += Q[r * ldq + p] * xb[p * 8 + l];
+                v[r][l] = s;
+            }
+        cnt += RM_SFX(knn_emit)(v, thr, b * 8, out_q + cnt, out_j + cnt, out_v + cnt);
+    }
+#endif
+    return cnt;
+}

@@ -316,5 +316,5 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(symv_lower), RM_SFX(refl_rows), RM_SFX(refl_cols),
     RM_SFX(svd_apply_sweeps),
     RM_SFX(ext_row),
-    RM_SFX(knn_scan),
+    RM_SFX(knn_scan), RM_SFX(knn_tile4),
 };

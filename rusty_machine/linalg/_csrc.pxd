@@ -112,3 +112,6 @@ cdef extern from "rm_kernels.h" nogil:
 
     # ---- brute-force neighbours (learning/_brute.pyx; csrc/rm_knn_scan.h) ------------
     Py_ssize_t rm_knn_scan(Py_ssize_t n, const double* v, double thr, Py_ssize_t* out)
+    Py_ssize_t rm_knn_tile4(Py_ssize_t d1, Py_ssize_t nb, const double* Xp, const double* Q,
+                            Py_ssize_t ldq, const double* thr, Py_ssize_t* out_q,
+                            Py_ssize_t* out_j, double* out_v)

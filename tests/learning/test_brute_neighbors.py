@@ -47,11 +47,14 @@ def test_knn_matches_exact_search(d, k, n_threads):
     np.testing.assert_array_equal(ind, ref_i)
 
 
-@pytest.mark.parametrize("qb,pb", [(1, 1), (3, 7), (256, 128)])
-def test_block_sizes_do_not_change_the_answer(qb, pb):
+@pytest.mark.parametrize("qb,pb,tile_pb,tile_max", [(1, 1, 1, 128), (3, 7, 2, 128),
+                                                    (256, 128, 128, 128), (5, 9, 1, 0),
+                                                    (256, 128, 128, 0)])
+def test_block_sizes_do_not_change_the_answer(qb, pb, tile_pb, tile_max):
+    # tile_max = 0: the GEMM + scan path instead of the fused tile
     rng = np.random.default_rng(1)
     X, Q = rng.random((157, 4)), rng.random((61, 4))
-    old = _brute._set_block_sizes(qb=qb, pb=pb)
+    old = _brute._set_block_sizes(qb=qb, pb=pb, tile_pb=tile_pb, tile_max=tile_max)
     try:
         dist, ind = _brute.knn(X, Q, 6)
         offsets, indices, _ = _brute.radius(X, Q, 0.3)
@@ -131,6 +134,8 @@ def test_bad_input():
         _brute.make_index(np.zeros(3))
     with pytest.raises(ValueError):
         _brute._set_block_sizes(qb=0)
+    with pytest.raises(ValueError):
+        _brute._set_block_sizes(tile_pb=0)
 
 
 @pytest.mark.parametrize("d", [2, 9, 40])
