@@ -47,11 +47,23 @@ def test_non_numeric_input_is_rejected(name):
         getattr(linalg, name)([["a", "b"], ["c", "d"]])
 
 
-@pytest.mark.parametrize("name", SQUARE_FUNCS)
+# numpy's stacked contract (..., M, M): these take a 3-D input as a stack of matrices
+# (tests/linalg/test_stacked.py); a stack of non-square matrices is numpy's LinAlgError
+STACKED = {"cholesky", "inv", "det", "slogdet"}
+
+
+@pytest.mark.parametrize("name", [f for f in SQUARE_FUNCS if f not in STACKED])
 def test_three_dimensional_input_is_rejected(name):
     with pytest.raises(ValueError, match=r"^%s: expected a (2-D|vector \(1-D\) or a).* "
                                          r"shape \(2, 2, 2\)$" % name):
         getattr(linalg, name)(np.ones((2, 2, 2)))
+
+
+@pytest.mark.parametrize("name", sorted(STACKED))
+def test_stack_of_non_square_matrices_is_rejected(name):
+    with pytest.raises(LinAlgError, match=r"^%s: the last 2 dimensions .* square.*"
+                                          r"\(2, 2, 3\)" % name):
+        getattr(linalg, name)(np.ones((2, 2, 3)))
 
 
 @pytest.mark.parametrize("name", ["solve", "lstsq", "solve_triangular"])

@@ -10,6 +10,7 @@ The layers, each importing only from the ones above it in this list:
     blas, _checks, _householder  the kernel tier: level-1/2/3 kernels (csrc/ underneath),
                                the one input-checking path, every reflector and rotation
     _lu, _cholesky, _qr, _triangular, _eigh, _eig, _svd    one factorisation per file
+    _stacked                   numpy's stacked (..., M, N) inputs over those kernels
     _lstsq, _norms             what rests on the factorisations
 """
 from .._lazy import lazy_exports
@@ -22,9 +23,12 @@ _EXPORTS = {
     "matmul": "matrix", "dot": "matrix",
     # LU (_lu.pyx)
     "lu": "_lu", "lu_factor": "_lu", "LU": "_lu",
-    "solve": "_lu", "inv": "_lu", "det": "_lu", "slogdet": "_lu",
+    # numpy's contract for stacks (..., M, M) (_stacked.pyx; 2-D inputs go on to _lu /
+    # _cholesky)
+    "solve": "_stacked", "inv": "_stacked", "det": "_stacked", "slogdet": "_stacked",
+    "cholesky": "_stacked",
     # Cholesky (_cholesky.pyx)
-    "cholesky": "_cholesky", "cho_factor": "_cholesky", "Cholesky": "_cholesky",
+    "cho_factor": "_cholesky", "Cholesky": "_cholesky",
     # QR (_qr.pyx)
     "qr": "_qr", "qr_factor": "_qr", "QR": "_qr",
     # triangular solves (_triangular.pyx)

@@ -1,0 +1,438 @@
+# cython: wraparound=True
+# (negative indices on shapes: numpy's "last two axes" are spelled [-2:] here)
+"""numpy.linalg's contract for stacks of matrices: inputs of shape (..., M, N).
+
+numpy's linalg functions work on the last two axes and loop over all the others (the
+"generalized ufunc" signature of numpy.linalg, e.g. ``(m,m),(m,n)->(m,n)`` for solve): a
+batch of covariance matrices, a million 3x3 rotations, per-pixel 4x4 systems. The public
+functions of this module take numpy's arguments, send a 2-D input to the one-matrix
+function of its own module (``_lu.solve`` ... ; that returns a Matrix or Vector as
+always), and run a stack here:
+
+1. the leading axes are broadcast (numpy's rules) and the stack is copied once into a
+   private C-contiguous float64 array of shape (batch, M, N);
+2. one nogil loop runs the same kernels as the 2-D path (``getrf``/``getrs``/``potrf`` of
+   _lu.pyx/_cholesky.pyx, cimported through their .pxd) on each matrix: over the batch on
+   all threads when the matrices are small (each kernel then runs on one thread), one
+   matrix after the other when they are large (the kernel's GEMMs use the threads);
+3. the results come back as numpy arrays of the input's dtype (float32 stays float32),
+   shape (..., ...) as numpy's.
+
+Per matrix this costs a few hundred nanoseconds of driver, against numpy's per-matrix
+LAPACK call with its copies in and out (numpy/linalg/umath_linalg.cpp), which is why a
+stack of small matrices is where this pays off.
+
+Empty stacks and 0 x 0 matrices behave as numpy's: ``inv`` of (k, 0, 0) is (k, 0, 0),
+``det`` of a 0 x 0 matrix is 1.0, ``slogdet`` (1.0, 0.0).
+
+References
+----------
+[LAPACK] Anderson et al., LAPACK Users' Guide, 3rd ed., SIAM 1999 (dgetrf, dgetrs,
+         dpotrf; dgesv with B = I for the inverse, as numpy's inv does).
+[NEP-gufunc] numpy's generalized universal functions: the core-dimension signatures and
+         the broadcasting of the loop dimensions used here.
+"""
+from collections import namedtuple
+
+import numpy as np
+cimport numpy as cnp
+from cython.parallel cimport prange
+
+from libc.stdlib cimport malloc, free
+
+from rusty_machine.linalg.blas cimport get_num_threads
+from rusty_machine.linalg._lu cimport getrf, getrs, diag_product
+from rusty_machine.linalg._cholesky cimport potrf
+from rusty_machine.linalg.matrix import Matrix, Vector
+from rusty_machine.exceptions import LinAlgError
+
+cnp.import_array()
+
+# numpy's named results (numpy.linalg's SlogdetResult ...), with the same field names
+SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+
+# Matrices up to this order are spread over the threads one per thread (each matrix on
+# one core); larger ones run one at a time with the threads inside the kernel.
+cdef Py_ssize_t SMALL = 64
+# getrf's panel width (_lu.pyx's NB_GETRF): a matrix wider than this gets a panel buffer
+cdef Py_ssize_t PANEL_NB = 128
+
+
+# =================================================================================
+# Input checks and the batch layout
+# =================================================================================
+
+def _out_dtype(*arrays):
+    """numpy.linalg's result dtype: float32 when every input is float32, else float64
+    (integers and bools compute in float64, as numpy's linalg does)."""
+    for a in arrays:
+        if a.dtype.type is not np.float32:          # (either byte order)
+            return np.dtype(np.float64)
+    return np.dtype(np.float32)
+
+
+def _as_real_array(a, str func):
+    """a as a numpy array of a real dtype numpy.linalg computes in; TypeError otherwise."""
+    arr = np.asarray(a)
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError("%s: complex input is not supported (rusty_machine is real-valued)"
+                        % func)
+    if kind not in "biuf":
+        raise TypeError("%s: expected real numeric data, got dtype %s" % (func, arr.dtype))
+    if kind == "f" and arr.dtype.type not in (np.float32, np.float64):
+        raise TypeError("%s: %s input is not supported (float32 or float64)"
+                        % (func, arr.dtype))
+    return arr
+
+
+def _is_stack(x):
+    """True for an input of more than 2 dimensions (a Matrix or Vector never is)."""
+    if isinstance(x, (Matrix, Vector)):
+        return False
+    return np.ndim(x) > 2
+
+
+def _check_stack(arr, str func, bint square=True):
+    """numpy's LinAlgError for fewer than 2 dimensions or non-square last axes."""
+    if arr.ndim < 2:
+        raise LinAlgError("%s: %d-dimensional array given; the array must be at least "
+                          "two-dimensional" % (func, arr.ndim))
+    if square and arr.shape[-1] != arr.shape[-2]:
+        raise LinAlgError("%s: the last 2 dimensions of the array must be square, got "
+                          "shape %s" % (func, arr.shape))
+
+
+def _batch_copy(arr, tuple batch_shape, str func):
+    """A private C-contiguous float64 copy of arr broadcast to batch_shape + its last two
+    axes, as (batch, M, N); ValueError on NaN or infinity (our contract: a finite
+    answer or an exception, never a silent NaN)."""
+    full = batch_shape + arr.shape[-2:]
+    out = np.empty(full, dtype=np.float64)
+    out[...] = arr                                  # broadcast + convert, one copy
+    if not np.isfinite(out).all():
+        raise ValueError("%s: the input contains NaN or infinity" % func)
+    cdef Py_ssize_t batch = 1
+    for d in batch_shape:
+        batch *= d
+    return out.reshape((batch,) + tuple(arr.shape[-2:]))
+
+
+cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
+    """Threads over the batch: all of ours for a stack of small matrices, else one."""
+    if batch < 2 or n > SMALL:
+        return 1
+    cdef int nt = get_num_threads()
+    return nt if nt < batch else <int>batch
+
+
+# =================================================================================
+# Batch kernels (nogil loops over the per-matrix kernels of _lu / _cholesky)
+# =================================================================================
+
+cdef double* _panel(Py_ssize_t n, int nt) noexcept nogil:
+    """getrf's panel buffer for matrices that run one at a time (NULL: in place)."""
+    if nt > 1 or n <= PANEL_NB:
+        return NULL
+    return <double*>malloc(n * PANEL_NB * sizeof(double))
+
+
+cdef void _lu_solve_batch(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k,
+                          double* A, double* B, Py_ssize_t* ipiv,
+                          Py_ssize_t* info) noexcept nogil:
+    """For each i: A_i <- its LU factors, B_i <- inv(A_i) B_i (LAPACK dgesv);
+    info[i] is getrf's: 0, or 1 + the first zero pivot (B_i then left unsolved)."""
+    cdef Py_ssize_t i
+    cdef int nt = _threads_for(batch, n)
+    cdef double* panel = _panel(n, nt)
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        info[i] = getrf(n, n, A + i * n * n, n, ipiv + i * n, panel)
+        if info[i] == 0:
+            getrs(False, n, k, A + i * n * n, n, ipiv + i * n, B + i * n * k, k)
+    free(panel)
+
+
+cdef void _det_batch(Py_ssize_t batch, Py_ssize_t n, double* A, Py_ssize_t* ipiv,
+                     double* mant, int* expo) noexcept nogil:
+    """det(A_i) = mant[i] * 2**expo[i] by LU; mant[i] = 0 for a singular A_i."""
+    cdef Py_ssize_t i
+    cdef int nt = _threads_for(batch, n)
+    cdef double* panel = _panel(n, nt)
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        if getrf(n, n, A + i * n * n, n, ipiv + i * n, panel) == 0:
+            mant[i] = diag_product(n, A + i * n * n, n, ipiv + i * n, expo + i)
+        else:
+            mant[i] = 0.0
+            expo[i] = 0
+    free(panel)
+
+
+cdef void _cholesky_batch(Py_ssize_t batch, Py_ssize_t n, double* A,
+                          Py_ssize_t* info) noexcept nogil:
+    """A_i <- L_i (lower triangle, exact zeros above); info[i] is potrf's."""
+    cdef Py_ssize_t i
+    cdef int nt = _threads_for(batch, n)
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        info[i] = potrf(n, A + i * n * n, n)
+        _zero_upper(n, A + i * n * n)
+
+
+cdef void _zero_upper(Py_ssize_t n, double* a) noexcept nogil:
+    cdef Py_ssize_t r, c
+    for r in range(n):
+        for c in range(r + 1, n):
+            a[r * n + c] = 0.0
+
+
+def _first_failure(info):
+    """Index of the first matrix whose kernel failed, or -1."""
+    bad = np.flatnonzero(info)
+    return int(bad[0]) if bad.size else -1
+
+
+# =================================================================================
+# Public functions
+# =================================================================================
+
+def _dtype_2d(a):
+    """The result dtype of a one-matrix input (already checked by the 2-D function)."""
+    dt = getattr(a, "dtype", None)
+    if dt is not None and np.dtype(dt).type is np.float32:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def _scalar(value, dtype):
+    """A numpy scalar of dtype (numpy.linalg returns numpy scalars, not Python floats)."""
+    return dtype.type(value)
+
+
+def solve(a, b):
+    """Solve ``a @ x = b`` for x, as numpy.linalg.solve: stacks of systems included.
+
+    Parameters
+    ----------
+    a : array-like of shape (..., M, M)
+    b : array-like of shape (M,) or (..., M, K)
+        As numpy 2: a 1-D ``b`` is one vector for every matrix of the stack; otherwise
+        the leading axes of ``a`` and ``b`` broadcast against each other.
+
+    Returns
+    -------
+    x : Vector / Matrix for a 2-D ``a`` with a 1-D / 2-D ``b`` (the one-matrix solver),
+        else an ndarray of shape (..., M) or (..., M, K), in numpy's result dtype.
+
+    Raises
+    ------
+    LinAlgError
+        ``a`` has fewer than 2 dimensions or is not square, or a matrix of the stack is
+        exactly singular ("Singular matrix").
+    ValueError
+        ``b`` does not match ``a``, or NaN / infinity in the input.
+    """
+    if not (_is_stack(a) or _is_stack(b)):
+        from rusty_machine.linalg._lu import solve as solve_2d
+        return solve_2d(a, b)
+    A = _as_real_array(a, "solve")
+    B = _as_real_array(b, "solve")
+    _check_stack(A, "solve")
+    dtype = _out_dtype(A, B)
+    n = A.shape[-1]
+    vector = B.ndim == 1
+    if vector:
+        if B.shape[0] != n:
+            raise ValueError("solve: a has shape %s but b has shape %s" % (A.shape, B.shape))
+        B = B[:, None]                                  # (M, 1): one column for all
+    elif B.shape[-2] != n:
+        raise ValueError("solve: a has shape %s but b has shape %s (b's rows must be %d)"
+                         % (A.shape, B.shape, n))
+    try:
+        batch_shape = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    except ValueError:
+        raise ValueError("solve: the stack shapes %s of a and %s of b do not broadcast"
+                         % (A.shape[:-2], B.shape[:-2])) from None
+    k = B.shape[-1]
+    Aw = _batch_copy(A, batch_shape, "solve")
+    Bw = _batch_copy(B, batch_shape, "solve")
+    bad = _lu_solve(Aw, Bw)
+    if bad >= 0:
+        raise LinAlgError("solve: Singular matrix (matrix %d of the stack is exactly "
+                          "singular)" % bad)
+    out = Bw.reshape(batch_shape + (n, k))
+    if vector:
+        out = out[..., 0]
+    return _finite_result(out, "solve").astype(dtype, copy=False)
+
+
+def _lu_solve(Aw, Bw):
+    """Bw[i] <- inv(Aw[i]) Bw[i] over the (batch, n, n) and (batch, n, k) work arrays;
+    the index of the first singular matrix, or -1."""
+    cdef Py_ssize_t nb = Aw.shape[0], n = Aw.shape[1], k = Bw.shape[2]
+    if nb == 0 or n == 0 or k == 0:
+        return -1
+    info = np.zeros(nb, dtype=np.intp)
+    cdef double[:, :, ::1] Am = Aw
+    cdef double[:, :, ::1] Bm = Bw
+    cdef Py_ssize_t[::1] piv = np.empty(nb * n, dtype=np.intp)
+    cdef Py_ssize_t[::1] inf = info
+    with nogil:
+        _lu_solve_batch(nb, n, k, &Am[0, 0, 0], &Bm[0, 0, 0], &piv[0], &inf[0])
+    return _first_failure(info)
+
+
+def _finite_result(out, str func):
+    if not np.isfinite(out).all():
+        raise LinAlgError("%s: the result overflowed (entries near the largest double); "
+                          "rescale the input" % func)
+    return out
+
+
+def inv(a):
+    """Inverse of a square matrix or of each matrix of a stack (numpy.linalg.inv).
+
+    A stack is solved as numpy does, ``solve(A_i, I)`` (LU, dgesv with B = I).
+
+    Returns
+    -------
+    Matrix for a 2-D input (the one-matrix ``inv``), else an ndarray (..., M, M).
+
+    Raises
+    ------
+    LinAlgError
+        Fewer than 2 dimensions, not square, or exactly singular.
+    ValueError
+        NaN or infinity in the input.
+    """
+    if not _is_stack(a):
+        from rusty_machine.linalg._lu import inv as inv_2d
+        return inv_2d(a)
+    A = _as_real_array(a, "inv")
+    _check_stack(A, "inv")
+    dtype = _out_dtype(A)
+    n = A.shape[-1]
+    batch_shape = A.shape[:-2]
+    Aw = _batch_copy(A, batch_shape, "inv")
+    nb = Aw.shape[0]
+    Bw = np.zeros((nb, n, n))
+    Bw[:, np.arange(n), np.arange(n)] = 1.0
+    bad = _lu_solve(Aw, Bw)
+    if bad >= 0:
+        raise LinAlgError("inv: Singular matrix (matrix %d of the stack is exactly "
+                          "singular)" % bad)
+    return _finite_result(Bw.reshape(A.shape), "inv").astype(dtype, copy=False)
+
+
+def _det_parts(A, str func):
+    """(mantissa, exponent) arrays of det over the stack A (..., n, n)."""
+    batch_shape = A.shape[:A.ndim - 2]
+    Aw = _batch_copy(A, batch_shape, func)
+    cdef Py_ssize_t nb = Aw.shape[0], n = Aw.shape[1]
+    mant = np.ones(nb)
+    expo = np.zeros(nb, dtype=np.intc)
+    cdef double[:, :, ::1] Am = Aw
+    cdef double[::1] mm = mant
+    cdef int[::1] ee = expo
+    cdef Py_ssize_t[::1] piv = np.empty(max(nb * n, 1), dtype=np.intp)
+    if nb and n:
+        with nogil:
+            _det_batch(nb, n, &Am[0, 0, 0], &piv[0], &mm[0], &ee[0])
+    return mant.reshape(batch_shape), expo.reshape(batch_shape)
+
+
+def det(a):
+    """Determinant of a square matrix or of each matrix of a stack (numpy.linalg.det).
+
+    Returns
+    -------
+    A numpy scalar of the input's dtype for a 2-D input, else an ndarray of shape
+    (...). 0.0 for an exactly singular matrix, 1.0 for a 0 x 0 one (as numpy).
+    """
+    if not _is_stack(a):
+        from rusty_machine.linalg._lu import det as det_2d
+        return _scalar(det_2d(a), _dtype_2d(a))
+    A = _as_real_array(a, "det")
+    _check_stack(A, "det")
+    dtype = _out_dtype(A)
+    mant, expo = _det_parts(A, "det")
+    with np.errstate(over="ignore"):
+        return np.ldexp(mant, expo).astype(dtype, copy=False)
+
+
+def slogdet(a):
+    """Sign and natural log of |det| of a matrix or a stack (numpy.linalg.slogdet).
+
+    Returns
+    -------
+    SlogdetResult(sign, logabsdet)
+        numpy scalars of the input's dtype for a 2-D input, else arrays of shape (...);
+        (0.0, -inf) for an exactly singular matrix, (1.0, 0.0) for a 0 x 0 one.
+    """
+    if not _is_stack(a):
+        from rusty_machine.linalg._lu import slogdet as slogdet_2d
+        sign, logdet = slogdet_2d(a)
+        dtype = _dtype_2d(a)
+        return SlogdetResult(_scalar(sign, dtype), _scalar(logdet, dtype))
+    A = _as_real_array(a, "slogdet")
+    _check_stack(A, "slogdet")
+    dtype = _out_dtype(A)
+    mant, expo = _det_parts(A, "slogdet")
+    sign = np.sign(mant)
+    with np.errstate(divide="ignore"):
+        logdet = np.where(mant == 0, -np.inf, np.log(np.abs(mant)) + expo * np.log(2.0))
+    return SlogdetResult(sign.astype(dtype, copy=False), logdet.astype(dtype, copy=False))
+
+
+def cholesky(a, lower=True, *, upper=None):
+    """Cholesky factor of a symmetric positive definite matrix or of each matrix of a
+    stack (numpy.linalg.cholesky).
+
+    Parameters
+    ----------
+    a : array-like of shape (..., M, M)
+        Only the triangle that is factored is read (the lower one for L, the upper one
+        for U), as LAPACK and numpy do.
+    lower : bool, default True
+        rusty_machine's spelling: the lower factor L (``a = L @ L.T``), else U = L.T.
+    upper : bool, optional (keyword only)
+        numpy's spelling: ``upper=True`` is ``lower=False``; wins over ``lower``.
+
+    Returns
+    -------
+    Matrix for a 2-D input (the one-matrix ``cholesky``), else an ndarray (..., M, M)
+    with exact zeros in the other triangle.
+
+    Raises
+    ------
+    LinAlgError
+        Fewer than 2 dimensions, not square, or a matrix not positive definite.
+    ValueError
+        NaN or infinity in the input.
+    """
+    if upper is not None:
+        lower = not upper
+    if not _is_stack(a):
+        from rusty_machine.linalg._cholesky import cholesky as cholesky_2d
+        return cholesky_2d(a, lower=lower)
+    A = _as_real_array(a, "cholesky")
+    _check_stack(A, "cholesky")
+    dtype = _out_dtype(A)
+    cdef Py_ssize_t n = A.shape[A.ndim - 1]
+    # the upper factor of A is the transpose of the lower factor of A^T (its upper
+    # triangle read as a lower one)
+    src = A if lower else np.swapaxes(A, -1, -2)
+    Aw = _batch_copy(src, A.shape[:-2], "cholesky")
+    cdef double[:, :, ::1] Am = Aw
+    cdef Py_ssize_t nb = Aw.shape[0]
+    info = np.zeros(max(nb, 1), dtype=np.intp)
+    cdef Py_ssize_t[::1] inf = info
+    if nb and n:
+        with nogil:
+            _cholesky_batch(nb, n, &Am[0, 0, 0], &inf[0])
+    bad = _first_failure(info)
+    if bad >= 0:
+        raise LinAlgError("cholesky: Matrix is not positive definite (matrix %d of the "
+                          "stack)" % bad)
+    out = Aw.reshape(A.shape)
+    if not lower:
+        out = np.ascontiguousarray(np.swapaxes(out, -1, -2))
+    return out.astype(dtype, copy=False)
