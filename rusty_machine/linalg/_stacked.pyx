@@ -10,7 +10,8 @@ function of its own module (``_lu.solve`` ... ; that returns a Matrix or Vector 
 always), and run a stack here:
 
 1. the leading axes are broadcast (numpy's rules) and the stack is copied once into a
-   private C-contiguous float64 array of shape (batch, M, N);
+   private C-contiguous array of shape (batch, M, N) in the result dtype (float32 when
+   every input is float32, as numpy; the kernels are written once for both);
 2. one nogil loop runs the same kernels as the 2-D path (``getrf``/``getrs``/``potrf`` of
    _lu.pyx/_cholesky.pyx, cimported through their .pxd) on each matrix: over the batch on
    all threads when the matrices are small (each kernel then runs on one thread), one
@@ -40,6 +41,7 @@ from cython.parallel cimport prange
 
 from libc.stdlib cimport malloc, free
 
+from rusty_machine.linalg._floating cimport floating
 from rusty_machine.linalg.blas cimport get_num_threads
 from rusty_machine.linalg._lu cimport getrf, getrs, diag_product
 from rusty_machine.linalg._cholesky cimport potrf
@@ -103,12 +105,12 @@ def _check_stack(arr, str func, bint square=True):
                           "shape %s" % (func, arr.shape))
 
 
-def _batch_copy(arr, tuple batch_shape, str func):
+def _batch_copy(arr, tuple batch_shape, str func, dtype):
     """A private C-contiguous float64 copy of arr broadcast to batch_shape + its last two
     axes, as (batch, M, N); ValueError on NaN or infinity (our contract: a finite
     answer or an exception, never a silent NaN)."""
     full = batch_shape + arr.shape[-2:]
-    out = np.empty(full, dtype=np.float64)
+    out = np.empty(full, dtype=dtype)
     out[...] = arr                                  # broadcast + convert, one copy
     if not np.isfinite(out).all():
         raise ValueError("%s: the input contains NaN or infinity" % func)
@@ -130,21 +132,21 @@ cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
 # Batch kernels (nogil loops over the per-matrix kernels of _lu / _cholesky)
 # =================================================================================
 
-cdef double* _panel(Py_ssize_t n, int nt) noexcept nogil:
+cdef void* _panel(Py_ssize_t n, int nt, size_t itemsize) noexcept nogil:
     """getrf's panel buffer for matrices that run one at a time (NULL: in place)."""
     if nt > 1 or n <= PANEL_NB:
         return NULL
-    return <double*>malloc(n * PANEL_NB * sizeof(double))
+    return malloc(n * PANEL_NB * itemsize)
 
 
 cdef void _lu_solve_batch(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k,
-                          double* A, double* B, Py_ssize_t* ipiv,
+                          floating* A, floating* B, Py_ssize_t* ipiv,
                           Py_ssize_t* info) noexcept nogil:
     """For each i: A_i <- its LU factors, B_i <- inv(A_i) B_i (LAPACK dgesv);
     info[i] is getrf's: 0, or 1 + the first zero pivot (B_i then left unsolved)."""
     cdef Py_ssize_t i
     cdef int nt = _threads_for(batch, n)
-    cdef double* panel = _panel(n, nt)
+    cdef floating* panel = <floating*>_panel(n, nt, sizeof(floating))
     for i in prange(batch, num_threads=nt, schedule="static"):
         info[i] = getrf(n, n, A + i * n * n, n, ipiv + i * n, panel)
         if info[i] == 0:
@@ -152,12 +154,12 @@ cdef void _lu_solve_batch(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k,
     free(panel)
 
 
-cdef void _det_batch(Py_ssize_t batch, Py_ssize_t n, double* A, Py_ssize_t* ipiv,
+cdef void _det_batch(Py_ssize_t batch, Py_ssize_t n, floating* A, Py_ssize_t* ipiv,
                      double* mant, int* expo) noexcept nogil:
     """det(A_i) = mant[i] * 2**expo[i] by LU; mant[i] = 0 for a singular A_i."""
     cdef Py_ssize_t i
     cdef int nt = _threads_for(batch, n)
-    cdef double* panel = _panel(n, nt)
+    cdef floating* panel = <floating*>_panel(n, nt, sizeof(floating))
     for i in prange(batch, num_threads=nt, schedule="static"):
         if getrf(n, n, A + i * n * n, n, ipiv + i * n, panel) == 0:
             mant[i] = diag_product(n, A + i * n * n, n, ipiv + i * n, expo + i)
@@ -167,7 +169,7 @@ cdef void _det_batch(Py_ssize_t batch, Py_ssize_t n, double* A, Py_ssize_t* ipiv
     free(panel)
 
 
-cdef void _cholesky_batch(Py_ssize_t batch, Py_ssize_t n, double* A,
+cdef void _cholesky_batch(Py_ssize_t batch, Py_ssize_t n, floating* A,
                           Py_ssize_t* info) noexcept nogil:
     """A_i <- L_i (lower triangle, exact zeros above); info[i] is potrf's."""
     cdef Py_ssize_t i
@@ -177,7 +179,7 @@ cdef void _cholesky_batch(Py_ssize_t batch, Py_ssize_t n, double* A,
         _zero_upper(n, A + i * n * n)
 
 
-cdef void _zero_upper(Py_ssize_t n, double* a) noexcept nogil:
+cdef void _zero_upper(Py_ssize_t n, floating* a) noexcept nogil:
     cdef Py_ssize_t r, c
     for r in range(n):
         for c in range(r + 1, n):
@@ -252,8 +254,8 @@ def solve(a, b):
         raise ValueError("solve: the stack shapes %s of a and %s of b do not broadcast"
                          % (A.shape[:-2], B.shape[:-2])) from None
     k = B.shape[-1]
-    Aw = _batch_copy(A, batch_shape, "solve")
-    Bw = _batch_copy(B, batch_shape, "solve")
+    Aw = _batch_copy(A, batch_shape, "solve", dtype)
+    Bw = _batch_copy(B, batch_shape, "solve", dtype)
     bad = _lu_solve(Aw, Bw)
     if bad >= 0:
         raise LinAlgError("solve: Singular matrix (matrix %d of the stack is exactly "
@@ -264,15 +266,13 @@ def solve(a, b):
     return _finite_result(out, "solve").astype(dtype, copy=False)
 
 
-def _lu_solve(Aw, Bw):
-    """Bw[i] <- inv(Aw[i]) Bw[i] over the (batch, n, n) and (batch, n, k) work arrays;
-    the index of the first singular matrix, or -1."""
-    cdef Py_ssize_t nb = Aw.shape[0], n = Aw.shape[1], k = Bw.shape[2]
+def _lu_solve(floating[:, :, ::1] Am, floating[:, :, ::1] Bm):
+    """Bm[i] <- inv(Am[i]) Bm[i] over the (batch, n, n) and (batch, n, k) work arrays
+    (one dtype); the index of the first singular matrix, or -1."""
+    cdef Py_ssize_t nb = Am.shape[0], n = Am.shape[1], k = Bm.shape[2]
     if nb == 0 or n == 0 or k == 0:
         return -1
     info = np.zeros(nb, dtype=np.intp)
-    cdef double[:, :, ::1] Am = Aw
-    cdef double[:, :, ::1] Bm = Bw
     cdef Py_ssize_t[::1] piv = np.empty(nb * n, dtype=np.intp)
     cdef Py_ssize_t[::1] inf = info
     with nogil:
@@ -311,9 +311,9 @@ def inv(a):
     dtype = _out_dtype(A)
     n = A.shape[-1]
     batch_shape = A.shape[:-2]
-    Aw = _batch_copy(A, batch_shape, "inv")
+    Aw = _batch_copy(A, batch_shape, "inv", dtype)
     nb = Aw.shape[0]
-    Bw = np.zeros((nb, n, n))
+    Bw = np.zeros((nb, n, n), dtype=dtype)
     Bw[:, np.arange(n), np.arange(n)] = 1.0
     bad = _lu_solve(Aw, Bw)
     if bad >= 0:
@@ -322,20 +322,27 @@ def inv(a):
     return _finite_result(Bw.reshape(A.shape), "inv").astype(dtype, copy=False)
 
 
+def _det_all(floating[:, :, ::1] Am, double[::1] mant, int[::1] expo):
+    cdef Py_ssize_t nb = Am.shape[0], n = Am.shape[1]
+    cdef Py_ssize_t[::1] piv = np.empty(nb * n, dtype=np.intp)
+    with nogil:
+        _det_batch(nb, n, &Am[0, 0, 0], &piv[0], &mant[0], &expo[0])
+
+
+def _cholesky_all(floating[:, :, ::1] Am, Py_ssize_t[::1] info):
+    with nogil:
+        _cholesky_batch(Am.shape[0], Am.shape[1], &Am[0, 0, 0], &info[0])
+
+
 def _det_parts(A, str func):
     """(mantissa, exponent) arrays of det over the stack A (..., n, n)."""
     batch_shape = A.shape[:A.ndim - 2]
-    Aw = _batch_copy(A, batch_shape, func)
+    Aw = _batch_copy(A, batch_shape, func, _out_dtype(A))
     cdef Py_ssize_t nb = Aw.shape[0], n = Aw.shape[1]
     mant = np.ones(nb)
     expo = np.zeros(nb, dtype=np.intc)
-    cdef double[:, :, ::1] Am = Aw
-    cdef double[::1] mm = mant
-    cdef int[::1] ee = expo
-    cdef Py_ssize_t[::1] piv = np.empty(max(nb * n, 1), dtype=np.intp)
     if nb and n:
-        with nogil:
-            _det_batch(nb, n, &Am[0, 0, 0], &piv[0], &mm[0], &ee[0])
+        _det_all(Aw, mant, expo)
     return mant.reshape(batch_shape), expo.reshape(batch_shape)
 
 
@@ -420,14 +427,10 @@ def cholesky(a, lower=True, *, upper=None):
     # the upper factor of A is the transpose of the lower factor of A^T (its upper
     # triangle read as a lower one)
     src = A if lower else np.swapaxes(A, -1, -2)
-    Aw = _batch_copy(src, A.shape[:-2], "cholesky")
-    cdef double[:, :, ::1] Am = Aw
-    cdef Py_ssize_t nb = Aw.shape[0]
-    info = np.zeros(max(nb, 1), dtype=np.intp)
-    cdef Py_ssize_t[::1] inf = info
-    if nb and n:
-        with nogil:
-            _cholesky_batch(nb, n, &Am[0, 0, 0], &inf[0])
+    Aw = _batch_copy(src, A.shape[:-2], "cholesky", dtype)
+    info = np.zeros(max(Aw.shape[0], 1), dtype=np.intp)
+    if Aw.shape[0] and n:
+        _cholesky_all(Aw, info)
     bad = _first_failure(info)
     if bad >= 0:
         raise LinAlgError("cholesky: Matrix is not positive definite (matrix %d of the "
