@@ -25,9 +25,12 @@
 
 # ---- tuning constants (LAPACK dlaqr0 / iparmq) --------------------------------------
 # active blocks smaller than this go to the double-shift QR of _hqr_window (iparmq's
-# NMIN = 75; measured here: at n = 100, 150, 200 the multishift path is 1.5-3x faster,
-# below about 60 the two are within noise)
-cdef Py_ssize_t MS_NMIN = 75
+# NMIN is 75). Measured here (random normal, one thread, CPU time, crossover c):
+#   eigvals n = 100: c=75 1.98 ms, double shift only 1.60 ms;  n = 150: 5.03 / 4.23 ms;
+#   n = 250: 15.6 ms (c = 75..200) / 16.7 ms;  n = 400: 42 ms / 60 ms
+# (eig alike): with the recommended windows of iparmq the multishift QR only pays from
+# about n = 200 on, and inner blocks below 200 rows go as fast by double shift.
+cdef Py_ssize_t MS_NMIN = 200
 cdef Py_ssize_t MS_KEXNW = 5      # grow the deflation window after 5 sweeps without one
 cdef Py_ssize_t MS_KEXSH = 6      # exceptional shifts every 6 sweeps without a deflation
 cdef Py_ssize_t MS_NIBBLE = 14    # skip the sweep when AED deflated >= 14% of its window
@@ -829,8 +832,8 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
             nw = min(nwupbd, nwr)
         else:
             nw = min(nwupbd, 2 * nw)
-        if nw < nh and nw >= nh - 1:
-            nw = nh
+        if nw < nh and nw >= nh - 1 and nh <= w.nwork:
+            nw = nh           # (a window one row short of the block: take all of it)
         ld = _aed(n, ktop, kbot, nw, H, ldh, ZT, ldz, wantt, w, &ls)
         for i in range(ls):
             cand_r[i] = w.sr[i]
