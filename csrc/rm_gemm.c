@@ -186,15 +186,28 @@ int rm_gemm_set_path(int path) {
 static long round_up(long x, long to) { return (x + to - 1) / to * to; }
 
 /* Threads for an m x n x k product: 1 inside a parallel region or when the product is
- * too small to pay for waking the team (measured with AVX-512: 64^3 takes 4.5 us on one
- * thread or two, 80^3 12.5 us on one and 7.4 on two; so each thread gets at least
- * 54^3 ~ 160000 multiply-adds). */
+ * too small to pay for waking the team.  On a quiet machine (AVX-512) 64^3 takes 4.5 us
+ * on one thread or two and 80^3 12.5 us on one, 7.4 on two, but every parallel region
+ * also costs the time the other thread needs to be scheduled, and with libgomp's default
+ * (active) wait policy a worker spins for milliseconds after each region, taking the
+ * core from whatever else runs.  With the cores shared by other processes the ~1000
+ * small GEMMs of a 1024 eigh/eig (panel products of a few hundred thousand
+ * multiply-adds) made 2 threads 3-6x SLOWER than one (eigh 0.34 s -> 2.0 s, eig 1.2 s ->
+ * 8.4 s, load ~10 on 2 cores).  Each thread therefore gets at least MIN_WORK_PER_THREAD
+ * = 4e6 multiply-adds (about 160^3, ~100 us of work): measured under the same load,
+ * eigh on 2 threads went 2.1 s -> 1.25 s against 0.56 s on one (a threshold of 3e7:
+ * 1.1 s), svd 6.6 s -> 5.0 s (3e7: 2.7 s, one thread 2.9 s).  The rest of the cost is
+ * the spinning itself: OMP_WAIT_POLICY=PASSIVE in the environment (read by libgomp when
+ * it is loaded, so it cannot be set from here) brought 2 threads to parity with one
+ * under that load (eigh 0.62 s / 0.59 s, svd 2.4 s / 2.7 s, eig 2.8 s / 2.7 s). */
+#define MIN_WORK_PER_THREAD 4.0e6
+
 static int gemm_threads(long m, long n, long k) {
     if (rm_in_parallel()) return 1;
     int nt = rm_get_num_threads();
     if (nt <= 1) return 1;
     double work = (double)m * (double)n * (double)k;
-    double most = work / 160000.0;
+    double most = work / MIN_WORK_PER_THREAD;
     if (most < nt) nt = most < 1.0 ? 1 : (int)most;
     return nt;
 }

@@ -2,9 +2,12 @@
 """_eig.pyx: the general real eigenproblem: eig, eigvals, hessenberg.
 
 Balancing (LAPACK dgebal), Householder reduction to upper Hessenberg form (blocked as
-dgehrd/dlahr2), the Francis double-shift QR algorithm to the real Schur form (dlahqr,
-with dlanv2's standardised 2x2 blocks), and eigenvectors by back substitution on the
-quasi-triangular factor (dtrevc), assembled as LAPACK's dgeev does.
+dgehrd/dlahr2), the real Schur form by the small-bulge multishift QR algorithm with
+aggressive early deflation for n >= 200 (dlaqr0/dlaqr3/dlaqr5, in the included
+_eig_multishift.pxi) and by the Francis double-shift QR below that and on its small
+blocks (dlahqr, with dlanv2's standardised 2x2 blocks), and eigenvectors by back
+substitution on the quasi-triangular factor (dtrevc), assembled as LAPACK's dgeev does
+(dhseqr's choice between the two QR algorithms).
 
 Every reflector used here (the Hessenberg reduction's, and forming Q) is built by the
 kernels of _householder.pyx, and so are the plane rotations of the deflation steps; the
@@ -15,11 +18,15 @@ References
 [GVL4]   G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed., 2013.
          Alg. 7.4.2 (Householder Hessenberg reduction), Alg. 7.5.1 (Francis QR step),
          Alg. 7.5.2 (real Schur decomposition by the QR algorithm), Sec. 7.6
-         (invariant subspaces, eigenvectors from the Schur form).
+         (invariant subspaces, eigenvectors from the Schur form), Sec. 7.5.7
+         (multishift QR, aggressive early deflation).
 [LAPACK] E. Anderson et al., *LAPACK Users' Guide*, 3rd ed., 1999. The routines mirrored
          here: dgebal (balancing), dgehd2/dgehrd/dlahr2 and dorghr (Hessenberg reduction
          and its Q), dlahqr (double-shift QR), dlanv2 (standardised 2x2 Schur blocks),
-         dtrevc (eigenvectors of a quasi-triangular matrix), dgeev (the driver).
+         dtrevc (eigenvectors of a quasi-triangular matrix), dgeev (the driver);
+         dlaqr0/dlaqr3/dlaqr5 and dtrexc/dlaexc (_eig_multishift.pxi).
+[BBM02]  K. Braman, R. Byers and R. Mathias, "The multishift QR algorithm", Parts I and
+         II, SIAM J. Matrix Anal. Appl. 23(4) (2002) 929-973.
 [PR69]   B. N. Parlett and C. Reinsch, "Balancing a matrix for calculation of eigenvalues
          and eigenvectors", Numer. Math. 13 (1969) 293-304.
 
@@ -973,9 +980,11 @@ def eig(A):
 
     A V = V diag(w). Method (LAPACK dgeev): balancing by a diagonal similarity of
     powers of 2 ([PR69], dgebal), Householder reduction to upper Hessenberg form
-    A = Q H Q^T (GVL4 Alg. 7.4.2), Francis double-shift QR with deflation to the real
-    Schur form H = Z T Z^T (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr, 2x2
-    blocks standardised as dlanv2), eigenvectors of T by back substitution on the
+    A = Q H Q^T (GVL4 Alg. 7.4.2), QR iteration to the real Schur form H = Z T Z^T:
+    for n >= 200 the small-bulge multishift QR with aggressive early deflation
+    ([BBM02], LAPACK dlaqr0; most of its flops in GEMM), else Francis double-shift QR
+    with deflation (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr), 2x2 blocks
+    standardised as dlanv2; eigenvectors of T by back substitution on the
     quasi-triangular factor (GVL4 Sec. 7.6, dtrevc), back-transformed V = D Q Z X and
     normalised to unit 2-norm (for a complex vector: largest component real).
 
@@ -999,7 +1008,8 @@ def eig(A):
     TypeError
         Non-numeric data.
     LinAlgError
-        The QR iteration exceeded its cap of 30 max(n, 10) iterations.
+        The QR iteration exceeded its cap of 30 max(n, 10) iterations (sweeps of the
+        double-shift QR per block, deflation-and-sweep steps of the multishift QR).
     """
     return _eig_impl(A, True, "eig")
 
@@ -1007,9 +1017,10 @@ def eig(A):
 def eigvals(A):
     """Eigenvalues of a general real square matrix (no eigenvectors).
 
-    Same balancing, Hessenberg reduction and Francis QR as :func:`eig`
-    (GVL4 Alg. 7.5.2), but Q and Z are never formed and each QR sweep only updates the
-    active diagonal window, not the full Schur form: about 10 n^3 flops against 25 n^3.
+    Same balancing, Hessenberg reduction and QR iteration as :func:`eig`
+    (GVL4 Alg. 7.5.2, multishift for n >= 200), but Q and Z are never formed and each
+    QR sweep only updates the active diagonal block, not the full Schur form: about
+    10 n^3 flops against 25 n^3.
 
     Parameters
     ----------

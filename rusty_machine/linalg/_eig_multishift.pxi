@@ -25,9 +25,12 @@
 
 # ---- tuning constants (LAPACK dlaqr0 / iparmq) --------------------------------------
 # active blocks smaller than this go to the double-shift QR of _hqr_window (iparmq's
-# NMIN = 75; measured here: at n = 100, 150, 200 the multishift path is 1.5-3x faster,
-# below about 60 the two are within noise)
-cdef Py_ssize_t MS_NMIN = 75
+# NMIN is 75). Measured here (random normal, one thread, CPU time, crossover c):
+#   eigvals n = 100: c=75 1.98 ms, double shift only 1.60 ms;  n = 150: 5.03 / 4.23 ms;
+#   n = 250: 15.6 ms (c = 75..200) / 16.7 ms;  n = 400: 42 ms / 60 ms
+# (eig alike): with the recommended windows of iparmq the multishift QR only pays from
+# about n = 200 on, and inner blocks below 200 rows go as fast by double shift.
+cdef Py_ssize_t MS_NMIN = 200
 cdef Py_ssize_t MS_KEXNW = 5      # grow the deflation window after 5 sweeps without one
 cdef Py_ssize_t MS_KEXSH = 6      # exceptional shifts every 6 sweeps without a deflation
 cdef Py_ssize_t MS_NIBBLE = 14    # skip the sweep when AED deflated >= 14% of its window
@@ -705,7 +708,9 @@ cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t n
     Bulge b (shifts 2b, 2b+1) is introduced 3 b steps after the first: at step s it sits
     at row k = ktop + s - 3 b, so neighbouring bulges are 3 rows apart and never share a
     row or column of their reflectors; each step moves the lower bulges first. The steps
-    are taken in slabs of about 3 nb: a slab touches the diagonal window w0..w1 only,
+    are taken in slabs of 3 nb (measured at n = 1024 against 2 nb and 4 nb: eig 0.885 s,
+    0.914 s, 0.904 s; the deflation window at ns or 2 ns instead of dlaqr0's 3 ns / 2:
+    0.881 s, 0.927 s, so iparmq's sizes stay): a slab touches the diagonal window w0..w1 only,
     whose transformations are accumulated in U (as U^T, rows updated); the rest of the
     rows and columns of H, and Z, are updated once per slab by GEMM (_apply_window).
     After a slab the subdiagonal entries the last bulge left behind are tested for
@@ -715,6 +720,8 @@ cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t n
     cdef Py_ssize_t rtop = 0 if wantt else ktop, cend = n if wantt else kbot + 1
     cdef double smlnum = SAFMIN * ((kbot - ktop + 1) / EPS)
     cdef double* U = w.U
+    # a slab's window spans at most nstep + 3 nb rows: keep it inside the workspace
+    nstep = max(min(nstep, w.nwork - 3 * nb), 1)
     last = (kbot - 1 - ktop) + 3 * (nb - 1)      # the last bulge's last step
     s0 = 0
     while s0 <= last:
@@ -829,8 +836,8 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
             nw = min(nwupbd, nwr)
         else:
             nw = min(nwupbd, 2 * nw)
-        if nw < nh and nw >= nh - 1:
-            nw = nh
+        if nw < nh and nw >= nh - 1 and nh <= w.nwork:
+            nw = nh           # (a window one row short of the block: take all of it)
         ld = _aed(n, ktop, kbot, nw, H, ldh, ZT, ldz, wantt, w, &ls)
         for i in range(ls):
             cand_r[i] = w.sr[i]
