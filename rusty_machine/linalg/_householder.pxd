@@ -9,8 +9,8 @@
 # the diagonal, the reductions' rows) are copied into that form by gather_v.
 # Row-major (pointer, leading dimension) conventions of blas.pxd; no checks, no GIL.
 # house, gather_v, larft, larfb and org_q are fused over _floating.floating (float32 and
-# float64 instances; a call with double pointers is the float64 one, as before); the
-# rotations and the row-stored orgtr / ormtr_left are float64.
+# float64 instances; a call with double pointers is the float64 one, as before), and so
+# are the rotations and the row-stored orgtr / ormtr_left.
 from rusty_machine.linalg._floating cimport floating
 
 # Householder vector (GVL4 Alg. 5.1.1 with LAPACK dlarfg's normalisation and scaling):
@@ -45,21 +45,21 @@ cdef Py_ssize_t org_work_size(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t nb) noe
 
 # Plane rotations (GVL4 Sec. 5.1.8-5.1.9; BLAS drot, LAPACK dlartg).
 # [c s; -s c] [f; g] = [r; 0]
-cdef void lartg(double f, double g, double* c, double* s, double* r) noexcept nogil
+cdef void lartg(floating f, floating g, floating* c, floating* s, floating* r) noexcept nogil
 # [x; y] <- [c s; -s c] [x; y] on two contiguous rows of length n
-cdef void rot_rows(Py_ssize_t n, double c, double s, double* x, double* y) noexcept nogil
+cdef void rot_rows(Py_ssize_t n, floating c, floating s, floating* x, floating* y) noexcept nogil
 # the same on strided vectors
-cdef void rot_strided(Py_ssize_t n, double c, double s, double* x, Py_ssize_t incx,
-                      double* y, Py_ssize_t incy) noexcept nogil
+cdef void rot_strided(Py_ssize_t n, floating c, floating s, floating* x, Py_ssize_t incx,
+                      floating* y, Py_ssize_t incy) noexcept nogil
 
 # Q (n x n) = H_0 ... H_{n-2} for reflectors stored in rows by a reduction (row k holds
 # v_k[1:] in S[k, k+2:]: dsytrd 'L', dgehrd, dgebrd's right side); LAPACK dorgtr/dorghr.
-# work: org_work_size(n, n, nb) doubles.
-cdef void orgtr(Py_ssize_t n, const double* S, Py_ssize_t lds, const double* tau,
-                double* Q, Py_ssize_t ldq, Py_ssize_t nb, double* work) noexcept nogil
+# work: org_work_size(n, n, nb) elements.
+cdef void orgtr(Py_ssize_t n, const floating* S, Py_ssize_t lds, const floating* tau,
+                floating* Q, Py_ssize_t ldq, Py_ssize_t nb, floating* work) noexcept nogil
 
 # C (n x ncols) <- Q C for Q = H_0 ... H_{n-2} stored in rows as orgtr reads them
 # (LAPACK dormtr 'L' 'N'), blocks of nb reflectors. work: org_work_size(n, ncols, nb).
-cdef void ormtr_left(Py_ssize_t n, const double* S, Py_ssize_t lds, const double* tau,
-                     double* C, Py_ssize_t ldc, Py_ssize_t ncols, Py_ssize_t nb,
-                     double* work) noexcept nogil
+cdef void ormtr_left(Py_ssize_t n, const floating* S, Py_ssize_t lds, const floating* tau,
+                     floating* C, Py_ssize_t ldc, Py_ssize_t ncols, Py_ssize_t nb,
+                     floating* work) noexcept nogil

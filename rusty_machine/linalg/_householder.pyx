@@ -273,13 +273,13 @@ cdef void org_q(Py_ssize_t m,              # IN   rows of Q
 
 
 cdef void orgtr(Py_ssize_t n,              # IN   order of Q
-                const double* S,           # IN   reflector k in row k: v_k[1:] in S[k, k+2:]
+                const floating* S,           # IN   reflector k in row k: v_k[1:] in S[k, k+2:]
                 Py_ssize_t lds,            # IN
-                const double* tau,         # IN   n - 1 scalars
-                double* Q,                 # OUT  n x n
+                const floating* tau,         # IN   n - 1 scalars
+                floating* Q,                 # OUT  n x n
                 Py_ssize_t ldq,            # IN
                 Py_ssize_t nb,             # IN   reflectors per block
-                double* work               # WORK org_work_size(n, n, nb)
+                floating* work               # WORK org_work_size(n, n, nb)
                 ) noexcept nogil:
     """Q = H_0 ... H_{n-2} for the reflectors a tridiagonal (dsytrd 'L'), Hessenberg
     (dgehrd) or bidiagonal (dgebrd, right side) reduction stores in rows: H_k acts on
@@ -297,24 +297,24 @@ cdef void orgtr(Py_ssize_t n,              # IN   order of Q
 
 
 cdef void ormtr_left(Py_ssize_t n,        # IN   order of Q
-                     const double* S,      # IN   reflector k in row k: v_k[1:] in S[k, k+2:]
+                     const floating* S,      # IN   reflector k in row k: v_k[1:] in S[k, k+2:]
                      Py_ssize_t lds,       # IN
-                     const double* tau,    # IN   n - 1 scalars
-                     double* C,            # INOUT n x ncols, overwritten by Q C
+                     const floating* tau,    # IN   n - 1 scalars
+                     floating* C,            # INOUT n x ncols, overwritten by Q C
                      Py_ssize_t ldc,       # IN
                      Py_ssize_t ncols,     # IN
                      Py_ssize_t nb,        # IN   reflectors per block
-                     double* work          # WORK org_work_size(n, ncols, nb)
+                     floating* work          # WORK org_work_size(n, ncols, nb)
                      ) noexcept nogil:
     """C <- Q C with Q = H_0 ... H_{n-2} stored in rows as orgtr reads them (LAPACK
     dormtr 'L', 'N' / dormhr): the blocks of nb reflectors from the last to the first,
     each gather_v + larft + larfb on the rows it touches. Cheaper than forming Q and
     multiplying (2 n^2 ncols flops against 4/3 n^3 + 2 n^2 ncols)."""
     cdef Py_ssize_t j, jb, mr, k = n - 1
-    cdef double* VT = work
-    cdef double* T = VT + nb * n
-    cdef double* W = T + nb * nb
-    cdef double* W2 = W + nb * _imax(ncols, nb)
+    cdef floating* VT = work
+    cdef floating* T = VT + nb * n
+    cdef floating* W = T + nb * nb
+    cdef floating* W2 = W + nb * _imax(ncols, nb)
     if k <= 0 or ncols <= 0:
         return
     j = ((k - 1) // nb) * nb
@@ -332,26 +332,27 @@ cdef void ormtr_left(Py_ssize_t n,        # IN   order of Q
 # =================================================================================
 # 5. plane rotations
 # =================================================================================
-cdef void lartg(double f, double g, double* c, double* s, double* r) noexcept nogil:
-    """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3; r = hypot(f, g) >= 0)."""
-    cdef double h = hypot(f, g)
-    if h == 0.0:
-        c[0] = 1.0
-        s[0] = 0.0
-        r[0] = 0.0
+cdef void lartg(floating f, floating g, floating* c, floating* s, floating* r) noexcept nogil:
+    """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3; r = hypot(f, g) >= 0). The float32
+    instance takes the hypotenuse in double and rounds it once (no overflow either way)."""
+    cdef floating h = <floating>hypot(<double>f, <double>g)
+    if h == 0:
+        c[0] = 1
+        s[0] = 0
+        r[0] = 0
     else:
         c[0] = f / h
         s[0] = g / h
         r[0] = h
 
 
-cdef void rot_rows(Py_ssize_t n, double c, double s,
-                   double* x,              # INOUT row k
-                   double* y               # INOUT row k + 1
+cdef void rot_rows(Py_ssize_t n, floating c, floating s,
+                   floating* x,              # INOUT row k
+                   floating* y               # INOUT row k + 1
                    ) noexcept nogil:
     """[x; y] <- [c s; -s c] @ [x; y] (a Givens rotation of two contiguous rows)."""
     cdef Py_ssize_t j
-    cdef double a, b
+    cdef floating a, b
     for j in range(n):
         a = x[j]
         b = y[j]
@@ -359,11 +360,11 @@ cdef void rot_rows(Py_ssize_t n, double c, double s,
         y[j] = c * b - s * a
 
 
-cdef void rot_strided(Py_ssize_t n, double c, double s, double* x, Py_ssize_t incx,
-                      double* y, Py_ssize_t incy) noexcept nogil:
+cdef void rot_strided(Py_ssize_t n, floating c, floating s, floating* x, Py_ssize_t incx,
+                      floating* y, Py_ssize_t incy) noexcept nogil:
     """[x; y] <- [c s; -s c] [x; y] for strided vectors (BLAS drot)."""
     cdef Py_ssize_t j
-    cdef double a, b
+    cdef floating a, b
     for j in range(n):
         a = x[j * incx]
         b = y[j * incy]
