@@ -57,7 +57,7 @@ typedef struct {
     void (*srow_combine)(ptrdiff_t w, float pre, float post, float sign,
                          const float *P, ptrdiff_t lo, ptrdiff_t hi,
                          const float *B, ptrdiff_t ldb, float *bi);
-    /* the eigensolvers (eigen.pyx) and the SVD (svd.pyx) */
+    /* the eigensolvers (_eigh.pyx, _eig.pyx) and the SVD (_svd.pyx, _bdsdc.pyx) */
     void (*symv_lower)(ptrdiff_t n, const double *A, ptrdiff_t lda, const double *x,
                        double *y);
     void (*refl_rows)(ptrdiff_t lo, ptrdiff_t hi, const double *tau, const double *v1,
@@ -69,6 +69,18 @@ typedef struct {
     void (*svd_apply_sweeps)(ptrdiff_t nsweeps, const ptrdiff_t *lo, const ptrdiff_t *hi,
                              const double *cs, const double *sn, ptrdiff_t ld,
                              double *X, ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk);
+    /* the same four for float (rm_vec_decomp.h's float instance) */
+    void (*ssymv_lower)(ptrdiff_t n, const float *A, ptrdiff_t lda, const float *x,
+                        float *y);
+    void (*srefl_rows)(ptrdiff_t lo, ptrdiff_t hi, const float *tau, const float *v1,
+                       const float *v2, float *X, ptrdiff_t ldx, ptrdiff_t c0,
+                       ptrdiff_t c1, ptrdiff_t chunk);
+    void (*srefl_cols)(ptrdiff_t lo, ptrdiff_t hi, const float *tau, const float *v1,
+                       const float *v2, float *X, ptrdiff_t ldx, ptrdiff_t r0,
+                       ptrdiff_t r1);
+    void (*ssvd_apply_sweeps)(ptrdiff_t nsweeps, const ptrdiff_t *lo, const ptrdiff_t *hi,
+                              const float *cs, const float *sn, ptrdiff_t ld,
+                              float *X, ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk);
     /* reductions of matrix.pyx */
     double (*ext_row)(int want_max, ptrdiff_t n, const double *x);
     /* brute-force neighbours (learning/_brute.pyx; csrc/rm_knn_scan.h) */
@@ -181,6 +193,29 @@ static inline void rm_svd_apply_sweeps(ptrdiff_t nsweeps, const ptrdiff_t *lo,
                                        const double *sn, ptrdiff_t ld, double *X,
                                        ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk) {
     rm_vec_active->svd_apply_sweeps(nsweeps, lo, hi, cs, sn, ld, X, ldx, ncols, chunk);
+}
+
+/* the float32 instances of the four above (same contracts, float in place of double) */
+static inline void rm_ssymv_lower(ptrdiff_t n, const float *A, ptrdiff_t lda,
+                                  const float *x, float *y) {
+    rm_vec_active->ssymv_lower(n, A, lda, x, y);
+}
+static inline void rm_srefl_rows(ptrdiff_t lo, ptrdiff_t hi, const float *tau,
+                                 const float *v1, const float *v2, float *X,
+                                 ptrdiff_t ldx, ptrdiff_t c0, ptrdiff_t c1,
+                                 ptrdiff_t chunk) {
+    rm_vec_active->srefl_rows(lo, hi, tau, v1, v2, X, ldx, c0, c1, chunk);
+}
+static inline void rm_srefl_cols(ptrdiff_t lo, ptrdiff_t hi, const float *tau,
+                                 const float *v1, const float *v2, float *X,
+                                 ptrdiff_t ldx, ptrdiff_t r0, ptrdiff_t r1) {
+    rm_vec_active->srefl_cols(lo, hi, tau, v1, v2, X, ldx, r0, r1);
+}
+static inline void rm_ssvd_apply_sweeps(ptrdiff_t nsweeps, const ptrdiff_t *lo,
+                                        const ptrdiff_t *hi, const float *cs,
+                                        const float *sn, ptrdiff_t ld, float *X,
+                                        ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk) {
+    rm_vec_active->ssvd_apply_sweeps(nsweeps, lo, hi, cs, sn, ld, X, ldx, ncols, chunk);
 }
 
 /* ---- reductions (matrix.pyx) -------------------------------------------------------- */

@@ -36,7 +36,8 @@
 #define RM_STR(x) RM_STR_(x)
 
 /* ================================================================================
- * level-1/2 inner loops of blas.pyx: rm_vec_level12.h, once per element type
+ * level-1/2 inner loops of blas.pyx (rm_vec_level12.h) and of the eigensolvers and the
+ * SVD (rm_vec_decomp.h), once per element type
  * ============================================================================== */
 #define RM_VN_d(x) d##x
 #define RM_VN_s(x) s##x
@@ -52,6 +53,7 @@
 #  define RM_HSUM(v) rm_hsum4(v)
 #endif
 #include "rm_vec_level12.h"
+#include "rm_vec_decomp.h"
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -72,6 +74,7 @@
 #  define RM_HSUM(v) rm_hsum8f(v)
 #endif
 #include "rm_vec_level12.h"
+#include "rm_vec_decomp.h"
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -81,159 +84,8 @@
 #undef RM_VSTORE
 #undef RM_HSUM
 
-/* ================================================================================
- * eigensolvers (eigen.pyx)
- * ============================================================================== */
-/* y = A x, A symmetric, only its lower triangle read.  Half of dsytrd's work [GVL4
- * Sec. 8.3] is this product with the trailing block, memory bound: one pass over each
- * row i of the lower triangle does both halves, y_i += a_i[:i] . x[:i] (a dot product:
- * explicit 4-lane accumulators) and y[:i] += x_i a_i[:i].  Four rows at a time (as
- * the dgemv-style kernels above): each load and store of y[j] then serves four rows,
- * so the loop is bound by the stream of A, not by the traffic on y. */
-static void RM_SFX(symv_lower)(ptrdiff_t n, const double *A, ptrdiff_t lda,
-                               const double *x, double *y) {
-    for (ptrdiff_t i = 0; i < n; i++) y[i] = 0.0;
-    ptrdiff_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const double *a0 = A + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        const double x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
-        double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
-        ptrdiff_t j = 0;
-#if RM_HAVE_VEC
-        rm_v4d s0 = {0.0, 0.0, 0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
-        const rm_v4d x0v = {x0, x0, x0, x0}, x1v = {x1, x1, x1, x1};
-        const rm_v4d x2v = {x2, x2, x2, x2}, x3v = {x3, x3, x3, x3};
-        for (; j + 4 <= i; j += 4) {
-            const rm_v4d c0 = rm_load4(a0 + j), c1 = rm_load4(a1 + j);
-            const rm_v4d c2 = rm_load4(a2 + j), c3 = rm_load4(a3 + j);
-            const rm_v4d xv = rm_load4(x + j);
-            s0 += c0 * xv;
-            s1 += c1 * xv;
-            s2 += c2 * xv;
-            s3 += c3 * xv;
-            rm_store4(y + j, rm_load4(y + j) + ((c0 * x0v + c1 * x1v) + (c2 * x2v + c3 * x3v)));
-        }
-        t0 = rm_hsum4(s0);
-        t1 = rm_hsum4(s1);
-        t2 = rm_hsum4(s2);
-        t3 = rm_hsum4(s3);
-#endif
-        for (; j < i; j++) {
-            t0 += a0[j] * x[j];
-            t1 += a1[j] * x[j];
-            t2 += a2[j] * x[j];
-            t3 += a3[j] * x[j];
-            y[j] += (a0[j] * x0 + a1[j] * x1) + (a2[j] * x2 + a3[j] * x3);
-        }
-        /* the 4 x 4 diagonal block (lower triangle) */
-        t1 += a1[i] * x0;
-        t2 += a2[i] * x0 + a2[i + 1] * x1;
-        t3 += a3[i] * x0 + a3[i + 1] * x1 + a3[i + 2] * x2;
-        y[i] += t0 + a0[i] * x0 + a1[i] * x1 + a2[i] * x2 + a3[i] * x3;
-        y[i + 1] += t1 + a1[i + 1] * x1 + a2[i + 1] * x2 + a3[i + 1] * x3;
-        y[i + 2] += t2 + a2[i + 2] * x2 + a3[i + 2] * x3;
-        y[i + 3] += t3 + a3[i + 3] * x3;
-    }
-    for (; i < n; i++) {
-        const double *a = A + i * lda;
-        const double xi = x[i];
-        double t = 0.0;
-        for (ptrdiff_t j = 0; j < i; j++) {
-            t += a[j] * x[j];
-            y[j] += a[j] * xi;
-        }
-        y[i] += t + a[i] * xi;
-    }
-}
-
-/* The deferred reflectors of a Francis double-shift sweep [GVL4 Alg. 7.5.1], applied
- * from the left to rows lo..hi of X, one column chunk at a time (the chunk of the three
- * rows a reflector touches stays in L1 across the sweep). */
-static void RM_SFX(refl_rows)(ptrdiff_t lo, ptrdiff_t hi, const double *tau,
-                              const double *v1, const double *v2, double *X,
-                              ptrdiff_t ldx, ptrdiff_t c0, ptrdiff_t c1, ptrdiff_t chunk) {
-    for (ptrdiff_t j0 = c0; j0 < c1; j0 += chunk) {
-        ptrdiff_t w = c1 - j0 < chunk ? c1 - j0 : chunk;
-        for (ptrdiff_t k = lo; k < hi; k++) {
-            const double t = tau[k], a = v1[k], b = v2[k];
-            if (t == 0.0) continue;
-            double *restrict x0 = X + k * ldx + j0;
-            double *restrict x1 = X + (k + 1) * ldx + j0;
-            if (k + 1 < hi) {
-                double *restrict x2 = X + (k + 2) * ldx + j0;
-                for (ptrdiff_t i = 0; i < w; i++) {
-                    const double s = t * (x0[i] + a * x1[i] + b * x2[i]);
-                    x0[i] -= s; x1[i] -= s * a; x2[i] -= s * b;
-                }
-            } else {
-                for (ptrdiff_t i = 0; i < w; i++) {
-                    const double s = t * (x0[i] + a * x1[i]);
-                    x0[i] -= s; x1[i] -= s * a;
-                }
-            }
-        }
-    }
-}
-
-/* The same reflectors from the right, to columns lo..hi of rows r0..r1-1 of X. */
-static void RM_SFX(refl_cols)(ptrdiff_t lo, ptrdiff_t hi, const double *tau,
-                              const double *v1, const double *v2, double *X,
-                              ptrdiff_t ldx, ptrdiff_t r0, ptrdiff_t r1) {
-    for (ptrdiff_t r = r0; r < r1; r++) {
-        double *x = X + r * ldx;
-        for (ptrdiff_t k = lo; k < hi; k++) {
-            const double t = tau[k], a = v1[k], b = v2[k];
-            if (t == 0.0) continue;
-            if (k + 1 < hi) {
-                const double s = t * (x[k] + a * x[k + 1] + b * x[k + 2]);
-                x[k] -= s; x[k + 1] -= s * a; x[k + 2] -= s * b;
-            } else {
-                const double s = t * (x[k] + a * x[k + 1]);
-                x[k] -= s; x[k + 1] -= s * a;
-            }
-        }
-    }
-}
-
-/* ================================================================================
- * SVD (svd.pyx): the stored sweeps of the bidiagonal QR [VvdGQ14], two consecutive
- * rotations per pass over a chunk (rows k, k+1, k+2 loaded and stored once for both)
- * ============================================================================== */
-static void RM_SFX(svd_apply_sweeps)(ptrdiff_t nsweeps, const ptrdiff_t *lo,
-                                     const ptrdiff_t *hi, const double *cs,
-                                     const double *sn, ptrdiff_t ld, double *X,
-                                     ptrdiff_t ldx, ptrdiff_t ncols, ptrdiff_t chunk) {
-    for (ptrdiff_t j0 = 0; j0 < ncols; j0 += chunk) {
-        ptrdiff_t w = ncols - j0 < chunk ? ncols - j0 : chunk;
-        for (ptrdiff_t q = 0; q < nsweeps; q++) {
-            ptrdiff_t k = lo[q];
-            for (; k + 1 < hi[q]; k += 2) {
-                const double c1 = cs[q * ld + k], s1 = sn[q * ld + k];
-                const double c2 = cs[q * ld + k + 1], s2 = sn[q * ld + k + 1];
-                double *restrict x = X + k * ldx + j0;
-                double *restrict y = X + (k + 1) * ldx + j0;
-                double *restrict z = X + (k + 2) * ldx + j0;
-                for (ptrdiff_t i = 0; i < w; i++) {
-                    const double a = x[i], b = y[i], cz = z[i];
-                    const double b1 = c1 * b - s1 * a;
-                    x[i] = c1 * a + s1 * b;
-                    y[i] = c2 * b1 + s2 * cz;
-                    z[i] = c2 * cz - s2 * b1;
-                }
-            }
-            for (; k < hi[q]; k++) {
-                const double c = cs[q * ld + k], s = sn[q * ld + k];
-                double *restrict x = X + k * ldx + j0;
-                double *restrict y = X + (k + 1) * ldx + j0;
-                for (ptrdiff_t i = 0; i < w; i++) {
-                    const double a = x[i], b = y[i];
-                    x[i] = c * a + s * b;
-                    y[i] = c * b - s * a;
-                }
-            }
-        }
-    }
-}
+/* the eigensolvers' and the SVD's inner loops: rm_vec_decomp.h, included above beside
+ * rm_vec_level12.h, once per element type */
 
 /* ================================================================================
  * reductions of matrix.pyx
@@ -313,8 +165,10 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(daxpy4), RM_SFX(drow_combine),
     RM_SFX(sdot_unit), RM_SFX(sdot4), RM_SFX(ssumsq_unit), RM_SFX(saxpy_unit),
     RM_SFX(saxpy4), RM_SFX(srow_combine),
-    RM_SFX(symv_lower), RM_SFX(refl_rows), RM_SFX(refl_cols),
-    RM_SFX(svd_apply_sweeps),
+    RM_SFX(dsymv_lower), RM_SFX(drefl_rows), RM_SFX(drefl_cols),
+    RM_SFX(dsvd_apply_sweeps),
+    RM_SFX(ssymv_lower), RM_SFX(srefl_rows), RM_SFX(srefl_cols),
+    RM_SFX(ssvd_apply_sweeps),
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
 };

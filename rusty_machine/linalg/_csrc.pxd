@@ -105,6 +105,20 @@ cdef extern from "rm_kernels.h" nogil:
                              double* X, Py_ssize_t ldx, Py_ssize_t ncols,
                              Py_ssize_t chunk)
 
+    # the float32 instances of the four above (csrc/rm_vec_decomp.h, one source)
+    void rm_ssymv_lower(Py_ssize_t n, const float* A, Py_ssize_t lda, const float* x,
+                        float* y)
+    void rm_srefl_rows(Py_ssize_t lo, Py_ssize_t hi, const float* tau, const float* v1,
+                       const float* v2, float* X, Py_ssize_t ldx, Py_ssize_t c0,
+                       Py_ssize_t c1, Py_ssize_t chunk)
+    void rm_srefl_cols(Py_ssize_t lo, Py_ssize_t hi, const float* tau, const float* v1,
+                       const float* v2, float* X, Py_ssize_t ldx, Py_ssize_t r0,
+                       Py_ssize_t r1)
+    void rm_ssvd_apply_sweeps(Py_ssize_t nsweeps, const Py_ssize_t* lo,
+                              const Py_ssize_t* hi, const float* cs, const float* sn,
+                              Py_ssize_t ld, float* X, Py_ssize_t ldx, Py_ssize_t ncols,
+                              Py_ssize_t chunk)
+
     # ---- matrix reductions and memory --------------------------------------------
     double rm_first_nan(Py_ssize_t n, const double* x)
     double rm_ext_row(bint want_max, Py_ssize_t n, const double* x)
