@@ -50,6 +50,7 @@ _EXPORTS = {
     "tensordot": "_products", "tensorsolve": "_products", "tensorinv": "_products",
     "vecdot": "_products", "outer": "_products", "cross": "_products",
     "diagonal": "_products", "trace": "_products", "matrix_transpose": "_products",
+    "vector_norm": "_norms", "matrix_norm": "_norms",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
