@@ -116,10 +116,9 @@ def matmul(x1, x2):
     Raises
     ------
     ValueError
-        A 0-D (scalar) operand, inner dimensions that differ, stack shapes that do not
-        broadcast.
+        Inner dimensions that differ, stack shapes that do not broadcast.
     TypeError
-        Non-numeric or complex data.
+        A 0-D (scalar) operand, non-numeric or complex data.
     """
     if isinstance(x1, (_matrix.Matrix, _matrix.Vector)) and \
             isinstance(x2, (_matrix.Matrix, _matrix.Vector)):
@@ -127,7 +126,8 @@ def matmul(x1, x2):
     A = _real_array(x1, "matmul")
     B = _real_array(x2, "matmul")
     if A.ndim == 0 or B.ndim == 0:
-        raise ValueError("matmul: scalar operands are not allowed, use * to scale")
+        # (numpy says ValueError; our 2-D matmul has always said TypeError, kept)
+        raise TypeError("matmul: scalar operands are not allowed, use * to scale")
     if A.ndim <= 2 and B.ndim <= 2:
         return _matrix.matmul(A, B)
     dtype = _float_dtype(A, B)
