@@ -68,11 +68,15 @@ def _float_dtype(*arrays):
 
 
 # ---- stacked products ------------------------------------------------------------------
+def _count(shape):
+    """The number of matrices in a stack whose leading shape is `shape`."""
+    return int(np.prod(shape, dtype=np.int64))
+
+
 def _stack_indices(lead, batch_shape):
     """For each matrix of the broadcast stack batch_shape, its index in a stack whose
     leading shape is lead (broadcasting: numpy's rules, no copy of the matrices)."""
-    count = int(np.prod(lead, dtype=np.int64))
-    return np.broadcast_to(np.arange(count).reshape(lead), batch_shape).ravel()
+    return np.broadcast_to(np.arange(_count(lead)).reshape(lead), batch_shape).ravel()
 
 
 def _matmul_nd(A, B, dtype, func="matmul"):
@@ -89,8 +93,9 @@ def _matmul_nd(A, B, dtype, func="matmul"):
                          % (func, A.shape[:-2], B.shape[:-2])) from None
     m, k = A.shape[-2:]
     n = B.shape[-1]
-    a = np.ascontiguousarray(A, dtype=dtype).reshape((-1, m, k))
-    b = np.ascontiguousarray(B, dtype=dtype).reshape((-1, k, n))
+    # (an explicit batch count: reshape cannot infer -1 when a matrix is empty)
+    a = np.ascontiguousarray(A, dtype=dtype).reshape((_count(A.shape[:-2]), m, k))
+    b = np.ascontiguousarray(B, dtype=dtype).reshape((_count(B.shape[:-2]), k, n))
     ia = _stack_indices(A.shape[:-2], batch_shape)
     ib = _stack_indices(B.shape[:-2], batch_shape)
     return matmul_stack(a, b, ia, ib).reshape(batch_shape + (m, n))
@@ -239,12 +244,13 @@ def matrix_power(a, n):
     if product is not None:
         return _binary_power(arr, n, product)
     kind = arr.dtype.kind
+    batch = _count(arr.shape[:-2])
     if kind == "f":
         work = np.ascontiguousarray(arr)
-        result = _binary_power(work.reshape((-1, size, size)), n, _stack_product)
+        result = _binary_power(work.reshape((batch, size, size)), n, _stack_product)
         return _power_result(result.reshape(arr.shape), arr.ndim == 2)
     # integers and bools: exact products modulo 2**64, converted back (wrap-around)
-    work = arr.astype(np.uint64).reshape((-1, size, size))
+    work = arr.astype(np.uint64).reshape((batch, size, size))
     boolean = kind == "b"
     result = _binary_power(work, n, lambda x, y: _stack_product(x, y, boolean))
     return result.astype(arr.dtype).reshape(arr.shape)
