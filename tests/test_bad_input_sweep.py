@@ -52,7 +52,9 @@ def test_non_numeric_input_is_rejected(name):
 STACKED = {"cholesky", "inv", "det", "slogdet"}
 
 
-@pytest.mark.parametrize("name", [f for f in SQUARE_FUNCS if f not in STACKED])
+# norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries
+# with ord=None, an error with any other ord (test_new_entry_points_reject_bad_input)
+@pytest.mark.parametrize("name", [f for f in SQUARE_FUNCS if f not in STACKED | {"norm"}])
 def test_three_dimensional_input_is_rejected(name):
     with pytest.raises(ValueError, match=r"^%s: expected a (2-D|vector \(1-D\) or a).* "
                                          r"shape \(2, 2, 2\)$" % name):
@@ -68,8 +70,10 @@ def test_stack_of_non_square_matrices_is_rejected(name):
 
 @pytest.mark.parametrize("name", ["solve", "lstsq", "solve_triangular"])
 def test_solvers_reject_mismatched_right_hand_side(name):
-    # the message names the function, A's shape (or its row count) and b's shape
-    with pytest.raises(ValueError, match=r"^%s: [AT] has (shape \(4, 4\)|4 rows) but b has "
+    # the message names the function, A's shape (or its row count) and b's shape; lstsq's
+    # starts with numpy's words (its LinAlgError is a ValueError)
+    with pytest.raises(ValueError, match=r"^%s: (Incompatible dimensions: )?[AT] has "
+                                         r"(shape \(4, 4\)|4 rows) but b has "
                                          r"shape \(3,\)$" % name):
         getattr(linalg, name)(_spd(), np.ones(3))
 
@@ -80,6 +84,55 @@ def test_norm_propagates_non_finite_like_numpy():
     assert np.isnan(linalg.norm(A)) and np.isnan(np.linalg.norm(A))
     A[0, 0] = np.inf
     assert linalg.norm(A, 1) == np.inf
+
+
+# numpy.linalg's products, tensor functions and array-API helpers (_products.py, _norms.py):
+# (function, arguments, exception, message)
+NEW_ENTRY_POINTS = [
+    ("matmul", (np.ones((2, 2, 3)), np.ones((2, 2, 3))), ValueError, r"^matmul: shapes .*aligned"),
+    ("matmul", (np.ones((2, 2, 3)), np.ones((3, 3, 2))), ValueError,
+     r"^matmul: the stack shapes \(2,\) and \(3,\) do not broadcast"),
+    ("matmul", (np.ones((2, 2, 2)), 2.0), TypeError, "^matmul: scalar operands"),
+    ("matmul", (np.ones((2, 2, 2)), np.full((2, 2), "a")), TypeError, "expected real numeric"),
+    ("matrix_power", (np.ones(3), 2), LinAlgError, "at least two-dimensional"),
+    ("matrix_power", (np.ones((2, 3)), 2), LinAlgError, "must be square"),
+    ("matrix_power", (np.eye(2), 1.5), TypeError, "exponent must be an integer"),
+    ("matrix_power", (np.zeros((2, 2)), -1), LinAlgError, "singular"),
+    ("matrix_power", (np.full((2, 2), "a"), 2), TypeError, "expected real numeric"),
+    ("multi_dot", ([np.eye(2)],), ValueError, "at least two arrays"),
+    ("multi_dot", ([np.eye(2), np.ones((3, 3))],), ValueError, "not aligned"),
+    ("multi_dot", ([np.eye(2), np.ones((2, 2, 2)), np.eye(2)],), ValueError, "must be 2-D"),
+    ("tensordot", (np.ones((2, 3)), np.ones((2, 3)), 1), ValueError, "shape mismatch"),
+    ("tensordot", (np.ones((2, 3)), np.ones((3, 2)), ([0], [5])), ValueError, "out of bounds"),
+    ("tensorsolve", (np.ones((2, 3)), np.ones(2)), LinAlgError, "prod"),
+    ("tensorinv", (np.ones((2, 3)), 1), LinAlgError, "prod"),
+    ("tensorinv", (np.eye(2), 0), ValueError, "invalid ind"),
+    ("vecdot", (np.ones(3), np.ones(4)), ValueError, "lengths 3 and 4"),
+    ("vecdot", (np.ones(3), 2.0), ValueError, "0-D"),
+    ("outer", (np.ones((2, 2)), np.ones(2)), ValueError, "one-dimensional"),
+    ("cross", (np.ones(2), np.ones(3)), ValueError, "3-dimensional vectors"),
+    ("diagonal", (np.ones(3),), ValueError, "at least 2-dimensional"),
+    ("trace", (np.ones(3),), ValueError, "at least 2-dimensional"),
+    ("matrix_transpose", (np.ones(3),), ValueError, "at least 2-dimensional"),
+    ("norm", (np.ones((2, 2, 2)), 1), ValueError, "improper number of dimensions"),
+    ("norm", (np.ones((2, 2)), "fro", 0), ValueError, "not defined for vectors"),
+    ("norm", (np.ones((2, 2)), 3, (0, 1)), ValueError, "not defined for matrices"),
+    ("norm", (np.ones((2, 2)), None, (0, 0)), ValueError, "duplicate axes"),
+    ("norm", (np.ones((2, 2)), None, 2), np.exceptions.AxisError, "out of bounds"),
+    ("norm", (np.ones((2, 2)), None, 1.5), TypeError, "'axis' must be"),
+    ("norm", (np.ones(2, dtype=complex),), TypeError, "complex"),
+    ("vector_norm", (np.ones(3),), ValueError, "not defined for vectors"),
+    ("matrix_norm", (np.ones(3),), ValueError, "at least 2 dimensions"),
+    ("matrix_norm", ([["a"]],), TypeError, "expected numeric data"),
+]
+
+
+@pytest.mark.parametrize("name, args, exc, msg", NEW_ENTRY_POINTS,
+                         ids=["%s-%d" % (e[0], i) for i, e in enumerate(NEW_ENTRY_POINTS)])
+def test_new_entry_points_reject_bad_input(name, args, exc, msg):
+    kwargs = {"ord": "fro"} if name == "vector_norm" else {}
+    with pytest.raises(exc, match=msg):
+        getattr(linalg, name)(*args, **kwargs)
 
 
 def test_rectangular_lu_factor_cannot_solve():

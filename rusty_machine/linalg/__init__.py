@@ -11,6 +11,8 @@ The layers, each importing only from the ones above it in this list:
                                the one input-checking path, every reflector and rotation
     _lu, _cholesky, _qr, _triangular, _eigh, _eig, _svd    one factorisation per file
     _stacked                   numpy's stacked (..., M, N) inputs over those kernels
+    _batched, _products        stacks of GEMM products; matmul, matrix_power, multi_dot,
+                               the tensor and array-API functions of numpy.linalg
     _lstsq, _norms             what rests on the factorisations
 """
 from .._lazy import lazy_exports
@@ -20,7 +22,7 @@ _EXPORTS = {
     # types and constructors (matrix.pyx)
     "Matrix": "matrix", "Vector": "matrix", "asmatrix": "matrix", "asvector": "matrix",
     "hstack": "matrix", "vstack": "matrix", "hcat": "matrix", "vcat": "matrix",
-    "matmul": "matrix", "dot": "matrix",
+    "dot": "matrix",
     # LU (_lu.pyx)
     "lu": "_lu", "lu_factor": "_lu", "LU": "_lu",
     # numpy's contract for stacks (..., M, M) (_stacked.pyx; 2-D inputs go on to _lu /
@@ -42,6 +44,13 @@ _EXPORTS = {
     "eig": "_eig", "eigvals": "_eig", "hessenberg": "_eig",
     # SVD (_svd.pyx)
     "svd": "_svd", "svdvals": "_svd", "bidiagonalize": "_svd",
+    # numpy.linalg's products and array-API helpers (_products.py; stacks through
+    # _batched.pyx); matmul broadcasts stacks and keeps matrix.matmul for 2-D
+    "matmul": "_products", "matrix_power": "_products", "multi_dot": "_products",
+    "tensordot": "_products", "tensorsolve": "_products", "tensorinv": "_products",
+    "vecdot": "_products", "outer": "_products", "cross": "_products",
+    "diagonal": "_products", "trace": "_products", "matrix_transpose": "_products",
+    "vector_norm": "_norms", "matrix_norm": "_norms",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

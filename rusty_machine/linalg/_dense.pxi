@@ -359,7 +359,7 @@ cdef object _extremum(object self, bint want_max, bint want_index, object axis,
         with nogil:
             k_argext_block(a.kind, want_max, a.rows, a.cols, a.data, a.ld, &bi, &bj)
         if is_matrix:
-            return (bi, bj)
+            return bi * a.cols + bj         # numpy's flat (C-order) index
         return bj
     if ax == 0:
         if a.rows == 0:
@@ -672,7 +672,8 @@ cdef class _Dense:
 
     def argmin(self, axis=None, out=None):
         """Index of the first smallest entry (the first NaN if any): an int for a
-        Vector, (i, j) for a Matrix (axis=None), or for a Matrix the row index per
+        Vector; for a Matrix with axis=None numpy's flat index ``i * cols + j`` (row-major
+        order; ``divmod(k, A.cols)`` gives (i, j)), or for a Matrix the row index per
         column (axis=0) / column index per row (axis=1) as an integer numpy array."""
         _check_out(None, out)
         return _extremum(self, False, True, axis, "argmin")

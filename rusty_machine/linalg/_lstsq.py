@@ -14,6 +14,7 @@ Every product goes through our GEMM (``blas.gemm``); the SVD is ours
 """
 import numpy as np
 
+from ..exceptions import LinAlgError
 from .blas import gemm
 from ._checks import work_copy as _work_copy
 from ._svd import svd, svdvals
@@ -27,10 +28,12 @@ def _rhs(b, m):
     if arr.dtype.kind not in "biuf":
         raise TypeError("lstsq: expected real numeric b, got dtype %s" % arr.dtype)
     if arr.ndim not in (1, 2):
-        raise ValueError("lstsq: b must be 1-D or 2-D, got %d-D data of shape %s"
-                         % (arr.ndim, arr.shape))
+        raise LinAlgError("lstsq: b must be 1-D or 2-D, got %d-D data of shape %s"
+                          % (arr.ndim, arr.shape))
     if arr.shape[0] != m:
-        raise ValueError("lstsq: A has %d rows but b has shape %s" % (m, arr.shape))
+        # numpy's LinAlgError and words (a ValueError too: LinAlgError subclasses it)
+        raise LinAlgError("lstsq: Incompatible dimensions: A has %d rows but b has shape %s"
+                          % (m, arr.shape))
     one_d = arr.ndim == 1
     out = np.array(arr.reshape(m, 1) if one_d else arr, dtype=np.float64, order="C")
     if not np.isfinite(out).all():
@@ -56,8 +59,11 @@ def lstsq(A, b, rcond=None):
     A : array-like of shape (m, n)
     b : array-like of shape (m,) or (m, k)
     rcond : float, optional
-        Relative cut-off for small singular values; default ``eps * max(m, n)`` (numpy's
-        default). A negative value means machine precision, as in numpy.
+        Relative cut-off for small singular values; default ``eps * max(m, n)`` with the
+        float64 eps, also for float32 input (numpy computes lstsq in float64 and takes
+        ``finfo(float64).eps``). A negative value means machine precision as LAPACK's
+        dgelsd reads it (numpy passes it through): the unit roundoff
+        ``dlamch('Epsilon') = eps / 2 = 2**-53``.
 
     Returns
     -------
@@ -72,15 +78,18 @@ def lstsq(A, b, rcond=None):
 
     Raises
     ------
+    LinAlgError
+        b's rows differ from A's ("Incompatible dimensions", numpy's words; the message
+        gives both shapes), or b is not 1-D or 2-D (a ValueError too).
     ValueError
-        Shapes that do not match (the message gives both), NaN/inf, not 2-D.
+        NaN/inf, A not 2-D.
     LinAlgError
         The SVD did not converge.
 
     Notes
     -----
     float32 A and b (both, numpy's promotion) give float32 results, with numpy's
-    float32 default rcond (eps32 * max(m, n)); the full-rank QR solution is computed in
+    default rcond (eps64 * max(m, n)); the full-rank QR solution is computed in
     float32 by our sgeqrf path. The singular values (the rank decision, and the
     rank-deficient path) come from our float64 SVD of the exactly converted data,
     rounded to float32.
@@ -89,8 +98,7 @@ def lstsq(A, b, rcond=None):
     m, n = a.shape
     bb, one_d = _rhs(b, m)
     single = _is_float32(A) and _is_float32(b)
-    eps = float(np.finfo(np.float32).eps) if single else _EPS
-    x, resid, rank, s = _lstsq(a, bb, m, n, rcond, eps, single)
+    x, resid, rank, s = _lstsq(a, bb, m, n, rcond, _EPS, single)
     if one_d:
         x = x[:, 0]
     if single:
@@ -110,7 +118,7 @@ def _lstsq(a, bb, m, n, rcond, eps, single):
     if rcond is None:
         rcond = eps * max(m, n)
     elif rcond < 0:
-        rcond = eps
+        rcond = eps / 2          # LAPACK dgelsd: machine precision dlamch('Epsilon')
     if min(m, n) == 0:
         x = np.zeros((n, nrhs))
         # rank 0: the residual is b itself, reported when rank == n and m > n

@@ -37,13 +37,16 @@ References
          matrix, with applications to condition estimation", ACM TOMS 14(4), 1988.
 """
 import numbers
+import operator
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from ..exceptions import LinAlgError
+from .matrix import asvector
 from .matrix import dot as _dot
 
-__all__ = ["norm", "cond"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "cond"]
 
 
 def _as_array(x, func):
@@ -85,67 +88,295 @@ def _is_ord(ord, value):
     return ord is not None and not isinstance(ord, str) and ord == value
 
 
-def norm(A, ord=None):
-    """Norm of a vector or a matrix, with numpy.linalg.norm's ``ord`` conventions.
+def _norm_array(x, func):
+    """x as a numpy array the norms compute on: float32/float64 as given, bool and
+    integers as float64 (numpy's rule); None, complex and non-numeric data are a
+    TypeError. Any number of dimensions (the axes say which are normed)."""
+    if isinstance(x, (list, tuple)) or getattr(getattr(x, "dtype", None), "kind", "") == "O":
+        try:
+            probe = np.asarray(x, dtype=object)
+        except ValueError:          # ragged: the conversion below says so
+            probe = np.empty(0, dtype=object)
+        if any(v is None for v in probe.ravel()):
+            raise TypeError("%s: expected numeric data, the input holds None" % func)
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError("%s: expected numeric data, got %s (%s)"
+                        % (func, type(x).__name__, exc)) from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError("%s: complex input is not supported (rusty_machine is real-valued)"
+                        % func)
+    if kind in "biu" or kind == "O":
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError("%s: expected numeric data, got %s (%s)"
+                            % (func, arr.dtype, exc)) from None
+    if kind != "f":
+        raise TypeError("%s: expected numeric data, got dtype %s" % (func, arr.dtype))
+    if arr.dtype.type not in (np.float32, np.float64):
+        raise TypeError("%s: %s input is not supported (float32 or float64)"
+                        % (func, arr.dtype))
+    return arr
+
+
+def _axis_index(axis, ndim):
+    """axis in range(ndim) (numpy's AxisError when out of bounds)."""
+    try:
+        a = operator.index(axis)
+    except TypeError:
+        raise TypeError("norm: 'axis' must be None, an integer or a tuple of integers, "
+                        "got %r" % (axis,)) from None
+    if not -ndim <= a < ndim:
+        raise AxisError(a, ndim)
+    return a % ndim
+
+
+def _scaled_two_norm_axes(absx, axis, keepdims):
+    """sqrt(sum x^2) over `axis` (an int or a tuple) with scaling by the largest |x|,
+    so that no square overflows or underflows needlessly (Higham ASNA 27.8)."""
+    scale = absx.max(axis=axis, keepdims=True, initial=0.0)
+    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    y = absx / safe
+    r = np.sqrt(np.sum(y * y, axis=axis, keepdims=True)) * safe
+    return r if keepdims else np.squeeze(r, axis=axis)
+
+
+def _vector_norms(x, ord, axis, keepdims):
+    """numpy's vector norms of x along one axis (GVL4 2.2; ||x||_0 counts nonzeros)."""
+    if isinstance(ord, str):
+        raise ValueError("norm: ord=%r is not defined for vectors (use None, 0, a real p "
+                         "or inf)" % (ord,))
+    if ord is not None and not isinstance(ord, numbers.Real):
+        raise ValueError("norm: ord must be a real number for vectors, got %r" % (ord,))
+    absx = np.abs(x)
+    if ord is None or ord == 2:
+        return _scaled_two_norm_axes(absx, axis, keepdims)
+    if ord == np.inf:
+        return absx.max(axis=axis, keepdims=keepdims, initial=0.0)
+    if ord == -np.inf:
+        if x.shape[axis] == 0:
+            raise ValueError("norm: ord=-inf of an empty vector (axis %d has length 0) is "
+                             "not defined" % axis)
+        return absx.min(axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return np.sum(x != 0, axis=axis, keepdims=keepdims, dtype=np.float64)
+    if ord == 1:
+        return np.sum(absx, axis=axis, keepdims=keepdims)
+    # general p: scale by the largest entry so that |x_i|^p cannot overflow
+    p = float(ord)
+    scale = absx.max(axis=axis, keepdims=True, initial=0.0)
+    safe = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        r = np.sum((absx / safe) ** p, axis=axis, keepdims=True) ** (1.0 / p) * safe
+    return r if keepdims else np.squeeze(r, axis=axis)
+
+
+def _svd_norms(x, row_axis, col_axis, op):
+    """op (max, min or sum) of the singular values of the matrices on (row_axis,
+    col_axis), through our svdvals (one call on the whole stack)."""
+    from rusty_machine.linalg import svdvals
+    y = np.moveaxis(x, (row_axis, col_axis), (-2, -1))
+    s = np.asarray(svdvals(y), dtype=np.float64)
+    if op == "max":
+        return s.max(axis=-1, initial=0.0)
+    if op == "sum":
+        return s.sum(axis=-1)
+    if s.shape[-1] == 0:
+        raise ValueError("norm: ord=-2 of an empty matrix (shape %s) is not defined"
+                         % (y.shape,))
+    return s.min(axis=-1)
+
+
+def _matrix_norms(x, ord, row_axis, col_axis):
+    """numpy's matrix norms of the matrices on (row_axis, col_axis) (GVL4 2.3)."""
+    if ord is None or (isinstance(ord, str) and ord in ("fro", "f")):
+        return _scaled_two_norm_axes(np.abs(x), (row_axis, col_axis), False)
+    if ord == "nuc":
+        return _svd_norms(x, row_axis, col_axis, "sum")
+    if isinstance(ord, str) or not isinstance(ord, numbers.Real) or \
+            ord not in (1, -1, 2, -2, np.inf, -np.inf):
+        raise ValueError("norm: ord=%r is not defined for matrices (use None, 'fro', "
+                         "'nuc', 1, -1, 2, -2, inf or -inf)" % (ord,))
+    if ord == 2:
+        return _svd_norms(x, row_axis, col_axis, "max")
+    if ord == -2:
+        return _svd_norms(x, row_axis, col_axis, "min")
+    if ord in (1, -1):      # column sums (sum over the rows), then the extreme column
+        sum_axis, ext_axis = row_axis, col_axis
+    else:                   # row sums (sum over the columns), then the extreme row
+        sum_axis, ext_axis = col_axis, row_axis
+    if ext_axis > sum_axis:
+        ext_axis -= 1
+    sums = np.sum(np.abs(x), axis=sum_axis)
+    if ord > 0:
+        return sums.max(axis=ext_axis, initial=0.0)
+    if sums.shape[ext_axis] == 0:
+        raise ValueError("norm: ord=%r of an empty matrix is not defined" % (ord,))
+    return sums.min(axis=ext_axis)
+
+
+def _result(r, dtype):
+    """numpy's result: a scalar of the input's float dtype, or an array of it."""
+    r = np.asarray(r)
+    if r.ndim == 0:
+        return dtype.type(r)
+    return r.astype(dtype, copy=False)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm, with numpy.linalg.norm's ``ord``, ``axis`` and ``keepdims``.
 
     Parameters
     ----------
-    A : Matrix, Vector or array-like of shape (n,) or (m, n)
+    x : Matrix, Vector or array-like of any number of dimensions
+        With ``axis=None`` x must be 1-D or 2-D, unless ord is None (then the 2-norm
+        of all the entries, whatever the shape).
     ord : {None, "fro", "nuc", 1, -1, 2, -2, inf, -inf} for matrices;
           None, 0, inf, -inf or any real p for vectors
         None is the 2-norm of a vector and the Frobenius norm of a matrix.
+    axis : None, int or 2-tuple of ints
+        An int: vector norms along that axis; a pair: matrix norms of the matrices on
+        those (row, column) axes, for every index of the others (a stack); None: the
+        whole of a 1-D or 2-D x.
+    keepdims : bool, default False
+        Keep the normed axes as axes of length one.
 
     Returns
     -------
-    float, or numpy.float32 for float32 input (numpy's rule)
-        0.0 for empty input. NaN or inf in the data give NaN or inf (as numpy; a norm
-        does not need finite data to be defined). float32 data is read exactly into
-        float64, the norm computed there and rounded once to float32 (a float32
-        result at least as accurate as numpy's float32 one).
+    numpy scalar or ndarray of the input's float dtype (float32 stays float32; integers
+    and bool give float64), as numpy. 0.0 for empty input (except ord=-inf / -1 / -2,
+    which numpy leaves undefined). NaN or inf in the data give NaN or inf. The data are
+    read into float64, the norm computed there and rounded once to float32 for float32
+    input (at least as accurate as numpy's float32 result).
 
     Raises
     ------
     ValueError
-        An ``ord`` that is not defined for the input's dimension, or input that is not
-        1-D or 2-D.
+        An ``ord`` not defined for vectors / matrices, a repeated axis, more than two
+        axes, or x of more than 2 dimensions with axis=None and an ``ord``.
+    numpy.exceptions.AxisError
+        An axis out of range (a ValueError and an IndexError).
+    TypeError
+        Non-numeric, complex or None data; an axis that is not an integer.
 
     Notes
     -----
-    ord=2 / -2 / "nuc" on a matrix need its singular values (svdvals). The 2-norm and
-    Frobenius norm are computed with scaling and do not overflow needlessly.
+    The 2-norm of all the entries runs through our scaled dnrm2 kernel (Vector.norm);
+    2-norms and Frobenius norms along axes are scaled by the largest entry first, so
+    they do not overflow needlessly. ord=2 / -2 / "nuc" on matrices use our svdvals.
     """
-    a = _as_array(A, "norm")
-    r = _vector_norm(a, ord) if a.ndim == 1 else _matrix_norm(a, ord)
-    return np.float32(r) if getattr(A, "dtype", None) == np.float32 else r
+    arr = _norm_array(x, "norm")
+    dtype = arr.dtype
+    nd = arr.ndim
+    if axis is None:
+        if ord is None or (nd == 2 and isinstance(ord, str) and ord in ("fro", "f")) \
+                or (nd == 1 and not isinstance(ord, str) and ord == 2):
+            # ||vec(x)||_2 through our scaled nrm2 kernel
+            flat = np.ascontiguousarray(arr.ravel(), dtype=np.float64)
+            r = asvector(flat).norm() if flat.size else 0.0
+            if keepdims:
+                return np.full((1,) * nd, r, dtype=dtype)
+            return dtype.type(r)
+        axis = tuple(range(nd))
+    elif not isinstance(axis, tuple):
+        axis = (axis,)
+    work = arr.astype(np.float64, copy=False)
+    if len(axis) == 1:
+        ax = _axis_index(axis[0], nd)
+        return _result(_vector_norms(work, ord, ax, keepdims), dtype)
+    if len(axis) == 2:
+        row_axis, col_axis = _axis_index(axis[0], nd), _axis_index(axis[1], nd)
+        if row_axis == col_axis:
+            raise ValueError("norm: duplicate axes given: %r" % (axis,))
+        r = np.asarray(_matrix_norms(work, ord, row_axis, col_axis))
+        if keepdims:
+            shape = list(arr.shape)
+            shape[row_axis] = shape[col_axis] = 1
+            r = r.reshape(shape)
+        return _result(r, dtype)
+    raise ValueError("norm: improper number of dimensions to norm: axis=%r for input "
+                     "of shape %s (give one axis for vector norms, two for matrix norms)"
+                     % (axis, arr.shape))
 
 
-def _vector_norm(x, ord):
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """Vector norm over any axes, as numpy.linalg.vector_norm (the array API's).
+
+    Parameters
+    ----------
+    x : array-like
+    axis : None, int or tuple of ints
+        None: all the entries as one vector; a tuple: those axes flattened into one
+        vector (numpy's transpose-and-reshape), for every index of the others.
+    keepdims : bool, default False
+    ord : {real p, inf, -inf, 0}, default 2
+
+    Returns
+    -------
+    numpy scalar or ndarray of the input's float dtype (integers give float64)
+
+    Raises
+    ------
+    ValueError
+        A string ``ord``, repeated axes; AxisError for axes out of range; TypeError for
+        non-numeric data.
+    """
+    arr = _norm_array(x, "vector_norm")
+    shape = list(arr.shape)
+    if axis is None:
+        work = arr.ravel()
+        ax = 0
+    elif isinstance(axis, tuple):
+        axes = [_axis_index(a, arr.ndim) for a in axis]
+        if len(set(axes)) != len(axes):
+            raise ValueError("vector_norm: repeated axis in %r" % (axis,))
+        rest = [i for i in range(arr.ndim) if i not in axes]
+        work = arr.transpose(axes + rest).reshape(
+            (int(np.prod([arr.shape[i] for i in axes], dtype=np.int64)),)
+            + tuple(arr.shape[i] for i in rest))
+        ax = 0
+    else:
+        work = arr
+        ax = _axis_index(axis, arr.ndim)
     if isinstance(ord, str):
-        raise ValueError("norm: ord=%r is not defined for vectors (use None, 0, a real p "
-                         "or inf)" % (ord,))
-    if x.size == 0:
-        return 0.0
-    if ord is None or ord == 2:
-        return _scaled_two_norm(x)
-    if not isinstance(ord, numbers.Real):
-        raise ValueError("norm: ord must be a real number for vectors, got %r" % (ord,))
-    absx = np.abs(x)
-    if ord == np.inf:
-        return float(absx.max())
-    if ord == -np.inf:
-        return float(absx.min())
-    if ord == 0:
-        return float(np.count_nonzero(x))
-    if ord == 1:
-        return float(absx.sum())
-    # general p: scale by the largest entry so that |x_i|^p cannot overflow
-    p = float(ord)
-    scale = absx.max()
-    if scale == 0.0 or not np.isfinite(scale):
-        with np.errstate(divide="ignore"):
-            return float(np.sum(absx ** p) ** (1.0 / p))
-    with np.errstate(divide="ignore", over="ignore", under="ignore"):
-        return float(scale * np.sum((absx / scale) ** p) ** (1.0 / p))
+        raise ValueError("vector_norm: ord=%r is not defined for vectors" % (ord,))
+    res = norm(work, axis=ax, ord=ord)
+    if keepdims:
+        axes = range(len(shape)) if axis is None else \
+            [_axis_index(a, len(shape)) for a in (axis if isinstance(axis, tuple) else (axis,))]
+        for i in axes:
+            shape[i] = 1
+        res = _result(np.reshape(res, tuple(shape)), arr.dtype)
+    return res
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """Matrix norm of the last two axes, as numpy.linalg.matrix_norm (the array API's):
+    ``norm(x, ord, axis=(-2, -1), keepdims)``, for a matrix or a stack of them.
+
+    Parameters
+    ----------
+    x : array-like of shape (..., M, N)
+    keepdims : bool, default False
+    ord : {"fro", "nuc", 1, -1, 2, -2, inf, -inf}, default "fro"
+
+    Returns
+    -------
+    numpy scalar or ndarray of shape (...) in the input's float dtype
+
+    Raises
+    ------
+    ValueError
+        An ``ord`` not defined for matrices, x of fewer than 2 dimensions.
+    """
+    arr = _norm_array(x, "matrix_norm")
+    if arr.ndim < 2:
+        raise ValueError("matrix_norm: expected at least 2 dimensions (..., M, N), got "
+                         "shape %s" % (arr.shape,))
+    return norm(arr, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
 
 def _singular_values(a):
