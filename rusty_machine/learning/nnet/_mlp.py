@@ -124,7 +124,7 @@ class _BaseMLP(BaseEstimator):
         return tuple(int(h) for h in hidden)
 
     # ---- network -----------------------------------------------------------------------
-    def _build(self, n_features, n_outputs, hidden, rng):
+    def _build(self, n_features, n_outputs, hidden, rng, dtype=np.float64):
         act = _ACTIVATION_BY_NAME[self.activation]
         widths = [n_features] + list(hidden)
         layers = []
@@ -136,7 +136,7 @@ class _BaseMLP(BaseEstimator):
         # every layer, f = 2 for a logistic network and 6 otherwise
         factor = 2.0 if self.activation == "logistic" else 6.0
         return _Network(layers, self._out_criterion_for(self.out_activation_), reg, rng,
-                        init_factor=factor)
+                        init_factor=factor, dtype=dtype)
 
     @staticmethod
     def _out_criterion_for(out_activation):
@@ -168,7 +168,7 @@ class _BaseMLP(BaseEstimator):
             self.__dict__.setdefault("_optimizer", None)   # pickles without the optimiser
             widths = [layout[0][0][0]] + [shape[1] for shape, _ in layout]
             self._net = self._build(widths[0], widths[-1], tuple(widths[1:-1]),
-                                    np.random.RandomState(0))
+                                    np.random.RandomState(0), dtype=theta.dtype)
             self._net.theta[...] = theta
             self._publish()
 
@@ -182,8 +182,13 @@ class _BaseMLP(BaseEstimator):
             raise ValueError("%s: the data changed shape since the last fit (network %d -> %d, "
                              "data %d -> %d)" % (type(self).__name__, self._net.n_in,
                                                   self._net.n_out, n_features, Y.shape[1]))
+        if reuse and X.dtype != self._net.dtype:
+            X = X.astype(self._net.dtype)   # a warm start keeps the network's dtype
+        # float32 X trains a float32 network (sgemm, float32 Adam moments), as
+        # scikit-learn's MLP; the targets follow
+        Y = np.ascontiguousarray(Y, dtype=X.dtype)
         if not reuse:
-            self._net = self._build(n_features, Y.shape[1], hidden, rng)
+            self._net = self._build(n_features, Y.shape[1], hidden, rng, dtype=X.dtype)
             self._publish()
             self.n_iter_ = 0
             self.t_ = 0
@@ -359,11 +364,19 @@ class _BaseMLP(BaseEstimator):
 
     def _forward(self, X):
         check_is_fitted(self, "coefs_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self._net.forward(X, keep=False)
 
     def _rm_tags(self, tags):
         return tags
+
+
+_F32_NOTE = """
+    float32 X trains a float32 network (weights, activations, gradients, Adam's moments;
+    the GEMMs are sgemm), as scikit-learn's MLP: ``coefs_``, ``intercepts_`` and the
+    outputs of a float32 fit are float32; a float64 X given to ``predict`` after a float32
+    fit is computed in float64 (numpy's promotion, as scikit-learn).
+"""
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
@@ -391,6 +404,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     best_validation_score_, n_iter_, t_, n_layers_, n_outputs_, out_activation_,
     n_features_in_
     """
+    __doc__ += _F32_NOTE
     def _out_activation(self, Y_kind, n_classes):
         if Y_kind == "multilabel-indicator" or n_classes == 2:
             return "logistic"
@@ -474,7 +488,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self
         """
         X, y = validate_data(self, X, y, multi_output=True, reset=not (
-            self.warm_start and hasattr(self, "_net")))
+            self.warm_start and hasattr(self, "_net")), dtype=[np.float64, np.float32])
         first = not (self.warm_start and hasattr(self, "_net"))
         Y, kind = self._encode(y, first_call=first)
         if first:
@@ -491,7 +505,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             raise AttributeError("partial_fit is only available for the stochastic solvers "
                                  "('sgd', 'adam'), not for 'lbfgs'")
         first = not hasattr(self, "_net")
-        X, y = validate_data(self, X, y, multi_output=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, reset=first,
+                             dtype=[np.float64, np.float32])
         if first and classes is None and np.asarray(y).ndim == 1:
             raise ValueError("classes must be passed on the first call to partial_fit")
         if not first and classes is not None and not np.array_equal(np.unique(classes),
@@ -515,7 +530,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict_log_proba(self, X):
         """log of :meth:`predict_proba` (clipped away from 0)."""
-        return np.log(np.maximum(self.predict_proba(X), np.finfo(float).tiny))
+        P = self.predict_proba(X)
+        return np.log(np.maximum(P, np.finfo(P.dtype).tiny))
 
     def predict(self, X):
         """Predicted labels (or the 0/1 indicator matrix for multi-label)."""
@@ -546,6 +562,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     ``alpha/2 ||W||^2`` divided by the batch size. See :class:`MLPClassifier` for the
     parameters.
     """
+    __doc__ += _F32_NOTE
 
     def fit(self, X, y, sample_weight=None):
         """Fit the network to X, y of shape (n_samples,) or (n_samples, n_outputs).
@@ -555,7 +572,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self
         """
         first = not (self.warm_start and hasattr(self, "_net"))
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first,
+                             dtype=[np.float64, np.float32])
         return self._fit_regression(X, y, sample_weight, incremental=False)
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -564,7 +582,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             raise AttributeError("partial_fit is only available for the stochastic solvers "
                                  "('sgd', 'adam'), not for 'lbfgs'")
         first = not hasattr(self, "_net")
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first,
+                             dtype=[np.float64, np.float32])
         return self._fit_regression(X, y, sample_weight, incremental=True)
 
     def _fit_regression(self, X, y, sample_weight, incremental):
@@ -573,7 +592,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self.out_activation_ = "identity"
         self.n_outputs_ = Y.shape[1]
         w = check_sample_weight(sample_weight, X.shape[0], allow_zero=False)
-        return self._fit(X, np.ascontiguousarray(Y, dtype=np.float64), w, incremental)
+        return self._fit(X, Y, w, incremental)
 
     def predict(self, X):
         """Predictions, shape (n_samples,) or (n_samples, n_outputs)."""
