@@ -25,6 +25,14 @@ by sqrt(s_i). The solvers never form an explicit inverse:
   it squares the condition number; a matrix that is not numerically positive definite
   falls back to the QR path.
 
+float32 data (as scikit-learn: ``coef_``, ``intercept_`` and ``predict`` stay float32):
+the passes over X run in float32 where the kernel is written for both types (the
+weighted means as one sgemm, the Cholesky route's Gram matrix as ssyrk blocks, ``predict``
+as sgemm), and every d x d solve in float64 on the float64-accumulated Gram matrix or R,
+its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers is still
+float64-only (``_tsqr.pyx``): with float32 X it converts X block by block, so the
+"qr" LinearRegression reads float32 data but computes its R in float64.
+
 For Ridge the QR solver factors [R11; sqrt(alpha) I] (augmented least squares, GVL4
 Sec. 6.1.4) and the SVD solver filters w = V diag(s / (s^2 + alpha)) U' r12.
 
@@ -45,10 +53,10 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError
-from ..linalg.blas import gemm, gemv, syrk
+from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, RegressorMixin
 from .validation import check_is_fitted, check_sample_weight, validate_data
-from . import _tsqr
+from . import _gram, _tsqr
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -71,7 +79,14 @@ def _weighted_offsets(X, Y, sw, fit_intercept):
     total = sw.sum()
     if total <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs weight")
-    # weighted means: X' w / sum(w)
+    # weighted means: X' w / sum(w)   (float64 offsets for either dtype of X)
+    if X.dtype == np.float32:
+        # w' X in one sgemm (no float64 copy of X), the weights rounded to float32
+        sw32 = np.ascontiguousarray(sw, dtype=np.float32)[None, :]
+        x_off = gemm(sw32, X).ravel().astype(np.float64) / total
+        y_off = gemm(sw32, np.ascontiguousarray(Y, dtype=np.float32)).ravel().astype(
+            np.float64) / total
+        return x_off, y_off
     x_off = gemv(X, sw, trans=True) / total
     y_off = gemv(Y, sw, trans=True) / total
     return x_off, y_off
@@ -104,18 +119,19 @@ def _streamed_r(X, Y, x_off, y_off, sqrt_w):
 
 def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
     """A' A with A = sqrt(W) [X - x_off, Y - y_off], accumulated block by block through
-    our syrk (only one block of centred rows exists at a time)."""
+    our syrk (only one block of centred rows exists at a time). The blocks and their
+    syrk are in X's dtype (ssyrk for float32 data), the sum over blocks in float64."""
     m = X.shape[0]
     ncol = X.shape[1] + Y.shape[1]
     b = _block_rows(ncol)
-    buf = np.empty((b, ncol))
+    buf = np.empty((b, ncol), dtype=X.dtype)
     G = np.zeros((ncol, ncol))
     for s in range(0, m, b):
         e = min(s + b, m)
         blk = _fill_block(buf, X, Y, s, e, x_off, y_off, sqrt_w)
         # G += blk.T @ blk: syrk of the block, then one addition (n^2 next to the block's
         # b n^2 / 2 multiply-adds, b >= 2048 rows)
-        G += syrk(blk, trans=True)
+        G += _gram.gram(blk)
     return G
 
 
@@ -216,6 +232,19 @@ def _linear_predict(X, coef, intercept):
     return out
 
 
+def _linear_predict_any(X, coef, intercept):
+    """_linear_predict in numpy's promotion of X and coef: float32 with float32 is one
+    sgemm and a float32 result (scikit-learn's float32 linear models), else float64."""
+    if X.dtype == np.float32 and coef.dtype == np.float32:
+        if coef.ndim == 1:
+            out = gemm(X, coef[:, None]).ravel()
+        else:
+            out = gemm(X, coef, trans_b=True)
+        out += intercept
+        return out
+    return _linear_predict(X, coef, intercept)
+
+
 def _check_solver(solver):
     if solver not in _SOLVERS:
         raise ValueError("solver must be one of %s, got %r" % (_SOLVERS, solver))
@@ -230,7 +259,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         _check_solver(solver)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise ValueError("fit_intercept must be a bool, got %r" % (self.fit_intercept,))
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
+                             dtype=[np.float64, np.float32])
         sw = check_sample_weight(sample_weight, X.shape[0])
         Y = y.reshape(X.shape[0], -1)
         if np.ndim(alpha) == 1 and alpha.shape[0] not in (1, Y.shape[1]):
@@ -238,18 +268,20 @@ class _LinearModel(RegressorMixin, BaseEstimator):
                              % (alpha.shape[0], Y.shape[1]))
         W, x_off, y_off, rank, singular = _solve_least_squares(
             X, Y, sw, self.fit_intercept, alpha, solver)
-        coef = np.ascontiguousarray(W.T)                      # (n_targets, n_features)
+        coef = np.ascontiguousarray(W.T, dtype=np.float64)   # (n_targets, n_features)
         intercept = y_off - gemm(coef, x_off[:, None]).ravel() if self.fit_intercept \
             else np.zeros(Y.shape[1])
+        # float32 X: float32 coef_ / intercept_ (scikit-learn's rule), rounded once
+        dt = X.dtype
         if y.ndim == 1:
-            self.coef_ = coef.ravel()
-            self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
+            self.coef_ = coef.ravel().astype(dt)
+            self.intercept_ = dt.type(intercept[0] if self.fit_intercept else 0.0)
         else:
-            self.coef_ = coef
-            self.intercept_ = intercept
+            self.coef_ = coef.astype(dt)
+            self.intercept_ = intercept.astype(dt)
         self.rank_ = rank
         if singular is not None:
-            self.singular_ = singular
+            self.singular_ = np.asarray(singular).astype(dt)
         elif hasattr(self, "singular_"):
             del self.singular_
         self.n_iter_ = 1                    # one direct (non-iterative) solve
@@ -267,8 +299,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False)
-        return _linear_predict(X, self.coef_, self.intercept_)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return _linear_predict_any(X, self.coef_, self.intercept_)
 
     def _rm_tags(self, tags):
         tags.target_tags.multi_output = True

@@ -39,7 +39,7 @@ from ..linalg import eigh, qr, svd
 from ..linalg.blas import gemm
 from .base import BaseEstimator, TransformerMixin
 from .validation import check_is_fitted, validate_data
-from . import _pca
+from . import _gram
 
 __all__ = ["PCA"]
 
@@ -88,7 +88,7 @@ def _scatter(X, mean):
     then costs at most 4 bits per entry [2, Sec. 2.7 (cancellation)]. Otherwise (large
     offsets, constant columns) the centred copy and its syrk, as accurate as the data.
 
-    The syrk runs in X's dtype (``_pca.gram``: ssyrk for float32 data, as scikit-learn's
+    The syrk runs in X's dtype (``_gram.gram``: ssyrk for float32 data, as scikit-learn's
     float32 covariance route); the rank-one correction and the result are float64.
     """
     n = X.shape[0]
@@ -96,11 +96,11 @@ def _scatter(X, mean):
     C *= -n
     if X.ndim == 2 and X.shape[1] > 1 and X.strides[1] != X.itemsize:
         X = np.ascontiguousarray(X)
-    C += _pca.gram(X)                     # X^T X - n m m^T
+    C += _gram.gram(X)                     # X^T X - n m m^T
     offset2 = n * mean * mean
     if np.all(offset2 <= _UNCENTRED_MAX_RATIO2 * np.diag(C)):
         return C
-    return _pca.gram(np.ascontiguousarray(X - mean.astype(X.dtype))).astype(np.float64)
+    return _gram.gram(np.ascontiguousarray(X - mean.astype(X.dtype))).astype(np.float64)
 
 
 class PCA(TransformerMixin, BaseEstimator):

@@ -1,4 +1,5 @@
-"""_pca.pyx: the one pass over the data of PCA's covariance route.
+"""_gram.pyx: the Gram matrix X^T X of the data, the one pass over X of PCA's
+covariance route and of the normal equations of LinearRegression / Ridge.
 
 ``gram`` forms the d x d Gram (scatter) matrix X^T X of the data in the data's own type
 with one symmetric rank-k update, our ``xsyrk`` (ssyrk or dsyrk: half the flops of a
