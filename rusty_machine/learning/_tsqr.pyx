@@ -31,6 +31,11 @@ folded into the running R [DGHL12, sequential TSQR]:
    time (each step reads a few contiguous numbers per row of a block that is in cache).
    All but O(b ncol LEAF) of the flops run through our GEMM.
 
+X may be float32 or float64 (``floating``: _fill and _stream are written once for both):
+float32 data is converted one block at a time as it is copied into the float64 block,
+never as a whole; the factorisation itself is float64 (R is small, and float64 keeps
+the least-squares solution as accurate as the data allow).
+
 4. Threads  [DGHL12, parallel TSQR with a flat reduction tree]
    With t threads, the rows are split in t contiguous parts, each thread streams its
    part into its own R_t (the GEMMs run single-threaded inside the parallel region),
@@ -56,6 +61,7 @@ import numpy as np
 from rusty_machine.linalg.blas cimport dgemm, dsyrk, dtrmm, get_num_threads
 from rusty_machine.linalg._householder cimport house
 from rusty_machine.linalg._csrc cimport rm_axpy_unit, rm_dot_unit
+from rusty_machine.linalg._floating cimport floating
 
 # Block sizes (one table): a block of rows of A takes about BLOCK_BYTES, so that it and
 # R stay in the L2 cache while the GEMMs of a step sweep over it; LEAF columns are
@@ -167,7 +173,7 @@ cdef void _tpqrt(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1,
 
 
 cdef void _fill(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
-                const double* X, const double* Y,         # IN  (m, n) and (m, t)
+                const floating* X, const double* Y,       # IN  (m, n) and (m, t)
                 const double* x_off, const double* y_off,  # IN  (n,), (t,)
                 const double* sqrt_w,                      # IN  (m,) or NULL
                 double* A                                  # OUT (e - s) x (n + t)
@@ -175,7 +181,7 @@ cdef void _fill(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
     """A = sqrt(w) [X[s:e] - x_off, Y[s:e] - y_off]."""
     cdef Py_ssize_t i, j, ncol = n + t
     cdef double sw
-    cdef const double* xr
+    cdef const floating* xr
     cdef double* ar
     for i in range(e - s):
         xr = X + (s + i) * n
@@ -191,7 +197,7 @@ cdef void _fill(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
 
 
 cdef void _stream(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
-                  const double* X, const double* Y, const double* x_off,
+                  const floating* X, const double* Y, const double* x_off,
                   const double* y_off, const double* sqrt_w, Py_ssize_t brows,
                   double* R,          # INOUT ncol x ncol (zeros on entry for a new R)
                   double* work        # WORK  _work_size(ncol, brows) doubles
@@ -222,7 +228,7 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
 
     Parameters
     ----------
-    X : ndarray of shape (m, n), float64
+    X : ndarray of shape (m, n), float32 or float64 (read in its own type)
     Y : ndarray of shape (m, t), float64
     x_off : ndarray of shape (n,)
     y_off : ndarray of shape (t,)
@@ -233,9 +239,17 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
     -------
     R : ndarray of shape (n + t, n + t), upper triangular with R^T R = A^T A.
     """
-    cdef const double[:, ::1] Xv = np.ascontiguousarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    cdef bint f32 = X.dtype == np.float32
+    X = np.ascontiguousarray(X, dtype=np.float32 if f32 else np.float64)
+    cdef const double[:, ::1] Xv
+    cdef const float[:, ::1] Xs
+    if f32:
+        Xs = X
+    else:
+        Xv = X
     cdef const double[:, ::1] Yv = np.ascontiguousarray(Y, dtype=np.float64)
-    cdef Py_ssize_t m = Xv.shape[0], n = Xv.shape[1], t = Yv.shape[1]
+    cdef Py_ssize_t m = X.shape[0], n = X.shape[1], t = Yv.shape[1]
     if Yv.shape[0] != m:
         raise ValueError("X and Y must have the same number of rows, got %d and %d"
                          % (m, Yv.shape[0]))
@@ -272,21 +286,33 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
         raise MemoryError()
     cdef Py_ssize_t tid, s, e
     cdef double* Rdst
-    cdef const double* xp = &Xv[0, 0] if n > 0 else NULL
+    cdef const double* xp = NULL
+    cdef const float* xps = NULL
+    if n > 0 and f32:
+        xps = &Xs[0, 0]
+    elif n > 0:
+        xp = &Xv[0, 0]
     cdef const double* yp = &Yv[0, 0] if t > 0 else NULL
     cdef const double* xop = &xo[0] if n > 0 else NULL
     cdef const double* yop = &yo[0] if t > 0 else NULL
     with nogil:
         if nt == 1:
-            _stream(0, m, n, t, xp, yp, xop, yop, sw, brows, &Rv[0, 0], work)
+            if f32:
+                _stream(0, m, n, t, xps, yp, xop, yop, sw, brows, &Rv[0, 0], work)
+            else:
+                _stream(0, m, n, t, xp, yp, xop, yop, sw, brows, &Rv[0, 0], work)
         else:
             memset(Rt, 0, (nt - 1) * ncol * ncol * sizeof(double))
             for tid in prange(nt, num_threads=nt, schedule="static", chunksize=1):
                 s = m * tid // nt
                 e = m * (tid + 1) // nt
                 Rdst = &Rv[0, 0] if tid == 0 else Rt + (tid - 1) * ncol * ncol
-                _stream(s, e, n, t, xp, yp, xop, yop, sw, brows, Rdst,
-                        work + tid * wsize)
+                if f32:
+                    _stream(s, e, n, t, xps, yp, xop, yop, sw, brows, Rdst,
+                            work + tid * wsize)
+                else:
+                    _stream(s, e, n, t, xp, yp, xop, yop, sw, brows, Rdst,
+                            work + tid * wsize)
             # flat reduction: R <- R factor of [R_0; R_1; ...] (the stacked R_t are the
             # block, of (nt - 1) ncol rows; brows >= that is not needed: one call)
             _fold(nt - 1, ncol, &Rv[0, 0], Rt, work)

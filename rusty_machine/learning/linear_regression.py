@@ -29,9 +29,10 @@ float32 data (as scikit-learn: ``coef_``, ``intercept_`` and ``predict`` stay fl
 the passes over X run in float32 where the kernel is written for both types (the
 weighted means as one sgemm, the Cholesky route's Gram matrix as ssyrk blocks, ``predict``
 as sgemm), and every d x d solve in float64 on the float64-accumulated Gram matrix or R,
-its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers is still
-float64-only (``_tsqr.pyx``): with float32 X it converts X block by block, so the
-"qr" LinearRegression reads float32 data but computes its R in float64.
+its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers reads
+float32 X in float32 (``_tsqr.pyx``, fused over X's type) and converts each block as it
+copies it into its float64 buffer: no float64 copy of X, but the QR flops of the "qr"
+LinearRegression are float64 ones (a float32 TSQR is left to do).
 
 For Ridge the QR solver factors [R11; sqrt(alpha) I] (augmented least squares, GVL4
 Sec. 6.1.4) and the SVD solver filters w = V diag(s / (s^2 + alpha)) U' r12.

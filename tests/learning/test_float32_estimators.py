@@ -433,3 +433,18 @@ def test_argmin_rows_every_isa(isa):
     out = subprocess.run([sys.executable, "-c", _ARGMIN_SCRIPT], env=env,
                          capture_output=True, text=True)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_streamed_r_reads_float32(weighted):
+    """_tsqr.streamed_r on float32 X converts each block exactly (float32 -> float64 is
+    exact): the same R as on the float64 copy of the same numbers, bit for bit."""
+    from rusty_machine.learning import _tsqr
+    rng = np.random.RandomState(13)
+    X32 = rng.randn(5000, 7).astype(np.float32)
+    Y = rng.randn(5000, 2)
+    x_off, y_off = rng.randn(7), rng.randn(2)
+    sw = np.sqrt(rng.uniform(0.5, 2.0, 5000)) if weighted else None
+    R32 = _tsqr.streamed_r(X32, Y, x_off, y_off, sw)
+    R64 = _tsqr.streamed_r(X32.astype(np.float64), Y, x_off, y_off, sw)
+    assert R32.dtype == np.float64 and np.array_equal(R32, R64)
