@@ -448,3 +448,18 @@ def test_streamed_r_reads_float32(weighted):
     R32 = _tsqr.streamed_r(X32, Y, x_off, y_off, sw)
     R64 = _tsqr.streamed_r(X32.astype(np.float64), Y, x_off, y_off, sw)
     assert R32.dtype == np.float64 and np.array_equal(R32, R64)
+
+
+@pytest.mark.filterwarnings("ignore::rusty_machine.exceptions.ConvergenceWarning")
+def test_float32_models_pickle_exactly():
+    import pickle
+    X, y = _mlp_data(n=120)
+    X32 = X.astype(np.float32)
+    for est in (MLPClassifier((6,), max_iter=3, random_state=0).fit(X32, y),
+                KMeans(3, n_init=1, random_state=0).fit(X32),
+                GaussianMixture(2, random_state=0).fit(X32), PCA(2).fit(X32)):
+        back = pickle.loads(pickle.dumps(est))
+        out = "predict_proba" if hasattr(est, "predict_proba") else "transform" \
+            if hasattr(est, "transform") else "predict"
+        a, b = getattr(est, out)(X32), getattr(back, out)(X32)
+        assert a.dtype == b.dtype and np.array_equal(a, b), type(est).__name__
