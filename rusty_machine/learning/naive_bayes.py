@@ -220,8 +220,9 @@ class GaussianNB(_BaseNB):
         n_new = Y.sum(0)                                   # (K,)
         present = n_new > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            # batch means: Y.T @ X / n_new
-            S1 = gemm(Y, X, trans_a=True)
+            # batch means: Y.T @ X / n_new (sgemm for float32 X: the weighted one-hot
+            # labels in X's dtype, no float64 copy of X)
+            S1 = gemm(Y.astype(X.dtype, copy=False), X, trans_a=True).astype(np.float64)
             mu_new = np.where(present[:, None], S1 / np.where(present, n_new, 1)[:, None], 0)
         # batch variances: sum_{i in c} w_i (x_i - mu_c)^2 / n_c  (centred two-pass form)
         sq_dev = np.empty_like(mu_new)
