@@ -111,6 +111,29 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
     return centers, indices
 
 
+# rows per block of _column_variance's passes (a few MiB of float64 temporaries)
+_VAR_BLOCK_ROWS = 8192
+
+
+def _column_variance(X, w=None):
+    """(Weighted) variance of each column, two passes (the mean, then the squared
+    deviations: no cancellation), accumulated in float64 over blocks of rows, so that no
+    n x d temporary is made (np.var would make a float64 copy of a float32 X)."""
+    n, d = X.shape
+    w_sum = float(n) if w is None else float(w.sum())
+    total = np.zeros(d)
+    for s in range(0, n, _VAR_BLOCK_ROWS):
+        blk = X[s:s + _VAR_BLOCK_ROWS].astype(np.float64)
+        total += blk.sum(0) if w is None else (w[s:s + _VAR_BLOCK_ROWS, None] * blk).sum(0)
+    mean = total / w_sum
+    sq = np.zeros(d)
+    for s in range(0, n, _VAR_BLOCK_ROWS):
+        blk = X[s:s + _VAR_BLOCK_ROWS] - mean           # float64 (mean is float64)
+        blk *= blk
+        sq += blk.sum(0) if w is None else (w[s:s + _VAR_BLOCK_ROWS, None] * blk).sum(0)
+    return sq / w_sum
+
+
 def _centers_in(C, dtype):
     """The fitted centres in the dtype of the data they are compared with."""
     return C if C.dtype == dtype else np.ascontiguousarray(C, dtype=dtype)
@@ -318,11 +341,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         # float32 data, so tol is not raised to float32's epsilon)
         tol = 0.0
         if self.tol > 0:
-            if sample_weight is None:
-                variance = X.var(axis=0, dtype=np.float64)
-            else:
-                mean = (w[:, None] * X).sum(0) / w.sum()
-                variance = (w[:, None] * (X - mean) ** 2).sum(0) / w.sum()
+            variance = _column_variance(X, None if sample_weight is None else w)
             tol = float(self.tol) * float(np.mean(variance))
         # ||x||^2, only needed by the k-means++ seeding
         x_sq_norms = (X * X).sum(1) if (init_arr is None and self.init == "k-means++") \

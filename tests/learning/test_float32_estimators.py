@@ -463,3 +463,18 @@ def test_float32_models_pickle_exactly():
             if hasattr(est, "transform") else "predict"
         a, b = getattr(est, out)(X32), getattr(back, out)(X32)
         assert a.dtype == b.dtype and np.array_equal(a, b), type(est).__name__
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kmeans_tolerance_variance_blocked(dtype):
+    """KMeans' tol scale (the mean column variance) by blocks of rows, without an n x d
+    float64 temporary: equal to numpy's float64 variance (weighted: np.average's)."""
+    from rusty_machine.learning import k_means
+    rng = np.random.RandomState(14)
+    X = (rng.randn(20000, 3) * [1.0, 10.0, 0.1] + 5.0).astype(dtype)
+    w = rng.uniform(0.5, 2.0, 20000)
+    X64 = X.astype(np.float64)
+    np.testing.assert_allclose(k_means._column_variance(X), X64.var(0), rtol=1e-12)
+    mean = np.average(X64, axis=0, weights=w)
+    ref = np.average((X64 - mean) ** 2, axis=0, weights=w)
+    np.testing.assert_allclose(k_means._column_variance(X, w), ref, rtol=1e-12)
