@@ -29,10 +29,9 @@ float32 data (as scikit-learn: ``coef_``, ``intercept_`` and ``predict`` stay fl
 the passes over X run in float32 where the kernel is written for both types (the
 weighted means as one sgemm, the Cholesky route's Gram matrix as ssyrk blocks, ``predict``
 as sgemm), and every d x d solve in float64 on the float64-accumulated Gram matrix or R,
-its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers reads
-float32 X in float32 (``_tsqr.pyx``, fused over X's type) and converts each block as it
-copies it into its float64 buffer: no float64 copy of X, but the QR flops of the "qr"
-LinearRegression are float64 ones (a float32 TSQR is left to do).
+its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers runs in
+float32 for float32 X (``_tsqr.pyx``, fused: sgemm blocks, as scikit-learn's float32
+lstsq, LAPACK sgelsd), its rank cut-off at float32's epsilon.
 
 For Ridge the QR solver factors [R11; sqrt(alpha) I] (augmented least squares, GVL4
 Sec. 6.1.4) and the SVD solver filters w = V diag(s / (s^2 + alpha)) U' r12.
@@ -136,8 +135,9 @@ def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
     return G
 
 
-def _svd_solve(R11, R12, alpha):
+def _svd_solve(R11, R12, alpha, eps=_EPS):
     """min-norm (alpha = 0) or ridge solution of R11 W = R12 through R11 = U diag(s) V'.
+    ``eps``: the machine epsilon of the data R11 came from (the rank cut-off).
     Returns (W, s, rank)."""
     la = _linalg()
     U, s, Vt = la.svd(R11)
@@ -145,28 +145,28 @@ def _svd_solve(R11, R12, alpha):
     UtR = gemm(U, R12, trans_a=True)                       # U' r12
     if np.all(alpha == 0):
         # GVL4 Sec. 5.5.4: keep s_i > rcond * s_0 (LAPACK dgelsd's default rcond = eps)
-        cut = (s[0] * _EPS * max(R11.shape)) if s.size else 0.0
+        cut = (s[0] * eps * max(R11.shape)) if s.size else 0.0
         keep = s > cut
         rank = int(keep.sum())
         inv = np.zeros_like(s)
         inv[keep] = 1.0 / s[keep]
         W = gemm(Vt, inv[:, None] * UtR, trans_a=True)
     else:
-        rank = int(np.sum(s > (s[0] * _EPS * max(R11.shape) if s.size else 0.0)))
+        rank = int(np.sum(s > (s[0] * eps * max(R11.shape) if s.size else 0.0)))
         # Hoerl & Kennard; GVL4 Sec. 6.1.4: filter factors s / (s^2 + alpha)
         filt = s[:, None] / (s[:, None] ** 2 + alpha[None, :])
         W = gemm(Vt, filt * UtR, trans_a=True)
     return W, s, rank
 
 
-def _rank_from_r(R11):
+def _rank_from_r(R11, eps=_EPS):
     d = np.abs(np.diagonal(R11)) if R11.size else np.zeros(0)
     if d.size == 0 or d.max() == 0:
         return 0, False
     # back substitution only when every |R_ii| is clearly above the rank cut-off (a
     # margin of 10 over it); otherwise the SVD decides the rank and the minimum norm
-    full = R11.shape[0] >= R11.shape[1] and d.min() > d.max() * _EPS * max(R11.shape) * 10
-    return int(np.sum(d > d.max() * _EPS * max(R11.shape))), bool(full)
+    full = R11.shape[0] >= R11.shape[1] and d.min() > d.max() * eps * max(R11.shape) * 10
+    return int(np.sum(d > d.max() * eps * max(R11.shape))), bool(full)
 
 
 def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
@@ -194,11 +194,15 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
         except LinAlgError:
             solver = "qr"                   # not numerically positive definite
     R = _streamed_r(X, Y, x_off, y_off, sqrt_w)
+    # float32 X gives a float32 R (its QR ran in float32): the rank cut-offs use float32's
+    # epsilon (scipy's float32 lstsq: rcond = eps32), the small solves below run in float64
+    eps = np.finfo(R.dtype).eps
+    R = R.astype(np.float64, copy=False)
     R11 = np.ascontiguousarray(R[:, :n])
     R12 = np.ascontiguousarray(R[:, n:])
     if R11.shape[0] < n and solver == "qr" and np.all(alpha == 0):
         solver = "svd"
-    rank, full = _rank_from_r(R11)
+    rank, full = _rank_from_r(R11, eps)
     if solver == "qr" and np.all(alpha == 0) and full:
         # GVL4 Alg. 5.3.2: back substitution R11 w = r12
         W = np.asarray(_linalg().solve_triangular(R11[:n], R12[:n], lower=False))
@@ -216,7 +220,7 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
                                                               lower=False)))
         W = np.column_stack(cols)
     else:
-        W, singular, rank = _svd_solve(R11, R12, np.broadcast_to(alpha, (Y.shape[1],)))
+        W, singular, rank = _svd_solve(R11, R12, np.broadcast_to(alpha, (Y.shape[1],)), eps)
         if solver != "svd":
             singular = None
     return W.reshape(n, -1), x_off, y_off, rank, singular

@@ -436,18 +436,31 @@ def test_argmin_rows_every_isa(isa):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_streamed_r_reads_float32(weighted):
-    """_tsqr.streamed_r on float32 X converts each block exactly (float32 -> float64 is
-    exact): the same R as on the float64 copy of the same numbers, bit for bit."""
+@pytest.mark.parametrize("threads", [1, 2])
+def test_streamed_r_float32(weighted, threads):
+    """_tsqr.streamed_r on float32 X: a float32 R (the TSQR ran in float32) with
+    R^T R = A^T A to float32 accuracy, A = sqrt(w) [X - x_off, Y - y_off]; the same R as
+    the float64 run up to the rows' signs, to float32 accuracy."""
+    import rusty_machine
     from rusty_machine.learning import _tsqr
     rng = np.random.RandomState(13)
-    X32 = rng.randn(5000, 7).astype(np.float32)
-    Y = rng.randn(5000, 2)
-    x_off, y_off = rng.randn(7), rng.randn(2)
-    sw = np.sqrt(rng.uniform(0.5, 2.0, 5000)) if weighted else None
-    R32 = _tsqr.streamed_r(X32, Y, x_off, y_off, sw)
-    R64 = _tsqr.streamed_r(X32.astype(np.float64), Y, x_off, y_off, sw)
-    assert R32.dtype == np.float64 and np.array_equal(R32, R64)
+    m = 20000
+    X32 = rng.randn(m, 7).astype(np.float32)
+    Y = rng.randn(m, 2)
+    x_off, y_off = 0.1 * rng.randn(7), 0.1 * rng.randn(2)
+    sw = np.sqrt(rng.uniform(0.5, 2.0, m)) if weighted else None
+    with rusty_machine.num_threads(threads):
+        R32 = _tsqr.streamed_r(X32, Y, x_off, y_off, sw)
+        R64 = _tsqr.streamed_r(X32.astype(np.float64), Y, x_off, y_off, sw)
+    assert R32.dtype == np.float32 and R64.dtype == np.float64
+    A = np.hstack([X32 - x_off, Y - y_off]) * (1.0 if sw is None else sw[:, None])
+    G = A.T @ A
+    R = R32.astype(np.float64)
+    scale = np.sqrt(np.outer(np.diag(G), np.diag(G)))
+    assert np.all(np.abs(R.T @ R - G) <= 50 * EPS32 * np.sqrt(m) * scale)
+    signs = np.sign(np.diag(R)) * np.sign(np.diag(R64))
+    assert np.allclose(signs[:, None] * R, R64, rtol=0,
+                       atol=50 * EPS32 * np.sqrt(m) * np.abs(R64).max())
 
 
 @pytest.mark.filterwarnings("ignore::rusty_machine.exceptions.ConvergenceWarning")
@@ -478,3 +491,17 @@ def test_kmeans_tolerance_variance_blocked(dtype):
     mean = np.average(X64, axis=0, weights=w)
     ref = np.average((X64 - mean) ** 2, axis=0, weights=w)
     np.testing.assert_allclose(k_means._column_variance(X, w), ref, rtol=1e-12)
+
+
+def test_linear_regression_float32_rank_deficient():
+    """Collinear float32 columns: the rank cut-off at float32's epsilon (a float32 R
+    leaves about eps32 * ||X|| where float64's leaves zero) gives scikit-learn's rank and
+    its minimum-norm coefficients (scipy's float32 lstsq)."""
+    rng = np.random.RandomState(15)
+    X = rng.randn(500, 4)
+    X = np.hstack([X, X[:, :1] + X[:, 1:2]]).astype(np.float32)     # rank 4 of 5
+    y = (X.astype(np.float64) @ [1.0, -2.0, 0.5, 3.0, 1.0] + 0.01 * rng.randn(500))
+    ours = LinearRegression(solver="qr").fit(X, y.astype(np.float32))
+    theirs = sk_linear.LinearRegression().fit(X, y.astype(np.float32))
+    assert ours.rank_ == theirs.rank_ == 4
+    _close(ours.coef_, theirs.coef_, np.abs(theirs.coef_).max(), factor=2000)
