@@ -505,3 +505,26 @@ def test_linear_regression_float32_rank_deficient():
     theirs = sk_linear.LinearRegression().fit(X, y.astype(np.float32))
     assert ours.rank_ == theirs.rank_ == 4
     _close(ours.coef_, theirs.coef_, np.abs(theirs.coef_).max(), factor=2000)
+
+
+def test_pca_nb_gmm_float32_match_sklearn_float32():
+    """The float32 fits against scikit-learn's float32 fits of the same data."""
+    rng = np.random.RandomState(16)
+    X = (rng.randn(600, 5) * [4.0, 2.0, 1.0, 0.5, 0.25] + 3.0).astype(np.float32)
+    ours, theirs = PCA(3).fit(X), sk_decomposition.PCA(3).fit(X)
+    # the same axes up to sign (the sign conventions differ: compare |cos| of the
+    # angles between the axes) and the same variances
+    cos = np.abs(np.sum(ours.components_.astype(np.float64) * theirs.components_, axis=1))
+    assert np.all(cos > 1 - 1e-4)
+    _close(ours.explained_variance_, theirs.explained_variance_,
+           theirs.explained_variance_[0], factor=2000)
+    Xb, yb = _blobs(n=400)
+    Xb = Xb.astype(np.float32)
+    a, b = GaussianNB().fit(Xb, yb), sk_nb.GaussianNB().fit(Xb, yb)
+    _close(a.theta_, b.theta_, np.abs(Xb).max())
+    _close(a.var_, b.var_, b.var_.max(), factor=1000)
+    means_init = np.array([Xb[yb == c].mean(0) for c in range(3)])
+    g_a = GaussianMixture(3, means_init=means_init, random_state=0).fit(Xb)
+    g_b = sk_mixture.GaussianMixture(3, means_init=means_init, random_state=0).fit(Xb)
+    _close(g_a.means_, g_b.means_, np.abs(Xb).max(), factor=2000)
+    _close(g_a.weights_, g_b.weights_, 1.0, factor=2000)
