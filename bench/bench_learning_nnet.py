@@ -5,6 +5,8 @@
 Rows: MLPClassifier on 60000x784 (MNIST's shape; synthetic 10-class data since the
 benchmark must run offline), one hidden layer of 256, adam, batch 128, 2 epochs; and on
 scikit-learn's digits, (100,), 50 epochs. Ratio = scikit-learn's time / ours.
+Then the float32 row (issue 13): the 784-256-10 fit on float32 data, ours against our
+float64 fit (target >= 1.6x) and scikit-learn's float32 fit, in CPU seconds.
 """
 import argparse
 import warnings
@@ -13,7 +15,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import EVERY_RUN, timed
+from _common import EVERY_RUN, cpu_interleaved, timed
 from rusty_machine.exceptions import ConvergenceWarning
 from rusty_machine.learning.nnet import MLPClassifier
 
@@ -60,6 +62,31 @@ def main():
             print("%-30s %-12s %9.3f %9.3f %7.2f %9.4f %9.4f" % (
                 name, "%dx%d" % Xtr.shape, t_ours, t_ref, t_ref / t_ours,
                 ours.score(Xte, yte), ref.score(Xte, yte)), flush=True)
+    mlp_float32(big, cases[0][2])
+
+
+def mlp_float32(data, params, rounds=2):
+    """ours f32 / ours f64 / scikit-learn f32, CPU time (process_time), best of ``rounds``
+    interleaved rounds, one thread. Agreement: test accuracies and the largest difference
+    of the float32 and float64 fits' predicted probabilities."""
+    from sklearn.neural_network import MLPClassifier as SkMLP
+
+    Xtr, ytr, Xte, yte = data
+    X32, Xte32 = Xtr.astype(np.float32), Xte.astype(np.float32)
+    fns = [lambda: MLPClassifier(**params).fit(X32, ytr),
+           lambda: MLPClassifier(**params).fit(Xtr, ytr),
+           lambda: SkMLP(**params).fit(X32, ytr)]
+    with threadpool_limits(1), rusty_machine.num_threads(1):
+        (t32, t64, tsk), (m32, m64, msk) = cpu_interleaved(fns, rounds)
+    dp = np.abs(m32.predict_proba(Xte32) - m64.predict_proba(Xte)).max()
+    print("\nfloat32 (CPU seconds, best of %d interleaved rounds, 1 thread)" % rounds)
+    print("%-30s %-12s %9s %9s %9s %8s %8s %8s %8s %8s %9s" % (
+        "case", "data", "ours f32", "ours f64", "skl f32", "f64/f32", "skl/ours",
+        "acc f32", "acc f64", "acc skl", "max dP"))
+    print("%-30s %-12s %9.3f %9.3f %9.3f %8.2f %8.2f %8.4f %8.4f %8.4f %9.2e" % (
+        "MLP 784-256-10 adam b128 2ep", "%dx%d" % Xtr.shape, t32, t64, tsk, t64 / t32,
+        tsk / t32, m32.score(Xte32, yte), m64.score(Xte, yte), msk.score(Xte32, yte), dp),
+        flush=True)
 
 
 if __name__ == "__main__":

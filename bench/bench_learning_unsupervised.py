@@ -17,7 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import rusty_machine
-from _common import EVERY_RUN, timed
+from _common import EVERY_RUN, cpu_interleaved, timed
 
 
 def main():
@@ -106,6 +106,33 @@ def main():
                 t2 = min(t2, timed(cases[0][2], 0.0, repeats=1, **EVERY_RUN)[0])
     print("%-22s %-12s %9.3f %9.3f %7.2f   (ours 1 thread / ours 2 threads)" % (
         "KMeans 2 threads", "%dx%d" % Xk.shape, t2, t1, t1 / t2), flush=True)
+    kmeans_float32(Xk, init_k, args.repeats)
+
+
+def kmeans_float32(Xk, init_k, repeats):
+    """The float32 row (issue 13): the same fit on float32 data against our float64 fit
+    (target >= 1.6x) and scikit-learn's float32 fit; CPU time (process_time), best of
+    ``repeats`` interleaved rounds, one thread on every side. Agreement: the share of
+    labels equal to the float64 fit's and the relative inertia difference."""
+    from sklearn import cluster
+
+    from rusty_machine.learning import KMeans
+
+    X32, init32 = Xk.astype(np.float32), init_k.astype(np.float32)
+    fns = [lambda: KMeans(100, init=init32, tol=0.0, max_iter=20).fit(X32),
+           lambda: KMeans(100, init=init_k, tol=0.0, max_iter=20).fit(Xk),
+           lambda: cluster.KMeans(100, init=init32, n_init=1, tol=0.0,
+                                  max_iter=20).fit(X32)]
+    with threadpool_limits(1), rusty_machine.num_threads(1):
+        (t32, t64, tsk), (m32, m64, msk) = cpu_interleaved(fns, max(repeats, 2))
+    print("\nfloat32 (CPU seconds, best of %d interleaved rounds, 1 thread)" % max(repeats, 2))
+    print("%-22s %-12s %9s %9s %9s %8s %8s %9s %10s" % (
+        "estimator", "data", "ours f32", "ours f64", "skl f32", "f64/f32", "skl/ours",
+        "labels=", "d inertia"))
+    print("%-22s %-12s %9.3f %9.3f %9.3f %8.2f %8.2f %9.5f %10.2e" % (
+        "KMeans k=100 20it", "%dx%d" % Xk.shape, t32, t64, tsk, t64 / t32, tsk / t32,
+        np.mean(m32.labels_ == m64.labels_), abs(m32.inertia_ - m64.inertia_) / m64.inertia_),
+        flush=True)
 
 
 if __name__ == "__main__":

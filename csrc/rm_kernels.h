@@ -88,6 +88,11 @@ typedef struct {
     ptrdiff_t (*knn_tile4)(ptrdiff_t d1, ptrdiff_t nb, const double *Xp, const double *Q,
                            ptrdiff_t ldq, const double *thr, ptrdiff_t *out_q,
                            ptrdiff_t *out_j, double *out_v);
+    /* k-means' assignment (learning/_k_means.pyx; csrc/rm_argmin.h), per element type */
+    void (*dargmin_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
+                         ptrdiff_t ldd, int *labels);
+    void (*sargmin_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
+                         ptrdiff_t ldd, int *labels);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -243,6 +248,17 @@ static inline ptrdiff_t rm_knn_tile4(ptrdiff_t d1, ptrdiff_t nb, const double *X
                                      const double *Q, ptrdiff_t ldq, const double *thr,
                                      ptrdiff_t *out_q, ptrdiff_t *out_j, double *out_v) {
     return rm_vec_active->knn_tile4(d1, nb, Xp, Q, ldq, thr, out_q, out_j, out_v);
+}
+
+/* ---- k-means (learning/_k_means.pyx) ------------------------------------------------ */
+/* labels[i] = the first j minimising c[j] + D[i * ldd + j] (contract in rm_argmin.h) */
+static inline void rm_dargmin_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
+                                   const double *D, ptrdiff_t ldd, int *labels) {
+    rm_vec_active->dargmin_rows(m, n, c, D, ldd, labels);
+}
+static inline void rm_sargmin_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
+                                   const float *D, ptrdiff_t ldd, int *labels) {
+    rm_vec_active->sargmin_rows(m, n, c, D, ldd, labels);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */

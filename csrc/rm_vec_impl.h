@@ -22,6 +22,7 @@
  *         tridiagonal and bidiagonal QR algorithms for performance", ACM TOMS 40(3),
  *         2014: sweeps stored, then applied one cache-resident column chunk at a time.
  */
+#include <math.h>
 #include "rm_port.h"
 #include "rm_kernels.h"
 
@@ -36,9 +37,15 @@
 #define RM_STR(x) RM_STR_(x)
 
 /* ================================================================================
- * level-1/2 inner loops of blas.pyx (rm_vec_level12.h) and of the eigensolvers and the
- * SVD (rm_vec_decomp.h), once per element type
+ * level-1/2 inner loops of blas.pyx (rm_vec_level12.h), of the eigensolvers and the
+ * SVD (rm_vec_decomp.h) and k-means' arg-min (rm_argmin.h), once per element type
  * ============================================================================== */
+#if RM_HAVE_VEC
+/* the integer lanes of rm_argmin.h's comparison masks and indices (32 bytes, as rm_v4d
+ * and rm_v8f: a comparison of two rm_v4d gives a rm_v4l, of two rm_v8f a rm_v8i) */
+typedef long long rm_v4l __attribute__((vector_size(32)));
+typedef int rm_v8i __attribute__((vector_size(32)));
+#endif
 #define RM_VN_d(x) d##x
 #define RM_VN_s(x) s##x
 
@@ -51,9 +58,12 @@
 #  define RM_VLOAD(p) rm_load4(p)
 #  define RM_VSTORE(p, v) rm_store4(p, v)
 #  define RM_HSUM(v) rm_hsum4(v)
+#  define RM_VI rm_v4l
 #endif
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
+#include "rm_argmin.h"
+#undef RM_VI
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -72,9 +82,12 @@
 #  define RM_VLOAD(p) rm_load8f(p)
 #  define RM_VSTORE(p, v) rm_store8f(p, v)
 #  define RM_HSUM(v) rm_hsum8f(v)
+#  define RM_VI rm_v8i
 #endif
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
+#include "rm_argmin.h"
+#undef RM_VI
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -171,4 +184,5 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ssvd_apply_sweeps),
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
+    RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
 };

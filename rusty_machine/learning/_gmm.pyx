@@ -17,6 +17,12 @@ accumulated per chunk as Z^T Z with Z_i = sqrt(r_ik) (x_i - mu_k) (one GEMM per 
 and component), per-thread partial sums reduced after the parallel loop (the centred
 form, not E[x x^T] - mu mu^T, which cancels catastrophically far from the origin).
 
+Both passes over X are written once for float32 and float64 (``floating``): X, the
+means, the precision factors and the responsibilities are read in X's type and the GEMMs
+are sgemm or dgemm; the log-probabilities, the sums of squares and the covariances are
+float64 (n x K and K x d x d: small next to X), so the log-sum-exp and the Cholesky
+factorisations of the M-step run in float64 whatever the data's type.
+
 References
 ----------
 [1] C. M. Bishop, "Pattern Recognition and Machine Learning", Springer 2006, Ch. 9.
@@ -29,7 +35,8 @@ from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, calloc, free
 from libc.math cimport exp, log, sqrt, INFINITY
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, get_num_threads
+from rusty_machine.linalg.blas cimport get_num_threads, xgemm, xgemv
+from rusty_machine.linalg._floating cimport floating
 
 cdef Py_ssize_t CHUNK = 256
 # Below this much work (multiply-adds) a pass runs on one thread: waking a team and
@@ -46,22 +53,22 @@ cdef int _threads_for(Py_ssize_t n_chunks, double work) noexcept nogil:
     return nt if nt >= 1 else 1
 
 
-def log_prob_full(const double[:, ::1] X not None,
-                  const double[:, ::1] means not None,
-                  const double[:, :, ::1] prec_chol not None,
+def log_prob_full(const floating[:, ::1] X not None,
+                  const floating[:, ::1] means not None,
+                  const floating[:, :, ::1] prec_chol not None,
                   const double[::1] offset not None,
                   double[:, ::1] out not None):
     """out[i, k] = offset[k] - 1/2 ||(x_i - mu_k) P_k||^2.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    means : ndarray of shape (n_components, n_features)
-    prec_chol : ndarray of shape (n_components, n_features, n_features)
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+    means : ndarray of shape (n_components, n_features), the dtype of X
+    prec_chol : ndarray of shape (n_components, n_features, n_features), the dtype of X
         P_k, with Sigma_k^{-1} = P_k @ P_k.T.
-    offset : ndarray of shape (n_components,)
+    offset : ndarray of shape (n_components,), float64
         Per-component constant (log weight + log det P_k - d/2 log 2 pi).
-    out : ndarray of shape (n_samples, n_components)
+    out : ndarray of shape (n_samples, n_components), float64
         OUT.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = means.shape[0]
@@ -73,23 +80,23 @@ def log_prob_full(const double[:, ::1] X not None,
         return
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
     cdef int nt = _threads_for(n_chunks, <double>n * K * d * d)
-    cdef double* b = <double*>malloc(K * d * sizeof(double))
-    cdef double* Y_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
+    cdef floating* b = <floating*>malloc(K * d * sizeof(floating))
+    cdef floating* Y_all = <floating*>malloc(nt * CHUNK * d * sizeof(floating))
     if b == NULL or Y_all == NULL:
         free(b)
         free(Y_all)
         raise MemoryError()
-    cdef const double* Xp = &X[0, 0]
-    cdef const double* Mp = &means[0, 0]
-    cdef const double* Pp = &prec_chol[0, 0, 0]
+    cdef const floating* Xp = &X[0, 0]
+    cdef const floating* Mp = &means[0, 0]
+    cdef const floating* Pp = &prec_chol[0, 0, 0]
     cdef double* Op = &out[0, 0]
     cdef Py_ssize_t c, k, i, j, start, rows
-    cdef double* Y
+    cdef floating* Y
     cdef double s, v
     with nogil:
         for k in range(K):
             # b_k = P_k.T @ mu_k   (the row vector mu_k @ P_k)
-            dgemv(True, d, d, 1.0, Pp + k * d * d, d, Mp + k * d, 1, 0.0, b + k * d, 1)
+            xgemv(True, d, d, 1.0, Pp + k * d * d, d, Mp + k * d, 1, 0.0, b + k * d, 1)
         for c in prange(n_chunks, num_threads=nt, schedule="static"):
             start = c * CHUNK
             rows = n - start
@@ -101,7 +108,7 @@ def log_prob_full(const double[:, ::1] X not None,
                     for j in range(d):
                         Y[i * d + j] = -b[k * d + j]
                 # Y = X_chunk @ P_k - mu_k @ P_k
-                dgemm(False, False, rows, d, d, 1.0, Xp + start * d, d, Pp + k * d * d, d,
+                xgemm(False, False, rows, d, d, 1.0, Xp + start * d, d, Pp + k * d * d, d,
                       1.0, Y, d)
                 for i in range(rows):
                     s = 0.0
@@ -163,9 +170,9 @@ def normalize_log_resp(double[:, ::1] log_resp not None,
             log_norm[i] = lse
 
 
-def cov_full(const double[:, ::1] X not None,
-             const double[:, ::1] wresp not None,
-             const double[:, ::1] means not None,
+def cov_full(const floating[:, ::1] X not None,
+             const floating[:, ::1] wresp not None,
+             const floating[:, ::1] means not None,
              const double[::1] nk not None,
              double reg_covar,
              double[:, :, ::1] covs not None):
@@ -173,16 +180,17 @@ def cov_full(const double[:, ::1] X not None,
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    wresp : ndarray of shape (n_samples, n_components)
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+    wresp : ndarray of shape (n_samples, n_components), the dtype of X
         Sample-weighted responsibilities r_ik >= 0.
-    means : ndarray of shape (n_components, n_features)
-    nk : ndarray of shape (n_components,)
+    means : ndarray of shape (n_components, n_features), the dtype of X
+    nk : ndarray of shape (n_components,), float64
         N_k = sum_i r_ik (> 0).
     reg_covar : float
         Added to the diagonal.
-    covs : ndarray of shape (n_components, n_features, n_features)
-        OUT (symmetric).
+    covs : ndarray of shape (n_components, n_features, n_features), float64
+        OUT (symmetric). The per-chunk products are accumulated in X's dtype (sgemm
+        or dgemm, as scikit-learn's float32 EM), the reduction over threads in float64.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = means.shape[0]
     if (wresp.shape[0] != n or wresp.shape[1] != K or means.shape[1] != d
@@ -194,19 +202,20 @@ def cov_full(const double[:, ::1] X not None,
     cdef Py_ssize_t n_chunks = (n + CHUNK - 1) // CHUNK
     cdef int nt = _threads_for(n_chunks, <double>n * K * d * d)
     cdef Py_ssize_t dd = d * d
-    cdef double* Z_all = <double*>malloc(nt * CHUNK * d * sizeof(double))
-    cdef double* part = <double*>calloc(nt * K * dd, sizeof(double))
+    cdef floating* Z_all = <floating*>malloc(nt * CHUNK * d * sizeof(floating))
+    cdef floating* part = <floating*>calloc(nt * K * dd, sizeof(floating))
     if Z_all == NULL or part == NULL:
         free(Z_all)
         free(part)
         raise MemoryError()
-    cdef const double* Xp = &X[0, 0] if n > 0 else NULL
-    cdef const double* Rp = &wresp[0, 0] if n > 0 else NULL
-    cdef const double* Mp = &means[0, 0]
+    cdef const floating* Xp = &X[0, 0] if n > 0 else NULL
+    cdef const floating* Rp = &wresp[0, 0] if n > 0 else NULL
+    cdef const floating* Mp = &means[0, 0]
     cdef double* Cp = &covs[0, 0, 0]
     cdef Py_ssize_t c, k, i, j, t, start, rows, tid
-    cdef double* Z
-    cdef double sr, s
+    cdef floating* Z
+    cdef floating sr
+    cdef double s
     with nogil:
         for c in prange(n_chunks, num_threads=nt, schedule="static"):
             tid = threadid()
@@ -217,11 +226,11 @@ def cov_full(const double[:, ::1] X not None,
             Z = Z_all + tid * CHUNK * d
             for k in range(K):
                 for i in range(rows):
-                    sr = sqrt(Rp[(start + i) * K + k])
+                    sr = <floating>sqrt(Rp[(start + i) * K + k])
                     for j in range(d):
                         Z[i * d + j] = sr * (Xp[(start + i) * d + j] - Mp[k * d + j])
                 # part_k += Z.T @ Z
-                dgemm(True, False, d, d, rows, 1.0, Z, d, Z, d, 1.0,
+                xgemm(True, False, d, d, rows, 1.0, Z, d, Z, d, 1.0,
                       part + (tid * K + k) * dd, d)
         # reduce the per-thread partial sums; symmetrise from the lower triangle
         for k in range(K):

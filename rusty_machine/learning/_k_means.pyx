@@ -15,6 +15,13 @@ centre as the weighted mean of its samples. Here it is one pass over the data:
 The GEMM is called inside the parallel region: it sees it is nested and runs serially
 (blas.pxd), so there is exactly one level of threads.
 
+Every loop is written once for float32 and float64 (``floating``, _floating.pxd): X and the
+centres are read in their own type, the distances come from sgemm or dgemm (``xgemm``),
+and the centre sums, the weights and the inertia are accumulated in float64 whatever the
+type of X (a sum of 10^5 float32 terms would lose about 3 digits; these passes cost O(n d)
+against the GEMM's O(n d k), so the wider accumulator is free). float32 data therefore
+moves half the bytes through the GEMM and the arg-min, as scikit-learn's float32 k-means.
+
 References
 ----------
 [1] S. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2), 1982.
@@ -24,47 +31,47 @@ References
 """
 from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, calloc, free
-from libc.math cimport INFINITY
 
 import numpy as np
 
-from rusty_machine.linalg.blas cimport dgemm, get_num_threads
+from rusty_machine.linalg.blas cimport get_num_threads, xgemm
+from rusty_machine.linalg._floating cimport floating
+from rusty_machine.linalg._csrc cimport rm_dargmin_rows, rm_sargmin_rows
 
 # Rows per chunk: a chunk's distance block (CHUNK x n_clusters) and its rows of X stay in
-# L2 while the GEMM and the arg-min run over them.
-cdef Py_ssize_t CHUNK = 256
+# L2 while the GEMM and the arg-min run over them. The same bytes of a row block for both
+# types, so float32 takes twice the rows; halved (down to 256 rows) while the distance
+# block would pass DIST_BYTES. Measured at 100000 x 50, k = 100, one thread (AMD EPYC,
+# 1 MiB L2 per core): a Lloyd pass 3-5% faster on 512-row float64 / 1024-row float32
+# chunks than on 256-row ones.
+cdef Py_ssize_t CHUNK_BYTES = 512 * 8
+cdef Py_ssize_t DIST_BYTES = 512 * 1024
 # Below this much work (n_samples * n_clusters * n_features multiply-adds) one thread does
 # the pass: waking a team and meeting at its barrier would cost more than it saves.
 cdef double PAR_MIN_WORK = 1 << 20
 
 
-cdef void _assign_chunk(const double* X,            # IN  (n_rows, n_features), ld n_features
+cdef void _assign_chunk(const floating* X,          # IN  (n_rows, n_features), ld n_features
                         Py_ssize_t n_rows,
                         Py_ssize_t n_features,
-                        const double* centers,      # IN  (n_clusters, n_features)
-                        const double* centers_sq,   # IN  (n_clusters,) ||c_j||^2
+                        const floating* centers,    # IN  (n_clusters, n_features)
+                        const floating* centers_sq,  # IN  (n_clusters,) ||c_j||^2
                         Py_ssize_t n_clusters,
-                        double* dist,               # OUT (n_rows, n_clusters) scratch
+                        floating* dist,             # OUT (n_rows, n_clusters) scratch
                         int* labels) noexcept nogil:  # OUT (n_rows,)
     """Nearest centre of each row of a chunk: arg-min_j ||c_j||^2 - 2 x_i.c_j."""
-    cdef Py_ssize_t i, j
-    cdef double best, d
-    cdef int best_j
-    # dist = -2 * X_chunk @ centers.T     (one GEMM for the whole chunk, [2])
-    dgemm(False, True, n_rows, n_clusters, n_features, -2.0, X, n_features,
+    # dist = -2 * X_chunk @ centers.T     (one GEMM for the whole chunk, [2]; sgemm or dgemm)
+    xgemm(False, True, n_rows, n_clusters, n_features, -2.0, X, n_features,
           centers, n_features, 0.0, dist, n_clusters)
-    for i in range(n_rows):
-        best = INFINITY
-        best_j = 0
-        for j in range(n_clusters):
-            d = centers_sq[j] + dist[i * n_clusters + j]
-            if d < best:
-                best = d
-                best_j = <int>j
-        labels[i] = best_j
+    # labels[i] = argmin_j (centers_sq[j] + dist[i, j]), first index on ties: the SIMD
+    # scan of csrc/rm_argmin.h (one source, instantiated per type and per ISA)
+    if floating is float:
+        rm_sargmin_rows(n_rows, n_clusters, centers_sq, dist, n_clusters, labels)
+    else:
+        rm_dargmin_rows(n_rows, n_clusters, centers_sq, dist, n_clusters, labels)
 
 
-cdef void _accumulate_chunk(const double* X,            # IN  (n_rows, n_features)
+cdef void _accumulate_chunk(const floating* X,          # IN  (n_rows, n_features)
                             const double* weights,      # IN  (n_rows,)
                             const int* labels,          # IN  (n_rows,)
                             Py_ssize_t n_rows,
@@ -85,9 +92,9 @@ cdef void _accumulate_chunk(const double* X,            # IN  (n_rows, n_feature
             row[f] += w * X[i * n_features + f]
 
 
-def lloyd_iter(const double[:, ::1] X not None,
+def lloyd_iter(const floating[:, ::1] X not None,
                const double[::1] sample_weight not None,
-               const double[:, ::1] centers not None,
+               const floating[:, ::1] centers not None,
                double[:, ::1] sums not None,
                double[::1] weight_sums not None,
                int[::1] labels not None,
@@ -96,13 +103,13 @@ def lloyd_iter(const double[:, ::1] X not None,
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), C-contiguous float64
-    sample_weight : ndarray of shape (n_samples,)
-    centers : ndarray of shape (n_clusters, n_features)
+    X : ndarray of shape (n_samples, n_features), C-contiguous float32 or float64
+    sample_weight : ndarray of shape (n_samples,), float64
+    centers : ndarray of shape (n_clusters, n_features), the dtype of X
         The current centres (read).
-    sums : ndarray of shape (n_clusters, n_features)
+    sums : ndarray of shape (n_clusters, n_features), float64
         OUT: sum of w_i x_i over the samples assigned to each centre (not divided).
-    weight_sums : ndarray of shape (n_clusters,)
+    weight_sums : ndarray of shape (n_clusters,), float64
         OUT: sum of w_i per centre.
     labels : ndarray of shape (n_samples,), int32
         INOUT: the previous labels in, the new labels out.
@@ -122,6 +129,9 @@ def lloyd_iter(const double[:, ::1] X not None,
         raise ValueError("lloyd_iter: inconsistent shapes")
     if n_samples == 0 or n_clusters == 0:
         return 0
+    cdef Py_ssize_t CHUNK = CHUNK_BYTES // sizeof(floating)
+    while CHUNK > 256 and CHUNK * n_clusters * <Py_ssize_t>sizeof(floating) > DIST_BYTES:
+        CHUNK //= 2
     cdef Py_ssize_t n_chunks = (n_samples + CHUNK - 1) // CHUNK
     cdef int n_threads = get_num_threads()
     if n_threads > n_chunks:
@@ -130,18 +140,19 @@ def lloyd_iter(const double[:, ::1] X not None,
         n_threads = 1
     cdef Py_ssize_t t, c, j, f, start, rows, i, n_changed_chunk
     cdef int tid
-    cdef double* centers_sq = <double*>malloc(n_clusters * sizeof(double))
-    cdef double* dist_all = <double*>malloc(n_threads * CHUNK * n_clusters * sizeof(double))
+    cdef floating* centers_sq = <floating*>malloc(n_clusters * sizeof(floating))
+    cdef floating* dist_all = <floating*>malloc(n_threads * CHUNK * n_clusters
+                                                * sizeof(floating))
     cdef int* new_labels = <int*>malloc(n_threads * CHUNK * sizeof(int))
     cdef double* sums_all = <double*>calloc(n_threads * n_clusters * n_features, sizeof(double))
     cdef double* wsum_all = <double*>calloc(n_threads * n_clusters, sizeof(double))
     # one counter per thread, 8 apart (64 bytes) so that threads never share a cache line
     cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(8 * n_threads, sizeof(Py_ssize_t))
-    cdef const double* Xp = &X[0, 0]
-    cdef const double* Cp = &centers[0, 0]
+    cdef const floating* Xp = &X[0, 0]
+    cdef const floating* Cp = &centers[0, 0]
     cdef const double* Wp = &sample_weight[0]
     cdef int* Lp = &labels[0]
-    cdef double* dist
+    cdef floating* dist
     cdef int* lab
     cdef Py_ssize_t total_changed = 0
     cdef double s
@@ -159,8 +170,8 @@ def lloyd_iter(const double[:, ::1] X not None,
             for j in range(n_clusters):
                 s = 0.0
                 for f in range(n_features):
-                    s = s + Cp[j * n_features + f] * Cp[j * n_features + f]
-                centers_sq[j] = s
+                    s = s + <double>Cp[j * n_features + f] * Cp[j * n_features + f]
+                centers_sq[j] = <floating>s
             for c in prange(n_chunks, num_threads=n_threads, schedule="static"):
                 tid = threadid()
                 start = c * CHUNK
@@ -206,22 +217,23 @@ def lloyd_iter(const double[:, ::1] X not None,
     return total_changed
 
 
-def inertia(const double[:, ::1] X not None,
+def inertia(const floating[:, ::1] X not None,
             const double[::1] sample_weight not None,
-            const double[:, ::1] centers not None,
+            const floating[:, ::1] centers not None,
             const int[::1] labels not None):
     """sum_i w_i ||x_i - c_{l_i}||^2, computed directly (no cancellation).
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    sample_weight : ndarray of shape (n_samples,)
-    centers : ndarray of shape (n_clusters, n_features)
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+    sample_weight : ndarray of shape (n_samples,), float64
+    centers : ndarray of shape (n_clusters, n_features), the dtype of X
     labels : ndarray of shape (n_samples,), int32, each in [0, n_clusters)
 
     Returns
     -------
     float
+        Accumulated in float64 for either dtype.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef Py_ssize_t n_clusters = centers.shape[0]
@@ -234,10 +246,10 @@ def inertia(const double[:, ::1] X not None,
             raise ValueError("inertia: label %d out of range" % labels[i])
     cdef double total = 0.0, s, d
     cdef int n_threads = get_num_threads()
-    if n_samples < 4 * CHUNK:
+    if n_samples < 1024:
         n_threads = 1
-    cdef const double* Xp
-    cdef const double* Cp
+    cdef const floating* Xp
+    cdef const floating* Cp
     if n_samples == 0:
         return 0.0
     Xp = &X[0, 0]
@@ -246,20 +258,20 @@ def inertia(const double[:, ::1] X not None,
         for i in prange(n_samples, num_threads=n_threads, schedule="static"):
             s = 0.0
             for f in range(n_features):
-                d = Xp[i * n_features + f] - Cp[labels[i] * n_features + f]
+                d = <double>Xp[i * n_features + f] - Cp[labels[i] * n_features + f]
                 s = s + d * d
             total += sample_weight[i] * s
     return total
 
 
-def min_sq_dist_to_own(const double[:, ::1] X not None,
-                       const double[:, ::1] centers not None,
+def min_sq_dist_to_own(const floating[:, ::1] X not None,
+                       const floating[:, ::1] centers not None,
                        const int[::1] labels not None):
     """||x_i - c_{l_i}||^2 for every sample (used to relocate empty clusters).
 
     Returns
     -------
-    ndarray of shape (n_samples,)
+    ndarray of shape (n_samples,), float64
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef Py_ssize_t n_clusters = centers.shape[0]
@@ -276,7 +288,7 @@ def min_sq_dist_to_own(const double[:, ::1] X not None,
         for i in range(n_samples):
             s = 0.0
             for f in range(n_features):
-                d = X[i, f] - centers[labels[i], f]
+                d = <double>X[i, f] - centers[labels[i], f]
                 s = s + d * d
             o[i] = s
     return out

@@ -9,6 +9,10 @@
   means, sum_{i in c} w_i (x_i - theta_c)^2 (the centred, two-pass form [2]), with
   per-thread partial sums reduced at the end.
 
+Both read X in its own type, float32 or float64 (``floating``, written once); the class
+statistics (means, inverse variances, constants, squared deviations) are float64 and
+every sum is accumulated in float64; the log-likelihoods are stored in X's type.
+
 References
 ----------
 [1] C. D. Manning, P. Raghavan & H. Schuetze, "Introduction to Information Retrieval",
@@ -20,25 +24,26 @@ from cython.parallel cimport prange, threadid
 from libc.stdlib cimport calloc, free
 
 from rusty_machine.linalg.blas cimport get_num_threads
+from rusty_machine.linalg._floating cimport floating
 
 # below this many multiply-adds a pass runs on one thread
 cdef double PAR_MIN_WORK = 1 << 18
 
 
-def gaussian_jll(const double[:, ::1] X not None,
+def gaussian_jll(const floating[:, ::1] X not None,
                  const double[:, ::1] theta not None,
                  const double[:, ::1] inv_var not None,
                  const double[::1] const_k not None,
-                 double[:, ::1] out not None):
+                 floating[:, ::1] out not None):
     """out[i, c] = const_k[c] - 1/2 sum_j (X[i, j] - theta[c, j])^2 * inv_var[c, j].
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-    theta, inv_var : ndarrays of shape (n_classes, n_features)
-    const_k : ndarray of shape (n_classes,)
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+    theta, inv_var : ndarrays of shape (n_classes, n_features), float64
+    const_k : ndarray of shape (n_classes,), float64
         log pi_c - 1/2 sum_j log(2 pi s2_cj).
-    out : ndarray of shape (n_samples, n_classes)
+    out : ndarray of shape (n_samples, n_classes), the dtype of X
         OUT.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = theta.shape[0]
@@ -57,10 +62,10 @@ def gaussian_jll(const double[:, ::1] X not None,
                 for j in range(d):
                     t = X[i, j] - theta[c, j]
                     s = s + t * t * inv_var[c, j]
-                out[i, c] = const_k[c] - 0.5 * s
+                out[i, c] = <floating>(const_k[c] - 0.5 * s)
 
 
-def class_sq_dev(const double[:, ::1] X not None,
+def class_sq_dev(const floating[:, ::1] X not None,
                  const Py_ssize_t[::1] y_idx not None,
                  const double[::1] weights not None,
                  const double[:, ::1] theta not None,
@@ -69,11 +74,11 @@ def class_sq_dev(const double[:, ::1] X not None,
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features), float32 or float64
     y_idx : ndarray of shape (n_samples,), each in [0, n_classes)
-    weights : ndarray of shape (n_samples,)
-    theta : ndarray of shape (n_classes, n_features)
-    out : ndarray of shape (n_classes, n_features)
+    weights : ndarray of shape (n_samples,), float64
+    theta : ndarray of shape (n_classes, n_features), float64
+    out : ndarray of shape (n_classes, n_features), float64
         OUT.
     """
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], K = theta.shape[0]

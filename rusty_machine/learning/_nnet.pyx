@@ -5,6 +5,11 @@ nnet/_network.py); what is left, and what this module does in nogil loops over r
 elementwise: bias + activation, the activation's derivative, softmax and the losses. (The
 optimisers' fused parameter updates are in _optim.pyx, shared with learning.optim.)
 
+Every loop is written once for float32 and float64 (``floating``, _floating.pxd): a
+float32 network keeps its activations and deltas in float32 (the GEMMs around these
+loops are then sgemm); the transcendental functions are evaluated in double and rounded,
+and the losses are accumulated in float64 whatever the type. Sample weights are float64.
+
 Activation codes (shared with nnet/_layers.py):
     0 identity   f(z) = z                        f' = 1
     1 logistic   f(z) = 1 / (1 + e^-z)          f' = f (1 - f)
@@ -22,8 +27,10 @@ References
 """
 from cython.parallel cimport prange
 from libc.math cimport erf, exp, log, log1p, tanh, INFINITY
+from libc.stdlib cimport calloc, free
 
 from rusty_machine.linalg.blas cimport get_num_threads
+from rusty_machine.linalg._floating cimport floating, DBL_EPSILON, FLT_EPSILON
 
 cdef double SQRT1_2 = 0.70710678118654752440     # 1 / sqrt(2)
 cdef double INV_SQRT_2PI = 0.39894228040143267794  # 1 / sqrt(2 pi)
@@ -41,7 +48,7 @@ cdef inline double _logistic(double z) noexcept nogil:
 
 
 cdef void _activate_row(int code, double slope,
-                        double* z,              # INOUT pre-activation -> activation
+                        floating* z,            # INOUT pre-activation -> activation
                         Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t j
     cdef double m, s, x
@@ -58,7 +65,7 @@ cdef void _activate_row(int code, double slope,
     elif code == 4:
         for j in range(n):
             if z[j] < 0.0:
-                z[j] = slope * z[j]
+                z[j] = <floating>(slope * z[j])
     elif code == 5:
         for j in range(n):
             x = z[j]
@@ -75,12 +82,13 @@ cdef void _activate_row(int code, double slope,
             s += z[j]
         s = 1.0 / s
         for j in range(n):
-            z[j] *= s
+            z[j] = <floating>(z[j] * s)
 
 
-def bias_activate(double[:, ::1] Z, const double[::1] b, int code, double slope=0.01,
-                  double[:, ::1] Zpre=None):
-    """In place: Z = f(Z + b) row by row (b may be empty: no bias).
+def bias_activate(floating[:, ::1] Z, const floating[::1] b, int code, double slope=0.01,
+                  floating[:, ::1] Zpre=None):
+    """In place: Z = f(Z + b) row by row (b may be empty: no bias); Z, b and Zpre of one
+    dtype, float32 or float64.
 
     When ``Zpre`` is given (GELU needs it for the backward pass) it receives Z + b
     before the activation."""
@@ -105,9 +113,9 @@ def bias_activate(double[:, ::1] Z, const double[::1] b, int code, double slope=
 
 
 cdef void _deriv_row(int code, double slope,
-                     double* delta,            # INOUT dL/dA -> dL/dZ
-                     const double* a,          # IN    activation output
-                     const double* zpre,       # IN    pre-activation (gelu only)
+                     floating* delta,          # INOUT dL/dA -> dL/dZ
+                     const floating* a,        # IN    activation output
+                     const floating* zpre,     # IN    pre-activation (gelu only)
                      Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t j
     cdef double x, cdf
@@ -124,16 +132,16 @@ cdef void _deriv_row(int code, double slope,
     elif code == 4:
         for j in range(n):
             if a[j] <= 0.0:
-                delta[j] *= slope
+                delta[j] = <floating>(delta[j] * slope)
     elif code == 5:
         for j in range(n):
             x = zpre[j]
             cdf = 0.5 * (1.0 + erf(x * SQRT1_2))
-            delta[j] *= cdf + x * INV_SQRT_2PI * exp(-0.5 * x * x)
+            delta[j] = <floating>(delta[j] * (cdf + x * INV_SQRT_2PI * exp(-0.5 * x * x)))
 
 
-def activation_backward(double[:, ::1] delta, const double[:, ::1] A, int code,
-                        double slope=0.01, const double[:, ::1] Zpre=None):
+def activation_backward(floating[:, ::1] delta, const floating[:, ::1] A, int code,
+                        double slope=0.01, const floating[:, ::1] Zpre=None):
     """In place: delta = delta * f'(Z), with f' written in terms of the output A
     (and of the pre-activation Zpre for GELU). Softmax is not handled here: with
     cross-entropy its gradient is fused into P - Y (see nnet/_network.py)."""
@@ -147,34 +155,42 @@ def activation_backward(double[:, ::1] delta, const double[:, ::1] A, int code,
         raise ValueError("softmax backward is fused with the cross-entropy loss")
     if n == 0 or d == 0 or code == 0:
         return
-    cdef const double* zp = NULL
+    cdef const floating* zp = NULL
     cdef int threads = get_num_threads() if n * d >= PAR_MIN_ELEMS else 1
     for i in prange(n, nogil=True, schedule="static", num_threads=threads):
         _deriv_row(code, slope, &delta[i, 0], &A[i, 0],
                    &Zpre[i, 0] if code == 5 else zp, d)
 
 
-def column_sums(const double[:, ::1] X, double[::1] out):
-    """out = X.sum(axis=0): the bias gradient. Rows accumulate into out in order,
-    which keeps the inner loop contiguous."""
+def column_sums(const floating[:, ::1] X, floating[::1] out):
+    """out = X.sum(axis=0): the bias gradient. Rows accumulate in order (the inner loop
+    stays contiguous) into a float64 row, rounded once to out's dtype (a float32 sum
+    over a full batch of 10^4 rows would otherwise lose about 3 digits)."""
     cdef Py_ssize_t n = X.shape[0], d = X.shape[1], i, j
     if out.shape[0] != d:
         raise ValueError("column_sums: out has %d entries, X has %d columns" % (out.shape[0], d))
+    cdef double* acc = <double*>calloc(d if d > 0 else 1, sizeof(double))
+    if acc == NULL:
+        raise MemoryError()
     with nogil:
-        for j in range(d):
-            out[j] = 0.0
         for i in range(n):
             for j in range(d):
-                out[j] += X[i, j]
+                acc[j] += X[i, j]
+        for j in range(d):
+            out[j] = <floating>acc[j]
+    free(acc)
 
 
 # ---- losses ------------------------------------------------------------------------
-# Each returns sum_i w_i * loss_i (the caller divides), computed in a numerically safe way.
+# Each returns sum_i w_i * loss_i (the caller divides), computed in a numerically safe way,
+# accumulated in float64 for either dtype of P and Y (w is float64). The clip of the
+# log-losses is the eps of P's dtype (scikit-learn's rule: np.finfo(P.dtype).eps).
 
-def log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+def log_loss_sum(const floating[:, ::1] P, const floating[:, ::1] Y, const double[::1] w):
     """sum_i w_i * (-sum_j Y_ij log P_ij) with P clipped to [eps, 1]."""
     cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
-    cdef double total = 0.0, row, p, tiny = 2.220446049250313e-16
+    cdef double total = 0.0, row, p
+    cdef double tiny = FLT_EPSILON if floating is float else DBL_EPSILON
     if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n:
         raise ValueError("log_loss_sum: shapes disagree")
     with nogil:
@@ -188,10 +204,11 @@ def log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::
     return total
 
 
-def binary_log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+def binary_log_loss_sum(const floating[:, ::1] P, const floating[:, ::1] Y, const double[::1] w):
     """sum_i w_i * sum_j -(Y log P + (1 - Y) log(1 - P)), P clipped to [eps, 1 - eps]."""
     cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
-    cdef double total = 0.0, row, p, tiny = 2.220446049250313e-16
+    cdef double total = 0.0, row, p
+    cdef double tiny = FLT_EPSILON if floating is float else DBL_EPSILON
     if Y.shape[0] != n or Y.shape[1] != d or w.shape[0] != n:
         raise ValueError("binary_log_loss_sum: shapes disagree")
     with nogil:
@@ -208,7 +225,7 @@ def binary_log_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const do
     return total
 
 
-def squared_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w):
+def squared_loss_sum(const floating[:, ::1] P, const floating[:, ::1] Y, const double[::1] w):
     """sum_i w_i * sum_j (P_ij - Y_ij)^2."""
     cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
     cdef double total = 0.0, row, r
@@ -224,8 +241,8 @@ def squared_loss_sum(const double[:, ::1] P, const double[:, ::1] Y, const doubl
     return total
 
 
-def residual_delta(const double[:, ::1] P, const double[:, ::1] Y, const double[::1] w,
-                   double scale, double[:, ::1] out):
+def residual_delta(const floating[:, ::1] P, const floating[:, ::1] Y, const double[::1] w,
+                   double scale, floating[:, ::1] out):
     """out = scale * w[:, None] * (P - Y): the output-layer delta for the matching pairs
     (softmax, cross-entropy), (logistic, binary cross-entropy), (identity, squared error)."""
     cdef Py_ssize_t n = P.shape[0], d = P.shape[1], i, j
@@ -237,4 +254,4 @@ def residual_delta(const double[:, ::1] P, const double[:, ::1] Y, const double[
         for i in range(n):
             s = scale * w[i]
             for j in range(d):
-                out[i, j] = s * (P[i, j] - Y[i, j])
+                out[i, j] = <floating>(s * (P[i, j] - Y[i, j]))

@@ -31,6 +31,11 @@ folded into the running R [DGHL12, sequential TSQR]:
    time (each step reads a few contiguous numbers per row of a block that is in cache).
    All but O(b ncol LEAF) of the flops run through our GEMM.
 
+Every kernel below is written once for float32 and float64 (``floating``, _floating.pxd):
+float32 X is factored in float32 (the blocks, the reflectors, R and the GEMMs: sgemm,
+ssyrk, strmm), as scikit-learn's float32 least squares (LAPACK sgelsd) is; Y, the
+offsets and the weights are float64 and rounded as a block is filled.
+
 4. Threads  [DGHL12, parallel TSQR with a flat reduction tree]
    With t threads, the rows are split in t contiguous parts, each thread streams its
    part into its own R_t (the GEMMs run single-threaded inside the parallel region),
@@ -53,9 +58,11 @@ from libc.string cimport memset
 
 import numpy as np
 
-from rusty_machine.linalg.blas cimport dgemm, dsyrk, dtrmm, get_num_threads
+from rusty_machine.linalg.blas cimport get_num_threads, xgemm, xsyrk, xtrmm
 from rusty_machine.linalg._householder cimport house
-from rusty_machine.linalg._csrc cimport rm_axpy_unit, rm_dot_unit
+from rusty_machine.linalg._csrc cimport (rm_axpy_unit, rm_dot_unit, rm_saxpy_unit,
+                                         rm_sdot_unit)
+from rusty_machine.linalg._floating cimport floating
 
 # Block sizes (one table): a block of rows of A takes about BLOCK_BYTES, so that it and
 # R stay in the L2 cache while the GEMMs of a step sweep over it; LEAF columns are
@@ -68,25 +75,41 @@ cdef Py_ssize_t LEAF = 16
 cdef Py_ssize_t MIN_ROWS_PER_THREAD = 4096
 
 
-def block_rows(Py_ssize_t ncol):
-    """Rows per streamed block for ncol columns (BLOCK_BYTES of float64, >= 64)."""
-    cdef Py_ssize_t b = BLOCK_BYTES // (8 * (ncol if ncol > 0 else 1))
+def block_rows(Py_ssize_t ncol, Py_ssize_t itemsize=8):
+    """Rows per streamed block for ncol columns (BLOCK_BYTES of the data's type, >= 64:
+    a float32 block has twice the rows of a float64 one)."""
+    cdef Py_ssize_t b = BLOCK_BYTES // (itemsize * (ncol if ncol > 0 else 1))
     return max(MIN_BLOCK_ROWS, b - b % 8)
 
 
+cdef inline floating _dot(Py_ssize_t n, const floating* x, const floating* y) noexcept nogil:
+    if floating is float:
+        return rm_sdot_unit(n, x, y)
+    else:
+        return rm_dot_unit(n, x, y)
+
+
+cdef inline void _axpy(Py_ssize_t n, floating alpha, const floating* x,
+                       floating* y) noexcept nogil:
+    if floating is float:
+        rm_saxpy_unit(n, alpha, x, y)
+    else:
+        rm_axpy_unit(n, alpha, x, y)
+
+
 cdef void _leaf(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1,
-                double* R, Py_ssize_t ldr,     # INOUT ncol x ncol upper triangular
-                double* A, Py_ssize_t lda,     # INOUT b x ncol block; v_j left in A[:, j]
-                double* tau,                   # OUT   tau[j0:j1]
-                double* P                      # WORK  (j1 - j0) x b
+                floating* R, Py_ssize_t ldr,   # INOUT ncol x ncol upper triangular
+                floating* A, Py_ssize_t lda,   # INOUT b x ncol block; v_j left in A[:, j]
+                floating* tau,                 # OUT   tau[j0:j1]
+                floating* P                    # WORK  (j1 - j0) x b
                 ) noexcept nogil:
     """Reflectors j0..j1-1 one by one, each applied to columns j + 1..j1 - 1 (step 1).
 
     The panel A[:, j0:j1] is worked on transposed (P[c] = A[:, j0 + c], contiguous), so
     that every step is a unit-stride vector kernel (csrc/rm_kernels.h)."""
     cdef Py_ssize_t w = j1 - j0, i, c, j
-    cdef double t, s
-    cdef double* pj
+    cdef floating t, s
+    cdef floating* pj
     for i in range(b):
         for c in range(w):
             P[c * b + i] = A[i * lda + j0 + c]
@@ -99,25 +122,25 @@ cdef void _leaf(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1,
             continue
         for c in range(j + 1, w):
             # [R; A][:, c] -= tau v_j (R[j, c] + A[:, j] . A[:, c]),  v_j = [e_j; A[:, j]]
-            s = t * (R[(j0 + j) * ldr + j0 + c] + rm_dot_unit(b, pj, P + c * b))
+            s = t * (R[(j0 + j) * ldr + j0 + c] + _dot(b, pj, P + c * b))
             R[(j0 + j) * ldr + j0 + c] -= s
-            rm_axpy_unit(b, -s, pj, P + c * b)
+            _axpy(b, -s, pj, P + c * b)
     for i in range(b):
         for c in range(w):
             A[i * lda + j0 + c] = P[c * b + i]
 
 
 cdef void _build_t(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t k,
-                   const double* A, Py_ssize_t lda,   # IN  v's in A[:, j0:j0+k]
-                   const double* tau,                 # IN  tau[j0:j0+k]
-                   double* T,                         # OUT k x k upper triangular
-                   double* S                          # WORK k x k
+                   const floating* A, Py_ssize_t lda,  # IN  v's in A[:, j0:j0+k]
+                   const floating* tau,                # IN  tau[j0:j0+k]
+                   floating* T,                        # OUT k x k upper triangular
+                   floating* S                         # WORK k x k
                    ) noexcept nogil:
     """T of I - V T V^T for reflectors j0..j0+k-1 (step 2, dlarft's recurrence)."""
     cdef Py_ssize_t i, p, q
-    cdef double s
+    cdef floating s
     # S (upper) = A_p^T A_p: the off-diagonal inner products of the v's
-    dsyrk(False, True, k, b, 1.0, &A[j0], lda, 0.0, S, k)
+    xsyrk(False, True, k, b, 1.0, &A[j0], lda, 0.0, S, k)
     for i in range(k):
         for p in range(i):
             # T[p, i] = -tau_i sum_{q in [p, i)} T[p, q] S[q, i]
@@ -131,9 +154,9 @@ cdef void _build_t(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t k,
 
 
 cdef void _apply(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1, Py_ssize_t c0, Py_ssize_t c1,
-                 double* R, Py_ssize_t ldr, double* A, Py_ssize_t lda,
-                 const double* T,                  # IN  (j1 - j0) square, from _build_t
-                 double* W                         # WORK (j1 - j0) x (c1 - c0)
+                 floating* R, Py_ssize_t ldr, floating* A, Py_ssize_t lda,
+                 const floating* T,                # IN  (j1 - j0) square, from _build_t
+                 floating* W                       # WORK (j1 - j0) x (c1 - c0)
                  ) noexcept nogil:
     """Columns c0..c1-1 of [R; A] <- Q^T [R; A], Q = I - V T V^T (step 2, dtprfb)."""
     cdef Py_ssize_t k = j1 - j0, nc = c1 - c0, i, c
@@ -141,19 +164,19 @@ cdef void _apply(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1, Py_ssize_t c0, Py_s
         for c in range(nc):
             W[i * nc + c] = R[(j0 + i) * ldr + c0 + c]
     # W += A_p^T A[:, c0:c1]
-    dgemm(True, False, k, nc, b, 1.0, &A[j0], lda, &A[c0], lda, 1.0, W, nc)
+    xgemm(True, False, k, nc, b, 1.0, &A[j0], lda, &A[c0], lda, 1.0, W, nc)
     # W = T^T W
-    dtrmm(True, False, True, False, k, nc, 1.0, T, k, W, nc)
+    xtrmm(True, False, True, False, k, nc, 1.0, T, k, W, nc)
     for i in range(k):
         for c in range(nc):
             R[(j0 + i) * ldr + c0 + c] -= W[i * nc + c]
     # A[:, c0:c1] -= A_p W
-    dgemm(False, False, b, nc, k, -1.0, &A[j0], lda, W, nc, 1.0, &A[c0], lda)
+    xgemm(False, False, b, nc, k, -1.0, &A[j0], lda, W, nc, 1.0, &A[c0], lda)
 
 
 cdef void _tpqrt(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1,
-                 double* R, Py_ssize_t ldr, double* A, Py_ssize_t lda,
-                 double* tau, double* T, double* S, double* W) noexcept nogil:
+                 floating* R, Py_ssize_t ldr, floating* A, Py_ssize_t lda,
+                 floating* tau, floating* T, floating* S, floating* W) noexcept nogil:
     """Fold columns j0..j1-1 of the block A into R by recursive halving (step 3)."""
     cdef Py_ssize_t mid
     if j1 - j0 <= LEAF:
@@ -167,42 +190,40 @@ cdef void _tpqrt(Py_ssize_t b, Py_ssize_t j0, Py_ssize_t j1,
 
 
 cdef void _fill(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
-                const double* X, const double* Y,         # IN  (m, n) and (m, t)
+                const floating* X, const double* Y,       # IN  (m, n) and (m, t)
                 const double* x_off, const double* y_off,  # IN  (n,), (t,)
                 const double* sqrt_w,                      # IN  (m,) or NULL
-                double* A                                  # OUT (e - s) x (n + t)
+                floating* A                                # OUT (e - s) x (n + t)
                 ) noexcept nogil:
     """A = sqrt(w) [X[s:e] - x_off, Y[s:e] - y_off]."""
     cdef Py_ssize_t i, j, ncol = n + t
     cdef double sw
-    cdef const double* xr
-    cdef double* ar
+    cdef const floating* xr
+    cdef floating* ar
     for i in range(e - s):
         xr = X + (s + i) * n
         ar = A + i * ncol
+        sw = sqrt_w[s + i] if sqrt_w != NULL else 1.0
+        # (rounded once to the block's type)
         for j in range(n):
-            ar[j] = xr[j] - x_off[j]
+            ar[j] = <floating>((xr[j] - x_off[j]) * sw)
         for j in range(t):
-            ar[n + j] = Y[(s + i) * t + j] - y_off[j]
-        if sqrt_w != NULL:
-            sw = sqrt_w[s + i]
-            for j in range(ncol):
-                ar[j] *= sw
+            ar[n + j] = <floating>((Y[(s + i) * t + j] - y_off[j]) * sw)
 
 
 cdef void _stream(Py_ssize_t s, Py_ssize_t e, Py_ssize_t n, Py_ssize_t t,
-                  const double* X, const double* Y, const double* x_off,
+                  const floating* X, const double* Y, const double* x_off,
                   const double* y_off, const double* sqrt_w, Py_ssize_t brows,
-                  double* R,          # INOUT ncol x ncol (zeros on entry for a new R)
-                  double* work        # WORK  _work_size(ncol, brows) doubles
+                  floating* R,        # INOUT ncol x ncol (zeros on entry for a new R)
+                  floating* work      # WORK  _work_size(ncol, brows) entries
                   ) noexcept nogil:
     """R <- R factor of [R; A[s:e]], streamed over blocks of brows rows."""
     cdef Py_ssize_t ncol = n + t, p, q
-    cdef double* A = work
-    cdef double* tau = A + brows * ncol
-    cdef double* T = tau + ncol
-    cdef double* S = T + ncol * ncol
-    cdef double* W = S + ncol * ncol
+    cdef floating* A = work
+    cdef floating* tau = A + brows * ncol
+    cdef floating* T = tau + ncol
+    cdef floating* S = T + ncol * ncol
+    cdef floating* W = S + ncol * ncol
     p = s
     while p < e:
         q = e if e - p < brows else p + brows
@@ -222,7 +243,7 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
 
     Parameters
     ----------
-    X : ndarray of shape (m, n), float64
+    X : ndarray of shape (m, n), float32 or float64 (read in its own type)
     Y : ndarray of shape (m, t), float64
     x_off : ndarray of shape (n,)
     y_off : ndarray of shape (t,)
@@ -231,11 +252,20 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
 
     Returns
     -------
-    R : ndarray of shape (n + t, n + t), upper triangular with R^T R = A^T A.
+    R : ndarray of shape (n + t, n + t), upper triangular with R^T R = A^T A, in the
+        dtype of X.
     """
-    cdef const double[:, ::1] Xv = np.ascontiguousarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    cdef bint f32 = X.dtype == np.float32
+    X = np.ascontiguousarray(X, dtype=np.float32 if f32 else np.float64)
+    cdef const double[:, ::1] Xv
+    cdef const float[:, ::1] Xs
+    if f32:
+        Xs = X
+    else:
+        Xv = X
     cdef const double[:, ::1] Yv = np.ascontiguousarray(Y, dtype=np.float64)
-    cdef Py_ssize_t m = Xv.shape[0], n = Xv.shape[1], t = Yv.shape[1]
+    cdef Py_ssize_t m = X.shape[0], n = X.shape[1], t = Yv.shape[1]
     if Yv.shape[0] != m:
         raise ValueError("X and Y must have the same number of rows, got %d and %d"
                          % (m, Yv.shape[0]))
@@ -252,57 +282,77 @@ def streamed_r(X, Y, x_off, y_off, sqrt_w=None):
         if m > 0:
             sw = &swv[0]
     cdef Py_ssize_t ncol = n + t
-    R = np.zeros((ncol, ncol))
+    R = np.zeros((ncol, ncol), dtype=X.dtype)
     if m == 0 or ncol == 0:
         return R
-    cdef double[:, ::1] Rv = R
-    cdef Py_ssize_t brows = block_rows(ncol)
+    cdef float[:, ::1] Rs
+    cdef double[:, ::1] Rv
+    cdef const double* yp = &Yv[0, 0] if t > 0 else NULL
+    cdef const double* xop = &xo[0] if n > 0 else NULL
+    cdef const double* yop = &yo[0] if t > 0 else NULL
+    cdef int err
+    if f32:
+        Rs = R
+        err = _streamed_r_run(m, n, t, &Xs[0, 0] if n > 0 else <const float*>NULL, yp,
+                              xop, yop, sw, &Rs[0, 0])
+    else:
+        Rv = R
+        err = _streamed_r_run(m, n, t, &Xv[0, 0] if n > 0 else <const double*>NULL, yp,
+                              xop, yop, sw, &Rv[0, 0])
+    if err:
+        raise MemoryError()
+    return R
+
+
+cdef int _streamed_r_run(Py_ssize_t m, Py_ssize_t n, Py_ssize_t t, const floating* xp,
+                         const double* yp, const double* xop, const double* yop,
+                         const double* sw,
+                         floating* R) noexcept:   # INOUT ncol x ncol, zeros on entry
+    """streamed_r's work in X's type: the threads' streams and their reduction. Returns
+    0, or -1 when the work buffers cannot be allocated."""
+    cdef Py_ssize_t ncol = n + t
+    cdef Py_ssize_t brows = block_rows(ncol, sizeof(floating))
     cdef int nt = get_num_threads()
     if nt > m // MIN_ROWS_PER_THREAD:
         nt = <int>(m // MIN_ROWS_PER_THREAD)
     if nt < 1:
         nt = 1
     cdef Py_ssize_t wsize = _work_size(ncol, brows)
-    cdef double* work = <double*>malloc(nt * wsize * sizeof(double))
+    cdef floating* work = <floating*>malloc(nt * wsize * sizeof(floating))
     # the other threads' R_t, stacked: (nt - 1) ncol x ncol
-    cdef double* Rt = <double*>malloc((nt - 1) * ncol * ncol * sizeof(double) + 8)
+    cdef floating* Rt = <floating*>malloc((nt - 1) * ncol * ncol * sizeof(floating) + 8)
     if work == NULL or Rt == NULL:
         free(work)
         free(Rt)
-        raise MemoryError()
+        return -1
     cdef Py_ssize_t tid, s, e
-    cdef double* Rdst
-    cdef const double* xp = &Xv[0, 0] if n > 0 else NULL
-    cdef const double* yp = &Yv[0, 0] if t > 0 else NULL
-    cdef const double* xop = &xo[0] if n > 0 else NULL
-    cdef const double* yop = &yo[0] if t > 0 else NULL
+    cdef floating* Rdst
     with nogil:
         if nt == 1:
-            _stream(0, m, n, t, xp, yp, xop, yop, sw, brows, &Rv[0, 0], work)
+            _stream(0, m, n, t, xp, yp, xop, yop, sw, brows, R, work)
         else:
-            memset(Rt, 0, (nt - 1) * ncol * ncol * sizeof(double))
+            memset(Rt, 0, (nt - 1) * ncol * ncol * sizeof(floating))
             for tid in prange(nt, num_threads=nt, schedule="static", chunksize=1):
                 s = m * tid // nt
                 e = m * (tid + 1) // nt
-                Rdst = &Rv[0, 0] if tid == 0 else Rt + (tid - 1) * ncol * ncol
-                _stream(s, e, n, t, xp, yp, xop, yop, sw, brows, Rdst,
-                        work + tid * wsize)
+                Rdst = R if tid == 0 else Rt + (tid - 1) * ncol * ncol
+                _stream(s, e, n, t, xp, yp, xop, yop, sw, brows, Rdst, work + tid * wsize)
             # flat reduction: R <- R factor of [R_0; R_1; ...] (the stacked R_t are the
             # block, of (nt - 1) ncol rows; brows >= that is not needed: one call)
-            _fold(nt - 1, ncol, &Rv[0, 0], Rt, work)
+            _fold(nt - 1, ncol, R, Rt, work)
     free(work)
     free(Rt)
-    return R
+    return 0
 
 
-cdef void _fold(Py_ssize_t k, Py_ssize_t ncol, double* R, double* Rt,
-                double* work) noexcept nogil:
+cdef void _fold(Py_ssize_t k, Py_ssize_t ncol, floating* R, floating* Rt,
+                floating* work) noexcept nogil:
     """R <- R factor of [R; Rt_1; ...; Rt_k] (Rt: k ncol x ncol blocks, overwritten).
-    work: _work_size(ncol, ncol) doubles at least."""
-    cdef double* tau = work
-    cdef double* T = tau + ncol
-    cdef double* S = T + ncol * ncol
-    cdef double* W = S + ncol * ncol
+    work: _work_size(ncol, ncol) entries at least."""
+    cdef floating* tau = work
+    cdef floating* T = tau + ncol
+    cdef floating* S = T + ncol * ncol
+    cdef floating* W = S + ncol * ncol
     cdef Py_ssize_t i
     for i in range(k):
         _tpqrt(ncol, 0, ncol, R, ncol, Rt + i * ncol * ncol, ncol, tau, T, S, W)

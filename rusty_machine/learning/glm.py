@@ -45,6 +45,11 @@ Families (unit deviances, McCullagh & Nelder Table 2.1; Jorgensen 1997 for Tweed
     tweedie (power p) V = mu^p     d = 2 [max(y,0)^(2-p) / ((1-p)(2-p)) - y mu^(1-p) / (1-p)
                                         + mu^(2-p) / (2-p)]   (p = 0, 1, 2 as above)
 
+float32 input is upcast to float64 on purpose: the IRLS iterations solve weighted
+least-squares problems whose weights span many orders of magnitude (Poisson, Gamma,
+Tweedie variances), and the deviance-based stopping rule needs more than float32's 7
+digits. Coefficients and predictions are float64.
+
 References
 ----------
 1. P. McCullagh and J. A. Nelder, *Generalized Linear Models*, 2nd ed., Chapman & Hall

@@ -146,6 +146,14 @@ class GaussianMixture(BaseEstimator):
         The lower bound at each iteration of the best run (never decreasing, up to
         rounding: EM's monotonicity [2]).
     n_features_in_ : int
+
+    Notes
+    -----
+    float32 X is kept in float32: the E-step's Mahalanobis products and the M-step's
+    means and scatter matrices are sgemm passes over X (as scikit-learn's float32 EM),
+    while the log-probabilities, the log-sum-exp and the d x d Cholesky factorisations
+    run in float64; the fitted parameters are float32, and ``predict_proba`` /
+    ``score_samples`` return the dtype of the X they are given.
     """
     _estimator_type = "density_estimator"
 
@@ -237,12 +245,15 @@ class GaussianMixture(BaseEstimator):
         reg = float(self.reg_covar)
         wresp = resp * w[:, None] if w is not None else resp
         nk = wresp.sum(0) + 10 * _EPS
+        # the passes over X in X's dtype (sgemm for float32 data, as scikit-learn's EM);
+        # nk and the covariances in float64
+        wresp = np.ascontiguousarray(wresp, dtype=X.dtype)
         # means = wresp.T @ X / nk
-        means = gemm(wresp, X, trans_a=True) / nk[:, None]
+        means = (gemm(wresp, X, trans_a=True) / nk[:, None]).astype(X.dtype)
         d = X.shape[1]
         if cov_type in ("full", "tied"):
             covs = np.empty((len(nk), d, d))
-            _gmm.cov_full(X, np.ascontiguousarray(wresp), means, nk, reg, covs)
+            _gmm.cov_full(X, wresp, means, nk, reg, covs)
             if cov_type == "tied":
                 # shared covariance: sum_k N_k Sigma_k / sum_k N_k (same regularisation)
                 cov = (nk[:, None, None] * (covs - reg * np.eye(d))).sum(0) / nk.sum()
@@ -261,15 +272,20 @@ class GaussianMixture(BaseEstimator):
         return nk, means, covs
 
     def _log_gaussian_prob(self, X, means, prec_chol):
-        """log N(x_i | mu_k, Sigma_k), shape (n_samples, n_components)."""
+        """log N(x_i | mu_k, Sigma_k), shape (n_samples, n_components), float64.
+
+        The pass over X runs in X's dtype, the parameters cast to it (scikit-learn's
+        rule for a float64 X on a float32 model and the other way round)."""
         n, d = X.shape
         K = means.shape[0]
         cov_type = self.covariance_type
+        means = np.asarray(means, dtype=X.dtype)
+        prec_chol = np.asarray(prec_chol, dtype=X.dtype)
         out = np.empty((n, K))
         if cov_type in ("full", "tied"):
             P = prec_chol if cov_type == "full" else np.broadcast_to(prec_chol, (K, d, d))
             P = np.ascontiguousarray(P)
-            log_det = np.log(np.diagonal(P, axis1=1, axis2=2)).sum(1)
+            log_det = np.log(np.diagonal(P, axis1=1, axis2=2).astype(np.float64)).sum(1)
             _gmm.log_prob_full(X, np.ascontiguousarray(means), P,
                                log_det - 0.5 * d * _LOG_2PI, out)
             return out
@@ -296,7 +312,7 @@ class GaussianMixture(BaseEstimator):
     def _e_step(self, X, w):
         """log-sum-exp normalised log responsibilities and the mean log-likelihood."""
         wlp = self._log_gaussian_prob(X, self.means_, self.precisions_cholesky_)
-        wlp += np.log(self.weights_)[None, :]
+        wlp += np.log(np.asarray(self.weights_, dtype=np.float64))[None, :]
         resp = np.empty_like(wlp)
         log_norm = np.empty(X.shape[0])
         _gmm.normalize_log_resp(wlp, resp, log_norm)
@@ -311,7 +327,9 @@ class GaussianMixture(BaseEstimator):
         self.weights_ = nk / nk.sum()
         self.means_ = means
         self.covariances_ = covs
-        self.precisions_cholesky_ = _precision_cholesky(covs, self.covariance_type)
+        # the factorisations in float64 (d x d), the factors rounded to X's dtype
+        self.precisions_cholesky_ = _precision_cholesky(covs, self.covariance_type).astype(
+            X.dtype)
 
     # ---- initialisation ---------------------------------------------------------------
     def _initial_resp(self, X, w, rng):
@@ -385,6 +403,8 @@ class GaussianMixture(BaseEstimator):
         else:
             self.covariances_ = covs
             self.precisions_cholesky_ = _precision_cholesky(covs, self.covariance_type)
+        self.means_ = np.ascontiguousarray(self.means_, dtype=X.dtype)
+        self.precisions_cholesky_ = self.precisions_cholesky_.astype(X.dtype)
 
     # ---- fitting ----------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None):
@@ -412,7 +432,7 @@ class GaussianMixture(BaseEstimator):
         ndarray of shape (n_samples,)
         """
         X = validate_data(self, X, reset=True, min_samples=2 if self.n_components != 1
-                          else 1)
+                          else 1, dtype=[np.float64, np.float32])
         self._check_params(X)
         w = None
         if sample_weight is not None:
@@ -465,6 +485,10 @@ class GaussianMixture(BaseEstimator):
                               % self.max_iter, stacklevel=2)
         self.precisions_ = _precisions_from_cholesky(self.precisions_cholesky_,
                                                      self.covariance_type)
+        # float32 data: float32 fitted parameters, as scikit-learn's
+        for name in ("weights_", "means_", "covariances_", "precisions_cholesky_",
+                     "precisions_"):
+            setattr(self, name, np.asarray(getattr(self, name), dtype=X.dtype))
         # a last E-step so that the labels agree with the final parameters
         _, log_resp, _ = self._e_step(X, w)
         return log_resp.argmax(1)
@@ -472,11 +496,11 @@ class GaussianMixture(BaseEstimator):
     # ---- inference --------------------------------------------------------------------
     def _check_X(self, X):
         check_is_fitted(self, "means_")
-        return validate_data(self, X, reset=False)
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
 
     def _weighted_log_prob(self, X):
         wlp = self._log_gaussian_prob(X, self.means_, self.precisions_cholesky_)
-        wlp += np.log(self.weights_)[None, :]
+        wlp += np.log(self.weights_.astype(np.float64))[None, :]
         return wlp
 
     def score_samples(self, X):
@@ -490,7 +514,7 @@ class GaussianMixture(BaseEstimator):
         wlp = self._weighted_log_prob(X)
         log_norm = np.empty(X.shape[0])
         _gmm.normalize_log_resp(wlp, np.empty_like(wlp), log_norm)
-        return log_norm
+        return log_norm.astype(X.dtype, copy=False)
 
     def score(self, X, y=None):
         """Mean log-likelihood of X."""
@@ -507,7 +531,7 @@ class GaussianMixture(BaseEstimator):
         wlp = self._weighted_log_prob(X)
         resp = np.empty_like(wlp)
         _gmm.normalize_log_resp(wlp, resp, np.empty(X.shape[0]))
-        return resp
+        return resp.astype(X.dtype, copy=False)
 
     def predict(self, X):
         """Most probable component of each sample.

@@ -29,6 +29,12 @@ If the Cholesky factorisation of K + alpha I fails (K singular, e.g. duplicated 
 with alpha = 0), it is retried with a growing jitter on the diagonal (with a warning);
 if that fails too a LinAlgError asks to raise ``alpha``.
 
+float32 input is upcast to float64 on purpose: the marginal likelihood and its
+gradient go through the Cholesky factor of K + alpha I, whose condition number grows
+quickly with the length scale; in float32 (about 7 digits) the factorisation fails or
+the optimiser follows rounding noise. Fitted attributes and predictions are float64, as
+scikit-learn's GaussianProcessRegressor.
+
 References
 ----------
 [1] C. E. Rasmussen & C. K. I. Williams, "Gaussian Processes for Machine Learning",

@@ -67,11 +67,13 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
 
     Returns
     -------
-    centers : ndarray of shape (n_clusters, n_features)
+    centers : ndarray of shape (n_clusters, n_features), float32 for float32 X
     indices : ndarray of shape (n_clusters,)
         Row of X chosen for each centre.
     """
-    X = np.ascontiguousarray(X, dtype=np.float64)
+    if X.dtype != np.float32:
+        X = np.asarray(X, dtype=np.float64)
+    X = np.ascontiguousarray(X)          # float32 stays float32 (the centres too)
     n_samples, n_features = X.shape
     rng = check_random_state(random_state)
     w = check_sample_weight(sample_weight, n_samples)
@@ -79,7 +81,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
         x_sq_norms = (X * X).sum(1)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
-    centers = np.empty((n_clusters, n_features))
+    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     indices = np.full(n_clusters, -1, dtype=np.intp)
 
     # step 1: first centre with probability w_i / sum w
@@ -109,6 +111,34 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
     return centers, indices
 
 
+# rows per block of _column_variance's passes (a few MiB of float64 temporaries)
+_VAR_BLOCK_ROWS = 8192
+
+
+def _column_variance(X, w=None):
+    """(Weighted) variance of each column, two passes (the mean, then the squared
+    deviations: no cancellation), accumulated in float64 over blocks of rows, so that no
+    n x d temporary is made (np.var would make a float64 copy of a float32 X)."""
+    n, d = X.shape
+    w_sum = float(n) if w is None else float(w.sum())
+    total = np.zeros(d)
+    for s in range(0, n, _VAR_BLOCK_ROWS):
+        blk = X[s:s + _VAR_BLOCK_ROWS].astype(np.float64)
+        total += blk.sum(0) if w is None else (w[s:s + _VAR_BLOCK_ROWS, None] * blk).sum(0)
+    mean = total / w_sum
+    sq = np.zeros(d)
+    for s in range(0, n, _VAR_BLOCK_ROWS):
+        blk = X[s:s + _VAR_BLOCK_ROWS] - mean           # float64 (mean is float64)
+        blk *= blk
+        sq += blk.sum(0) if w is None else (w[s:s + _VAR_BLOCK_ROWS, None] * blk).sum(0)
+    return sq / w_sum
+
+
+def _centers_in(C, dtype):
+    """The fitted centres in the dtype of the data they are compared with."""
+    return C if C.dtype == dtype else np.ascontiguousarray(C, dtype=dtype)
+
+
 class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """k-means clustering (Lloyd's algorithm [1], k-means++ seeding [2]).
 
@@ -136,11 +166,18 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        float32 when X is float32 (as scikit-learn), float64 otherwise.
     labels_ : ndarray of shape (n_samples,)
     inertia_ : float
     n_iter_ : int
         Lloyd iterations of the best run.
     n_features_in_ : int
+
+    Notes
+    -----
+    float32 X is computed in float32 (the distance GEMM is sgemm, the data moves half the
+    bytes); the centre sums, the inertia and the tolerance are accumulated in float64 and
+    the centres rounded to float32 after each update. ``transform`` returns X's dtype.
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
@@ -180,7 +217,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                                  "= (%d, %d)" % (init_arr.shape, k, n_features))
             if not np.isfinite(init_arr).all():
                 raise ValueError("init array contains NaN or infinity")
-            init_arr = np.ascontiguousarray(init_arr)
+            init_arr = np.ascontiguousarray(init_arr, dtype=X.dtype)
         n_init = self.n_init
         if isinstance(n_init, str):
             if n_init != "auto":
@@ -215,7 +252,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         sums = np.zeros((k, X.shape[1]))
         np.add.at(sums, labels, X * w[:, None])
         wsum = np.bincount(labels, weights=w, minlength=k)
-        centers = np.empty_like(sums)
+        centers = np.empty(sums.shape, dtype=X.dtype)
         for j in range(k):
             if wsum[j] > 0:
                 centers[j] = sums[j] / wsum[j]
@@ -229,7 +266,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         n_samples = X.shape[0]
         k = centers.shape[0]
         labels = np.full(n_samples, -1, dtype=np.int32)
-        sums = np.empty_like(centers)
+        centers = np.ascontiguousarray(centers, dtype=X.dtype)
+        sums = np.empty(centers.shape)       # float64 accumulators for either dtype
         wsum = np.empty(k)
         converged_strict = False
         n_iter = 0
@@ -239,8 +277,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                 self._relocate_empty(X, w, centers, sums, wsum, labels)
             nonempty = wsum > 0
             new_centers = centers.copy()
-            new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]
-            shift = float(((new_centers - centers) ** 2).sum())
+            new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]  # rounded to X's
+            shift = float(((new_centers - centers.astype(np.float64)) ** 2).sum())
             centers = new_centers
             if self.verbose:
                 print("Iteration %d: %d labels changed, centre shift %.6g"
@@ -291,7 +329,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         -------
         self
         """
-        X = validate_data(self, X, reset=True)
+        X = validate_data(self, X, reset=True, dtype=[np.float64, np.float32])
         n_samples = X.shape[0]
         w = check_sample_weight(sample_weight, n_samples)
         if not w.sum() > 0:
@@ -299,13 +337,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         init_arr, n_init = self._check_params(X)
         rng = check_random_state(self.random_state)
         # tol relative to the data: mean of the (weighted) feature variances
+        # (computed in float64 for either dtype; scikit-learn scales it the same way for
+        # float32 data, so tol is not raised to float32's epsilon)
         tol = 0.0
         if self.tol > 0:
-            if sample_weight is None:
-                variance = X.var(axis=0)
-            else:
-                mean = (w[:, None] * X).sum(0) / w.sum()
-                variance = (w[:, None] * (X - mean) ** 2).sum(0) / w.sum()
+            variance = _column_variance(X, None if sample_weight is None else w)
             tol = float(self.tol) * float(np.mean(variance))
         # ||x||^2, only needed by the k-means++ seeding
         x_sq_norms = (X * X).sum(1) if (init_arr is None and self.init == "k-means++") \
@@ -328,11 +364,20 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         return self
 
+    def _check_X(self, X):
+        """X as given when float32 or float64 (scikit-learn's rule: predict and
+        transform run in the dtype of X, the centres cast to it)."""
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
+    def _centers_for(self, X):
+        return _centers_in(self.cluster_centers_, X.dtype)
+
     def _labels_of(self, X):
         labels = np.zeros(X.shape[0], dtype=np.int32)
-        k, d = self.cluster_centers_.shape
-        _k_means.lloyd_iter(X, np.ones(X.shape[0]), self.cluster_centers_,
-                            np.empty((k, d)), np.empty(k), labels, False)
+        C = self._centers_for(X)
+        k, d = C.shape
+        _k_means.lloyd_iter(X, np.ones(X.shape[0]), C, np.empty((k, d)), np.empty(k),
+                            labels, False)
         return labels
 
     def predict(self, X):
@@ -347,7 +392,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "cluster_centers_")
-        X = validate_data(self, X, reset=False)
+        X = self._check_X(X)
         return self._labels_of(X).astype(np.intp)
 
     def fit_predict(self, X, y=None, sample_weight=None):
@@ -359,11 +404,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_clusters)
+        ndarray of shape (n_samples, n_clusters), the dtype of X
         """
         check_is_fitted(self, "cluster_centers_")
-        X = validate_data(self, X, reset=False)
-        C = self.cluster_centers_
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        C = _centers_in(self.cluster_centers_, X.dtype)
         # D2 = ||x||^2 - 2 X @ C.T + ||c||^2
         D = gemm(X, C, trans_b=True, alpha=-2.0)
         D += (X * X).sum(1)[:, None]
@@ -375,6 +420,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Fit, then return the distances of X to the centres."""
         return self.fit(X, sample_weight=sample_weight).transform(X)
 
+    def _rm_tags(self, tags):
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X on the fitted centres (higher is better).
 
@@ -383,7 +432,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         float
         """
         check_is_fitted(self, "cluster_centers_")
-        X = validate_data(self, X, reset=False)
+        X = self._check_X(X)
         w = check_sample_weight(sample_weight, X.shape[0])
         labels = self._labels_of(X)
-        return -float(_k_means.inertia(X, w, self.cluster_centers_, labels))
+        return -float(_k_means.inertia(X, w, self._centers_for(X), labels))

@@ -25,6 +25,14 @@ by sqrt(s_i). The solvers never form an explicit inverse:
   it squares the condition number; a matrix that is not numerically positive definite
   falls back to the QR path.
 
+float32 data (as scikit-learn: ``coef_``, ``intercept_`` and ``predict`` stay float32):
+the passes over X run in float32 where the kernel is written for both types (the
+weighted means as one sgemm, the Cholesky route's Gram matrix as ssyrk blocks, ``predict``
+as sgemm), and every d x d solve in float64 on the float64-accumulated Gram matrix or R,
+its result rounded to float32. The streamed TSQR of the "qr" and "svd" solvers runs in
+float32 for float32 X (``_tsqr.pyx``, fused: sgemm blocks, as scikit-learn's float32
+lstsq, LAPACK sgelsd), its rank cut-off at float32's epsilon.
+
 For Ridge the QR solver factors [R11; sqrt(alpha) I] (augmented least squares, GVL4
 Sec. 6.1.4) and the SVD solver filters w = V diag(s / (s^2 + alpha)) U' r12.
 
@@ -45,10 +53,10 @@ import numbers
 import numpy as np
 
 from ..exceptions import LinAlgError
-from ..linalg.blas import gemm, gemv, syrk
+from ..linalg.blas import gemm, gemv
 from .base import BaseEstimator, RegressorMixin
 from .validation import check_is_fitted, check_sample_weight, validate_data
-from . import _tsqr
+from . import _gram, _tsqr
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -71,7 +79,14 @@ def _weighted_offsets(X, Y, sw, fit_intercept):
     total = sw.sum()
     if total <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs weight")
-    # weighted means: X' w / sum(w)
+    # weighted means: X' w / sum(w)   (float64 offsets for either dtype of X)
+    if X.dtype == np.float32:
+        # w' X in one sgemm (no float64 copy of X), the weights rounded to float32
+        sw32 = np.ascontiguousarray(sw, dtype=np.float32)[None, :]
+        x_off = gemm(sw32, X).ravel().astype(np.float64) / total
+        y_off = gemm(sw32, np.ascontiguousarray(Y, dtype=np.float32)).ravel().astype(
+            np.float64) / total
+        return x_off, y_off
     x_off = gemv(X, sw, trans=True) / total
     y_off = gemv(Y, sw, trans=True) / total
     return x_off, y_off
@@ -104,23 +119,25 @@ def _streamed_r(X, Y, x_off, y_off, sqrt_w):
 
 def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
     """A' A with A = sqrt(W) [X - x_off, Y - y_off], accumulated block by block through
-    our syrk (only one block of centred rows exists at a time)."""
+    our syrk (only one block of centred rows exists at a time). The blocks and their
+    syrk are in X's dtype (ssyrk for float32 data), the sum over blocks in float64."""
     m = X.shape[0]
     ncol = X.shape[1] + Y.shape[1]
     b = _block_rows(ncol)
-    buf = np.empty((b, ncol))
+    buf = np.empty((b, ncol), dtype=X.dtype)
     G = np.zeros((ncol, ncol))
     for s in range(0, m, b):
         e = min(s + b, m)
         blk = _fill_block(buf, X, Y, s, e, x_off, y_off, sqrt_w)
         # G += blk.T @ blk: syrk of the block, then one addition (n^2 next to the block's
         # b n^2 / 2 multiply-adds, b >= 2048 rows)
-        G += syrk(blk, trans=True)
+        G += _gram.gram(blk)
     return G
 
 
-def _svd_solve(R11, R12, alpha):
+def _svd_solve(R11, R12, alpha, eps=_EPS):
     """min-norm (alpha = 0) or ridge solution of R11 W = R12 through R11 = U diag(s) V'.
+    ``eps``: the machine epsilon of the data R11 came from (the rank cut-off).
     Returns (W, s, rank)."""
     la = _linalg()
     U, s, Vt = la.svd(R11)
@@ -128,28 +145,28 @@ def _svd_solve(R11, R12, alpha):
     UtR = gemm(U, R12, trans_a=True)                       # U' r12
     if np.all(alpha == 0):
         # GVL4 Sec. 5.5.4: keep s_i > rcond * s_0 (LAPACK dgelsd's default rcond = eps)
-        cut = (s[0] * _EPS * max(R11.shape)) if s.size else 0.0
+        cut = (s[0] * eps * max(R11.shape)) if s.size else 0.0
         keep = s > cut
         rank = int(keep.sum())
         inv = np.zeros_like(s)
         inv[keep] = 1.0 / s[keep]
         W = gemm(Vt, inv[:, None] * UtR, trans_a=True)
     else:
-        rank = int(np.sum(s > (s[0] * _EPS * max(R11.shape) if s.size else 0.0)))
+        rank = int(np.sum(s > (s[0] * eps * max(R11.shape) if s.size else 0.0)))
         # Hoerl & Kennard; GVL4 Sec. 6.1.4: filter factors s / (s^2 + alpha)
         filt = s[:, None] / (s[:, None] ** 2 + alpha[None, :])
         W = gemm(Vt, filt * UtR, trans_a=True)
     return W, s, rank
 
 
-def _rank_from_r(R11):
+def _rank_from_r(R11, eps=_EPS):
     d = np.abs(np.diagonal(R11)) if R11.size else np.zeros(0)
     if d.size == 0 or d.max() == 0:
         return 0, False
     # back substitution only when every |R_ii| is clearly above the rank cut-off (a
     # margin of 10 over it); otherwise the SVD decides the rank and the minimum norm
-    full = R11.shape[0] >= R11.shape[1] and d.min() > d.max() * _EPS * max(R11.shape) * 10
-    return int(np.sum(d > d.max() * _EPS * max(R11.shape))), bool(full)
+    full = R11.shape[0] >= R11.shape[1] and d.min() > d.max() * eps * max(R11.shape) * 10
+    return int(np.sum(d > d.max() * eps * max(R11.shape))), bool(full)
 
 
 def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
@@ -177,11 +194,15 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
         except LinAlgError:
             solver = "qr"                   # not numerically positive definite
     R = _streamed_r(X, Y, x_off, y_off, sqrt_w)
+    # float32 X gives a float32 R (its QR ran in float32): the rank cut-offs use float32's
+    # epsilon (scipy's float32 lstsq: rcond = eps32), the small solves below run in float64
+    eps = np.finfo(R.dtype).eps
+    R = R.astype(np.float64, copy=False)
     R11 = np.ascontiguousarray(R[:, :n])
     R12 = np.ascontiguousarray(R[:, n:])
     if R11.shape[0] < n and solver == "qr" and np.all(alpha == 0):
         solver = "svd"
-    rank, full = _rank_from_r(R11)
+    rank, full = _rank_from_r(R11, eps)
     if solver == "qr" and np.all(alpha == 0) and full:
         # GVL4 Alg. 5.3.2: back substitution R11 w = r12
         W = np.asarray(_linalg().solve_triangular(R11[:n], R12[:n], lower=False))
@@ -199,7 +220,7 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
                                                               lower=False)))
         W = np.column_stack(cols)
     else:
-        W, singular, rank = _svd_solve(R11, R12, np.broadcast_to(alpha, (Y.shape[1],)))
+        W, singular, rank = _svd_solve(R11, R12, np.broadcast_to(alpha, (Y.shape[1],)), eps)
         if solver != "svd":
             singular = None
     return W.reshape(n, -1), x_off, y_off, rank, singular
@@ -216,6 +237,19 @@ def _linear_predict(X, coef, intercept):
     return out
 
 
+def _linear_predict_any(X, coef, intercept):
+    """_linear_predict in numpy's promotion of X and coef: float32 with float32 is one
+    sgemm and a float32 result (scikit-learn's float32 linear models), else float64."""
+    if X.dtype == np.float32 and coef.dtype == np.float32:
+        if coef.ndim == 1:
+            out = gemm(X, coef[:, None]).ravel()
+        else:
+            out = gemm(X, coef, trans_b=True)
+        out += intercept
+        return out
+    return _linear_predict(X, coef, intercept)
+
+
 def _check_solver(solver):
     if solver not in _SOLVERS:
         raise ValueError("solver must be one of %s, got %r" % (_SOLVERS, solver))
@@ -230,7 +264,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         _check_solver(solver)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise ValueError("fit_intercept must be a bool, got %r" % (self.fit_intercept,))
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True,
+                             dtype=[np.float64, np.float32])
         sw = check_sample_weight(sample_weight, X.shape[0])
         Y = y.reshape(X.shape[0], -1)
         if np.ndim(alpha) == 1 and alpha.shape[0] not in (1, Y.shape[1]):
@@ -238,18 +273,20 @@ class _LinearModel(RegressorMixin, BaseEstimator):
                              % (alpha.shape[0], Y.shape[1]))
         W, x_off, y_off, rank, singular = _solve_least_squares(
             X, Y, sw, self.fit_intercept, alpha, solver)
-        coef = np.ascontiguousarray(W.T)                      # (n_targets, n_features)
+        coef = np.ascontiguousarray(W.T, dtype=np.float64)   # (n_targets, n_features)
         intercept = y_off - gemm(coef, x_off[:, None]).ravel() if self.fit_intercept \
             else np.zeros(Y.shape[1])
+        # float32 X: float32 coef_ / intercept_ (scikit-learn's rule), rounded once
+        dt = X.dtype
         if y.ndim == 1:
-            self.coef_ = coef.ravel()
-            self.intercept_ = float(intercept[0]) if self.fit_intercept else 0.0
+            self.coef_ = coef.ravel().astype(dt)
+            self.intercept_ = dt.type(intercept[0] if self.fit_intercept else 0.0)
         else:
-            self.coef_ = coef
-            self.intercept_ = intercept
+            self.coef_ = coef.astype(dt)
+            self.intercept_ = intercept.astype(dt)
         self.rank_ = rank
         if singular is not None:
-            self.singular_ = singular
+            self.singular_ = np.asarray(singular).astype(dt)
         elif hasattr(self, "singular_"):
             del self.singular_
         self.n_iter_ = 1                    # one direct (non-iterative) solve
@@ -267,8 +304,8 @@ class _LinearModel(RegressorMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False)
-        return _linear_predict(X, self.coef_, self.intercept_)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return _linear_predict_any(X, self.coef_, self.intercept_)
 
     def _rm_tags(self, tags):
         tags.target_tags.multi_output = True

@@ -136,6 +136,13 @@ class GaussianNB(_BaseNB):
     epsilon_ : float
         The added variance.
     n_features_in_ : int
+
+    Notes
+    -----
+    float32 X is read in float32 and the fitted statistics (``theta_``, ``var_``,
+    ``class_count_``, ``class_prior_``) are float32, as scikit-learn's; they are
+    computed with float64 sums and rounded once. The probabilities come back in the
+    dtype of the X given to predict.
     """
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
@@ -156,7 +163,7 @@ class GaussianNB(_BaseNB):
         self
         """
         X, y = self._validate_xy(X, y, reset=True)
-        for name in ("classes_", "theta_", "var_", "class_count_"):
+        for name in ("classes_", "theta_", "var_", "class_count_", "class_prior_"):
             self.__dict__.pop(name, None)
         return self._partial_fit(X, y, np.unique(y), sample_weight, first=True)
 
@@ -180,7 +187,7 @@ class GaussianNB(_BaseNB):
         # epsilon from this batch's largest feature variance (as on the first batch); at
         # |x| near the float64 limit it overflows, reported below with the class statistics
         with np.errstate(over="ignore", invalid="ignore"):
-            max_var = float(X.var(0).max()) if n_samples > 1 else 0.0
+            max_var = float(X.var(0, dtype=np.float64).max()) if n_samples > 1 else 0.0
         if first:
             self._first_call(classes, y)
             self.epsilon_ = vs * max_var if max_var > 0 else vs * 1.0
@@ -202,15 +209,20 @@ class GaussianNB(_BaseNB):
             if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
                 raise ValueError("classes=%r is not the same as on the first call to "
                                  "partial_fit: %r" % (classes, self.classes_))
-            self.var_[:] -= self.epsilon_
+            # the running statistics in float64 while they are updated (float32 ones are
+            # rounded again at the end)
+            self.theta_ = self.theta_.astype(np.float64)
+            self.var_ = self.var_.astype(np.float64) - self.epsilon_
+            self.class_count_ = self.class_count_.astype(np.float64)
         y_idx = self._encode(y)
         # Chan-Golub-LeVeque update per class present in this batch [2]
         Y = self._weighted_onehot(y_idx, w)
         n_new = Y.sum(0)                                   # (K,)
         present = n_new > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            # batch means: Y.T @ X / n_new
-            S1 = gemm(Y, X, trans_a=True)
+            # batch means: Y.T @ X / n_new (sgemm for float32 X: the weighted one-hot
+            # labels in X's dtype, no float64 copy of X)
+            S1 = gemm(Y.astype(X.dtype, copy=False), X, trans_a=True).astype(np.float64)
             mu_new = np.where(present[:, None], S1 / np.where(present, n_new, 1)[:, None], 0)
         # batch variances: sum_{i in c} w_i (x_i - mu_c)^2 / n_c  (centred two-pass form)
         sq_dev = np.empty_like(mu_new)
@@ -230,6 +242,9 @@ class GaussianNB(_BaseNB):
             total = self.class_count_.sum()
             self.class_prior_ = self.class_count_ / total if total > 0 else \
                 np.full(len(self.classes_), 1.0 / len(self.classes_))
+        if X.dtype == np.float32:          # scikit-learn keeps float32 statistics
+            for name in ("theta_", "var_", "class_count_", "class_prior_"):
+                setattr(self, name, getattr(self, name).astype(np.float32))
         return self
 
     def _merge(self, present, n_old, n_new, n_tot, mu_new, var_new):
@@ -246,15 +261,26 @@ class GaussianNB(_BaseNB):
                 self.theta_[k] = self.theta_[k] + delta * (n_new[k] / n_tot[k])
                 self.var_[k] = ssd / n_tot[k]
 
+    def _validate_xy(self, X, y, reset):
+        X, y = validate_data(self, X, y, reset=reset, dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        return X, y
+
+    def _check_X_predict(self, X):
+        check_is_fitted(self, "classes_")
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
     def _joint_log_likelihood(self, X):
-        """log pi_c - 1/2 sum_j [log(2 pi s2_cj) + (x_j - theta_cj)^2 / s2_cj]."""
+        """log pi_c - 1/2 sum_j [log(2 pi s2_cj) + (x_j - theta_cj)^2 / s2_cj], in the
+        dtype of X (the statistics taken in float64)."""
         K = len(self.classes_)
-        out = np.empty((X.shape[0], K))
+        out = np.empty((X.shape[0], K), dtype=X.dtype)
         with np.errstate(divide="ignore"):
-            log_prior = np.log(self.class_prior_)
-        var = np.maximum(self.var_, np.finfo(np.float64).tiny)
+            log_prior = np.log(self.class_prior_.astype(np.float64))
+        var = np.maximum(self.var_.astype(np.float64), np.finfo(np.float64).tiny)
         const = log_prior - 0.5 * np.log(2.0 * np.pi * var).sum(1)
-        _naive_bayes.gaussian_jll(X, np.ascontiguousarray(self.theta_), 1.0 / var, const, out)
+        _naive_bayes.gaussian_jll(X, np.ascontiguousarray(self.theta_, dtype=np.float64),
+                                  1.0 / var, const, out)
         return out
 
 

@@ -261,8 +261,11 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         -------
         self
         """
+        y_dtype = getattr(y, "dtype", None)
         X, y = validate_data(self, X, y, reset=True, multi_output=True, y_numeric=True)
-        self._y = y
+        # float32 targets stay float32 (scikit-learn's uniform-weight predict returns y's
+        # dtype)
+        self._y = y.astype(np.float32) if y_dtype == np.float32 else y
         self._fit(X)
         return self
 
@@ -275,6 +278,8 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         """
         check_is_fitted(self, "_fit_X")
         dist, ind = self.kneighbors(X)
+        if self.weights == "uniform":
+            return self._y[ind].mean(1)           # in the targets' dtype, as scikit-learn
         w = self._neighbour_weights(dist)
         w /= w.sum(1)[:, None]
         Y = self._y[ind]                          # (n_queries, k) or (n_queries, k, n_out)

@@ -134,6 +134,7 @@ def _as_x0(x0):
 
 
 _EMPTY = np.empty(0)
+_EMPTY32 = np.empty(0, dtype=np.float32)
 
 
 def _vdot(a, b):
@@ -206,8 +207,9 @@ class _FirstOrder(Optimizer):
 
         Parameters
         ----------
-        params : ndarray or list of ndarray (float64, writeable)
-            Updated in place.
+        params : ndarray or list of ndarray (float64 or float32, writeable)
+            Updated in place, in their own dtype (the gradient is cast to it and the
+            optimiser's state vectors are kept in it, as scikit-learn's float32 MLP).
         grads : ndarray or list of ndarray
             Same structure and shapes as ``params``.
 
@@ -230,14 +232,18 @@ class _FirstOrder(Optimizer):
                              "%d (call reset() to start over)" % (len(self._state), len(plist)))
         self.t += 1
         for i, (p, g) in enumerate(zip(plist, glist)):
-            if not isinstance(p, np.ndarray) or p.dtype != np.float64 or not p.flags.writeable:
-                raise TypeError("step: parameter %d must be a writeable float64 ndarray" % i)
-            g = np.asarray(g, dtype=np.float64)
+            if not isinstance(p, np.ndarray) or p.dtype not in (np.float64, np.float32) \
+                    or not p.flags.writeable:
+                raise TypeError("step: parameter %d must be a writeable float64 or float32 "
+                                "ndarray" % i)
+            g = np.asarray(g, dtype=p.dtype)
             if g.shape != p.shape:
                 raise ValueError("step: gradient %d has shape %s, parameter has shape %s"
                                  % (i, g.shape, p.shape))
-            if self._state[i] is None or self._state[i][0] != p.shape:
-                self._state[i] = (p.shape, self._new_state(p.size))
+            if (self._state[i] is None or self._state[i][0] != p.shape
+                    or any(v.dtype != p.dtype for v in self._state[i][1])):
+                self._state[i] = (p.shape, [v.astype(p.dtype) for v in
+                                            self._new_state(p.size)])
             # the kernels take flat contiguous vectors: a view when p is C-contiguous,
             # else a copy written back after the update
             flat = p.reshape(-1) if p.flags.c_contiguous else p.ravel()
@@ -320,7 +326,8 @@ class GradientDescent(_FirstOrder):
 
     def _update(self, p, g, state):
         # p -= lr * g
-        _optim.sgd_update(p, g, _EMPTY, self.learning_rate, 0.0, False)
+        _optim.sgd_update(p, g, _EMPTY if p.dtype == np.float64 else _EMPTY32,
+                          self.learning_rate, 0.0, False)
 
     def _iterate(self, fun, x, f, g):
         if not self.line_search:

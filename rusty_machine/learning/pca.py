@@ -36,9 +36,10 @@ import numbers
 import numpy as np
 
 from ..linalg import eigh, qr, svd
-from ..linalg.blas import gemm, syrk
+from ..linalg.blas import gemm
 from .base import BaseEstimator, TransformerMixin
 from .validation import check_is_fitted, validate_data
+from . import _gram
 
 __all__ = ["PCA"]
 
@@ -86,15 +87,20 @@ def _scatter(X, mean):
     centred copy of X (scikit-learn's covariance route does the same): the cancellation
     then costs at most 4 bits per entry [2, Sec. 2.7 (cancellation)]. Otherwise (large
     offsets, constant columns) the centred copy and its syrk, as accurate as the data.
+
+    The syrk runs in X's dtype (``_gram.gram``: ssyrk for float32 data, as scikit-learn's
+    float32 covariance route); the rank-one correction and the result are float64.
     """
     n = X.shape[0]
     C = np.multiply.outer(mean, mean)     # m_i m_j = m_j m_i: exactly symmetric
     C *= -n
-    C = syrk(X, trans=True, c=C, beta=1.0)
+    if X.ndim == 2 and X.shape[1] > 1 and X.strides[1] != X.itemsize:
+        X = np.ascontiguousarray(X)
+    C += _gram.gram(X)                     # X^T X - n m m^T
     offset2 = n * mean * mean
     if np.all(offset2 <= _UNCENTRED_MAX_RATIO2 * np.diag(C)):
         return C
-    return syrk(X - mean, trans=True)
+    return _gram.gram(np.ascontiguousarray(X - mean.astype(X.dtype))).astype(np.float64)
 
 
 class PCA(TransformerMixin, BaseEstimator):
@@ -154,8 +160,12 @@ class PCA(TransformerMixin, BaseEstimator):
         """Fit, then project X."""
         return self._fit(X).transform(X)
 
+    def _rm_tags(self, tags):
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
     def _fit(self, X):
-        X = validate_data(self, X, reset=True, min_samples=2)
+        X = validate_data(self, X, reset=True, min_samples=2, dtype=[np.float64, np.float32])
         n, d = X.shape
         k_max = min(n, d)
         nc = self.n_components
@@ -187,7 +197,13 @@ class PCA(TransformerMixin, BaseEstimator):
                              % (solver,))
         if solver == "auto":
             solver = "covariance_eigh" if (n >= 10 * d and d <= 1000) else "full"
-        self.mean_ = X.mean(0)
+        # float32 X: the n x d passes (mean, syrk or QR, projections) in float32; the
+        # small d x d (or k x k) eigen/SVD problem is solved in float64 and its results
+        # rounded to float32 (eigh/svd are being made float32 in another branch; until
+        # then the cast keeps PCA's outputs float32 at the cost of an O(d^3) float64
+        # solve, small next to the O(n d^2) pass)
+        mean = X.mean(0, dtype=np.float64)
+        self.mean_ = mean
         if solver == "covariance_eigh":
             # Xc^T Xc = V diag(s^2) V^T  (our syrk, then eigh; ascending -> reversed)
             w, V = eigh(_scatter(X, self.mean_))
@@ -197,12 +213,12 @@ class PCA(TransformerMixin, BaseEstimator):
             if n < d:
                 s, Vt = s[:n], Vt[:n]
         elif n >= d:
-            Xc = X - self.mean_
+            Xc = X - self.mean_.astype(X.dtype)
             # R-SVD [2, Sec. 8.6.3]: Xc = Q R, then the SVD of the d x d factor R
             R = np.asarray(qr(Xc, mode="r"))[:d]
-            _, s, Vt = svd(R, full_matrices=False)
+            _, s, Vt = svd(R.astype(np.float64), full_matrices=False)
         else:
-            _, s, Vt = svd(X - self.mean_, full_matrices=False)
+            _, s, Vt = svd((X - self.mean_).astype(np.float64), full_matrices=False)
         s = np.array(s, dtype=np.float64)
         Vt = np.array(Vt, dtype=np.float64)
         # sign convention: the largest |entry| of each axis is positive
@@ -229,11 +245,14 @@ class PCA(TransformerMixin, BaseEstimator):
             k = min(k, k_max)
         self.n_components_ = k
         self.n_samples_ = n
-        self.components_ = np.ascontiguousarray(Vt[:k])
-        self.explained_variance_ = explained[:k]
-        self.explained_variance_ratio_ = ratio[:k]
-        self.singular_values_ = s[:k].copy()
-        self.noise_variance_ = float(explained[k:].mean()) if k < k_max else 0.0
+        # float32 data: float32 fitted attributes, as scikit-learn's
+        dt = X.dtype
+        self.mean_ = mean.astype(dt)
+        self.components_ = np.ascontiguousarray(Vt[:k], dtype=dt)
+        self.explained_variance_ = explained[:k].astype(dt)
+        self.explained_variance_ratio_ = ratio[:k].astype(dt)
+        self.singular_values_ = s[:k].astype(dt)
+        self.noise_variance_ = dt.type(explained[k:].mean() if k < k_max else 0.0)
         return self
 
     def transform(self, X):
@@ -245,8 +264,9 @@ class PCA(TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples, n_components)
         """
         check_is_fitted(self, "components_")
-        X = validate_data(self, X, reset=False)
-        Z = gemm(X - self.mean_, self.components_, trans_b=True)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        # in X's dtype, the fitted arrays cast to it (float64 X on a float32 fit: float64)
+        Z = gemm(X - self.mean_.astype(X.dtype), self.components_, trans_b=True)
         if self.whiten:
             Z /= np.sqrt(np.where(self.explained_variance_ > 0, self.explained_variance_,
                                   1.0))
@@ -264,7 +284,8 @@ class PCA(TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self, "components_")
-        Z = np.asarray(X, dtype=np.float64)
+        Z = np.asarray(X)
+        Z = Z if Z.dtype in (np.float32, np.float64) else Z.astype(np.float64)
         if Z.ndim != 2 or Z.shape[1] != self.n_components_:
             raise ValueError("inverse_transform expects shape (n_samples, %d), got %s"
                              % (self.n_components_, Z.shape))
@@ -273,4 +294,4 @@ class PCA(TransformerMixin, BaseEstimator):
         C = self.components_
         if self.whiten:
             C = C * np.sqrt(self.explained_variance_)[:, None]
-        return gemm(np.ascontiguousarray(Z), C) + self.mean_
+        return gemm(np.ascontiguousarray(Z), C) + self.mean_.astype(Z.dtype)

@@ -12,6 +12,12 @@ cross-validation, and for more than two classes the pairwise coupling of Wu, Lin
 [6, method 2]. Because the sigmoid is fitted on cross-validated values, ``predict_proba``
 can disagree with ``predict`` (which uses the decision function of the final model).
 
+float32 input is upcast to float64 on purpose: SMO's dual updates and its stopping rule
+(KKT violation below ``tol``) compare gradients that are differences of large kernel
+sums; in float32 the working-set selection stalls on rounding noise. The fitted
+attributes (dual coefficients, support vectors, intercepts) are float64, as libsvm's in
+scikit-learn.
+
 References
 ----------
 [1] C. Cortes & V. Vapnik, "Support-vector networks", Machine Learning 20 (1995) (C-SVC).

@@ -49,8 +49,10 @@ def check_array(X, *, name="X", ensure_2d=True, allow_nd=False, allow_nan=False,
         Accept NaN (never inf).
     min_samples, min_features : int
         The least acceptable number of rows / columns.
-    dtype : numpy dtype or None
-        float64 by default; None keeps a numeric dtype as it is.
+    dtype : numpy dtype, list of dtypes, or None
+        float64 by default; None keeps a numeric dtype as it is; a list (scikit-learn's
+        ``[np.float64, np.float32]``) keeps a dtype in the list and converts anything else
+        to the first one (how the float32-preserving estimators take their input).
     copy : bool
         Always return a copy.
     order : {"C", "F", None}
@@ -76,6 +78,9 @@ def check_array(X, *, name="X", ensure_2d=True, allow_nd=False, allow_nan=False,
         raw = X
     if raw.dtype.kind == "c":
         raise ValueError("Complex data not supported: %s is complex%s" % (name, who))
+    if isinstance(dtype, (list, tuple)):
+        kept = getattr(raw, "dtype", None)
+        dtype = kept if kept is not None and any(kept == d for d in dtype) else dtype[0]
     if dtype is not None:
         arr = np.asarray(raw, dtype=dtype)          # dict/object -> TypeError from float()
     elif raw.dtype.kind in "biuf":

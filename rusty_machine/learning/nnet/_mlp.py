@@ -28,6 +28,51 @@ from ._network import _check_positive_int, _Network
 _EPOCH_GATHER_BYTES = 32 << 20
 
 
+def _approximate_mode(class_counts, n_draws, rng):
+    """scikit-learn's _approximate_mode: the per-class counts of n_draws items drawn
+    without replacement closest to the proportional ones; the rounding remainders are
+    handed out by decreasing remainder, ties broken at random from ``rng``."""
+    continuous = class_counts / class_counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add_now = min(len(inds), need)
+            inds = rng.choice(inds, size=add_now, replace=False)
+            floored[inds] += 1
+            need -= add_now
+            if need == 0:
+                break
+    return floored.astype(int)
+
+
+def _stratified_split(labels, n_train, n_test, rng):
+    """scikit-learn's StratifiedShuffleSplit (one split) on ``labels`` with ``rng``: each
+    class keeps its share of the training and validation rows. Returns (train, test)
+    index arrays, each in the random order scikit-learn gives them."""
+    classes, y_idx = np.unique(labels, return_inverse=True)
+    counts = np.bincount(y_idx)
+    if counts.min() < 2:
+        raise ValueError("The least populated class in y has only 1 member, which is too "
+                         "few. The minimum number of groups for any class cannot be less "
+                         "than 2.")
+    if n_train < len(classes) or n_test < len(classes):
+        raise ValueError("The train_size = %d and test_size = %d should each be greater "
+                         "or equal to the number of classes = %d"
+                         % (n_train, n_test, len(classes)))
+    class_indices = np.split(np.argsort(y_idx, kind="mergesort"), np.cumsum(counts)[:-1])
+    n_i = _approximate_mode(counts, n_train, rng)
+    t_i = _approximate_mode(counts - n_i, n_test, rng)
+    train, test = [], []
+    for i in range(len(classes)):
+        perm = class_indices[i].take(rng.permutation(counts[i]), mode="clip")
+        train.extend(perm[:n_i[i]])
+        test.extend(perm[n_i[i]:n_i[i] + t_i[i]])
+    return rng.permutation(train), rng.permutation(test)
+
+
 class _MLPSGD(SGD):
     """optim.SGD with scikit-learn's MLP ranges: momentum in [0, 1] and Nesterov allowed
     with momentum 0 (then plain SGD). The estimator has checked its parameters."""
@@ -124,7 +169,7 @@ class _BaseMLP(BaseEstimator):
         return tuple(int(h) for h in hidden)
 
     # ---- network -----------------------------------------------------------------------
-    def _build(self, n_features, n_outputs, hidden, rng):
+    def _build(self, n_features, n_outputs, hidden, rng, dtype=np.float64):
         act = _ACTIVATION_BY_NAME[self.activation]
         widths = [n_features] + list(hidden)
         layers = []
@@ -136,7 +181,7 @@ class _BaseMLP(BaseEstimator):
         # every layer, f = 2 for a logistic network and 6 otherwise
         factor = 2.0 if self.activation == "logistic" else 6.0
         return _Network(layers, self._out_criterion_for(self.out_activation_), reg, rng,
-                        init_factor=factor)
+                        init_factor=factor, dtype=dtype)
 
     @staticmethod
     def _out_criterion_for(out_activation):
@@ -168,7 +213,7 @@ class _BaseMLP(BaseEstimator):
             self.__dict__.setdefault("_optimizer", None)   # pickles without the optimiser
             widths = [layout[0][0][0]] + [shape[1] for shape, _ in layout]
             self._net = self._build(widths[0], widths[-1], tuple(widths[1:-1]),
-                                    np.random.RandomState(0))
+                                    np.random.RandomState(0), dtype=theta.dtype)
             self._net.theta[...] = theta
             self._publish()
 
@@ -182,8 +227,13 @@ class _BaseMLP(BaseEstimator):
             raise ValueError("%s: the data changed shape since the last fit (network %d -> %d, "
                              "data %d -> %d)" % (type(self).__name__, self._net.n_in,
                                                   self._net.n_out, n_features, Y.shape[1]))
+        if reuse and X.dtype != self._net.dtype:
+            X = X.astype(self._net.dtype)   # a warm start keeps the network's dtype
+        # float32 X trains a float32 network (sgemm, float32 Adam moments), as
+        # scikit-learn's MLP; the targets follow
+        Y = np.ascontiguousarray(Y, dtype=X.dtype)
         if not reuse:
-            self._net = self._build(n_features, Y.shape[1], hidden, rng)
+            self._net = self._build(n_features, Y.shape[1], hidden, rng, dtype=X.dtype)
             self._publish()
             self.n_iter_ = 0
             self.t_ = 0
@@ -235,24 +285,40 @@ class _BaseMLP(BaseEstimator):
             _warn_convergence("lbfgs failed to converge (stopped by its limit on %s). Increase "
                               "max_iter / max_fun or scale the data." % reason)
 
+    def _stratify(self, Y):
+        """The labels to stratify the validation split on, or None (scikit-learn's rule:
+        a classifier with one output unit, i.e. binary; its multiclass and multi-label
+        outputs are split by plain shuffling)."""
+        return None
+
     def _split_validation(self, X, Y, w, rng):
+        """scikit-learn's ``train_test_split(..., test_size=validation_fraction,
+        stratify=...)`` on the model's random stream (after the weights): the same rows,
+        in the same order, as scikit-learn's MLP trains and validates on."""
         n = X.shape[0]
-        # scikit-learn's shuffled split: ceil(fraction n) validation rows, the first ones
-        # of one permutation drawn from the model's random stream (after the weights)
+        # ceil(fraction n) validation rows (scikit-learn's _validate_shuffle_split)
         n_val = int(math.ceil(self.validation_fraction * n))
         if n - n_val < 1:
             raise ValueError("%s: early_stopping needs more samples: validation_fraction=%r of "
                              "%d samples leaves none to train on"
                              % (type(self).__name__, self.validation_fraction, n))
-        order = rng.permutation(n)
-        val, train = order[:n_val], order[n_val:]
-        return X[train], Y[train], w[train], X[val], Y[val]
+        labels = self._stratify(Y)
+        if labels is None:
+            # ShuffleSplit: the first n_val entries of one permutation validate
+            order = rng.permutation(n)
+            val, train = order[:n_val], order[n_val:]
+        else:
+            train, val = _stratified_split(labels, n - n_val, n_val, rng)
+        if val.shape[0] < 2:
+            raise ValueError("The validation set is too small. Increase 'validation_fraction' "
+                             "or the size of your dataset.")
+        return X[train], Y[train], w[train], X[val], Y[val], w[val]
 
     def _fit_stochastic(self, X, Y, w, rng, incremental):
         net = self._net
         early = self.early_stopping and not incremental
         if early:
-            X, Y, w, X_val, Y_val = self._split_validation(X, Y, w, rng)
+            X, Y, w, X_val, Y_val, w_val = self._split_validation(X, Y, w, rng)
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else min(int(self.batch_size), n)
         if self._optimizer is None or not incremental:
@@ -299,10 +365,12 @@ class _BaseMLP(BaseEstimator):
                     continue
                 loss = net.loss_and_grad(Xb, Yb, wb, wsum)
                 opt.step(net.theta, net.grad)
-                total += loss * wsum
+                # scikit-learn's epoch loss: the batch losses (each normalised by its
+                # batch's weight) averaged with the batch sizes as weights
+                total += loss * Xb.shape[0]
             self.n_iter_ += 1
             self.t_ += n
-            self.loss_ = total / float(np.sum(w))
+            self.loss_ = total / float(n)
             if not np.isfinite(self.loss_):
                 raise ValueError("%s: the training loss became %r; lower learning_rate_init or "
                                  "scale the data" % (type(self).__name__, self.loss_))
@@ -311,7 +379,7 @@ class _BaseMLP(BaseEstimator):
                 opt.learning_rate = self.learning_rate_init / (self.t_ + 1) ** self.power_t
             message = "Iteration %d, loss = %.8f" % (self.n_iter_, self.loss_)
             if early:
-                score = self._validation_score(X_val, Y_val)
+                score = self._validation_score(X_val, Y_val, w_val)
                 self.validation_scores_.append(score)
                 message += ", validation score = %.6f" % score
                 if score < self.best_validation_score_ + self.tol:
@@ -359,11 +427,19 @@ class _BaseMLP(BaseEstimator):
 
     def _forward(self, X):
         check_is_fitted(self, "coefs_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self._net.forward(X, keep=False)
 
     def _rm_tags(self, tags):
         return tags
+
+
+_F32_NOTE = """
+    float32 X trains a float32 network (weights, activations, gradients, Adam's moments;
+    the GEMMs are sgemm), as scikit-learn's MLP: ``coefs_``, ``intercepts_`` and the
+    outputs of a float32 fit are float32; a float64 X given to ``predict`` after a float32
+    fit is computed in float64 (numpy's promotion, as scikit-learn).
+"""
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):
@@ -391,6 +467,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     best_validation_score_, n_iter_, t_, n_layers_, n_outputs_, out_activation_,
     n_features_in_
     """
+    __doc__ += _F32_NOTE
     def _out_activation(self, Y_kind, n_classes):
         if Y_kind == "multilabel-indicator" or n_classes == 2:
             return "logistic"
@@ -474,7 +551,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self
         """
         X, y = validate_data(self, X, y, multi_output=True, reset=not (
-            self.warm_start and hasattr(self, "_net")))
+            self.warm_start and hasattr(self, "_net")), dtype=[np.float64, np.float32])
         first = not (self.warm_start and hasattr(self, "_net"))
         Y, kind = self._encode(y, first_call=first)
         if first:
@@ -491,7 +568,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             raise AttributeError("partial_fit is only available for the stochastic solvers "
                                  "('sgd', 'adam'), not for 'lbfgs'")
         first = not hasattr(self, "_net")
-        X, y = validate_data(self, X, y, multi_output=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, reset=first,
+                             dtype=[np.float64, np.float32])
         if first and classes is None and np.asarray(y).ndim == 1:
             raise ValueError("classes must be passed on the first call to partial_fit")
         if not first and classes is not None and not np.array_equal(np.unique(classes),
@@ -515,7 +593,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict_log_proba(self, X):
         """log of :meth:`predict_proba` (clipped away from 0)."""
-        return np.log(np.maximum(self.predict_proba(X), np.finfo(float).tiny))
+        P = self.predict_proba(X)
+        return np.log(np.maximum(P, np.finfo(P.dtype).tiny))
 
     def predict(self, X):
         """Predicted labels (or the 0/1 indicator matrix for multi-label)."""
@@ -526,13 +605,22 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             return self.classes_[(P[:, 0] > 0.5).astype(int)]
         return self.classes_[np.argmax(P, axis=1)]
 
-    def _validation_score(self, X_val, Y_val):
+    def _stratify(self, Y):
+        if Y.shape[1] == 1 and not self._multilabel:
+            return Y[:, 0]                 # binary: stratified as scikit-learn's
+        return None
+
+    def _validation_score(self, X_val, Y_val, w_val):
+        """Accuracy on the validation rows, weighted by their sample weights (scikit-learn's
+        accuracy_score(y_val, predict(X_val), sample_weight=w_val))."""
         P = self._net.forward(X_val, keep=False)
         if P.shape[1] == 1:
-            return float(np.mean((P[:, 0] > 0.5) == (Y_val[:, 0] > 0.5)))
-        if self._multilabel:
-            return float(np.mean(np.all((P > 0.5) == (Y_val > 0.5), axis=1)))
-        return float(np.mean(np.argmax(P, axis=1) == np.argmax(Y_val, axis=1)))
+            hit = (P[:, 0] > 0.5) == (Y_val[:, 0] > 0.5)
+        elif self._multilabel:
+            hit = np.all((P > 0.5) == (Y_val > 0.5), axis=1)
+        else:
+            hit = np.argmax(P, axis=1) == np.argmax(Y_val, axis=1)
+        return float(np.sum(w_val * hit) / np.sum(w_val))
 
     def _rm_tags(self, tags):
         tags.classifier_tags.multi_label = True
@@ -546,6 +634,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     ``alpha/2 ||W||^2`` divided by the batch size. See :class:`MLPClassifier` for the
     parameters.
     """
+    __doc__ += _F32_NOTE
 
     def fit(self, X, y, sample_weight=None):
         """Fit the network to X, y of shape (n_samples,) or (n_samples, n_outputs).
@@ -555,7 +644,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self
         """
         first = not (self.warm_start and hasattr(self, "_net"))
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first,
+                             dtype=[np.float64, np.float32])
         return self._fit_regression(X, y, sample_weight, incremental=False)
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -564,7 +654,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             raise AttributeError("partial_fit is only available for the stochastic solvers "
                                  "('sgd', 'adam'), not for 'lbfgs'")
         first = not hasattr(self, "_net")
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, reset=first,
+                             dtype=[np.float64, np.float32])
         return self._fit_regression(X, y, sample_weight, incremental=True)
 
     def _fit_regression(self, X, y, sample_weight, incremental):
@@ -573,19 +664,26 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         self.out_activation_ = "identity"
         self.n_outputs_ = Y.shape[1]
         w = check_sample_weight(sample_weight, X.shape[0], allow_zero=False)
-        return self._fit(X, np.ascontiguousarray(Y, dtype=np.float64), w, incremental)
+        return self._fit(X, Y, w, incremental)
 
     def predict(self, X):
         """Predictions, shape (n_samples,) or (n_samples, n_outputs)."""
         P = self._forward(X)
         return P[:, 0].copy() if self._y_1d else P
 
-    def _validation_score(self, X_val, Y_val):
-        P = self._net.forward(X_val, keep=False)
-        ss_res = np.sum((Y_val - P) ** 2, axis=0)
-        ss_tot = np.sum((Y_val - Y_val.mean(axis=0)) ** 2, axis=0)
-        return float(np.mean(np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
-                                      0.0)))
+    def _validation_score(self, X_val, Y_val, w_val):
+        """R^2 on the validation rows, weighted, averaged over the outputs (scikit-learn's
+        r2_score(..., sample_weight=w_val): 1 where a constant target is predicted
+        exactly, 0 where it is not)."""
+        P = np.asarray(self._net.forward(X_val, keep=False), dtype=np.float64)
+        Yv = np.asarray(Y_val, dtype=np.float64)
+        wv = w_val[:, None]
+        ss_res = np.sum(wv * (Yv - P) ** 2, axis=0)
+        mean = np.sum(wv * Yv, axis=0) / np.sum(w_val)
+        ss_tot = np.sum(wv * (Yv - mean) ** 2, axis=0)
+        r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1),
+                      np.where(ss_res == 0, 1.0, 0.0))
+        return float(np.mean(r2))
 
     def _rm_tags(self, tags):
         tags.target_tags.multi_output = True

@@ -29,7 +29,7 @@ from ..validation import (check_classification_targets, check_is_fitted, check_r
 from ._layers import GELU, Identity, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, _Activation
 from ._losses import BCE, MSE, CrossEntropy, _Criterion, _Regularization
 
-_EMPTY = np.empty(0)
+_EMPTY = {np.dtype(np.float64): np.empty(0), np.dtype(np.float32): np.empty(0, np.float32)}
 
 
 class _Network:
@@ -38,7 +38,9 @@ class _Network:
     forward(X) keeps what backward needs (each stage's input, output, and GELU's
     pre-activation); loss_and_grad(X, Y, w) runs both and fills ``self.grad``."""
 
-    def __init__(self, layers, criterion, regularization, rng, init_factor=None):
+    def __init__(self, layers, criterion, regularization, rng, init_factor=None,
+                 dtype=np.float64):
+        self.dtype = np.dtype(dtype)
         self.stages = []
         i = 0
         layers = list(layers)
@@ -68,10 +70,14 @@ class _Network:
         self.fused = (criterion.fused_with is not None
                       and type(out_act) is criterion.fused_with)
 
-        # one flat parameter vector; each layer's weights / bias_ become views into it
+        # one flat parameter vector; each layer's weights / bias_ become views into it.
+        # A float32 network (float32 training data) keeps theta, its gradient and every
+        # activation in float32: its GEMMs are sgemm. The initial values are drawn in
+        # float64 and rounded (as scikit-learn's float32 MLP).
         self.n_params = sum(l.n_params for l in linears)
-        self.theta = np.empty(self.n_params)
-        self.grad = np.zeros(self.n_params)
+        self.theta = np.empty(self.n_params, dtype=self.dtype)
+        self.grad = np.zeros(self.n_params, dtype=self.dtype)
+        empty = _EMPTY[self.dtype]
         off = 0
         self.views = []                      # (layer, W, b, gW, gb)
         for k, lin in enumerate(linears):
@@ -83,7 +89,7 @@ class _Network:
                 b, gb = self.theta[off:off + lin.n_out], self.grad[off:off + lin.n_out]
                 off += lin.n_out
             else:
-                b, gb = _EMPTY, _EMPTY
+                b, gb = empty, empty
             if lin.weights is not None and lin.weights.shape == W.shape:
                 W[...] = lin.weights
                 if lin.bias:
@@ -118,17 +124,26 @@ class _Network:
 
     def forward(self, X, keep=True):
         """Run the network on X (n, n_in) -> (n, n_out). With ``keep``, remember each
-        stage's input, output and pre-activation for :meth:`backward`."""
+        stage's input, output and pre-activation for :meth:`backward`.
+
+        X in the network's dtype runs in it; a float64 X on a float32 network (predict
+        after a float32 fit) runs in float64 with the parameters cast, and a float32 X on
+        a float64 network in float64, as scikit-learn's MLP (numpy's promotion)."""
         self.cache = []
-        A = X
+        dt = np.promote_types(X.dtype, self.dtype)
+        A = X if X.dtype == dt else X.astype(dt)
+        empty = _EMPTY[dt]
         for lin, act in self.stages:
             A_in = A
             if lin is not None:
-                # Z = A_in @ W (one GEMM), then bias + activation in one pass
-                Z = gemm(A_in, lin.weights)
-                b = lin.bias_ if lin.bias_ is not None else _EMPTY
+                W = lin.weights if lin.weights.dtype == dt else lin.weights.astype(dt)
+                # Z = A_in @ W (one GEMM: sgemm or dgemm), then bias + activation in one pass
+                Z = gemm(A_in, W)
+                b = lin.bias_ if lin.bias_ is not None else empty
+                if b.dtype != dt:
+                    b = b.astype(dt)
             else:
-                Z, b = np.array(A_in, dtype=np.float64, order="C"), _EMPTY
+                Z, b = np.array(A_in, dtype=dt, order="C"), empty
             Zpre = np.empty_like(Z) if (keep and isinstance(act, GELU)) else None
             code = act.code if act is not None else 0
             _nnet.bias_activate(Z, b, code, act.slope if act is not None else 0.0, Zpre)
@@ -142,6 +157,7 @@ class _Network:
 
         The normaliser is sum(w) unless given."""
         P = self.forward(X, keep=True)
+        Y = np.asarray(Y, dtype=P.dtype)     # the targets in the network's dtype
         if norm is None:
             norm = float(np.sum(w))
         scale = 1.0 / norm
@@ -153,7 +169,8 @@ class _Network:
             _nnet.residual_delta(P, Y, w, scale, delta)
             start_with_activation = False
         else:
-            delta = np.ascontiguousarray(self.criterion.gradient(P, Y, w, scale))
+            delta = np.ascontiguousarray(self.criterion.gradient(P, Y, w, scale),
+                                         dtype=P.dtype)
             start_with_activation = True
         self.backward(delta, start_with_activation)
         if self.regularization is not None:
@@ -240,6 +257,9 @@ class NeuralNet(BaseEstimator):
     n_iter_ : int
         Epochs run.
 
+    float32 X trains in float32 (weights, activations, gradients and Adam's moments);
+    ``predict`` returns the dtype numpy's promotion gives X and the weights.
+
     Notes
     -----
     ``predict`` returns the network's output (class probabilities for a Softmax output),
@@ -311,8 +331,9 @@ class NeuralNet(BaseEstimator):
             raise TypeError("NeuralNet: regularization must be None, L1, L2 or ElasticNet")
         rng = check_random_state(self.random_state)
         layers = copy.deepcopy(list(self.layers))
-        X = validate_data(self, X)
-        net = _Network(layers, criterion, self.regularization, rng)
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        # float32 X trains a float32 network (see _Network)
+        net = _Network(layers, criterion, self.regularization, rng, dtype=X.dtype)
         if X.shape[1] != net.n_in:
             raise ValueError("NeuralNet: X has %d features but the first layer takes %d"
                              % (X.shape[1], net.n_in))
@@ -349,7 +370,7 @@ class NeuralNet(BaseEstimator):
     def predict(self, X):
         """The network's output for X, shape (n_samples, n_out)."""
         check_is_fitted(self, "layers_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self._net.forward(X, keep=False)
 
     def predict_classes(self, X):
@@ -363,7 +384,7 @@ class NeuralNet(BaseEstimator):
     def loss(self, X, y, sample_weight=None):
         """The training objective (loss + regularisation) on (X, y)."""
         check_is_fitted(self, "layers_")
-        X = validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         Y = self._targets_for_loss(y)
         w = check_sample_weight(sample_weight, X.shape[0])
         return self._net.loss_and_grad(X, Y, w)
@@ -387,8 +408,11 @@ class NeuralNet(BaseEstimator):
     def __setstate__(self, state):
         self.__dict__.update(state)
         if "layers_" in state:
+            lins = [l for l in self.layers_ if isinstance(l, Linear) and l.weights is not None]
+            dt = lins[0].weights.dtype if lins else np.float64
             self._net = _Network(self.layers_, self.criterion if self.criterion is not None
-                                 else MSE(), self.regularization, np.random.RandomState(0))
+                                 else MSE(), self.regularization, np.random.RandomState(0),
+                                 dtype=dt)
 
     def _rm_tags(self, tags):
         tags.non_deterministic = False
