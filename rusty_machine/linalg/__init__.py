@@ -31,8 +31,8 @@ _EXPORTS = {
     "cholesky": "_stacked",
     # Cholesky (_cholesky.pyx)
     "cho_factor": "_cholesky", "Cholesky": "_cholesky",
-    # QR (_qr.pyx)
-    "qr": "_qr", "qr_factor": "_qr", "QR": "_qr",
+    # QR (_qr.pyx; qr itself takes stacks in _stacked.pyx and sends 2-D inputs to _qr)
+    "qr": "_stacked", "QRResult": "_qr", "qr_factor": "_qr", "QR": "_qr",
     # triangular solves (_triangular.pyx)
     "solve_triangular": "_triangular",
     # norms, condition numbers, least squares (_norms.py, _lstsq.py)

@@ -116,6 +116,8 @@ References
          factorization leads to better performance", IBM J. Res. Dev. 44(4), 2000.
 [LAPACK] dlarfg, dgeqr2, dgeqrf, dlarft, dlarfb, dorgqr, dormqr.
 """
+from collections import namedtuple
+
 import numpy as np
 cimport numpy as cnp
 
@@ -713,21 +715,45 @@ def qr_factor(A):
     return _factor(input_matrix(A, "qr_factor", False, True, True))
 
 
+# numpy.linalg.qr's named result (numpy's QRResult: fields Q and R)
+QRResult = namedtuple("QRResult", ["Q", "R"])
+
+# numpy's modes; its deprecated 'full'/'f' and 'economic'/'e' (numpy 1.8) are refused
+QR_MODES = ("reduced", "complete", "r", "raw")
+
+
+def check_mode(mode):
+    """ValueError for a mode numpy.linalg.qr does not take (or has deprecated)."""
+    if not isinstance(mode, str) or mode not in QR_MODES:
+        raise ValueError("qr: mode must be 'reduced', 'complete', 'r' or 'raw', got %r "
+                         "(numpy's deprecated 'full' and 'economic' are not supported)"
+                         % (mode,))
+
+
 def qr(A, mode="reduced"):
-    """QR factorisation by Householder reflections, as numpy.linalg.qr.
+    """QR factorisation by Householder reflections, as numpy.linalg.qr (one matrix).
+
+    Stacks (..., M, N) go through rusty_machine.linalg.qr (_stacked.pyx), which sends a
+    2-D input here.
 
     Parameters
     ----------
     A : Matrix or array-like of shape (m, n)
-    mode : {"reduced", "complete", "r"}
+    mode : {"reduced", "complete", "r", "raw"}
         "reduced" (default): Q (m, k) and R (k, n), k = min(m, n);
-        "complete": Q (m, m) and R (m, n); "r": R (k, n) only.
+        "complete": Q (m, m) and R (m, n); "r": R (k, n) only;
+        "raw": numpy's (h, tau), LAPACK dgeqrf's compact form in Fortran layout:
+        h (n, m) is the transpose of the packed factors (R on and above the diagonal
+        of h.T, the Householder vectors below it), tau (k,) their scalars.
 
     Returns
     -------
-    (Q, R) : tuple of Matrix, or R : Matrix for mode="r"
+    QRResult(Q, R) : named tuple of Matrix for "reduced" and "complete";
+    R : Matrix for "r"; (h, tau) : tuple of ndarray for "raw" (h an F-ordered view).
         R's diagonal may be negative (LAPACK's sign convention, as numpy); Q has
-        orthonormal columns. Empty inputs give empty factors of the shapes above.
+        orthonormal columns. Empty inputs give empty factors of the shapes above
+        (Q = I for "complete"). float32 input gives float32 factors, anything else
+        float64.
 
     Raises
     ------
@@ -736,9 +762,12 @@ def qr(A, mode="reduced"):
     LinAlgError
         The computation overflowed (only for entries near the largest double).
     """
-    if mode not in ("reduced", "complete", "r"):
-        raise ValueError("mode must be 'reduced', 'complete' or 'r', got %r" % (mode,))
+    check_mode(mode)
     cdef QR F = _factor(input_matrix(A, "qr", False, True, True))
     if mode == "r":
         return F.r("reduced")
-    return F.q(mode), F.r(mode)
+    if mode == "raw":
+        # numpy's raw layout: the column-major (LAPACK) packed matrix, i.e. our
+        # row-major one transposed (a zero-copy F-ordered view)
+        return np.asarray(F._qr).T, F.tau
+    return QRResult(F.q(mode), F.r(mode))

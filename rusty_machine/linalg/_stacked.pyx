@@ -440,3 +440,119 @@ def cholesky(a, lower=True, *, upper=None):
     if not lower:
         out = np.ascontiguousarray(np.swapaxes(out, -1, -2))
     return out.astype(dtype, copy=False)
+
+
+# =================================================================================
+# ---- stacked qr (issue 14) ----
+# numpy.linalg.qr over (..., M, N): geqrf then orgqr of _qr.pyx (LAPACK dgeqrf/dorgqr,
+# GVL4 Alg. 5.2.2 and Sec. 5.1.6; see _qr.pyx's module docstring) on each matrix of
+# the stack, in one nogil loop.
+# =================================================================================
+from rusty_machine.linalg._qr cimport geqrf, orgqr, work_size, qr_block_size
+from cython.parallel cimport threadid
+
+
+cdef int _qr_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n, Py_ssize_t mc,
+                   floating* A,            # INOUT batch x m x n -> packed R and V
+                   floating* tau,          # OUT   batch x k reflector scalars
+                   floating* Q             # OUT   batch x m x mc, or NULL: no Q
+                   ) noexcept nogil:
+    """For each i: A_i = Q_i R_i (geqrf, compact form in A_i and tau_i), then the first
+    mc columns of Q_i (orgqr) when Q is given. One workspace per thread, allocated once
+    for the whole batch; -1 when it cannot be allocated, else 0."""
+    cdef Py_ssize_t i, k = m if m < n else n
+    cdef Py_ssize_t nb = qr_block_size()
+    cdef Py_ssize_t lw = work_size(m, n, nb)
+    cdef Py_ssize_t lq = work_size(m, mc, nb)
+    cdef int nt = _threads_for(batch, m if m > n else n)
+    cdef floating* work
+    cdef floating* w
+    if Q != NULL and lq > lw:
+        lw = lq
+    work = <floating*>malloc(nt * lw * sizeof(floating))
+    if work == NULL:
+        return -1
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        w = work + threadid() * lw
+        geqrf(m, n, A + i * m * n, n, tau + i * k, w)
+        if Q != NULL:
+            # Q_i[:, :mc] = H_0 ... H_{k-1} I[:, :mc]
+            orgqr(m, mc, k, A + i * m * n, n, tau + i * k, Q + i * m * mc, mc, w)
+    free(work)
+    return 0
+
+
+def _qr_all(floating[:, :, ::1] Am, floating[:, ::1] taum, floating[:, :, ::1] Qm,
+            bint form_q):
+    """Factor every matrix of the (batch, m, n) work array in place (k = min(m, n) > 0
+    and batch > 0 here); Qm (batch, m, mc) receives Q when form_q."""
+    cdef Py_ssize_t batch = Am.shape[0], m = Am.shape[1], n = Am.shape[2]
+    cdef Py_ssize_t mc = Qm.shape[2]
+    cdef floating* q = &Qm[0, 0, 0] if form_q else NULL
+    cdef int status
+    with nogil:
+        status = _qr_batch(batch, m, n, mc, &Am[0, 0, 0], &taum[0, 0], q)
+    if status != 0:
+        raise MemoryError("qr: cannot allocate the QR workspace")
+
+
+def qr(a, mode="reduced"):
+    """QR factorisation of a matrix or of each matrix of a stack (numpy.linalg.qr).
+
+    Parameters
+    ----------
+    a : array-like of shape (..., M, N)
+    mode : {"reduced", "complete", "r", "raw"}
+        As numpy: "reduced" Q (..., M, K), R (..., K, N) with K = min(M, N);
+        "complete" Q (..., M, M), R (..., M, N); "r" R (..., K, N) only; "raw"
+        (h, tau), LAPACK's compact form in Fortran layout: h is the packed array
+        with its last two axes swapped, shape (..., N, M) (a view, as numpy's),
+        tau (..., K).
+
+    Returns
+    -------
+    For a 2-D input, _qr.qr's (QRResult of Matrix, R Matrix, or raw ndarrays); for a
+    stack, QRResult(Q, R) of ndarrays, R, or (h, tau), in numpy's result dtype
+    (float32 for float32 input, float64 for everything else).
+
+    Raises
+    ------
+    ValueError
+        Unknown mode, NaN or infinity in the input.
+    LinAlgError
+        Fewer than 2 dimensions, or the computation overflowed.
+    TypeError
+        Complex or non-numeric input.
+    """
+    from rusty_machine.linalg._qr import check_mode, QRResult
+    check_mode(mode)
+    if not _is_stack(a):
+        from rusty_machine.linalg._qr import qr as qr_2d
+        return qr_2d(a, mode)
+    A = _as_real_array(a, "qr")
+    _check_stack(A, "qr", square=False)
+    dtype = _out_dtype(A)
+    batch_shape = A.shape[:-2]
+    m, n = A.shape[-2:]
+    k = min(m, n)
+    # columns of Q: m for "complete" (then R has m rows), else k (numpy's mc)
+    mc = m if mode == "complete" else k
+    form_q = mode in ("reduced", "complete")
+    Aw = _batch_copy(A, batch_shape, "qr", dtype)
+    nb = Aw.shape[0]
+    tau = np.zeros((nb, k), dtype=dtype)
+    Qw = np.empty((nb, m, mc if form_q else 0), dtype=dtype)
+    if nb and k:
+        _qr_all(Aw, tau, Qw if form_q else Aw[:, :, :0], form_q)
+        _finite_result(Aw, "qr")
+    elif form_q:
+        Qw[...] = np.eye(m, mc, dtype=dtype)        # no reflectors: Q = I[:, :mc]
+    if mode == "raw":
+        # numpy.linalg's transpose: the last two axes swapped (a view)
+        return (np.swapaxes(Aw.reshape(batch_shape + (m, n)), -1, -2),
+                tau.reshape(batch_shape + (k,)))
+    # numpy glue: R is the upper triangle of the packed factors' first mc rows
+    R = np.triu(Aw[:, :mc, :]).reshape(batch_shape + (mc, n))
+    if mode == "r":
+        return R
+    return QRResult(Qw.reshape(batch_shape + (m, mc)), R)
