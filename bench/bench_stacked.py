@@ -29,6 +29,13 @@ def _cases(dtype):
         yield "slogdet", batch, n, (a,), (lambda x: linalg.slogdet(x).logabsdet), \
             (lambda x: np.linalg.slogdet(x).logabsdet)
         yield "cholesky", batch, n, (spd,), linalg.cholesky, np.linalg.cholesky
+    # ---- stacked qr ----
+    # 10,000 8x8 QRs: "qr" forms Q and R (mode "reduced"; the error is R's against
+    # numpy's: the same Householder sign convention), "qr r" R only
+    a = rng.standard_normal((10_000, 8, 8)).astype(dtype)
+    yield "qr", 10_000, 8, (a,), (lambda x: linalg.qr(x).R), (lambda x: np.linalg.qr(x).R)
+    yield "qr r", 10_000, 8, (a,), (lambda x: linalg.qr(x, mode="r")), \
+        (lambda x: np.linalg.qr(x, mode="r"))
 
 
 def main(argv=None):
