@@ -38,7 +38,7 @@ the end.
 """
 import numpy as np
 
-from libc.math cimport fabs, sqrt, hypot, copysign
+from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
@@ -781,6 +781,19 @@ def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, double[:, ::1] S,
     return w, Za
 
 
+def solve_symmetric(S, bint want_vectors, str name):
+    """(w ascending, V or None) of the full symmetric C-contiguous float64 S (n >= 1,
+    finite; overwritten): scaled into the safe range, tridiagonalised and solved. The
+    one-matrix path of eigh / eigvalsh, and of the stacked driver for n > JACOBI_MAX."""
+    f = _scale_factor(S)
+    if f != 1.0:
+        S *= f
+    w, V = _tridiagonal_solve(S, want_vectors, name)
+    if f != 1.0:
+        w /= f
+    return w, V
+
+
 def eigh(A):
     """Eigenvalues and eigenvectors of a real symmetric matrix.
 
@@ -821,13 +834,7 @@ def eigh(A):
     n = a.shape[0]
     if n == 0:
         return asvector(np.empty(0)), asmatrix(np.empty((0, 0)))
-    S = _symmetric_from_lower(a)
-    f = _scale_factor(S)
-    if f != 1.0:
-        S *= f
-    w, V = _tridiagonal_solve(S, True, "eigh")
-    if f != 1.0:
-        w /= f
+    w, V = solve_symmetric(_symmetric_from_lower(a), True, "eigh")
     return asvector(np.ascontiguousarray(w)), asmatrix(np.ascontiguousarray(V))
 
 
@@ -859,13 +866,7 @@ def eigvalsh(A):
     n = a.shape[0]
     if n == 0:
         return asvector(np.empty(0))
-    S = _symmetric_from_lower(a)
-    f = _scale_factor(S)
-    if f != 1.0:
-        S *= f
-    w, _ = _tridiagonal_solve(S, False, "eigvalsh")
-    if f != 1.0:
-        w /= f
+    w, _ = solve_symmetric(_symmetric_from_lower(a), False, "eigvalsh")
     return asvector(np.ascontiguousarray(w))
 
 
@@ -922,3 +923,110 @@ def tridiagonalize(A):
             raise ValueError("tridiagonalize: the tridiagonal form overflows float64 (the "
                              "matrix's norm exceeds the largest double); scale A")
     return asmatrix(Tm), asmatrix(Qa)
+
+
+# =================================================================================
+# Cyclic Jacobi for small matrices (the stacked driver's kernel for n <= JACOBI_MAX)
+# =================================================================================
+# [GVL4] Alg. 8.5.3 (cyclic-by-row Jacobi) with the 2 x 2 symmetric Schur step of
+# Alg. 8.5.1 written in Rutishauser's stable form (H. Rutishauser, "The Jacobi method
+# for real symmetric matrices", Numer. Math. 9 (1966) 1-10; Handbook for Automatic
+# Computation II, contribution II/1): with t = tan(theta) the smaller root of
+# t^2 + 2 t zeta - 1 = 0, zeta = (a_qq - a_pp) / (2 a_pq),
+#   a_pp -= t a_pq,  a_qq += t a_pq,  a_pq = 0,
+#   a_rp <- a_rp - s (a_rq + tau a_rp),  a_rq <- a_rq + s (a_rp - tau a_rq),
+# tau = s / (1 + c), which updates each entry by a small correction (no cancellation
+# in c * a - s * b). No workspace: the matrix is rotated in place, so the stacked
+# driver needs no per-matrix malloc.
+
+cdef Py_ssize_t JACOBI_SWEEPS = 60     # cap: cyclic Jacobi converges quadratically,
+                                       # 5-10 sweeps in practice for n <= 16
+
+
+cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
+                     bint want_vectors) noexcept nogil:
+    """Eigen-decomposition of the full symmetric n x n row-major A (destroyed) by cyclic
+    Jacobi: w <- ascending eigenvalues; when want_vectors, V (n x n row-major) <- the
+    eigenvectors as columns (A = V diag(w) V^T). Sweeps until the off-diagonal
+    Frobenius norm is at most eps * ||A||_F; returns 0, or 1 when JACOBI_SWEEPS did not
+    suffice. The entries are first scaled by a power of two (exact) so that the sums
+    of squares neither overflow nor underflow; the eigenvalues are scaled back."""
+    cdef Py_ssize_t i, j, p, q, r, sweep, k
+    cdef double amax = 0.0, fro2 = 0.0, off2, tol2, x
+    cdef double apq, zeta, t, c, s, tau, g, h
+    cdef int ex = 0, status = 1
+    for i in range(n * n):
+        x = fabs(A[i])
+        if x > amax:
+            amax = x
+    if want_vectors:
+        memset(V, 0, n * n * sizeof(double))
+        for i in range(n):
+            V[i * n + i] = 1.0
+    if amax == 0.0:
+        for i in range(n):
+            w[i] = 0.0
+        return 0
+    frexp(amax, &ex)                            # amax = m 2^ex, 0.5 <= m < 1
+    for i in range(n * n):
+        A[i] = ldexp(A[i], -ex)                 # now max |a_ij| < 1, exact
+    for i in range(n * n):
+        fro2 += A[i] * A[i]
+    tol2 = EPS * EPS * fro2
+    for sweep in range(JACOBI_SWEEPS):
+        off2 = 0.0
+        for i in range(n):
+            for j in range(i + 1, n):
+                off2 += A[i * n + j] * A[i * n + j]
+        if 2.0 * off2 <= tol2:
+            status = 0
+            break
+        for p in range(n - 1):
+            for q in range(p + 1, n):
+                apq = A[p * n + q]
+                if apq == 0.0:
+                    continue
+                zeta = (A[q * n + q] - A[p * n + p]) / (2.0 * apq)
+                if fabs(zeta) > 1e150:          # t ~ 1 / (2 zeta); zeta^2 would overflow
+                    t = 0.5 / zeta
+                else:
+                    t = copysign(1.0, zeta) / (fabs(zeta) + sqrt(1.0 + zeta * zeta))
+                c = 1.0 / sqrt(1.0 + t * t)
+                s = t * c
+                tau = s / (1.0 + c)
+                A[p * n + p] -= t * apq
+                A[q * n + q] += t * apq
+                A[p * n + q] = 0.0
+                A[q * n + p] = 0.0
+                for r in range(n):
+                    if r == p or r == q:
+                        continue
+                    g = A[r * n + p]
+                    h = A[r * n + q]
+                    g, h = g - s * (h + g * tau), h + s * (g - h * tau)
+                    A[r * n + p] = g
+                    A[p * n + r] = g
+                    A[r * n + q] = h
+                    A[q * n + r] = h
+                if want_vectors:
+                    for r in range(n):
+                        g = V[r * n + p]
+                        h = V[r * n + q]
+                        V[r * n + p] = g - s * (h + g * tau)
+                        V[r * n + q] = h + s * (g - h * tau)
+    for i in range(n):
+        w[i] = A[i * n + i]
+    # ascending order (selection sort: n is small), the columns of V alongside
+    for i in range(n - 1):
+        k = i
+        for j in range(i + 1, n):
+            if w[j] < w[k]:
+                k = j
+        if k != i:
+            w[i], w[k] = w[k], w[i]
+            if want_vectors:
+                for r in range(n):
+                    V[r * n + i], V[r * n + k] = V[r * n + k], V[r * n + i]
+    for i in range(n):
+        w[i] = ldexp(w[i], ex)
+    return status
