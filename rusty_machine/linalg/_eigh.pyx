@@ -39,6 +39,7 @@ the end.
 import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
+from libc.float cimport DBL_MAX
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
@@ -940,26 +941,35 @@ def tridiagonalize(A):
 # driver needs no per-matrix malloc.
 
 cdef Py_ssize_t JACOBI_SWEEPS = 60     # cap: cyclic Jacobi converges quadratically,
-                                       # 5-10 sweeps in practice for n <= 16
+#                                        5-10 sweeps in practice for n <= 16
 
 
 cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
                      bint want_vectors) noexcept nogil:
-    """Eigen-decomposition of the full symmetric n x n row-major A (destroyed) by cyclic
-    Jacobi: w <- ascending eigenvalues; when want_vectors, V (n x n row-major) <- the
-    eigenvectors as columns (A = V diag(w) V^T). Sweeps until the off-diagonal
-    Frobenius norm is at most eps * ||A||_F; returns 0, or 1 when JACOBI_SWEEPS did not
-    suffice. The entries are first scaled by a power of two (exact) so that the sums
-    of squares neither overflow nor underflow; the eigenvalues are scaled back."""
-    cdef Py_ssize_t i, j, p, q, r, sweep, k
+    """Eigen-decomposition of the symmetric n x n row-major A whose LOWER triangle is
+    read (the strictly upper one is ignored; A is destroyed) by cyclic Jacobi:
+    w <- ascending eigenvalues; when want_vectors, V (n x n row-major) <- the
+    eigenvectors as columns (A = V diag(w) V^T).
+
+    Sweeps until the off-diagonal Frobenius norm is at most eps * ||A||_F; an entry
+    below eps * sqrt(|a_pp a_qq|) is set to zero without a rotation (the relative
+    criterion of Demmel and Veselic, SIAM J. Matrix Anal. Appl. 13 (1992) 1204-1245:
+    a perturbation no larger than the rounding of the diagonal). The entries are first
+    scaled by a power of two (exact) so that the sums of squares neither overflow nor
+    underflow; the eigenvalues are scaled back. Returns 0; 1 when JACOBI_SWEEPS did not
+    suffice; -1 (nothing computed) when the triangle holds NaN or infinity."""
+    cdef Py_ssize_t i, j, p, q, r, k
     cdef double amax = 0.0, fro2 = 0.0, off2, tol2, x
-    cdef double apq, zeta, t, c, s, tau, g, h
+    cdef double apq, app, aqq, zeta, t, c, s, tau, g, h
     cdef int ex = 0, status = 1
-    for i in range(n * n):
-        x = fabs(A[i])
-        if x > amax:
-            amax = x
-    if want_vectors:
+    for i in range(n):
+        for j in range(i + 1):
+            x = fabs(A[i * n + j])
+            if not x <= DBL_MAX:                # NaN or infinity
+                return -1
+            if x > amax:
+                amax = x
+    if want_vectors:                            # V holds V^T while rotating (rows)
         memset(V, 0, n * n * sizeof(double))
         for i in range(n):
             V[i * n + i] = 1.0
@@ -968,25 +978,29 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
             w[i] = 0.0
         return 0
     frexp(amax, &ex)                            # amax = m 2^ex, 0.5 <= m < 1
-    for i in range(n * n):
-        A[i] = ldexp(A[i], -ex)                 # now max |a_ij| < 1, exact
-    for i in range(n * n):
-        fro2 += A[i] * A[i]
+    for i in range(n):
+        for j in range(i + 1):
+            A[i * n + j] = ldexp(A[i * n + j], -ex)     # now max |a_ij| < 1, exact
+            x = A[i * n + j]
+            fro2 += x * x if i == j else 2.0 * x * x
     tol2 = EPS * EPS * fro2
-    for sweep in range(JACOBI_SWEEPS):
+    for _ in range(JACOBI_SWEEPS):
         off2 = 0.0
-        for i in range(n):
-            for j in range(i + 1, n):
+        for i in range(1, n):
+            for j in range(i):
                 off2 += A[i * n + j] * A[i * n + j]
         if 2.0 * off2 <= tol2:
             status = 0
             break
         for p in range(n - 1):
             for q in range(p + 1, n):
-                apq = A[p * n + q]
-                if apq == 0.0:
+                apq = A[q * n + p]
+                app = A[p * n + p]
+                aqq = A[q * n + q]
+                if fabs(apq) <= EPS * sqrt(fabs(app * aqq)) or apq == 0.0:
+                    A[q * n + p] = 0.0
                     continue
-                zeta = (A[q * n + q] - A[p * n + p]) / (2.0 * apq)
+                zeta = (aqq - app) / (2.0 * apq)
                 if fabs(zeta) > 1e150:          # t ~ 1 / (2 zeta); zeta^2 would overflow
                     t = 0.5 / zeta
                 else:
@@ -994,29 +1008,34 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
                 c = 1.0 / sqrt(1.0 + t * t)
                 s = t * c
                 tau = s / (1.0 + c)
-                A[p * n + p] -= t * apq
-                A[q * n + q] += t * apq
-                A[p * n + q] = 0.0
+                A[p * n + p] = app - t * apq
+                A[q * n + q] = aqq + t * apq
                 A[q * n + p] = 0.0
-                for r in range(n):
-                    if r == p or r == q:
-                        continue
+                # (r, p) and (r, q) of the lower triangle, in the three ranges of r
+                for r in range(p):
+                    g = A[p * n + r]
+                    h = A[q * n + r]
+                    A[p * n + r] = g - s * (h + g * tau)
+                    A[q * n + r] = h + s * (g - h * tau)
+                for r in range(p + 1, q):
+                    g = A[r * n + p]
+                    h = A[q * n + r]
+                    A[r * n + p] = g - s * (h + g * tau)
+                    A[q * n + r] = h + s * (g - h * tau)
+                for r in range(q + 1, n):
                     g = A[r * n + p]
                     h = A[r * n + q]
-                    g, h = g - s * (h + g * tau), h + s * (g - h * tau)
-                    A[r * n + p] = g
-                    A[p * n + r] = g
-                    A[r * n + q] = h
-                    A[q * n + r] = h
-                if want_vectors:
+                    A[r * n + p] = g - s * (h + g * tau)
+                    A[r * n + q] = h + s * (g - h * tau)
+                if want_vectors:                # rows p, q of V^T
                     for r in range(n):
-                        g = V[r * n + p]
-                        h = V[r * n + q]
-                        V[r * n + p] = g - s * (h + g * tau)
-                        V[r * n + q] = h + s * (g - h * tau)
+                        g = V[p * n + r]
+                        h = V[q * n + r]
+                        V[p * n + r] = g - s * (h + g * tau)
+                        V[q * n + r] = h + s * (g - h * tau)
     for i in range(n):
         w[i] = A[i * n + i]
-    # ascending order (selection sort: n is small), the columns of V alongside
+    # ascending order (selection sort: n is small), the rows of V^T alongside
     for i in range(n - 1):
         k = i
         for j in range(i + 1, n):
@@ -1026,7 +1045,11 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
             w[i], w[k] = w[k], w[i]
             if want_vectors:
                 for r in range(n):
-                    V[r * n + i], V[r * n + k] = V[r * n + k], V[r * n + i]
+                    V[i * n + r], V[k * n + r] = V[k * n + r], V[i * n + r]
+    if want_vectors:                            # V^T -> V in place
+        for i in range(n):
+            for j in range(i + 1, n):
+                V[i * n + j], V[j * n + i] = V[j * n + i], V[i * n + j]
     for i in range(n):
         w[i] = ldexp(w[i], ex)
     return status

@@ -443,9 +443,9 @@ def cholesky(a, lower=True, *, upper=None):
 
 
 # ---- stacked eigh/eigvalsh -----------------------------------------------------------
-# numpy.linalg.eigh / eigvalsh on (..., M, M): the triangle UPLO names is made into a
-# full symmetric float64 stack (one pass over the batch), then ONE nogil loop runs the
-# cyclic Jacobi kernel of _eigh.pyx (GVL4 Alg. 8.5.3, Rutishauser's rotations) on each
+# numpy.linalg.eigh / eigvalsh on (..., M, M): one float64 copy of the stack (the
+# transpose for UPLO='U', so the triangle read is always the lower one), then ONE nogil
+# loop runs the cyclic Jacobi kernel of _eigh.pyx (GVL4 Alg. 8.5.3, Rutishauser's rotations) on each
 # matrix of order <= JACOBI_MAX, prange over the batch, in place (no workspace, no
 # per-matrix malloc). Larger matrices go one at a time through the one-matrix
 # tridiagonal + divide-and-conquer path (_eigh.solve_symmetric, a Python-level def:
@@ -494,33 +494,35 @@ def _eigh_stack(a, str uplo, bint want_vectors, str func):
     cdef Py_ssize_t n = A.shape[A.ndim - 1]
     batch_shape = A.shape[:-2]
     src = A if uplo == "L" else np.swapaxes(A, -1, -2)      # its upper triangle as lower
-    W = np.empty(batch_shape + (n, n), dtype=np.float64)
-    W[...] = src
-    Sw = np.tril(W)
-    Sw += np.swapaxes(np.tril(W, -1), -1, -2)                # symmetric from the triangle
     cdef Py_ssize_t nb = 1
     for d in batch_shape:
         nb *= d
+    Sw = np.empty(batch_shape + (n, n), dtype=np.float64)
+    Sw[...] = src                                            # broadcast + convert, one copy
     Sw = Sw.reshape((nb, n, n))
-    if not np.isfinite(Sw).all():
-        raise ValueError("%s: the input contains NaN or infinity" % func)
     w = np.empty((nb, n))
     V = np.empty((nb, n, n)) if want_vectors else np.empty((1, 1, 1))
-    if nb and n:
-        if n <= JACOBI_MAX:
-            info = np.zeros(nb, dtype=np.intp)
-            _jacobi_all(Sw, V, w, want_vectors, info)
-            bad = _first_failure(info)
-            if bad >= 0:
-                raise LinAlgError("%s: Jacobi did not converge (matrix %d of the stack)"
-                                  % (func, bad))
-        else:
-            from rusty_machine.linalg._eigh import solve_symmetric
-            for i in range(nb):
-                wi, Vi = solve_symmetric(Sw[i], want_vectors, func)
-                w[i] = wi
-                if want_vectors:
-                    V[i] = Vi
+    if nb and n and n <= JACOBI_MAX:
+        # the kernel reads the lower triangle only and flags NaN / infinity there
+        info = np.zeros(nb, dtype=np.intp)
+        _jacobi_all(Sw, V, w, want_vectors, info)
+        if (info < 0).any():
+            raise ValueError("%s: the input contains NaN or infinity" % func)
+        bad = _first_failure(info)
+        if bad >= 0:
+            raise LinAlgError("%s: Jacobi did not converge (matrix %d of the stack)"
+                              % (func, bad))
+    elif nb and n:
+        Sw = np.tril(Sw)
+        Sw += np.swapaxes(np.tril(Sw, -1), -1, -2)          # symmetric from the triangle
+        if not np.isfinite(Sw).all():
+            raise ValueError("%s: the input contains NaN or infinity" % func)
+        from rusty_machine.linalg._eigh import solve_symmetric
+        for i in range(nb):
+            wi, Vi = solve_symmetric(Sw[i], want_vectors, func)
+            w[i] = wi
+            if want_vectors:
+                V[i] = Vi
     w = _finite_result(w, func).reshape(batch_shape + (n,)).astype(dtype, copy=False)
     if want_vectors:
         V = V.reshape(batch_shape + (n, n)).astype(dtype, copy=False)
