@@ -942,6 +942,8 @@ def tridiagonalize(A):
 
 cdef Py_ssize_t JACOBI_SWEEPS = 60     # cap: cyclic Jacobi converges quadratically,
 #                                        5-10 sweeps in practice for n <= 16
+cdef enum:
+    JACOBI_NMAX = 64                   # the kernel's largest order (its index array)
 
 
 cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
@@ -954,14 +956,20 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
     Sweeps until the off-diagonal Frobenius norm is at most eps * ||A||_F; an entry
     below eps * sqrt(|a_pp a_qq|) is set to zero without a rotation (the relative
     criterion of Demmel and Veselic, SIAM J. Matrix Anal. Appl. 13 (1992) 1204-1245:
-    a perturbation no larger than the rounding of the diagonal). The entries are first
+    a perturbation no larger than the rounding of the diagonal; tested as
+    a_pq^2 <= eps^2 |a_pp a_qq|, no square root). The entries are first
     scaled by a power of two (exact) so that the sums of squares neither overflow nor
     underflow; the eigenvalues are scaled back. Returns 0; 1 when JACOBI_SWEEPS did not
-    suffice; -1 (nothing computed) when the triangle holds NaN or infinity."""
+    suffice; -1 (nothing computed) when the triangle holds NaN or infinity; -2 for
+    n > JACOBI_NMAX (64)."""
     cdef Py_ssize_t i, j, p, q, r, k
     cdef double amax = 0.0, fro2 = 0.0, off2, tol2, x
-    cdef double apq, app, aqq, zeta, t, c, s, tau, g, h
+    cdef double apq, app, aqq, zeta, t, u, s, tau, g, h
     cdef int ex = 0, status = 1
+    cdef Py_ssize_t m = n + (n & 1), _rnd, last
+    cdef Py_ssize_t idx[JACOBI_NMAX + 1]
+    if n > JACOBI_NMAX:
+        return -2
     for i in range(n):
         for j in range(i + 1):
             x = fabs(A[i * n + j])
@@ -992,22 +1000,38 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
         if 2.0 * off2 <= tol2:
             status = 0
             break
-        for p in range(n - 1):
-            for q in range(p + 1, n):
+        # the m - 1 rounds of the round-robin ordering (GVL4 Sec. 8.5.5): the m / 2
+        # rotations of a round touch disjoint index pairs, so the CPU overlaps one's
+        # square roots and divisions with the next one's updates (row-cyclic order
+        # chains every rotation on the one before); a pair with the dummy index
+        # m - 1 = n (odd n) is skipped
+        for i in range(m):
+            idx[i] = i
+        for _rnd in range(m - 1):
+            for k in range(m // 2):
+                p = idx[k]
+                q = idx[m - 1 - k]
+                if p > q:
+                    p, q = q, p
+                if q >= n:
+                    continue
                 apq = A[q * n + p]
                 app = A[p * n + p]
                 aqq = A[q * n + q]
-                if fabs(apq) <= EPS * sqrt(fabs(app * aqq)) or apq == 0.0:
+                if apq * apq <= EPS * EPS * fabs(app * aqq) or apq == 0.0:
                     A[q * n + p] = 0.0
                     continue
-                zeta = (aqq - app) / (2.0 * apq)
-                if fabs(zeta) > 1e150:          # t ~ 1 / (2 zeta); zeta^2 would overflow
-                    t = 0.5 / zeta
-                else:
-                    t = copysign(1.0, zeta) / (fabs(zeta) + sqrt(1.0 + zeta * zeta))
-                c = 1.0 / sqrt(1.0 + t * t)
-                s = t * c
-                tau = s / (1.0 + c)
+                # t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)), zeta = d / (2 a_pq),
+                # multiplied through by |2 a_pq| (no zeta^2 to overflow, one division
+                # less on the dependent chain); u = sqrt(1 + t^2) = 1 / c, so s = t c
+                # and tau = s / (1 + c) = t / (1 + u) are independent divisions (the
+                # Rutishauser updates need only s and tau)
+                zeta = aqq - app
+                t = copysign(2.0, zeta) * apq / (
+                    fabs(zeta) + sqrt(zeta * zeta + 4.0 * apq * apq))
+                u = sqrt(1.0 + t * t)
+                s = t / u
+                tau = t / (1.0 + u)
                 A[p * n + p] = app - t * apq
                 A[q * n + q] = aqq + t * apq
                 A[q * n + p] = 0.0
@@ -1033,6 +1057,11 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
                         h = V[q * n + r]
                         V[p * n + r] = g - s * (h + g * tau)
                         V[q * n + r] = h + s * (g - h * tau)
+            # rotate the circle: idx[0] stays, the others move one place
+            last = idx[m - 1]
+            for i in range(m - 1, 1, -1):
+                idx[i] = idx[i - 1]
+            idx[1] = last
     for i in range(n):
         w[i] = A[i * n + i]
     # ascending order (selection sort: n is small), the rows of V^T alongside
