@@ -445,21 +445,26 @@ def cholesky(a, lower=True, *, upper=None):
 # ---- stacked eigh/eigvalsh -----------------------------------------------------------
 # numpy.linalg.eigh / eigvalsh on (..., M, M): one float64 copy of the stack (the
 # transpose for UPLO='U', so the triangle read is always the lower one), then ONE nogil
-# loop runs the cyclic Jacobi kernel of _eigh.pyx (GVL4 Alg. 8.5.3, Rutishauser's rotations) on each
-# matrix of order <= JACOBI_MAX, prange over the batch, in place (no workspace, no
-# per-matrix malloc). Larger matrices go one at a time through the one-matrix
-# tridiagonal + divide-and-conquer path (_eigh.solve_symmetric, a Python-level def:
-# for n > JACOBI_MAX its per-call overhead, a few microseconds, is under 1% of the
-# O(n^3) solve). The kernels are float64: a float32 stack is solved in float64 and
-# the results rounded once to float32 (more accurate than a float32 solve).
+# loop runs the cyclic Jacobi kernel of _eigh.pyx (GVL4 Alg. 8.5.3, Rutishauser's
+# rotations) on each matrix of order <= JACOBI_MAX, prange over the batch, in place (no
+# workspace, no per-matrix malloc). Larger matrices go one at a time through the
+# one-matrix tridiagonal + divide-and-conquer path (_eigh.solve_symmetric, a
+# Python-level def: a Python loop over the stack, its per-call cost measured below).
+# The kernels are float64: a float32 stack is solved in float64 and the results
+# rounded once to float32 (numpy 2.4's float32 eigh/eigvalsh give the same numbers).
 from rusty_machine.linalg._eigh cimport jacobi_eigh
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 
-# Jacobi below this order, the tridiagonal path above (bench/bench_stacked.py's eigh
-# rows: Jacobi's ~8 sweeps of 4 n^3 flops against the tridiagonal path's ~9 n^3 flops
-# plus its per-call driver; measured crossover on this machine between 16 and 32)
+# Jacobi up to this order, the tridiagonal path above. Measured (one thread, CPU time,
+# per matrix, loaded 2-core machine): eigh n = 12: Jacobi 13.6 us, tridiagonal 21.9 us;
+# n = 16: 30.6 / 30.8 us; n = 20: 55 / 44 us. eigvalsh (no vectors; the tridiagonal
+# path's root-free QL is O(n^2) after the reduction) crosses earlier: n = 12: 11.6 /
+# 13.2 us, n = 16: 24.5 / 16.2 us. The tridiagonal path's fixed per-call cost is ~7-10 us
+# (its Python-level driver and work arrays): ~3% of a 64 x 64 eigh (317 us), ~1% above
+# n = 128.
 cdef Py_ssize_t JACOBI_MAX = 16
+cdef Py_ssize_t JACOBI_MAX_VALUES = 12
 
 
 cdef void _jacobi_batch(Py_ssize_t batch, Py_ssize_t n, double* A, double* V,
@@ -502,7 +507,7 @@ def _eigh_stack(a, str uplo, bint want_vectors, str func):
     Sw = Sw.reshape((nb, n, n))
     w = np.empty((nb, n))
     V = np.empty((nb, n, n)) if want_vectors else np.empty((1, 1, 1))
-    if nb and n and n <= JACOBI_MAX:
+    if nb and n and n <= (JACOBI_MAX if want_vectors else JACOBI_MAX_VALUES):
         # the kernel reads the lower triangle only and flags NaN / infinity there
         info = np.zeros(nb, dtype=np.intp)
         _jacobi_all(Sw, V, w, want_vectors, info)
