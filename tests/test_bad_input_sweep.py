@@ -50,6 +50,8 @@ def test_non_numeric_input_is_rejected(name):
 # numpy's stacked contract (..., M, M): these take a 3-D input as a stack of matrices
 # (tests/linalg/test_stacked.py); a stack of non-square matrices is numpy's LinAlgError
 STACKED = {"cholesky", "inv", "det", "slogdet"}
+# ---- stacked eigh/eigvalsh ----: numpy's (..., M, M) stacks
+STACKED |= {"eigh", "eigvalsh"}
 
 
 # norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries
