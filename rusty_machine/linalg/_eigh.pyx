@@ -7,6 +7,11 @@ QR algorithm with Wilkinson shifts (vectors, small n and the divide-and-conquer 
 or by the root-free QL iteration (eigenvalues only); V = Q Z by applying the blocked
 reflectors to Z (dormtr; Q itself is formed only for the QR path).
 
+Stacks of small matrices (numpy's (..., M, M), driven by _stacked.pyx) use instead the
+cyclic Jacobi kernel ``jacobi_eigh`` at the end of this file (GVL4 Alg. 8.5.3 in the
+round-robin ordering of Sec. 8.5.5, Rutishauser's rotation formulas): no workspace, and
+faster than the tridiagonal path's driver up to order ~16.
+
 Every reflector used here (the tridiagonalisation's, and forming Q) is built by the
 kernels of _householder.pyx; the rotations of the QR iteration too.
 
@@ -28,6 +33,10 @@ References
 [GE95]   M. Gu and S. C. Eisenstat, "A divide-and-conquer algorithm for the symmetric
          tridiagonal eigenproblem", SIAM J. Matrix Anal. Appl. 16 (1995) 172-191 (the
          recomputed z that keeps the eigenvectors orthogonal).
+[Rut66]  H. Rutishauser, "The Jacobi method for real symmetric matrices", Numer. Math. 9
+         (1966) 1-10 (the stable update formulas of jacobi_eigh).
+[DV92]   J. Demmel and K. Veselic, "Jacobi's method is more accurate than QR", SIAM J.
+         Matrix Anal. Appl. 13 (1992) 1204-1245 (the relative skip criterion).
 [Li93]   R.-C. Li, "Solving secular equations stably and efficiently", LAPACK Working
          Note 89, 1993 (the two-pole rational model of _secular_root, as dlaed4).
 

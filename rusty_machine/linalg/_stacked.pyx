@@ -587,7 +587,7 @@ def eigvalsh(a, UPLO="L"):
 
     Parameters, dtypes and errors as :func:`eigh`. Returns a Vector (M,) for a 2-D
     input (the one-matrix ``eigvalsh``: tridiagonalisation + root-free QL), else an
-    ndarray (..., M); stacks of order <= 16 by cyclic Jacobi without vectors.
+    ndarray (..., M); stacks of order <= 12 by cyclic Jacobi without vectors.
     """
     uplo = _check_uplo(UPLO, "eigvalsh")
     if not _is_stack(a):
