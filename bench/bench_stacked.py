@@ -3,8 +3,9 @@
     python bench/bench_stacked.py [--threads 1]
 
 Rows: 100,000 stacked 4x4 and 1,000 stacked 64x64 float64 (and float32) solve, inv,
-det, slogdet and cholesky. numpy's BLAS is held to one thread; ours runs on --threads
-(numpy's stacked calls loop over the matrices on one thread whatever its BLAS does).
+det, slogdet, cholesky, eigh and eigvalsh (eigh timed whole, its eigenvalues compared).
+numpy's BLAS is held to one thread; ours runs on --threads (numpy's stacked calls loop
+over the matrices on one thread whatever its BLAS does).
 Ratio = numpy time / ours, best of the runs, both in this process.
 """
 import argparse
@@ -29,6 +30,10 @@ def _cases(dtype):
         yield "slogdet", batch, n, (a,), (lambda x: linalg.slogdet(x).logabsdet), \
             (lambda x: np.linalg.slogdet(x).logabsdet)
         yield "cholesky", batch, n, (spd,), linalg.cholesky, np.linalg.cholesky
+        sym = (a + np.swapaxes(a, -1, -2)).astype(dtype)
+        yield "eigh", batch, n, (sym,), (lambda x: linalg.eigh(x).eigenvalues), \
+            (lambda x: np.linalg.eigh(x).eigenvalues)
+        yield "eigvalsh", batch, n, (sym,), linalg.eigvalsh, np.linalg.eigvalsh
     # ---- stacked qr ----
     # 10,000 8x8 QRs: "qr" forms Q and R (mode "reduced"; the error is R's against
     # numpy's: the same Householder sign convention), "qr r" R only

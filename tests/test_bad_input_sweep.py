@@ -54,6 +54,8 @@ STACKED = {"cholesky", "inv", "det", "slogdet"}
 # qr takes any (..., M, N) stack, square or not (tests/linalg/test_stacked_qr.py), so it
 # is in neither the 3-D rejection test nor the non-square-stack one
 STACKED_ANY_SHAPE = {"qr"}
+# ---- stacked eigh/eigvalsh ----: numpy's (..., M, M) stacks
+STACKED |= {"eigh", "eigvalsh"}
 
 
 # norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries

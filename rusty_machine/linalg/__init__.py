@@ -39,7 +39,8 @@ _EXPORTS = {
     "norm": "_norms", "cond": "_norms",
     "lstsq": "_lstsq", "pinv": "_lstsq", "matrix_rank": "_lstsq",
     # symmetric eigenproblem (_eigh.pyx)
-    "eigh": "_eigh", "eigvalsh": "_eigh", "tridiagonalize": "_eigh",
+    "eigh": "_stacked", "eigvalsh": "_stacked",     # stacks; 2-D goes on to _eigh
+    "tridiagonalize": "_eigh",
     # general eigenproblem (_eig.pyx)
     "eig": "_eig", "eigvals": "_eig", "hessenberg": "_eig",
     # SVD (_svd.pyx)
