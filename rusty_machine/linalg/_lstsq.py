@@ -249,6 +249,8 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     vector.
     """
     from ._svd import _svd_any
+    if tol is not None and rtol is not None:
+        raise ValueError("matrix_rank: `tol` and `rtol` can't be both set.")
     arr = A if isinstance(A, Matrix) else np.asarray(A)
     if not isinstance(A, Matrix) and arr.ndim < 2:
         if arr.dtype.kind not in "biuf":

@@ -490,7 +490,7 @@ def _svd_array(a, bint full, bint compute_uv):
 def _svd_hermitian_array(a, bint compute_uv):
     """numpy's hermitian=True path for one symmetric float64 matrix (lower triangle
     read): A = V diag(w) V^T (our eigh) gives A = U diag(|w|) Vt with the eigenvalues
-    sorted by magnitude, U = V[:, order] and Vt = (V sign(w))[:, order]^T
+    sorted by magnitude, U = V[:, order] and Vt = (V copysign(1, w))[:, order]^T
     (numpy.linalg.svd's own construction)."""
     from rusty_machine.linalg._eigh import eigh, eigvalsh
     if a.shape[0] == 0:
@@ -503,10 +503,11 @@ def _svd_hermitian_array(a, bint compute_uv):
     w, V = eigh(a)
     w = np.asarray(w, dtype=np.float64)
     V = np.asarray(V, dtype=np.float64)
-    order = np.argsort(np.abs(w), kind="stable")[::-1]
+    order = np.argsort(np.abs(w))[::-1]
     s = np.abs(w)[order]
     U = np.ascontiguousarray(V[:, order])
-    Vt = np.ascontiguousarray((U * np.sign(w[order])).T)
+    # copysign, not sign: a zero eigenvalue keeps its vector (numpy's "avoid zero sign")
+    Vt = np.ascontiguousarray((U * np.copysign(1.0, w[order])).T)
     return U, np.ascontiguousarray(s), Vt
 
 
@@ -593,7 +594,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     hermitian : bool, default False
         a is symmetric (only its lower triangle is read): numpy's construction from our
         eigh, s = |eigenvalues| in descending order, U = the eigenvectors in that
-        order, Vt = (U sign(w))^T. U and Vt are then (..., M, M) whatever full_matrices.
+        order, Vt = (U copysign(1, w))^T. U and Vt are then (..., M, M) whatever full_matrices.
 
     Returns
     -------
