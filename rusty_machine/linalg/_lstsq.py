@@ -18,6 +18,7 @@ from ..exceptions import LinAlgError
 from .blas import gemm
 from ._checks import work_copy as _work_copy
 from ._svd import svd, svdvals
+from .matrix import Matrix, Vector
 
 _EPS = np.finfo(np.float64).eps
 
@@ -138,7 +139,7 @@ def _lstsq(a, bb, m, n, rcond, eps, single):
             x = np.array(qr_factor(a).solve(bb), dtype=np.float64).reshape(n, nrhs)
     else:
         # rank deficient: the minimum-norm solution through the SVD (GVL4 Sec. 5.5)
-        U, s, Vt = svd(a)
+        U, s, Vt = svd(a, full_matrices=False)
         U, s, Vt = np.asarray(U), np.asarray(s), np.asarray(Vt)
         # c = U[:, :r]^T b ; c /= s[:r] ; x = Vt[:r]^T c
         c = gemm(U[:, :rank], bb, trans_a=True)
@@ -152,59 +153,116 @@ def _lstsq(a, bb, m, n, rcond, eps, single):
     return x, resid, rank, s
 
 
-def pinv(A, rcond=1e-15):
-    """Moore-Penrose pseudo-inverse A^+ = V diag(1/s_i for s_i > rcond s_0, else 0) U^T.
+class _NoValue:
+    """numpy's ``np._NoValue``: tells "rtol not given" from ``rtol=None``."""
+
+    def __repr__(self):
+        return "<no value>"
+
+
+_NO_VALUE = _NoValue()
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
+    """Moore-Penrose pseudo-inverse A^+ = V diag(1/s_i for s_i > cutoff, else 0) U^T,
+    numpy.linalg.pinv's contract, for a matrix or a stack (..., M, N).
 
     (GVL4 Sec. 5.5.) The cut-off follows numpy.linalg.pinv: singular values at or
-    below ``rcond * max(s)`` are treated as zero.
+    below ``rcond * max(s)`` are treated as zero, with rcond (broadcast over the stack)
+    = ``rcond`` if given, else ``rtol`` if given (``rtol=None``: max(M, N) * eps of the
+    input's dtype), else 1e-15. The SVD is ours (thin, or numpy's hermitian
+    construction from our eigh); the products go through our GEMM (matmul for a
+    stack). Computed in float64, rounded once for a float32 input.
 
     Parameters
     ----------
-    A : array-like of shape (m, n)
-    rcond : float, default 1e-15
+    a : array-like of shape (..., M, N)
+    rcond : float or array-like broadcastable to the stack, optional
+    hermitian : bool, default False
+        a is symmetric (only its lower triangle is read).
+    rtol : float, array-like or None, keyword only (numpy 2's array-API name)
 
     Returns
     -------
-    Matrix of shape (n, m)
+    Matrix of shape (N, M) for a 2-D input, else an ndarray (..., N, M); float32 for a
+    float32 input.
+
+    Raises
+    ------
+    ValueError
+        Both rcond and rtol given; NaN/inf entries; fewer than 2 dimensions
+        (LinAlgError).
     """
     from .matrix import asmatrix
-    a = _work_copy(A, "pinv", square=False)
-    m, n = a.shape
-    if min(m, n) == 0:
-        return asmatrix(np.zeros((n, m)))
-    U, s, Vt = svd(a)
-    U, s, Vt = np.asarray(U), np.asarray(s), np.asarray(Vt)
-    keep = s > rcond * s[0]
-    inv_s = np.zeros_like(s)
-    inv_s[keep] = 1.0 / s[keep]
-    # A^+ = (diag(1/s) Vt)^T @ U^T
-    return asmatrix(gemm(Vt * inv_s[:, None], U, trans_a=True, trans_b=True))
+    from ._svd import _svd_any
+    arr = a if isinstance(a, (Matrix, Vector)) else np.asarray(a)
+    if rcond is None:
+        if rtol is _NO_VALUE:
+            rcond = 1e-15
+        elif rtol is None:
+            eps = np.finfo(np.float32 if arr.dtype == np.float32 else np.float64).eps
+            rcond = max(arr.shape[-2:]) * eps if np.ndim(arr) >= 2 else eps
+        else:
+            rcond = rtol
+    elif rtol is not _NO_VALUE:
+        raise ValueError("pinv: `rtol` and `rcond` can't be both set.")
+    rcond = np.asarray(rcond, dtype=np.float64)
+    U, s, Vt, stacked, dtype = _svd_any(a, False, True, hermitian, "pinv", keep64=True)
+    m, n = U.shape[-2], Vt.shape[-1]
+    if m == 0 or n == 0:
+        res = np.zeros(s.shape[:-1] + (n, m), dtype=dtype)
+        return res if stacked else asmatrix(res)
+    # discard small singular values: s_i <= rcond * max(s) gives 0, else 1 / s_i
+    cutoff = rcond[..., np.newaxis] * np.max(s, axis=-1, keepdims=True)
+    large = s > cutoff
+    inv_s = np.divide(1.0, s, where=large, out=np.zeros_like(s))
+    if not stacked:
+        # A^+ = (diag(1/s) Vt)^T @ U^T
+        res = gemm(Vt * inv_s[:, None], U, trans_a=True, trans_b=True)
+        return asmatrix(np.asarray(res, dtype=dtype))
+    from ._products import matmul
+    # A^+ = (Vt^T diag(1/s)) @ U^T, one GEMM per matrix through our batched matmul
+    left = np.ascontiguousarray(np.swapaxes(Vt, -1, -2) * inv_s[..., np.newaxis, :])
+    res = np.asarray(matmul(left, np.ascontiguousarray(np.swapaxes(U, -1, -2))))
+    return res.astype(dtype, copy=False)
 
 
-def matrix_rank(A, tol=None):
-    """Numerical rank: the number of singular values above ``tol`` (GVL4 Sec. 5.4.1).
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """Numerical rank: the number of singular values above ``tol`` (GVL4 Sec. 5.4.1),
+    numpy.linalg.matrix_rank's contract, for a matrix or a stack (..., M, N).
 
-    Default ``tol = max(s) * max(m, n) * eps``, as numpy.linalg.matrix_rank. A 1-D
-    (or 0-D) input has rank 1 unless all its entries are zero, as in numpy.
+    Default ``tol = max(s) * rtol`` with ``rtol = max(M, N) * eps`` (eps of the
+    singular values' dtype), as numpy; ``tol`` and ``rtol`` broadcast over the stack.
+    A 1-D (or 0-D) input has rank 1 unless all its entries are zero, as in numpy.
 
     Parameters
     ----------
-    A : array-like of shape (m, n), or a vector
-    tol : float, optional
+    A : array-like of shape (..., M, N), or a vector
+    tol : float or array-like, optional (absolute threshold)
+    hermitian : bool, default False
+        A is symmetric: singular values as |eigenvalues| from our eigvalsh.
+    rtol : float or array-like, optional, keyword only (relative threshold)
 
     Returns
     -------
-    int
+    numpy integer (intp) for a matrix, an intp array (...) for a stack; int for a
+    vector.
     """
-    arr = np.asarray(A)
-    if arr.ndim < 2:
+    from ._svd import _svd_any
+    if tol is not None and rtol is not None:
+        raise ValueError("matrix_rank: `tol` and `rtol` can't be both set.")
+    arr = A if isinstance(A, Matrix) else np.asarray(A)
+    if not isinstance(A, Matrix) and arr.ndim < 2:
         if arr.dtype.kind not in "biuf":
             raise TypeError("matrix_rank: expected real numeric data, got dtype %s" % arr.dtype)
         return int(not np.all(arr == 0))
-    a = _work_copy(arr, "matrix_rank", square=False)
-    if a.size == 0:
-        return 0
-    s = np.asarray(svdvals(a))
+    _, S, _, _, _ = _svd_any(A, False, False, hermitian, "matrix_rank")
     if tol is None:
-        tol = s[0] * max(a.shape) * _EPS
-    return int(np.count_nonzero(s > tol))
+        if rtol is None:
+            rtol = max(arr.shape[-2:]) * np.finfo(S.dtype).eps
+        else:
+            rtol = np.asarray(rtol)[..., np.newaxis]
+        tol = np.max(S, axis=-1, keepdims=True, initial=0) * rtol
+    else:
+        tol = np.asarray(tol)[..., np.newaxis]
+    return np.count_nonzero(S > tol, axis=-1)

@@ -28,6 +28,8 @@ then U = Q_L U_B and V = Q_R V_B by the blocked reflectors (Q_L, Q_R never forme
 Values only: the bidiagonal QR without any rotation accumulated, O(n^2) after the
 reduction (no square roots are saved by dqds at these sizes: the reduction dominates).
 """
+from collections import namedtuple
+
 import numpy as np
 
 from libc.string cimport memset, memcpy
@@ -45,6 +47,9 @@ from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           scale_factor as _scale_factor,
                                           padded_ld as _padded_ld)
 
+
+# numpy's named result (numpy.linalg's SVDResult), with the same field names
+SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 cdef double EPS = 2.220446049250313e-16
 cdef double SAFMIN = 2.2250738585072014e-308
@@ -450,8 +455,117 @@ def _prepare(A, str name):
     return a, m, n
 
 
-def svd(A, full_matrices=False):
-    """Singular value decomposition A = U diag(s) Vt.
+def _svd_array(a, bint full, bint compute_uv):
+    """The SVD of one matrix: ``a`` a private finite float64 C-contiguous (m, n) array
+    (destroyed). Returns ndarrays (U, s, Vt), or (None, s, None) without vectors."""
+    m, n = a.shape
+    k = min(m, n)
+    if k == 0:
+        if not compute_uv:
+            return None, np.empty(0), None
+        U = np.eye(m) if full else np.zeros((m, 0))
+        Vt = np.eye(n) if full else np.zeros((0, n))
+        return U, np.empty(0), Vt
+    wide = m < n
+    W = np.ascontiguousarray(a.T) if wide else a
+    f = _scale_factor(W)
+    if f != 1.0:
+        W *= f
+    if compute_uv:
+        U, s, Vt = _svd_tall(W, full, "svd")
+    else:
+        if _qr_first(W.shape[0], W.shape[1]):
+            # tall: the singular values of R from A = Q R (LAPACK dgesdd's path)
+            W, _ = _qr_tall(W, False, False)
+        _, s, _ = _svd_core(W, False, False, "svdvals")
+        U = Vt = None
+    if f != 1.0:
+        s /= f
+    if wide and compute_uv:
+        # A^T = U' S V'^T  =>  A = V' S U'^T
+        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
+    return U, np.ascontiguousarray(s), Vt
+
+
+def _svd_hermitian_array(a, bint compute_uv):
+    """numpy's hermitian=True path for one symmetric float64 matrix (lower triangle
+    read): A = V diag(w) V^T (our eigh) gives A = U diag(|w|) Vt with the eigenvalues
+    sorted by magnitude, U = V[:, order] and Vt = (V copysign(1, w))[:, order]^T
+    (numpy.linalg.svd's own construction)."""
+    from rusty_machine.linalg._eigh import eigh, eigvalsh
+    if a.shape[0] == 0:
+        if not compute_uv:
+            return None, np.empty(0), None
+        return np.eye(0), np.empty(0), np.eye(0)
+    if not compute_uv:
+        w = np.abs(np.asarray(eigvalsh(a), dtype=np.float64))
+        return None, np.ascontiguousarray(np.sort(w)[::-1]), None
+    w, V = eigh(a)
+    w = np.asarray(w, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    order = np.argsort(np.abs(w))[::-1]
+    s = np.abs(w)[order]
+    U = np.ascontiguousarray(V[:, order])
+    # copysign, not sign: a zero eigenvalue keeps its vector (numpy's "avoid zero sign")
+    Vt = np.ascontiguousarray((U * np.copysign(1.0, w[order])).T)
+    return U, np.ascontiguousarray(s), Vt
+
+
+def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
+    """numpy.linalg.svd's contract for a 2-D input or a stack (..., M, N): the arrays
+    (U, s, Vt) (U, Vt None without vectors) in the input's dtype (float64 when keep64,
+    for callers that go on computing), whether the input was a stack, and the result
+    dtype. Computed in float64 (the SVD kernels are float64; a float32 input is
+    rounded to float32 once, at the end)."""
+    from rusty_machine.linalg._stacked import (_as_real_array, _check_stack,
+                                               _batch_copy, _out_dtype)
+    from rusty_machine.linalg.matrix import Matrix
+    if isinstance(a, Matrix) or np.ndim(a) == 2:
+        # the 2-D path: the one input-checking path of every decomposition
+        single = getattr(a, "dtype", None) == np.float32
+        arr = _work_copy(a, func, square=bool(hermitian))
+        arr = arr.reshape((1,) + arr.shape)
+        batch_shape = None
+    else:
+        arr0 = _as_real_array(a, func)
+        _check_stack(arr0, func, square=bool(hermitian))
+        single = _out_dtype(arr0) == np.float32
+        batch_shape = arr0.shape[:-2]
+        arr = _batch_copy(arr0, batch_shape, func, np.float64)
+    nb, m, n = arr.shape
+    k = min(m, n)
+    if hermitian:
+        ku, kv = m, n
+    else:
+        ku = m if full else k
+        kv = n if full else k
+    s_all = np.empty((nb, k))
+    U_all = np.empty((nb, m, ku)) if compute_uv else None
+    Vt_all = np.empty((nb, kv, n)) if compute_uv else None
+    # One matrix at a time through the 2-D driver (a Python call per matrix: the
+    # driver's work arrays are allocated in def code, so there is no nogil batch loop
+    # yet; each call runs its GEMMs and reflector blocks on the library's threads).
+    for i in range(nb):
+        if hermitian:
+            U, s, Vt = _svd_hermitian_array(arr[i], compute_uv)
+        else:
+            U, s, Vt = _svd_array(arr[i], bool(full), bool(compute_uv))
+        s_all[i] = s
+        if compute_uv:
+            U_all[i] = U
+            Vt_all[i] = Vt
+    out_dtype = np.dtype(np.float32 if single else np.float64)
+    dtype = np.float64 if keep64 else out_dtype
+    lead = (() if batch_shape is None else tuple(batch_shape))
+    s_all = s_all.astype(dtype, copy=False).reshape(lead + (k,))
+    if compute_uv:
+        U_all = U_all.astype(dtype, copy=False).reshape(lead + (m, ku))
+        Vt_all = Vt_all.astype(dtype, copy=False).reshape(lead + (kv, n))
+    return U_all, s_all, Vt_all, batch_shape is not None, out_dtype
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """Singular value decomposition A = U diag(s) Vt, numpy.linalg.svd's contract.
 
     Method (LAPACK dgesdd): Householder bidiagonalisation A = Q_L B Q_R^T (GVL4
     Alg. 5.4.2, blocked as dgebrd), then B = U_B diag(s) V_B^T by divide and conquer
@@ -461,83 +575,71 @@ def svd(A, full_matrices=False):
     Alg. 8.6.1 with Demmel-Kahan zero shifts); finally U = Q_L U_B and Vt = (Q_R
     V_B)^T by the blocked reflectors (compact WY). A wide A is decomposed through its
     transpose; a much taller than wide one (m >= 1.6 n) through A = Q R and the SVD of
-    R, U = Q U_R.
+    R, U = Q U_R. Without vectors: the bidiagonal QR (GVL4 Alg. 8.6.2) with no
+    rotation accumulated.
+
+    A stack (..., M, N) is decomposed one matrix at a time through the same 2-D driver
+    (one Python-level call per matrix for now: the driver allocates its work arrays in
+    def code, so there is no nogil batch loop yet). The kernels are float64: a float32
+    input is computed in float64 and the results rounded to float32 once.
 
     Parameters
     ----------
-    A : array-like of shape (m, n)
-    full_matrices : bool, default False
-        False: U is (m, k) and Vt is (k, n) with k = min(m, n). True: U is (m, m) and
-        Vt is (n, n) (numpy's full_matrices=True).
+    a : array-like of shape (..., M, N)
+    full_matrices : bool, default True (numpy's default)
+        True: U is (..., M, M) and Vt (..., N, N). False: U is (..., M, K) and Vt
+        (..., K, N), K = min(M, N).
+    compute_uv : bool, default True
+        False: return only s (numpy's rule), by the cheaper values-only path.
+    hermitian : bool, default False
+        a is symmetric (only its lower triangle is read): numpy's construction from our
+        eigh, s = |eigenvalues| in descending order, U = the eigenvectors in that
+        order, Vt = (U copysign(1, w))^T. U and Vt are then (..., M, M) whatever full_matrices.
 
     Returns
     -------
-    U : Matrix of shape (m, k) or (m, m)
-        Orthonormal columns (left singular vectors).
-    s : Vector of shape (k,)
-        Singular values, non-negative, in descending order.
-    Vt : Matrix of shape (k, n) or (n, n)
-        Orthonormal rows (right singular vectors).
+    SVDResult(U, S, Vh) (a namedtuple, unpacks as ``U, s, Vt``), or s alone when
+    compute_uv is False. A 2-D input gives Matrix / Vector results, a stack numpy
+    arrays; float32 in, float32 out.
 
     Raises
     ------
     ValueError
-        Not 2-D, or NaN/inf entries.
+        Fewer than 2 dimensions (LinAlgError, a ValueError, for a stack), NaN/inf
+        entries.
     TypeError
-        Non-numeric data.
+        Non-numeric or complex data.
     LinAlgError
-        A bidiagonal QR (a leaf of the divide and conquer) exceeded its cap of
-        40 (n + 1) sweeps.
+        hermitian=True with non-square matrices; a bidiagonal QR (a leaf of the divide
+        and conquer) exceeded its cap of 40 (n + 1) sweeps.
     """
-    a, m, n = _prepare(A, "svd")
-    k = min(m, n)
-    if k == 0:
-        U = np.eye(m) if full_matrices else np.zeros((m, 0))
-        Vt = np.eye(n) if full_matrices else np.zeros((0, n))
-        return asmatrix(U), asvector(np.empty(0)), asmatrix(Vt)
-    wide = m < n
-    W = np.ascontiguousarray(a.T) if wide else a
-    f = _scale_factor(W)
-    if f != 1.0:
-        W *= f
-    U, s, Vt = _svd_tall(W, bool(full_matrices), "svd")
-    if f != 1.0:
-        s /= f
-    if wide:
-        # A^T = U' S V'^T  =>  A = V' S U'^T
-        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
-    return asmatrix(U), asvector(np.ascontiguousarray(s)), asmatrix(Vt)
+    U, s, Vt, stacked, _ = _svd_any(a, full_matrices, compute_uv, hermitian, "svd")
+    if stacked:
+        return SVDResult(U, s, Vt) if compute_uv else s
+    if not compute_uv:
+        return asvector(s)
+    return SVDResult(asmatrix(U), asvector(s), asmatrix(Vt))
 
 
-def svdvals(A):
-    """Singular values only, in descending order.
+def svdvals(x):
+    """Singular values only, in descending order (numpy.linalg.svdvals, the array API's
+    ``svd(x, compute_uv=False)``).
 
-    Same bidiagonalisation as :func:`svd`, then the bidiagonal QR (GVL4 Alg. 8.6.2), but no
-    orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
-    the iteration.
+    Same bidiagonalisation as :func:`svd`, then the bidiagonal QR (GVL4 Alg. 8.6.2), but
+    no orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
+    the iteration. A stack is done one matrix at a time, as :func:`svd`.
 
     Parameters
     ----------
-    A : array-like of shape (m, n)
+    x : array-like of shape (..., M, N)
 
     Returns
     -------
-    s : Vector of shape (min(m, n),)
+    s : Vector of shape (min(M, N),) for a 2-D input, else an ndarray (..., min(M, N));
+        float32 for a float32 input.
     """
-    a, m, n = _prepare(A, "svdvals")
-    if min(m, n) == 0:
-        return asvector(np.empty(0))
-    W = np.ascontiguousarray(a.T) if m < n else a
-    f = _scale_factor(W)
-    if f != 1.0:
-        W *= f
-    if _qr_first(W.shape[0], W.shape[1]):
-        # tall: the singular values of R from A = Q R (LAPACK dgesdd's path)
-        W, _ = _qr_tall(W, False, False)
-    _, s, _ = _svd_core(W, False, False, "svdvals")
-    if f != 1.0:
-        s /= f
-    return asvector(np.ascontiguousarray(s))
+    _, s, _, stacked, _ = _svd_any(x, False, False, False, "svdvals")
+    return s if stacked else asvector(s)
 
 
 def bidiagonalize(A):

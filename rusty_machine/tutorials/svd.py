@@ -60,7 +60,7 @@ def run(lesson):
                                                      precision=4))
 
     lesson.step("2. The image's singular values, and rank-k approximations")
-    U, s, Vt = (np.asarray(M) for M in linalg.svd(A))
+    U, s, Vt = (np.asarray(M) for M in linalg.svd(A, full_matrices=False))
     say("image %d x %d; the first singular values: %s" % (m, n, np.array2string(s[:8],
                                                                                precision=2)))
     ks = [1, 2, 5, 10, 20]
