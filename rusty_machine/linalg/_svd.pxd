@@ -22,9 +22,11 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n, const double* A, Py_ssize_t lda,
                     double* s, double* U, Py_ssize_t ldu, double* VT, Py_ssize_t ldvt,
                     bint full, double* work) noexcept nogil
 
-# The batch loop over (batch, m, n) stacks: jacobi_svd for small matrices, else gesdd;
+# The batch loop over (batch, m, n) stacks: jacobi_svd for small matrices (when
+# allow_jacobi), else gesdd;
 # U (batch x m x ku) and VT (batch x kv x n), or U NULL for values only. info[i] is
 # matrix i's status; returns -1 when the workspace cannot be allocated.
 cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n, double* A, double* s,
                    double* U, Py_ssize_t ku, double* VT, Py_ssize_t kv,
-                   bint full, bint use_dc, Py_ssize_t* info) noexcept nogil
+                   bint full, bint use_dc, bint allow_jacobi,
+                   Py_ssize_t* info) noexcept nogil

@@ -608,6 +608,23 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
 cdef Py_ssize_t JACOBI_SWEEPS = 30
 
 
+cdef inline double _dot(Py_ssize_t n, const double* x, const double* y) noexcept nogil:
+    """x . y with four partial sums (independent chains: the rows are short, and one
+    chain of dependent additions would cost its full latency per entry)."""
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+    cdef Py_ssize_t i = 0
+    while i + 4 <= n:
+        a0 += x[i] * y[i]
+        a1 += x[i + 1] * y[i + 1]
+        a2 += x[i + 2] * y[i + 2]
+        a3 += x[i + 3] * y[i + 3]
+        i += 4
+    while i < n:
+        a0 += x[i] * y[i]
+        i += 1
+    return (a0 + a1) + (a2 + a3)
+
+
 cdef Py_ssize_t jacobi_work_size(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
     """Doubles of workspace jacobi_svd needs for an m x n matrix."""
     cdef Py_ssize_t L = _imax(m, n), k = m + n - _imax(m, n)
@@ -632,7 +649,7 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
     cdef Py_ssize_t i, j, p, q, r, rank, _sweep
     cdef int ex = 0, status = 1
     cdef bint rotated
-    cdef double amax = 0.0, tol2, x, apq, dp, dq, zeta, t, u, sn, tau, g, h, np_, nq_
+    cdef double amax = 0.0, tol2, x, apq, dp, dq, zeta, t, u, sn, tau, g, h
     cdef double* G = work                            # k x L, the rows to orthogonalise
     cdef double* V = G + k * L                       # k x k, the rotations (Q)
     cdef double* d = V + k * k                       # k squared row norms
@@ -659,14 +676,11 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
         memset(V, 0, k * k * sizeof(double))
         for i in range(k):
             V[i * k + i] = 1.0
-    for p in range(k):
-        x = 0.0
-        for r in range(L):
-            x += G[p * L + r] * G[p * L + r]
-        d[p] = x
     tol2 = <double>L * EPS * EPS                     # (sqrt(L) eps)^2, dgesvj's CTOL
     for _sweep in range(JACOBI_SWEEPS):
         rotated = False
+        for p in range(k):                           # the norms afresh every sweep
+            d[p] = _dot(L, G + p * L, G + p * L)
         for p in range(k - 1):
             # de Rijk's pivot: the largest remaining row moves to p
             q = p
@@ -683,9 +697,7 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
             gp = G + p * L
             for q in range(p + 1, k):
                 gq = G + q * L
-                apq = 0.0
-                for r in range(L):
-                    apq += gp[r] * gq[r]
+                apq = _dot(L, gp, gq)
                 dp = d[p]
                 dq = d[q]
                 if apq == 0.0 or apq * apq <= tol2 * dp * dq:
@@ -699,18 +711,17 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
                 u = sqrt(1.0 + t * t)
                 sn = t / u
                 tau = t / (1.0 + u)
-                np_ = 0.0
-                nq_ = 0.0
                 for r in range(L):
                     g = gp[r]
                     h = gq[r]
-                    g, h = g - sn * (h + g * tau), h + sn * (g - h * tau)
-                    gp[r] = g
-                    gq[r] = h
-                    np_ += g * g
-                    nq_ += h * h
-                d[p] = np_
-                d[q] = nq_
+                    gp[r] = g - sn * (h + g * tau)
+                    gq[r] = h + sn * (g - h * tau)
+                # the new squared norms d_p - t c, d_q + t c (the Gram matrix's 2 x 2
+                # Schur step); recomputed when d_p cancels (dgesvj's safeguard)
+                d[q] = dq + t * apq
+                d[p] = dp - t * apq
+                if d[p] < 0.25 * dp:
+                    d[p] = _dot(L, gp, gp)
                 if want:                             # the same rotation on Q's rows
                     for r in range(k):
                         g = V[p * k + r]
@@ -733,6 +744,8 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
             if want:
                 for r in range(k):
                     V[p * k + r], V[q * k + r] = V[q * k + r], V[p * k + r]
+    for p in range(k):
+        d[p] = _dot(L, G + p * L, G + p * L)
     rank = 0
     for p in range(k):
         s[p] = sqrt(d[p])
@@ -797,10 +810,16 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
 # =================================================================================
 # The batch loop (issue 14): one nogil loop over a stack (..., M, N)
 # =================================================================================
-# Stacks (and 2-D calls) with min(M, N) <= JACOBI_MAX and max(M, N) <= JACOBI_LONG go
-# through jacobi_svd, the others through gesdd. Measured (see bench_stacked.py's svd
-# rows and the commit messages).
-cdef Py_ssize_t JACOBI_MAX = 16
+# Stacks with min(M, N) <= JACOBI_MAX (JACOBI_MAX_VALUES without vectors) and
+# max(M, N) <= JACOBI_LONG go through jacobi_svd, the others (and 2-D inputs, see
+# _svd_all) through gesdd.
+# Measured (CPU time per matrix, one thread, loaded 2-core machine; stacks of float64
+# standard normal), Jacobi / gesdd, with vectors: 4x4 0.95 / 5.97 us, 8x8 5.5 / 9.9,
+# 10x10 9.6 / 12.9, 12x12 15.1 / 16.4, 16x16 31.2 / 24.4, 64x8 13.3 / 17.6, 48x12
+# 27.1 / 29.9; values only (gesdd's bidiagonal QR needs no rotations then): 4x4 0.86 /
+# 1.04, 5x5 1.53 / 1.57, 6x6 2.49 / 2.19, 64x4 3.16 / 3.34, 64x8 12.4 / 7.5.
+cdef Py_ssize_t JACOBI_MAX = 12
+cdef Py_ssize_t JACOBI_MAX_VALUES = 4
 cdef Py_ssize_t JACOBI_LONG = 64
 # Matrices up to this order are spread over the threads one per thread (each on one
 # core); larger ones run one at a time with the threads inside the kernels (_stacked's
@@ -816,9 +835,9 @@ cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
     return nt if nt < batch else <int>batch
 
 
-cdef bint _use_jacobi(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
+cdef bint _use_jacobi(Py_ssize_t m, Py_ssize_t n, bint want) noexcept nogil:
     cdef Py_ssize_t L = _imax(m, n)
-    return m + n - L <= JACOBI_MAX and L <= JACOBI_LONG
+    return m + n - L <= (JACOBI_MAX if want else JACOBI_MAX_VALUES) and L <= JACOBI_LONG
 
 
 cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
@@ -827,14 +846,16 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
                    double* U, Py_ssize_t ku,      # OUT   batch x m x ku, or NULL
                    double* VT, Py_ssize_t kv,     # OUT   batch x kv x n
                    bint full, bint use_dc,
+                   bint allow_jacobi,             # IN    False: gesdd whatever the size
                    Py_ssize_t* info) noexcept nogil:   # OUT batch kernel statuses
     """For each i: A_i = U_i diag(s_i) VT_i (min(m, n) >= 1), by jacobi_svd for small
-    matrices and gesdd otherwise; prange over the batch when the matrices are small
+    matrices (when allowed) and gesdd otherwise; prange over the batch when the matrices are small
     (each kernel on one thread), else one matrix after the other with the threads in
     the kernels' GEMMs. One workspace per thread, allocated once for the whole batch.
     Returns -1 when it cannot be allocated, else 0."""
     cdef Py_ssize_t i, k = m + n - _imax(m, n), lw
-    cdef bint jacobi = _use_jacobi(m, n), want = U != NULL
+    cdef bint want = U != NULL
+    cdef bint jacobi = allow_jacobi and _use_jacobi(m, n, want)
     cdef int nt = _threads_for(batch, _imax(m, n))
     cdef double* work
     cdef double* w
@@ -861,9 +882,14 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
 
 
 def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
-             double[:, :, ::1] Vm, bint want, bint full, str name):
+             double[:, :, ::1] Vm, bint want, bint full, bint stacked, str name):
     """Decompose every matrix of the (batch, m, n) float64 work array (destroyed;
-    batch >= 1, min(m, n) >= 1) into sm, and Um / Vm when want; raises on failure."""
+    batch >= 1, min(m, n) >= 1) into sm, and Um / Vm when want; raises on failure.
+    The Jacobi kernel is for stacks only: a 2-D input keeps the bidiagonal path (its
+    rounding in rank-deficient cases is LAPACK's, which numpy's own tests rely on:
+    test_linalg's TestLstsq.test_rcond counts a rounding-level singular value of an
+    exactly rank-3 matrix as rank 4; Jacobi computes it 15 times smaller, below the
+    eps / 2 threshold)."""
     cdef Py_ssize_t batch = Am.shape[0], m = Am.shape[1], n = Am.shape[2]
     cdef double* up = &Um[0, 0, 0] if want else NULL
     cdef double* vp = &Vm[0, 0, 0] if want else NULL
@@ -874,7 +900,7 @@ def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
     cdef Py_ssize_t[::1] inf = info
     with nogil:
         status = svd_batch(batch, m, n, &Am[0, 0, 0], &sm[0, 0], up, ku, vp, kv, full,
-                           use_dc, &inf[0])
+                           use_dc, stacked, &inf[0])
     if status:
         raise MemoryError("%s: cannot allocate the SVD workspace" % name)
     bad = np.flatnonzero(info)
@@ -895,13 +921,23 @@ def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
                       % (name, cap_factor() * (min(m, n) + 1), where))
 
 
-def _set_jacobi_limits(Py_ssize_t k, Py_ssize_t L):
-    """Set (JACOBI_MAX, JACOBI_LONG), returning the old pair (tests, crossover
-    measurements; 0 turns the Jacobi kernel off)."""
-    global JACOBI_MAX, JACOBI_LONG
-    old = (JACOBI_MAX, JACOBI_LONG)
+def _set_jacobi_limits(Py_ssize_t k, Py_ssize_t k_values, Py_ssize_t L):
+    """Set (JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG), returning the old triple (tests
+    and crossover measurements; zeros turn the Jacobi kernel off)."""
+    global JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG
+    old = (JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG)
     JACOBI_MAX = k
+    JACOBI_MAX_VALUES = k_values
     JACOBI_LONG = L
+    return old
+
+
+def _set_jacobi_sweeps(Py_ssize_t k):
+    """Set the one-sided Jacobi sweep cap; returns the old one (tests: 0 makes every
+    matrix report non-convergence)."""
+    global JACOBI_SWEEPS
+    old = JACOBI_SWEEPS
+    JACOBI_SWEEPS = k
     return old
 
 
@@ -964,7 +1000,7 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     for callers that go on computing), whether the input was a stack, and the result
     dtype. Computed in float64 (the SVD kernels are float64; a float32 input is
     rounded to float32 once, at the end). A 2-D input is a stack of one: the same
-    nogil batch loop (svd_batch) runs both."""
+    nogil batch loop (svd_batch) runs both (a 2-D input always through gesdd)."""
     from rusty_machine.linalg._stacked import (_as_real_array, _check_stack,
                                                _batch_copy, _out_dtype)
     from rusty_machine.linalg.matrix import Matrix
@@ -1001,7 +1037,8 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     elif nb and k:
         none = np.empty((1, 1, 1))
         _svd_all(arr, s_all, U_all if compute_uv else none,
-                 Vt_all if compute_uv else none, bool(compute_uv), bool(full), func)
+                 Vt_all if compute_uv else none, bool(compute_uv), bool(full),
+                 batch_shape is not None, func)
     elif compute_uv:
         # 0-size matrices: no singular values, U and Vt identities (numpy's shapes)
         U_all[...] = np.eye(m, ku)
@@ -1144,3 +1181,25 @@ def bidiagonalize(A):
         return (asmatrix(np.ascontiguousarray(QRa)), asmatrix(np.ascontiguousarray(B.T)),
                 asmatrix(np.ascontiguousarray(QLa.T)))
     return asmatrix(QLa), asmatrix(B), asmatrix(np.ascontiguousarray(QRa.T))
+
+
+def _bdsqr_values_py(d, e, Py_ssize_t reps=1):
+    """Singular values of the upper bidiagonal (d, e) by the values-only bidiagonal QR,
+    unsorted (tests and timing; reps > 1 repeats it on fresh copies)."""
+    cdef double[::1] d0 = np.array(d, dtype=np.float64)
+    cdef Py_ssize_t n = d0.shape[0], _r
+    ea = np.zeros(n + 1)
+    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
+    cdef double[::1] e0 = ea
+    cdef double[::1] dv = np.empty(n)
+    cdef double[::1] ev = np.empty(n + 1)
+    cdef double[::1] work = np.empty((4 + 4 * SWEEP_BATCH) * n)
+    cdef Py_ssize_t status = 0
+    with nogil:
+        for _r in range(reps):
+            memcpy(&dv[0], &d0[0], n * sizeof(double))
+            memcpy(&ev[0], &e0[0], (n + 1) * sizeof(double))
+            status = bdsqr(n, &dv[0], &ev[0], NULL, 0, 0, NULL, 0, 0, &work[0])
+    if status:
+        raise LinAlgError("bdsqr: did not converge")
+    return np.asarray(dv)
