@@ -41,6 +41,7 @@ from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, dswap, dscal,
                                         get_num_threads)
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
+from rusty_machine.linalg._matrix_kernels cimport _transpose
 from rusty_machine.linalg._bdsdc cimport bdsqr, bdsdc, cap_factor, SWEEP_BATCH
 from rusty_machine.linalg._qr cimport (geqrf, orgqr, qr_block_size,
                                        work_size as qr_work_size)
@@ -310,6 +311,13 @@ cdef inline Py_ssize_t _imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
     return a if a > b else b
 
 
+cdef inline Py_ssize_t _al(Py_ssize_t n) noexcept nogil:
+    """n doubles rounded up to whole 64-byte cache lines: every array carved out of a
+    workspace starts on a line (as the library's owned buffers do), the workspace
+    itself being aligned by svd_batch."""
+    return (n + 7) & ~(<Py_ssize_t>7)
+
+
 cdef inline Py_ssize_t _padded(Py_ssize_t n) noexcept nogil:
     """_checks.padded_ld in C: a row stride that is not a multiple of 4 KiB."""
     return n + 8 if n >= 32 and (n * 8) % 1024 == 0 else n
@@ -327,21 +335,21 @@ cdef Py_ssize_t _core_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full
                                 bint use_dc) noexcept nogil:
     """Doubles of workspace _core needs for a tall m x n (m >= n >= 1)."""
     cdef Py_ssize_t ku = m if full else n
-    cdef Py_ssize_t size = 3 * n + 1                          # e, tauq, taup
     cdef bint blocked = n > 2 * NB
-    size += _imax(m, NB) + _imax(m, n) + 2 * (NB + 1)        # col, y, t1, t2
+    # e, tauq, taup, col, y, t1, t2
+    cdef Py_ssize_t size = _al(3 * n + 1 + _imax(m, NB) + _imax(m, n) + 2 * (NB + 1))
     if want or blocked:
-        size += n * m                                         # QLT
+        size += _al(n * m)                                    # QLT
     if blocked:
-        size += m * NB + n * NB                               # X, Y
+        size += _al(m * NB) + _al(n * NB)                     # X, Y
     if not want:
         return size + (4 + 4 * SWEEP_BATCH) * n               # bdsqr
-    size += n * n                                             # V (vectors as columns)
+    size += _al(n * n)                                        # V (vectors as columns)
     if use_dc:
         return size + _imax(NBQ * NBQ + 2 * NBQ * _imax(ku, n), org_work_size(n, n, NBQ))
     # the bidiagonal QR path: Q_L, Q_R formed, rotated as padded U^T, V^T
-    return (size + org_work_size(m, _imax(m, n), NB) + (4 + 4 * SWEEP_BATCH) * n
-            + ku * _padded(m) + n * _padded(n))
+    return (size + _al(org_work_size(m, _imax(m, n), NB)) + _al((4 + 4 * SWEEP_BATCH) * n)
+            + _al(ku * _padded(m)) + n * _padded(n))
 
 
 cdef int _core(Py_ssize_t m, Py_ssize_t n,
@@ -381,14 +389,14 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     cdef double* OW
     cdef double* UT
     cdef double* VTb
-    p = t2 + NB + 1
+    p = work + _al(3 * n + 1 + _imax(m, NB) + _imax(m, n) + 2 * (NB + 1))
     if want or blocked:
         QLT = p
-        p += n * m
+        p += _al(n * m)
     if blocked:
         X = p
-        Y = X + m * NB
-        p = Y + n * NB
+        Y = X + _al(m * NB)
+        p = Y + _al(n * NB)
         _gebrd(m, n, W, ldw, d, e, tauq, taup, QLT, m, X, Y, col, y, t1, t2)
     else:
         _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, m, col, y, 0)
@@ -406,7 +414,7 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
             d[j + 1] = t
         return 0
     V = p
-    OW = V + n * n
+    OW = V + _al(n * n)
     for i in range(m):
         memset(U + i * ldu, 0, ku * sizeof(double))
     if use_dc:
@@ -422,9 +430,7 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
         _orm_left(m, ku, n, QLT, m, tauq, U, ldu,
                   OW, OW + NBQ * NBQ, OW + NBQ * NBQ + NBQ * _imax(ku, n))
         ormtr_left(n, W, ldw, taup, V, n, n, NBQ, OW)
-        for i in range(n):                           # VT = V^T
-            for j in range(n):
-                VT[i * ldvt + j] = V[j * n + i]
+        _transpose(n, n, V, n, VT, ldvt)            # VT = V^T
         return 0
     # Q_L (m x ku) and Q_R formed (dorgbr), then the rotations of the bidiagonal QR
     # applied to the rows of U^T and V^T, kept with a padded leading dimension (the
@@ -434,20 +440,14 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     orgtr(n, W, ldw, taup, V, n, NB, OW)
     ldup = _padded(m)
     ldvp = _padded(n)
-    UT = OW + org_work_size(m, _imax(m, n), NB) + (4 + 4 * SWEEP_BATCH) * n
-    VTb = UT + ku * ldup
-    for i in range(ku):
-        for j in range(m):
-            UT[i * ldup + j] = U[j * ldu + i]
-    for i in range(n):
-        for j in range(n):
-            VTb[i * ldvp + j] = V[j * n + i]
-    if bdsqr(n, d, e, UT, ldup, m, VTb, ldvp, n, UT - (4 + 4 * SWEEP_BATCH) * n):
+    UT = OW + _al(org_work_size(m, _imax(m, n), NB)) + _al((4 + 4 * SWEEP_BATCH) * n)
+    VTb = UT + _al(ku * ldup)
+    _transpose(m, ku, U, ldu, UT, ldup)
+    _transpose(n, n, V, n, VTb, ldvp)
+    if bdsqr(n, d, e, UT, ldup, m, VTb, ldvp, n, OW + _al(org_work_size(m, _imax(m, n), NB))):
         return -1
     _sign_and_sort(n, d, UT, ldup, m, VTb, ldvp, n)
-    for i in range(m):
-        for j in range(ku):
-            U[i * ldu + j] = UT[j * ldup + i]
+    _transpose(ku, m, UT, ldup, U, ldu)
     for i in range(n):
         memcpy(VT + i * ldvt, VTb + i * ldvp, n * sizeof(double))
     return 0
@@ -461,13 +461,14 @@ cdef Py_ssize_t gesdd_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full
     cdef Py_ssize_t nq = kut if want else nt, nb = qr_block_size()
     cdef Py_ssize_t size = 0
     if m < n:
-        size += mt * nt                                   # A^T
+        size += _al(mt * nt)                              # A^T
         if want:
-            size += mt * kut + nt * nt                    # its U and V^T
+            size += _al(mt * kut) + _al(nt * nt)          # its U and V^T
     if _qr_first(mt, nt):
-        size += nt + nt * nt + _imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb))
+        size += (_al(nt) + _al(nt * nt)                   # tau, R, geqrf/orgqr's work
+                 + _al(_imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb))))
         if want:
-            size += mt * nq + nt * nt                     # Q, U_R
+            size += _al(mt * nq) + _al(nt * nt)           # Q, U_R
         return size + _core_work_size(nt, nt, want, False, use_dc)
     return size + _core_work_size(mt, nt, want, full, use_dc)
 
@@ -504,17 +505,15 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
     cdef double* UR
     if wide:
         W = p                                         # W = A^T (n x m), tall
-        p += mt * nt
+        p += _al(mt * nt)
         ldw = nt
-        for i in range(m):
-            for j in range(n):
-                W[j * nt + i] = A[i * lda + j]
+        _transpose(m, n, A, lda, W, nt)
         if want:
             Ut = p
             ldut = kut
-            VTt = Ut + mt * kut
+            VTt = Ut + _al(mt * kut)
             ldvtt = nt
-            p = VTt + nt * nt
+            p = VTt + _al(nt * nt)
     else:
         W = A
         ldw = lda
@@ -533,17 +532,17 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
     if _qr_first(mt, nt):
         # GVL4 Alg. 5.2.2 (dgeqrf): W = Q R, R the upper triangle of W's first nt rows
         tau = p
-        R = tau + nt
-        qw = R + nt * nt
-        p = qw + _imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb))
+        R = tau + _al(nt)
+        qw = R + _al(nt * nt)
+        p = qw + _al(_imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb)))
         geqrf(mt, nt, W, ldw, tau, qw)
         for i in range(nt):
             for j in range(nt):
                 R[i * nt + j] = W[i * ldw + j] if j >= i else 0.0
         if want:
             Q = p
-            UR = Q + mt * nq
-            p = UR + nt * nt
+            UR = Q + _al(mt * nq)
+            p = UR + _al(nt * nt)
             orgqr(mt, nq, nt, W, ldw, tau, Q, nq, qw)
             status = _core(nt, nt, R, nt, s, UR, nt, VTt, ldvtt, False, use_dc, p)
             if status:
@@ -568,12 +567,8 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
             s[i] = ldexp(s[i], ex)
     if wide and want:
         # A^T = U' S V'^T  =>  A = V' S U'^T
-        for i in range(nt):
-            for j in range(nt):
-                U[i * ldu + j] = VTt[j * nt + i]
-        for i in range(kut):
-            for j in range(mt):
-                VT[i * ldvt + j] = Ut[j * kut + i]
+        _transpose(nt, nt, VTt, nt, U, ldu)
+        _transpose(mt, kut, Ut, kut, VT, ldvt)
     return 0
 
 
@@ -861,13 +856,15 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
     cdef double* w
     cdef double* up
     cdef double* vp
+    cdef double* raw
     if jacobi:
-        lw = jacobi_work_size(m, n)
+        lw = _al(jacobi_work_size(m, n))
     else:
-        lw = gesdd_work_size(m, n, want, full, use_dc)
-    work = <double*>malloc(nt * lw * sizeof(double))
-    if work == NULL:
+        lw = _al(gesdd_work_size(m, n, want, full, use_dc))
+    raw = <double*>malloc((nt * lw + 8) * sizeof(double))
+    if raw == NULL:
         return -1
+    work = raw + ((64 - (<size_t>raw) % 64) % 64) // sizeof(double)   # 64-byte aligned
     for i in prange(batch, num_threads=nt, schedule="static"):
         w = work + threadid() * lw
         up = U + i * m * ku if want else NULL
@@ -877,7 +874,7 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
         else:
             info[i] = gesdd(m, n, A + i * m * n, n, s + i * k, up, ku, vp, n, full,
                             use_dc, w)
-    free(work)
+    free(raw)
     return 0
 
 
