@@ -991,6 +991,24 @@ def _svd_hermitian_array(a, bint compute_uv):
     return U, np.ascontiguousarray(s), Vt
 
 
+def _svd_hermitian_stack(arr, bint compute_uv):
+    """_svd_hermitian_array's construction over a (batch, m, m) float64 stack at once:
+    one call of the stacked eigh (_stacked._eigh_stack: cyclic Jacobi in one nogil loop
+    for small orders), then numpy glue along the last axis (no Python loop per
+    matrix). Returns (s, U, Vt), U and Vt None without vectors."""
+    from rusty_machine.linalg._stacked import _eigh_stack
+    w, V, _ = _eigh_stack(arr, "L", bool(compute_uv), "svd")
+    order = np.argsort(np.abs(w), axis=-1)[..., ::-1]
+    s = np.ascontiguousarray(np.take_along_axis(np.abs(w), order, axis=-1))
+    if not compute_uv:
+        return s, None, None
+    U = np.ascontiguousarray(np.take_along_axis(V, order[..., None, :], axis=-1))
+    sign = np.copysign(1.0, np.take_along_axis(w, order, axis=-1))
+    # copysign, not sign: a zero eigenvalue keeps its vector (numpy's "avoid zero sign")
+    Vt = np.ascontiguousarray(np.swapaxes(U * sign[..., None, :], -1, -2))
+    return s, U, Vt
+
+
 def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     """numpy.linalg.svd's contract for a 2-D input or a stack (..., M, N): the arrays
     (U, s, Vt) (U, Vt None without vectors) in the input's dtype (float64 when keep64,
@@ -1023,8 +1041,10 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     s_all = np.empty((nb, k))
     U_all = np.empty((nb, m, ku)) if compute_uv else None
     Vt_all = np.empty((nb, kv, n)) if compute_uv else None
-    if hermitian:
-        # numpy's construction from eigh, one matrix at a time (a Python loop)
+    if hermitian and batch_shape is not None:
+        s_all, U_all, Vt_all = _svd_hermitian_stack(arr, compute_uv)
+    elif hermitian:
+        # a 2-D input: numpy's construction from the one-matrix eigh
         for i in range(nb):
             U, s, Vt = _svd_hermitian_array(arr[i], compute_uv)
             s_all[i] = s
