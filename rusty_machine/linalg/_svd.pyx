@@ -1,6 +1,6 @@
 # cython: language_level=3
 """svd.pyx: singular value decomposition by bidiagonalisation, then divide and conquer
-(vectors) or bidiagonal QR (values only).
+(vectors) or bidiagonal QR (values only); small matrices of a stack by one-sided Jacobi.
 
 References
 ----------
@@ -20,13 +20,31 @@ References
 [LAPACK] dgebd2/dgebrd/dlabrd (bidiagonalisation, blocked), dormbr (applying Q_L and
          Q_R to the bidiagonal's vectors), dorgbr (forming them, for the QR path),
          dbdsdc (bidiagonal divide and conquer), dbdsqr (bidiagonal QR), dgesdd (the
-         driver: QR first for tall matrices, vectors by divide and conquer).
+         driver: QR first for tall matrices, vectors by divide and conquer), dgesvj
+         (one-sided Jacobi: its tolerance and sweep cap), dgelq2 (the LQ completion).
+[Hes58]  M. R. Hestenes, "Inversion of matrices by biorthogonalization and related
+         results", J. SIAM 6 (1958) 51-90 (one-sided Jacobi).
+[DV92]   J. Demmel and K. Veselic, "Jacobi's method is more accurate than QR", SIAM J.
+         Matrix Anal. Appl. 13 (1992) 1204-1245 (the relative convergence test).
+[dR89]   P. P. M. de Rijk, "A one-sided Jacobi algorithm for computing the singular
+         value decomposition on a vector computer", SIAM J. Sci. Stat. Comput. 10
+         (1989) 359-371 (the pivoting by norms).
 
 Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T).
 With vectors: A = Q_L B Q_R^T, B = U_B S V_B^T by divide and conquer (_bdsdc.bdsdc),
 then U = Q_L U_B and V = Q_R V_B by the blocked reflectors (Q_L, Q_R never formed).
 Values only: the bidiagonal QR without any rotation accumulated, O(n^2) after the
 reduction (no square roots are saved by dqds at these sizes: the reduction dominates).
+
+Kernels and the batch loop (issue 14): the whole driver is one cdef nogil function,
+gesdd (wide through the transpose, QR first when tall, scaling, the steps above, on a
+workspace the caller gives), and small matrices have a second kernel, jacobi_svd
+(one-sided Jacobi, [Hes58]/[DV92]/[dR89]). svd_batch runs either over a stack
+(batch, M, N) in ONE nogil loop: prange over the batch with single-threaded kernels for
+matrices up to order 64, else one matrix after the other with the threads inside the
+GEMMs; one workspace per thread, allocated once per call. A 2-D input is a stack of
+one through the same loop (always gesdd; see _svd_all). The kernels are float64: a
+float32 input is computed in float64 and rounded once to float32.
 """
 from collections import namedtuple
 
@@ -1084,10 +1102,12 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     R, U = Q U_R. Without vectors: the bidiagonal QR (GVL4 Alg. 8.6.2) with no
     rotation accumulated.
 
-    A stack (..., M, N) is decomposed one matrix at a time through the same 2-D driver
-    (one Python-level call per matrix for now: the driver allocates its work arrays in
-    def code, so there is no nogil batch loop yet). The kernels are float64: a float32
-    input is computed in float64 and the results rounded to float32 once.
+    A stack (..., M, N) runs in one nogil loop over the same driver (svd_batch, threads
+    over the batch for small matrices); stacks with min(M, N) <= 12 (4 without
+    vectors) and max(M, N) <= 64 use one-sided Jacobi instead (Hestenes, de Rijk's
+    pivoting, Demmel-Veselic's relative test). hermitian=True stacks run the stacked
+    eigh in one call. The kernels are float64: a float32 input is computed in float64
+    and the results rounded to float32 once.
 
     Parameters
     ----------
@@ -1117,7 +1137,8 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         Non-numeric or complex data.
     LinAlgError
         hermitian=True with non-square matrices; a bidiagonal QR (a leaf of the divide
-        and conquer) exceeded its cap of 40 (n + 1) sweeps.
+        and conquer) exceeded its cap of 40 (n + 1) sweeps; one-sided Jacobi exceeded
+        its 30 sweeps (the message names the matrix of the stack).
     """
     U, s, Vt, stacked, _ = _svd_any(a, full_matrices, compute_uv, hermitian, "svd")
     if stacked:
@@ -1133,7 +1154,8 @@ def svdvals(x):
 
     Same bidiagonalisation as :func:`svd`, then the bidiagonal QR (GVL4 Alg. 8.6.2), but
     no orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
-    the iteration. A stack is done one matrix at a time, as :func:`svd`.
+    the iteration. A stack runs in one nogil loop, as :func:`svd` (one-sided Jacobi
+    for min(M, N) <= 4).
 
     Parameters
     ----------
