@@ -361,13 +361,20 @@ cdef Py_ssize_t _core_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full
     if blocked:
         size += _al(m * NB) + _al(n * NB)                     # X, Y
     if not want:
-        return size + (4 + 4 * SWEEP_BATCH) * n               # bdsqr
+        # bdsqr, or dqds and the copies of d, e it falls back from
+        return size + _imax((4 + 4 * SWEEP_BATCH) * n, 7 * n + 1)
     size += _al(n * n)                                        # V (vectors as columns)
     if use_dc:
         return size + _imax(NBQ * NBQ + 2 * NBQ * _imax(ku, n), org_work_size(n, n, NBQ))
     # the bidiagonal QR path: Q_L, Q_R formed, rotated as padded U^T, V^T
     return (size + _al(org_work_size(m, _imax(m, n), NB)) + _al((4 + 4 * SWEEP_BATCH) * n)
             + _al(ku * _padded(m)) + n * _padded(n))
+
+
+# Values only: dqds from this order on, the bidiagonal QR below. Measured on bidiagonals
+# of standard normal matrices (CPU time, one thread, loaded machine; with a Python call
+# of ~1 us each): n = 16: dqds 9.1 / QR 8.7 us, n = 32: 24.0 / 30.8, n = 64: 86.7 / 118.
+cdef Py_ssize_t DQDS_MIN = 24
 
 
 cdef int _core(Py_ssize_t m, Py_ssize_t n,
@@ -419,6 +426,15 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     else:
         _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, m, col, y, 0)
     if not want:
+        if n >= DQDS_MIN:
+            # dqds ([FP94]; LAPACK dgesdd's values-only path: dbdsdc 'N' -> dlasq1);
+            # the bidiagonal QR on the saved (d, e) if it does not converge
+            memcpy(p + 5 * n, d, n * sizeof(double))
+            memcpy(p + 6 * n, e, n * sizeof(double))
+            if dqds(n, d, e, p) == 0:
+                return 0
+            memcpy(d, p + 5 * n, n * sizeof(double))
+            memcpy(e, p + 6 * n, n * sizeof(double))
         if bdsqr(n, d, e, NULL, 0, 0, NULL, 0, 0, p):
             return -1
         for i in range(n):
@@ -819,6 +835,180 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
         s[p] = ldexp(s[p], ex)
     return status
 
+
+# =================================================================================
+# Singular values of a bidiagonal by dqds (the values-only path's second half)
+# =================================================================================
+# [FP94]  K. V. Fernando and B. N. Parlett, "Accurate singular values and differential
+#         qd algorithms", Numer. Math. 67 (1994) 191-229: the differential qd transform
+#         with shift tau of the qd array q_i = d_i^2, e_i = e_i^2 (B^T B = L U),
+#             t_0 = q_0 - tau;  q^_i = t_i + e_i,  e^_i = e_i q_{i+1} / q^_i,
+#             t_{i+1} = t_i q_{i+1} / q^_i - tau;  q^_{n-1} = t_{n-1},
+#         no square root and no subtraction but the shift, so every eigenvalue of
+#         B^T B keeps high relative accuracy; a negative t means tau exceeded the
+#         smallest eigenvalue (the transform is then rejected and retried smaller).
+# [PM00]  B. N. Parlett and O. A. Marques, "An implementation of the dqds algorithm
+#         (positive case)", Linear Algebra Appl. 309 (2000) 217-259, and LAPACK
+#         dlasq1-dlasq6: deflation at the bottom when e_{n-2} <= tol^2 (sigma + q_{n-1})
+#         (tol = 100 eps), the 2 x 2 blocks solved directly, splits at negligible e_i.
+# Simplified shift strategy (dlasq4 estimates tau much more finely): the smaller
+# eigenvalue of T = L U's trailing 2 x 2 (Wilkinson's shift, as dlasq4's converging
+# cases), capped by dmin (the smallest t of the last transform, an upper bound of the
+# smallest eigenvalue), times 0.9999; on rejection 0.99 and 0.5 of it, then 0 (dqd,
+# always accepted). About 3.7 accepted transforms per eigenvalue on 64 x 64 standard
+# normal bidiagonals (LAPACK's finer shifts: about 2). Outside the normal range (entries
+# below ~1e-150 of the largest, whose squares underflow) it may not converge: -1, and
+# the caller falls back to the bidiagonal QR.
+# The entries are scaled by a power of two so that max |d_i|, |e_i| is about 1 (exact).
+
+cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, double tau,
+                         const double* q, const double* e,   # IN  the block lo..hi
+                         double* qn, double* en,             # OUT the transformed one
+                         double* dmin, double* dmin1) noexcept nogil:
+    """One dqds transform of the block; 0, or -1 (rejected: a negative t)."""
+    cdef Py_ssize_t i
+    cdef double t = q[lo] - tau, qh, r
+    if t < 0.0:
+        return -1
+    dmin[0] = t
+    dmin1[0] = t
+    for i in range(lo, hi):
+        qh = t + e[i]
+        r = q[i + 1] / qh
+        qn[i] = qh
+        en[i] = e[i] * r
+        t = t * r - tau
+        if t < 0.0:
+            return -1
+        if i < hi - 1 and t < dmin1[0]:
+            dmin1[0] = t
+        if t < dmin[0]:
+            dmin[0] = t
+    qn[hi] = t
+    return 0
+
+
+cdef int dqds(Py_ssize_t n,
+              double* d,              # INOUT n: B's diagonal -> the singular values,
+                                      #       descending, non-negative
+              double* e,              # INOUT n - 1: B's superdiagonal (destroyed)
+              double* work) noexcept nogil:   # work 5 n
+    """Singular values of the n x n upper bidiagonal (d, e) by dqds ([FP94], [PM00]).
+    Returns 0, or -1 when 100 (n + 1) transforms did not suffice."""
+    cdef double* q = work
+    cdef double* ee = q + n
+    cdef double* sh = ee + n           # the shift accumulated by each entry's block
+    cdef double* qn = sh + n
+    cdef double* en = qn + n
+    cdef Py_ssize_t i, j, lo, hi, it = 0, maxit = 100 * (n + 1), last_lo = -1, last_hi = -1
+    cdef double amax = 0.0, tol2 = (100.0 * EPS) * (100.0 * EPS), tau, dmin, dmin1
+    cdef double dnext = 0.0, q1, q2, e1, e0, disc, big, t
+    cdef int ex = 0, attempt
+    if n == 0:
+        return 0
+    for i in range(n):
+        amax = max(amax, fabs(d[i]))
+        if i < n - 1:
+            amax = max(amax, fabs(e[i]))
+    if amax == 0.0:
+        for i in range(n):
+            d[i] = 0.0
+        return 0
+    frexp(amax, &ex)
+    for i in range(n):
+        t = ldexp(d[i], -ex)
+        q[i] = t * t
+        sh[i] = 0.0
+        if i < n - 1:
+            t = ldexp(e[i], -ex)
+            ee[i] = t * t
+    hi = n - 1
+    while hi >= 0:
+        # the unreduced block lo..hi: split where an e_i is negligible against its
+        # neighbours (or zero)
+        lo = hi
+        while lo > 0:
+            t = ee[lo - 1]
+            if t == 0.0 or t <= tol2 * min(q[lo - 1], q[lo]):
+                ee[lo - 1] = 0.0
+                break
+            lo -= 1
+        if lo == hi:                                   # 1 x 1: an eigenvalue
+            d[hi] = q[hi] + sh[hi]
+            hi -= 1
+            continue
+        if hi == lo + 1:
+            # 2 x 2: lambda^2 - (q1 + e1 + q2) lambda + q1 q2 = 0, the discriminant
+            # as (q1 + e1 - q2)^2 + 4 q2 e1 (no cancellation), the small root as
+            # q1 q2 / big
+            q1 = q[lo]
+            e1 = ee[lo]
+            q2 = q[hi]
+            disc = (q1 + e1 - q2) * (q1 + e1 - q2) + 4.0 * q2 * e1
+            big = 0.5 * (q1 + e1 + q2 + sqrt(disc))
+            d[lo] = big + sh[lo]
+            d[hi] = (q1 / big) * q2 + sh[hi]
+            hi -= 2
+            continue
+        # deflation at the bottom (dlasq3)
+        t = ee[hi - 1]
+        if t <= tol2 * (sh[hi] + q[hi]) or t <= tol2 * q[hi - 1]:
+            d[hi] = q[hi] + sh[hi]
+            hi -= 1
+            dnext = dmin1 if (last_hi == hi + 1 and last_lo == lo) else 0.0
+            last_hi = hi
+            continue
+        if it >= maxit:
+            return -1
+        it += 1
+        if last_lo != lo or last_hi != hi:
+            dnext = 0.0                                # a new block: dqd first
+        if dnext > 0.0:
+            # the trailing 2 x 2's smaller eigenvalue: near convergence the smallest
+            # eigenvalue of the block to many digits (Wilkinson's idea, as dlasq4's
+            # cases for a converging bottom)
+            # T = L U's trailing 2 x 2 [[q1 + e0, .], [., q2 + e1]], off-diagonal
+            # product q1 e1: det = q1 q2 + e0 q2 + e0 e1 (no cancellation)
+            q1 = q[hi - 1]
+            e1 = ee[hi - 1]
+            q2 = q[hi]
+            e0 = ee[hi - 2]
+            big = 0.5 * (q1 + e0 + q2 + e1) + sqrt(
+                0.25 * (q1 + e0 - q2 - e1) * (q1 + e0 - q2 - e1) + q1 * e1)
+            t = (q1 * q2 + e0 * (q2 + e1)) / big
+            if t < dnext:
+                dnext = t
+        for attempt in range(4):
+            if attempt == 3 or dnext <= 0.0:
+                tau = 0.0
+            elif attempt == 0:
+                tau = 0.9999 * dnext
+            elif attempt == 1:
+                tau = 0.99 * dnext
+            else:
+                tau = 0.5 * dnext
+            if _dqds_transform(lo, hi, tau, q, ee, qn, en, &dmin, &dmin1) == 0:
+                break
+            if tau == 0.0:                             # (cannot happen: t >= 0 for tau 0)
+                return -1
+        memcpy(q + lo, qn + lo, (hi - lo + 1) * sizeof(double))
+        memcpy(ee + lo, en + lo, (hi - lo) * sizeof(double))
+        for i in range(lo, hi + 1):
+            sh[i] += tau
+        dnext = dmin
+        last_lo = lo
+        last_hi = hi
+    # s = sqrt(lambda) scaled back, descending (insertion sort)
+    for i in range(n):
+        d[i] = ldexp(sqrt(max(d[i], 0.0)), ex)
+    for i in range(1, n):
+        t = d[i]
+        j = i - 1
+        while j >= 0 and d[j] < t:
+            d[j + 1] = d[j]
+            j -= 1
+        d[j + 1] = t
+    return 0
 
 # =================================================================================
 # The batch loop (issue 14): one nogil loop over a stack (..., M, N)
@@ -1241,4 +1431,20 @@ def _bdsqr_values_py(d, e, Py_ssize_t reps=1):
             status = bdsqr(n, &dv[0], &ev[0], NULL, 0, 0, NULL, 0, 0, &work[0])
     if status:
         raise LinAlgError("bdsqr: did not converge")
+    return np.asarray(dv)
+
+
+def _dqds_py(d, e):
+    """Singular values of the upper bidiagonal (d, e) by dqds, descending (tests)."""
+    cdef double[::1] dv = np.array(d, dtype=np.float64)
+    cdef Py_ssize_t n = dv.shape[0]
+    ea = np.zeros(n + 1)
+    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
+    cdef double[::1] ev = ea
+    cdef double[::1] work = np.empty(5 * n + 1)
+    cdef int status
+    with nogil:
+        status = dqds(n, &dv[0], &ev[0], &work[0])
+    if status:
+        raise LinAlgError("dqds: did not converge")
     return np.asarray(dv)

@@ -270,8 +270,9 @@ def test_jacobi_non_convergence_names_the_matrix():
 
 
 def test_bidiagonal_qr_cap_in_a_stack():
-    """The large path's sweep cap surfaces as LinAlgError naming the matrix."""
-    a = np.random.default_rng(8).standard_normal((2, 30, 30))
+    """The large path's sweep cap surfaces as LinAlgError naming the matrix (order 20:
+    values by the bidiagonal QR, below DQDS_MIN)."""
+    a = np.random.default_rng(8).standard_normal((2, 20, 20))
     old = _svd._set_cap_factor(0)
     try:
         with pytest.raises(LinAlgError, match=r"did not converge.*matrix 0 of the stack"):
@@ -320,3 +321,59 @@ def test_hermitian_stack_in_one_call(shape):
         _check(flat[i], Uf[i], sf[i], Vf[i], True)
     tol = C_WEYL * m * _eps(np.float64) * s.max()
     assert np.abs(s2 - s).max() <= tol
+
+
+def _bidiagonal_zoo(rng, count=400):
+    """(kind, d, e) upper bidiagonals: random, graded, zero diagonal entries, zero and
+    tiny superdiagonal entries, constant, clustered, Wilkinson-like."""
+    for trial in range(count):
+        n = int(rng.integers(1, 100))
+        kind = trial % 8
+        d = rng.standard_normal(n)
+        e = rng.standard_normal(max(n - 1, 0))
+        if kind == 1:
+            d *= np.logspace(0, -15, n)
+        if kind == 2:
+            d[rng.integers(0, n, size=3)] = 0.0
+        if kind == 3 and n > 1:
+            e[rng.integers(0, n - 1, size=3)] = 0.0
+        if kind == 4:
+            d[:] = 1.0
+            e[:] = 1.0
+        if kind == 5:
+            d[:] = 1.0
+            e *= 1e-9
+        if kind == 6:
+            d = np.abs(np.arange(n) - n // 2) + 1.0
+            e[:] = 1.0
+        if kind == 7:
+            e = e * np.logspace(-20, 0, max(n - 1, 0))
+        yield kind, d, e
+
+
+def test_dqds_against_numpy():
+    """dqds's singular values of bidiagonals against numpy's, to the Weyl bound."""
+    rng = np.random.default_rng(11)
+    for kind, d, e in _bidiagonal_zoo(rng):
+        n = d.size
+        B = np.diag(d) + (np.diag(e, 1) if n > 1 else 0.0)
+        ref = np.linalg.svd(B, compute_uv=False)
+        s = _svd._dqds_py(d, e)
+        assert np.all(np.diff(s) <= 0) and np.all(s >= 0)
+        tol = C_WEYL * n * _eps(np.float64) * max(ref.max(), 1e-300)
+        assert np.abs(s - ref).max() <= tol, (kind, n)
+
+
+def test_dqds_tiny_graded_falls_back_to_qr():
+    """Entries graded down to 1e-300 (their squares underflow): dqds may give up, the
+    values-only path then runs the bidiagonal QR on the saved bidiagonal; the answer is
+    right either way."""
+    rng = np.random.default_rng(12)
+    n = 100
+    d = np.logspace(0, -300, n) * np.sign(rng.standard_normal(n))
+    e = rng.standard_normal(n - 1) * 1e-150
+    B = np.diag(d) + np.diag(e, 1)
+    ref = np.linalg.svd(B, compute_uv=False)
+    for a in (B, B[None], np.stack([B, B.T])):
+        s = np.asarray(svdvals(a)).reshape(-1, n)
+        assert np.abs(s - ref).max() <= C_WEYL * n * _eps(np.float64) * ref.max()
