@@ -28,5 +28,9 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n, const double* A, Py_ssize_t lda,
 # matrix i's status; returns -1 when the workspace cannot be allocated.
 cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n, double* A, double* s,
                    double* U, Py_ssize_t ku, double* VT, Py_ssize_t kv,
-                   bint full, bint use_dc, bint allow_jacobi,
+                   bint full, bint use_dc, bint allow_jacobi, double* work_in,
                    Py_ssize_t* info) noexcept nogil
+# The doubles work_in must hold (64-byte aligned; work_in NULL: svd_batch mallocs it).
+cdef Py_ssize_t svd_batch_work_size(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
+                                    bint want, bint full, bint use_dc,
+                                    bint allow_jacobi) noexcept nogil

@@ -377,3 +377,19 @@ def test_dqds_tiny_graded_falls_back_to_qr():
     for a in (B, B[None], np.stack([B, B.T])):
         s = np.asarray(svdvals(a)).reshape(-1, n)
         assert np.abs(s - ref).max() <= C_WEYL * n * _eps(np.float64) * ref.max()
+
+
+def test_python_threads_share_the_workspace_cache_safely():
+    """The driver's cached workspace is used by one call at a time: concurrent calls
+    from Python threads (the kernels release the GIL) each get right answers."""
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(13)
+    mats = [rng.standard_normal((90, 70)) for _ in range(8)]
+    want = [np.linalg.svd(a, compute_uv=False) for a in mats]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda a: svd(a, full_matrices=False), mats * 3))
+    for i, (U, s, Vt) in enumerate(got):
+        a = mats[i % 8]
+        _check(a, U, s, Vt, False)
+        tol = C_WEYL * 90 * _eps(np.float64) * want[i % 8][0]
+        assert np.abs(np.asarray(s) - want[i % 8]).max() <= tol
