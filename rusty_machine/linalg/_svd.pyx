@@ -895,13 +895,17 @@ cdef int dqds(Py_ssize_t n,
               double* e,              # INOUT n - 1: B's superdiagonal (destroyed)
               double* work) noexcept nogil:   # work 5 n
     """Singular values of the n x n upper bidiagonal (d, e) by dqds ([FP94], [PM00]).
-    Returns 0, or -1 when 100 (n + 1) transforms did not suffice."""
+    Returns 0, or -1 when 2.5 cap_factor() (n + 1) transforms (100 (n + 1) by default)
+    did not suffice."""
     cdef double* q = work
     cdef double* ee = q + n
     cdef double* sh = ee + n           # the shift accumulated by each entry's block
     cdef double* qn = sh + n
     cdef double* en = qn + n
-    cdef Py_ssize_t i, j, lo, hi, it = 0, maxit = 100 * (n + 1), last_lo = -1, last_hi = -1
+    cdef Py_ssize_t i, j, lo, hi, it = 0, last_lo = -1, last_hi = -1
+    # the cap follows the bidiagonal QR's factor (40: 100 (n + 1) transforms), so that
+    # _set_cap_factor(0) makes every values-only path stop
+    cdef Py_ssize_t maxit = (5 * cap_factor() * (n + 1)) // 2
     cdef double amax = 0.0, tol2 = (100.0 * EPS) * (100.0 * EPS), tau, dmin, dmin1
     cdef double dnext = 0.0, q1, q2, e1, e0, disc, big, t
     cdef int ex = 0, attempt
