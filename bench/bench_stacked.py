@@ -41,6 +41,16 @@ def _cases(dtype):
     yield "qr", 10_000, 8, (a,), (lambda x: linalg.qr(x).R), (lambda x: np.linalg.qr(x).R)
     yield "qr r", 10_000, 8, (a,), (lambda x: linalg.qr(x, mode="r")), \
         (lambda x: np.linalg.qr(x, mode="r"))
+    # ---- stacked svd/svdvals (part B: the nogil batch loop of _svd.pyx) ----
+    # "svd" is timed whole (full_matrices=False, vectors formed), its singular values
+    # compared; 100,000 4x4 run the one-sided Jacobi kernel, 1,000 64x64 the
+    # bidiagonalisation + divide and conquer driver (gesdd)
+    for batch, n in ((100_000, 4), (1_000, 64)):
+        a = rng.standard_normal((batch, n, n)).astype(dtype)
+        yield "svd", batch, n, (a,), (lambda x: linalg.svd(x, full_matrices=False).S), \
+            (lambda x: np.linalg.svd(x, full_matrices=False).S)
+        yield "svdvals", batch, n, (a,), linalg.svdvals, \
+            (lambda x: np.linalg.svd(x, compute_uv=False))
 
 
 def main(argv=None):

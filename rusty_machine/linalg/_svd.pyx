@@ -1,6 +1,6 @@
 # cython: language_level=3
 """svd.pyx: singular value decomposition by bidiagonalisation, then divide and conquer
-(vectors) or bidiagonal QR (values only).
+(vectors) or bidiagonal QR (values only); small matrices of a stack by one-sided Jacobi.
 
 References
 ----------
@@ -20,32 +20,54 @@ References
 [LAPACK] dgebd2/dgebrd/dlabrd (bidiagonalisation, blocked), dormbr (applying Q_L and
          Q_R to the bidiagonal's vectors), dorgbr (forming them, for the QR path),
          dbdsdc (bidiagonal divide and conquer), dbdsqr (bidiagonal QR), dgesdd (the
-         driver: QR first for tall matrices, vectors by divide and conquer).
+         driver: QR first for tall matrices, vectors by divide and conquer), dgesvj
+         (one-sided Jacobi: its tolerance and sweep cap), dgelq2 (the LQ completion).
+[Hes58]  M. R. Hestenes, "Inversion of matrices by biorthogonalization and related
+         results", J. SIAM 6 (1958) 51-90 (one-sided Jacobi).
+[DV92]   J. Demmel and K. Veselic, "Jacobi's method is more accurate than QR", SIAM J.
+         Matrix Anal. Appl. 13 (1992) 1204-1245 (the relative convergence test).
+[dR89]   P. P. M. de Rijk, "A one-sided Jacobi algorithm for computing the singular
+         value decomposition on a vector computer", SIAM J. Sci. Stat. Comput. 10
+         (1989) 359-371 (the pivoting by norms).
 
 Layout: row-major. A wide matrix is handled through its transpose (A^T = V S U^T).
 With vectors: A = Q_L B Q_R^T, B = U_B S V_B^T by divide and conquer (_bdsdc.bdsdc),
 then U = Q_L U_B and V = Q_R V_B by the blocked reflectors (Q_L, Q_R never formed).
 Values only: the bidiagonal QR without any rotation accumulated, O(n^2) after the
 reduction (no square roots are saved by dqds at these sizes: the reduction dominates).
+
+Kernels and the batch loop (issue 14): the whole driver is one cdef nogil function,
+gesdd (wide through the transpose, QR first when tall, scaling, the steps above, on a
+workspace the caller gives), and small matrices have a second kernel, jacobi_svd
+(one-sided Jacobi, [Hes58]/[DV92]/[dR89]). svd_batch runs either over a stack
+(batch, M, N) in ONE nogil loop: prange over the batch with single-threaded kernels for
+matrices up to order 64, else one matrix after the other with the threads inside the
+GEMMs; one workspace per thread, allocated once per call. A 2-D input is a stack of
+one through the same loop (always gesdd; see _svd_all). The kernels are float64: a
+float32 input is computed in float64 and rounded once to float32.
 """
 from collections import namedtuple
 
 import numpy as np
 
+from cython.parallel cimport prange, threadid
+from libc.math cimport fabs, sqrt, copysign, frexp, ldexp
+from libc.stdlib cimport malloc, free
+
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, dswap, dscal
+from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, dswap, dscal,
+                                        get_num_threads)
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
+from rusty_machine.linalg._matrix_kernels cimport _transpose
 from rusty_machine.linalg._bdsdc cimport bdsqr, bdsdc, cap_factor, SWEEP_BATCH
 from rusty_machine.linalg._qr cimport (geqrf, orgqr, qr_block_size,
                                        work_size as qr_work_size)
 from rusty_machine.linalg import _bdsdc
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
-from rusty_machine.linalg._checks import (work_copy as _work_copy,
-                                          scale_factor as _scale_factor,
-                                          padded_ld as _padded_ld)
+from rusty_machine.linalg._checks import work_copy as _work_copy
 
 
 # numpy's named result (numpy.linalg's SVDResult), with the same field names
@@ -299,192 +321,926 @@ cdef void _orm_left(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t k,
         k0 -= NBQ
 
 
-def _svd_core(double[:, ::1] W, bint want_vectors, bint full, str name):
-    """SVD of the tall work matrix W (m >= n >= 1), destroyed.
-
-    Returns (U, s, Vt): U of shape (m, m if full else n), Vt (n, n); both None when not
-    wanted. Vectors: A = Q_L B Q_R^T (blocked bidiagonalisation), B = U_B S V_B^T by
-    divide and conquer (_bdsdc), U = Q_L [U_B 0; 0 I] and V = Q_R V_B by the blocked
-    reflectors (LAPACK dgesdd's path: Q_L and Q_R are never formed). Values only: the
-    bidiagonal QR without rotations to accumulate (O(n^2) after the reduction)."""
-    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
-    cdef Py_ssize_t ku = m if full else n
-    cdef Py_ssize_t i, status
-    cdef double[::1] d = np.empty(n)
-    cdef double[::1] e = np.zeros(max(n, 1))
-    cdef double[::1] tauq = np.zeros(n)
-    cdef double[::1] taup = np.zeros(n)
-    cdef double[:, ::1] QLT
-    cdef double[:, ::1] Um
-    cdef double[:, ::1] Vm
-    cdef double[::1] OW
-    cdef double[::1] work
-    QLTa = _bidiagonalise(W, d, e, tauq, taup, want_vectors)
-    if not want_vectors:
-        work = np.zeros((4 + 4 * SWEEP_BATCH) * n)
-        with nogil:
-            status = bdsqr(n, &d[0], &e[0], NULL, 0, 0, NULL, 0, 0, &work[0])
-        if status:
-            raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
-                              % (name, cap_factor() * (n + 1)))
-        s = np.sort(np.abs(np.asarray(d)))[::-1]
-        return None, np.ascontiguousarray(s), None
-    QLT = QLTa
-    Ua = np.zeros((m, ku))
-    Va = np.empty((n, n))
-    Um = Ua
-    Vm = Va
-    if not _USE_DC:
-        return _svd_core_qr(W, d, e, tauq, taup, QLT, Ua, Va, full, name)
-    with nogil:
-        # B = U_B diag(s) V_B^T into the top n x n of U and into V
-        status = bdsdc(n, &d[0], &e[0], &Um[0, 0], ku, &Vm[0, 0], n)
-    if status == -2:
-        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
-    if status:
-        raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps (in a "
-                          "divide-and-conquer leaf)" % (name, cap_factor()))
-    for i in range(n, ku):
-        Um[i, i] = 1.0
-    OW = np.empty(max(NBQ * NBQ + 2 * NBQ * max(ku, n), org_work_size(n, n, NBQ)))
-    with nogil:
-        # U = Q_L [U_B 0; 0 I] (dormbr 'Q'), V = Q_R V_B (dormbr 'P', stored as dsytrd's)
-        _orm_left(m, ku, n, &QLT[0, 0], m, &tauq[0], &Um[0, 0], ku,
-                  &OW[0], &OW[NBQ * NBQ], &OW[NBQ * NBQ + NBQ * max(ku, n)])
-        ormtr_left(n, &W[0, 0], n, &taup[0], &Vm[0, 0], n, n, NBQ, &OW[0])
-    return Ua, np.asarray(d), np.ascontiguousarray(Va.T)
+# =================================================================================
+# The one-matrix driver as a nogil kernel (LAPACK dgesdd): every SVD of the library,
+# 2-D or stacked, runs through gesdd below (or, for small matrices of a stack or a 2-D
+# call, through the one-sided Jacobi kernel jacobi_svd further down).
+# =================================================================================
+cdef inline Py_ssize_t _imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a > b else b
 
 
-def _svd_core_qr(double[:, ::1] W, double[::1] d, double[::1] e, double[::1] tauq,
-                 double[::1] taup, double[:, ::1] QLT, Ua, Va, bint full, str name):
-    """The bidiagonal QR path of _svd_core with vectors (Q_L, Q_R formed, the rotations
-    accumulated into their rows); kept to test the divide and conquer against."""
-    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
-    cdef Py_ssize_t ku = Ua.shape[1]
-    cdef double[:, ::1] QL = Ua
-    cdef double[:, ::1] QR = Va
-    cdef double[::1] OW = np.empty(org_work_size(m, max(m, n), NB))
-    cdef double[::1] work = np.zeros((4 + 4 * SWEEP_BATCH) * n)
-    cdef double[:, ::1] UTm
-    cdef double[:, ::1] VTm
-    cdef Py_ssize_t status, ldu, ldv
-    with nogil:
-        org_q(m, ku, n, &QLT[0, 0], 1, m, &tauq[0], &QL[0, 0], ku, NB, &OW[0])
-        orgtr(n, &W[0, 0], n, &taup[0], &QR[0, 0], n, NB, &OW[0])
-    # U^T and V^T with a padded leading dimension: the rotation batches walk down
-    # their rows, and a row stride of a multiple of 4 KiB would map every row to the
-    # same cache sets
-    ldu = _padded_ld(m)
-    ldv = _padded_ld(n)
-    UTbuf = np.zeros((ku, ldu))
-    UTbuf[:, :m] = Ua.T
-    VTbuf = np.zeros((n, ldv))
-    VTbuf[:, :n] = Va.T
-    UTm = UTbuf
-    VTm = VTbuf
-    with nogil:
-        status = bdsqr(n, &d[0], &e[0], &UTm[0, 0], ldu, m, &VTm[0, 0], ldv, n, &work[0])
-    if status:
-        raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps"
-                          % (name, cap_factor() * (n + 1)))
-    with nogil:
-        _sign_and_sort(n, &d[0], &UTm[0, 0], ldu, m, &VTm[0, 0], ldv, n)
-    return (np.ascontiguousarray(UTbuf[:, :m].T), np.asarray(d),
-            np.ascontiguousarray(VTbuf[:, :n]))
+cdef inline Py_ssize_t _al(Py_ssize_t n) noexcept nogil:
+    """n doubles rounded up to whole 64-byte cache lines: every array carved out of a
+    workspace starts on a line (as the library's owned buffers do), the workspace
+    itself being aligned by svd_batch."""
+    return (n + 7) & ~(<Py_ssize_t>7)
+
+
+cdef inline Py_ssize_t _padded(Py_ssize_t n) noexcept nogil:
+    """_checks.padded_ld in C: a row stride that is not a multiple of 4 KiB."""
+    return n + 8 if n >= 32 and (n * 8) % 1024 == 0 else n
 
 
 # LAPACK dgesvd's crossover: for m >= 1.6 n a QR factorisation first pays for itself
 QR_FIRST_RATIO = 1.6
 
 
-def _qr_first(Py_ssize_t m, Py_ssize_t n):
-    return n >= 8 and m >= QR_FIRST_RATIO * n
+cdef inline bint _qr_first(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
+    return n >= 8 and m >= 1.6 * n
 
 
-def _qr_tall(double[:, ::1] W, bint form_q, bint full):
-    """A = Q R for the tall work matrix W (m x n, destroyed) by the blocked Householder
-    QR kernels (LAPACK dgeqrf, then dorgqr when Q is wanted). Returns (R, Q): R the
-    n x n upper triangle (C order), Q (m x n, or m x m when full) or None."""
-    cdef Py_ssize_t m = W.shape[0], n = W.shape[1], nq = m if full else n
-    cdef double[::1] tau = np.zeros(n)
-    cdef double[::1] work = np.empty(qr_work_size(m, nq, qr_block_size()))
-    cdef double[:, ::1] Qm
-    with nogil:
-        geqrf(m, n, &W[0, 0], n, &tau[0], &work[0])
-    R = np.triu(np.asarray(W)[:n])
-    if not form_q:
-        return R, None
-    Qa = np.empty((m, nq))
-    Qm = Qa
-    with nogil:
-        orgqr(m, nq, n, &W[0, 0], n, &tau[0], &Qm[0, 0], nq, &work[0])
-    return R, Qa
+cdef Py_ssize_t _core_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full,
+                                bint use_dc) noexcept nogil:
+    """Doubles of workspace _core needs for a tall m x n (m >= n >= 1)."""
+    cdef Py_ssize_t ku = m if full else n
+    cdef bint blocked = n > 2 * NB
+    # e, tauq, taup, col, y, t1, t2
+    cdef Py_ssize_t size = _al(3 * n + 1 + _imax(m, NB) + _imax(m, n) + 2 * (NB + 1))
+    if want or blocked:
+        size += _al(n * m)                                    # QLT
+    if blocked:
+        size += _al(m * NB) + _al(n * NB)                     # X, Y
+    if not want:
+        # bdsqr, or dqds and the copies of d, e it falls back from
+        return size + _imax((4 + 4 * SWEEP_BATCH) * n, 7 * n + 1)
+    size += _al(n * n)                                        # V (vectors as columns)
+    if use_dc:
+        return size + _imax(NBQ * NBQ + 2 * NBQ * _imax(ku, n), org_work_size(n, n, NBQ))
+    # the bidiagonal QR path: Q_L, Q_R formed, rotated as padded U^T, V^T
+    return (size + _al(org_work_size(m, _imax(m, n), NB)) + _al((4 + 4 * SWEEP_BATCH) * n)
+            + _al(ku * _padded(m)) + n * _padded(n))
 
 
-def _svd_tall(W, bint full, str name):
-    """U (m x k or m x m), s, Vt (n x n) of the tall W (m >= n >= 1), destroyed.
+# Values only: dqds from this order on, the bidiagonal QR below. Measured on bidiagonals
+# of standard normal matrices (CPU time, one thread, loaded machine; with a Python call
+# of ~1 us each): n = 16: dqds 9.1 / QR 8.7 us, n = 32: 24.0 / 30.8, n = 64: 86.7 / 118.
+cdef Py_ssize_t DQDS_MIN = 24
 
-    Much taller than wide (m >= 1.6 n): A = Q R first, then the SVD of the n x n R,
-    U = Q U_R (LAPACK dgesdd's path for tall matrices, [Chan82]): the
-    bidiagonalisation then works on n x n instead of m x n."""
-    cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
-    cdef double[:, ::1] Qm
-    cdef double[:, ::1] URm
-    cdef double[:, ::1] Um
-    if _qr_first(m, n):
-        R, Q = _qr_tall(W, True, full)
-        U_R, s, VT = _svd_core(R, True, False, name)
-        U = np.empty((m, m if full else n))
-        Qm = Q
-        URm = U_R
-        Um = U
+
+cdef int _core(Py_ssize_t m, Py_ssize_t n,
+               double* W, Py_ssize_t ldw,       # INOUT m x n, m >= n >= 1; destroyed
+               double* s,                       # OUT   n singular values, descending
+               double* U, Py_ssize_t ldu,       # OUT   m x ku (ku = m if full else n),
+                                                #       or NULL: values only
+               double* VT, Py_ssize_t ldvt,     # OUT   n x n right vectors as rows
+               bint full, bint use_dc,
+               double* work) noexcept nogil:    # work  _core_work_size(m, n, ...)
+    """SVD of the tall W: A = Q_L B Q_R^T (blocked bidiagonalisation, GVL4 Alg. 5.4.2 /
+    dgebrd), then with vectors B = U_B S V_B^T by divide and conquer ([GE95], dbdsdc)
+    and U = Q_L [U_B 0; 0 I], V = Q_R V_B by the blocked reflectors (dormbr: Q_L, Q_R
+    never formed); or, with use_dc off, Q_L and Q_R formed (dorgbr) and the bidiagonal
+    QR's rotations accumulated into them (dbdsqr, the path the tests compare against).
+    Values only: the bidiagonal QR without rotations (GVL4 Alg. 8.6.2, O(n^2)).
+
+    Returns 0, -1 (bidiagonal QR: sweep cap), -2 (out of memory in a merge), -3 (a
+    divide-and-conquer leaf's QR reached its cap)."""
+    cdef Py_ssize_t ku = m if full else n
+    cdef Py_ssize_t i, j, status, ldup, ldvp
+    cdef bint want = U != NULL, blocked = n > 2 * NB
+    cdef double t
+    cdef double* p = work
+    cdef double* d = s
+    cdef double* e = p
+    cdef double* tauq = e + n + 1
+    cdef double* taup = tauq + n
+    cdef double* col = taup + n
+    cdef double* y = col + _imax(m, NB)
+    cdef double* t1 = y + _imax(m, n)
+    cdef double* t2 = t1 + NB + 1
+    cdef double* QLT = NULL
+    cdef double* X = NULL
+    cdef double* Y = NULL
+    cdef double* V
+    cdef double* OW
+    cdef double* UT
+    cdef double* VTb
+    p = work + _al(3 * n + 1 + _imax(m, NB) + _imax(m, n) + 2 * (NB + 1))
+    if want or blocked:
+        QLT = p
+        p += _al(n * m)
+    if blocked:
+        X = p
+        Y = X + _al(m * NB)
+        p = Y + _al(n * NB)
+        _gebrd(m, n, W, ldw, d, e, tauq, taup, QLT, m, X, Y, col, y, t1, t2)
+    else:
+        _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, m, col, y, 0)
+    if not want:
+        if n >= DQDS_MIN:
+            # dqds ([FP94]; LAPACK dgesdd's values-only path: dbdsdc 'N' -> dlasq1);
+            # the bidiagonal QR on the saved (d, e) if it does not converge
+            memcpy(p + 5 * n, d, n * sizeof(double))
+            memcpy(p + 6 * n, e, n * sizeof(double))
+            if dqds(n, d, e, p) == 0:
+                return 0
+            memcpy(d, p + 5 * n, n * sizeof(double))
+            memcpy(e, p + 6 * n, n * sizeof(double))
+        if bdsqr(n, d, e, NULL, 0, 0, NULL, 0, 0, p):
+            return -1
+        for i in range(n):
+            d[i] = fabs(d[i])
+        for i in range(1, n):                        # insertion sort, descending
+            t = d[i]
+            j = i - 1
+            while j >= 0 and d[j] < t:
+                d[j + 1] = d[j]
+                j -= 1
+            d[j + 1] = t
+        return 0
+    V = p
+    OW = V + _al(n * n)
+    for i in range(m):
+        memset(U + i * ldu, 0, ku * sizeof(double))
+    if use_dc:
+        # B = U_B diag(s) V_B^T into the top n x n of U and into V (columns)
+        status = bdsdc(n, d, e, U, ldu, V, n)
+        if status == -2:
+            return -2
+        if status:
+            return -3
+        for i in range(n, ku):
+            U[i * ldu + i] = 1.0
+        # U = Q_L [U_B 0; 0 I] (dormbr 'Q'), V = Q_R V_B (dormbr 'P', stored as dsytrd's)
+        _orm_left(m, ku, n, QLT, m, tauq, U, ldu,
+                  OW, OW + NBQ * NBQ, OW + NBQ * NBQ + NBQ * _imax(ku, n))
+        ormtr_left(n, W, ldw, taup, V, n, n, NBQ, OW)
+        _transpose(n, n, V, n, VT, ldvt)            # VT = V^T
+        return 0
+    # Q_L (m x ku) and Q_R formed (dorgbr), then the rotations of the bidiagonal QR
+    # applied to the rows of U^T and V^T, kept with a padded leading dimension (the
+    # rotation batches walk down their rows; a row stride of a multiple of 4 KiB would
+    # map every row to the same cache sets)
+    org_q(m, ku, n, QLT, 1, m, tauq, U, ldu, NB, OW)
+    orgtr(n, W, ldw, taup, V, n, NB, OW)
+    ldup = _padded(m)
+    ldvp = _padded(n)
+    UT = OW + _al(org_work_size(m, _imax(m, n), NB)) + _al((4 + 4 * SWEEP_BATCH) * n)
+    VTb = UT + _al(ku * ldup)
+    _transpose(m, ku, U, ldu, UT, ldup)
+    _transpose(n, n, V, n, VTb, ldvp)
+    if bdsqr(n, d, e, UT, ldup, m, VTb, ldvp, n, OW + _al(org_work_size(m, _imax(m, n), NB))):
+        return -1
+    _sign_and_sort(n, d, UT, ldup, m, VTb, ldvp, n)
+    _transpose(ku, m, UT, ldup, U, ldu)
+    for i in range(n):
+        memcpy(VT + i * ldvt, VTb + i * ldvp, n * sizeof(double))
+    return 0
+
+
+cdef Py_ssize_t gesdd_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full,
+                                bint use_dc) noexcept nogil:
+    """Doubles of workspace gesdd needs for an m x n matrix (min(m, n) >= 1)."""
+    cdef Py_ssize_t mt = _imax(m, n), nt = m + n - _imax(m, n)
+    cdef Py_ssize_t kut = mt if full else nt
+    cdef Py_ssize_t nq = kut if want else nt, nb = qr_block_size()
+    cdef Py_ssize_t size = 0
+    if m < n:
+        size += _al(mt * nt)                              # A^T
+        if want:
+            size += _al(mt * kut) + _al(nt * nt)          # its U and V^T
+    if _qr_first(mt, nt):
+        size += (_al(nt) + _al(nt * nt)                   # tau, R, geqrf/orgqr's work
+                 + _al(_imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb))))
+        if want:
+            size += _al(mt * nq) + _al(nt * nt)           # Q, U_R
+        return size + _core_work_size(nt, nt, want, False, use_dc)
+    return size + _core_work_size(mt, nt, want, full, use_dc)
+
+
+cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
+               double* A, Py_ssize_t lda,       # INOUT m x n, min(m, n) >= 1; destroyed
+               double* s,                       # OUT   min(m, n), descending
+               double* U, Py_ssize_t ldu,       # OUT   m x (m if full else k), or NULL:
+                                                #       values only (VT then unused)
+               double* VT, Py_ssize_t ldvt,     # OUT   (n if full else k) x n
+               bint full, bint use_dc,
+               double* work) noexcept nogil:    # work  gesdd_work_size(m, n, ...)
+    """A = U diag(s) VT, the one-matrix driver (LAPACK dgesdd): a wide A through its
+    transpose (A^T = V S U^T); a tall one much taller than wide (m >= 1.6 n) through
+    A = Q R and the SVD of the n x n R, U = Q U_R ([Chan82], dgesdd's path: the
+    bidiagonalisation then works on n x n); entries scaled by a power of two into a
+    safe range when the largest is below 1e-140 or above 1e140 (dgesdd's anrm
+    guard; exact), the singular values scaled back. Status as _core's."""
+    cdef bint want = U != NULL, wide = m < n
+    cdef Py_ssize_t mt = _imax(m, n), nt = m + n - _imax(m, n)
+    cdef Py_ssize_t kut = mt if full else nt
+    cdef Py_ssize_t nq = kut if want else nt, nb = qr_block_size()
+    cdef Py_ssize_t i, j, ldw, ldut = 0, ldvtt = 0
+    cdef int ex = 0, status
+    cdef double amax = 0.0, x
+    cdef double* p = work
+    cdef double* W
+    cdef double* Ut = U
+    cdef double* VTt = VT
+    cdef double* tau
+    cdef double* R
+    cdef double* qw
+    cdef double* Q
+    cdef double* UR
+    if wide:
+        W = p                                         # W = A^T (n x m), tall
+        p += _al(mt * nt)
+        ldw = nt
+        _transpose(m, n, A, lda, W, nt)
+        if want:
+            Ut = p
+            ldut = kut
+            VTt = Ut + _al(mt * kut)
+            ldvtt = nt
+            p = VTt + _al(nt * nt)
+    else:
+        W = A
+        ldw = lda
+        ldut = ldu
+        ldvtt = ldvt
+    for i in range(mt):
+        for j in range(nt):
+            x = fabs(W[i * ldw + j])
+            if x > amax:
+                amax = x
+    if amax != 0.0 and (amax < 1e-140 or amax > 1e140):
+        frexp(amax, &ex)
+        for i in range(mt):
+            for j in range(nt):
+                W[i * ldw + j] = ldexp(W[i * ldw + j], -ex)
+    if _qr_first(mt, nt):
+        # GVL4 Alg. 5.2.2 (dgeqrf): W = Q R, R the upper triangle of W's first nt rows
+        tau = p
+        R = tau + _al(nt)
+        qw = R + _al(nt * nt)
+        p = qw + _al(_imax(qr_work_size(mt, nt, nb), qr_work_size(mt, nq, nb)))
+        geqrf(mt, nt, W, ldw, tau, qw)
+        for i in range(nt):
+            for j in range(nt):
+                R[i * nt + j] = W[i * ldw + j] if j >= i else 0.0
+        if want:
+            Q = p
+            UR = Q + _al(mt * nq)
+            p = UR + _al(nt * nt)
+            orgqr(mt, nq, nt, W, ldw, tau, Q, nq, qw)
+            status = _core(nt, nt, R, nt, s, UR, nt, VTt, ldvtt, False, use_dc, p)
+            if status:
+                return status
+            # U[:, :n] = Q[:, :n] @ U_R (dgesdd's final GEMM); a full U's other columns
+            # are the rest of Q
+            dgemm(False, False, mt, nt, nt, 1.0, Q, nq, UR, nt, 0.0, Ut, ldut)
+            if full:
+                for i in range(mt):
+                    memcpy(Ut + i * ldut + nt, Q + i * nq + nt, (mt - nt) * sizeof(double))
+        else:
+            status = _core(nt, nt, R, nt, s, NULL, 0, NULL, 0, False, use_dc, p)
+            if status:
+                return status
+    else:
+        status = _core(mt, nt, W, ldw, s, Ut if want else NULL, ldut, VTt, ldvtt, full,
+                       use_dc, p)
+        if status:
+            return status
+    if ex != 0:
+        for i in range(nt):
+            s[i] = ldexp(s[i], ex)
+    if wide and want:
+        # A^T = U' S V'^T  =>  A = V' S U'^T
+        _transpose(nt, nt, VTt, nt, U, ldu)
+        _transpose(mt, kut, Ut, kut, VT, ldvt)
+    return 0
+
+
+# =================================================================================
+# One-sided Jacobi for small matrices (a stack's, or a small 2-D call's)
+# =================================================================================
+# [Hes58] M. R. Hestenes, "Inversion of matrices by biorthogonalization and related
+#         results", J. SIAM 6 (1958) 51-90: rotate the rows g_p of G (A^T for a tall A,
+#         A for a wide one) in pairs until they are mutually orthogonal; then
+#         G = Q^T diag(s) X with s_p = ||g_p||, X's rows g_p / s_p orthonormal and Q^T
+#         the product of the rotations. The rotation of the pair (p, q) is the 2 x 2
+#         symmetric Schur step (GVL4 Alg. 8.5.1) of the Gram matrix's
+#         [[d_p, c], [c, d_q]] (d = ||g||^2, c = g_p . g_q), in Rutishauser's form as
+#         _eigh.pyx's jacobi_eigh: one-sided Jacobi is two-sided Jacobi on G G^T
+#         without forming it (GVL4 Sec. 8.6.4).
+# [DV92]  J. Demmel and K. Veselic, "Jacobi's method is more accurate than QR", SIAM J.
+#         Matrix Anal. Appl. 13 (1992) 1204-1245: the pair is skipped when
+#         |c| <= tol sqrt(d_p d_q), a test relative to the two norms (so the tiny
+#         singular values come out with high relative accuracy and X orthonormal).
+# [dR89]  P. P. M. de Rijk, "A one-sided Jacobi algorithm for computing the singular
+#         value decomposition on a vector computer", SIAM J. Sci. Stat. Comput. 10
+#         (1989) 359-371: before the pivot row p's rotations, the remaining row of
+#         largest norm is swapped into place (faster convergence, s nearly sorted).
+# [LAPACK] dgesvj: tol = sqrt(M) eps (its CTOL), a cap of 30 sweeps (its NSWEEP).
+# The norms are recomputed from the rotated rows (not updated by d_p - t c, which can
+# cancel). Rows with s_p = 0 (rank deficiency, a zero matrix) have no direction; those
+# columns of U (or rows of Vt), and a full U's / Vt's extra ones, are the complement
+# of X's rows: the LQ factorisation X = [L 0] H_{k-1} ... H_0 by Householder reflectors
+# (GVL4 Alg. 5.2.1 applied to X^T, LAPACK dgelq2), whose Q = H_0 ... H_{k-1} (dorgl2 /
+# org_q) has X's rows as its first columns (up to sign) and the complement after.
+
+cdef Py_ssize_t JACOBI_SWEEPS = 30
+
+
+cdef inline double _dot(Py_ssize_t n, const double* x, const double* y) noexcept nogil:
+    """x . y with four partial sums (independent chains: the rows are short, and one
+    chain of dependent additions would cost its full latency per entry)."""
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+    cdef Py_ssize_t i = 0
+    while i + 4 <= n:
+        a0 += x[i] * y[i]
+        a1 += x[i + 1] * y[i + 1]
+        a2 += x[i + 2] * y[i + 2]
+        a3 += x[i + 3] * y[i + 3]
+        i += 4
+    while i < n:
+        a0 += x[i] * y[i]
+        i += 1
+    return (a0 + a1) + (a2 + a3)
+
+
+cdef Py_ssize_t jacobi_work_size(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
+    """Doubles of workspace jacobi_svd needs for an m x n matrix."""
+    cdef Py_ssize_t L = _imax(m, n), k = m + n - _imax(m, n)
+    return k * L + k * k + 2 * k + L * L + org_work_size(L, L, NB)
+
+
+cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
+                    const double* A, Py_ssize_t lda,  # IN   m x n, finite, min(m, n) >= 1
+                    double* s,                        # OUT  min(m, n), descending
+                    double* U, Py_ssize_t ldu,        # OUT  m x (m if full else k), or
+                                                      #      NULL: values only
+                    double* VT, Py_ssize_t ldvt,      # OUT  (n if full else k) x n
+                    bint full,
+                    double* work) noexcept nogil:     # work jacobi_work_size(m, n)
+    """A = U diag(s) VT by one-sided Jacobi ([Hes58], [DV92], [dR89]; see above).
+    The entries are scaled by a power of two (exact) so that max |a_ij| < 1: the sums
+    of squares cannot overflow. Returns 0, or 1 when JACOBI_SWEEPS sweeps did not
+    suffice."""
+    cdef bint want = U != NULL, wide = m < n
+    cdef Py_ssize_t L = _imax(m, n), k = m + n - _imax(m, n)
+    cdef Py_ssize_t kc = (L if full else k)          # columns of U (tall), rows of VT (wide)
+    cdef Py_ssize_t i, j, p, q, r, rank, _sweep
+    cdef int ex = 0, status = 1
+    cdef bint rotated
+    cdef double amax = 0.0, tol2, x, apq, dp, dq, zeta, t, u, sn, tau, g, h
+    cdef double* G = work                            # k x L, the rows to orthogonalise
+    cdef double* V = G + k * L                       # k x k, the rotations (Q)
+    cdef double* d = V + k * k                       # k squared row norms
+    cdef double* taus = d + k                        # k, the LQ's reflectors
+    cdef double* Qc = taus + k                       # L x kc, the LQ's Q
+    cdef double* ow = Qc + L * L
+    cdef double* gp
+    cdef double* gq
+    for i in range(m):
+        for j in range(n):
+            x = fabs(A[i * lda + j])
+            if x > amax:
+                amax = x
+    if amax != 0.0:
+        frexp(amax, &ex)                             # amax = f 2^ex, 0.5 <= f < 1
+    for i in range(m):                               # G = A (wide) or A^T (tall), scaled
+        for j in range(n):
+            x = ldexp(A[i * lda + j], -ex)
+            if wide:
+                G[i * L + j] = x
+            else:
+                G[j * L + i] = x
+    if want:
+        memset(V, 0, k * k * sizeof(double))
+        for i in range(k):
+            V[i * k + i] = 1.0
+    tol2 = <double>L * EPS * EPS                     # (sqrt(L) eps)^2, dgesvj's CTOL
+    for _sweep in range(JACOBI_SWEEPS):
+        rotated = False
+        for p in range(k):                           # the norms afresh every sweep
+            d[p] = _dot(L, G + p * L, G + p * L)
+        for p in range(k - 1):
+            # de Rijk's pivot: the largest remaining row moves to p
+            q = p
+            for j in range(p + 1, k):
+                if d[j] > d[q]:
+                    q = j
+            if q != p:
+                d[p], d[q] = d[q], d[p]
+                for r in range(L):
+                    G[p * L + r], G[q * L + r] = G[q * L + r], G[p * L + r]
+                if want:
+                    for r in range(k):
+                        V[p * k + r], V[q * k + r] = V[q * k + r], V[p * k + r]
+            gp = G + p * L
+            for q in range(p + 1, k):
+                gq = G + q * L
+                apq = _dot(L, gp, gq)
+                dp = d[p]
+                dq = d[q]
+                if apq == 0.0 or apq * apq <= tol2 * dp * dq:
+                    continue
+                rotated = True
+                # t = tan(theta) of the 2 x 2 Schur step, zeta = dq - dp multiplied
+                # through by |2 apq| (as jacobi_eigh); s = t / sqrt(1 + t^2),
+                # tau = s / (1 + c) = t / (1 + sqrt(1 + t^2)) (Rutishauser's updates)
+                zeta = dq - dp
+                t = copysign(2.0, zeta) * apq / (fabs(zeta) + sqrt(zeta * zeta + 4.0 * apq * apq))
+                u = sqrt(1.0 + t * t)
+                sn = t / u
+                tau = t / (1.0 + u)
+                for r in range(L):
+                    g = gp[r]
+                    h = gq[r]
+                    gp[r] = g - sn * (h + g * tau)
+                    gq[r] = h + sn * (g - h * tau)
+                # the new squared norms d_p - t c, d_q + t c (the Gram matrix's 2 x 2
+                # Schur step); recomputed when d_p cancels (dgesvj's safeguard)
+                d[q] = dq + t * apq
+                d[p] = dp - t * apq
+                if d[p] < 0.25 * dp:
+                    d[p] = _dot(L, gp, gp)
+                if want:                             # the same rotation on Q's rows
+                    for r in range(k):
+                        g = V[p * k + r]
+                        h = V[q * k + r]
+                        V[p * k + r] = g - sn * (h + g * tau)
+                        V[q * k + r] = h + sn * (g - h * tau)
+        if not rotated:
+            status = 0
+            break
+    # s descending (selection sort: k is small), the rows of G and Q alongside
+    for p in range(k - 1):
+        q = p
+        for j in range(p + 1, k):
+            if d[j] > d[q]:
+                q = j
+        if q != p:
+            d[p], d[q] = d[q], d[p]
+            for r in range(L):
+                G[p * L + r], G[q * L + r] = G[q * L + r], G[p * L + r]
+            if want:
+                for r in range(k):
+                    V[p * k + r], V[q * k + r] = V[q * k + r], V[p * k + r]
+    for p in range(k):
+        d[p] = _dot(L, G + p * L, G + p * L)
+    rank = 0
+    for p in range(k):
+        s[p] = sqrt(d[p])
+        if s[p] > 0.0:
+            rank += 1
+    if want:
+        # X's rows: g_p / s_p; the rows with s_p = 0 are zero (their direction comes
+        # from the complement below)
+        for p in range(k):
+            if s[p] > 0.0:
+                x = 1.0 / s[p]
+                for r in range(L):
+                    G[p * L + r] *= x
+            else:
+                memset(G + p * L, 0, L * sizeof(double))
+        if wide:
+            # A = G_0 = Q^T diag(s) X: U = Q^T, VT's first rows = X's
+            for i in range(k):
+                for j in range(k):
+                    U[i * ldu + j] = V[j * k + i]
+            for p in range(rank):
+                memcpy(VT + p * ldvt, G + p * L, L * sizeof(double))
+        else:
+            # A = G_0^T = X^T diag(s) Q: U's first columns = X's rows, VT = Q
+            for i in range(L):
+                for p in range(rank):
+                    U[i * ldu + p] = G[p * L + i]
+            for i in range(k):
+                memcpy(VT + i * ldvt, V + i * k, k * sizeof(double))
+        if rank < kc:
+            # the complement: X = [L 0] H_{k-1} ... H_0 (dgelq2: reflector p zeroes
+            # row p right of the diagonal), Q = H_0 ... H_{k-1} (org_q), columns
+            # rank..kc-1 of Q
+            for p in range(k):
+                gp = G + p * L
+                t = house(L - p, gp + p, gp + p + 1, 1)
+                taus[p] = t
+                if t == 0.0:
+                    continue
+                for q in range(p + 1, k):            # row q <- row q (I - t v v^T)
+                    gq = G + q * L
+                    x = gq[p]
+                    for r in range(p + 1, L):
+                        x += gq[r] * gp[r]
+                    x *= t
+                    gq[p] -= x
+                    for r in range(p + 1, L):
+                        gq[r] -= x * gp[r]
+            org_q(L, kc, k, G, 1, L, taus, Qc, kc, NB, ow)
+            for j in range(rank, kc):
+                if wide:
+                    for i in range(L):
+                        VT[j * ldvt + i] = Qc[i * kc + j]
+                else:
+                    for i in range(L):
+                        U[i * ldu + j] = Qc[i * kc + j]
+    for p in range(k):
+        s[p] = ldexp(s[p], ex)
+    return status
+
+
+# =================================================================================
+# Singular values of a bidiagonal by dqds (the values-only path's second half)
+# =================================================================================
+# [FP94]  K. V. Fernando and B. N. Parlett, "Accurate singular values and differential
+#         qd algorithms", Numer. Math. 67 (1994) 191-229: the differential qd transform
+#         with shift tau of the qd array q_i = d_i^2, e_i = e_i^2 (B^T B = L U),
+#             t_0 = q_0 - tau;  q^_i = t_i + e_i,  e^_i = e_i q_{i+1} / q^_i,
+#             t_{i+1} = t_i q_{i+1} / q^_i - tau;  q^_{n-1} = t_{n-1},
+#         no square root and no subtraction but the shift, so every eigenvalue of
+#         B^T B keeps high relative accuracy; a negative t means tau exceeded the
+#         smallest eigenvalue (the transform is then rejected and retried smaller).
+# [PM00]  B. N. Parlett and O. A. Marques, "An implementation of the dqds algorithm
+#         (positive case)", Linear Algebra Appl. 309 (2000) 217-259, and LAPACK
+#         dlasq1-dlasq6: deflation at the bottom when e_{n-2} <= tol^2 (sigma + q_{n-1})
+#         (tol = 100 eps), the 2 x 2 blocks solved directly, splits at negligible e_i.
+# Simplified shift strategy (dlasq4 estimates tau much more finely): the smaller
+# eigenvalue of T = L U's trailing 2 x 2 (Wilkinson's shift, as dlasq4's converging
+# cases), capped by dmin (the smallest t of the last transform, an upper bound of the
+# smallest eigenvalue), times 0.9999; on rejection 0.99 and 0.5 of it, then 0 (dqd,
+# always accepted). About 3.7 accepted transforms per eigenvalue on 64 x 64 standard
+# normal bidiagonals (LAPACK's finer shifts: about 2). Outside the normal range (entries
+# below ~1e-150 of the largest, whose squares underflow) it may not converge: -1, and
+# the caller falls back to the bidiagonal QR.
+# The entries are scaled by a power of two so that max |d_i|, |e_i| is about 1 (exact).
+
+cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, double tau,
+                         const double* q, const double* e,   # IN  the block lo..hi
+                         double* qn, double* en,             # OUT the transformed one
+                         double* dmin, double* dmin1) noexcept nogil:
+    """One dqds transform of the block; 0, or -1 (rejected: a negative t)."""
+    cdef Py_ssize_t i
+    cdef double t = q[lo] - tau, qh, r
+    if t < 0.0:
+        return -1
+    dmin[0] = t
+    dmin1[0] = t
+    for i in range(lo, hi):
+        qh = t + e[i]
+        r = q[i + 1] / qh
+        qn[i] = qh
+        en[i] = e[i] * r
+        t = t * r - tau
+        if t < 0.0:
+            return -1
+        if i < hi - 1 and t < dmin1[0]:
+            dmin1[0] = t
+        if t < dmin[0]:
+            dmin[0] = t
+    qn[hi] = t
+    return 0
+
+
+cdef int dqds(Py_ssize_t n,
+              double* d,              # INOUT n: B's diagonal -> the singular values,
+                                      #       descending, non-negative
+              double* e,              # INOUT n - 1: B's superdiagonal (destroyed)
+              double* work) noexcept nogil:   # work 5 n
+    """Singular values of the n x n upper bidiagonal (d, e) by dqds ([FP94], [PM00]).
+    Returns 0, or -1 when 2.5 cap_factor() (n + 1) transforms (100 (n + 1) by default)
+    did not suffice."""
+    cdef double* q = work
+    cdef double* ee = q + n
+    cdef double* sh = ee + n           # the shift accumulated by each entry's block
+    cdef double* qn = sh + n
+    cdef double* en = qn + n
+    cdef Py_ssize_t i, j, lo, hi, it = 0, last_lo = -1, last_hi = -1
+    # the cap follows the bidiagonal QR's factor (40: 100 (n + 1) transforms), so that
+    # _set_cap_factor(0) makes every values-only path stop
+    cdef Py_ssize_t maxit = (5 * cap_factor() * (n + 1)) // 2
+    cdef double amax = 0.0, tol2 = (100.0 * EPS) * (100.0 * EPS), tau, dmin, dmin1
+    cdef double dnext = 0.0, q1, q2, e1, e0, disc, big, t
+    cdef int ex = 0, attempt
+    if n == 0:
+        return 0
+    for i in range(n):
+        amax = max(amax, fabs(d[i]))
+        if i < n - 1:
+            amax = max(amax, fabs(e[i]))
+    if amax == 0.0:
+        for i in range(n):
+            d[i] = 0.0
+        return 0
+    frexp(amax, &ex)
+    for i in range(n):
+        t = ldexp(d[i], -ex)
+        q[i] = t * t
+        sh[i] = 0.0
+        if i < n - 1:
+            t = ldexp(e[i], -ex)
+            ee[i] = t * t
+    hi = n - 1
+    while hi >= 0:
+        # the unreduced block lo..hi: split where an e_i is negligible against its
+        # neighbours (or zero)
+        lo = hi
+        while lo > 0:
+            t = ee[lo - 1]
+            if t == 0.0 or t <= tol2 * min(q[lo - 1], q[lo]):
+                ee[lo - 1] = 0.0
+                break
+            lo -= 1
+        if lo == hi:                                   # 1 x 1: an eigenvalue
+            d[hi] = q[hi] + sh[hi]
+            hi -= 1
+            continue
+        if hi == lo + 1:
+            # 2 x 2: lambda^2 - (q1 + e1 + q2) lambda + q1 q2 = 0, the discriminant
+            # as (q1 + e1 - q2)^2 + 4 q2 e1 (no cancellation), the small root as
+            # q1 q2 / big
+            q1 = q[lo]
+            e1 = ee[lo]
+            q2 = q[hi]
+            disc = (q1 + e1 - q2) * (q1 + e1 - q2) + 4.0 * q2 * e1
+            big = 0.5 * (q1 + e1 + q2 + sqrt(disc))
+            d[lo] = big + sh[lo]
+            d[hi] = (q1 / big) * q2 + sh[hi]
+            hi -= 2
+            continue
+        # deflation at the bottom (dlasq3)
+        t = ee[hi - 1]
+        if t <= tol2 * (sh[hi] + q[hi]) or t <= tol2 * q[hi - 1]:
+            d[hi] = q[hi] + sh[hi]
+            hi -= 1
+            dnext = dmin1 if (last_hi == hi + 1 and last_lo == lo) else 0.0
+            last_hi = hi
+            continue
+        if it >= maxit:
+            return -1
+        it += 1
+        if last_lo != lo or last_hi != hi:
+            dnext = 0.0                                # a new block: dqd first
+        if dnext > 0.0:
+            # the trailing 2 x 2's smaller eigenvalue: near convergence the smallest
+            # eigenvalue of the block to many digits (Wilkinson's idea, as dlasq4's
+            # cases for a converging bottom)
+            # T = L U's trailing 2 x 2 [[q1 + e0, .], [., q2 + e1]], off-diagonal
+            # product q1 e1: det = q1 q2 + e0 q2 + e0 e1 (no cancellation)
+            q1 = q[hi - 1]
+            e1 = ee[hi - 1]
+            q2 = q[hi]
+            e0 = ee[hi - 2]
+            big = 0.5 * (q1 + e0 + q2 + e1) + sqrt(
+                0.25 * (q1 + e0 - q2 - e1) * (q1 + e0 - q2 - e1) + q1 * e1)
+            t = (q1 * q2 + e0 * (q2 + e1)) / big
+            if t < dnext:
+                dnext = t
+        for attempt in range(4):
+            if attempt == 3 or dnext <= 0.0:
+                tau = 0.0
+            elif attempt == 0:
+                tau = 0.9999 * dnext
+            elif attempt == 1:
+                tau = 0.99 * dnext
+            else:
+                tau = 0.5 * dnext
+            if _dqds_transform(lo, hi, tau, q, ee, qn, en, &dmin, &dmin1) == 0:
+                break
+            if tau == 0.0:                             # (cannot happen: t >= 0 for tau 0)
+                return -1
+        memcpy(q + lo, qn + lo, (hi - lo + 1) * sizeof(double))
+        memcpy(ee + lo, en + lo, (hi - lo) * sizeof(double))
+        for i in range(lo, hi + 1):
+            sh[i] += tau
+        dnext = dmin
+        last_lo = lo
+        last_hi = hi
+    # s = sqrt(lambda) scaled back, descending (insertion sort)
+    for i in range(n):
+        d[i] = ldexp(sqrt(max(d[i], 0.0)), ex)
+    for i in range(1, n):
+        t = d[i]
+        j = i - 1
+        while j >= 0 and d[j] < t:
+            d[j + 1] = d[j]
+            j -= 1
+        d[j + 1] = t
+    return 0
+
+# =================================================================================
+# The batch loop (issue 14): one nogil loop over a stack (..., M, N)
+# =================================================================================
+# Stacks with min(M, N) <= JACOBI_MAX (JACOBI_MAX_VALUES without vectors) and
+# max(M, N) <= JACOBI_LONG go through jacobi_svd, the others (and 2-D inputs, see
+# _svd_all) through gesdd.
+# Measured (CPU time per matrix, one thread, loaded 2-core machine; stacks of float64
+# standard normal), Jacobi / gesdd, with vectors: 4x4 0.95 / 5.97 us, 8x8 5.5 / 9.9,
+# 10x10 9.6 / 12.9, 12x12 15.1 / 16.4, 16x16 31.2 / 24.4, 64x8 13.3 / 17.6, 48x12
+# 27.1 / 29.9; values only (gesdd's bidiagonal QR needs no rotations then): 4x4 0.86 /
+# 1.04, 5x5 1.53 / 1.57, 6x6 2.49 / 2.19, 64x4 3.16 / 3.34, 64x8 12.4 / 7.5.
+cdef Py_ssize_t JACOBI_MAX = 12
+cdef Py_ssize_t JACOBI_MAX_VALUES = 4
+cdef Py_ssize_t JACOBI_LONG = 64
+# Matrices up to this order are spread over the threads one per thread (each on one
+# core); larger ones run one at a time with the threads inside the kernels (_stacked's
+# SMALL).
+cdef Py_ssize_t SMALL = 64
+
+
+cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
+    """Threads over the batch: all of ours for a stack of small matrices, else one."""
+    if batch < 2 or n > SMALL:
+        return 1
+    cdef int nt = get_num_threads()
+    return nt if nt < batch else <int>batch
+
+
+cdef bint _use_jacobi(Py_ssize_t m, Py_ssize_t n, bint want) noexcept nogil:
+    cdef Py_ssize_t L = _imax(m, n)
+    return m + n - L <= (JACOBI_MAX if want else JACOBI_MAX_VALUES) and L <= JACOBI_LONG
+
+
+cdef inline Py_ssize_t _batch_lw(Py_ssize_t m, Py_ssize_t n, bint want, bint full,
+                                 bint use_dc, bint jacobi) noexcept nogil:
+    if jacobi:
+        return _al(jacobi_work_size(m, n))
+    return _al(gesdd_work_size(m, n, want, full, use_dc))
+
+
+cdef Py_ssize_t svd_batch_work_size(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
+                                    bint want, bint full, bint use_dc,
+                                    bint allow_jacobi) noexcept nogil:
+    """Doubles of the workspace svd_batch takes as work_in (its threads' share)."""
+    cdef bint jacobi = allow_jacobi and _use_jacobi(m, n, want)
+    return _threads_for(batch, _imax(m, n)) * _batch_lw(m, n, want, full, use_dc, jacobi)
+
+
+cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
+                   double* A,                     # INOUT batch x m x n, destroyed
+                   double* s,                     # OUT   batch x k
+                   double* U, Py_ssize_t ku,      # OUT   batch x m x ku, or NULL
+                   double* VT, Py_ssize_t kv,     # OUT   batch x kv x n
+                   bint full, bint use_dc,
+                   bint allow_jacobi,             # IN    False: gesdd whatever the size
+                   double* work_in,               # work  svd_batch_work_size(...) doubles,
+                                                  #       64-byte aligned, or NULL: malloc
+                   Py_ssize_t* info) noexcept nogil:   # OUT batch kernel statuses
+    """For each i: A_i = U_i diag(s_i) VT_i (min(m, n) >= 1), by jacobi_svd for small
+    matrices (when allowed) and gesdd otherwise; prange over the batch when the
+    matrices are small (each kernel on one thread), else one matrix after the other
+    with the threads in the kernels' GEMMs. One workspace per thread, allocated once
+    for the whole batch (or given). Returns -1 when it cannot be allocated, else 0."""
+    cdef Py_ssize_t i, k = m + n - _imax(m, n), lw
+    cdef bint want = U != NULL
+    cdef bint jacobi = allow_jacobi and _use_jacobi(m, n, want)
+    cdef int nt = _threads_for(batch, _imax(m, n))
+    cdef double* work
+    cdef double* w
+    cdef double* up
+    cdef double* vp
+    cdef double* raw = NULL
+    lw = _batch_lw(m, n, want, full, use_dc, jacobi)
+    if work_in != NULL:
+        work = work_in
+    else:
+        raw = <double*>malloc((nt * lw + 8) * sizeof(double))
+        if raw == NULL:
+            return -1
+        work = raw + ((64 - (<size_t>raw) % 64) % 64) // sizeof(double)   # 64-byte aligned
+    if nt == 1:
+        # one matrix after the other, outside any parallel region (the kernels' GEMMs
+        # then use the library's threads)
+        for i in range(batch):
+            up = U + i * m * ku if want else NULL
+            vp = VT + i * kv * n if want else NULL
+            if jacobi:
+                info[i] = jacobi_svd(m, n, A + i * m * n, n, s + i * k, up, ku, vp, n, full,
+                                     work)
+            else:
+                info[i] = gesdd(m, n, A + i * m * n, n, s + i * k, up, ku, vp, n, full,
+                                use_dc, work)
+        free(raw)
+        return 0
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        w = work + threadid() * lw
+        up = U + i * m * ku if want else NULL
+        vp = VT + i * kv * n if want else NULL
+        if jacobi:
+            info[i] = jacobi_svd(m, n, A + i * m * n, n, s + i * k, up, ku, vp, n, full, w)
+        else:
+            info[i] = gesdd(m, n, A + i * m * n, n, s + i * k, up, ku, vp, n, full,
+                            use_dc, w)
+    free(raw)
+    return 0
+
+
+# The workspace of one call, kept between calls up to WS_CACHE_MAX doubles (32 MB): a
+# fresh malloc'd block is fresh pages, and their faults and zeroing cost ~15% of a
+# 512 x 512 SVD (measured: 54 -> 47 ms); above that size the O(n^3) work hides them.
+# One caller at a time uses it (taken and given back under the GIL); another thread
+# calling meanwhile gets its own malloc'd block.
+cdef Py_ssize_t WS_CACHE_MAX = 1 << 22
+_ws_cache = None
+_ws_busy = False
+
+
+def _workspace(Py_ssize_t need):
+    """The cached workspace, 64-byte aligned, at least need doubles (grown as needed)."""
+    global _ws_cache
+    if _ws_cache is None or _ws_cache.shape[0] < need + 8:
+        _ws_cache = np.empty(need + 8)
+    off = (-_ws_cache.ctypes.data % 64) // 8
+    return _ws_cache[off:off + need]
+
+
+def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
+             double[:, :, ::1] Vm, bint want, bint full, bint stacked, str name):
+    """Decompose every matrix of the (batch, m, n) float64 work array (destroyed;
+    batch >= 1, min(m, n) >= 1) into sm, and Um / Vm when want; raises on failure.
+    The Jacobi kernel is for stacks only: a 2-D input keeps the bidiagonal path (its
+    rounding in rank-deficient cases is LAPACK's, which numpy's own tests rely on:
+    test_linalg's TestLstsq.test_rcond counts a rounding-level singular value of an
+    exactly rank-3 matrix as rank 4; Jacobi computes it 15 times smaller, below the
+    eps / 2 threshold)."""
+    cdef Py_ssize_t batch = Am.shape[0], m = Am.shape[1], n = Am.shape[2]
+    cdef double* up = &Um[0, 0, 0] if want else NULL
+    cdef double* vp = &Vm[0, 0, 0] if want else NULL
+    cdef Py_ssize_t ku = Um.shape[2], kv = Vm.shape[1]
+    cdef bint use_dc = _USE_DC
+    cdef int status
+    cdef double* work = NULL
+    cdef double[::1] wm
+    global _ws_busy
+    info = np.zeros(batch, dtype=np.intp)
+    cdef Py_ssize_t[::1] inf = info
+    cdef Py_ssize_t need = svd_batch_work_size(batch, m, n, want, full, use_dc, stacked)
+    cached = need <= WS_CACHE_MAX and not _ws_busy
+    if cached:
+        wm = _workspace(need)
+        work = &wm[0]
+        _ws_busy = True                  # (under the GIL: one caller at a time)
+    try:
         with nogil:
-            # U[:, :n] = Q[:, :n] @ U_R (dgesdd's final GEMM); the rest of a full U is
-            # the rest of Q
-            dgemm(False, False, m, n, n, 1.0, &Qm[0, 0], Qm.shape[1], &URm[0, 0], n,
-                  0.0, &Um[0, 0], Um.shape[1])
-        if full and m > n:
-            U[:, n:] = Q[:, n:]
-        return U, s, VT
-    return _svd_core(W, True, full, name)
+            status = svd_batch(batch, m, n, &Am[0, 0, 0], &sm[0, 0], up, ku, vp, kv, full,
+                               use_dc, stacked, work, &inf[0])
+    finally:
+        if cached:
+            _ws_busy = False
+    if status:
+        raise MemoryError("%s: cannot allocate the SVD workspace" % name)
+    bad = np.flatnonzero(info)
+    if not bad.size:
+        return
+    i = int(bad[0])
+    where = " (matrix %d of the stack)" % i if batch > 1 else ""
+    code = int(info[i])
+    if code == 1:
+        raise LinAlgError("%s: one-sided Jacobi did not converge after %d sweeps%s"
+                          % (name, JACOBI_SWEEPS, where))
+    if code == -2:
+        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
+    if code == -3:
+        raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps (in a "
+                          "divide-and-conquer leaf)%s" % (name, cap_factor(), where))
+    raise LinAlgError("%s: bidiagonal QR did not converge after %d sweeps%s"
+                      % (name, cap_factor() * (min(m, n) + 1), where))
+
+
+def _set_jacobi_limits(Py_ssize_t k, Py_ssize_t k_values, Py_ssize_t L):
+    """Set (JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG), returning the old triple (tests
+    and crossover measurements; zeros turn the Jacobi kernel off)."""
+    global JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG
+    old = (JACOBI_MAX, JACOBI_MAX_VALUES, JACOBI_LONG)
+    JACOBI_MAX = k
+    JACOBI_MAX_VALUES = k_values
+    JACOBI_LONG = L
+    return old
+
+
+def _set_jacobi_sweeps(Py_ssize_t k):
+    """Set the one-sided Jacobi sweep cap; returns the old one (tests: 0 makes every
+    matrix report non-convergence)."""
+    global JACOBI_SWEEPS
+    old = JACOBI_SWEEPS
+    JACOBI_SWEEPS = k
+    return old
+
+
+def _jacobi_py(a, bint compute_uv=True, bint full=False):
+    """(U, s, Vt) of one float64 matrix by jacobi_svd alone, whatever its size (tests);
+    (None, s, None) without vectors."""
+    A = np.array(a, dtype=np.float64, order="C")
+    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], k = min(m, n)
+    cdef Py_ssize_t ku = m if full else k, kv = n if full else k
+    Ua = np.empty((m, ku))
+    Va = np.empty((kv, n))
+    sa = np.empty(k)
+    cdef double[:, ::1] Am = A
+    cdef double[:, ::1] Um = Ua
+    cdef double[:, ::1] Vm = Va
+    cdef double[::1] sm = sa
+    cdef double[::1] w = np.empty(jacobi_work_size(m, n))
+    cdef int status
+    with nogil:
+        status = jacobi_svd(m, n, &Am[0, 0], n, &sm[0], &Um[0, 0] if compute_uv else NULL,
+                            ku, &Vm[0, 0], n, full, &w[0])
+    if status:
+        raise LinAlgError("jacobi_svd: did not converge")
+    return (Ua, sa, Va) if compute_uv else (None, sa, None)
 
 
 def _prepare(A, str name):
     a = _work_copy(A, name, square=False)
     m, n = a.shape
     return a, m, n
-
-
-def _svd_array(a, bint full, bint compute_uv):
-    """The SVD of one matrix: ``a`` a private finite float64 C-contiguous (m, n) array
-    (destroyed). Returns ndarrays (U, s, Vt), or (None, s, None) without vectors."""
-    m, n = a.shape
-    k = min(m, n)
-    if k == 0:
-        if not compute_uv:
-            return None, np.empty(0), None
-        U = np.eye(m) if full else np.zeros((m, 0))
-        Vt = np.eye(n) if full else np.zeros((0, n))
-        return U, np.empty(0), Vt
-    wide = m < n
-    W = np.ascontiguousarray(a.T) if wide else a
-    f = _scale_factor(W)
-    if f != 1.0:
-        W *= f
-    if compute_uv:
-        U, s, Vt = _svd_tall(W, full, "svd")
-    else:
-        if _qr_first(W.shape[0], W.shape[1]):
-            # tall: the singular values of R from A = Q R (LAPACK dgesdd's path)
-            W, _ = _qr_tall(W, False, False)
-        _, s, _ = _svd_core(W, False, False, "svdvals")
-        U = Vt = None
-    if f != 1.0:
-        s /= f
-    if wide and compute_uv:
-        # A^T = U' S V'^T  =>  A = V' S U'^T
-        U, Vt = np.ascontiguousarray(Vt.T), np.ascontiguousarray(U.T)
-    return U, np.ascontiguousarray(s), Vt
 
 
 def _svd_hermitian_array(a, bint compute_uv):
@@ -511,12 +1267,31 @@ def _svd_hermitian_array(a, bint compute_uv):
     return U, np.ascontiguousarray(s), Vt
 
 
+def _svd_hermitian_stack(arr, bint compute_uv):
+    """_svd_hermitian_array's construction over a (batch, m, m) float64 stack at once:
+    one call of the stacked eigh (_stacked._eigh_stack: cyclic Jacobi in one nogil loop
+    for small orders), then numpy glue along the last axis (no Python loop per
+    matrix). Returns (s, U, Vt), U and Vt None without vectors."""
+    from rusty_machine.linalg._stacked import _eigh_stack
+    w, V, _ = _eigh_stack(arr, "L", bool(compute_uv), "svd")
+    order = np.argsort(np.abs(w), axis=-1)[..., ::-1]
+    s = np.ascontiguousarray(np.take_along_axis(np.abs(w), order, axis=-1))
+    if not compute_uv:
+        return s, None, None
+    U = np.ascontiguousarray(np.take_along_axis(V, order[..., None, :], axis=-1))
+    sign = np.copysign(1.0, np.take_along_axis(w, order, axis=-1))
+    # copysign, not sign: a zero eigenvalue keeps its vector (numpy's "avoid zero sign")
+    Vt = np.ascontiguousarray(np.swapaxes(U * sign[..., None, :], -1, -2))
+    return s, U, Vt
+
+
 def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     """numpy.linalg.svd's contract for a 2-D input or a stack (..., M, N): the arrays
     (U, s, Vt) (U, Vt None without vectors) in the input's dtype (float64 when keep64,
     for callers that go on computing), whether the input was a stack, and the result
     dtype. Computed in float64 (the SVD kernels are float64; a float32 input is
-    rounded to float32 once, at the end)."""
+    rounded to float32 once, at the end). A 2-D input is a stack of one: the same
+    nogil batch loop (svd_batch) runs both (a 2-D input always through gesdd)."""
     from rusty_machine.linalg._stacked import (_as_real_array, _check_stack,
                                                _batch_copy, _out_dtype)
     from rusty_machine.linalg.matrix import Matrix
@@ -542,18 +1317,25 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     s_all = np.empty((nb, k))
     U_all = np.empty((nb, m, ku)) if compute_uv else None
     Vt_all = np.empty((nb, kv, n)) if compute_uv else None
-    # One matrix at a time through the 2-D driver (a Python call per matrix: the
-    # driver's work arrays are allocated in def code, so there is no nogil batch loop
-    # yet; each call runs its GEMMs and reflector blocks on the library's threads).
-    for i in range(nb):
-        if hermitian:
+    if hermitian and batch_shape is not None:
+        s_all, U_all, Vt_all = _svd_hermitian_stack(arr, compute_uv)
+    elif hermitian:
+        # a 2-D input: numpy's construction from the one-matrix eigh
+        for i in range(nb):
             U, s, Vt = _svd_hermitian_array(arr[i], compute_uv)
-        else:
-            U, s, Vt = _svd_array(arr[i], bool(full), bool(compute_uv))
-        s_all[i] = s
-        if compute_uv:
-            U_all[i] = U
-            Vt_all[i] = Vt
+            s_all[i] = s
+            if compute_uv:
+                U_all[i] = U
+                Vt_all[i] = Vt
+    elif nb and k:
+        none = np.empty((1, 1, 1))
+        _svd_all(arr, s_all, U_all if compute_uv else none,
+                 Vt_all if compute_uv else none, bool(compute_uv), bool(full),
+                 batch_shape is not None, func)
+    elif compute_uv:
+        # 0-size matrices: no singular values, U and Vt identities (numpy's shapes)
+        U_all[...] = np.eye(m, ku)
+        Vt_all[...] = np.eye(kv, n)
     out_dtype = np.dtype(np.float32 if single else np.float64)
     dtype = np.float64 if keep64 else out_dtype
     lead = (() if batch_shape is None else tuple(batch_shape))
@@ -578,10 +1360,12 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     R, U = Q U_R. Without vectors: the bidiagonal QR (GVL4 Alg. 8.6.2) with no
     rotation accumulated.
 
-    A stack (..., M, N) is decomposed one matrix at a time through the same 2-D driver
-    (one Python-level call per matrix for now: the driver allocates its work arrays in
-    def code, so there is no nogil batch loop yet). The kernels are float64: a float32
-    input is computed in float64 and the results rounded to float32 once.
+    A stack (..., M, N) runs in one nogil loop over the same driver (svd_batch, threads
+    over the batch for small matrices); stacks with min(M, N) <= 12 (4 without
+    vectors) and max(M, N) <= 64 use one-sided Jacobi instead (Hestenes, de Rijk's
+    pivoting, Demmel-Veselic's relative test). hermitian=True stacks run the stacked
+    eigh in one call. The kernels are float64: a float32 input is computed in float64
+    and the results rounded to float32 once.
 
     Parameters
     ----------
@@ -611,7 +1395,8 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         Non-numeric or complex data.
     LinAlgError
         hermitian=True with non-square matrices; a bidiagonal QR (a leaf of the divide
-        and conquer) exceeded its cap of 40 (n + 1) sweeps.
+        and conquer) exceeded its cap of 40 (n + 1) sweeps; one-sided Jacobi exceeded
+        its 30 sweeps (the message names the matrix of the stack).
     """
     U, s, Vt, stacked, _ = _svd_any(a, full_matrices, compute_uv, hermitian, "svd")
     if stacked:
@@ -627,7 +1412,8 @@ def svdvals(x):
 
     Same bidiagonalisation as :func:`svd`, then the bidiagonal QR (GVL4 Alg. 8.6.2), but
     no orthogonal factor is formed or updated: O(mn^2) for the reduction and O(n^2) for
-    the iteration. A stack is done one matrix at a time, as :func:`svd`.
+    the iteration. A stack runs in one nogil loop, as :func:`svd` (one-sided Jacobi
+    for min(M, N) <= 4).
 
     Parameters
     ----------
@@ -692,3 +1478,41 @@ def bidiagonalize(A):
         return (asmatrix(np.ascontiguousarray(QRa)), asmatrix(np.ascontiguousarray(B.T)),
                 asmatrix(np.ascontiguousarray(QLa.T)))
     return asmatrix(QLa), asmatrix(B), asmatrix(np.ascontiguousarray(QRa.T))
+
+
+def _bdsqr_values_py(d, e, Py_ssize_t reps=1):
+    """Singular values of the upper bidiagonal (d, e) by the values-only bidiagonal QR,
+    unsorted (tests and timing; reps > 1 repeats it on fresh copies)."""
+    cdef double[::1] d0 = np.array(d, dtype=np.float64)
+    cdef Py_ssize_t n = d0.shape[0], _r
+    ea = np.zeros(n + 1)
+    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
+    cdef double[::1] e0 = ea
+    cdef double[::1] dv = np.empty(n)
+    cdef double[::1] ev = np.empty(n + 1)
+    cdef double[::1] work = np.empty((4 + 4 * SWEEP_BATCH) * n)
+    cdef Py_ssize_t status = 0
+    with nogil:
+        for _r in range(reps):
+            memcpy(&dv[0], &d0[0], n * sizeof(double))
+            memcpy(&ev[0], &e0[0], (n + 1) * sizeof(double))
+            status = bdsqr(n, &dv[0], &ev[0], NULL, 0, 0, NULL, 0, 0, &work[0])
+    if status:
+        raise LinAlgError("bdsqr: did not converge")
+    return np.asarray(dv)
+
+
+def _dqds_py(d, e):
+    """Singular values of the upper bidiagonal (d, e) by dqds, descending (tests)."""
+    cdef double[::1] dv = np.array(d, dtype=np.float64)
+    cdef Py_ssize_t n = dv.shape[0]
+    ea = np.zeros(n + 1)
+    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
+    cdef double[::1] ev = ea
+    cdef double[::1] work = np.empty(5 * n + 1)
+    cdef int status
+    with nogil:
+        status = dqds(n, &dv[0], &ev[0], &work[0])
+    if status:
+        raise LinAlgError("dqds: did not converge")
+    return np.asarray(dv)
