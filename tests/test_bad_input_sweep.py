@@ -56,6 +56,8 @@ STACKED = {"cholesky", "inv", "det", "slogdet"}
 STACKED_ANY_SHAPE = {"qr"}
 # ---- stacked eigh/eigvalsh ----: numpy's (..., M, M) stacks
 STACKED |= {"eigh", "eigvalsh"}
+# ---- part A: stacked eig/eigvals ----: numpy's (..., M, M) stacks
+STACKED |= {"eig", "eigvals"}
 
 
 # norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries
