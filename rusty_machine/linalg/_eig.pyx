@@ -192,6 +192,27 @@ cdef void _balance(Py_ssize_t n,
                 A[i * lda + j] /= f        # row i divided by f
 
 
+cdef inline double _house_c(Py_ssize_t n, double* alpha, double* x) noexcept nogil:
+    """_householder.house(n, alpha, x, 1) (dlarfg) for a contiguous x, with the norms
+    taken by one sum of squares when every square is far from under/overflow (the
+    3-element reflectors of the Francis sweep, the short columns of small matrices:
+    house's scaled xnrm2 and hypot were a fifth of a 4 x 4 eigvals); else house."""
+    cdef Py_ssize_t i
+    cdef double ss = 0.0, a = alpha[0], beta, d
+    if n <= 1:
+        return 0.0
+    for i in range(n - 1):
+        ss += x[i] * x[i]
+    if not (1e-280 < ss < 1e280 and fabs(a) < 1e140):
+        return house(n, alpha, x, 1)      # zero, tiny or huge: dlarfg's scaled path
+    beta = -copysign(sqrt(a * a + ss), a)
+    d = 1.0 / (a - beta)
+    for i in range(n - 1):
+        x[i] *= d
+    alpha[0] = beta
+    return (beta - a) / beta
+
+
 # =================================================================================
 # Hessenberg reduction (GVL4 Alg. 7.4.2, LAPACK dgehd2)
 # =================================================================================
@@ -213,7 +234,7 @@ cdef void _gehd2(Py_ssize_t n,
         r = n - k - 1
         for i in range(r):
             col[i] = H[(k + 1 + i) * ldh + k]
-        t = house(r, col, col + 1, 1)
+        t = _house_c(r, col, col + 1)
         tau[k] = t
         H[(k + 1) * ldh + k] = col[0]
         for i in range(1, r):
@@ -651,7 +672,7 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
             vec[0] = x
             vec[1] = y
             vec[2] = z
-            t = house(nr, &vec[0], &vec[1], 1)
+            t = _house_c(nr, &vec[0], &vec[1])
             if k > m:
                 H[k * ldh + k - 1] = vec[0]
                 H[(k + 1) * ldh + k - 1] = 0.0
@@ -843,7 +864,10 @@ cdef inline void _scale_ri(double* xr, double* xi, Py_ssize_t lo, Py_ssize_t hi,
 
 
 cdef inline double _cabs(double complex z) noexcept nogil:
-    return hypot(z.real, z.imag)
+    """|Re z| + |Im z|: LAPACK dlaln2's CABS1, within a factor sqrt(2) of |z| and free
+    of hypot (the pivot choices, the smin perturbation and the overflow guards only
+    need the magnitude's scale)."""
+    return fabs(z.real) + fabs(z.imag)
 
 
 cdef inline double _guard(double complex r, double complex a) noexcept nogil:
@@ -864,6 +888,49 @@ include "_eig_multishift.pxi"
 # geev's return codes (0: success)
 cdef int GEEV_NOCONV = 1      # the QR iteration reached its cap
 cdef int GEEV_NONFINITE = 2   # NaN or infinity in the input
+
+
+# Up to this order geev forms Q by unblocked reflections (_org2hr, LAPACK dorg2r's
+# backward accumulation) and V = Z X by plain loops: the blocked orgtr and the GEMM
+# pay a packing buffer and a thread-team entry per call, which dominated a 4 x 4 eig
+# (5.3 us of which ~60% GEMM/orgtr overhead, measured with perf on 100,000 4 x 4).
+cdef Py_ssize_t GEEV_SMALL = 16
+
+
+def _set_geev_small(Py_ssize_t k):
+    """Set geev's small-order crossover (GEEV_SMALL); returns the previous one. For
+    tests, which run both paths."""
+    global GEEV_SMALL
+    old = GEEV_SMALL
+    GEEV_SMALL = k
+    return old
+
+
+cdef void _org2hr(Py_ssize_t n,
+                  const double* R,          # IN  reflector rows (v_k[1:] in R[k, k+2:])
+                  const double* tau,        # IN  n-2 factors
+                  double* Q) noexcept nogil:  # OUT n x n (leading dimension n)
+    """Q = H_0 H_1 ... H_{n-3} of the Hessenberg reduction, unblocked (LAPACK dorg2r /
+    dorghr): from Q = I, each H_k applied from the left to Q[k+1:, k+1:], last one
+    first, so that every product only touches the block that is not yet the identity."""
+    cdef Py_ssize_t i, j, k
+    cdef double s, t
+    memset(Q, 0, n * n * sizeof(double))
+    for i in range(n):
+        Q[i * n + i] = 1.0
+    for k in range(n - 3, -1, -1):
+        t = tau[k]
+        if t == 0.0:
+            continue
+        # Q[k+1:, k+1:] -= t v (v^T Q[k+1:, k+1:]),  v = (1, R[k, k+2:])
+        for j in range(k + 1, n):
+            s = Q[(k + 1) * n + j]
+            for i in range(k + 2, n):
+                s += R[k * n + i] * Q[i * n + j]
+            s *= t
+            Q[(k + 1) * n + j] -= s
+            for i in range(k + 2, n):
+                Q[i * n + j] -= s * R[k * n + i]
 
 
 cdef inline Py_ssize_t _pad_ld(Py_ssize_t n) noexcept nogil:
@@ -1011,7 +1078,10 @@ cdef int geev(Py_ssize_t n,
     if want_vectors:
         # Z^T = Q^T: the QR iteration rotates its rows
         if ihi - ilo >= 2:
-            orgtr(n, R, n, tau, Q, n, NB, OW)
+            if n <= GEEV_SMALL:
+                _org2hr(n, R, tau, Q)
+            else:
+                orgtr(n, R, n, tau, Q, n, NB, OW)
             for i in range(n):
                 for j in range(n):
                     ZT[i * n + j] = Q[j * n + i]
@@ -1031,7 +1101,16 @@ cdef int geev(Py_ssize_t n,
         # 3. X: eigenvectors of T (dtrevc), in Q's place
         _trevc(n, H, ldh, wr, wi, Q, n, xw)
         # V = Z X, then undo the balancing D (eigenvectors of A are D v)   (dgebak)
-        dgemm(True, False, n, n, n, 1.0, ZT, n, Q, n, 0.0, VR, ldv)
+        if n <= GEEV_SMALL:
+            # V = Z X by loops: X is quasi upper triangular (column j has rows <= j+1)
+            for i in range(n):
+                for j in range(n):
+                    t = 0.0
+                    for k in range(min(j + 2, n)):
+                        t += ZT[k * n + i] * Q[k * n + j]
+                    VR[i * ldv + j] = t
+        else:
+            dgemm(True, False, n, n, n, 1.0, ZT, n, Q, n, 0.0, VR, ldv)
         for i in range(n):
             if scale[i] != 1.0:
                 for j in range(n):
