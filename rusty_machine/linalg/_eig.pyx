@@ -9,9 +9,16 @@ blocks (dlahqr, with dlanv2's standardised 2x2 blocks), and eigenvectors by back
 substitution on the quasi-triangular factor (dtrevc), assembled as LAPACK's dgeev does
 (dhseqr's choice between the two QR algorithms).
 
+The whole driver is one nogil function, ``geev`` (declared in _eig.pxd), working in a
+workspace its caller provides (``geev_work_size``): the 2-D eig/eigvals below call it
+once, and _stacked.pyx's eig/eigvals call it for every matrix of a (..., M, M) stack in
+one parallel loop, a workspace per thread. float32 input is solved in float64 and the
+results rounded once, as numpy 2 does.
+
 Every reflector used here (the Hessenberg reduction's, and forming Q) is built by the
-kernels of _householder.pyx, and so are the plane rotations of the deflation steps; the
-3-element reflectors of the Francis sweep are applied by C kernels in csrc/.
+kernels of _householder.pyx (short contiguous ones through _house_c, its unscaled fast
+path), and so are the plane rotations of the deflation steps; the 3-element reflectors
+of the Francis sweep are applied by C kernels in csrc/.
 
 References
 ----------
