@@ -59,6 +59,8 @@ STACKED |= {"eigh", "eigvalsh"}
 # ---- stacked svd/svdvals/pinv/matrix_rank/cond ----: any (..., M, N) stack, as qr
 # (tests/linalg/test_stacked_svd.py)
 STACKED_ANY_SHAPE |= {"svd", "svdvals", "pinv", "matrix_rank", "cond"}
+# ---- part A: stacked eig/eigvals ----: numpy's (..., M, M) stacks
+STACKED |= {"eig", "eigvals"}
 
 
 # norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries

@@ -42,7 +42,8 @@ _EXPORTS = {
     "eigh": "_stacked", "eigvalsh": "_stacked",     # stacks; 2-D goes on to _eigh
     "tridiagonalize": "_eigh",
     # general eigenproblem (_eig.pyx)
-    "eig": "_eig", "eigvals": "_eig", "hessenberg": "_eig",
+    "eig": "_stacked", "eigvals": "_stacked",       # stacks; 2-D goes on to _eig
+    "hessenberg": "_eig",
     # SVD (_svd.pyx)
     "svd": "_svd", "svdvals": "_svd", "bidiagonalize": "_svd",
     # numpy.linalg's products and array-API helpers (_products.py; stacks through

@@ -9,9 +9,16 @@ blocks (dlahqr, with dlanv2's standardised 2x2 blocks), and eigenvectors by back
 substitution on the quasi-triangular factor (dtrevc), assembled as LAPACK's dgeev does
 (dhseqr's choice between the two QR algorithms).
 
+The whole driver is one nogil function, ``geev`` (declared in _eig.pxd), working in a
+workspace its caller provides (``geev_work_size``): the 2-D eig/eigvals below call it
+once, and _stacked.pyx's eig/eigvals call it for every matrix of a (..., M, M) stack in
+one parallel loop, a workspace per thread. float32 input is solved in float64 and the
+results rounded once, as numpy 2 does.
+
 Every reflector used here (the Hessenberg reduction's, and forming Q) is built by the
-kernels of _householder.pyx, and so are the plane rotations of the deflation steps; the
-3-element reflectors of the Francis sweep are applied by C kernels in csrc/.
+kernels of _householder.pyx (short contiguous ones through _house_c, its unscaled fast
+path), and so are the plane rotations of the deflation steps; the 3-element reflectors
+of the Francis sweep are applied by C kernels in csrc/.
 
 References
 ----------
@@ -35,18 +42,20 @@ the QR iteration are applied to the rows of Z^T, so every inner loop runs over c
 memory; the working copy of the Francis iteration gets a padded leading dimension (its
 column walks would otherwise hit a single cache set when n is a multiple of 512).
 """
+from collections import namedtuple
+
 import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign, log
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dswap, dtrmm
+from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dnrm2, dswap, dtrmm
+from rusty_machine.linalg._floating cimport DBL_MAX
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, lartg,
                                                 orgtr, org_work_size)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
-                                          scale_factor as _scale_factor,
                                           padded_ld as _padded_ld)
 
 # ---- the deferred reflectors of the Francis sweep -----------------------------------
@@ -69,6 +78,10 @@ cdef Py_ssize_t NB = 32
 cdef Py_ssize_t KEXSH = 10
 cdef double DAT1 = 0.75
 cdef double DAT2 = -0.4375
+# numpy 2's named result of eig (numpy.linalg.EigResult), the same field names
+EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"],
+                       module="rusty_machine.linalg._eig")
+
 _last_sweeps = 0      # QR sweeps of the last eig/eigvals call (for tests and benchmarks)
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
@@ -186,6 +199,27 @@ cdef void _balance(Py_ssize_t n,
                 A[i * lda + j] /= f        # row i divided by f
 
 
+cdef inline double _house_c(Py_ssize_t n, double* alpha, double* x) noexcept nogil:
+    """_householder.house(n, alpha, x, 1) (dlarfg) for a contiguous x, with the norms
+    taken by one sum of squares when every square is far from under/overflow (the
+    3-element reflectors of the Francis sweep, the short columns of small matrices:
+    house's scaled xnrm2 and hypot were a fifth of a 4 x 4 eigvals); else house."""
+    cdef Py_ssize_t i
+    cdef double ss = 0.0, a = alpha[0], beta, d
+    if n <= 1:
+        return 0.0
+    for i in range(n - 1):
+        ss += x[i] * x[i]
+    if not (1e-280 < ss < 1e280 and fabs(a) < 1e140):
+        return house(n, alpha, x, 1)      # zero, tiny or huge: dlarfg's scaled path
+    beta = -copysign(sqrt(a * a + ss), a)
+    d = 1.0 / (a - beta)
+    for i in range(n - 1):
+        x[i] *= d
+    alpha[0] = beta
+    return (beta - a) / beta
+
+
 # =================================================================================
 # Hessenberg reduction (GVL4 Alg. 7.4.2, LAPACK dgehd2)
 # =================================================================================
@@ -207,7 +241,7 @@ cdef void _gehd2(Py_ssize_t n,
         r = n - k - 1
         for i in range(r):
             col[i] = H[(k + 1 + i) * ldh + k]
-        t = house(r, col, col + 1, 1)
+        t = _house_c(r, col, col + 1)
         tau[k] = t
         H[(k + 1) * ldh + k] = col[0]
         for i in range(1, r):
@@ -645,7 +679,7 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
             vec[0] = x
             vec[1] = y
             vec[2] = z
-            t = house(nr, &vec[0], &vec[1], 1)
+            t = _house_c(nr, &vec[0], &vec[1])
             if k > m:
                 H[k * ldh + k - 1] = vec[0]
                 H[(k + 1) * ldh + k - 1] = 0.0
@@ -837,7 +871,10 @@ cdef inline void _scale_ri(double* xr, double* xi, Py_ssize_t lo, Py_ssize_t hi,
 
 
 cdef inline double _cabs(double complex z) noexcept nogil:
-    return hypot(z.real, z.imag)
+    """|Re z| + |Im z|: LAPACK dlaln2's CABS1, within a factor sqrt(2) of |z| and free
+    of hypot (the pivot choices, the smin perturbation and the overflow guards only
+    need the magnitude's scale)."""
+    return fabs(z.real) + fabs(z.imag)
 
 
 cdef inline double _guard(double complex r, double complex a) noexcept nogil:
@@ -852,141 +889,388 @@ cdef inline double _guard(double complex r, double complex a) noexcept nogil:
 include "_eig_multishift.pxi"
 
 
-def _eig_impl(A, bint want_vectors, str name):
-    a = _work_copy(A, name)
-    cdef Py_ssize_t n = a.shape[0]
-    if n == 0:
-        return np.empty(0), np.empty((0, 0))
-    f = _scale_factor(a)
-    if f != 1.0:
-        a *= f
-    # the working copy gets a padded leading dimension: the QR sweeps walk down columns,
-    # and a row stride of a power of two bytes would map them all to one cache set
-    cdef Py_ssize_t ldh = _padded_ld(n)
-    Hfull = np.zeros((n, ldh))
-    Hfull[:, :n] = a
-    cdef double[:, ::1] H = Hfull
-    cdef double[::1] scale = np.ones(n)
-    cdef Py_ssize_t[::1] swaps = np.full(n, -1, dtype=np.intp)
-    cdef Py_ssize_t ilo = 0, ihi = n - 1, j, m, iters = 0
-    cdef double[::1] tau = np.zeros(n)
-    cdef double[::1] col = np.zeros(max(2 * n, NB))
-    cdef double[::1] y = np.zeros(n)
-    cdef double[:, ::1] PVT = np.zeros((NB, n))
-    cdef double[:, ::1] PY = np.zeros((n, NB))
-    cdef double[:, ::1] PT = np.zeros((NB, NB))
-    cdef double[:, ::1] PW = np.zeros((NB, n))
-    cdef double[::1] w1 = np.zeros(NB)
-    cdef double[::1] w2 = np.zeros(NB)
-    cdef double[::1] wr = np.zeros(n)
-    cdef double[::1] wi = np.zeros(n)
-    cdef double[::1] rw = np.zeros(3 * n)
-    cdef double[:, ::1] R
-    cdef double[:, ::1] Q
-    cdef double[:, ::1] ZT
-    cdef double[:, ::1] X
-    cdef double[::1] OW
-    cdef double[::1] xw
-    cdef double* rp = NULL
-    cdef double* zp = NULL
-    cdef Py_ssize_t status
-    if want_vectors:
-        R = np.zeros((n, n))
-        rp = &R[0, 0]
-    with nogil:
-        # LAPACK dgeev: balance, reduce to Hessenberg form, QR to Schur form
-        _balance(n, &H[0, 0], ldh, &scale[0], &swaps[0], &ilo, &ihi)
-        # the permutation left H[ilo:ihi+1, ilo:ihi+1] as the only block to reduce; when
-        # it is at most 2 x 2, H is already upper Hessenberg (triangular input, ...)
-        if ihi - ilo >= 2:
-            _gehrd(n, &H[0, 0], ldh, &tau[0], rp, n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
-                   &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
-    ZTa = None
-    if want_vectors:
-        Qa = np.empty((n, n))
-        Q = Qa
-        OW = np.empty(org_work_size(n, n, NB))
-        if ihi - ilo >= 2:
-            with nogil:
-                orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-            ZTa = np.ascontiguousarray(Qa.T)
-        else:
-            ZTa = np.eye(n)                 # no reduction was needed: Q = I
-        ZT = ZTa
-        zp = &ZT[0, 0]
-    cdef MSWork msw
+# =================================================================================
+# the driver (LAPACK dgeev): one nogil function for the 2-D path and for the stacks
+# =================================================================================
+# geev's return codes (0: success)
+cdef int GEEV_NOCONV = 1      # the QR iteration reached its cap
+cdef int GEEV_NONFINITE = 2   # NaN or infinity in the input
+
+
+# Up to this order geev forms Q by unblocked reflections (_org2hr, LAPACK dorg2r's
+# backward accumulation) and V = Z X by plain loops: the blocked orgtr and the GEMM
+# pay a packing buffer and a thread-team entry per call, which dominated a 4 x 4 eig
+# (5.3 us of which ~60% GEMM/orgtr overhead, measured with perf on 100,000 4 x 4).
+cdef Py_ssize_t GEEV_SMALL = 16
+
+
+def _set_geev_small(Py_ssize_t k):
+    """Set geev's small-order crossover (GEEV_SMALL); returns the previous one. For
+    tests, which run both paths."""
+    global GEEV_SMALL
+    old = GEEV_SMALL
+    GEEV_SMALL = k
+    return old
+
+
+cdef void _org2hr(Py_ssize_t n,
+                  const double* R,          # IN  reflector rows (v_k[1:] in R[k, k+2:])
+                  const double* tau,        # IN  n-2 factors
+                  double* Q) noexcept nogil:  # OUT n x n (leading dimension n)
+    """Q = H_0 H_1 ... H_{n-3} of the Hessenberg reduction, unblocked (LAPACK dorg2r /
+    dorghr): from Q = I, each H_k applied from the left to Q[k+1:, k+1:], last one
+    first, so that every product only touches the block that is not yet the identity."""
+    cdef Py_ssize_t i, j, k
+    cdef double s, t
+    memset(Q, 0, n * n * sizeof(double))
+    for i in range(n):
+        Q[i * n + i] = 1.0
+    for k in range(n - 3, -1, -1):
+        t = tau[k]
+        if t == 0.0:
+            continue
+        # Q[k+1:, k+1:] -= t v (v^T Q[k+1:, k+1:]),  v = (1, R[k, k+2:])
+        for j in range(k + 1, n):
+            s = Q[(k + 1) * n + j]
+            for i in range(k + 2, n):
+                s += R[k * n + i] * Q[i * n + j]
+            s *= t
+            Q[(k + 1) * n + j] -= s
+            for i in range(k + 2, n):
+                Q[i * n + j] -= s * R[k * n + i]
+
+
+cdef inline Py_ssize_t _pad_ld(Py_ssize_t n) noexcept nogil:
+    """_checks.padded_ld without the GIL: a row stride that is not a multiple of 4 KiB."""
+    return n + 8 if n >= 32 and (n * 8) % 1024 == 0 else n
+
+
+cdef inline Py_ssize_t _r8(Py_ssize_t k) noexcept nogil:
+    """k rounded up to whole cache lines of doubles (each part of the workspace starts
+    on a 64-byte boundary of the workspace)."""
+    return (k + 7) & ~(<Py_ssize_t>7)
+
+
+cdef Py_ssize_t _ms_work_size(Py_ssize_t n) noexcept nogil:
+    """Doubles of the multishift QR's workspace for order n (_ms_carve's layout)."""
+    cdef Py_ssize_t nwork = _ms_nwork(n), ldt = _pad_ld(nwork)
+    return 3 * _r8(nwork * ldt) + _r8(nwork * n) + 2 * _r8(3 * nwork)
+
+
+cdef void _ms_carve(Py_ssize_t n, MSWork* w, double* base, double* rwork) noexcept nogil:
+    """Point w's arrays into base (_ms_work_size(n) doubles, zeroed here)."""
+    cdef Py_ssize_t nwork = _ms_nwork(n), ldt = _pad_ld(nwork)
+    memset(base, 0, _ms_work_size(n) * sizeof(double))
+    w.T = base
+    w.VT = w.T + _r8(nwork * ldt)
+    w.U = w.VT + _r8(nwork * ldt)
+    w.G = w.U + _r8(nwork * ldt)
+    w.sr = w.G + _r8(nwork * n)
+    w.si = w.sr + _r8(3 * nwork)
+    w.rwork = rwork
+    w.ldt = ldt
+    w.nwork = nwork
+
+
+cdef Py_ssize_t geev_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
+    """Doubles of geev's workspace for order n (its iwork: n entries)."""
+    cdef Py_ssize_t s = _r8(n * _pad_ld(n))                 # H, padded rows
+    s += 3 * _r8(n) + _r8(max(2 * n, NB)) + 2 * _r8(NB)  # scale, tau, y; col; w1, w2
+    s += _r8(3 * n)                                      # the Francis reflectors
+    if n - 1 > 2 * NB:                                   # _lahr2's panel
+        s += 3 * _r8(NB * n) + _r8(NB * NB)
+    if want_vectors:                                     # R, Q (then X), Z^T; orgtr; trevc
+        s += 3 * _r8(n * n) + _r8(org_work_size(n, n, NB)) + _r8(2 * n)
     if n >= MS_NMIN:
-        _keep = _ms_workspace(n, &msw, &rw[0])    # (the arrays behind msw's pointers)
-        with nogil:
-            status = _laqr0(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters,
-                            &msw)
+        s += _ms_work_size(n)
+    return s
+
+
+cdef int geev(Py_ssize_t n,
+              const double* A, Py_ssize_t lda,   # IN    n x n (not modified)
+              double* wr, double* wi,            # OUT   n, n: eigenvalues, pairs adjacent,
+                                                 #       positive imaginary part first
+              double* VR, Py_ssize_t ldv,        # OUT   n x n eigenvectors (LAPACK's real
+                                                 #       packing: a pair's vector as the
+                                                 #       columns (Re, Im)), or NULL: none
+              double* work,                      # work  geev_work_size(n, VR != NULL)
+              Py_ssize_t* iwork,                 # work  n
+              Py_ssize_t* iters) noexcept nogil:  # OUT   QR sweeps
+    """Eigenvalues and (optionally) right eigenvectors of a general real matrix, as
+    LAPACK's dgeev: 0, GEEV_NOCONV (the QR iteration hit its cap) or GEEV_NONFINITE.
+
+    0. Scaling: a matrix whose largest entry is below 1e-140 or above 1e140 is scaled
+       to max 1 (dgeev's dlascl guard), the eigenvalues scaled back at the end.
+    1. Balancing (dgebal, [PR69]) and Householder reduction to Hessenberg form
+       (dgehrd, GVL4 Alg. 7.4.2); with vectors, Q formed (dorghr).
+    2. The real Schur form by the QR algorithm (dhseqr): the multishift QR with
+       aggressive early deflation for n >= MS_NMIN ([BBM02], dlaqr0), else the Francis
+       double-shift QR (GVL4 Alg. 7.5.2, dlahqr).
+    3. With vectors: back substitution on the quasi-triangular T (dtrevc), back-
+       transformation V = D P Z X (dgebak), then dgeev's normalisation: unit 2-norm
+       columns; for a complex pair the vector's largest component made real by a
+       rotation of its two columns (dlartg + drot).
+    No allocation: every array lives in work / iwork (one per thread in the stacks)."""
+    cdef bint want_vectors = VR != NULL
+    cdef Py_ssize_t ldh = _pad_ld(n), i, j, k, m, ilo = 0, ihi = n - 1
+    cdef double anrm = 0.0, f = 1.0, t, cs, sn, r
+    cdef int status
+    cdef double* H
+    cdef double* scale
+    cdef double* tau
+    cdef double* y
+    cdef double* col
+    cdef double* w1
+    cdef double* w2
+    cdef double* rw
+    cdef double* p
+    cdef double* PVT = NULL
+    cdef double* PY = NULL
+    cdef double* PT = NULL
+    cdef double* PW = NULL
+    cdef double* R = NULL
+    cdef double* Q = NULL
+    cdef double* ZT = NULL
+    cdef double* OW = NULL
+    cdef double* xw = NULL
+    cdef MSWork msw
+    iters[0] = 0
+    if n == 0:
+        return 0
+    # 0. the largest entry (and the finite check), dgeev's scaling
+    for i in range(n):
+        for j in range(n):
+            t = fabs(A[i * lda + j])
+            if not t <= DBL_MAX:                # NaN or infinity
+                return GEEV_NONFINITE
+            if t > anrm:
+                anrm = t
+    if anrm != 0.0 and (anrm < 1e-140 or anrm > 1e140):
+        f = 1.0 / anrm
+    # the workspace, in geev_work_size's order
+    H = work
+    scale = H + _r8(n * ldh)
+    tau = scale + _r8(n)
+    y = tau + _r8(n)
+    col = y + _r8(n)
+    w1 = col + _r8(max(2 * n, NB))
+    w2 = w1 + _r8(NB)
+    rw = w2 + _r8(NB)
+    p = rw + _r8(3 * n)
+    if n - 1 > 2 * NB:
+        PVT = p
+        PY = PVT + _r8(NB * n)
+        PW = PY + _r8(NB * n)
+        PT = PW + _r8(NB * n)
+        p = PT + _r8(NB * NB)
+    if want_vectors:
+        R = p
+        Q = R + _r8(n * n)
+        ZT = Q + _r8(n * n)
+        OW = ZT + _r8(n * n)
+        xw = OW + _r8(org_work_size(n, n, NB))
+        p = xw + _r8(2 * n)
+        memset(R, 0, n * n * sizeof(double))
+    memset(work, 0, (rw + 3 * n - work) * sizeof(double))
+    # the working copy (padded rows: the QR sweeps walk down columns), scaled
+    for i in range(n):
+        for j in range(n):
+            H[i * ldh + j] = A[i * lda + j] * f
+    # 1. LAPACK dgeev: balance, reduce to Hessenberg form
+    _balance(n, H, ldh, scale, iwork, &ilo, &ihi)
+    # the permutation left H[ilo:ihi+1, ilo:ihi+1] as the only block to reduce; when it
+    # is at most 2 x 2, H is already upper Hessenberg (triangular input, ...)
+    if ihi - ilo >= 2:
+        _gehrd(n, H, ldh, tau, R, n, PVT, PY, PT, PW, col, y, w1, w2)
+    if want_vectors:
+        # Z^T = Q^T: the QR iteration rotates its rows
+        if ihi - ilo >= 2:
+            if n <= GEEV_SMALL:
+                _org2hr(n, R, tau, Q)
+            else:
+                orgtr(n, R, n, tau, Q, n, NB, OW)
+            for i in range(n):
+                for j in range(n):
+                    ZT[i * n + j] = Q[j * n + i]
+        else:
+            memset(ZT, 0, n * n * sizeof(double))      # no reduction was needed: Q = I
+            for i in range(n):
+                ZT[i * n + i] = 1.0
+    # 2. the real Schur form H = Z T Z^T (dhseqr's choice of QR algorithm)
+    if n >= MS_NMIN:
+        _ms_carve(n, &msw, p, rw)
+        status = _laqr0(n, H, ldh, ZT, n, want_vectors, wr, wi, iters, &msw)
     else:
-        with nogil:
-            status = _hqr(n, &H[0, 0], ldh, zp, n, want_vectors, &wr[0], &wi[0], &iters,
-                          &rw[0])
+        status = _hqr(n, H, ldh, ZT, n, want_vectors, wr, wi, iters, rw)
+    if status:
+        return GEEV_NOCONV
+    if want_vectors:
+        # 3. X: eigenvectors of T (dtrevc), in Q's place
+        _trevc(n, H, ldh, wr, wi, Q, n, xw)
+        # V = Z X, then undo the balancing D (eigenvectors of A are D v)   (dgebak)
+        if n <= GEEV_SMALL:
+            # V = Z X by loops: X is quasi upper triangular (column j has rows <= j+1)
+            for i in range(n):
+                for j in range(n):
+                    t = 0.0
+                    for k in range(min(j + 2, n)):
+                        t += ZT[k * n + i] * Q[k * n + j]
+                    VR[i * ldv + j] = t
+        else:
+            dgemm(True, False, n, n, n, 1.0, ZT, n, Q, n, 0.0, VR, ldv)
+        for i in range(n):
+            if scale[i] != 1.0:
+                for j in range(n):
+                    VR[i * ldv + j] *= scale[i]
+        # undo the permutation, v = P_1 ... P_K v_bal: the swaps in reverse order of
+        # execution (the column phase filled positions 0..ilo-1 after the row phase had
+        # filled n-1 down to ihi+1)
+        for k in range(ilo + n - 1 - ihi):
+            j = ilo - 1 - k if k < ilo else ihi + 1 + (k - ilo)
+            m = iwork[j]
+            if m >= 0 and m != j:
+                dswap(n, VR + j * ldv, 1, VR + m * ldv, 1)
+        # dgeev's normalisation
+        j = 0
+        while j < n:
+            if wi[j] == 0.0:
+                t = dnrm2(n, VR + j, ldv)
+                if t > 0.0:
+                    for i in range(n):
+                        VR[i * ldv + j] /= t
+                j += 1
+            else:
+                t = hypot(dnrm2(n, VR + j, ldv), dnrm2(n, VR + j + 1, ldv))
+                k = 0
+                r = -1.0
+                for i in range(n):
+                    VR[i * ldv + j] /= t
+                    VR[i * ldv + j + 1] /= t
+                    cs = VR[i * ldv + j] * VR[i * ldv + j] + \
+                        VR[i * ldv + j + 1] * VR[i * ldv + j + 1]
+                    if cs > r:
+                        r = cs
+                        k = i
+                # rotate the pair's columns so that component k becomes real
+                lartg(VR[k * ldv + j], VR[k * ldv + j + 1], &cs, &sn, &r)
+                rot_strided(n, cs, sn, VR + j, ldv, VR + j + 1, ldv)
+                VR[k * ldv + j + 1] = 0.0
+                j += 2
+    if f != 1.0:
+        for i in range(n):
+            wr[i] /= f
+            wi[i] /= f
+    return 0
+
+
+cdef void unpack_vectors(Py_ssize_t batch, Py_ssize_t n,
+                         const double* wi,      # IN  batch x n
+                         const double* VR,      # IN  batch x n x n, geev's real packing
+                         double complex* V      # OUT batch x n x n
+                         ) noexcept nogil:
+    """The complex eigenvectors from geev's packing (numpy's
+    mk_geev_complex_eigenvectors): a real w_j's column as it is; a pair (j, j+1) with
+    columns (Re, Im) becomes v_j = Re + i Im, v_{j+1} = conj(v_j)."""
+    cdef Py_ssize_t b, i, j
+    cdef const double* x
+    cdef const double* im
+    cdef double complex* z
+    for b in range(batch):
+        x = VR + b * n * n
+        im = wi + b * n
+        z = V + b * n * n
+        j = 0
+        while j < n:
+            if im[j] != 0.0 and j + 1 < n:
+                for i in range(n):
+                    z[i * n + j] = x[i * n + j] + 1j * x[i * n + j + 1]
+                    z[i * n + j + 1] = x[i * n + j] - 1j * x[i * n + j + 1]
+                j += 2
+            else:
+                for i in range(n):
+                    z[i * n + j] = x[i * n + j]
+                j += 1
+
+
+def geev_results(wr, wi, VR, shape, dtype):
+    """numpy.linalg.eig's results from geev's arrays wr, wi (batch, n) and VR
+    (batch, n, n) or None, shaped shape + (n,) and shape + (n, n): real (dtype) when
+    every eigenvalue of the whole call is real, else complex (complex64 for float32),
+    as numpy decides it (numpy/linalg/_linalg.py: ``all(w.imag == 0.0)``)."""
+    cdef Py_ssize_t batch = wr.shape[0], n = wr.shape[1]
+    if not (wi != 0.0).any():
+        w = wr.astype(dtype, copy=False).reshape(shape + (n,))
+        if VR is None:
+            return w, None
+        return w, VR.astype(dtype, copy=False).reshape(shape + (n, n))
+    ctype = np.complex64 if dtype == np.float32 else np.complex128
+    w = np.empty((batch, n), dtype=np.complex128)
+    w.real = wr
+    w.imag = wi
+    w = w.astype(ctype, copy=False).reshape(shape + (n,))
+    if VR is None:
+        return w, None
+    Vc = np.empty((batch, n, n), dtype=np.complex128)
+    cdef double[:, ::1] wim = wi
+    cdef double[:, :, ::1] vr = VR
+    cdef double complex[:, :, ::1] vc = Vc
+    with nogil:
+        unpack_vectors(batch, n, &wim[0, 0], &vr[0, 0, 0], &vc[0, 0, 0])
+    return w, Vc.astype(ctype, copy=False).reshape(shape + (n, n))
+
+
+def _input_dtype(A):
+    """float32 for a float32 input (Matrix or array), else float64 (numpy's rule)."""
+    dt = getattr(A, "dtype", None)
+    if dt is not None and np.dtype(dt).type is np.float32:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def _eig_impl(A, bint want_vectors, str name):
+    """One matrix through geev; float32 input is solved in float64 and rounded once."""
+    dtype = _input_dtype(A)
+    a = _work_copy(A, name)
+    cdef Py_ssize_t n = a.shape[0], iters = 0
+    cdef double[:, ::1] am = a if n else np.zeros((1, 1))
+    wr = np.zeros((1, n))
+    wi = np.zeros((1, n))
+    VR = np.empty((1, n, n)) if want_vectors else None
+    cdef double[:, ::1] wrm = wr if n else np.zeros((1, 1))
+    cdef double[:, ::1] wim = wi if n else np.zeros((1, 1))
+    cdef double[:, :, ::1] vrm = VR if (want_vectors and n) else np.zeros((1, 1, 1))
+    cdef double* vp = &vrm[0, 0, 0] if want_vectors else NULL
+    cdef double[::1] work = np.empty(max(geev_work_size(n, want_vectors), 1))
+    cdef Py_ssize_t[::1] iwork = np.empty(max(n, 1), dtype=np.intp)
+    cdef int status
+    with nogil:
+        status = geev(n, &am[0, 0], n, &wrm[0, 0], &wim[0, 0], vp, n, &work[0],
+                      &iwork[0], &iters)
+    if status == GEEV_NONFINITE:
+        raise ValueError("%s: the matrix contains NaN or infinity" % name)
     if status:
         raise LinAlgError("%s: Francis QR did not converge after %d sweeps"
                           % (name, CAP_FACTOR * max(n, 10)))
     global _last_sweeps
     _last_sweeps = iters
-    w_re = np.asarray(wr) / f
-    w_im = np.asarray(wi) / f
-    is_complex = bool(np.any(w_im != 0.0))
-    w = (w_re + 1j * w_im) if is_complex else w_re.copy()
-    if not want_vectors:
-        return w, None
-    Xa = np.empty((n, n))
-    X = Xa
-    xw = np.zeros(2 * n)
-    with nogil:
-        _trevc(n, &H[0, 0], ldh, &wr[0], &wi[0], &X[0, 0], n, &xw[0])
-    from rusty_machine.linalg.blas import gemm
-    # back-transform: V = Z X, then undo the balancing D (eigenvectors of A are D v)
-    V = gemm(ZTa, Xa, trans_a=True)
-    V *= np.asarray(scale)[:, None]
-    # undo the permutation, v = P_1 ... P_K v_bal: the swaps in reverse order of
-    # execution (the column phase filled positions 0..ilo-1 after the row phase had
-    # filled n-1 down to ihi+1)
-    order = list(range(ilo - 1, -1, -1)) + list(range(ihi + 1, n))
-    for j in order:
-        m = swaps[j]
-        if m >= 0 and m != j:
-            V[[j, m]] = V[[m, j]]
-    if not is_complex:
-        V /= np.sqrt(np.sum(V * V, axis=0))
-        return w, V
-    Vc = np.empty((n, n), dtype=np.complex128)
-    k = 0
-    while k < n:
-        if w_im[k] == 0.0:
-            v = V[:, k] / np.sqrt(np.sum(V[:, k] ** 2))
-            Vc[:, k] = v
-            k += 1
-        else:
-            v = V[:, k] + 1j * V[:, k + 1]
-            v /= np.sqrt(np.sum(v.real ** 2 + v.imag ** 2))
-            # make the component of largest modulus real (LAPACK dgeev's convention)
-            i = int(np.argmax(v.real ** 2 + v.imag ** 2))
-            v *= np.conj(v[i]) / abs(v[i])
-            v[i] = v[i].real
-            Vc[:, k] = v
-            Vc[:, k + 1] = np.conj(v)
-            k += 2
-    return w, Vc
+    w, V = geev_results(wr, wi, VR, (), dtype)
+    return EigResult(w, V)
 
 
 def eig(A):
     """Eigenvalues and right eigenvectors of a general real square matrix.
 
-    A V = V diag(w). Method (LAPACK dgeev): balancing by a diagonal similarity of
-    powers of 2 ([PR69], dgebal), Householder reduction to upper Hessenberg form
-    A = Q H Q^T (GVL4 Alg. 7.4.2), QR iteration to the real Schur form H = Z T Z^T:
-    for n >= 200 the small-bulge multishift QR with aggressive early deflation
-    ([BBM02], LAPACK dlaqr0; most of its flops in GEMM), else Francis double-shift QR
-    with deflation (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as dlahqr), 2x2 blocks
-    standardised as dlanv2; eigenvectors of T by back substitution on the
-    quasi-triangular factor (GVL4 Sec. 7.6, dtrevc), back-transformed V = D Q Z X and
-    normalised to unit 2-norm (for a complex vector: largest component real).
+    A V = V diag(w). Method (LAPACK dgeev, the nogil driver ``geev``): balancing by a
+    diagonal similarity of powers of 2 ([PR69], dgebal), Householder reduction to upper
+    Hessenberg form A = Q H Q^T (GVL4 Alg. 7.4.2), QR iteration to the real Schur form
+    H = Z T Z^T: for n >= 200 the small-bulge multishift QR with aggressive early
+    deflation ([BBM02], LAPACK dlaqr0; most of its flops in GEMM), else Francis
+    double-shift QR with deflation (GVL4 Alg. 7.5.1/7.5.2, exceptional shifts as
+    dlahqr), 2x2 blocks standardised as dlanv2; eigenvectors of T by back substitution
+    on the quasi-triangular factor (GVL4 Sec. 7.6, dtrevc), back-transformed
+    V = D Q Z X and normalised to unit 2-norm (for a complex vector: largest component
+    real, as dgeev). Stacks (..., M, M) are taken by ``rusty_machine.linalg.eig``
+    (_stacked.pyx), which runs the same ``geev`` over the batch.
 
     Parameters
     ----------
@@ -994,12 +1278,13 @@ def eig(A):
 
     Returns
     -------
-    w : ndarray of shape (n,)
-        Eigenvalues, float64 when all are real, else complex128 with each conjugate
-        pair adjacent and the positive imaginary part first (as numpy).
-    V : ndarray of shape (n, n)
-        Unit-norm eigenvectors as columns (complex128 when w is), ``V[:, i]`` for
-        ``w[i]``. For a defective matrix the columns are nearly parallel.
+    EigResult(eigenvalues, eigenvectors)
+        eigenvalues : ndarray of shape (n,), real when all are real, else complex with
+        each conjugate pair adjacent and the positive imaginary part first (as numpy);
+        eigenvectors : ndarray of shape (n, n), unit-norm columns (complex when the
+        eigenvalues are), ``V[:, i]`` for ``w[i]``; for a defective matrix the columns
+        are nearly parallel. float64 / complex128, or float32 / complex64 for float32
+        input (computed in float64 and rounded once, as numpy 2 does).
 
     Raises
     ------
@@ -1028,9 +1313,9 @@ def eigvals(A):
 
     Returns
     -------
-    w : ndarray of shape (n,), float64 or complex128 (as :func:`eig`)
+    w : ndarray of shape (n,), real or complex, of the dtypes of :func:`eig`
     """
-    return _eig_impl(A, False, "eigvals")[0]
+    return _eig_impl(A, False, "eigvals").eigenvalues
 
 
 def hessenberg(A):
@@ -1076,3 +1361,8 @@ def hessenberg(A):
                &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
         orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
     return asmatrix(a), asmatrix(Qa)
+
+
+def _cap_factor():
+    """The current sweep-cap factor (caps are _cap_factor() * max(n, 10))."""
+    return CAP_FACTOR

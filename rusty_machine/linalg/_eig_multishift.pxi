@@ -346,12 +346,17 @@ cdef struct MSWork:
     Py_ssize_t nwork    # the largest window (deflation or sweep)
 
 
+cdef Py_ssize_t _ms_nwork(Py_ssize_t n) noexcept nogil:
+    """The largest window of _laqr0 for order n: the deflation window may grow to
+    (n - 1) / 3 as in dlaqr0, a sweep's window is about 3 times its shifts."""
+    return min(n, max(3 * _ms_num_shifts(n) + 6, (n - 1) // 3, 2 * _ms_window_size(n)))
+
+
 cdef list _ms_workspace(Py_ssize_t n, MSWork* w, double* rwork):
     """Allocate the workspace of _laqr0 for order n (windows of up to nwork rows: the
     deflation window may grow to (n - 1) / 3 as in dlaqr0, a sweep's window is about
     3 times its shifts); returns the arrays, which must outlive the call."""
-    cdef Py_ssize_t nwork = min(n, max(3 * _ms_num_shifts(n) + 6, (n - 1) // 3,
-                                       2 * _ms_window_size(n)))
+    cdef Py_ssize_t nwork = _ms_nwork(n)
     cdef Py_ssize_t ldt = _padded_ld(nwork)
     cdef double[:, ::1] T = np.zeros((nwork, ldt))
     cdef double[:, ::1] VT = np.zeros((nwork, ldt))
