@@ -1,0 +1,71 @@
+"""The fast paths added for issue 16's speed targets give the answers of the paths they
+short-cut (and step aside when they could not)."""
+import numpy as np
+import pytest
+
+from rusty_machine.learning import LinearRegression, Ridge
+from rusty_machine.learning.linear_regression import _uncentred_gram
+
+EPS = np.finfo(np.float64).eps
+
+
+def _centred_gram(X, Y):
+    A = np.hstack([X - X.mean(0), Y - Y.mean(0)])
+    return A.T @ A                     # reference (numpy only in the test)
+
+
+@pytest.mark.parametrize("shape", [(5000, 7), (3000, 40), (2049, 3), (10, 4)])
+def test_uncentred_gram_matches_centred(shape):
+    rng = np.random.RandomState(0)
+    X = rng.randn(*shape) + rng.uniform(-1, 1, shape[1])      # offsets below the guard
+    Y = rng.randn(shape[0], 2) + 0.5
+    out = _uncentred_gram(X, Y)
+    assert out is not None
+    G, x_off, y_off = out
+    ref = _centred_gram(X, Y)
+    n = shape[1]
+    scale = np.max(np.abs(ref))
+    # the guard bounds the cancellation to ~4 bits: 17 * (rows * eps) relative
+    tol = 17 * shape[0] * EPS * scale
+    assert np.allclose(np.tril(G), np.tril(ref), rtol=0, atol=tol)
+    assert np.allclose(G[:n, :n], G[:n, :n].T)
+    assert np.allclose(x_off, X.mean(0), rtol=1e-13, atol=1e-15)
+    assert np.allclose(y_off, Y.mean(0), rtol=1e-13, atol=1e-15)
+
+
+def test_uncentred_gram_refuses_large_offsets():
+    rng = np.random.RandomState(1)
+    X = rng.randn(1000, 5)
+    X[:, 2] += 1e4                      # mean 1e4 next to a spread of 1
+    assert _uncentred_gram(X, rng.randn(1000, 1)) is None
+    X = rng.randn(1000, 5)
+    X[:, 1] = 3.0                       # a constant column: no spread at all
+    assert _uncentred_gram(X, rng.randn(1000, 1)) is None
+
+
+@pytest.mark.parametrize("offset", [0.3, 1e4])
+def test_cholesky_ridge_matches_sklearn_either_path(offset):
+    from sklearn import linear_model as sk
+    rng = np.random.RandomState(2)
+    X = rng.randn(4000, 12) + offset
+    y = X @ rng.randn(12) + 0.1 * rng.randn(4000) + 7.0
+    for alpha in (0.0, 1.0):
+        ours = (Ridge(alpha=alpha, solver="cholesky") if alpha
+                else LinearRegression(solver="cholesky")).fit(X, y)
+        ref = sk.Ridge(alpha=alpha, solver="cholesky").fit(X, y)
+        assert np.allclose(ours.coef_, ref.coef_, rtol=1e-7, atol=1e-9)
+        assert np.isclose(ours.intercept_, ref.intercept_, rtol=1e-7, atol=1e-7)
+
+
+def test_cholesky_rank_deficient_goes_to_qr():
+    # an exactly dependent column: the normal equations are singular; rounding may let
+    # the Cholesky finish, the pivot check sends it to the QR path (minimum norm)
+    from sklearn import linear_model as sk
+    rng = np.random.RandomState(3)
+    A = rng.randn(5000, 4) + 0.5
+    X = np.column_stack([A, A[:, 0] - 2 * A[:, 3]])
+    y = rng.randn(5000)
+    est = LinearRegression(solver="cholesky").fit(X, y)
+    assert est.rank_ == 4
+    assert np.allclose(est.coef_, sk.LinearRegression().fit(X, y).coef_, rtol=1e-8,
+                       atol=1e-10)
