@@ -69,3 +69,48 @@ def test_cholesky_rank_deficient_goes_to_qr():
     assert est.rank_ == 4
     assert np.allclose(est.coef_, sk.LinearRegression().fit(X, y).coef_, rtol=1e-8,
                        atol=1e-10)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_radius_graph_equals_two_pass_query_radius(threads):
+    import rusty_machine
+    from rusty_machine.learning import _kdtree
+    rng = np.random.RandomState(4)
+    X = np.vstack([0.3 * rng.randn(1500, 2), 5 * rng.rand(500, 2)])
+    tree = _kdtree.KDTree(X, leaf_size=30, metric="euclidean", p=2)
+    with rusty_machine.num_threads(threads):
+        off1, ind1 = tree.query_radius(X, 0.4)
+        off2, ind2 = tree.radius_graph(X, 0.4, 1 << 30)
+    assert off1[-1] > 8 * 4096        # the per-thread buffers had to grow several times
+    assert np.array_equal(off1, off2)
+    assert np.array_equal(ind1, ind2)   # the same traversal: the same order
+    # over the budget: None (the caller falls back to the O(n)-memory expansion)
+    with rusty_machine.num_threads(threads):
+        assert tree.radius_graph(X, 0.4, off1[-1] - 1) is None
+        assert tree.radius_graph(X, 0.4, off1[-1]) is not None
+        empty = tree.radius_graph(X[:0], 0.4, 10)
+    assert empty[0].tolist() == [0] and empty[1].size == 0
+
+
+def test_dbscan_one_pass_graph_matches_sklearn():
+    from sklearn.cluster import DBSCAN as SkDBSCAN
+
+    from rusty_machine.learning import DBSCAN
+    rng = np.random.RandomState(5)
+    X = np.vstack([0.5 * rng.randn(800, 2), 0.5 * rng.randn(800, 2) + 4,
+                   10 * rng.rand(400, 2) - 3])
+    ours = DBSCAN(eps=0.3, min_samples=10).fit(X)
+    ref = SkDBSCAN(eps=0.3, min_samples=10).fit(X)
+    assert np.array_equal(ours.labels_, ref.labels_)
+    assert np.array_equal(ours.core_sample_indices_, ref.core_sample_indices_)
+
+
+def test_dbscan_over_budget_falls_back(monkeypatch):
+    from sklearn.cluster import DBSCAN as SkDBSCAN
+
+    from rusty_machine.learning import DBSCAN, dbscan
+    monkeypatch.setattr(dbscan, "_CSR_MAX_NEIGHBOURS", 100)
+    rng = np.random.RandomState(6)
+    X = np.vstack([0.5 * rng.randn(500, 2), 0.5 * rng.randn(500, 2) + 4])
+    ours = DBSCAN(eps=0.3, min_samples=10).fit(X)
+    assert np.array_equal(ours.labels_, SkDBSCAN(eps=0.3, min_samples=10).fit(X).labels_)
