@@ -41,7 +41,8 @@ References
     discovering clusters in large spatial databases with noise", KDD 1996.
 """
 from cython.parallel cimport prange, threadid
-from libc.stdlib cimport malloc, free
+from libc.stdlib cimport malloc, free, realloc
+from libc.string cimport memcpy
 from libc.math cimport fabs, pow, sqrt, INFINITY
 
 import numpy as np
@@ -455,6 +456,126 @@ cdef class KDTree:
             return offsets, indices
         finally:
             free(stack_all)
+
+    def radius_graph(self, Q, double r, Py_ssize_t max_total):
+        """Neighbours within distance r (inclusive) of each row of Q as CSR, in ONE
+        traversal per query (``query_radius`` without ``counts`` makes two: it counts
+        first to lay out the CSR). Each thread appends its queries' neighbours to its own
+        growing buffer (doubled when full, the query then listed again into the room);
+        the CSR is assembled from the buffers at the end.
+
+        Returns
+        -------
+        (offsets, indices) as ``query_radius``, or None when the neighbourhoods hold more
+        than ``max_total`` entries (the caller then uses an O(n)-memory path).
+        """
+        cdef const double[:, ::1] Qv = _check_queries(Q, self.n_features)
+        cdef Py_ssize_t m = Qv.shape[0]
+        if m == 0:
+            return np.zeros(1, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        cdef const double[:, ::1] X = self.data
+        cdef const Py_ssize_t[::1] idx = self.idx_array
+        cdef const Py_ssize_t[::1] start = self._start
+        cdef const Py_ssize_t[::1] end = self._end
+        cdef const double[:, :, ::1] bounds = self._bounds
+        cdef int metric = self.metric_code
+        cdef double p = self.p
+        cdef double rr = _to_rdist(metric, p, r)
+        ones = np.ones(self.n_samples)
+        cdef const double[::1] wv = ones
+        cdef int nt = get_num_threads()
+        if m < 256:
+            nt = 1
+        cdef Py_ssize_t stack_cap = 2 * self.n_levels + 4
+        counts = np.zeros(m, dtype=np.intp)
+        owner = np.zeros(m, dtype=np.intc)
+        pos = np.zeros(m, dtype=np.intp)
+        cdef Py_ssize_t[::1] cnt = counts
+        cdef int[::1] own = owner
+        cdef Py_ssize_t[::1] at = pos
+        cdef Py_ssize_t* stack_all = <Py_ssize_t*>malloc(nt * stack_cap * sizeof(Py_ssize_t))
+        # per thread: buffer, length, capacity (8 apart: no shared cache lines)
+        cdef Py_ssize_t** tbuf = <Py_ssize_t**>malloc(nt * sizeof(Py_ssize_t*))
+        cdef Py_ssize_t* tlen = <Py_ssize_t*>malloc(8 * nt * sizeof(Py_ssize_t))
+        # shared flag (written through memory: a variable assigned in a prange would be
+        # thread-private): 1 over the budget, 2 out of memory
+        fail_arr = np.zeros(1, dtype=np.intc)
+        cdef int[::1] failed = fail_arr
+        cdef Py_ssize_t q, t, k, room, c
+        cdef int tid
+        cdef Py_ssize_t* grown
+        if stack_all == NULL or tbuf == NULL or tlen == NULL:
+            free(stack_all)
+            free(tbuf)
+            free(tlen)
+            raise MemoryError()
+        for t in range(nt):
+            tlen[8 * t] = 0
+            tlen[8 * t + 1] = 4096
+            tbuf[t] = <Py_ssize_t*>malloc(4096 * sizeof(Py_ssize_t))
+            if tbuf[t] == NULL:
+                failed[0] = 2
+        try:
+            if failed[0]:
+                raise MemoryError()
+            with nogil:
+                for q in prange(m, num_threads=nt, schedule="dynamic", chunksize=16):
+                    tid = threadid()
+                    if failed[0]:
+                        continue
+                    while True:
+                        room = tlen[8 * tid + 1] - tlen[8 * tid]
+                        c = <Py_ssize_t>_radius_one(
+                            &X[0, 0], &idx[0], &start[0], &end[0], &bounds[0, 0, 0],
+                            self.n_features, self.n_nodes, metric, p, &Qv[q, 0], rr,
+                            &wv[0], tbuf[tid] + tlen[8 * tid], room,
+                            stack_all + tid * stack_cap)
+                        if c <= room:
+                            break
+                        if tlen[8 * tid] + c > max_total:
+                            failed[0] = 1           # over the memory budget: give up
+                            break
+                        # double the buffer (at least to fit this query) and list again
+                        k = 2 * tlen[8 * tid + 1]
+                        if k < tlen[8 * tid] + c:
+                            k = tlen[8 * tid] + c
+                        grown = <Py_ssize_t*>realloc(tbuf[tid], k * sizeof(Py_ssize_t))
+                        if grown == NULL:
+                            failed[0] = 2
+                            break
+                        tbuf[tid] = grown
+                        tlen[8 * tid + 1] = k
+                    if c <= room:
+                        own[q] = tid
+                        at[q] = tlen[8 * tid]
+                        cnt[q] = c
+                        tlen[8 * tid] += c
+            if failed[0] == 2:
+                raise MemoryError("radius_graph: cannot grow the neighbour buffers")
+            if failed[0] == 1 or counts.sum() > max_total:
+                return None
+            offsets = np.zeros(m + 1, dtype=np.intp)
+            np.cumsum(counts, out=offsets[1:])
+            indices = np.empty(offsets[m], dtype=np.intp)
+            offv = offsets
+            indv = indices
+            self._gather_csr(m, tbuf, own, at, cnt, offv, indv)
+            return offsets, indices
+        finally:
+            free(stack_all)
+            for t in range(nt):
+                free(tbuf[t])
+            free(tbuf)
+            free(tlen)
+
+    cdef void _gather_csr(self, Py_ssize_t m, Py_ssize_t** tbuf, const int[::1] own,
+                          const Py_ssize_t[::1] at, const Py_ssize_t[::1] cnt,
+                          const Py_ssize_t[::1] offv, Py_ssize_t[::1] indv) noexcept:
+        cdef Py_ssize_t q
+        with nogil:
+            for q in range(m):
+                if cnt[q] > 0:
+                    memcpy(&indv[offv[q]], tbuf[own[q]] + at[q], cnt[q] * sizeof(Py_ssize_t))
 
     def dbscan_expand(self, const unsigned char[::1] is_core not None, double r):
         """DBSCAN expansion [5] without storing the neighbourhood graph: the

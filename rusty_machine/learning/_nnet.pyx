@@ -255,3 +255,20 @@ def residual_delta(const floating[:, ::1] P, const floating[:, ::1] Y, const dou
             s = scale * w[i]
             for j in range(d):
                 out[i, j] = <floating>(s * (P[i, j] - Y[i, j]))
+
+
+# ---- penalty ------------------------------------------------------------------------
+
+def l2_value_grad(const floating[::1] W, floating[::1] G, double coef):
+    """G += coef * W and return sum(W * W) (accumulated in float64): the L2 penalty's
+    value and gradient in one pass over the weights, no temporaries (called once per
+    layer and training step)."""
+    cdef Py_ssize_t n = W.shape[0], i
+    cdef double acc = 0.0
+    if G.shape[0] != n:
+        raise ValueError("l2_value_grad: W has %d entries, G has %d" % (n, G.shape[0]))
+    with nogil:
+        for i in range(n):
+            acc += <double>W[i] * W[i]
+            G[i] = <floating>(G[i] + coef * W[i])
+    return acc

@@ -134,8 +134,19 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         n = X.shape[0]
         w = (None if sample_weight is None
              else check_sample_weight(sample_weight, n, allow_zero=False))
+        graph = None
         # pass 1 (parallel): the (weighted) size of every eps-neighbourhood
-        if self._use_tree(X.shape[1]):
+        if self._use_tree(X.shape[1]) and w is None:
+            # unweighted: the neighbourhood graph in one traversal (its row lengths are
+            # the counts), unless it would pass the memory budget
+            tree = _kdtree.KDTree(X, leaf_size=self.leaf_size, metric=self.metric, p=p)
+            graph = tree.radius_graph(X, eps, _CSR_MAX_NEIGHBOURS)
+            if graph is not None:
+                counts = np.diff(graph[0]).astype(np.float64)
+            else:
+                counts = tree.query_radius(X, eps, count_only=True)
+            wcounts = counts
+        elif self._use_tree(X.shape[1]):
             tree = _kdtree.KDTree(X, leaf_size=self.leaf_size, metric=self.metric, p=p)
             counts = tree.query_radius(X, eps, count_only=True)
             wcounts = (counts if w is None
@@ -155,7 +166,9 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         # pass 2: expansion. While the neighbourhood graph fits the memory budget it is
         # stored (CSR, filled in parallel); beyond it the neighbours of each core point
         # are listed again when it is expanded (O(n) memory, whatever eps).
-        if counts.sum() <= _CSR_MAX_NEIGHBOURS:
+        if graph is not None:
+            self.labels_ = _kdtree.dbscan_expand(graph[0], graph[1], core_u8)
+        elif counts.sum() <= _CSR_MAX_NEIGHBOURS:
             if tree is not None:
                 offsets, indices = tree.query_radius(X, eps, counts=counts)
             elif self._euclidean():

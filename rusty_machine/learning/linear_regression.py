@@ -135,6 +135,57 @@ def _streamed_gram(X, Y, x_off, y_off, sqrt_w):
     return G
 
 
+# Largest m_j^2 n / (centred sum of squares of column j) for which the uncentred Gram
+# matrix below is used: the subtraction then loses at most log2(1 + 16) ~ 4 bits of each
+# entry (the same bound as PCA's scatter matrix, pca._scatter).
+_UNCENTRED_MAX_RATIO2 = 16.0
+# Smallest Cholesky pivot ratio L_ii^2 / G_ii the normal equations are solved with
+# (eps^(2/3): below it cond(G) > ~1e10 and the QR path is the accurate one)
+_PIVOT_MIN = _EPS ** (2.0 / 3.0)
+
+
+def _uncentred_gram(X, Y):
+    """The centred Gram matrix of [X | Y] (unweighted float64 data) and the column means,
+    in ONE pass over X and without a centred copy of it.
+
+    Block by block of rows (each block read once, while it is in cache): our syrk gives
+    X_b' X_b and one GEMM gives [Y_b, 1]' X_b (the cross products and the column sums of
+    X together). Then the centring is algebraic, G_c = G - n m m' [GVL4 Sec. 2.7 for the
+    cancellation this can cause]: accepted only when every column's mean is small next
+    to its spread (n m_j^2 <= 16 G_c[j, j], at most 4 bits lost); otherwise None is
+    returned and the caller centres the blocks explicitly (``_streamed_gram``).
+
+    Returns
+    -------
+    None, or (G, x_off, y_off): G of shape (n_features + n_targets,) * 2 with its lower
+    triangle filled (the X block symmetric), the column means of X and Y.
+    """
+    m, n = X.shape
+    t = Y.shape[1]
+    YE = np.empty((m, t + 1))
+    YE[:, :t] = Y
+    YE[:, t] = 1.0
+    Gxx = np.zeros((n, n))
+    Gyx = np.zeros((t + 1, n))
+    b = _block_rows(n + t)
+    for s in range(0, m, b):
+        Xb = X[s:s + b]
+        Gxx += _gram.gram(Xb)                               # X_b' X_b (syrk)
+        Gyx += gemm(YE[s:s + b], Xb, trans_a=True)          # [Y_b, 1]' X_b
+    Gee = gemm(YE, YE, trans_a=True)                        # [Y, 1]' [Y, 1], (t+1)^2
+    x_off = Gyx[t] / m
+    y_off = Gee[t, :t] / m
+    G = np.zeros((n + t, n + t))
+    # G_c = G - n m m'   (m m' symmetric by construction)
+    G[:n, :n] = Gxx - m * np.multiply.outer(x_off, x_off)
+    G[n:, :n] = Gyx[:t] - m * np.multiply.outer(y_off, x_off)
+    G[n:, n:] = Gee[:t, :t] - m * np.multiply.outer(y_off, y_off)
+    off2 = m * np.concatenate([x_off, y_off]) ** 2
+    if not np.all(off2 <= _UNCENTRED_MAX_RATIO2 * np.diagonal(G)):
+        return None
+    return G, x_off, y_off
+
+
 def _svd_solve(R11, R12, alpha, eps=_EPS):
     """min-norm (alpha = 0) or ridge solution of R11 W = R12 through R11 = U diag(s) V'.
     ``eps``: the machine epsilon of the data R11 came from (the rank cut-off).
@@ -172,11 +223,20 @@ def _rank_from_r(R11, eps=_EPS):
 def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
     """Shared driver: returns (W (n_features, n_targets), x_off, y_off, rank, singular)."""
     n = X.shape[1]
-    x_off, y_off = _weighted_offsets(X, Y, sw, fit_intercept)
-    sqrt_w = None if np.all(sw == 1.0) else np.sqrt(sw)
+    unweighted = bool(np.all(sw == 1.0))
+    fast = None
+    if solver == "cholesky" and unweighted and fit_intercept and X.dtype == np.float64:
+        # the centred Gram matrix and the means in one pass over X (no centred copy)
+        fast = _uncentred_gram(X, np.asarray(Y, dtype=np.float64))
+    if fast is not None:
+        G, x_off, y_off = fast
+    else:
+        x_off, y_off = _weighted_offsets(X, Y, sw, fit_intercept)
+    sqrt_w = None if unweighted else np.sqrt(sw)
     singular = None
     if solver == "cholesky":
-        G = _streamed_gram(X, Y, x_off, y_off, sqrt_w)       # lower triangle only
+        if fast is None:
+            G = _streamed_gram(X, Y, x_off, y_off, sqrt_w)   # lower triangle only
         alphas = np.broadcast_to(alpha, (Y.shape[1],))
         groups = [np.arange(Y.shape[1])] if np.all(alphas == alphas[0]) \
             else [np.array([t]) for t in range(Y.shape[1])]
@@ -187,7 +247,14 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
                 G11[np.diag_indices(n)] += alphas[idx[0]]
                 # (X'X + alpha I) w = X'y: GVL4 Alg. 4.2.2 + two triangular solves
                 rhs = np.ascontiguousarray(G[n:, :n][idx].T)
-                W[:, idx] = np.asarray(_linalg().cho_factor(G11).solve(rhs)).reshape(n, -1)
+                cf = _linalg().cho_factor(G11)
+                # a pivot L_ii^2 / G_ii this small means cond(G) > ~1e10: the normal
+                # equations would lose most digits (rank deficiency shows up here when
+                # rounding lets the factorisation finish): the QR path decides instead
+                if n and np.min(np.diagonal(np.asarray(cf.L)) ** 2
+                                / np.diagonal(G11)) <= _PIVOT_MIN:
+                    raise LinAlgError("numerically singular normal equations")
+                W[:, idx] = np.asarray(cf.solve(rhs)).reshape(n, -1)
             if not np.isfinite(W).all():
                 raise LinAlgError("non-finite solution")
             return W, x_off, y_off, n, None

@@ -81,6 +81,11 @@ class L2(_Regularization):
 
     def value_and_grad(self, W, G, scale):
         """Return scale * R(W) and add scale * dR/dW to G (in place)."""
+        if (W.dtype == G.dtype and W.dtype in (np.float32, np.float64)
+                and W.flags.c_contiguous and G.flags.c_contiguous):
+            # one fused pass (_nnet.pyx), no temporaries: once per layer and step
+            ssq = _nnet.l2_value_grad(W.reshape(-1), G.reshape(-1), scale * self.l)
+            return 0.5 * scale * self.l * ssq
         G += (scale * self.l) * W
         return 0.5 * scale * self.l * float(np.sum(W * W))
 
