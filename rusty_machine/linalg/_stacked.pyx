@@ -121,9 +121,17 @@ def _batch_copy(arr, tuple batch_shape, str func, dtype):
     return out
 
 
+# A thread team costs its wake-up (tens of microseconds, milliseconds on an oversubscribed
+# machine: a stack of two 3x3 eigvals took 6.4 ms on 2 threads against 42 us on one, load
+# average 4.6 on 2 cores). Threads over the batch only when it holds at least this much
+# work, in units of n^3 (a 4x4 geev with vectors is ~2 us: 512 of them, ~1 ms).
+cdef Py_ssize_t PARALLEL_MIN_WORK = 32768
+
+
 cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
-    """Threads over the batch: all of ours for a stack of small matrices, else one."""
-    if batch < 2 or n > SMALL:
+    """Threads over the batch: all of ours for a stack of small matrices holding at least
+    PARALLEL_MIN_WORK, else one."""
+    if batch < 2 or n > SMALL or batch * n * n * n < PARALLEL_MIN_WORK:
         return 1
     cdef int nt = get_num_threads()
     return nt if nt < batch else <int>batch
@@ -747,13 +755,6 @@ def eigvalsh(a, UPLO="L"):
 from rusty_machine.linalg._eig cimport geev, geev_work_size
 
 
-# A thread team costs its wake-up (tens of microseconds, milliseconds on an oversubscribed
-# machine: a stack of two 3x3 eigvals took 6.4 ms on 2 threads against 42 us on one, load
-# average 4.6 on 2 cores). Threads over the batch only when it holds at least this much
-# work, in units of n^3 (a 4x4 geev with vectors is ~2 us: 512 of them, ~1 ms).
-cdef Py_ssize_t EIG_PARALLEL_MIN = 32768
-
-
 cdef int _geev_batch(Py_ssize_t batch, Py_ssize_t n,
                      const double* A,          # IN  batch x n x n
                      double* wr, double* wi,   # OUT batch x n each
@@ -761,7 +762,7 @@ cdef int _geev_batch(Py_ssize_t batch, Py_ssize_t n,
                      int* info) noexcept nogil:   # OUT batch: geev's return codes
     """geev on every matrix of the stack; -1 when the workspace cannot be allocated."""
     cdef Py_ssize_t i, t
-    cdef int nt = _threads_for(batch, n) if batch * n * n * n >= EIG_PARALLEL_MIN else 1
+    cdef int nt = _threads_for(batch, n)
     cdef Py_ssize_t lw = geev_work_size(n, VR != NULL), liw = n + 1
     cdef double* work = <double*>malloc(nt * lw * sizeof(double))
     cdef Py_ssize_t* iwork = <Py_ssize_t*>malloc(nt * liw * sizeof(Py_ssize_t))

@@ -1033,11 +1033,15 @@ cdef Py_ssize_t JACOBI_LONG = 64
 # core); larger ones run one at a time with the threads inside the kernels (_stacked's
 # SMALL).
 cdef Py_ssize_t SMALL = 64
+# ... and only for a stack holding at least this much work in units of n^3 (a thread
+# team's wake-up costs tens of microseconds, milliseconds on a busy machine: _stacked.pyx)
+cdef Py_ssize_t PARALLEL_MIN_WORK = 32768
 
 
 cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
-    """Threads over the batch: all of ours for a stack of small matrices, else one."""
-    if batch < 2 or n > SMALL:
+    """Threads over the batch: all of ours for a stack of small matrices holding at least
+    PARALLEL_MIN_WORK, else one."""
+    if batch < 2 or n > SMALL or batch * n * n * n < PARALLEL_MIN_WORK:
         return 1
     cdef int nt = get_num_threads()
     return nt if nt < batch else <int>batch
