@@ -128,6 +128,11 @@ def matmul(x1, x2):
     if isinstance(x1, (_matrix.Matrix, _matrix.Vector)) and \
             isinstance(x2, (_matrix.Matrix, _matrix.Vector)):
         return _matrix.matmul(x1, x2)
+    if type(x1) is np.ndarray and type(x2) is np.ndarray and 0 < x1.ndim <= 2 \
+            and 0 < x2.ndim <= 2 and x1.dtype.kind == "f" and x2.dtype.kind == "f":
+        # the common case, real 1-D/2-D arrays: straight to the one-matrix product,
+        # which checks them itself (the conversions below cost ~1.3 us of a 64 x 64's 13)
+        return _matrix.matmul(x1, x2)
     A = _real_array(x1, "matmul")
     B = _real_array(x2, "matmul")
     if A.ndim == 0 or B.ndim == 0:
