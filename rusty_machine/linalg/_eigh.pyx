@@ -49,7 +49,6 @@ import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
 from libc.float cimport DBL_MAX
-from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
@@ -60,6 +59,8 @@ from rusty_machine.linalg.matrix import asmatrix, asvector
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           symmetric_from_lower as _symmetric_from_lower,
                                           scale_factor as _scale_factor)
+from rusty_machine.linalg._checks cimport input_matrix
+from rusty_machine.linalg.matrix cimport Matrix
 
 # ---- the symmetric matrix-vector product of the tridiagonalisation ----------------
 # Half of dsytrd's work is y = A v with the trailing symmetric block, memory bound:
@@ -506,14 +507,15 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
                                                 #       of the merged problem, ascending
                    double* Z, Py_ssize_t ldz,   # INOUT m x m: diag(Z1, Z2) -> eigenvectors
                    double* work,                # work  12 m
-                   Py_ssize_t* iwork) noexcept nogil:   # work 4 m
+                   Py_ssize_t* iwork,           # work  4 m
+                   double* mbuf) noexcept nogil:   # work  2 m^2 (U and the GEMM's result)
     """One merge of Cuppen's divide and conquer: T = diag(T1, T2) + beta v v^T with
     T_i = Z_i D_i Z_i^T gives T = Q (D + rho z z^T) Q^T, Q = diag(Z1, Z2),
     z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
     (LAPACK dlaed2), the secular equation for the rest, the Gu-Eisenstat recomputation
     of z from the computed roots so that the vectors come out orthogonal [GE95], and
     the new eigenvectors Q U by one GEMM on the kept columns (permuted to the front of
-    Z in place; extra memory K^2 + m K). Returns 0, or -2 if memory ran out."""
+    Z in place; U and the product in mbuf, K^2 + m K <= 2 m^2). Returns 0."""
     cdef double* z = work
     cdef double* dd = work + m
     cdef double* zz = work + 2 * m
@@ -531,8 +533,8 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
     cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
     cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
-    cdef double* U = NULL
-    cdef double* Znew = NULL
+    cdef double* U = mbuf
+    cdef double* Znew = mbuf + m * m
     cdef double* rowtmp = work + 10 * m
     # z = [last row of Z1, first row of Z2]
     for j in range(k):
@@ -602,12 +604,6 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             for i in range(j, K - 1):
                 p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
             zhat[j] = copysign(sqrt(fabs(p)), zk[j])
-        U = <double*>malloc(K * K * sizeof(double))
-        Znew = <double*>malloc(m * K * sizeof(double))
-        if U == NULL or Znew == NULL:
-            free(U)
-            free(Znew)
-            return -2
         # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j, normalised
         for i in range(K):
             for j in range(K):
@@ -627,8 +623,6 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
         dgemm(False, False, m, K, K, 1.0, Z, ldz, U, K, 0.0, Znew, K)
         for j in range(m):
             memcpy(Z + j * ldz, Znew + j * K, K * sizeof(double))
-        free(U)
-        free(Znew)
     # sort the eigenvalues ascending in the original sign, the columns alongside
     for i in range(K):
         keyv[i] = sg * lam[i]
@@ -655,153 +649,206 @@ cdef void _permute_columns(Py_ssize_t m,
         memcpy(Z + r * ldz, rowtmp, m * sizeof(double))
 
 
+cdef Py_ssize_t _steqr_vectors(Py_ssize_t m,
+                               double* d, double* e,           # INOUT m, m-1 (e destroyed)
+                               double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors
+                               double* cs) noexcept nogil:     # work  2m
+    """T = Z diag(d) Z^T by the implicit QR algorithm (GVL4 Alg. 8.3.3), d ascending:
+    Z^T = I rotated in place by the sweeps (rows: contiguous), sorted, transposed.
+    Returns 0, or -1 at the sweep cap."""
+    cdef Py_ssize_t i, j, status
+    cdef double t
+    for i in range(m):
+        memset(Z + i * ldz, 0, m * sizeof(double))
+        Z[i * ldz + i] = 1.0
+    status = _steqr(m, d, e, Z, ldz, m, cs)
+    if status:
+        return status
+    _sort_ascending(m, d, Z, ldz, m)
+    for i in range(m):
+        for j in range(i + 1, m):
+            t = Z[i * ldz + j]
+            Z[i * ldz + j] = Z[j * ldz + i]
+            Z[j * ldz + i] = t
+    return 0
+
+
 cdef Py_ssize_t _stedc(Py_ssize_t m,
                        double* d, double* e,           # INOUT m, m-1 (e destroyed)
                        double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors (columns)
-                       double* work, Py_ssize_t* iwork) noexcept nogil:   # 12m, 4m
+                       double* work,                   # work  12 m
+                       Py_ssize_t* iwork,              # work  4 m
+                       double* mbuf) noexcept nogil:   # work  2 m^2
     """Eigen-decomposition of a symmetric tridiagonal matrix by divide and conquer
     (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
     halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
-    implicit QR algorithm. Returns 0, -1 (a QR leaf reached its sweep cap) or -2 (out
-    of memory)."""
-    cdef Py_ssize_t i, j, k, status
+    implicit QR algorithm. Returns 0, or -1 (a QR leaf reached its sweep cap)."""
+    cdef Py_ssize_t i, k, status
     cdef double beta
     if m <= DC_LEAF:
-        # Z^T = I, rotated by the QR sweeps, then transposed into place
-        for i in range(m):
-            for j in range(m):
-                work[i * m + j] = 0.0
-            work[i * m + i] = 1.0
-        status = _steqr(m, d, e, work, m, m, work + m * m)
-        if status:
-            return status
-        _sort_ascending(m, d, work, m, m)
-        for i in range(m):
-            for j in range(m):
-                Z[i * ldz + j] = work[j * m + i]
-        return 0
+        return _steqr_vectors(m, d, e, Z, ldz, work)
     k = m // 2
     beta = e[k - 1]
     # the tear: T = diag(T1 - beta e_k e_k^T, T2 - beta e_1 e_1^T) + beta v v^T
     d[k - 1] -= beta
     d[k] -= beta
     for i in range(k):
-        for j in range(k, m):
-            Z[i * ldz + j] = 0.0
+        memset(Z + i * ldz + k, 0, (m - k) * sizeof(double))
     for i in range(k, m):
-        for j in range(k):
-            Z[i * ldz + j] = 0.0
-    status = _stedc(k, d, e, Z, ldz, work, iwork)
+        memset(Z + i * ldz, 0, k * sizeof(double))
+    status = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
     if status:
         return status
-    status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork)
+    status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork, mbuf)
     if status:
         return status
-    return _dc_merge(m, k, beta, d, Z, ldz, work, iwork)
+    return _dc_merge(m, k, beta, d, Z, ldz, work, iwork, mbuf)
 
 
-def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
-    """Shared by eigh and eigvalsh: returns (w ascending, V or None), V with the
-    eigenvectors as columns. Vectors: divide and conquer for n > DC_LEAF, else QR."""
-    cdef Py_ssize_t n = S.shape[0]
-    cdef double[::1] d = np.empty(n)
-    cdef double[::1] e = np.zeros(max(n - 1, 1))
-    cdef double[::1] tau = np.zeros(max(n - 1, 1))
-    cdef double[:, ::1] VT = np.zeros((NB, n))
-    cdef double[:, ::1] WT = np.zeros((NB, n))
-    cdef double[::1] tmp = np.zeros(max(2 * n, NB))
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NB) if want_vectors else 1)
-    cdef double[:, ::1] Q
-    cdef double[:, ::1] X
-    cdef double* xp = NULL
-    cdef Py_ssize_t status
-    Qa = None
-    Xa = None
-    cdef bint dc = want_vectors and n > DC_LEAF and _USE_DC
-    if want_vectors and not dc:
-        Qa = np.empty((n, n))
-        Q = Qa
-    with nogil:
-        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
-        if want_vectors and not dc:
-            orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    if dc:
-        # LAPACK dsyevd: Q is never formed; V = Q Z by applying the reflectors to Z
-        return _dc_solve(n, d, e, S, tau, name)
+# =================================================================================
+# the driver: dsyev / dsyevd on caller-provided workspace
+# =================================================================================
+_USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR); for tests
+
+
+cdef inline Py_ssize_t _nbq(Py_ssize_t n) noexcept nogil:
+    # reflectors per block of V = Q Z: NBQ, but 32 for small n (the workspace of a
+    # matrix of a stack then stays in L2: 57 KB at n = 64 against 460 KB)
+    return NBQ if n > 256 else 32
+
+
+cdef Py_ssize_t syevd_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
+    cdef Py_ssize_t lw = 3 * NB * n + max(2 * n, NB)      # _sytrd's panels
     if want_vectors:
-        Xa = np.ascontiguousarray(Qa.T)     # X = Q^T; the QR sweeps rotate its rows
-        X = Xa
-        xp = &X[0, 0]
-        with nogil:
-            status = _steqr(n, &d[0], &e[0], xp, n, n, &tmp[0])
-    else:
-        with nogil:
-            status = _sterf(n, &d[0], &e[0])
-    if status:
-        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps"
-                          % (name, CAP_FACTOR * n))
-    with nogil:
-        _sort_ascending(n, &d[0], xp, n, n)
-    return np.asarray(d), (None if Xa is None else np.ascontiguousarray(Xa.T))
+        lw = max(lw, 12 * n + 2 * n * n)                  # _stedc (and _steqr's 2n)
+        lw = max(lw, org_work_size(n, n, _nbq(n)))        # ormtr_left
+    return 2 * n + lw + 1
 
 
-_USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR throughout)
+cdef Py_ssize_t syevd_iwork_size(Py_ssize_t n) noexcept nogil:
+    return 4 * n + 1
 
 
-def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, double[:, ::1] S,
-              double[::1] tau, str name):
-    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z by applying the
-    reflectors _sytrd left in S (row k: v_k[1:] in S[k, k+2:]) to Z, blocks of NBQ
-    (LAPACK dsyevd's dormtr: 2 n^3 flops, against 4/3 n^3 to form Q and 2 n^3 for
-    the GEMM Q Z)."""
-    cdef double tnorm = 0.0
-    cdef Py_ssize_t i, status
+cdef int syevd(Py_ssize_t n,
+               double* A, Py_ssize_t lda,      # INOUT n x n, lower triangle read; destroyed
+               double* w,                      # OUT   n eigenvalues, ascending
+               double* V, Py_ssize_t ldv,      # OUT   n x n eigenvectors as columns (or
+                                               #       unused when not want_vectors)
+               bint want_vectors,
+               bint use_dc,                    # IN    divide and conquer (else QR) for Z
+               double* work,                   # work  syevd_work_size(n, want_vectors)
+               Py_ssize_t* iwork               # work  syevd_iwork_size(n)
+               ) noexcept nogil:
+    """The symmetric eigenproblem A = V diag(w) V^T of one matrix, nothing allocated
+    (LAPACK dsyevd's steps; the one-matrix eigh/eigvalsh and every matrix of order
+    > 16 of a stack run this):
+
+    1. one pass over the lower triangle: NaN/inf check and max |a_ij|; scale into the
+       safe range when that is tiny or huge (dsyev's rmin/rmax guard);
+    2. A = Q T Q^T (_sytrd, GVL4 Alg. 8.3.1 blocked as dsytrd/dlatrd), reading and
+       updating only the lower triangle; Q stays as reflectors in A's upper triangle;
+    3. eigenvalues only: root-free QL (_sterf, dsterf); vectors: T = Z diag(w) Z^T by
+       divide and conquer (_stedc, dstedc; the implicit QR algorithm for n <= DC_LEAF
+       or without use_dc) on T / ||T||_max, Z written into V, then V = Q Z (dormtr).
+
+    Returns 0; -1 (nothing computed) when the lower triangle holds NaN or infinity;
+    1 when the tridiagonal QR / QL iteration reached its cap of CAP_FACTOR * n sweeps;
+    2 when a divide-and-conquer leaf reached its cap (CAP_FACTOR * DC_LEAF)."""
+    cdef Py_ssize_t i, j, status
+    cdef double amax = 0.0, x, f = 1.0, tnorm = 0.0
+    cdef double* e = work
+    cdef double* tau = work + n
+    cdef double* rest = work + 2 * n
     for i in range(n):
-        tnorm = max(tnorm, fabs(d[i]))
-    for i in range(n - 1):
-        tnorm = max(tnorm, fabs(e[i]))
-    Za = np.zeros((n, n))
-    cdef double[:, ::1] Z = Za
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NBQ))
-    if tnorm == 0.0:
+        for j in range(i + 1):
+            x = fabs(A[i * lda + j])
+            if not x <= DBL_MAX:                # NaN or infinity
+                return -1
+            if x > amax:
+                amax = x
+    if amax == 0.0:
+        memset(w, 0, n * sizeof(double))
+        if want_vectors:
+            for i in range(n):
+                memset(V + i * ldv, 0, n * sizeof(double))
+                V[i * ldv + i] = 1.0
+        return 0
+    if amax < 1e-140 or amax > 1e140:
+        f = 1.0 / amax
         for i in range(n):
-            Z[i, i] = 1.0
-        with nogil:
-            ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
-        return np.zeros(n), Za
-    # work on T / ||T||_max (the deflation tolerances are then absolute)
-    for i in range(n):
-        d[i] /= tnorm
-    for i in range(n - 1):
-        e[i] /= tnorm
-    cdef double[::1] work = np.zeros(12 * n + DC_LEAF * DC_LEAF + 2 * DC_LEAF)
-    cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
-    with nogil:
-        status = _stedc(n, &d[0], &e[0], &Z[0, 0], n, &work[0], &iwork[0])
-    if status == -2:
-        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
-    if status:
+            for j in range(i + 1):
+                A[i * lda + j] *= f
+    # 2. the reduction (d of T lands in w)
+    _sytrd(n, A, lda, w, e, tau, rest, rest + NB * n, rest + 3 * NB * n)
+    if not want_vectors:
+        # 3. dsterf
+        if _sterf(n, w, e):
+            return 1
+        _sort_ascending(n, w, NULL, 0, 0)
+    else:
+        # 3. on T / ||T||_max (the deflation tolerances are then absolute)
+        for i in range(n):
+            tnorm = max(tnorm, fabs(w[i]))
+        for i in range(n - 1):
+            tnorm = max(tnorm, fabs(e[i]))
+        for i in range(n):
+            w[i] /= tnorm
+        for i in range(n - 1):
+            e[i] /= tnorm
+        if use_dc and n > DC_LEAF:
+            status = _stedc(n, w, e, V, ldv, rest, iwork, rest + 12 * n)
+            if status:
+                return 2
+        elif _steqr_vectors(n, w, e, V, ldv, rest):
+            return 1
+        for i in range(n):
+            w[i] *= tnorm
+        # V = Q Z (LAPACK dsyevd's dormtr: Q never formed)
+        ormtr_left(n, A, lda, tau, V, ldv, n, _nbq(n), rest)
+    if f != 1.0:
+        for i in range(n):
+            w[i] /= f
+    return 0
+
+
+def raise_for_status(int status, str name, Py_ssize_t n, str where=""):
+    """The exception for a non-zero syevd status of an n x n matrix (`where` names a
+    matrix of a stack)."""
+    if status == -1:
+        raise ValueError("%s: the matrix contains NaN or infinity%s" % (name, where))
+    if status == 1:
+        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps%s"
+                          % (name, CAP_FACTOR * n, where))
+    if status == 2:
         raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps "
-                          "(in a divide-and-conquer leaf of at most %d rows)"
-                          % (name, CAP_FACTOR * DC_LEAF, DC_LEAF))
-    w = np.asarray(d) * tnorm
-    # V = Q Z
+                          "(in a divide-and-conquer leaf of at most %d rows)%s"
+                          % (name, CAP_FACTOR * DC_LEAF, DC_LEAF, where))
+
+
+def _private_copy(A, str name):
+    """A C-contiguous float64 numpy copy of the square A (shape and type checked as
+    every decomposition does); the finiteness of its lower triangle is syevd's check."""
+    cdef Matrix M = input_matrix(A, name, True, False)
+    return np.array(M, dtype=np.float64, order="C", copy=True)
+
+
+def _solve(double[:, ::1] A, bint want_vectors, str name):
+    """(w, V or None) of the C-contiguous float64 n x n A (n >= 1; lower triangle read,
+    destroyed) by syevd, its workspace allocated here."""
+    cdef Py_ssize_t n = A.shape[0]
+    cdef double[::1] work = np.empty(syevd_work_size(n, want_vectors))
+    cdef Py_ssize_t[::1] iwork = np.empty(syevd_iwork_size(n), dtype=np.intp)
+    wa = np.empty(n)
+    Va = np.empty((n, n)) if want_vectors else np.empty((1, 1))
+    cdef double[::1] w = wa
+    cdef double[:, ::1] V = Va
+    cdef int status
+    cdef bint use_dc = _USE_DC
     with nogil:
-        ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
-    return w, Za
-
-
-def solve_symmetric(S, bint want_vectors, str name):
-    """(w ascending, V or None) of the full symmetric C-contiguous float64 S (n >= 1,
-    finite; overwritten): scaled into the safe range, tridiagonalised and solved. The
-    one-matrix path of eigh / eigvalsh, and of the stacked driver for n > JACOBI_MAX."""
-    f = _scale_factor(S)
-    if f != 1.0:
-        S *= f
-    w, V = _tridiagonal_solve(S, want_vectors, name)
-    if f != 1.0:
-        w /= f
-    return w, V
+        status = syevd(n, &A[0, 0], n, &w[0], &V[0, 0], n, want_vectors, use_dc,
+                       &work[0], &iwork[0])
+    raise_for_status(status, name, n)
+    return wa, (Va if want_vectors else None)
 
 
 def eigh(A):
@@ -840,12 +887,11 @@ def eigh(A):
     LinAlgError
         A QR iteration exceeded its cap of 30 n sweeps (30 * 32 in a leaf).
     """
-    a = _work_copy(A, "eigh", lower_only=True)
-    n = a.shape[0]
-    if n == 0:
+    a = _private_copy(A, "eigh")
+    if a.shape[0] == 0:
         return asvector(np.empty(0)), asmatrix(np.empty((0, 0)))
-    w, V = solve_symmetric(_symmetric_from_lower(a), True, "eigh")
-    return asvector(np.ascontiguousarray(w)), asmatrix(np.ascontiguousarray(V))
+    w, V = _solve(a, True, "eigh")
+    return asvector(w), asmatrix(V)
 
 
 def eigvalsh(A):
@@ -872,12 +918,11 @@ def eigvalsh(A):
     ValueError, TypeError, LinAlgError
         As :func:`eigh`.
     """
-    a = _work_copy(A, "eigvalsh", lower_only=True)
-    n = a.shape[0]
-    if n == 0:
+    a = _private_copy(A, "eigvalsh")
+    if a.shape[0] == 0:
         return asvector(np.empty(0))
-    w, _ = solve_symmetric(_symmetric_from_lower(a), False, "eigvalsh")
-    return asvector(np.ascontiguousarray(w))
+    w, _ = _solve(a, False, "eigvalsh")
+    return asvector(w)
 
 
 def tridiagonalize(A):
