@@ -180,6 +180,18 @@ cdef void _sytrd(Py_ssize_t n,
 # =================================================================================
 # symmetric tridiagonal QR (GVL4 Alg. 8.3.2 / 8.3.3, LAPACK dsteqr)
 # =================================================================================
+cdef inline double _hyp(double x, double y) noexcept nogil:
+    """sqrt(x^2 + y^2) without harmful overflow or underflow, as LAPACK 3.10's dlartg
+    does it: the plain square root when the sum of squares is safely inside the range
+    (a square that underflows there is negligible beside the other), libm's hypot
+    otherwise (and for NaN). hypot alone was 15% of a 64 x 64 eigh: glibc's is exact
+    to half an ulp at ~40 cycles, where one ulp is all the rotations need."""
+    cdef double s = x * x + y * y
+    if 1e-290 < s < 1e290:
+        return sqrt(s)
+    return hypot(x, y)
+
+
 cdef inline bint _negligible(double e, double da, double db) noexcept nogil:
     # LAPACK dsteqr's test |e|^2 <= eps^2 |d_i d_{i+1}| + safmin (relative: keeps the
     # small eigenvalues of graded matrices accurate)
@@ -220,14 +232,14 @@ cdef Py_ssize_t _steqr(Py_ssize_t n,
         b = e[hi - 1]
         dd = d[hi]
         delta = 0.5 * (a - dd)
-        denom = delta + copysign(hypot(delta, b), delta)
+        denom = delta + copysign(_hyp(delta, b), delta)
         mu = dd - b * (b / denom)
         # implicit QR step on T[lo:hi+1, lo:hi+1]: chase the bulge down
         x = d[lo] - mu
         z = e[lo]
         for k in range(lo, hi):
             # Givens [c s; -s c] [x; z] = [r; 0]  (GVL4 Alg. 5.1.3)
-            r = hypot(x, z)
+            r = _hyp(x, z)
             if r == 0.0:
                 c = 1.0
                 s = 0.0
@@ -261,7 +273,7 @@ cdef void _eig2x2(double a, double b, double c, double* rt1, double* rt2) noexce
     """Eigenvalues of the symmetric [a b; b c] without cancellation (LAPACK dlae2):
     the larger-magnitude one from the sum, the other from the determinant."""
     cdef double sm = a + c, df = a - c, rt, acmx, acmn
-    rt = hypot(df, 2.0 * b)
+    rt = _hyp(df, 2.0 * b)
     if fabs(a) > fabs(c):
         acmx = a
         acmn = c
@@ -320,7 +332,7 @@ cdef Py_ssize_t _sterf(Py_ssize_t n,
         # Wilkinson shift from the top 2x2 (the end this QL sweep converges)
         rte = sqrt(e[lo])
         sigma = (d[lo + 1] - d[lo]) / (2.0 * rte)
-        r = hypot(sigma, 1.0)
+        r = _hyp(sigma, 1.0)
         sigma = d[lo] - rte / (sigma + copysign(r, sigma))
         # root-free QL sweep from the bottom of the block to its top
         c = 1.0
@@ -566,7 +578,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             nd += 1
             continue
         if last >= 0:
-            hyp = hypot(zz[last], zz[i])
+            hyp = _hyp(zz[last], zz[i])
             c = zz[i] / hyp
             s = -zz[last] / hyp
             t = dd[i] - dd[last]
