@@ -51,7 +51,9 @@ from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
 from libc.float cimport DBL_MAX
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
+from rusty_machine.linalg.blas cimport (dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap,
+                                        get_num_threads, in_parallel)
+from cython.parallel cimport prange
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
                                                 org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
@@ -76,6 +78,7 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
+cdef Py_ssize_t SYR2K_PAR_WORK = 64 * 256 * 256   # m^2 k above which it is threaded
 cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
@@ -98,7 +101,7 @@ cdef void _sytrd(Py_ssize_t n,
                  double* d,                   # OUT   n diagonal of T
                  double* e,                   # OUT   n-1 off-diagonal of T
                  double* tau,                 # OUT   n-1 reflector factors
-                 double* VT, double* WT,      # work  NB x n each
+                 double* VWT,                 # work  3 NB x n: V^T, W^T, V^T again
                  double* tmp) noexcept nogil:  # work  NB
     """A = Q T Q^T with Q = H_0 ... H_{n-2}, H_k = I - tau_k v_k v_k^T acting on
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
@@ -107,8 +110,14 @@ cdef void _sytrd(Py_ssize_t n,
     updated; its current value is A - V W^T - W V^T (dlatrd [DSH89]), so each step does
     one matrix-vector product with the trailing block (its lower triangle), and the
     panel's update of the rest is a symmetric rank-2NB update of the lower triangle by
-    GEMMs on block rows. Only the lower triangle of S is kept current."""
-    cdef Py_ssize_t k0, m, nbk, i, j, r, r0, r1, ldw = n
+    GEMMs on block rows (_syr2k_lower). Only the lower triangle of S is kept current.
+
+    The panel's V^T and W^T rows sit in VWT as [V^T; W^T; V^T] (nbk rows each), so
+    that [V W] and [W V] are both a contiguous run of 2 nbk rows: the rank-2k update is
+    then ONE GEMM of depth 2 nbk per block row, not two of depth nbk."""
+    cdef Py_ssize_t k0, m, nbk, i, j, r, ldw = n
+    cdef double* VT
+    cdef double* WT
     cdef double* A
     cdef double* ri
     cdef double* vt
@@ -122,6 +131,8 @@ cdef void _sytrd(Py_ssize_t n,
         m = n - k0
         nbk = min(NB, n - 1 - k0)
         A = S + k0 * lds + k0
+        VT = VWT
+        WT = VWT + nbk * ldw
         for i in range(nbk):
             ri = A + i * lds
             vt = VT + i * ldw
@@ -161,20 +172,45 @@ cdef void _sytrd(Py_ssize_t n,
             dscal(r, t, wt + i + 1, 1)
             alpha2 = -0.5 * t * ddot(r, wt + i + 1, 1, vt + i + 1, 1)
             daxpy(r, alpha2, vt + i + 1, 1, wt + i + 1, 1)
-        # trailing update A22 -= V W^T + W V^T on the lower triangle only (a symmetric
-        # rank-2k update, LAPACK dsyr2k): block rows of SYR2K_ROWS, each two GEMMs up to
-        # and including its diagonal block
-        r0 = nbk
-        while r0 < m:
-            r1 = min(r0 + SYR2K_ROWS, m)
-            # A[r0:r1, nbk:r1] -= V[r0:r1] W[nbk:r1]^T + W[r0:r1] V[nbk:r1]^T
-            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, VT + r0, ldw, WT + nbk, ldw,
-                  1.0, A + r0 * lds + nbk, lds)
-            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, WT + r0, ldw, VT + nbk, ldw,
-                  1.0, A + r0 * lds + nbk, lds)
-            r0 = r1
+        # trailing update A22 -= V W^T + W V^T (LAPACK dsyr2k): [V W] [W V]^T
+        memcpy(VWT + 2 * nbk * ldw, VT, nbk * ldw * sizeof(double))
+        _syr2k_lower(m - nbk, 2 * nbk, VWT + nbk, VWT + nbk * ldw + nbk, ldw,
+                     A + nbk * lds + nbk, lds)
         k0 += nbk
     d[n - 1] = S[(n - 1) * lds + n - 1]
+
+
+cdef void _syr2k_lower(Py_ssize_t m, Py_ssize_t k,
+                       const double* XT,             # IN    k x m: X^T = [V W]^T
+                       const double* YT,             # IN    k x m: Y^T = [W V]^T
+                       Py_ssize_t ldw,               # IN    row stride of XT and YT
+                       double* A, Py_ssize_t lda     # INOUT m x m, lower triangle
+                       ) noexcept nogil:
+    """A -= X Y^T on the lower triangle (with X = [V W], Y = [W V]: the rank-2k update
+    A - V W^T - W V^T of dsyr2k): block rows of SYR2K_ROWS, each one GEMM up to and
+    including its diagonal block (whose upper part is written too and never read).
+    The block rows are independent: with threads (outside any parallel region) they are
+    spread over them, widest first and dynamically (a block row's width grows with its
+    index), each GEMM on one core."""
+    cdef Py_ssize_t nblk = (m + SYR2K_ROWS - 1) // SYR2K_ROWS, b, r0, r1
+    cdef int nt = 1
+    if not in_parallel() and nblk > 1 and m * m * k >= SYR2K_PAR_WORK:
+        nt = get_num_threads()
+        if nt > nblk:
+            nt = <int>nblk
+    if nt > 1:
+        for b in prange(nblk, num_threads=nt, schedule="dynamic"):
+            r0 = (nblk - 1 - b) * SYR2K_ROWS
+            r1 = min(r0 + SYR2K_ROWS, m)
+            # A[r0:r1, :r1] -= X[r0:r1] Y[:r1]^T
+            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+                  1.0, A + r0 * lda, lda)
+    else:
+        for b in range(nblk):
+            r0 = b * SYR2K_ROWS
+            r1 = min(r0 + SYR2K_ROWS, m)
+            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+                  1.0, A + r0 * lda, lda)
 
 
 # =================================================================================
@@ -791,7 +827,7 @@ cdef int syevd(Py_ssize_t n,
             for j in range(i + 1):
                 A[i * lda + j] *= f
     # 2. the reduction (d of T lands in w)
-    _sytrd(n, A, lda, w, e, tau, rest, rest + NB * n, rest + 3 * NB * n)
+    _sytrd(n, A, lda, w, e, tau, rest, rest + 3 * NB * n)
     if not want_vectors:
         # 3. dsterf
         if _sterf(n, w, e):
@@ -970,14 +1006,13 @@ def tridiagonalize(A):
     cdef double[::1] d = np.empty(n)
     cdef double[::1] e = np.zeros(max(n - 1, 1))
     cdef double[::1] tau = np.zeros(max(n - 1, 1))
-    cdef double[:, ::1] VT = np.zeros((NB, n))
-    cdef double[:, ::1] WT = np.zeros((NB, n))
+    cdef double[:, ::1] VWT = np.zeros((3 * NB, n))
     cdef double[::1] tmp = np.zeros(max(2 * n, NB))
     cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
     Qa = np.empty((n, n))
     cdef double[:, ::1] Q = Qa
     with nogil:
-        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
+        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VWT[0, 0], &tmp[0])
         orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
     Tm = np.diag(np.asarray(d))
     if n > 1:
