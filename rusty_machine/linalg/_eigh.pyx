@@ -79,6 +79,7 @@ cdef double SAFMIN = 2.2250738585072014e-308
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
 cdef Py_ssize_t SYR2K_PAR_WORK = 64 * 256 * 256   # m^2 k above which it is threaded
+cdef Py_ssize_t SYMV_PAR_MIN = 256                # order above which symv is threaded
 cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
@@ -102,7 +103,7 @@ cdef void _sytrd(Py_ssize_t n,
                  double* e,                   # OUT   n-1 off-diagonal of T
                  double* tau,                 # OUT   n-1 reflector factors
                  double* VWT,                 # work  3 NB x n: V^T, W^T, V^T again
-                 double* tmp) noexcept nogil:  # work  NB
+                 double* tmp) noexcept nogil:  # work  NB + n
     """A = Q T Q^T with Q = H_0 ... H_{n-2}, H_k = I - tau_k v_k v_k^T acting on
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
 
@@ -161,7 +162,7 @@ cdef void _sytrd(Py_ssize_t n,
             r = m - i - 1
             # w = A22 @ v with A22 the trailing block as it was at the panel start
             # (symmetric: only its lower triangle is read)
-            rm_symv_lower(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1)
+            _symv(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1, tmp + NB)
             if i > 0:
                 # w -= V (W^T v) + W (V^T v)   (the panel's pending update, dlatrd)
                 dgemv(False, i, r, 1.0, WT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
@@ -178,6 +179,33 @@ cdef void _sytrd(Py_ssize_t n,
                      A + nbk * lds + nbk, lds)
         k0 += nbk
     d[n - 1] = S[(n - 1) * lds + n - 1]
+
+
+cdef void _symv(Py_ssize_t r,
+                const double* A, Py_ssize_t lda,   # IN  r x r symmetric, lower triangle
+                const double* x,                   # IN  r
+                double* y,                         # OUT r: y = A x
+                double* ybuf) noexcept nogil:      # work r
+    """y = A x reading the lower triangle once (rm_symv_lower). With two threads
+    (outside any parallel region, r >= SYMV_PAR_MIN) the rows are split at s: thread 0
+    takes the leading s x s triangle, thread 1 the trailing triangle and the rectangle
+    A21 = A[s:, :s] both ways (y[s:] += A21 x[:s], ybuf = A21^T x[s:], added to y[:s]
+    after). Thread 1 reads A21 twice, so s = 0.81 r balances the traffic:
+    s^2 / 2 = (r - s)^2 / 2 + 2 s (r - s)."""
+    cdef Py_ssize_t s, part
+    if r < SYMV_PAR_MIN or in_parallel() or get_num_threads() < 2:
+        rm_symv_lower(r, A, lda, x, y)
+        return
+    s = (r * 81) // 100
+    for part in prange(2, num_threads=2, schedule="static"):
+        if part == 0:
+            rm_symv_lower(s, A, lda, x, y)
+        else:
+            rm_symv_lower(r - s, A + s * lda + s, lda, x + s, y + s)
+            # y[s:] += A21 @ x[:s] ; ybuf = A21.T @ x[s:]
+            dgemv(False, r - s, s, 1.0, A + s * lda, lda, x, 1, 1.0, y + s, 1)
+            dgemv(True, r - s, s, 1.0, A + s * lda, lda, x + s, 1, 0.0, ybuf, 1)
+    daxpy(s, 1.0, ybuf, 1, y, 1)
 
 
 cdef void _syr2k_lower(Py_ssize_t m, Py_ssize_t k,
@@ -766,7 +794,7 @@ cdef inline Py_ssize_t _nbq(Py_ssize_t n) noexcept nogil:
 
 
 cdef Py_ssize_t syevd_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
-    cdef Py_ssize_t lw = 3 * NB * n + max(2 * n, NB)      # _sytrd's panels
+    cdef Py_ssize_t lw = 3 * NB * n + NB + n               # _sytrd's panels
     if want_vectors:
         lw = max(lw, 12 * n + 2 * n * n)                  # _stedc (and _steqr's 2n)
         lw = max(lw, org_work_size(n, n, _nbq(n)))        # ormtr_left
@@ -1007,7 +1035,7 @@ def tridiagonalize(A):
     cdef double[::1] e = np.zeros(max(n - 1, 1))
     cdef double[::1] tau = np.zeros(max(n - 1, 1))
     cdef double[:, ::1] VWT = np.zeros((3 * NB, n))
-    cdef double[::1] tmp = np.zeros(max(2 * n, NB))
+    cdef double[::1] tmp = np.zeros(NB + n)
     cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
     Qa = np.empty((n, n))
     cdef double[:, ::1] Q = Qa
