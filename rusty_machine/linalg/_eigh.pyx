@@ -53,7 +53,7 @@ from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport (dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap,
                                         get_num_threads, in_parallel)
-from cython.parallel cimport prange
+from cython.parallel cimport prange, threadid
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
                                                 org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
@@ -446,6 +446,7 @@ cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
 # symmetric tridiagonal divide and conquer (Cuppen; Gu-Eisenstat; LAPACK dstedc/dlaed*)
 # =================================================================================
 cdef Py_ssize_t DC_LEAF = 32
+cdef Py_ssize_t DC_PAR_MIN = 256    # order of a D&C node whose halves / roots get threads
 
 
 cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
@@ -558,6 +559,23 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     return tau
 
 
+cdef double _zhat_entry(Py_ssize_t K, Py_ssize_t j,
+                        const double* dk,          # IN K poles
+                        const double* tau,         # IN K roots, relative to their origins
+                        const Py_ssize_t* org,     # IN K origins
+                        double rho, double zj) noexcept nogil:
+    """Entry j of the Gu-Eisenstat z [GE95] (LAPACK dlaed3's product formula):
+    zhat_j^2 = (lam_K - d_j) / rho * prod_{i<j} (lam_i - d_j) / (d_i - d_j)
+    * prod_{j<=i<K-1} (lam_i - d_j) / (d_{i+1} - d_j), with sign(z_j)."""
+    cdef Py_ssize_t i
+    cdef double p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
+    for i in range(j):
+        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
+    for i in range(j, K - 1):
+        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
+    return copysign(sqrt(fabs(p)), zj)
+
+
 cdef void _sort_keyed(Py_ssize_t m,
                       double* key,               # INOUT m: sorted ascending
                       Py_ssize_t* idx            # INOUT m: permuted alongside key
@@ -608,7 +626,8 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* org = iwork + 3 * m
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
     cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
-    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
+    cdef int npar
+    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, zsq, a0, b0
     cdef double* U = mbuf
     cdef double* Znew = mbuf + m * m
     cdef double* rowtmp = work + 10 * m
@@ -668,26 +687,33 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             dk[j] = dd[kept[j]]
             zk[j] = zz[kept[j]]
             zsq += zk[j] * zk[j]
-        # the secular equation, root by root
-        for i in range(K):
-            tau[i] = _secular_root(K, i, dk, zk, rho, zsq, tmp, &org[i])
+        # the secular equation, root by root; the roots are independent, and so are
+        # the entries of zhat and the rows of U below: O(K^2) each, spread over two
+        # threads for a large merge outside any parallel region (the top merges of a
+        # large matrix), each thread with its own delta array (work + 8m, work + 11m)
+        npar = 2 if (K >= DC_PAR_MIN and not in_parallel() and get_num_threads() >= 2) \
+            else 1
+        for i in prange(K, num_threads=npar, schedule="dynamic", chunksize=8):
+            tau[i] = _secular_root(K, i, dk, zk, rho, zsq,
+                                   tmp if threadid() == 0 else tmp + 3 * m, &org[i])
             lam[i] = dk[org[i]] + tau[i]
         # Gu-Eisenstat: the z whose rank-one update has exactly these eigenvalues
+        for j in prange(K, num_threads=npar, schedule="static"):
+            zhat[j] = _zhat_entry(K, j, dk, tau, org, rho, zk[j])
+        # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j,
+        # normalised; row by row (contiguous), the column norms summed alongside in
+        # keyv (free here): the entries are O(1 / eps) at most, no overflow in squares
+        memset(keyv, 0, K * sizeof(double))
         for j in range(K):
-            p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
-            for i in range(j):
-                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
-            for i in range(j, K - 1):
-                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
-            zhat[j] = copysign(sqrt(fabs(p)), zk[j])
-        # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j, normalised
+            for i in range(K):
+                t = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
+                U[j * K + i] = t
+                keyv[i] += t * t
         for i in range(K):
-            for j in range(K):
-                U[j * K + i] = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
-        for i in range(K):
-            nrm = dnrm2(K, U + i, K)
-            for j in range(K):
-                U[j * K + i] /= nrm
+            keyv[i] = 1.0 / sqrt(keyv[i])
+        for j in range(K):
+            for i in range(K):
+                U[j * K + i] *= keyv[i]
     # permute the columns of Z in place: the kept ones first, then the deflated ones
     for j in range(K):
         ordv[j] = colv[kept[j]]
@@ -759,7 +785,8 @@ cdef Py_ssize_t _stedc(Py_ssize_t m,
     (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
     halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
     implicit QR algorithm. Returns 0, or -1 (a QR leaf reached its sweep cap)."""
-    cdef Py_ssize_t i, k, status
+    cdef Py_ssize_t i, k, status, half
+    cdef Py_ssize_t st[2]
     cdef double beta
     if m <= DC_LEAF:
         return _steqr_vectors(m, d, e, Z, ldz, work)
@@ -772,12 +799,27 @@ cdef Py_ssize_t _stedc(Py_ssize_t m,
         memset(Z + i * ldz + k, 0, (m - k) * sizeof(double))
     for i in range(k, m):
         memset(Z + i * ldz, 0, k * sizeof(double))
-    status = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
-    if status:
-        return status
-    status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork, mbuf)
-    if status:
-        return status
+    if m >= DC_PAR_MIN and not in_parallel() and get_num_threads() >= 2:
+        # the halves are independent: one per thread, each on its own part of the
+        # workspace (12 k + 12 (m - k) = 12 m, 2 k^2 + 2 (m - k)^2 <= 2 m^2), their
+        # merges and GEMMs single-threaded inside; the merge below uses both again
+        st[0] = 0
+        st[1] = 0
+        for half in prange(2, num_threads=2, schedule="static"):
+            if half == 0:
+                st[0] = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
+            else:
+                st[1] = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work + 12 * k,
+                               iwork + 4 * k, mbuf + 2 * k * k)
+        if st[0] or st[1]:
+            return -1
+    else:
+        status = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
+        if status:
+            return status
+        status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork, mbuf)
+        if status:
+            return status
     return _dc_merge(m, k, beta, d, Z, ldz, work, iwork, mbuf)
 
 
