@@ -5,12 +5,24 @@ A = Q T Q^T (Householder tridiagonalisation, blocked as LAPACK dsytrd/dlatrd), t
 tridiagonal T = Z diag(w) Z^T by divide and conquer (vectors, n > 32), by the implicit
 QR algorithm with Wilkinson shifts (vectors, small n and the divide-and-conquer leaves)
 or by the root-free QL iteration (eigenvalues only); V = Q Z by applying the blocked
-reflectors to Z (dormtr; Q itself is formed only for the QR path).
+reflectors to Z (dormtr; Q itself is never formed: ``tridiagonalize`` forms it).
 
-Stacks of small matrices (numpy's (..., M, M), driven by _stacked.pyx) use instead the
-cyclic Jacobi kernel ``jacobi_eigh`` at the end of this file (GVL4 Alg. 8.5.3 in the
-round-robin ordering of Sec. 8.5.5, Rutishauser's rotation formulas): no workspace, and
-faster than the tridiagonal path's driver up to order ~16.
+All of it is one ``cdef nogil`` driver, ``syevd``, working on caller-provided memory
+(its size from ``syevd_work_size``): the 2-D eigh / eigvalsh allocate it once per call,
+the stacked driver (_stacked.pyx) once per thread for the whole stack and runs syevd in
+one prange loop. Stacks of small matrices (order <= 16) use instead the cyclic Jacobi
+kernel ``jacobi_eigh`` at the end of this file (GVL4 Alg. 8.5.3 in the round-robin
+ordering of Sec. 8.5.5, Rutishauser's rotation formulas): no workspace, and faster than
+syevd up to order ~16.
+
+Threads (outside any parallel region; a matrix of a stack runs on one core): the
+reduction's symmetric matrix-vector product (rows split in two, _symv) and its rank-2k
+update (block rows over the threads, _syr2k_lower); divide and conquer's two halves of
+each node of order >= DC_PAR_MIN, and the top merges' secular roots; the GEMMs of the
+merges and of V = Q Z thread inside the GEMM. eigenvalues-only stays with the root-free
+QL (dsterf) rather than MRRR (dstemr): O(n^2) and ~15% of eigvalsh at n = 1024, where the
+memory-bound reduction is the rest; vectors by divide and conquer, whose merges are
+GEMMs (MRRR's O(n^2) vectors would still pay the 2 n^3 of V = Q Z).
 
 Every reflector used here (the tridiagonalisation's, and forming Q) is built by the
 kernels of _householder.pyx; the rotations of the QR iteration too.
@@ -984,7 +996,7 @@ def eigh(A):
     (numpy's default ``UPLO='L'``); the strictly upper triangle is ignored.
 
     Method: Householder tridiagonalisation A = Q T Q^T, blocked as LAPACK dsytrd
-    (GVL4 Alg. 8.3.1); Q formed blockwise in compact WY form; T = Z diag(w) Z^T by
+    (GVL4 Alg. 8.3.1), Q kept as reflectors; T = Z diag(w) Z^T by
     divide and conquer for n > 32 ([Cup81], [GE95], LAPACK dstedc: T is torn into two
     halves plus a rank-one term, the halves solved recursively, and each merge solves
     the secular equation 1 + rho sum z_j^2 / (d_j - w) = 0 and forms its eigenvectors
