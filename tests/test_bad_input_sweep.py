@@ -56,6 +56,9 @@ STACKED = {"cholesky", "inv", "det", "slogdet"}
 STACKED_ANY_SHAPE = {"qr"}
 # ---- stacked eigh/eigvalsh ----: numpy's (..., M, M) stacks
 STACKED |= {"eigh", "eigvalsh"}
+# ---- stacked svd/svdvals/pinv/matrix_rank/cond ----: any (..., M, N) stack, as qr
+# (tests/linalg/test_stacked_svd.py)
+STACKED_ANY_SHAPE |= {"svd", "svdvals", "pinv", "matrix_rank", "cond"}
 
 
 # norm follows numpy's axis rules instead: a 3-D input is the 2-norm of all its entries

@@ -140,7 +140,7 @@ def _svd_solve(R11, R12, alpha, eps=_EPS):
     ``eps``: the machine epsilon of the data R11 came from (the rank cut-off).
     Returns (W, s, rank)."""
     la = _linalg()
-    U, s, Vt = la.svd(R11)
+    U, s, Vt = la.svd(R11, full_matrices=False)
     U, s, Vt = np.asarray(U), np.array(np.asarray(s)), np.asarray(Vt)
     UtR = gemm(U, R12, trans_a=True)                       # U' r12
     if np.all(alpha == 0):

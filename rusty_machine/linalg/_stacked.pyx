@@ -573,8 +573,6 @@ def qr(a, mode="reduced"):
     return QRResult(Qw.reshape(batch_shape + (m, mc)), R)
 
 
-
-
 # ---- stacked eigh/eigvalsh -----------------------------------------------------------
 # numpy.linalg.eigh / eigvalsh on (..., M, M): one float64 copy of the stack (the
 # transpose for UPLO='U', so the triangle read is always the lower one), then ONE nogil
