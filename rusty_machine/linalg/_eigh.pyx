@@ -92,9 +92,20 @@ cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
 cdef Py_ssize_t SYR2K_PAR_WORK = 64 * 256 * 256   # m^2 k above which it is threaded
 cdef Py_ssize_t SYMV_PAR_MIN = 256                # order above which symv is threaded
+cdef Py_ssize_t DC_PAR_MIN = 256    # order of a D&C node whose halves / roots get threads
+cdef Py_ssize_t ORM_PAR_MIN = 256   # order from which V = Q Z is split by columns
 cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
+
+
+def _set_par_min(Py_ssize_t symv, Py_ssize_t dc, Py_ssize_t orm):
+    """Set the orders from which the symv, the divide-and-conquer nodes and V = Q Z use
+    two threads; returns the previous ones. For tests and measurements."""
+    global SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN
+    old = (SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN)
+    SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN = symv, dc, orm
+    return old
 
 
 def _set_cap_factor(Py_ssize_t k):
@@ -466,7 +477,6 @@ cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
 # symmetric tridiagonal divide and conquer (Cuppen; Gu-Eisenstat; LAPACK dstedc/dlaed*)
 # =================================================================================
 cdef Py_ssize_t DC_LEAF = 32
-cdef Py_ssize_t DC_PAR_MIN = 256    # order of a D&C node whose halves / roots get threads
 
 
 cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
@@ -855,11 +865,31 @@ cdef inline Py_ssize_t _nbq(Py_ssize_t n) noexcept nogil:
     return NBQ if n > 256 else 32
 
 
+cdef void _ormtr_cols(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* tau,
+                      double* V, Py_ssize_t ldv, double* work) noexcept nogil:
+    """V <- Q V (ormtr_left). With two threads (outside any parallel region, n >=
+    ORM_PAR_MIN) the columns of V are split in two halves, one per thread, each with
+    its own workspace and single-threaded GEMMs (Q V[:, :h] and Q V[:, h:] are
+    independent); the few reflector blocks (larft) are formed twice, O(n^2 nb)."""
+    cdef Py_ssize_t h = (n + 1) // 2, nbq = _nbq(n), lwo, part
+    if n < ORM_PAR_MIN or in_parallel() or get_num_threads() < 2:
+        ormtr_left(n, A, lda, tau, V, ldv, n, nbq, work)
+        return
+    lwo = org_work_size(n, h, nbq)
+    for part in prange(2, num_threads=2, schedule="static"):
+        if part == 0:
+            ormtr_left(n, A, lda, tau, V, ldv, h, nbq, work)
+        else:
+            ormtr_left(n, A, lda, tau, V + h, ldv, n - h, nbq, work + lwo)
+
+
 cdef Py_ssize_t syevd_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
     cdef Py_ssize_t lw = 3 * NB * n + NB + n               # _sytrd's panels
     if want_vectors:
         lw = max(lw, 12 * n + 2 * n * n)                  # _stedc (and _steqr's 2n)
         lw = max(lw, org_work_size(n, n, _nbq(n)))        # ormtr_left
+        if n >= ORM_PAR_MIN:                              # two column halves
+            lw = max(lw, 2 * org_work_size(n, (n + 1) // 2, _nbq(n)))
     return 2 * n + lw + 1
 
 
@@ -942,7 +972,7 @@ cdef int syevd(Py_ssize_t n,
         for i in range(n):
             w[i] *= tnorm
         # V = Q Z (LAPACK dsyevd's dormtr: Q never formed)
-        ormtr_left(n, A, lda, tau, V, ldv, n, _nbq(n), rest)
+        _ormtr_cols(n, A, lda, tau, V, ldv, rest)
     if f != 1.0:
         for i in range(n):
             w[i] /= f
