@@ -205,3 +205,22 @@ def test_float32_is_float64_rounded_once(shape):
     n = shape[-1]
     tol = THRESH * n * np.finfo(np.float32).eps * np.abs(ref).max()
     assert np.max(np.abs(np.asarray(wv, dtype=np.float64) - ref)) <= tol
+
+
+@pytest.mark.parametrize("n", [37, 130, 257])
+def test_threaded_paths_forced_at_small_orders(n):
+    """Every threaded path (split symv, parallel D&C halves and secular roots, V = Q Z by
+    column halves) forced on from order 8, odd splits included: same ratios, and the
+    eigenvalues agree with the serial path to rounding."""
+    import importlib
+    eigh_mod = importlib.import_module("rusty_machine.linalg._eigh")
+    a = _sym(n, 21)
+    with rusty_machine.num_threads(1):
+        w1 = np.asarray(linalg.eigh(a)[0])
+    old = eigh_mod._set_par_min(8, 8, 8)
+    try:
+        with rusty_machine.num_threads(2):
+            w2, _ = _check(a)
+    finally:
+        eigh_mod._set_par_min(*old)
+    assert np.max(np.abs(w1 - w2)) <= THRESH * n * np.linalg.norm(a, 2) * EPS
