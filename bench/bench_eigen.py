@@ -24,3 +24,60 @@ def main(argv=None):
 
 if __name__ == "__main__":
     main()
+
+
+# ---- part C (issue 15): eigh / eigvalsh, one thread against two, in one run ----
+def threads_table(sizes=(512, 1024), stack=(1000, 64), reps=5):
+    """eigh and eigvalsh at each n (and a stack of `stack` = (batch, n) matrices):
+    our CPU time on one thread, numpy's (its BLAS held to one thread), the ratio, and
+    our wall time on one thread and on two with the speed-up, all in this process:
+
+        cd bench && python -c "import bench_eigen; bench_eigen.threads_table()"
+
+    CPU times are the best of `reps` (time.process_time), wall times likewise
+    (time.perf_counter); on a shared machine run it when it is quiet."""
+    import time
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    import rusty_machine
+    from rusty_machine import linalg
+
+    def best(f, clock):
+        f()
+        b = float("inf")
+        for _ in range(reps):
+            t = clock()
+            f()
+            b = min(b, clock() - t)
+        return b * 1e3
+
+    rng = np.random.default_rng(0)
+    inputs = []
+    for n in sizes:
+        b = rng.standard_normal((n, n))
+        inputs.append((str(n), b + b.T))
+    if stack:
+        b = rng.standard_normal((stack[0], stack[1], stack[1]))
+        inputs.append(("%dx%dx%d" % (stack[0], stack[1], stack[1]),
+                       b + np.swapaxes(b, -1, -2)))
+    print("| function | size | ours 1T CPU ms | numpy 1T CPU ms | ratio | ours 1T wall ms "
+          "| ours 2T wall ms | 2T speed-up |")
+    print("|---|---|---|---|---|---|---|---|")
+    old = rusty_machine.get_num_threads()
+    try:
+        with threadpool_limits(1):
+            for label, S in inputs:
+                for name, ours, ref in (("eigh", linalg.eigh, np.linalg.eigh),
+                                        ("eigvalsh", linalg.eigvalsh, np.linalg.eigvalsh)):
+                    rusty_machine.set_num_threads(1)
+                    t1 = best(lambda: ours(S), time.process_time)
+                    tn = best(lambda: ref(S), time.process_time)
+                    w1 = best(lambda: ours(S), time.perf_counter)
+                    rusty_machine.set_num_threads(2)
+                    w2 = best(lambda: ours(S), time.perf_counter)
+                    print("| %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |"
+                          % (name, label, t1, tn, tn / t1, w1, w2, w1 / w2), flush=True)
+    finally:
+        rusty_machine.set_num_threads(old)

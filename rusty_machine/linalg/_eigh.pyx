@@ -5,12 +5,24 @@ A = Q T Q^T (Householder tridiagonalisation, blocked as LAPACK dsytrd/dlatrd), t
 tridiagonal T = Z diag(w) Z^T by divide and conquer (vectors, n > 32), by the implicit
 QR algorithm with Wilkinson shifts (vectors, small n and the divide-and-conquer leaves)
 or by the root-free QL iteration (eigenvalues only); V = Q Z by applying the blocked
-reflectors to Z (dormtr; Q itself is formed only for the QR path).
+reflectors to Z (dormtr; Q itself is never formed: ``tridiagonalize`` forms it).
 
-Stacks of small matrices (numpy's (..., M, M), driven by _stacked.pyx) use instead the
-cyclic Jacobi kernel ``jacobi_eigh`` at the end of this file (GVL4 Alg. 8.5.3 in the
-round-robin ordering of Sec. 8.5.5, Rutishauser's rotation formulas): no workspace, and
-faster than the tridiagonal path's driver up to order ~16.
+All of it is one ``cdef nogil`` driver, ``syevd``, working on caller-provided memory
+(its size from ``syevd_work_size``): the 2-D eigh / eigvalsh allocate it once per call,
+the stacked driver (_stacked.pyx) once per thread for the whole stack and runs syevd in
+one prange loop. Stacks of small matrices (order <= 16) use instead the cyclic Jacobi
+kernel ``jacobi_eigh`` at the end of this file (GVL4 Alg. 8.5.3 in the round-robin
+ordering of Sec. 8.5.5, Rutishauser's rotation formulas): no workspace, and faster than
+syevd up to order ~16.
+
+Threads (outside any parallel region; a matrix of a stack runs on one core): the
+reduction's symmetric matrix-vector product (rows split in two, _symv) and its rank-2k
+update (block rows over the threads, _syr2k_lower); divide and conquer's two halves of
+each node of order >= DC_PAR_MIN, and the top merges' secular roots; the GEMMs of the
+merges and of V = Q Z thread inside the GEMM. eigenvalues-only stays with the root-free
+QL (dsterf) rather than MRRR (dstemr): O(n^2) and ~15% of eigvalsh at n = 1024, where the
+memory-bound reduction is the rest; vectors by divide and conquer, whose merges are
+GEMMs (MRRR's O(n^2) vectors would still pay the 2 n^3 of V = Q Z).
 
 Every reflector used here (the tridiagonalisation's, and forming Q) is built by the
 kernels of _householder.pyx; the rotations of the QR iteration too.
@@ -49,10 +61,11 @@ import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
 from libc.float cimport DBL_MAX
-from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap
+from rusty_machine.linalg.blas cimport (dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap,
+                                        get_num_threads, in_parallel)
+from cython.parallel cimport prange, threadid
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
                                                 org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
@@ -60,6 +73,8 @@ from rusty_machine.linalg.matrix import asmatrix, asvector
 from rusty_machine.linalg._checks import (work_copy as _work_copy,
                                           symmetric_from_lower as _symmetric_from_lower,
                                           scale_factor as _scale_factor)
+from rusty_machine.linalg._checks cimport input_matrix
+from rusty_machine.linalg.matrix cimport Matrix
 
 # ---- the symmetric matrix-vector product of the tridiagonalisation ----------------
 # Half of dsytrd's work is y = A v with the trailing symmetric block, memory bound:
@@ -75,9 +90,22 @@ cdef double SAFMIN = 2.2250738585072014e-308
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
+cdef Py_ssize_t SYR2K_PAR_WORK = 64 * 256 * 256   # m^2 k above which it is threaded
+cdef Py_ssize_t SYMV_PAR_MIN = 256                # order above which symv is threaded
+cdef Py_ssize_t DC_PAR_MIN = 256    # order of a D&C node whose halves / roots get threads
+cdef Py_ssize_t ORM_PAR_MIN = 256   # order from which V = Q Z is split by columns
 cdef Py_ssize_t NBQ = 128          # reflectors per block when applying Q to the eigenvectors
 # iteration caps: CAP_FACTOR * n QR sweeps (LAPACK's 30 n); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 30
+
+
+def _set_par_min(Py_ssize_t symv, Py_ssize_t dc, Py_ssize_t orm):
+    """Set the orders from which the symv, the divide-and-conquer nodes and V = Q Z use
+    two threads; returns the previous ones. For tests and measurements."""
+    global SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN
+    old = (SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN)
+    SYMV_PAR_MIN, DC_PAR_MIN, ORM_PAR_MIN = symv, dc, orm
+    return old
 
 
 def _set_cap_factor(Py_ssize_t k):
@@ -97,8 +125,8 @@ cdef void _sytrd(Py_ssize_t n,
                  double* d,                   # OUT   n diagonal of T
                  double* e,                   # OUT   n-1 off-diagonal of T
                  double* tau,                 # OUT   n-1 reflector factors
-                 double* VT, double* WT,      # work  NB x n each
-                 double* tmp) noexcept nogil:  # work  NB
+                 double* VWT,                 # work  3 NB x n: V^T, W^T, V^T again
+                 double* tmp) noexcept nogil:  # work  NB + n
     """A = Q T Q^T with Q = H_0 ... H_{n-2}, H_k = I - tau_k v_k v_k^T acting on
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
 
@@ -106,8 +134,14 @@ cdef void _sytrd(Py_ssize_t n,
     updated; its current value is A - V W^T - W V^T (dlatrd [DSH89]), so each step does
     one matrix-vector product with the trailing block (its lower triangle), and the
     panel's update of the rest is a symmetric rank-2NB update of the lower triangle by
-    GEMMs on block rows. Only the lower triangle of S is kept current."""
-    cdef Py_ssize_t k0, m, nbk, i, j, r, r0, r1, ldw = n
+    GEMMs on block rows (_syr2k_lower). Only the lower triangle of S is kept current.
+
+    The panel's V^T and W^T rows sit in VWT as [V^T; W^T; V^T] (nbk rows each), so
+    that [V W] and [W V] are both a contiguous run of 2 nbk rows: the rank-2k update is
+    then ONE GEMM of depth 2 nbk per block row, not two of depth nbk."""
+    cdef Py_ssize_t k0, m, nbk, i, j, r, ldw = n
+    cdef double* VT
+    cdef double* WT
     cdef double* A
     cdef double* ri
     cdef double* vt
@@ -121,6 +155,8 @@ cdef void _sytrd(Py_ssize_t n,
         m = n - k0
         nbk = min(NB, n - 1 - k0)
         A = S + k0 * lds + k0
+        VT = VWT
+        WT = VWT + nbk * ldw
         for i in range(nbk):
             ri = A + i * lds
             vt = VT + i * ldw
@@ -149,7 +185,7 @@ cdef void _sytrd(Py_ssize_t n,
             r = m - i - 1
             # w = A22 @ v with A22 the trailing block as it was at the panel start
             # (symmetric: only its lower triangle is read)
-            rm_symv_lower(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1)
+            _symv(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1, tmp + NB)
             if i > 0:
                 # w -= V (W^T v) + W (V^T v)   (the panel's pending update, dlatrd)
                 dgemv(False, i, r, 1.0, WT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
@@ -160,25 +196,89 @@ cdef void _sytrd(Py_ssize_t n,
             dscal(r, t, wt + i + 1, 1)
             alpha2 = -0.5 * t * ddot(r, wt + i + 1, 1, vt + i + 1, 1)
             daxpy(r, alpha2, vt + i + 1, 1, wt + i + 1, 1)
-        # trailing update A22 -= V W^T + W V^T on the lower triangle only (a symmetric
-        # rank-2k update, LAPACK dsyr2k): block rows of SYR2K_ROWS, each two GEMMs up to
-        # and including its diagonal block
-        r0 = nbk
-        while r0 < m:
-            r1 = min(r0 + SYR2K_ROWS, m)
-            # A[r0:r1, nbk:r1] -= V[r0:r1] W[nbk:r1]^T + W[r0:r1] V[nbk:r1]^T
-            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, VT + r0, ldw, WT + nbk, ldw,
-                  1.0, A + r0 * lds + nbk, lds)
-            dgemm(True, False, r1 - r0, r1 - nbk, nbk, -1.0, WT + r0, ldw, VT + nbk, ldw,
-                  1.0, A + r0 * lds + nbk, lds)
-            r0 = r1
+        # trailing update A22 -= V W^T + W V^T (LAPACK dsyr2k): [V W] [W V]^T
+        memcpy(VWT + 2 * nbk * ldw, VT, nbk * ldw * sizeof(double))
+        _syr2k_lower(m - nbk, 2 * nbk, VWT + nbk, VWT + nbk * ldw + nbk, ldw,
+                     A + nbk * lds + nbk, lds)
         k0 += nbk
     d[n - 1] = S[(n - 1) * lds + n - 1]
+
+
+cdef void _symv(Py_ssize_t r,
+                const double* A, Py_ssize_t lda,   # IN  r x r symmetric, lower triangle
+                const double* x,                   # IN  r
+                double* y,                         # OUT r: y = A x
+                double* ybuf) noexcept nogil:      # work r
+    """y = A x reading the lower triangle once (rm_symv_lower). With two threads
+    (outside any parallel region, r >= SYMV_PAR_MIN) the rows are split at s: thread 0
+    takes the leading s x s triangle, thread 1 the trailing triangle and the rectangle
+    A21 = A[s:, :s] both ways (y[s:] += A21 x[:s], ybuf = A21^T x[s:], added to y[:s]
+    after). Thread 1 reads A21 twice, so s = 0.81 r balances the traffic:
+    s^2 / 2 = (r - s)^2 / 2 + 2 s (r - s)."""
+    cdef Py_ssize_t s, part
+    if r < SYMV_PAR_MIN or in_parallel() or get_num_threads() < 2:
+        rm_symv_lower(r, A, lda, x, y)
+        return
+    s = (r * 81) // 100
+    for part in prange(2, num_threads=2, schedule="static"):
+        if part == 0:
+            rm_symv_lower(s, A, lda, x, y)
+        else:
+            rm_symv_lower(r - s, A + s * lda + s, lda, x + s, y + s)
+            # y[s:] += A21 @ x[:s] ; ybuf = A21.T @ x[s:]
+            dgemv(False, r - s, s, 1.0, A + s * lda, lda, x, 1, 1.0, y + s, 1)
+            dgemv(True, r - s, s, 1.0, A + s * lda, lda, x + s, 1, 0.0, ybuf, 1)
+    daxpy(s, 1.0, ybuf, 1, y, 1)
+
+
+cdef void _syr2k_lower(Py_ssize_t m, Py_ssize_t k,
+                       const double* XT,             # IN    k x m: X^T = [V W]^T
+                       const double* YT,             # IN    k x m: Y^T = [W V]^T
+                       Py_ssize_t ldw,               # IN    row stride of XT and YT
+                       double* A, Py_ssize_t lda     # INOUT m x m, lower triangle
+                       ) noexcept nogil:
+    """A -= X Y^T on the lower triangle (with X = [V W], Y = [W V]: the rank-2k update
+    A - V W^T - W V^T of dsyr2k): block rows of SYR2K_ROWS, each one GEMM up to and
+    including its diagonal block (whose upper part is written too and never read).
+    The block rows are independent: with threads (outside any parallel region) they are
+    spread over them, widest first and dynamically (a block row's width grows with its
+    index), each GEMM on one core."""
+    cdef Py_ssize_t nblk = (m + SYR2K_ROWS - 1) // SYR2K_ROWS, b, r0, r1
+    cdef int nt = 1
+    if not in_parallel() and nblk > 1 and m * m * k >= SYR2K_PAR_WORK:
+        nt = get_num_threads()
+        if nt > nblk:
+            nt = <int>nblk
+    if nt > 1:
+        for b in prange(nblk, num_threads=nt, schedule="dynamic"):
+            r0 = (nblk - 1 - b) * SYR2K_ROWS
+            r1 = min(r0 + SYR2K_ROWS, m)
+            # A[r0:r1, :r1] -= X[r0:r1] Y[:r1]^T
+            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+                  1.0, A + r0 * lda, lda)
+    else:
+        for b in range(nblk):
+            r0 = b * SYR2K_ROWS
+            r1 = min(r0 + SYR2K_ROWS, m)
+            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+                  1.0, A + r0 * lda, lda)
 
 
 # =================================================================================
 # symmetric tridiagonal QR (GVL4 Alg. 8.3.2 / 8.3.3, LAPACK dsteqr)
 # =================================================================================
+cdef inline double _hyp(double x, double y) noexcept nogil:
+    """sqrt(x^2 + y^2) without harmful overflow or underflow, as LAPACK 3.10's dlartg
+    does it: the plain square root when the sum of squares is safely inside the range
+    (a square that underflows there is negligible beside the other), libm's hypot
+    otherwise (and for NaN). hypot alone was 15% of a 64 x 64 eigh: glibc's is exact
+    to half an ulp at ~40 cycles, where one ulp is all the rotations need."""
+    cdef double s = x * x + y * y
+    if 1e-290 < s < 1e290:
+        return sqrt(s)
+    return hypot(x, y)
+
+
 cdef inline bint _negligible(double e, double da, double db) noexcept nogil:
     # LAPACK dsteqr's test |e|^2 <= eps^2 |d_i d_{i+1}| + safmin (relative: keeps the
     # small eigenvalues of graded matrices accurate)
@@ -219,14 +319,14 @@ cdef Py_ssize_t _steqr(Py_ssize_t n,
         b = e[hi - 1]
         dd = d[hi]
         delta = 0.5 * (a - dd)
-        denom = delta + copysign(hypot(delta, b), delta)
+        denom = delta + copysign(_hyp(delta, b), delta)
         mu = dd - b * (b / denom)
         # implicit QR step on T[lo:hi+1, lo:hi+1]: chase the bulge down
         x = d[lo] - mu
         z = e[lo]
         for k in range(lo, hi):
             # Givens [c s; -s c] [x; z] = [r; 0]  (GVL4 Alg. 5.1.3)
-            r = hypot(x, z)
+            r = _hyp(x, z)
             if r == 0.0:
                 c = 1.0
                 s = 0.0
@@ -260,7 +360,7 @@ cdef void _eig2x2(double a, double b, double c, double* rt1, double* rt2) noexce
     """Eigenvalues of the symmetric [a b; b c] without cancellation (LAPACK dlae2):
     the larger-magnitude one from the sum, the other from the determinant."""
     cdef double sm = a + c, df = a - c, rt, acmx, acmn
-    rt = hypot(df, 2.0 * b)
+    rt = _hyp(df, 2.0 * b)
     if fabs(a) > fabs(c):
         acmx = a
         acmn = c
@@ -289,6 +389,7 @@ cdef Py_ssize_t _sterf(Py_ssize_t n,
     -1 at the cap of CAP_FACTOR * n sweeps."""
     cdef Py_ssize_t maxit = CAP_FACTOR * n, it = 0, lo, m, i
     cdef double eps2 = EPS * EPS, rte, sigma, r, c, s, gamma, p, bb, oldc, oldgam, alpha
+    cdef double ir, rp
     cdef double rt1, rt2
     for i in range(n - 1):
         e[i] = e[i] * e[i]
@@ -319,27 +420,34 @@ cdef Py_ssize_t _sterf(Py_ssize_t n,
         # Wilkinson shift from the top 2x2 (the end this QL sweep converges)
         rte = sqrt(e[lo])
         sigma = (d[lo + 1] - d[lo]) / (2.0 * rte)
-        r = hypot(sigma, 1.0)
+        r = _hyp(sigma, 1.0)
         sigma = d[lo] - rte / (sigma + copysign(r, sigma))
         # root-free QL sweep from the bottom of the block to its top
         c = 1.0
         s = 0.0
         gamma = d[m] - sigma
         p = gamma * gamma
+        # (dsterf's step, with its two chained divisions c = p / r and
+        # p' = gamma^2 / c regrouped as ir = 1 / r and rp = r / p, which do not wait
+        # for each other: gamma^2 / c = gamma (gamma rp). One division latency per step
+        # on the dependent chain instead of two; the loop is latency bound, and it was
+        # half of a 64 x 64 eigvalsh)
         for i in range(m - 1, lo - 1, -1):
             bb = e[i]
             r = p + bb
             if i != m - 1:
                 e[i + 1] = s * r
+            ir = 1.0 / r
+            rp = r / p if p != 0.0 else 0.0
             oldc = c
-            c = p / r
-            s = bb / r
+            c = p * ir
+            s = bb * ir
             oldgam = gamma
             alpha = d[i]
             gamma = c * (alpha - sigma) - s * oldgam
             d[i + 1] = oldgam + (alpha - gamma)
             if c != 0.0:
-                p = (gamma * gamma) / c
+                p = gamma * (gamma * rp)
             else:
                 p = oldc * bb
         e[lo] = s * p
@@ -481,6 +589,23 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     return tau
 
 
+cdef double _zhat_entry(Py_ssize_t K, Py_ssize_t j,
+                        const double* dk,          # IN K poles
+                        const double* tau,         # IN K roots, relative to their origins
+                        const Py_ssize_t* org,     # IN K origins
+                        double rho, double zj) noexcept nogil:
+    """Entry j of the Gu-Eisenstat z [GE95] (LAPACK dlaed3's product formula):
+    zhat_j^2 = (lam_K - d_j) / rho * prod_{i<j} (lam_i - d_j) / (d_i - d_j)
+    * prod_{j<=i<K-1} (lam_i - d_j) / (d_{i+1} - d_j), with sign(z_j)."""
+    cdef Py_ssize_t i
+    cdef double p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
+    for i in range(j):
+        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
+    for i in range(j, K - 1):
+        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
+    return copysign(sqrt(fabs(p)), zj)
+
+
 cdef void _sort_keyed(Py_ssize_t m,
                       double* key,               # INOUT m: sorted ascending
                       Py_ssize_t* idx            # INOUT m: permuted alongside key
@@ -506,14 +631,15 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
                                                 #       of the merged problem, ascending
                    double* Z, Py_ssize_t ldz,   # INOUT m x m: diag(Z1, Z2) -> eigenvectors
                    double* work,                # work  12 m
-                   Py_ssize_t* iwork) noexcept nogil:   # work 4 m
+                   Py_ssize_t* iwork,           # work  4 m
+                   double* mbuf) noexcept nogil:   # work  2 m^2 (U and the GEMM's result)
     """One merge of Cuppen's divide and conquer: T = diag(T1, T2) + beta v v^T with
     T_i = Z_i D_i Z_i^T gives T = Q (D + rho z z^T) Q^T, Q = diag(Z1, Z2),
     z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
     (LAPACK dlaed2), the secular equation for the rest, the Gu-Eisenstat recomputation
     of z from the computed roots so that the vectors come out orthogonal [GE95], and
     the new eigenvectors Q U by one GEMM on the kept columns (permuted to the front of
-    Z in place; extra memory K^2 + m K). Returns 0, or -2 if memory ran out."""
+    Z in place; U and the product in mbuf, K^2 + m K <= 2 m^2). Returns 0."""
     cdef double* z = work
     cdef double* dd = work + m
     cdef double* zz = work + 2 * m
@@ -530,9 +656,10 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* org = iwork + 3 * m
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
     cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
-    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, p, zsq, a0, b0
-    cdef double* U = NULL
-    cdef double* Znew = NULL
+    cdef int npar
+    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, zsq, a0, b0
+    cdef double* U = mbuf
+    cdef double* Znew = mbuf + m * m
     cdef double* rowtmp = work + 10 * m
     # z = [last row of Z1, first row of Z2]
     for j in range(k):
@@ -564,7 +691,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             nd += 1
             continue
         if last >= 0:
-            hyp = hypot(zz[last], zz[i])
+            hyp = _hyp(zz[last], zz[i])
             c = zz[i] / hyp
             s = -zz[last] / hyp
             t = dd[i] - dd[last]
@@ -590,32 +717,33 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
             dk[j] = dd[kept[j]]
             zk[j] = zz[kept[j]]
             zsq += zk[j] * zk[j]
-        # the secular equation, root by root
-        for i in range(K):
-            tau[i] = _secular_root(K, i, dk, zk, rho, zsq, tmp, &org[i])
+        # the secular equation, root by root; the roots are independent, and so are
+        # the entries of zhat and the rows of U below: O(K^2) each, spread over two
+        # threads for a large merge outside any parallel region (the top merges of a
+        # large matrix), each thread with its own delta array (work + 8m, work + 11m)
+        npar = 2 if (K >= DC_PAR_MIN and not in_parallel() and get_num_threads() >= 2) \
+            else 1
+        for i in prange(K, num_threads=npar, schedule="dynamic", chunksize=8):
+            tau[i] = _secular_root(K, i, dk, zk, rho, zsq,
+                                   tmp if threadid() == 0 else tmp + 3 * m, &org[i])
             lam[i] = dk[org[i]] + tau[i]
         # Gu-Eisenstat: the z whose rank-one update has exactly these eigenvalues
+        for j in prange(K, num_threads=npar, schedule="static"):
+            zhat[j] = _zhat_entry(K, j, dk, tau, org, rho, zk[j])
+        # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j,
+        # normalised; row by row (contiguous), the column norms summed alongside in
+        # keyv (free here): the entries are O(1 / eps) at most, no overflow in squares
+        memset(keyv, 0, K * sizeof(double))
         for j in range(K):
-            p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
-            for i in range(j):
-                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
-            for i in range(j, K - 1):
-                p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
-            zhat[j] = copysign(sqrt(fabs(p)), zk[j])
-        U = <double*>malloc(K * K * sizeof(double))
-        Znew = <double*>malloc(m * K * sizeof(double))
-        if U == NULL or Znew == NULL:
-            free(U)
-            free(Znew)
-            return -2
-        # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j, normalised
+            for i in range(K):
+                t = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
+                U[j * K + i] = t
+                keyv[i] += t * t
         for i in range(K):
-            for j in range(K):
-                U[j * K + i] = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
-        for i in range(K):
-            nrm = dnrm2(K, U + i, K)
-            for j in range(K):
-                U[j * K + i] /= nrm
+            keyv[i] = 1.0 / sqrt(keyv[i])
+        for j in range(K):
+            for i in range(K):
+                U[j * K + i] *= keyv[i]
     # permute the columns of Z in place: the kept ones first, then the deflated ones
     for j in range(K):
         ordv[j] = colv[kept[j]]
@@ -627,8 +755,6 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
         dgemm(False, False, m, K, K, 1.0, Z, ldz, U, K, 0.0, Znew, K)
         for j in range(m):
             memcpy(Z + j * ldz, Znew + j * K, K * sizeof(double))
-        free(U)
-        free(Znew)
     # sort the eigenvalues ascending in the original sign, the columns alongside
     for i in range(K):
         keyv[i] = sg * lam[i]
@@ -655,153 +781,242 @@ cdef void _permute_columns(Py_ssize_t m,
         memcpy(Z + r * ldz, rowtmp, m * sizeof(double))
 
 
+cdef Py_ssize_t _steqr_vectors(Py_ssize_t m,
+                               double* d, double* e,           # INOUT m, m-1 (e destroyed)
+                               double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors
+                               double* cs) noexcept nogil:     # work  2m
+    """T = Z diag(d) Z^T by the implicit QR algorithm (GVL4 Alg. 8.3.3), d ascending:
+    Z^T = I rotated in place by the sweeps (rows: contiguous), sorted, transposed.
+    Returns 0, or -1 at the sweep cap."""
+    cdef Py_ssize_t i, j, status
+    cdef double t
+    for i in range(m):
+        memset(Z + i * ldz, 0, m * sizeof(double))
+        Z[i * ldz + i] = 1.0
+    status = _steqr(m, d, e, Z, ldz, m, cs)
+    if status:
+        return status
+    _sort_ascending(m, d, Z, ldz, m)
+    for i in range(m):
+        for j in range(i + 1, m):
+            t = Z[i * ldz + j]
+            Z[i * ldz + j] = Z[j * ldz + i]
+            Z[j * ldz + i] = t
+    return 0
+
+
 cdef Py_ssize_t _stedc(Py_ssize_t m,
                        double* d, double* e,           # INOUT m, m-1 (e destroyed)
                        double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors (columns)
-                       double* work, Py_ssize_t* iwork) noexcept nogil:   # 12m, 4m
+                       double* work,                   # work  12 m
+                       Py_ssize_t* iwork,              # work  4 m
+                       double* mbuf) noexcept nogil:   # work  2 m^2
     """Eigen-decomposition of a symmetric tridiagonal matrix by divide and conquer
     (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
     halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
-    implicit QR algorithm. Returns 0, -1 (a QR leaf reached its sweep cap) or -2 (out
-    of memory)."""
-    cdef Py_ssize_t i, j, k, status
+    implicit QR algorithm. Returns 0, or -1 (a QR leaf reached its sweep cap)."""
+    cdef Py_ssize_t i, k, status, half
+    cdef Py_ssize_t st[2]
     cdef double beta
     if m <= DC_LEAF:
-        # Z^T = I, rotated by the QR sweeps, then transposed into place
-        for i in range(m):
-            for j in range(m):
-                work[i * m + j] = 0.0
-            work[i * m + i] = 1.0
-        status = _steqr(m, d, e, work, m, m, work + m * m)
-        if status:
-            return status
-        _sort_ascending(m, d, work, m, m)
-        for i in range(m):
-            for j in range(m):
-                Z[i * ldz + j] = work[j * m + i]
-        return 0
+        return _steqr_vectors(m, d, e, Z, ldz, work)
     k = m // 2
     beta = e[k - 1]
     # the tear: T = diag(T1 - beta e_k e_k^T, T2 - beta e_1 e_1^T) + beta v v^T
     d[k - 1] -= beta
     d[k] -= beta
     for i in range(k):
-        for j in range(k, m):
-            Z[i * ldz + j] = 0.0
+        memset(Z + i * ldz + k, 0, (m - k) * sizeof(double))
     for i in range(k, m):
-        for j in range(k):
-            Z[i * ldz + j] = 0.0
-    status = _stedc(k, d, e, Z, ldz, work, iwork)
-    if status:
-        return status
-    status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork)
-    if status:
-        return status
-    return _dc_merge(m, k, beta, d, Z, ldz, work, iwork)
-
-
-def _tridiagonal_solve(double[:, ::1] S, bint want_vectors, str name):
-    """Shared by eigh and eigvalsh: returns (w ascending, V or None), V with the
-    eigenvectors as columns. Vectors: divide and conquer for n > DC_LEAF, else QR."""
-    cdef Py_ssize_t n = S.shape[0]
-    cdef double[::1] d = np.empty(n)
-    cdef double[::1] e = np.zeros(max(n - 1, 1))
-    cdef double[::1] tau = np.zeros(max(n - 1, 1))
-    cdef double[:, ::1] VT = np.zeros((NB, n))
-    cdef double[:, ::1] WT = np.zeros((NB, n))
-    cdef double[::1] tmp = np.zeros(max(2 * n, NB))
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NB) if want_vectors else 1)
-    cdef double[:, ::1] Q
-    cdef double[:, ::1] X
-    cdef double* xp = NULL
-    cdef Py_ssize_t status
-    Qa = None
-    Xa = None
-    cdef bint dc = want_vectors and n > DC_LEAF and _USE_DC
-    if want_vectors and not dc:
-        Qa = np.empty((n, n))
-        Q = Qa
-    with nogil:
-        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
-        if want_vectors and not dc:
-            orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    if dc:
-        # LAPACK dsyevd: Q is never formed; V = Q Z by applying the reflectors to Z
-        return _dc_solve(n, d, e, S, tau, name)
-    if want_vectors:
-        Xa = np.ascontiguousarray(Qa.T)     # X = Q^T; the QR sweeps rotate its rows
-        X = Xa
-        xp = &X[0, 0]
-        with nogil:
-            status = _steqr(n, &d[0], &e[0], xp, n, n, &tmp[0])
+        memset(Z + i * ldz, 0, k * sizeof(double))
+    if m >= DC_PAR_MIN and not in_parallel() and get_num_threads() >= 2:
+        # the halves are independent: one per thread, each on its own part of the
+        # workspace (12 k + 12 (m - k) = 12 m, 2 k^2 + 2 (m - k)^2 <= 2 m^2), their
+        # merges and GEMMs single-threaded inside; the merge below uses both again
+        st[0] = 0
+        st[1] = 0
+        for half in prange(2, num_threads=2, schedule="static"):
+            if half == 0:
+                st[0] = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
+            else:
+                st[1] = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work + 12 * k,
+                               iwork + 4 * k, mbuf + 2 * k * k)
+        if st[0] or st[1]:
+            return -1
     else:
-        with nogil:
-            status = _sterf(n, &d[0], &e[0])
-    if status:
-        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps"
-                          % (name, CAP_FACTOR * n))
-    with nogil:
-        _sort_ascending(n, &d[0], xp, n, n)
-    return np.asarray(d), (None if Xa is None else np.ascontiguousarray(Xa.T))
+        status = _stedc(k, d, e, Z, ldz, work, iwork, mbuf)
+        if status:
+            return status
+        status = _stedc(m - k, d + k, e + k, Z + k * ldz + k, ldz, work, iwork, mbuf)
+        if status:
+            return status
+    return _dc_merge(m, k, beta, d, Z, ldz, work, iwork, mbuf)
 
 
-_USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR throughout)
+# =================================================================================
+# the driver: dsyev / dsyevd on caller-provided workspace
+# =================================================================================
+_USE_DC = True      # eigh's tridiagonal solver: divide and conquer (else QR); for tests
 
 
-def _dc_solve(Py_ssize_t n, double[::1] d, double[::1] e, double[:, ::1] S,
-              double[::1] tau, str name):
-    """T = Z diag(w) Z^T by divide and conquer, then V = Q Z by applying the
-    reflectors _sytrd left in S (row k: v_k[1:] in S[k, k+2:]) to Z, blocks of NBQ
-    (LAPACK dsyevd's dormtr: 2 n^3 flops, against 4/3 n^3 to form Q and 2 n^3 for
-    the GEMM Q Z)."""
-    cdef double tnorm = 0.0
-    cdef Py_ssize_t i, status
+cdef inline Py_ssize_t _nbq(Py_ssize_t n) noexcept nogil:
+    # reflectors per block of V = Q Z: NBQ, but 32 for small n (the workspace of a
+    # matrix of a stack then stays in L2: 57 KB at n = 64 against 460 KB)
+    return NBQ if n > 256 else 32
+
+
+cdef void _ormtr_cols(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* tau,
+                      double* V, Py_ssize_t ldv, double* work) noexcept nogil:
+    """V <- Q V (ormtr_left). With two threads (outside any parallel region, n >=
+    ORM_PAR_MIN) the columns of V are split in two halves, one per thread, each with
+    its own workspace and single-threaded GEMMs (Q V[:, :h] and Q V[:, h:] are
+    independent); the few reflector blocks (larft) are formed twice, O(n^2 nb)."""
+    cdef Py_ssize_t h = (n + 1) // 2, nbq = _nbq(n), lwo, part
+    if n < ORM_PAR_MIN or in_parallel() or get_num_threads() < 2:
+        ormtr_left(n, A, lda, tau, V, ldv, n, nbq, work)
+        return
+    lwo = org_work_size(n, h, nbq)
+    for part in prange(2, num_threads=2, schedule="static"):
+        if part == 0:
+            ormtr_left(n, A, lda, tau, V, ldv, h, nbq, work)
+        else:
+            ormtr_left(n, A, lda, tau, V + h, ldv, n - h, nbq, work + lwo)
+
+
+cdef Py_ssize_t syevd_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
+    cdef Py_ssize_t lw = 3 * NB * n + NB + n               # _sytrd's panels
+    if want_vectors:
+        lw = max(lw, 12 * n + 2 * n * n)                  # _stedc (and _steqr's 2n)
+        lw = max(lw, org_work_size(n, n, _nbq(n)))        # ormtr_left
+        if n >= ORM_PAR_MIN:                              # two column halves
+            lw = max(lw, 2 * org_work_size(n, (n + 1) // 2, _nbq(n)))
+    return 2 * n + lw + 1
+
+
+cdef Py_ssize_t syevd_iwork_size(Py_ssize_t n) noexcept nogil:
+    return 4 * n + 1
+
+
+cdef int syevd(Py_ssize_t n,
+               double* A, Py_ssize_t lda,      # INOUT n x n, lower triangle read; destroyed
+               double* w,                      # OUT   n eigenvalues, ascending
+               double* V, Py_ssize_t ldv,      # OUT   n x n eigenvectors as columns (or
+                                               #       unused when not want_vectors)
+               bint want_vectors,
+               bint use_dc,                    # IN    divide and conquer (else QR) for Z
+               double* work,                   # work  syevd_work_size(n, want_vectors)
+               Py_ssize_t* iwork               # work  syevd_iwork_size(n)
+               ) noexcept nogil:
+    """The symmetric eigenproblem A = V diag(w) V^T of one matrix, nothing allocated
+    (LAPACK dsyevd's steps; the one-matrix eigh/eigvalsh and every matrix of order
+    > 16 of a stack run this):
+
+    1. one pass over the lower triangle: NaN/inf check and max |a_ij|; scale into the
+       safe range when that is tiny or huge (dsyev's rmin/rmax guard);
+    2. A = Q T Q^T (_sytrd, GVL4 Alg. 8.3.1 blocked as dsytrd/dlatrd), reading and
+       updating only the lower triangle; Q stays as reflectors in A's upper triangle;
+    3. eigenvalues only: root-free QL (_sterf, dsterf); vectors: T = Z diag(w) Z^T by
+       divide and conquer (_stedc, dstedc; the implicit QR algorithm for n <= DC_LEAF
+       or without use_dc) on T / ||T||_max, Z written into V, then V = Q Z (dormtr).
+
+    Returns 0; -1 (nothing computed) when the lower triangle holds NaN or infinity;
+    1 when the tridiagonal QR / QL iteration reached its cap of CAP_FACTOR * n sweeps;
+    2 when a divide-and-conquer leaf reached its cap (CAP_FACTOR * DC_LEAF)."""
+    cdef Py_ssize_t i, j, status
+    cdef double amax = 0.0, x, f = 1.0, tnorm = 0.0
+    cdef double* e = work
+    cdef double* tau = work + n
+    cdef double* rest = work + 2 * n
     for i in range(n):
-        tnorm = max(tnorm, fabs(d[i]))
-    for i in range(n - 1):
-        tnorm = max(tnorm, fabs(e[i]))
-    Za = np.zeros((n, n))
-    cdef double[:, ::1] Z = Za
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NBQ))
-    if tnorm == 0.0:
+        for j in range(i + 1):
+            x = fabs(A[i * lda + j])
+            if not x <= DBL_MAX:                # NaN or infinity
+                return -1
+            if x > amax:
+                amax = x
+    if amax == 0.0:
+        memset(w, 0, n * sizeof(double))
+        if want_vectors:
+            for i in range(n):
+                memset(V + i * ldv, 0, n * sizeof(double))
+                V[i * ldv + i] = 1.0
+        return 0
+    if amax < 1e-140 or amax > 1e140:
+        f = 1.0 / amax
         for i in range(n):
-            Z[i, i] = 1.0
-        with nogil:
-            ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
-        return np.zeros(n), Za
-    # work on T / ||T||_max (the deflation tolerances are then absolute)
-    for i in range(n):
-        d[i] /= tnorm
-    for i in range(n - 1):
-        e[i] /= tnorm
-    cdef double[::1] work = np.zeros(12 * n + DC_LEAF * DC_LEAF + 2 * DC_LEAF)
-    cdef Py_ssize_t[::1] iwork = np.zeros(4 * n, dtype=np.intp)
-    with nogil:
-        status = _stedc(n, &d[0], &e[0], &Z[0, 0], n, &work[0], &iwork[0])
-    if status == -2:
-        raise MemoryError("%s: out of memory in the divide-and-conquer merge" % name)
-    if status:
+            for j in range(i + 1):
+                A[i * lda + j] *= f
+    # 2. the reduction (d of T lands in w)
+    _sytrd(n, A, lda, w, e, tau, rest, rest + 3 * NB * n)
+    if not want_vectors:
+        # 3. dsterf
+        if _sterf(n, w, e):
+            return 1
+        _sort_ascending(n, w, NULL, 0, 0)
+    else:
+        # 3. on T / ||T||_max (the deflation tolerances are then absolute)
+        for i in range(n):
+            tnorm = max(tnorm, fabs(w[i]))
+        for i in range(n - 1):
+            tnorm = max(tnorm, fabs(e[i]))
+        for i in range(n):
+            w[i] /= tnorm
+        for i in range(n - 1):
+            e[i] /= tnorm
+        if use_dc and n > DC_LEAF:
+            status = _stedc(n, w, e, V, ldv, rest, iwork, rest + 12 * n)
+            if status:
+                return 2
+        elif _steqr_vectors(n, w, e, V, ldv, rest):
+            return 1
+        for i in range(n):
+            w[i] *= tnorm
+        # V = Q Z (LAPACK dsyevd's dormtr: Q never formed)
+        _ormtr_cols(n, A, lda, tau, V, ldv, rest)
+    if f != 1.0:
+        for i in range(n):
+            w[i] /= f
+    return 0
+
+
+def raise_for_status(int status, str name, Py_ssize_t n, str where=""):
+    """The exception for a non-zero syevd status of an n x n matrix (`where` names a
+    matrix of a stack)."""
+    if status == -1:
+        raise ValueError("%s: the matrix contains NaN or infinity%s" % (name, where))
+    if status == 1:
+        raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps%s"
+                          % (name, CAP_FACTOR * n, where))
+    if status == 2:
         raise LinAlgError("%s: symmetric tridiagonal QR did not converge after %d sweeps "
-                          "(in a divide-and-conquer leaf of at most %d rows)"
-                          % (name, CAP_FACTOR * DC_LEAF, DC_LEAF))
-    w = np.asarray(d) * tnorm
-    # V = Q Z
+                          "(in a divide-and-conquer leaf of at most %d rows)%s"
+                          % (name, CAP_FACTOR * DC_LEAF, DC_LEAF, where))
+
+
+def _private_copy(A, str name):
+    """A C-contiguous float64 numpy copy of the square A (shape and type checked as
+    every decomposition does); the finiteness of its lower triangle is syevd's check."""
+    cdef Matrix M = input_matrix(A, name, True, False)
+    return np.array(M, dtype=np.float64, order="C", copy=True)
+
+
+def _solve(double[:, ::1] A, bint want_vectors, str name):
+    """(w, V or None) of the C-contiguous float64 n x n A (n >= 1; lower triangle read,
+    destroyed) by syevd, its workspace allocated here."""
+    cdef Py_ssize_t n = A.shape[0]
+    cdef double[::1] work = np.empty(syevd_work_size(n, want_vectors))
+    cdef Py_ssize_t[::1] iwork = np.empty(syevd_iwork_size(n), dtype=np.intp)
+    wa = np.empty(n)
+    Va = np.empty((n, n)) if want_vectors else np.empty((1, 1))
+    cdef double[::1] w = wa
+    cdef double[:, ::1] V = Va
+    cdef int status
+    cdef bint use_dc = _USE_DC
     with nogil:
-        ormtr_left(n, &S[0, 0], n, &tau[0], &Z[0, 0], n, n, NBQ, &OW[0])
-    return w, Za
-
-
-def solve_symmetric(S, bint want_vectors, str name):
-    """(w ascending, V or None) of the full symmetric C-contiguous float64 S (n >= 1,
-    finite; overwritten): scaled into the safe range, tridiagonalised and solved. The
-    one-matrix path of eigh / eigvalsh, and of the stacked driver for n > JACOBI_MAX."""
-    f = _scale_factor(S)
-    if f != 1.0:
-        S *= f
-    w, V = _tridiagonal_solve(S, want_vectors, name)
-    if f != 1.0:
-        w /= f
-    return w, V
+        status = syevd(n, &A[0, 0], n, &w[0], &V[0, 0], n, want_vectors, use_dc,
+                       &work[0], &iwork[0])
+    raise_for_status(status, name, n)
+    return wa, (Va if want_vectors else None)
 
 
 def eigh(A):
@@ -811,7 +1026,7 @@ def eigh(A):
     (numpy's default ``UPLO='L'``); the strictly upper triangle is ignored.
 
     Method: Householder tridiagonalisation A = Q T Q^T, blocked as LAPACK dsytrd
-    (GVL4 Alg. 8.3.1); Q formed blockwise in compact WY form; T = Z diag(w) Z^T by
+    (GVL4 Alg. 8.3.1), Q kept as reflectors; T = Z diag(w) Z^T by
     divide and conquer for n > 32 ([Cup81], [GE95], LAPACK dstedc: T is torn into two
     halves plus a rank-one term, the halves solved recursively, and each merge solves
     the secular equation 1 + rho sum z_j^2 / (d_j - w) = 0 and forms its eigenvectors
@@ -840,12 +1055,11 @@ def eigh(A):
     LinAlgError
         A QR iteration exceeded its cap of 30 n sweeps (30 * 32 in a leaf).
     """
-    a = _work_copy(A, "eigh", lower_only=True)
-    n = a.shape[0]
-    if n == 0:
+    a = _private_copy(A, "eigh")
+    if a.shape[0] == 0:
         return asvector(np.empty(0)), asmatrix(np.empty((0, 0)))
-    w, V = solve_symmetric(_symmetric_from_lower(a), True, "eigh")
-    return asvector(np.ascontiguousarray(w)), asmatrix(np.ascontiguousarray(V))
+    w, V = _solve(a, True, "eigh")
+    return asvector(w), asmatrix(V)
 
 
 def eigvalsh(A):
@@ -872,12 +1086,11 @@ def eigvalsh(A):
     ValueError, TypeError, LinAlgError
         As :func:`eigh`.
     """
-    a = _work_copy(A, "eigvalsh", lower_only=True)
-    n = a.shape[0]
-    if n == 0:
+    a = _private_copy(A, "eigvalsh")
+    if a.shape[0] == 0:
         return asvector(np.empty(0))
-    w, _ = solve_symmetric(_symmetric_from_lower(a), False, "eigvalsh")
-    return asvector(np.ascontiguousarray(w))
+    w, _ = _solve(a, False, "eigvalsh")
+    return asvector(w)
 
 
 def tridiagonalize(A):
@@ -913,14 +1126,13 @@ def tridiagonalize(A):
     cdef double[::1] d = np.empty(n)
     cdef double[::1] e = np.zeros(max(n - 1, 1))
     cdef double[::1] tau = np.zeros(max(n - 1, 1))
-    cdef double[:, ::1] VT = np.zeros((NB, n))
-    cdef double[:, ::1] WT = np.zeros((NB, n))
-    cdef double[::1] tmp = np.zeros(max(2 * n, NB))
+    cdef double[:, ::1] VWT = np.zeros((3 * NB, n))
+    cdef double[::1] tmp = np.zeros(NB + n)
     cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
     Qa = np.empty((n, n))
     cdef double[:, ::1] Q = Qa
     with nogil:
-        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VT[0, 0], &WT[0, 0], &tmp[0])
+        _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VWT[0, 0], &tmp[0])
         orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
     Tm = np.diag(np.asarray(d))
     if n > 1:

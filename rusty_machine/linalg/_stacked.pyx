@@ -586,12 +586,14 @@ def qr(a, mode="reduced"):
 # transpose for UPLO='U', so the triangle read is always the lower one), then ONE nogil
 # loop runs the cyclic Jacobi kernel of _eigh.pyx (GVL4 Alg. 8.5.3, Rutishauser's
 # rotations) on each matrix of order <= JACOBI_MAX, prange over the batch, in place (no
-# workspace, no per-matrix malloc). Larger matrices go one at a time through the
-# one-matrix tridiagonal + divide-and-conquer path (_eigh.solve_symmetric, a
-# Python-level def: a Python loop over the stack, its per-call cost measured below).
+# workspace, no per-matrix malloc). Larger matrices run _eigh.pyx's syevd (the one-matrix
+# driver of eigh/eigvalsh: tridiagonalisation, root-free QL or divide and conquer, V = Q Z)
+# in the same kind of nogil loop: prange over the batch with one workspace per thread for
+# n <= SMALL, else one matrix at a time with the threads inside its kernels.
 # The kernels are float64: a float32 stack is solved in float64 and the results
 # rounded once to float32 (numpy 2.4's float32 eigh/eigvalsh give the same numbers).
 from rusty_machine.linalg._eigh cimport jacobi_eigh
+from rusty_machine.linalg._eigh cimport syevd, syevd_work_size, syevd_iwork_size
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 
@@ -600,8 +602,7 @@ EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 # n = 16: 30.6 / 30.8 us; n = 20: 55 / 44 us. eigvalsh (no vectors; the tridiagonal
 # path's root-free QL is O(n^2) after the reduction) crosses earlier: n = 12: 11.6 /
 # 13.2 us, n = 16: 24.5 / 16.2 us. The tridiagonal path's fixed per-call cost is ~7-10 us
-# (its Python-level driver and work arrays): ~3% of a 64 x 64 eigh (317 us), ~1% above
-# n = 128.
+# (then its Python-level driver and work arrays; now a nogil loop over syevd).
 cdef Py_ssize_t JACOBI_MAX = 16
 cdef Py_ssize_t JACOBI_MAX_VALUES = 12
 
@@ -622,6 +623,44 @@ def _jacobi_all(double[:, :, ::1] Am, double[:, :, ::1] Vm, double[:, ::1] wm,
     with nogil:
         _jacobi_batch(Am.shape[0], Am.shape[1], &Am[0, 0, 0], &Vm[0, 0, 0], &wm[0, 0],
                       want_vectors, &info[0])
+
+
+cdef int _syevd_batch(Py_ssize_t batch, Py_ssize_t n,
+                      double* A,              # INOUT batch x n x n, lower triangles read
+                      double* V,              # OUT   batch x n x n eigenvectors (columns)
+                      double* w,              # OUT   batch x n eigenvalues, ascending
+                      bint want_vectors,
+                      int* info) noexcept nogil:   # OUT syevd's status per matrix
+    """For each i: w_i, V_i <- syevd(A_i). One workspace per thread for the whole batch;
+    returns -1 when it cannot be allocated, else 0."""
+    cdef Py_ssize_t i
+    cdef int nt = _threads_for(batch, n)
+    cdef Py_ssize_t lw = syevd_work_size(n, want_vectors), liw = syevd_iwork_size(n)
+    cdef double* work = <double*>malloc(nt * lw * sizeof(double))
+    cdef Py_ssize_t* iwork = <Py_ssize_t*>malloc(nt * liw * sizeof(Py_ssize_t))
+    cdef int t
+    if work == NULL or iwork == NULL:
+        free(work)
+        free(iwork)
+        return -1
+    for i in prange(batch, num_threads=nt, schedule="static"):
+        t = threadid()
+        info[i] = syevd(n, A + i * n * n, n, w + i * n,
+                        V + i * n * n if want_vectors else V, n, want_vectors, True,
+                        work + t * lw, iwork + t * liw)
+    free(work)
+    free(iwork)
+    return 0
+
+
+def _syevd_all(double[:, :, ::1] Am, double[:, :, ::1] Vm, double[:, ::1] wm,
+               bint want_vectors, int[::1] info):
+    cdef int status
+    with nogil:
+        status = _syevd_batch(Am.shape[0], Am.shape[1], &Am[0, 0, 0], &Vm[0, 0, 0],
+                              &wm[0, 0], want_vectors, &info[0])
+    if status:
+        raise MemoryError("eigh: cannot allocate the eigensolver's workspace")
 
 
 def _check_uplo(UPLO, str func):
@@ -657,16 +696,15 @@ def _eigh_stack(a, str uplo, bint want_vectors, str func):
             raise LinAlgError("%s: Jacobi did not converge (matrix %d of the stack)"
                               % (func, bad))
     elif nb and n:
-        Sw = np.tril(Sw)
-        Sw += np.swapaxes(np.tril(Sw, -1), -1, -2)          # symmetric from the triangle
-        if not np.isfinite(Sw).all():
+        # syevd reads the lower triangles only and flags NaN / infinity there (-1)
+        info = np.zeros(nb, dtype=np.intc)
+        _syevd_all(Sw, V, w, want_vectors, info)
+        if (info < 0).any():
             raise ValueError("%s: the input contains NaN or infinity" % func)
-        from rusty_machine.linalg._eigh import solve_symmetric
-        for i in range(nb):
-            wi, Vi = solve_symmetric(Sw[i], want_vectors, func)
-            w[i] = wi
-            if want_vectors:
-                V[i] = Vi
+        bad = _first_failure(info)
+        if bad >= 0:
+            from rusty_machine.linalg._eigh import raise_for_status
+            raise_for_status(int(info[bad]), func, n, " (matrix %d of the stack)" % bad)
     w = _finite_result(w, func).reshape(batch_shape + (n,)).astype(dtype, copy=False)
     if want_vectors:
         V = V.reshape(batch_shape + (n, n)).astype(dtype, copy=False)
