@@ -57,7 +57,7 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, dswap, dscal,
-                                        get_num_threads)
+                                        get_num_threads, in_parallel)
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
 from rusty_machine.linalg._matrix_kernels cimport _transpose
@@ -129,6 +129,36 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
                 dger(r - 1, c, -t, y, 1, col, 1, W + (k + 1) * ldw + k + 1, ldw)
 
 
+# Half of dgebrd's flops are the two matrix-vector products per column with the
+# trailing block (memory bound). With two threads (outside any parallel region, a
+# block of at least GEMV_PAR_WORK entries) each is split in two: y = A^T x by columns,
+# y = A x by rows, each thread writing its own part of y.
+cdef Py_ssize_t GEMV_PAR_WORK = 256 * 256
+
+
+cdef void _gemv2(bint trans, Py_ssize_t m, Py_ssize_t n, const double* A, Py_ssize_t lda,
+                 const double* x, double* y) noexcept nogil:
+    """y = op(A) x, op(A) = A^T (y has n entries) or A (m entries); A is m x n."""
+    cdef Py_ssize_t part, h
+    if m * n < GEMV_PAR_WORK or in_parallel() or get_num_threads() < 2:
+        dgemv(trans, m, n, 1.0, A, lda, x, 1, 0.0, y, 1)
+        return
+    if trans:
+        h = n // 2
+        for part in prange(2, num_threads=2, schedule="static"):
+            if part == 0:
+                dgemv(True, m, h, 1.0, A, lda, x, 1, 0.0, y, 1)
+            else:
+                dgemv(True, m, n - h, 1.0, A + h, lda, x, 1, 0.0, y + h, 1)
+    else:
+        h = m // 2
+        for part in prange(2, num_threads=2, schedule="static"):
+            if part == 0:
+                dgemv(False, h, n, 1.0, A, lda, x, 1, 0.0, y, 1)
+            else:
+                dgemv(False, m - h, n, 1.0, A + h * lda, lda, x, 1, 0.0, y + h, 1)
+
+
 cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
                  double* W, Py_ssize_t ldw,     # INOUT m x n, panel k0..k0+NB-1 reduced,
                                                 #       trailing block updated
@@ -169,7 +199,7 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         memcpy(VT + i * ldq + i, col, r * sizeof(double))
         # (3) Y[i+1:, i] = t (A[i:, i+1:]^T v - Y[i+1:, :i] (V[i:, :i]^T v)
         #                     - U[:i, i+1:]^T (X[i:, :i]^T v))
-        dgemv(True, r, c, 1.0, A + i * ldw + i + 1, ldw, col, 1, 0.0, y, 1)
+        _gemv2(True, r, c, A + i * ldw + i + 1, ldw, col, y)
         if i > 0:
             dgemv(False, i, r, 1.0, VT + i, ldq, col, 1, 0.0, t1, 1)
             dgemv(False, c, i, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, y, 1)
@@ -193,8 +223,7 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         A[i * ldw + i + 1] = 1.0
         # (6) X[i+1:, i] = t (A[i+1:, i+1:] u - V[i+1:, :i+1] (Y[i+1:, :i+1]^T u)
         #                     - X[i+1:, :i] (U[:i, i+1:] u))
-        dgemv(False, r - 1, c, 1.0, A + (i + 1) * ldw + i + 1, ldw, A + i * ldw + i + 1, 1,
-              0.0, y, 1)
+        _gemv2(False, r - 1, c, A + (i + 1) * ldw + i + 1, ldw, A + i * ldw + i + 1, y)
         dgemv(True, c, i + 1, 1.0, Y + (i + 1) * NB, NB, A + i * ldw + i + 1, 1, 0.0, t1, 1)
         dgemv(True, i + 1, r - 1, -1.0, VT + i + 1, ldq, t1, 1, 1.0, y, 1)
         if i > 0:
