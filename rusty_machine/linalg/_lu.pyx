@@ -284,6 +284,11 @@ cdef void copy_block(Py_ssize_t m, Py_ssize_t n,
             dst[i * ldd + j] = src[i * lds + j]
 
 
+# getrs up to this order runs its substitutions as plain loops (no kernel calls) when
+# there are several right-hand sides (one goes to dtrsv, as fast)
+cdef Py_ssize_t GETRS_SCALAR = 8
+
+
 cdef void getrs(bint trans,                # IN   solve A^T X = B instead of A X = B
                 Py_ssize_t n,              # IN   order of A
                 Py_ssize_t nrhs,           # IN   right-hand sides (columns of B)
@@ -299,10 +304,28 @@ cdef void getrs(bint trans,                # IN   solve A^T X = B instead of A X
     with the unit lower L (GVL4 Alg. 3.1.1) and back substitution with U (Alg. 3.1.2),
     as triangular solves with many right-hand sides (dtrsm) or one (dtrsv).
     A^T = U^T L^T P^T, so X = P inv(L^T) inv(U^T) B: the same steps in reverse order."""
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, k, c
+    cdef floating f, d
     if not trans:
         # B <- P^T B
         laswp(nrhs, B, ldb, 0, n, ipiv)
+        if n <= GETRS_SCALAR and nrhs > 1:
+            # the same substitutions as plain loops over B's rows (a stack of 4x4
+            # systems: the kernel calls below cost more than their flops there)
+            for i in range(1, n):
+                for k in range(i):
+                    f = LU[i * ldlu + k]
+                    for c in range(nrhs):
+                        B[i * ldb + c] -= f * B[k * ldb + c]
+            for i in range(n - 1, -1, -1):
+                for k in range(i + 1, n):
+                    f = LU[i * ldlu + k]
+                    for c in range(nrhs):
+                        B[i * ldb + c] -= f * B[k * ldb + c]
+                d = LU[i * ldlu + i]
+                for c in range(nrhs):
+                    B[i * ldb + c] /= d
+            return
         if nrhs == 1:
             # b <- inv(L) b ; b <- inv(U) b
             xtrsv(1, 0, 1, n, LU, ldlu, B, ldb)
