@@ -39,6 +39,26 @@ cdef bint in_parallel() noexcept nogil:
     return rm_in_parallel() != 0
 
 
+# Stacks of matrices (_stacked.pyx, _svd.pyx): matrices up to BATCH_SMALL are spread over
+# the threads one per thread (each on one core); larger ones run one at a time with the
+# threads inside the kernels. A thread team costs its wake-up (tens of microseconds,
+# milliseconds on an oversubscribed machine: a stack of two 3x3 eigvals took 6.4 ms on 2
+# threads against 42 us on one, load average 4.6 on 2 cores), so the batch is spread only
+# when it holds at least BATCH_MIN_WORK in units of n^3 (a 4x4 geev with vectors is
+# ~2 us: 512 of them, ~1 ms).
+cdef Py_ssize_t BATCH_SMALL = 64
+cdef Py_ssize_t BATCH_MIN_WORK = 32768
+
+
+cdef int batch_threads(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
+    """Threads over a stack of `batch` matrices of order n: all of ours for a stack of
+    small matrices holding enough work, else one."""
+    if batch < 2 or n > BATCH_SMALL or batch * n * n * n < BATCH_MIN_WORK:
+        return 1
+    cdef int nt = get_num_threads()
+    return nt if nt < batch else <int>batch
+
+
 def _set_num_threads(int n):
     rm_set_num_threads(n)
 

@@ -42,7 +42,7 @@ from cython.parallel cimport prange
 from libc.stdlib cimport malloc, free
 
 from rusty_machine.linalg._floating cimport floating
-from rusty_machine.linalg.blas cimport get_num_threads
+from rusty_machine.linalg.blas cimport batch_threads as _threads_for
 from rusty_machine.linalg._lu cimport getrf, getrs, diag_product
 from rusty_machine.linalg._cholesky cimport potrf
 from rusty_machine.linalg.matrix import Matrix, Vector
@@ -53,9 +53,10 @@ cnp.import_array()
 # numpy's named results (numpy.linalg's SlogdetResult ...), with the same field names
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
-# Matrices up to this order are spread over the threads one per thread (each matrix on
-# one core); larger ones run one at a time with the threads inside the kernel.
-cdef Py_ssize_t SMALL = 64
+# Matrices up to order 64 (SMALL in the comments below) are spread over the threads one
+# per thread (each matrix on one core), when the stack holds enough work; larger ones run
+# one at a time with the threads inside the kernel: blas.batch_threads, cimported here as
+# _threads_for (_svd.pyx's stacks follow the same rule).
 # getrf's panel width (_lu.pyx's NB_GETRF): a matrix wider than this gets a panel buffer
 cdef Py_ssize_t PANEL_NB = 128
 
@@ -119,22 +120,6 @@ def _batch_copy(arr, tuple batch_shape, str func, dtype):
     if not np.isfinite(out).all():                  # (numpy's SIMD pass: 4x our all_finite)
         raise ValueError("%s: the input contains NaN or infinity" % func)
     return out
-
-
-# A thread team costs its wake-up (tens of microseconds, milliseconds on an oversubscribed
-# machine: a stack of two 3x3 eigvals took 6.4 ms on 2 threads against 42 us on one, load
-# average 4.6 on 2 cores). Threads over the batch only when it holds at least this much
-# work, in units of n^3 (a 4x4 geev with vectors is ~2 us: 512 of them, ~1 ms).
-cdef Py_ssize_t PARALLEL_MIN_WORK = 32768
-
-
-cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
-    """Threads over the batch: all of ours for a stack of small matrices holding at least
-    PARALLEL_MIN_WORK, else one."""
-    if batch < 2 or n > SMALL or batch * n * n * n < PARALLEL_MIN_WORK:
-        return 1
-    cdef int nt = get_num_threads()
-    return nt if nt < batch else <int>batch
 
 
 # =================================================================================

@@ -57,7 +57,8 @@ from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
 from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, dswap, dscal,
-                                        get_num_threads, in_parallel)
+                                        get_num_threads, in_parallel,
+                                        batch_threads as _threads_for)
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
 from rusty_machine.linalg._matrix_kernels cimport _transpose
@@ -1058,22 +1059,8 @@ cdef int dqds(Py_ssize_t n,
 cdef Py_ssize_t JACOBI_MAX = 12
 cdef Py_ssize_t JACOBI_MAX_VALUES = 4
 cdef Py_ssize_t JACOBI_LONG = 64
-# Matrices up to this order are spread over the threads one per thread (each on one
-# core); larger ones run one at a time with the threads inside the kernels (_stacked's
-# SMALL).
-cdef Py_ssize_t SMALL = 64
-# ... and only for a stack holding at least this much work in units of n^3 (a thread
-# team's wake-up costs tens of microseconds, milliseconds on a busy machine: _stacked.pyx)
-cdef Py_ssize_t PARALLEL_MIN_WORK = 32768
-
-
-cdef int _threads_for(Py_ssize_t batch, Py_ssize_t n) noexcept nogil:
-    """Threads over the batch: all of ours for a stack of small matrices holding at least
-    PARALLEL_MIN_WORK, else one."""
-    if batch < 2 or n > SMALL or batch * n * n * n < PARALLEL_MIN_WORK:
-        return 1
-    cdef int nt = get_num_threads()
-    return nt if nt < batch else <int>batch
+# Threads over a stack: blas.batch_threads (cimported as _threads_for), the rule of
+# _stacked.pyx too: one matrix per thread up to order 64, threads inside the kernels above.
 
 
 cdef bint _use_jacobi(Py_ssize_t m, Py_ssize_t n, bint want) noexcept nogil:

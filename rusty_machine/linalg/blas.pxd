@@ -17,6 +17,7 @@
 # ---- threads and configuration -------------------------------------------------
 cdef int get_num_threads() noexcept nogil          # threads for a top-level kernel
 cdef bint in_parallel() noexcept nogil             # inside an OpenMP region already?
+cdef int batch_threads(Py_ssize_t batch, Py_ssize_t n) noexcept nogil   # threads over a stack
 
 # ---- level 1 -------------------------------------------------------------------
 # x . y
