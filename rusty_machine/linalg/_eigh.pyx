@@ -60,19 +60,18 @@ the end.
 import numpy as np
 
 from libc.math cimport fabs, sqrt, hypot, copysign, frexp, ldexp
-from libc.float cimport DBL_MAX
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport (dgemm, dgemv, ddot, daxpy, dscal, dnrm2, dswap,
+from rusty_machine.linalg._floating cimport (floating, FLT_EPSILON, FLT_MIN, FLT_MAX,
+                                             DBL_EPSILON, DBL_MIN, DBL_MAX)
+from rusty_machine.linalg.blas cimport (xgemm, xgemv, xdot, xaxpy, xscal, xnrm2, xswap,
                                         get_num_threads, in_parallel)
 from cython.parallel cimport prange, threadid
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, orgtr,
                                                 org_work_size, ormtr_left)
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg.matrix import asmatrix, asvector
-from rusty_machine.linalg._checks import (work_copy as _work_copy,
-                                          symmetric_from_lower as _symmetric_from_lower,
-                                          scale_factor as _scale_factor)
+from rusty_machine.linalg._checks import symmetric_from_lower as _symmetric_from_lower
 from rusty_machine.linalg._checks cimport input_matrix
 from rusty_machine.linalg.matrix cimport Matrix
 
@@ -83,10 +82,64 @@ from rusty_machine.linalg.matrix cimport Matrix
 # product, so explicit 4-lane accumulators: gcc would not reassociate a scalar sum) and
 # y[:i] += x_i a_i[:i]. The loop is C (csrc/rm_vec_impl.h, rm_symv_lower), compiled per
 # instruction set and chosen at load time by the same CPU dispatch as the GEMM kernels.
-from rusty_machine.linalg._csrc cimport rm_symv_lower
+from rusty_machine.linalg._csrc cimport rm_symv_lower, rm_ssymv_lower
 
-cdef double EPS = 2.220446049250313e-16
-cdef double SAFMIN = 2.2250738585072014e-308
+# ---- the per-dtype constants (issue 13: one source for float32 and float64) ---------
+# Every kernel below is fused over `floating` (float32 and float64 instances) and takes
+# its constants from this table with `if floating is float:`, never from a literal in a
+# loop. eps and the safe minimum are _floating.pxd's (LAPACK's slamch / dlamch 'E'
+# times 2 and 'S', numpy's finfo(dtype).eps and .tiny): every convergence and deflation
+# test (dsteqr's, dsterf's, dlaed2's, dlaed4's, Jacobi's) is in the input's own epsilon,
+# as LAPACK's single-precision routines (ssteqr, ssterf, slaed2, slaed4) are.
+#   HYP_LO, HYP_HI  the range where sqrt(x^2 + y^2) needs no scaling (_hyp): squares
+#                   safely above the safe minimum and below the largest number
+#   RMIN, RMAX      syevd scales A by 1 / max|a_ij| when that lies outside [RMIN, RMAX]
+#                   (dsyev's rmin = sqrt(safmin / eps), rmax = 1 / rmin, here taken a
+#                   little inside of 1e-146 and 3e-16 for the two types), so that the
+#                   squares of the root-free QL (e_i^2, gamma^2 ~ (n max|a|)^2) neither
+#                   overflow nor underflow
+cdef inline floating _eps(floating x) noexcept nogil:
+    if floating is float:
+        return FLT_EPSILON
+    else:
+        return DBL_EPSILON
+
+
+cdef inline floating _safmin(floating x) noexcept nogil:
+    if floating is float:
+        return FLT_MIN
+    else:
+        return DBL_MIN
+
+
+cdef inline floating _big(floating x) noexcept nogil:
+    # the largest finite number: a larger |x| is infinity (or NaN fails x <= big)
+    if floating is float:
+        return FLT_MAX
+    else:
+        return DBL_MAX
+
+
+cdef inline floating _hyp_lo(floating x) noexcept nogil:
+    if floating is float:
+        return 1e-36
+    else:
+        return 1e-290
+
+
+cdef inline floating _hyp_hi(floating x) noexcept nogil:
+    if floating is float:
+        return 1e36
+    else:
+        return 1e290
+
+
+cdef inline floating _rmin(floating x) noexcept nogil:
+    if floating is float:
+        return 1e-12
+    else:
+        return 1e-140
+
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 cdef Py_ssize_t SYR2K_ROWS = 128   # block rows of the lower-triangular rank-2k update
@@ -120,13 +173,13 @@ def _set_cap_factor(Py_ssize_t k):
 # symmetric: tridiagonalisation (GVL4 Alg. 8.3.1, blocked as LAPACK dsytrd/dlatrd)
 # =================================================================================
 cdef void _sytrd(Py_ssize_t n,
-                 double* S, Py_ssize_t lds,   # INOUT full symmetric n x n; on exit row k
-                                              #       holds v_k[1:] in S[k, k+2:]
-                 double* d,                   # OUT   n diagonal of T
-                 double* e,                   # OUT   n-1 off-diagonal of T
-                 double* tau,                 # OUT   n-1 reflector factors
-                 double* VWT,                 # work  3 NB x n: V^T, W^T, V^T again
-                 double* tmp) noexcept nogil:  # work  NB + n
+                 floating* S, Py_ssize_t lds,   # INOUT full symmetric n x n; on exit row k
+                                                #       holds v_k[1:] in S[k, k+2:]
+                 floating* d,                   # OUT   n diagonal of T
+                 floating* e,                   # OUT   n-1 off-diagonal of T
+                 floating* tau,                 # OUT   n-1 reflector factors
+                 floating* VWT,                 # work  3 NB x n: V^T, W^T, V^T again
+                 floating* tmp) noexcept nogil:  # work  NB + n
     """A = Q T Q^T with Q = H_0 ... H_{n-2}, H_k = I - tau_k v_k v_k^T acting on
     rows/columns k+1..n-1 (GVL4 Alg. 8.3.1).
 
@@ -140,13 +193,13 @@ cdef void _sytrd(Py_ssize_t n,
     that [V W] and [W V] are both a contiguous run of 2 nbk rows: the rank-2k update is
     then ONE GEMM of depth 2 nbk per block row, not two of depth nbk."""
     cdef Py_ssize_t k0, m, nbk, i, j, r, ldw = n
-    cdef double* VT
-    cdef double* WT
-    cdef double* A
-    cdef double* ri
-    cdef double* vt
-    cdef double* wt
-    cdef double t, alpha2
+    cdef floating* VT
+    cdef floating* WT
+    cdef floating* A
+    cdef floating* ri
+    cdef floating* vt
+    cdef floating* wt
+    cdef floating t, alpha2
     if n == 1:
         d[0] = S[0]
         return
@@ -168,18 +221,18 @@ cdef void _sytrd(Py_ssize_t n,
             if i > 0:
                 # row i of the current matrix:
                 # a[i, i:] -= V[i, :i] W[i:, :i]^T + W[i, :i] V[i:, :i]^T
-                dgemv(True, i, m - i, -1.0, WT + i, ldw, VT + i, ldw, 1.0, ri + i, 1)
-                dgemv(True, i, m - i, -1.0, VT + i, ldw, WT + i, ldw, 1.0, ri + i, 1)
+                xgemv(True, i, m - i, -1.0, WT + i, ldw, VT + i, ldw, 1.0, ri + i, 1)
+                xgemv(True, i, m - i, -1.0, VT + i, ldw, WT + i, ldw, 1.0, ri + i, 1)
             d[k0 + i] = ri[i]
             # GVL4 Alg. 8.3.1 step: reflector annihilating a[i, i+2:]
             t = house(m - i - 1, ri + i + 1, ri + i + 2, 1)
             e[k0 + i] = ri[i + 1]
             tau[k0 + i] = t
-            memset(vt, 0, m * sizeof(double))
-            memset(wt, 0, m * sizeof(double))
+            memset(vt, 0, m * sizeof(floating))
+            memset(wt, 0, m * sizeof(floating))
             vt[i + 1] = 1.0
             if m - i - 2 > 0:
-                memcpy(vt + i + 2, ri + i + 2, (m - i - 2) * sizeof(double))
+                memcpy(vt + i + 2, ri + i + 2, (m - i - 2) * sizeof(floating))
             if t == 0.0:
                 continue
             r = m - i - 1
@@ -188,27 +241,36 @@ cdef void _sytrd(Py_ssize_t n,
             _symv(r, A + (i + 1) * lds + i + 1, lds, vt + i + 1, wt + i + 1, tmp + NB)
             if i > 0:
                 # w -= V (W^T v) + W (V^T v)   (the panel's pending update, dlatrd)
-                dgemv(False, i, r, 1.0, WT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
-                dgemv(True, i, r, -1.0, VT + i + 1, ldw, tmp, 1, 1.0, wt + i + 1, 1)
-                dgemv(False, i, r, 1.0, VT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
-                dgemv(True, i, r, -1.0, WT + i + 1, ldw, tmp, 1, 1.0, wt + i + 1, 1)
+                xgemv(False, i, r, 1.0, WT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
+                xgemv(True, i, r, -1.0, VT + i + 1, ldw, tmp, 1, 1.0, wt + i + 1, 1)
+                xgemv(False, i, r, 1.0, VT + i + 1, ldw, vt + i + 1, 1, 0.0, tmp, 1)
+                xgemv(True, i, r, -1.0, WT + i + 1, ldw, tmp, 1, 1.0, wt + i + 1, 1)
             # p = tau w ; w = p - (tau/2)(p^T v) v   (GVL4 Alg. 8.3.1)
-            dscal(r, t, wt + i + 1, 1)
-            alpha2 = -0.5 * t * ddot(r, wt + i + 1, 1, vt + i + 1, 1)
-            daxpy(r, alpha2, vt + i + 1, 1, wt + i + 1, 1)
+            xscal(r, t, wt + i + 1, 1)
+            alpha2 = -0.5 * t * xdot(r, wt + i + 1, 1, vt + i + 1, 1)
+            xaxpy(r, alpha2, vt + i + 1, 1, wt + i + 1, 1)
         # trailing update A22 -= V W^T + W V^T (LAPACK dsyr2k): [V W] [W V]^T
-        memcpy(VWT + 2 * nbk * ldw, VT, nbk * ldw * sizeof(double))
+        memcpy(VWT + 2 * nbk * ldw, VT, nbk * ldw * sizeof(floating))
         _syr2k_lower(m - nbk, 2 * nbk, VWT + nbk, VWT + nbk * ldw + nbk, ldw,
                      A + nbk * lds + nbk, lds)
         k0 += nbk
     d[n - 1] = S[(n - 1) * lds + n - 1]
 
 
+cdef inline void _symv_lower(Py_ssize_t r, const floating* A, Py_ssize_t lda,
+                             const floating* x, floating* y) noexcept nogil:
+    # y = A x from the lower triangle: the C loop of the type (csrc/rm_vec_impl.h)
+    if floating is float:
+        rm_ssymv_lower(r, A, lda, x, y)
+    else:
+        rm_symv_lower(r, A, lda, x, y)
+
+
 cdef void _symv(Py_ssize_t r,
-                const double* A, Py_ssize_t lda,   # IN  r x r symmetric, lower triangle
-                const double* x,                   # IN  r
-                double* y,                         # OUT r: y = A x
-                double* ybuf) noexcept nogil:      # work r
+                const floating* A, Py_ssize_t lda,   # IN  r x r symmetric, lower triangle
+                const floating* x,                   # IN  r
+                floating* y,                         # OUT r: y = A x
+                floating* ybuf) noexcept nogil:      # work r
     """y = A x reading the lower triangle once (rm_symv_lower). With two threads
     (outside any parallel region, r >= SYMV_PAR_MIN) the rows are split at s: thread 0
     takes the leading s x s triangle, thread 1 the trailing triangle and the rectangle
@@ -217,25 +279,25 @@ cdef void _symv(Py_ssize_t r,
     s^2 / 2 = (r - s)^2 / 2 + 2 s (r - s)."""
     cdef Py_ssize_t s, part
     if r < SYMV_PAR_MIN or in_parallel() or get_num_threads() < 2:
-        rm_symv_lower(r, A, lda, x, y)
+        _symv_lower(r, A, lda, x, y)
         return
     s = (r * 81) // 100
     for part in prange(2, num_threads=2, schedule="static"):
         if part == 0:
-            rm_symv_lower(s, A, lda, x, y)
+            _symv_lower(s, A, lda, x, y)
         else:
-            rm_symv_lower(r - s, A + s * lda + s, lda, x + s, y + s)
+            _symv_lower(r - s, A + s * lda + s, lda, x + s, y + s)
             # y[s:] += A21 @ x[:s] ; ybuf = A21.T @ x[s:]
-            dgemv(False, r - s, s, 1.0, A + s * lda, lda, x, 1, 1.0, y + s, 1)
-            dgemv(True, r - s, s, 1.0, A + s * lda, lda, x + s, 1, 0.0, ybuf, 1)
-    daxpy(s, 1.0, ybuf, 1, y, 1)
+            xgemv(False, r - s, s, 1.0, A + s * lda, lda, x, 1, 1.0, y + s, 1)
+            xgemv(True, r - s, s, 1.0, A + s * lda, lda, x + s, 1, 0.0, ybuf, 1)
+    xaxpy(s, 1.0, ybuf, 1, y, 1)
 
 
 cdef void _syr2k_lower(Py_ssize_t m, Py_ssize_t k,
-                       const double* XT,             # IN    k x m: X^T = [V W]^T
-                       const double* YT,             # IN    k x m: Y^T = [W V]^T
+                       const floating* XT,             # IN    k x m: X^T = [V W]^T
+                       const floating* YT,             # IN    k x m: Y^T = [W V]^T
                        Py_ssize_t ldw,               # IN    row stride of XT and YT
-                       double* A, Py_ssize_t lda     # INOUT m x m, lower triangle
+                       floating* A, Py_ssize_t lda     # INOUT m x m, lower triangle
                        ) noexcept nogil:
     """A -= X Y^T on the lower triangle (with X = [V W], Y = [W V]: the rank-2k update
     A - V W^T - W V^T of dsyr2k): block rows of SYR2K_ROWS, each one GEMM up to and
@@ -254,50 +316,51 @@ cdef void _syr2k_lower(Py_ssize_t m, Py_ssize_t k,
             r0 = (nblk - 1 - b) * SYR2K_ROWS
             r1 = min(r0 + SYR2K_ROWS, m)
             # A[r0:r1, :r1] -= X[r0:r1] Y[:r1]^T
-            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+            xgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
                   1.0, A + r0 * lda, lda)
     else:
         for b in range(nblk):
             r0 = b * SYR2K_ROWS
             r1 = min(r0 + SYR2K_ROWS, m)
-            dgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
+            xgemm(True, False, r1 - r0, r1, k, -1.0, XT + r0, ldw, YT, ldw,
                   1.0, A + r0 * lda, lda)
 
 
 # =================================================================================
 # symmetric tridiagonal QR (GVL4 Alg. 8.3.2 / 8.3.3, LAPACK dsteqr)
 # =================================================================================
-cdef inline double _hyp(double x, double y) noexcept nogil:
+cdef inline floating _hyp(floating x, floating y) noexcept nogil:
     """sqrt(x^2 + y^2) without harmful overflow or underflow, as LAPACK 3.10's dlartg
     does it: the plain square root when the sum of squares is safely inside the range
     (a square that underflows there is negligible beside the other), libm's hypot
     otherwise (and for NaN). hypot alone was 15% of a 64 x 64 eigh: glibc's is exact
     to half an ulp at ~40 cycles, where one ulp is all the rotations need."""
-    cdef double s = x * x + y * y
-    if 1e-290 < s < 1e290:
+    cdef floating s = x * x + y * y
+    if _hyp_lo(s) < s < _hyp_hi(s):
         return sqrt(s)
     return hypot(x, y)
 
 
-cdef inline bint _negligible(double e, double da, double db) noexcept nogil:
+cdef inline bint _negligible(floating e, floating da, floating db) noexcept nogil:
     # LAPACK dsteqr's test |e|^2 <= eps^2 |d_i d_{i+1}| + safmin (relative: keeps the
     # small eigenvalues of graded matrices accurate)
-    return e * e <= (EPS * EPS) * fabs(da) * fabs(db) + SAFMIN
+    cdef floating eps = _eps(e)
+    return e * e <= (eps * eps) * fabs(da) * fabs(db) + _safmin(e)
 
 
 cdef Py_ssize_t _steqr(Py_ssize_t n,
-                       double* d,                   # INOUT n: diagonal -> eigenvalues
-                       double* e,                   # INOUT n-1: off-diagonal -> destroyed
-                       double* X, Py_ssize_t ldx,   # INOUT rows rotated (V^T), or NULL
+                       floating* d,                   # INOUT n: diagonal -> eigenvalues
+                       floating* e,                   # INOUT n-1: off-diagonal -> destroyed
+                       floating* X, Py_ssize_t ldx,   # INOUT rows rotated (V^T), or NULL
                        Py_ssize_t ncols,            # IN    row length of X
-                       double* cs) noexcept nogil:  # work  2n
+                       floating* cs) noexcept nogil:  # work  2n
     """Implicit symmetric QR with Wilkinson shifts (GVL4 Alg. 8.3.3).
 
     T = Z diag(d) Z^T; when X is given, X <- Z^T X (X = Q^T on entry gives V^T).
     Returns 0, or -1 when the cap of CAP_FACTOR * n sweeps was reached (caller raises)."""
     cdef Py_ssize_t maxit = CAP_FACTOR * n, it = 0, hi, lo, k
-    cdef double a, b, dd, delta, denom, mu, x, z, r, c, s, bulge
-    cdef double* sn = cs + n
+    cdef floating a, b, dd, delta, denom, mu, x, z, r, c, s, bulge
+    cdef floating* sn = cs + n
     hi = n - 1
     while hi > 0:
         # GVL4 Alg. 8.3.3: deflate negligible off-diagonal entries at the bottom
@@ -356,10 +419,10 @@ cdef Py_ssize_t _steqr(Py_ssize_t n,
     return 0
 
 
-cdef void _eig2x2(double a, double b, double c, double* rt1, double* rt2) noexcept nogil:
+cdef void _eig2x2(floating a, floating b, floating c, floating* rt1, floating* rt2) noexcept nogil:
     """Eigenvalues of the symmetric [a b; b c] without cancellation (LAPACK dlae2):
     the larger-magnitude one from the sum, the other from the determinant."""
-    cdef double sm = a + c, df = a - c, rt, acmx, acmn
+    cdef floating sm = a + c, df = a - c, rt, acmx, acmn
     rt = _hyp(df, 2.0 * b)
     if fabs(a) > fabs(c):
         acmx = a
@@ -379,8 +442,8 @@ cdef void _eig2x2(double a, double b, double c, double* rt1, double* rt2) noexce
 
 
 cdef Py_ssize_t _sterf(Py_ssize_t n,
-                       double* d,                     # INOUT diagonal -> eigenvalues (unsorted)
-                       double* e) noexcept nogil:     # INOUT off-diagonal -> destroyed
+                       floating* d,                     # INOUT diagonal -> eigenvalues (unsorted)
+                       floating* e) noexcept nogil:     # INOUT off-diagonal -> destroyed
     """Eigenvalues only: the root-free implicit QL iteration of Pal, Walker and Kahan
     (Reinsch's formulation; LAPACK dsterf; GVL4 Sec. 8.3 notes). It works on the squares
     e_i^2 and needs no square root per rotation (one per sweep, for the shift), which
@@ -388,21 +451,22 @@ cdef Py_ssize_t _sterf(Py_ssize_t n,
     rotations. Deflation from the top when e_l^2 <= eps^2 |d_l d_{l+1}|. Returns 0, or
     -1 at the cap of CAP_FACTOR * n sweeps."""
     cdef Py_ssize_t maxit = CAP_FACTOR * n, it = 0, lo, m, i
-    cdef double eps2 = EPS * EPS, rte, sigma, r, c, s, gamma, p, bb, oldc, oldgam, alpha
-    cdef double ir, rp
-    cdef double rt1, rt2
+    cdef floating eps2 = _eps(d[0]) * _eps(d[0]), safmin = _safmin(d[0])
+    cdef floating rte, sigma, r, c, s, gamma, p, bb, oldc, oldgam, alpha
+    cdef floating ir, rp
+    cdef floating rt1, rt2
     for i in range(n - 1):
         e[i] = e[i] * e[i]
     lo = 0
     while lo < n - 1:
-        if e[lo] <= eps2 * fabs(d[lo] * d[lo + 1]) + SAFMIN:
+        if e[lo] <= eps2 * fabs(d[lo] * d[lo + 1]) + safmin:
             e[lo] = 0.0
             lo += 1
             continue
         # the unreduced block lo..m
         m = lo + 1
         while m < n - 1:
-            if e[m] <= eps2 * fabs(d[m] * d[m + 1]) + SAFMIN:
+            if e[m] <= eps2 * fabs(d[m] * d[m + 1]) + safmin:
                 e[m] = 0.0
                 break
             m += 1
@@ -455,11 +519,11 @@ cdef Py_ssize_t _sterf(Py_ssize_t n,
     return 0
 
 
-cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
+cdef void _sort_ascending(Py_ssize_t n, floating* d, floating* X, Py_ssize_t ldx,
                           Py_ssize_t ncols) noexcept nogil:
     """Selection sort of d, swapping the rows of X alongside (LAPACK dsteqr's end)."""
     cdef Py_ssize_t i, j, jmin
-    cdef double t
+    cdef floating t
     for i in range(n - 1):
         jmin = i
         for j in range(i + 1, n):
@@ -470,7 +534,7 @@ cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
             d[i] = d[jmin]
             d[jmin] = t
             if X != NULL:
-                dswap(ncols, X + i * ldx, 1, X + jmin * ldx, 1)
+                xswap(ncols, X + i * ldx, 1, X + jmin * ldx, 1)
 
 
 # =================================================================================
@@ -479,12 +543,12 @@ cdef void _sort_ascending(Py_ssize_t n, double* d, double* X, Py_ssize_t ldx,
 cdef Py_ssize_t DC_LEAF = 32
 
 
-cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
-                          const double* dl,     # IN K poles (ascending)
-                          const double* zeta,   # IN K weights
-                          double rho, double zsq,                 # IN rho > 0, sum zeta^2
-                          double* delta,                          # work K
-                          Py_ssize_t* origin) noexcept nogil:     # OUT the pole mu is relative to
+cdef floating _secular_root(Py_ssize_t K, Py_ssize_t i,
+                            const floating* dl,     # IN K poles (ascending)
+                            const floating* zeta,   # IN K weights
+                            floating rho, floating zsq,                 # IN rho > 0, sum zeta^2
+                            floating* delta,                          # work K
+                            Py_ssize_t* origin) noexcept nogil:     # OUT the pole mu is relative to
     """Root mu_i of f(mu) = 1 + rho sum_j zeta_j^2 / (d_j - mu) in (d_i, d_{i+1})
     (the last in (d_{K-1}, d_{K-1} + rho |zeta|^2)), returned as tau with
     mu = d[origin] + tau and origin the nearer pole, so that every difference
@@ -498,8 +562,9 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     bracket: Newton when the model's root leaves it, bisection when Newton does too
     (at most 200 steps)."""
     cdef Py_ssize_t j, org
-    cdef double a, b, tau, f, fp, t, q, absum, tn, mid, gap
-    cdef double psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq, r1, r2
+    cdef floating a, b, tau, f, fp, t, q, absum, tn, mid, gap
+    cdef floating eps = _eps(rho)
+    cdef floating psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq, r1, r2
     if i < K - 1:
         gap = dl[i + 1] - dl[i]
         mid = 0.5 * gap
@@ -549,7 +614,7 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
             a = tau
         else:
             b = tau
-        if fabs(f) <= 4.0 * EPS * absum or b - a <= 2.0 * EPS * max(fabs(a), fabs(b)):
+        if fabs(f) <= 4.0 * eps * absum or b - a <= 2.0 * eps * max(fabs(a), fabs(b)):
             break
         # the two-pole model (Li's middle way): psi ~ psi - dpsi ql + s1 / (ql + tau - x),
         # ql = delta_i - tau, s1 = dpsi ql^2; phi likewise at delta_{i+1} (or constant
@@ -589,16 +654,16 @@ cdef double _secular_root(Py_ssize_t K, Py_ssize_t i,
     return tau
 
 
-cdef double _zhat_entry(Py_ssize_t K, Py_ssize_t j,
-                        const double* dk,          # IN K poles
-                        const double* tau,         # IN K roots, relative to their origins
-                        const Py_ssize_t* org,     # IN K origins
-                        double rho, double zj) noexcept nogil:
+cdef floating _zhat_entry(Py_ssize_t K, Py_ssize_t j,
+                          const floating* dk,          # IN K poles
+                          const floating* tau,         # IN K roots, relative to their origins
+                          const Py_ssize_t* org,     # IN K origins
+                          floating rho, floating zj) noexcept nogil:
     """Entry j of the Gu-Eisenstat z [GE95] (LAPACK dlaed3's product formula):
     zhat_j^2 = (lam_K - d_j) / rho * prod_{i<j} (lam_i - d_j) / (d_i - d_j)
     * prod_{j<=i<K-1} (lam_i - d_j) / (d_{i+1} - d_j), with sign(z_j)."""
     cdef Py_ssize_t i
-    cdef double p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
+    cdef floating p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
     for i in range(j):
         p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
     for i in range(j, K - 1):
@@ -607,13 +672,13 @@ cdef double _zhat_entry(Py_ssize_t K, Py_ssize_t j,
 
 
 cdef void _sort_keyed(Py_ssize_t m,
-                      double* key,               # INOUT m: sorted ascending
+                      floating* key,               # INOUT m: sorted ascending
                       Py_ssize_t* idx            # INOUT m: permuted alongside key
                       ) noexcept nogil:
     """Stable insertion sort of key ascending, carrying idx along (the orderings of
     Cuppen's merge: poles before deflation, eigenvalues at the end)."""
     cdef Py_ssize_t i, j, r
-    cdef double t
+    cdef floating t
     for i in range(1, m):
         t = key[i]
         r = idx[i]
@@ -626,13 +691,13 @@ cdef void _sort_keyed(Py_ssize_t m,
         idx[j + 1] = r
 
 
-cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
-                   double* d,                   # INOUT m: eigenvalues of the two halves ->
-                                                #       of the merged problem, ascending
-                   double* Z, Py_ssize_t ldz,   # INOUT m x m: diag(Z1, Z2) -> eigenvectors
-                   double* work,                # work  12 m
+cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, floating beta,
+                   floating* d,                   # INOUT m: eigenvalues of the two halves ->
+                                                  #       of the merged problem, ascending
+                   floating* Z, Py_ssize_t ldz,   # INOUT m x m: diag(Z1, Z2) -> eigenvectors
+                   floating* work,                # work  12 m
                    Py_ssize_t* iwork,           # work  4 m
-                   double* mbuf) noexcept nogil:   # work  2 m^2 (U and the GEMM's result)
+                   floating* mbuf) noexcept nogil:   # work  2 m^2 (U and the GEMM's result)
     """One merge of Cuppen's divide and conquer: T = diag(T1, T2) + beta v v^T with
     T_i = Z_i D_i Z_i^T gives T = Q (D + rho z z^T) Q^T, Q = diag(Z1, Z2),
     z = Q^T v / |Q^T v|. Deflation of negligible z_i and of close pairs by a rotation
@@ -640,16 +705,16 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     of z from the computed roots so that the vectors come out orthogonal [GE95], and
     the new eigenvectors Q U by one GEMM on the kept columns (permuted to the front of
     Z in place; U and the product in mbuf, K^2 + m K <= 2 m^2). Returns 0."""
-    cdef double* z = work
-    cdef double* dd = work + m
-    cdef double* zz = work + 2 * m
-    cdef double* lam = work + 3 * m
-    cdef double* tau = work + 4 * m
-    cdef double* dk = work + 5 * m
-    cdef double* zk = work + 6 * m
-    cdef double* zhat = work + 7 * m
-    cdef double* tmp = work + 8 * m
-    cdef double* keyv = work + 9 * m
+    cdef floating* z = work
+    cdef floating* dd = work + m
+    cdef floating* zz = work + 2 * m
+    cdef floating* lam = work + 3 * m
+    cdef floating* tau = work + 4 * m
+    cdef floating* dk = work + 5 * m
+    cdef floating* zk = work + 6 * m
+    cdef floating* zhat = work + 7 * m
+    cdef floating* tmp = work + 8 * m
+    cdef floating* keyv = work + 9 * m
     cdef Py_ssize_t* colv = iwork            # Z column of sorted entry i
     cdef Py_ssize_t* kept = iwork + m
     cdef Py_ssize_t* defl = iwork + 2 * m
@@ -657,16 +722,16 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
     cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
     cdef int npar
-    cdef double nrm, rho, sg, tol, dmax, c, s, hyp, t, zsq, a0, b0
-    cdef double* U = mbuf
-    cdef double* Znew = mbuf + m * m
-    cdef double* rowtmp = work + 10 * m
+    cdef floating nrm, rho, sg, tol, dmax, c, s, hyp, t, zsq, a0, b0
+    cdef floating* U = mbuf
+    cdef floating* Znew = mbuf + m * m
+    cdef floating* rowtmp = work + 10 * m
     # z = [last row of Z1, first row of Z2]
     for j in range(k):
         z[j] = Z[(k - 1) * ldz + j]
     for j in range(k, m):
         z[j] = Z[k * ldz + j]
-    nrm = dnrm2(m, z, 1)
+    nrm = xnrm2(m, z, 1)
     for j in range(m):
         z[j] /= nrm
     rho = beta * nrm * nrm
@@ -684,7 +749,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
         zz[i] = z[colv[i]]
         dmax = max(dmax, fabs(dd[i]))
     # deflation tolerance (LAPACK dlaed2): 8 eps max(|D|, rho)
-    tol = 8.0 * EPS * max(dmax, rho)
+    tol = 8.0 * _eps(rho) * max(dmax, rho)
     for i in range(m):
         if rho * fabs(zz[i]) <= tol:
             defl[nd] = i
@@ -733,7 +798,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
         # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j,
         # normalised; row by row (contiguous), the column norms summed alongside in
         # keyv (free here): the entries are O(1 / eps) at most, no overflow in squares
-        memset(keyv, 0, K * sizeof(double))
+        memset(keyv, 0, K * sizeof(floating))
         for j in range(K):
             for i in range(K):
                 t = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
@@ -752,9 +817,9 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
     _permute_columns(m, Z, ldz, ordv, rowtmp)
     if K > 0:
         # Z[:, :K] = Z[:, :K] @ U  (the merge's GEMM)
-        dgemm(False, False, m, K, K, 1.0, Z, ldz, U, K, 0.0, Znew, K)
+        xgemm(False, False, m, K, K, 1.0, Z, ldz, U, K, 0.0, Znew, K)
         for j in range(m):
-            memcpy(Z + j * ldz, Znew + j * K, K * sizeof(double))
+            memcpy(Z + j * ldz, Znew + j * K, K * sizeof(floating))
     # sort the eigenvalues ascending in the original sign, the columns alongside
     for i in range(K):
         keyv[i] = sg * lam[i]
@@ -770,28 +835,28 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, double beta,
 
 
 cdef void _permute_columns(Py_ssize_t m,
-                           double* Z, Py_ssize_t ldz,        # INOUT m x m
+                           floating* Z, Py_ssize_t ldz,        # INOUT m x m
                            const Py_ssize_t* src,            # IN    new column j = old src[j]
-                           double* rowtmp) noexcept nogil:   # work  m
+                           floating* rowtmp) noexcept nogil:   # work  m
     """Z[:, j] <- Z[:, src[j]] for all j, row by row through one temporary row."""
     cdef Py_ssize_t r, j
     for r in range(m):
         for j in range(m):
             rowtmp[j] = Z[r * ldz + src[j]]
-        memcpy(Z + r * ldz, rowtmp, m * sizeof(double))
+        memcpy(Z + r * ldz, rowtmp, m * sizeof(floating))
 
 
 cdef Py_ssize_t _steqr_vectors(Py_ssize_t m,
-                               double* d, double* e,           # INOUT m, m-1 (e destroyed)
-                               double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors
-                               double* cs) noexcept nogil:     # work  2m
+                               floating* d, floating* e,           # INOUT m, m-1 (e destroyed)
+                               floating* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors
+                               floating* cs) noexcept nogil:     # work  2m
     """T = Z diag(d) Z^T by the implicit QR algorithm (GVL4 Alg. 8.3.3), d ascending:
     Z^T = I rotated in place by the sweeps (rows: contiguous), sorted, transposed.
     Returns 0, or -1 at the sweep cap."""
     cdef Py_ssize_t i, j, status
-    cdef double t
+    cdef floating t
     for i in range(m):
-        memset(Z + i * ldz, 0, m * sizeof(double))
+        memset(Z + i * ldz, 0, m * sizeof(floating))
         Z[i * ldz + i] = 1.0
     status = _steqr(m, d, e, Z, ldz, m, cs)
     if status:
@@ -806,18 +871,18 @@ cdef Py_ssize_t _steqr_vectors(Py_ssize_t m,
 
 
 cdef Py_ssize_t _stedc(Py_ssize_t m,
-                       double* d, double* e,           # INOUT m, m-1 (e destroyed)
-                       double* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors (columns)
-                       double* work,                   # work  12 m
+                       floating* d, floating* e,           # INOUT m, m-1 (e destroyed)
+                       floating* Z, Py_ssize_t ldz,      # OUT   m x m eigenvectors (columns)
+                       floating* work,                   # work  12 m
                        Py_ssize_t* iwork,              # work  4 m
-                       double* mbuf) noexcept nogil:   # work  2 m^2
+                       floating* mbuf) noexcept nogil:   # work  2 m^2
     """Eigen-decomposition of a symmetric tridiagonal matrix by divide and conquer
     (Cuppen 1981; LAPACK dstedc): split T at the middle by a rank-one tear, solve the
     halves recursively, merge (_dc_merge). Leaves of at most DC_LEAF rows use the
     implicit QR algorithm. Returns 0, or -1 (a QR leaf reached its sweep cap)."""
     cdef Py_ssize_t i, k, status, half
     cdef Py_ssize_t st[2]
-    cdef double beta
+    cdef floating beta
     if m <= DC_LEAF:
         return _steqr_vectors(m, d, e, Z, ldz, work)
     k = m // 2
@@ -826,9 +891,9 @@ cdef Py_ssize_t _stedc(Py_ssize_t m,
     d[k - 1] -= beta
     d[k] -= beta
     for i in range(k):
-        memset(Z + i * ldz + k, 0, (m - k) * sizeof(double))
+        memset(Z + i * ldz + k, 0, (m - k) * sizeof(floating))
     for i in range(k, m):
-        memset(Z + i * ldz, 0, k * sizeof(double))
+        memset(Z + i * ldz, 0, k * sizeof(floating))
     if m >= DC_PAR_MIN and not in_parallel() and get_num_threads() >= 2:
         # the halves are independent: one per thread, each on its own part of the
         # workspace (12 k + 12 (m - k) = 12 m, 2 k^2 + 2 (m - k)^2 <= 2 m^2), their
@@ -865,8 +930,8 @@ cdef inline Py_ssize_t _nbq(Py_ssize_t n) noexcept nogil:
     return NBQ if n > 256 else 32
 
 
-cdef void _ormtr_cols(Py_ssize_t n, const double* A, Py_ssize_t lda, const double* tau,
-                      double* V, Py_ssize_t ldv, double* work) noexcept nogil:
+cdef void _ormtr_cols(Py_ssize_t n, const floating* A, Py_ssize_t lda, const floating* tau,
+                      floating* V, Py_ssize_t ldv, floating* work) noexcept nogil:
     """V <- Q V (ormtr_left). With two threads (outside any parallel region, n >=
     ORM_PAR_MIN) the columns of V are split in two halves, one per thread, each with
     its own workspace and single-threaded GEMMs (Q V[:, :h] and Q V[:, h:] are
@@ -898,13 +963,13 @@ cdef Py_ssize_t syevd_iwork_size(Py_ssize_t n) noexcept nogil:
 
 
 cdef int syevd(Py_ssize_t n,
-               double* A, Py_ssize_t lda,      # INOUT n x n, lower triangle read; destroyed
-               double* w,                      # OUT   n eigenvalues, ascending
-               double* V, Py_ssize_t ldv,      # OUT   n x n eigenvectors as columns (or
-                                               #       unused when not want_vectors)
+               floating* A, Py_ssize_t lda,      # INOUT n x n, lower triangle read; destroyed
+               floating* w,                      # OUT   n eigenvalues, ascending
+               floating* V, Py_ssize_t ldv,      # OUT   n x n eigenvectors as columns (or
+                                                 #       unused when not want_vectors)
                bint want_vectors,
                bint use_dc,                    # IN    divide and conquer (else QR) for Z
-               double* work,                   # work  syevd_work_size(n, want_vectors)
+               floating* work,                   # work  syevd_work_size(n, want_vectors)
                Py_ssize_t* iwork               # work  syevd_iwork_size(n)
                ) noexcept nogil:
     """The symmetric eigenproblem A = V diag(w) V^T of one matrix, nothing allocated
@@ -923,25 +988,26 @@ cdef int syevd(Py_ssize_t n,
     1 when the tridiagonal QR / QL iteration reached its cap of CAP_FACTOR * n sweeps;
     2 when a divide-and-conquer leaf reached its cap (CAP_FACTOR * DC_LEAF)."""
     cdef Py_ssize_t i, j, status
-    cdef double amax = 0.0, x, f = 1.0, tnorm = 0.0
-    cdef double* e = work
-    cdef double* tau = work + n
-    cdef double* rest = work + 2 * n
+    cdef floating amax = 0.0, x, f = 1.0, tnorm = 0.0
+    cdef floating big = _big(amax)
+    cdef floating* e = work
+    cdef floating* tau = work + n
+    cdef floating* rest = work + 2 * n
     for i in range(n):
         for j in range(i + 1):
             x = fabs(A[i * lda + j])
-            if not x <= DBL_MAX:                # NaN or infinity
+            if not x <= big:                    # NaN or infinity
                 return -1
             if x > amax:
                 amax = x
     if amax == 0.0:
-        memset(w, 0, n * sizeof(double))
+        memset(w, 0, n * sizeof(floating))
         if want_vectors:
             for i in range(n):
-                memset(V + i * ldv, 0, n * sizeof(double))
+                memset(V + i * ldv, 0, n * sizeof(floating))
                 V[i * ldv + i] = 1.0
         return 0
-    if amax < 1e-140 or amax > 1e140:
+    if amax < _rmin(amax) or amax > 1.0 / _rmin(amax):
         f = 1.0 / amax
         for i in range(n):
             for j in range(i + 1):
@@ -994,28 +1060,38 @@ def raise_for_status(int status, str name, Py_ssize_t n, str where=""):
 
 
 def _private_copy(A, str name):
-    """A C-contiguous float64 numpy copy of the square A (shape and type checked as
-    every decomposition does); the finiteness of its lower triangle is syevd's check."""
-    cdef Matrix M = input_matrix(A, name, True, False)
-    return np.array(M, dtype=np.float64, order="C", copy=True)
+    """A C-contiguous numpy copy of the square A (shape and type checked as every
+    decomposition does), float32 for float32 input and float64 otherwise (numpy's
+    rule: integers compute in float64); the finiteness of its lower triangle is
+    syevd's check."""
+    cdef Matrix M = input_matrix(A, name, True, False, True)
+    return np.array(M, order="C", copy=True)
 
 
-def _solve(double[:, ::1] A, bint want_vectors, str name):
-    """(w, V or None) of the C-contiguous float64 n x n A (n >= 1; lower triangle read,
-    destroyed) by syevd, its workspace allocated here."""
+def _solve(floating[:, ::1] A, bint want_vectors, str name):
+    """(w, V or None) of the C-contiguous n x n A (n >= 1; lower triangle read,
+    destroyed) by syevd in A's own dtype (float32 or float64, no conversion), its
+    workspace allocated here."""
+    dtype = np.float32 if floating is float else np.float64
     cdef Py_ssize_t n = A.shape[0]
-    cdef double[::1] work = np.empty(syevd_work_size(n, want_vectors))
+    cdef floating[::1] work = np.empty(syevd_work_size(n, want_vectors), dtype=dtype)
     cdef Py_ssize_t[::1] iwork = np.empty(syevd_iwork_size(n), dtype=np.intp)
-    wa = np.empty(n)
-    Va = np.empty((n, n)) if want_vectors else np.empty((1, 1))
-    cdef double[::1] w = wa
-    cdef double[:, ::1] V = Va
+    wa = np.empty(n, dtype=dtype)
+    Va = np.empty((n, n), dtype=dtype) if want_vectors else np.empty((1, 1), dtype=dtype)
+    cdef floating[::1] w = wa
+    cdef floating[:, ::1] V = Va
     cdef int status
     cdef bint use_dc = _USE_DC
     with nogil:
         status = syevd(n, &A[0, 0], n, &w[0], &V[0, 0], n, want_vectors, use_dc,
                        &work[0], &iwork[0])
     raise_for_status(status, name, n)
+    if not np.isfinite(wa).all():
+        # |lambda| <= n max|a_ij| can pass the largest float32 (or double) when the
+        # entries are near it: say so rather than return infinity
+        raise ValueError("%s: the eigenvalues overflow %s (the matrix's norm exceeds "
+                         "the largest %s); scale A" % (name, np.dtype(dtype).name,
+                                                       np.dtype(dtype).name))
     return wa, (Va if want_vectors else None)
 
 
@@ -1045,6 +1121,9 @@ def eigh(A):
         Eigenvalues in ascending order.
     V : Matrix of shape (n, n)
         Orthonormal eigenvectors as columns: ``A @ V[:, i] = w[i] * V[:, i]``.
+        Both float32 for float32 input, computed in float32 throughout (every kernel
+        is written once for both types; the tests are in float32's own epsilon),
+        float64 otherwise.
 
     Raises
     ------
@@ -1057,7 +1136,7 @@ def eigh(A):
     """
     a = _private_copy(A, "eigh")
     if a.shape[0] == 0:
-        return asvector(np.empty(0)), asmatrix(np.empty((0, 0)))
+        return asvector(np.empty(0, a.dtype)), asmatrix(np.empty((0, 0), a.dtype))
     w, V = _solve(a, True, "eigh")
     return asvector(w), asmatrix(V)
 
@@ -1088,7 +1167,7 @@ def eigvalsh(A):
     """
     a = _private_copy(A, "eigvalsh")
     if a.shape[0] == 0:
-        return asvector(np.empty(0))
+        return asvector(np.empty(0, a.dtype))
     w, _ = _solve(a, False, "eigvalsh")
     return asvector(w)
 
@@ -1111,40 +1190,58 @@ def tridiagonalize(A):
         Symmetric tridiagonal.
     Q : Matrix of shape (n, n)
         Orthogonal, with ``A = Q @ T @ Q.T``.
+
+    T and Q are float32 for float32 input (reduced in float32), float64 otherwise.
     """
-    a = _work_copy(A, "tridiagonalize", lower_only=True)
+    cdef Matrix M = input_matrix(A, "tridiagonalize", True, False, True)
+    a = np.array(M, order="C", copy=True)
     cdef Py_ssize_t n = a.shape[0]
     if n == 0:
-        return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
+        return asmatrix(np.empty((0, 0), a.dtype)), asmatrix(np.empty((0, 0), a.dtype))
+    if not np.isfinite(np.tril(a)).all():
+        raise ValueError("tridiagonalize: the matrix contains NaN or infinity")
     Sa = _symmetric_from_lower(a)
     # T is linear in A and Q is not changed by scaling: reduce f A in the safe range
-    # (dsytrd's callers scale first), then T = T(f A) / f
-    f = _scale_factor(Sa)
+    # (dsytrd's callers scale first; syevd's RMIN / RMAX of the type), then
+    # T = T(f A) / f
+    anrm = float(np.max(np.abs(Sa)))
+    rmin = _rmin(<float>0) if a.dtype == np.float32 else _rmin(<double>0)
+    f = 1.0 / anrm if 0.0 < anrm and (anrm < rmin or anrm > 1.0 / rmin) else 1.0
     if f != 1.0:
         Sa *= f
-    cdef double[:, ::1] S = Sa
-    cdef double[::1] d = np.empty(n)
-    cdef double[::1] e = np.zeros(max(n - 1, 1))
-    cdef double[::1] tau = np.zeros(max(n - 1, 1))
-    cdef double[:, ::1] VWT = np.zeros((3 * NB, n))
-    cdef double[::1] tmp = np.zeros(NB + n)
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
-    Qa = np.empty((n, n))
-    cdef double[:, ::1] Q = Qa
+    Qa = np.empty((n, n), dtype=a.dtype)
+    Ta = np.zeros((n, n), dtype=a.dtype)
+    _tridiagonalize_into(Sa, Qa, Ta)
+    if f != 1.0:
+        with np.errstate(over="ignore"):
+            Ta /= f
+        if not np.isfinite(Ta).all():
+            raise ValueError("tridiagonalize: the tridiagonal form overflows %s (the "
+                             "matrix's norm exceeds its largest number); scale A"
+                             % a.dtype.name)
+    return asmatrix(Ta), asmatrix(Qa)
+
+
+def _tridiagonalize_into(floating[:, ::1] S,    # INOUT n x n symmetric -> reflectors
+                         floating[:, ::1] Q,    # OUT   n x n orthogonal factor
+                         floating[:, ::1] T):   # OUT   n x n tridiagonal (zeros on entry)
+    """tridiagonalize's kernels in S's own dtype: _sytrd then orgtr (LAPACK dorgtr)."""
+    dtype = np.float32 if floating is float else np.float64
+    cdef Py_ssize_t n = S.shape[0], i
+    cdef floating[::1] d = np.empty(n, dtype=dtype)
+    cdef floating[::1] e = np.zeros(max(n - 1, 1), dtype=dtype)
+    cdef floating[::1] tau = np.zeros(max(n - 1, 1), dtype=dtype)
+    cdef floating[:, ::1] VWT = np.zeros((3 * NB, n), dtype=dtype)
+    cdef floating[::1] tmp = np.zeros(NB + n, dtype=dtype)
+    cdef floating[::1] OW = np.empty(org_work_size(n, n, NB), dtype=dtype)
     with nogil:
         _sytrd(n, &S[0, 0], n, &d[0], &e[0], &tau[0], &VWT[0, 0], &tmp[0])
         orgtr(n, &S[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    Tm = np.diag(np.asarray(d))
-    if n > 1:
-        off = np.asarray(e)[:n - 1]
-        Tm += np.diag(off, 1) + np.diag(off, -1)
-    if f != 1.0:
-        with np.errstate(over="ignore"):
-            Tm /= f
-        if not np.isfinite(Tm).all():
-            raise ValueError("tridiagonalize: the tridiagonal form overflows float64 (the "
-                             "matrix's norm exceeds the largest double); scale A")
-    return asmatrix(Tm), asmatrix(Qa)
+        for i in range(n):
+            T[i, i] = d[i]
+        for i in range(n - 1):
+            T[i + 1, i] = e[i]
+            T[i, i + 1] = e[i]
 
 
 # =================================================================================
@@ -1167,7 +1264,7 @@ cdef enum:
     JACOBI_NMAX = 64                   # the kernel's largest order (its index array)
 
 
-cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
+cdef int jacobi_eigh(Py_ssize_t n, floating* A, floating* V, floating* w,
                      bint want_vectors) noexcept nogil:
     """Eigen-decomposition of the symmetric n x n row-major A whose LOWER triangle is
     read (the strictly upper one is ignored; A is destroyed) by cyclic Jacobi:
@@ -1184,8 +1281,9 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
     suffice; -1 (nothing computed) when the triangle holds NaN or infinity; -2 for
     n > JACOBI_NMAX (64)."""
     cdef Py_ssize_t i, j, p, q, r, k
-    cdef double amax = 0.0, fro2 = 0.0, off2, tol2, x
-    cdef double apq, app, aqq, zeta, t, u, s, tau, g, h
+    cdef floating amax = 0.0, fro2 = 0.0, off2, tol2, x
+    cdef floating apq, app, aqq, zeta, t, u, s, tau, g, h
+    cdef floating eps = _eps(amax), big = _big(amax)
     cdef int ex = 0, status = 1
     cdef Py_ssize_t m = n + (n & 1), _rnd, last
     cdef Py_ssize_t idx[JACOBI_NMAX + 1]
@@ -1194,12 +1292,12 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
     for i in range(n):
         for j in range(i + 1):
             x = fabs(A[i * n + j])
-            if not x <= DBL_MAX:                # NaN or infinity
+            if not x <= big:                    # NaN or infinity
                 return -1
             if x > amax:
                 amax = x
     if want_vectors:                            # V holds V^T while rotating (rows)
-        memset(V, 0, n * n * sizeof(double))
+        memset(V, 0, n * n * sizeof(floating))
         for i in range(n):
             V[i * n + i] = 1.0
     if amax == 0.0:
@@ -1212,7 +1310,7 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
             A[i * n + j] = ldexp(A[i * n + j], -ex)     # now max |a_ij| < 1, exact
             x = A[i * n + j]
             fro2 += x * x if i == j else 2.0 * x * x
-    tol2 = EPS * EPS * fro2
+    tol2 = eps * eps * fro2
     for _ in range(JACOBI_SWEEPS):
         off2 = 0.0
         for i in range(1, n):
@@ -1239,7 +1337,7 @@ cdef int jacobi_eigh(Py_ssize_t n, double* A, double* V, double* w,
                 apq = A[q * n + p]
                 app = A[p * n + p]
                 aqq = A[q * n + q]
-                if apq * apq <= EPS * EPS * fabs(app * aqq) or apq == 0.0:
+                if apq * apq <= eps * eps * fabs(app * aqq) or apq == 0.0:
                     A[q * n + p] = 0.0
                     continue
                 # t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)), zeta = d / (2 a_pq),

@@ -575,8 +575,8 @@ def qr(a, mode="reduced"):
 # driver of eigh/eigvalsh: tridiagonalisation, root-free QL or divide and conquer, V = Q Z)
 # in the same kind of nogil loop: prange over the batch with one workspace per thread for
 # n <= SMALL, else one matrix at a time with the threads inside its kernels.
-# The kernels are float64: a float32 stack is solved in float64 and the results
-# rounded once to float32 (numpy 2.4's float32 eigh/eigvalsh give the same numbers).
+# Part A (issue 13): the kernels are fused over `floating`; a float32 stack is copied
+# into float32 buffers and solved in float32 end to end (float32 results, as numpy's).
 from rusty_machine.linalg._eigh cimport jacobi_eigh
 from rusty_machine.linalg._eigh cimport syevd, syevd_work_size, syevd_iwork_size
 
@@ -592,18 +592,18 @@ cdef Py_ssize_t JACOBI_MAX = 16
 cdef Py_ssize_t JACOBI_MAX_VALUES = 12
 
 
-cdef void _jacobi_batch(Py_ssize_t batch, Py_ssize_t n, double* A, double* V,
-                        double* w, bint want_vectors, Py_ssize_t* info) noexcept nogil:
+cdef void _jacobi_batch(Py_ssize_t batch, Py_ssize_t n, floating* A, floating* V,
+                        floating* w, bint want_vectors, Py_ssize_t* info) noexcept nogil:
     """For each i: w_i, V_i <- eigen-decomposition of the symmetric A_i (destroyed)."""
     cdef Py_ssize_t i
     cdef int nt = _threads_for(batch, n)
-    cdef double* vp
+    cdef floating* vp
     for i in prange(batch, num_threads=nt, schedule="static"):
         vp = V + i * n * n if want_vectors else V
         info[i] = jacobi_eigh(n, A + i * n * n, vp, w + i * n, want_vectors)
 
 
-def _jacobi_all(double[:, :, ::1] Am, double[:, :, ::1] Vm, double[:, ::1] wm,
+def _jacobi_all(floating[:, :, ::1] Am, floating[:, :, ::1] Vm, floating[:, ::1] wm,
                 bint want_vectors, Py_ssize_t[::1] info):
     with nogil:
         _jacobi_batch(Am.shape[0], Am.shape[1], &Am[0, 0, 0], &Vm[0, 0, 0], &wm[0, 0],
@@ -611,9 +611,9 @@ def _jacobi_all(double[:, :, ::1] Am, double[:, :, ::1] Vm, double[:, ::1] wm,
 
 
 cdef int _syevd_batch(Py_ssize_t batch, Py_ssize_t n,
-                      double* A,              # INOUT batch x n x n, lower triangles read
-                      double* V,              # OUT   batch x n x n eigenvectors (columns)
-                      double* w,              # OUT   batch x n eigenvalues, ascending
+                      floating* A,            # INOUT batch x n x n, lower triangles read
+                      floating* V,            # OUT   batch x n x n eigenvectors (columns)
+                      floating* w,            # OUT   batch x n eigenvalues, ascending
                       bint want_vectors,
                       int* info) noexcept nogil:   # OUT syevd's status per matrix
     """For each i: w_i, V_i <- syevd(A_i). One workspace per thread for the whole batch;
@@ -621,7 +621,7 @@ cdef int _syevd_batch(Py_ssize_t batch, Py_ssize_t n,
     cdef Py_ssize_t i
     cdef int nt = _threads_for(batch, n)
     cdef Py_ssize_t lw = syevd_work_size(n, want_vectors), liw = syevd_iwork_size(n)
-    cdef double* work = <double*>malloc(nt * lw * sizeof(double))
+    cdef floating* work = <floating*>malloc(nt * lw * sizeof(floating))
     cdef Py_ssize_t* iwork = <Py_ssize_t*>malloc(nt * liw * sizeof(Py_ssize_t))
     cdef int t
     if work == NULL or iwork == NULL:
@@ -638,7 +638,7 @@ cdef int _syevd_batch(Py_ssize_t batch, Py_ssize_t n,
     return 0
 
 
-def _syevd_all(double[:, :, ::1] Am, double[:, :, ::1] Vm, double[:, ::1] wm,
+def _syevd_all(floating[:, :, ::1] Am, floating[:, :, ::1] Vm, floating[:, ::1] wm,
                bint want_vectors, int[::1] info):
     cdef int status
     with nogil:
@@ -665,11 +665,12 @@ def _eigh_stack(a, str uplo, bint want_vectors, str func):
     cdef Py_ssize_t nb = 1
     for d in batch_shape:
         nb *= d
-    Sw = np.empty(batch_shape + (n, n), dtype=np.float64)
+    # the work arrays in the result dtype: float32 stacks stay float32 (part A)
+    Sw = np.empty(batch_shape + (n, n), dtype=dtype)
     Sw[...] = src                                            # broadcast + convert, one copy
     Sw = Sw.reshape((nb, n, n))
-    w = np.empty((nb, n))
-    V = np.empty((nb, n, n)) if want_vectors else np.empty((1, 1, 1))
+    w = np.empty((nb, n), dtype=dtype)
+    V = np.empty((nb, n, n), dtype=dtype) if want_vectors else np.empty((1, 1, 1), dtype)
     if nb and n and n <= (JACOBI_MAX if want_vectors else JACOBI_MAX_VALUES):
         # the kernel reads the lower triangle only and flags NaN / infinity there
         info = np.zeros(nb, dtype=np.intp)
@@ -690,9 +691,9 @@ def _eigh_stack(a, str uplo, bint want_vectors, str func):
         if bad >= 0:
             from rusty_machine.linalg._eigh import raise_for_status
             raise_for_status(int(info[bad]), func, n, " (matrix %d of the stack)" % bad)
-    w = _finite_result(w, func).reshape(batch_shape + (n,)).astype(dtype, copy=False)
+    w = _finite_result(w, func).reshape(batch_shape + (n,))
     if want_vectors:
-        V = V.reshape(batch_shape + (n, n)).astype(dtype, copy=False)
+        V = V.reshape(batch_shape + (n, n))
     else:
         V = None
     return w, V, dtype
@@ -714,7 +715,7 @@ def eigh(a, UPLO="L"):
         For a 2-D input: a Vector (M,) and a Matrix (M, M) (the one-matrix ``eigh`` of
         _eigh.pyx, tridiagonal + divide and conquer); else ndarrays (..., M) and
         (..., M, M). Eigenvalues ascending, eigenvectors orthonormal columns; float32
-        for float32 input (computed in float64, rounded once), float64 otherwise.
+        for float32 input (computed in float32), float64 otherwise.
         Stacks of order <= 16 use cyclic Jacobi (GVL4 Alg. 8.5.3).
 
     Raises
@@ -733,11 +734,7 @@ def eigh(a, UPLO="L"):
             src = a
             if uplo == "U":
                 src = np.asarray(a).T
-            dtype = _dtype_2d(a)
-            w, V = eigh_2d(src)
-            if dtype == np.float32:
-                w = Vector(np.asarray(w).astype(np.float32))
-                V = Matrix(np.asarray(V).astype(np.float32))
+            w, V = eigh_2d(src)          # float32 input: float32 kernels and results
             return EighResult(w, V)
     w, V, _ = _eigh_stack(a, uplo, True, "eigh")
     return EighResult(w, V)
@@ -758,11 +755,7 @@ def eigvalsh(a, UPLO="L"):
             src = a
             if uplo == "U":
                 src = np.asarray(a).T
-            dtype = _dtype_2d(a)
-            w = eigvalsh_2d(src)
-            if dtype == np.float32:
-                w = Vector(np.asarray(w).astype(np.float32))
-            return w
+            return eigvalsh_2d(src)      # float32 input: float32 kernels and results
     w, _, _ = _eigh_stack(a, uplo, False, "eigvalsh")
     return w
 
