@@ -977,7 +977,9 @@ cdef int syevd(Py_ssize_t n,
     > 16 of a stack run this):
 
     1. one pass over the lower triangle: NaN/inf check and max |a_ij|; scale into the
-       safe range when that is tiny or huge (dsyev's rmin/rmax guard);
+       safe range when that is tiny or huge (dsyev's rmin/rmax guard), by the power of
+       two 2^-ex with max |a_ij| = m 2^ex, 0.5 <= m < 1 (exact, and 2^-ex is never
+       formed: for a subnormal max it would overflow, as 1 / max would);
     2. A = Q T Q^T (_sytrd, GVL4 Alg. 8.3.1 blocked as dsytrd/dlatrd), reading and
        updating only the lower triangle; Q stays as reflectors in A's upper triangle;
     3. eigenvalues only: root-free QL (_sterf, dsterf); vectors: T = Z diag(w) Z^T by
@@ -988,8 +990,9 @@ cdef int syevd(Py_ssize_t n,
     1 when the tridiagonal QR / QL iteration reached its cap of CAP_FACTOR * n sweeps;
     2 when a divide-and-conquer leaf reached its cap (CAP_FACTOR * DC_LEAF)."""
     cdef Py_ssize_t i, j, status
-    cdef floating amax = 0.0, x, f = 1.0, tnorm = 0.0
+    cdef floating amax = 0.0, x, tnorm = 0.0
     cdef floating big = _big(amax)
+    cdef int ex = 0
     cdef floating* e = work
     cdef floating* tau = work + n
     cdef floating* rest = work + 2 * n
@@ -1008,10 +1011,10 @@ cdef int syevd(Py_ssize_t n,
                 V[i * ldv + i] = 1.0
         return 0
     if amax < _rmin(amax) or amax > 1.0 / _rmin(amax):
-        f = 1.0 / amax
+        frexp(amax, &ex)
         for i in range(n):
             for j in range(i + 1):
-                A[i * lda + j] *= f
+                A[i * lda + j] = ldexp(A[i * lda + j], -ex)
     # 2. the reduction (d of T lands in w)
     _sytrd(n, A, lda, w, e, tau, rest, rest + 3 * NB * n)
     if not want_vectors:
@@ -1039,9 +1042,9 @@ cdef int syevd(Py_ssize_t n,
             w[i] *= tnorm
         # V = Q Z (LAPACK dsyevd's dormtr: Q never formed)
         _ormtr_cols(n, A, lda, tau, V, ldv, rest)
-    if f != 1.0:
+    if ex != 0:
         for i in range(n):
-            w[i] /= f
+            w[i] = ldexp(w[i], ex)      # infinity if |w_i| passes the largest number
     return 0
 
 
@@ -1204,17 +1207,18 @@ def tridiagonalize(A):
     # T is linear in A and Q is not changed by scaling: reduce f A in the safe range
     # (dsytrd's callers scale first; syevd's RMIN / RMAX of the type), then
     # T = T(f A) / f
+    # (by a power of two: exact, and no 1 / max to overflow for a subnormal max)
     anrm = float(np.max(np.abs(Sa)))
     rmin = _rmin(<float>0) if a.dtype == np.float32 else _rmin(<double>0)
-    f = 1.0 / anrm if 0.0 < anrm and (anrm < rmin or anrm > 1.0 / rmin) else 1.0
-    if f != 1.0:
-        Sa *= f
+    ex = int(np.frexp(anrm)[1]) if 0.0 < anrm and (anrm < rmin or anrm > 1.0 / rmin) else 0
+    if ex:
+        Sa = np.ldexp(Sa, -ex).astype(a.dtype, copy=False)
     Qa = np.empty((n, n), dtype=a.dtype)
     Ta = np.zeros((n, n), dtype=a.dtype)
     _tridiagonalize_into(Sa, Qa, Ta)
-    if f != 1.0:
+    if ex:
         with np.errstate(over="ignore"):
-            Ta /= f
+            Ta = np.ldexp(Ta, ex).astype(a.dtype, copy=False)
         if not np.isfinite(Ta).all():
             raise ValueError("tridiagonalize: the tridiagonal form overflows %s (the "
                              "matrix's norm exceeds its largest number); scale A"
