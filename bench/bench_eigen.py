@@ -81,3 +81,46 @@ def threads_table(sizes=(512, 1024), stack=(1000, 64), reps=5):
                           % (name, label, t1, tn, tn / t1, w1, w2, w1 / w2), flush=True)
     finally:
         rusty_machine.set_num_threads(old)
+
+
+# ---- part A (issue 13): eigh / eigvalsh in float32, in one run ----
+def float32_table(sizes=(512, 1024), rounds=5):
+    """eigh and eigvalsh on float32 input at each n: our CPU time (one thread), numpy's
+    float32 (its LAPACK ssyevd / ssterf path, BLAS held to one thread), numpy's time /
+    ours, our float64 time on the same matrix, and the error of our float32 eigenvalues
+    against numpy's float64 ones in units of n ||A||_1 eps32, all interleaved round by
+    round (_common.cpu_interleaved):
+
+        cd bench && python -c "import bench_eigen; bench_eigen.float32_table()"
+    """
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    import rusty_machine
+    from rusty_machine import linalg
+    from _common import cpu_interleaved
+
+    print("| function | n | ours f32 CPU ms | numpy f32 CPU ms | ratio | ours f64 CPU ms "
+          "| error (n ||A|| eps32) |")
+    print("|---|---|---|---|---|---|---|")
+    old = rusty_machine.get_num_threads()
+    rusty_machine.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            for n in sizes:
+                b = np.random.default_rng(n).standard_normal((n, n))
+                S64 = b + b.T
+                S32 = S64.astype(np.float32)
+                ref = np.linalg.eigvalsh(S32.astype(np.float64))
+                unit = n * np.abs(S32.astype(np.float64)).sum(0).max() * float(
+                    np.finfo(np.float32).eps)
+                for name, ours, theirs in (("eigh", linalg.eigh, np.linalg.eigh),
+                                           ("eigvalsh", linalg.eigvalsh, np.linalg.eigvalsh)):
+                    (t32, tnp, t64), (r32, _, _) = cpu_interleaved(
+                        [lambda: ours(S32), lambda: theirs(S32), lambda: ours(S64)], rounds)
+                    w = np.asarray(r32[0] if name == "eigh" else r32, dtype=np.float64)
+                    print("| %s | %d | %.1f | %.1f | %.2f | %.1f | %.2f |"
+                          % (name, n, t32 * 1e3, tnp * 1e3, tnp / t32, t64 * 1e3,
+                             np.abs(w - ref).max() / unit))
+    finally:
+        rusty_machine.set_num_threads(old)
