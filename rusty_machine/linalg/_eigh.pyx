@@ -661,13 +661,18 @@ cdef floating _zhat_entry(Py_ssize_t K, Py_ssize_t j,
                           floating rho, floating zj) noexcept nogil:
     """Entry j of the Gu-Eisenstat z [GE95] (LAPACK dlaed3's product formula):
     zhat_j^2 = (lam_K - d_j) / rho * prod_{i<j} (lam_i - d_j) / (d_i - d_j)
-    * prod_{j<=i<K-1} (lam_i - d_j) / (d_{i+1} - d_j), with sign(z_j)."""
+    * prod_{j<=i<K-1} (lam_i - d_j) / (d_{i+1} - d_j), with sign(z_j).
+
+    The product runs in double for both types: its first K factors are below 1 and
+    the rest above, so for float32 the partial products of a matrix with tiny
+    eigenvalues (a graded one) leave float32's range long before the product does
+    (for float64 the casts are no-ops)."""
     cdef Py_ssize_t i
-    cdef floating p = ((dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
+    cdef double p = ((<double>dk[org[K - 1]] - dk[j]) + tau[K - 1]) / rho
     for i in range(j):
-        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i] - dk[j])
+        p *= ((<double>dk[org[i]] - dk[j]) + tau[i]) / (<double>dk[i] - dk[j])
     for i in range(j, K - 1):
-        p *= ((dk[org[i]] - dk[j]) + tau[i]) / (dk[i + 1] - dk[j])
+        p *= ((<double>dk[org[i]] - dk[j]) + tau[i]) / (<double>dk[i + 1] - dk[j])
     return copysign(sqrt(fabs(p)), zj)
 
 
@@ -721,6 +726,7 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, floating beta,
     cdef Py_ssize_t* org = iwork + 3 * m
     cdef Py_ssize_t* ordv = iwork + m        # column orders; overwrites `kept` as it reads it
     cdef Py_ssize_t i, j, K = 0, nd = 0, last = -1
+    cdef int ex = 0
     cdef int npar
     cdef floating nrm, rho, sg, tol, dmax, c, s, hyp, t, zsq, a0, b0
     cdef floating* U = mbuf
@@ -748,6 +754,20 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, floating beta,
         dd[i] = keyv[i]
         zz[i] = z[colv[i]]
         dmax = max(dmax, fabs(dd[i]))
+    if floating is float:
+        # float32: a merge at the graded end of a matrix has poles and rho all tiny
+        # (1e-30 of ||T||), where the pole gaps, the tolerance and the secular
+        # function's terms fall among float32's subnormals and lose their digits.
+        # Solve it scaled by 2^-ex, max(|D|, rho) = m 2^ex (exact: same eigenvectors,
+        # eigenvalues scaled back at the end); float64's range makes this moot.
+        frexp(max(dmax, rho), &ex)
+        if ex < -8:
+            for i in range(m):
+                dd[i] = ldexp(dd[i], -ex)
+            rho = ldexp(rho, -ex)
+            dmax = ldexp(dmax, -ex)
+        else:
+            ex = 0
     # deflation tolerance (LAPACK dlaed2): 8 eps max(|D|, rho)
     tol = 8.0 * _eps(rho) * max(dmax, rho)
     for i in range(m):
@@ -797,18 +817,27 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, floating beta,
             zhat[j] = _zhat_entry(K, j, dk, tau, org, rho, zk[j])
         # eigenvectors of D + rho zhat zhat^T: u_i = (zhat_j / (d_j - lam_i))_j,
         # normalised; row by row (contiguous), the column norms summed alongside in
-        # keyv (free here): the entries are O(1 / eps) at most, no overflow in squares
-        memset(keyv, 0, K * sizeof(floating))
-        for j in range(K):
+        # keyv (free here). float64: the entries are O(1 / eps) relative to the
+        # smallest pole gaps, far from overflow in the squares. float32: a root and
+        # its pole of a graded matrix's tiny eigenvalues may lie float32 spacing
+        # apart (1e-25 of ||T||), entries beyond 1e19 whose squares overflow float32
+        # and would zero their column (LAPACK slaed3 avoids it with snrm2's
+        # scaling): there the entries and the norms are formed in double (in
+        # work[10m:12m], free now), then rounded once
+        if floating is float:
+            _merge_vectors_f32(K, zhat, dk, tau, org, U, <double*>(work + 10 * m))
+        else:
+            memset(keyv, 0, K * sizeof(floating))
+            for j in range(K):
+                for i in range(K):
+                    t = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
+                    U[j * K + i] = t
+                    keyv[i] += t * t
             for i in range(K):
-                t = zhat[j] / ((dk[j] - dk[org[i]]) - tau[i])
-                U[j * K + i] = t
-                keyv[i] += t * t
-        for i in range(K):
-            keyv[i] = 1.0 / sqrt(keyv[i])
-        for j in range(K):
-            for i in range(K):
-                U[j * K + i] *= keyv[i]
+                keyv[i] = 1.0 / sqrt(keyv[i])
+            for j in range(K):
+                for i in range(K):
+                    U[j * K + i] *= keyv[i]
     # permute the columns of Z in place: the kept ones first, then the deflated ones
     for j in range(K):
         ordv[j] = colv[kept[j]]
@@ -827,11 +856,41 @@ cdef int _dc_merge(Py_ssize_t m, Py_ssize_t k, floating beta,
     for i in range(nd):
         keyv[K + i] = sg * dd[defl[i]]
         ordv[K + i] = K + i
+    if ex != 0:                         # float32's scaled merge: back to T's scale
+        for i in range(m):
+            keyv[i] = ldexp(keyv[i], ex)
     _sort_keyed(m, keyv, ordv)
     _permute_columns(m, Z, ldz, ordv, rowtmp)
     for i in range(m):
         d[i] = keyv[i]
     return 0
+
+
+cdef void _merge_vectors_f32(Py_ssize_t K,
+                             const float* zhat,         # IN  K: the Gu-Eisenstat z
+                             const float* dk,           # IN  K poles
+                             const float* tau,          # IN  K roots, relative to origins
+                             const Py_ssize_t* org,     # IN  K origins
+                             float* U,                  # OUT K x K: the unit columns u_i
+                             double* nrm) noexcept nogil:   # work K doubles
+    """_dc_merge's eigenvectors u_i = (zhat_j / (d_j - lam_i))_j / ||.|| for float32:
+    each entry formed in double (it may pass the largest float32, its square surely
+    can), the column norms summed in double, the unit entries rounded to float32.
+    Two passes over the K x K entries (the divisions done twice) instead of storing
+    them in double: no extra workspace beyond K doubles."""
+    cdef Py_ssize_t i, j
+    cdef double t
+    memset(nrm, 0, K * sizeof(double))
+    for j in range(K):
+        for i in range(K):
+            t = <double>zhat[j] / ((<double>dk[j] - <double>dk[org[i]]) - <double>tau[i])
+            nrm[i] += t * t
+    for i in range(K):
+        nrm[i] = 1.0 / sqrt(nrm[i])
+    for j in range(K):
+        for i in range(K):
+            t = <double>zhat[j] / ((<double>dk[j] - <double>dk[org[i]]) - <double>tau[i])
+            U[j * K + i] = <float>(t * nrm[i])
 
 
 cdef void _permute_columns(Py_ssize_t m,

@@ -249,11 +249,16 @@ def test_clement(n):
     assert np.abs(w - exact).max() <= tol and np.abs(wv - exact).max() <= tol
 
 
-@pytest.mark.parametrize("n", [20, 100])
-def test_graded(n):
-    # A = D B D with D = diag(2^(-20 i / n)): entries graded over ~12 orders of magnitude
-    b = _sym32(n, 2 * n).astype(np.float64)
-    dg = 2.0 ** (-20.0 * np.arange(n) / n)
+@pytest.mark.parametrize("n", [20, 100, 400])
+@pytest.mark.parametrize("k", [20, 30, 100])
+def test_graded(n, k):
+    # A = D B D with D = diag(2^(-k i / n)): entries graded over 2^-2k, so for k = 30
+    # and 100 the tiny end of the spectrum lies below eps32 and down among float32's
+    # subnormals. Two float32 failures of divide and conquer found this way (n = 400):
+    # merge vectors whose squared entries overflowed float32 (a zeroed column), and
+    # merges whose poles all fell into the subnormal range (NaN); see _dc_merge
+    b = _sym32(n, 5).astype(np.float64)
+    dg = 2.0 ** (-k * np.arange(n) / n)
     _check32((dg[:, None] * b * dg[None, :]).astype(np.float32))
 
 
