@@ -43,8 +43,15 @@ workspace the caller gives), and small matrices have a second kernel, jacobi_svd
 (batch, M, N) in ONE nogil loop: prange over the batch with single-threaded kernels for
 matrices up to order 64, else one matrix after the other with the threads inside the
 GEMMs; one workspace per thread, allocated once per call. A 2-D input is a stack of
-one through the same loop (always gesdd; see _svd_all). The kernels are float64: a
-float32 input is computed in float64 and rounded once to float32.
+one through the same loop (always gesdd; see _svd_all).
+
+Two dtypes, one source (issue 13): every kernel here and in _bdsdc.pyx is fused over
+`floating` (_floating.pxd), so a float32 input is computed in float32 (twice the
+numbers per cache line and SIMD register) with its own eps and safe minimum in every
+convergence, deflation and scaling test (LAPACK's s- routines beside the d- ones). Two
+places keep a wider type on purpose: the one-sided Jacobi kernel accumulates its Gram
+entries in double (a float32 row of norm 1e-20 has a squared norm below float32's safe
+minimum), and the libm calls (fabs, sqrt, hypot, frexp/ldexp) are the double ones.
 """
 from collections import namedtuple
 

@@ -19,6 +19,8 @@ at most one), and the kernel shells are called in float32 directly.
 import numpy as np
 import pytest
 
+import rusty_machine
+
 from rusty_machine.linalg import (LinAlgError, Matrix, bidiagonalize, cond, matrix_rank,
                                   pinv, svd, svdvals)
 from rusty_machine.linalg import _bdsdc, _svd
@@ -333,3 +335,21 @@ def test_bad_input_float32():
         svd(np.ones(3, dtype=F32))
     with pytest.raises(TypeError):
         svd(np.ones((3, 3), dtype=np.complex64))
+
+
+@pytest.mark.parametrize("shape", [(300, 300), (420, 290), (290, 420)])
+def test_two_threads_float32(shape):
+    """The bidiagonal reduction's split matrix-vector products (_gemv2) and the threaded
+    GEMMs in float32: two threads give the one-thread answer to float32 rounding."""
+    a = _normal(shape, seed=sum(shape))
+    out = {}
+    with rusty_machine.num_threads(1):
+        out[1] = _check_svd(a)[1]
+    with rusty_machine.num_threads(2):
+        out[2] = _check_svd(a)[1]
+        st = svd(np.stack([a[:40, :30]] * 50))
+    assert np.abs(out[1] - out[2]).max() <= THRESH * max(shape) * EPS32 * out[1][0]
+    assert st.U.dtype == F32
+    for i in range(50):
+        rec, ou, ov = _ratios(a[:40, :30], st.U[i], st.S[i], st.Vh[i])
+        assert rec < THRESH and ou < THRESH and ov < THRESH
