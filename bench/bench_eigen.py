@@ -22,6 +22,58 @@ def main(argv=None):
     linalg_main(__doc__.split("\n")[0], cases, "n = 64 and 128 only", argv)
 
 
+# ---- part B (issue 13): svd / svdvals in float32, in one run ----
+def svd_dtype_table(shapes=((512, 512), (1024, 1024), (4000, 200)), reps=3):
+    """svd (thin) and svdvals at each shape: our float32 CPU time, numpy's float32 (its
+    BLAS/LAPACK held to one thread; numpy computes float32 in float64 and rounds), our
+    float64, all on one thread and interleaved round by round (best of `reps`):
+
+        cd bench && python -c "import bench_eigen; bench_eigen.svd_dtype_table()"
+    """
+    import time
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    import rusty_machine
+    from rusty_machine import linalg
+
+    def once(f):
+        t = time.process_time()
+        f()
+        return time.process_time() - t
+
+    rng = np.random.default_rng(0)
+    print("| function | shape | ours f32 CPU ms | numpy f32 CPU ms | ratio | ours f64 CPU ms "
+          "| f64 / f32 |")
+    print("|---|---|---|---|---|---|---|")
+    old = rusty_machine.get_num_threads()
+    rusty_machine.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            for shape in shapes:
+                a64 = rng.standard_normal(shape)
+                a32 = a64.astype(np.float32)
+                for name, ours, ref in (
+                        ("svd", lambda a: linalg.svd(a, full_matrices=False),
+                         lambda a: np.linalg.svd(a, full_matrices=False)),
+                        ("svdvals", linalg.svdvals, np.linalg.svdvals)):
+                    runs = ((lambda: ours(a32)), (lambda: ref(a32)), (lambda: ours(a64)))
+                    for f in runs:                                   # warm-up
+                        f()
+                    best = [float("inf")] * 3
+                    for _ in range(reps):
+                        for i, f in enumerate(runs):
+                            best[i] = min(best[i], once(f))
+                    t32, tn, t64 = (b * 1e3 for b in best)
+                    print("| %s | %dx%d | %.1f | %.1f | %.2f | %.1f | %.2f |"
+                          % (name, shape[0], shape[1], t32, tn, tn / t32, t64, t64 / t32),
+                          flush=True)
+    finally:
+        rusty_machine.set_num_threads(old)
+
+
+
 if __name__ == "__main__":
     main()
 

@@ -61,11 +61,14 @@ from libc.math cimport fabs, sqrt, copysign, hypot
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dnrm2
+from rusty_machine.linalg.blas cimport xgemm, xnrm2
+from rusty_machine.linalg._floating cimport (floating, DBL_EPSILON, DBL_MIN, FLT_EPSILON,
+                                             FLT_MIN)
 from rusty_machine.linalg._householder cimport rot_rows, rot_strided
 
-cdef double EPS = 2.220446049250313e-16
-cdef double SAFMIN = 2.2250738585072014e-308
+# The per-dtype constants (eps, safe minimum: _floating.pxd's table) are picked in each
+# kernel by `if floating is float:`, so every convergence and deflation test below is in
+# the working type's own precision (LAPACK sbdsqr/slasd* beside dbdsqr/dlasd*).
 # sweep cap of the bidiagonal QR: CAP_FACTOR * (n + 1); tests lower it to see the error
 cdef Py_ssize_t CAP_FACTOR = 40
 # largest subproblem solved by bidiagonal QR (LAPACK's SMLSIZ of dbdsdc)
@@ -100,19 +103,25 @@ cdef Py_ssize_t cap_factor() noexcept nogil:
 # performance", ACM TOMS 40 (2014)). The loop is C (csrc/rm_vec_impl.h,
 # rm_svd_apply_sweeps), compiled per instruction set and chosen at load time by the same
 # CPU dispatch as the GEMM kernels.
-from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps
+from rusty_machine.linalg._csrc cimport rm_svd_apply_sweeps, rm_ssvd_apply_sweeps
 
 # (SWEEP_BATCH, the sweeps stored before they are applied, is in _bdsdc.pxd)
 cdef Py_ssize_t CHUNK = 64    # columns of U^T / V^T per cache-resident chunk
 
-cdef inline void lartg(double f, double g, double* c, double* s, double* r) noexcept nogil:
+cdef inline void lartg(floating f, floating g, floating* c, floating* s,
+                       floating* r) noexcept nogil:
     """[c s; -s c] [f; g] = [r; 0] (GVL4 Alg. 5.1.3), r = sqrt(f^2 + g^2) >= 0.
 
     _householder.lartg's rotation, inlined here because the bidiagonal QR computes two
     per step and does little else: sqrt(f^2 + g^2) directly while the squares can
-    neither overflow nor underflow, libm's (slower, scaled) hypot otherwise."""
-    cdef double h2 = f * f + g * g, h, inv
-    if 1e-280 <= h2 <= 1e280:
+    neither overflow nor underflow (float64: 1e-280..1e280, float32: 1e-30..1e30),
+    libm's (slower, scaled) hypot otherwise."""
+    cdef floating h2 = f * f + g * g, h, inv, lo, hi
+    if floating is float:
+        lo, hi = 1e-30, 1e30
+    else:
+        lo, hi = 1e-280, 1e280
+    if lo <= h2 <= hi:
         h = sqrt(h2)
     else:
         h = hypot(f, g)
@@ -130,11 +139,11 @@ cdef inline void lartg(double f, double g, double* c, double* s, double* r) noex
 # =================================================================================
 # bidiagonal QR (GVL4 Alg. 8.6.1/8.6.2, Demmel-Kahan zero shift, LAPACK dbdsqr)
 # =================================================================================
-cdef double _smin2(double f, double g, double h) noexcept nogil:
+cdef floating _smin2(floating f, floating g, floating h) noexcept nogil:
     """Smaller singular value of [f g; 0 h] without overflow or needless cancellation
     (the formula of LAPACK dlas2: s_min = |f h| / s_max with s_max from a hypot form)."""
-    cdef double fa = fabs(f), ga = fabs(g), ha = fabs(h)
-    cdef double fhmn = min(fa, ha), fhmx = max(fa, ha), a, t, u, c
+    cdef floating fa = fabs(f), ga = fabs(g), ha = fabs(h)
+    cdef floating fhmn = min(fa, ha), fhmx = max(fa, ha), a, t, u, c
     if fhmn == 0.0:
         return 0.0
     if ga < fhmx:
@@ -153,30 +162,35 @@ cdef double _smin2(double f, double g, double h) noexcept nogil:
 
 
 cdef Py_ssize_t bdsqr(Py_ssize_t n,
-                      double* d, double* e,           # INOUT n, n-1
-                      double* UT, Py_ssize_t ldu, Py_ssize_t ucols,   # INOUT rows, or NULL
-                      double* VT, Py_ssize_t ldv, Py_ssize_t vcols,   # INOUT rows, or NULL
-                      double* work) noexcept nogil:   # work (4 + 4 SWEEP_BATCH) n
+                      floating* d, floating* e,       # INOUT n, n-1
+                      floating* UT, Py_ssize_t ldu, Py_ssize_t ucols,  # INOUT rows, or NULL
+                      floating* VT, Py_ssize_t ldv, Py_ssize_t vcols,  # INOUT rows, or NULL
+                      floating* work) noexcept nogil:  # work (4 + 4 SWEEP_BATCH) n
     """B = U_B diag(s) V_B^T for upper bidiagonal B; U^T <- U_B^T U^T, V^T <- V_B^T V^T.
 
     Returns 0, or -1 when the sweep cap CAP_FACTOR * (n + 1) was reached. On exit d holds
     the singular values
     (unsorted, any sign: the caller fixes signs and order)."""
     cdef Py_ssize_t maxit = CAP_FACTOR * (n + 1), it = 0, hi, lo, i, j
-    cdef double bmax, sig, f, g, c, s, r, h, oc, os
-    cdef double* rc
-    cdef double* rs
-    cdef double* lc
-    cdef double* ls
+    cdef floating bmax, sig, f, g, c, s, r, h, oc, os
+    cdef floating* rc
+    cdef floating* rs
+    cdef floating* lc
+    cdef floating* ls
     # batch of stored sweeps: rotations for V^T (rcb, rsb) and U^T (lcb, lsb)
-    cdef double* rcb = work
-    cdef double* rsb = work + SWEEP_BATCH * n
-    cdef double* lcb = work + 2 * SWEEP_BATCH * n
-    cdef double* lsb = work + 3 * SWEEP_BATCH * n
+    cdef floating* rcb = work
+    cdef floating* rsb = work + SWEEP_BATCH * n
+    cdef floating* lcb = work + 2 * SWEEP_BATCH * n
+    cdef floating* lsb = work + 3 * SWEEP_BATCH * n
     cdef Py_ssize_t blo[SWEEP_BATCH]
     cdef Py_ssize_t bhi[SWEEP_BATCH]
     cdef Py_ssize_t nb = 0
     cdef bint zero_found
+    cdef floating EPS, SAFMIN
+    if floating is float:
+        EPS, SAFMIN = FLT_EPSILON, FLT_MIN
+    else:
+        EPS, SAFMIN = DBL_EPSILON, DBL_MIN
     hi = n - 1
     while hi > 0:
         # GVL4 Alg. 8.6.2: negligible superdiagonal entries split the problem
@@ -304,26 +318,33 @@ cdef Py_ssize_t bdsqr(Py_ssize_t n,
 
 
 cdef void _flush(Py_ssize_t nb, const Py_ssize_t* blo, const Py_ssize_t* bhi,
-                 const double* rcb, const double* rsb, const double* lcb, const double* lsb,
+                 const floating* rcb, const floating* rsb, const floating* lcb,
+                 const floating* lsb,
                  Py_ssize_t n,
-                 double* UT, Py_ssize_t ldu, Py_ssize_t ucols,     # INOUT or NULL
-                 double* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:  # INOUT or NULL
+                 floating* UT, Py_ssize_t ldu, Py_ssize_t ucols,   # INOUT or NULL
+                 floating* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:  # INOUT or NULL
     """Apply the nb stored sweeps to the rows of V^T and U^T, chunk by chunk."""
     if nb == 0:
         return
-    if VT != NULL:
-        rm_svd_apply_sweeps(nb, blo, bhi, rcb, rsb, n, VT, ldv, vcols, CHUNK)
-    if UT != NULL:
-        rm_svd_apply_sweeps(nb, blo, bhi, lcb, lsb, n, UT, ldu, ucols, CHUNK)
+    if floating is float:
+        if VT != NULL:
+            rm_ssvd_apply_sweeps(nb, blo, bhi, rcb, rsb, n, VT, ldv, vcols, CHUNK)
+        if UT != NULL:
+            rm_ssvd_apply_sweeps(nb, blo, bhi, lcb, lsb, n, UT, ldu, ucols, CHUNK)
+    else:
+        if VT != NULL:
+            rm_svd_apply_sweeps(nb, blo, bhi, rcb, rsb, n, VT, ldv, vcols, CHUNK)
+        if UT != NULL:
+            rm_svd_apply_sweeps(nb, blo, bhi, lcb, lsb, n, UT, ldu, ucols, CHUNK)
 
 
 # =================================================================================
 # divide and conquer ([GE95], LAPACK dbdsdc / dlasd0-dlasd4)
 # =================================================================================
 cdef int _leaf(Py_ssize_t n, Py_ssize_t sqre,
-               double* d, double* e,          # INOUT n, n - 1 + sqre (destroyed)
-               double* U, Py_ssize_t ldu,     # OUT   n x n block, vectors as columns
-               double* V, Py_ssize_t ldv      # OUT   (n + sqre) x (n + sqre) block
+               floating* d, floating* e,      # INOUT n, n - 1 + sqre (destroyed)
+               floating* U, Py_ssize_t ldu,   # OUT   n x n block, vectors as columns
+               floating* V, Py_ssize_t ldv    # OUT   (n + sqre) x (n + sqre) block
                ) noexcept nogil:
     """A leaf of the recursion: B = U [diag(d) 0] V^T by bidiagonal QR (LAPACK dlasdq),
     d >= 0 ascending on exit, V's last column the null vector when sqre = 1.
@@ -332,19 +353,19 @@ cdef int _leaf(Py_ssize_t n, Py_ssize_t sqre,
     zero last diagonal entry (GVL4 Sec. 8.6.2), so the QR runs on an n x n matrix.
     Returns 0, -1 (sweep cap) or -2 (out of memory)."""
     cdef Py_ssize_t nc = n + sqre, i, j, jmin, status
-    cdef double f, c, s, r
-    cdef double* UT = <double*>malloc((n * n + nc * nc + (4 + 4 * SWEEP_BATCH) * n)
-                                      * sizeof(double))
+    cdef floating f, c, s, r
+    cdef floating* UT = <floating*>malloc((n * n + nc * nc + (4 + 4 * SWEEP_BATCH) * n)
+                                          * sizeof(floating))
     cdef Py_ssize_t* order = <Py_ssize_t*>malloc(max(n, 1) * sizeof(Py_ssize_t))
-    cdef double* VT
-    cdef double* work
+    cdef floating* VT
+    cdef floating* work
     if UT == NULL or order == NULL:
         free(UT)
         free(order)
         return -2
     VT = UT + n * n
     work = VT + nc * nc
-    memset(UT, 0, (n * n + nc * nc) * sizeof(double))
+    memset(UT, 0, (n * n + nc * nc) * sizeof(floating))
     for i in range(n):
         UT[i * n + i] = 1.0
     for i in range(nc):
@@ -396,17 +417,18 @@ cdef int _leaf(Py_ssize_t n, Py_ssize_t sqre,
     return status
 
 
-cdef inline double _gap2(const double* dk, Py_ssize_t j, Py_ssize_t o, double tau) noexcept nogil:
+cdef inline floating _gap2(const floating* dk, Py_ssize_t j, Py_ssize_t o,
+                           floating tau) noexcept nogil:
     """d_j^2 - s^2 for the root s^2 = d_o^2 + tau, without cancellation."""
     return (dk[j] - dk[o]) * (dk[j] + dk[o]) - tau
 
 
-cdef double _secular(Py_ssize_t K, Py_ssize_t i,
-                     const double* dk,    # IN K poles, 0 = dk[0] < dk[1] < ... (ascending)
-                     const double* zk,    # IN K weights, none zero
-                     double zsq,          # IN sum of zk^2
-                     double* delta,       # work K
-                     Py_ssize_t* origin) noexcept nogil:   # OUT the pole tau is relative to
+cdef floating _secular(Py_ssize_t K, Py_ssize_t i,
+                       const floating* dk,  # IN K poles, 0 = dk[0] < dk[1] < ... (ascending)
+                       const floating* zk,  # IN K weights, none zero
+                       floating zsq,        # IN sum of zk^2
+                       floating* delta,     # work K
+                       Py_ssize_t* origin) noexcept nogil:   # OUT the pole tau is relative to
     """Root s_i of f(s) = 1 + sum_j z_j^2 / (d_j^2 - s^2) in (d_i, d_{i+1}) (the last in
     (d_{K-1}, sqrt(d_{K-1}^2 + |z|^2))), returned as tau = s_i^2 - d_o^2 with o = origin
     the nearer pole (decided by the sign of f at the midpoint in s^2, as dlasd4), so that
@@ -419,8 +441,9 @@ cdef double _secular(Py_ssize_t K, Py_ssize_t i,
     whose root solves a quadratic; the steps stay inside a shrinking bracket (Newton
     when the model's root leaves it, bisection when Newton does too; at most 200)."""
     cdef Py_ssize_t j, org
-    cdef double a, b, tau, f, fp, t, q, absum, tn, mid
-    cdef double psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq
+    cdef floating a, b, tau, f, fp, t, q, absum, tn, mid
+    cdef floating psi, dpsi, phi, dphi, c0, s1, s2, ql, qr, qa, qb, qc, disc, qq
+    cdef floating EPS = FLT_EPSILON if floating is float else DBL_EPSILON
     if i < K - 1:
         mid = 0.5 * (dk[i + 1] - dk[i]) * (dk[i + 1] + dk[i])
         f = 1.0
@@ -520,20 +543,20 @@ cdef void _update(Py_ssize_t rows, Py_ssize_t K, Py_ssize_t nl,
                   const Py_ssize_t* kept,        # IN K arrow indices of the kept columns
                   const Py_ssize_t* typ,         # IN bit mask per arrow index
                   Py_ssize_t bit, Py_ssize_t first,   # IN which columns, from kc = first
-                  const double* X,               # IN K x K (row = kept index)
-                  double* Q, Py_ssize_t ldq,     # IN  rows x ... old vectors (columns)
-                  double* out, Py_ssize_t ldo,   # OUT rows x K (may alias nothing of Q
+                  const floating* X,             # IN K x K (row = kept index)
+                  floating* Q, Py_ssize_t ldq,   # IN  rows x ... old vectors (columns)
+                  floating* out, Py_ssize_t ldo,  # OUT rows x K (may alias nothing of Q
                                                  #     that is read)
-                  double* P, double* XS,         # work rows x K, K x K
+                  floating* P, floating* XS,     # work rows x K, K x K
                   Py_ssize_t* cols) noexcept nogil:   # work K
     """out = Q[:, cols] @ X[sel, :] over the kept columns that are non-zero in these rows
     (those with `bit` set in their type): dlasd3's grouping, which halves the merge's
     GEMM flops (a column of one half is zero in the other half's rows)."""
     cdef Py_ssize_t kc, ns = 0, r, c
-    cdef const double* qr
+    cdef const floating* qr
     for kc in range(first, K):
         if typ[kept[kc]] & bit:
-            memcpy(XS + ns * K, X + kc * K, K * sizeof(double))
+            memcpy(XS + ns * K, X + kc * K, K * sizeof(floating))
             cols[ns] = _col(kept[kc], nl)
             ns += 1
     # gather the columns row by row (contiguous reads within a row of Q)
@@ -545,16 +568,16 @@ cdef void _update(Py_ssize_t rows, Py_ssize_t K, Py_ssize_t nl,
         return
     if ns == 0:
         for r in range(rows):
-            memset(out + r * ldo, 0, K * sizeof(double))
+            memset(out + r * ldo, 0, K * sizeof(floating))
         return
     # out = P @ XS
-    dgemm(False, False, rows, K, ns, 1.0, P, K, XS, K, 0.0, out, ldo)
+    xgemm(False, False, rows, K, ns, 1.0, P, K, XS, K, 0.0, out, ldo)
 
 
-cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, double beta,
-                double* d,                     # INOUT n: halves' values -> merged values
-                double* U, Py_ssize_t ldu,     # INOUT n x n block (middle column e_nl)
-                double* V, Py_ssize_t ldv      # INOUT (n + sqre) x (n + sqre) block
+cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, floating alpha, floating beta,
+                floating* d,                   # INOUT n: halves' values -> merged values
+                floating* U, Py_ssize_t ldu,   # INOUT n x n block (middle column e_nl)
+                floating* V, Py_ssize_t ldv    # INOUT (n + sqre) x (n + sqre) block
                 ) noexcept nogil:
     """One merge (LAPACK dlasd1): the halves' SVDs in d[:nl], d[nl+1:] and the blocks of
     U, V become the SVD of the whole n x (n + sqre) block; alpha = d[nl], beta = e[nl]
@@ -562,27 +585,28 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
     Returns 0, or -2 when memory ran out."""
     cdef Py_ssize_t nr = n - nl - 1, nc = n + sqre
     cdef Py_ssize_t i, j, p, q, K, nd, last, cp, cl
-    cdef double orgnrm, tol, zl, zr, hyp, c, s, zsq, prod, t
-    cdef double* dw = <double*>malloc(8 * n * sizeof(double))
+    cdef floating orgnrm, tol, zl, zr, hyp, c, s, zsq, prod, t, sq_lo, sq_hi
+    cdef floating EPS = FLT_EPSILON if floating is float else DBL_EPSILON
+    cdef floating* dw = <floating*>malloc(8 * n * sizeof(floating))
     cdef Py_ssize_t* iw = <Py_ssize_t*>malloc(7 * n * sizeof(Py_ssize_t))
-    cdef double* big = NULL
-    cdef double* X          # the arrow's left vectors (K x K), then
-    cdef double* Y          # its right vectors (K x K)
-    cdef double* P          # the new vector rows, and packed old columns
-    cdef double* XS         # the rows of X / Y that one GEMM uses
-    cdef double* DFL        # the deflated columns, set aside
+    cdef floating* big = NULL
+    cdef floating* X        # the arrow's left vectors (K x K), then
+    cdef floating* Y        # its right vectors (K x K)
+    cdef floating* P        # the new vector rows, and packed old columns
+    cdef floating* XS       # the rows of X / Y that one GEMM uses
+    cdef floating* DFL      # the deflated columns, set aside
     if dw == NULL or iw == NULL:
         free(dw)
         free(iw)
         return -2
-    cdef double* dd = dw              # arrow diagonal (scaled), by arrow index
-    cdef double* z = dw + n           # arrow first row (scaled), by arrow index
-    cdef double* dk = dw + 2 * n      # kept poles, ascending
-    cdef double* zk = dw + 3 * n      # their weights
-    cdef double* tau = dw + 4 * n     # roots as s_i^2 - dk[org_i]^2
-    cdef double* sig = dw + 5 * n     # the roots s_i
-    cdef double* zh = dw + 6 * n      # Loewner's z
-    cdef double* delta = dw + 7 * n   # work of the root finder
+    cdef floating* dd = dw            # arrow diagonal (scaled), by arrow index
+    cdef floating* z = dw + n         # arrow first row (scaled), by arrow index
+    cdef floating* dk = dw + 2 * n    # kept poles, ascending
+    cdef floating* zk = dw + 3 * n    # their weights
+    cdef floating* tau = dw + 4 * n   # roots as s_i^2 - dk[org_i]^2
+    cdef floating* sig = dw + 5 * n   # the roots s_i
+    cdef floating* zh = dw + 6 * n    # Loewner's z
+    cdef floating* delta = dw + 7 * n  # work of the root finder
     cdef Py_ssize_t* perm = iw        # arrow indices 1..n-1 by ascending dd
     cdef Py_ssize_t* tyu = iw + n     # per arrow index: rows where its U column lives
     cdef Py_ssize_t* tyv = iw + 2 * n  # (bit 1: left half's rows, bit 2: right half's)
@@ -707,8 +731,8 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
                      / ((dk[i + 1] - dk[j]) * (dk[i + 1] + dk[j])))
         zh[j] = copysign(sqrt(fabs(prod)), zk[j])
     # (7) the arrow's vectors (dlasd3): X[:, i] = u_i, Y[:, i] = v_i, row = kept index
-    big = <double*>malloc((2 * K * K + 2 * nc * K + 2 * K * K + nc * max(nd, 1))
-                          * sizeof(double))
+    big = <floating*>malloc((2 * K * K + 2 * nc * K + 2 * K * K + nc * max(nd, 1))
+                            * sizeof(floating))
     if big == NULL:
         free(dw)
         free(iw)
@@ -735,10 +759,15 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
         for i in range(K):
             zk[i] += X[j * K + i] * X[j * K + i]
             delta[i] += Y[j * K + i] * Y[j * K + i]
+    # (the plain sums are trusted inside 1e-290..1e290, float32: 1e-35..1e35)
+    if floating is float:
+        sq_lo, sq_hi = 1e-35, 1e35
+    else:
+        sq_lo, sq_hi = 1e-290, 1e290
     for i in range(K):
-        zk[i] = sqrt(zk[i]) if 1e-290 < zk[i] < 1e290 else dnrm2(K, X + i, K)
+        zk[i] = sqrt(zk[i]) if sq_lo < zk[i] < sq_hi else xnrm2(K, X + i, K)
         zk[i] = 1.0 / zk[i]
-        delta[i] = sqrt(delta[i]) if 1e-290 < delta[i] < 1e290 else dnrm2(K, Y + i, K)
+        delta[i] = sqrt(delta[i]) if sq_lo < delta[i] < sq_hi else xnrm2(K, Y + i, K)
         delta[i] = 1.0 / delta[i]
     for j in range(K):
         for i in range(K):
@@ -756,12 +785,12 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
     _update(nr, K, nl, kept, tyu, 2, 1, X, U + (nl + 1) * ldu, ldu, P + nl * K, K,
             P + nc * K, XS + K * K, perm)
     for i in range(nl):
-        memcpy(U + i * ldu, P + i * K, K * sizeof(double))
-    memcpy(U + nl * ldu, X, K * sizeof(double))
+        memcpy(U + i * ldu, P + i * K, K * sizeof(floating))
+    memcpy(U + nl * ldu, X, K * sizeof(floating))
     for i in range(nr):
-        memcpy(U + (nl + 1 + i) * ldu, P + (nl + i) * K, K * sizeof(double))
+        memcpy(U + (nl + 1 + i) * ldu, P + (nl + i) * K, K * sizeof(floating))
     for i in range(n):
-        memcpy(U + i * ldu + K, DFL + i * nd, nd * sizeof(double))
+        memcpy(U + i * ldu + K, DFL + i * nd, nd * sizeof(floating))
     # (9) V likewise: rows 0..nl are the left half's, the rest the right half's
     for i in range(nc):
         for q in range(nd):
@@ -770,9 +799,9 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
     _update(nc - nl - 1, K, nl, kept, tyv, 2, 0, Y, V + (nl + 1) * ldv, ldv,
             P + (nl + 1) * K, K, P + nc * K, XS + K * K, perm)
     for i in range(nc):
-        memcpy(V + i * ldv, P + i * K, K * sizeof(double))
+        memcpy(V + i * ldv, P + i * K, K * sizeof(floating))
     for i in range(nc):
-        memcpy(V + i * ldv + K, DFL + i * nd, nd * sizeof(double))
+        memcpy(V + i * ldv + K, DFL + i * nd, nd * sizeof(floating))
     # (10) the values, scaled back
     for i in range(K):
         d[i] = sig[i] * orgnrm
@@ -785,14 +814,14 @@ cdef int _merge(Py_ssize_t n, Py_ssize_t nl, Py_ssize_t sqre, double alpha, doub
 
 
 cdef int _dc(Py_ssize_t n, Py_ssize_t sqre,
-             double* d, double* e,            # INOUT n, n - 1 + sqre
-             double* U, Py_ssize_t ldu,       # OUT   n x n block (zero on entry)
-             double* V, Py_ssize_t ldv        # OUT   (n + sqre) x (n + sqre) (zero on entry)
+             floating* d, floating* e,        # INOUT n, n - 1 + sqre
+             floating* U, Py_ssize_t ldu,     # OUT   n x n block (zero on entry)
+             floating* V, Py_ssize_t ldv      # OUT   (n + sqre) x (n + sqre) (zero on entry)
              ) noexcept nogil:
     """The recursion of LAPACK dlasd0: split at row nl = n // 2 (the left half is
     nl x (nl + 1), the right (n - nl - 1) x (n - nl - 1 + sqre)), solve both, merge."""
     cdef Py_ssize_t nl, status
-    cdef double alpha, beta
+    cdef floating alpha, beta
     if n <= LEAF:
         return _leaf(n, sqre, d, e, U, ldu, V, ldv)
     nl = n // 2
@@ -810,20 +839,21 @@ cdef int _dc(Py_ssize_t n, Py_ssize_t sqre,
 
 
 cdef int bdsdc(Py_ssize_t n,
-               double* d, double* e,          # INOUT n, n - 1: B's diagonals -> d = s
-               double* U, Py_ssize_t ldu,     # OUT   n x n, left vectors as columns
-               double* V, Py_ssize_t ldv      # OUT   n x n, right vectors as columns
+               floating* d, floating* e,      # INOUT n, n - 1: B's diagonals -> d = s
+               floating* U, Py_ssize_t ldu,   # OUT   n x n, left vectors as columns
+               floating* V, Py_ssize_t ldv    # OUT   n x n, right vectors as columns
                ) noexcept nogil:
     """B = U diag(s) V^T for the n x n upper bidiagonal B (LAPACK dbdsdc 'U', 'I'), s
     non-negative and descending. Returns 0, -1 (a leaf's QR reached its sweep cap) or
     -2 (out of memory)."""
     cdef Py_ssize_t i, j, jmax, status, start
-    cdef double t, orgnrm = 0.0
+    cdef floating t, orgnrm = 0.0
+    cdef floating EPS = FLT_EPSILON if floating is float else DBL_EPSILON
     cdef Py_ssize_t* order
-    cdef double* row
+    cdef floating* row
     for i in range(n):
-        memset(U + i * ldu, 0, n * sizeof(double))
-        memset(V + i * ldv, 0, n * sizeof(double))
+        memset(U + i * ldu, 0, n * sizeof(floating))
+        memset(V + i * ldv, 0, n * sizeof(floating))
     for i in range(n):
         orgnrm = max(orgnrm, fabs(d[i]))
         if i < n - 1:
@@ -852,7 +882,7 @@ cdef int bdsdc(Py_ssize_t n,
         d[i] *= orgnrm
     # descending order, the columns permuted alike, one row at a time
     order = <Py_ssize_t*>malloc(n * sizeof(Py_ssize_t))
-    row = <double*>malloc(n * sizeof(double))
+    row = <floating*>malloc(n * sizeof(floating))
     if order == NULL or row == NULL:
         free(order)
         free(row)
@@ -870,40 +900,45 @@ cdef int bdsdc(Py_ssize_t n,
         order[jmax + 1] = j
     for i in range(n):
         row[i] = d[order[i]]
-    memcpy(d, row, n * sizeof(double))
+    memcpy(d, row, n * sizeof(floating))
     for i in range(n):
         for j in range(n):
             row[j] = U[i * ldu + order[j]]
-        memcpy(U + i * ldu, row, n * sizeof(double))
+        memcpy(U + i * ldu, row, n * sizeof(floating))
         for j in range(n):
             row[j] = V[i * ldv + order[j]]
-        memcpy(V + i * ldv, row, n * sizeof(double))
+        memcpy(V + i * ldv, row, n * sizeof(floating))
     free(order)
     free(row)
     return 0
 
 
 # ---- test shells ------------------------------------------------------------------
-def _bdsdc_py(d, e):
-    """(U, s, V) of the upper bidiagonal matrix with diagonal d and superdiagonal e, by
-    divide and conquer (tests)."""
-    import numpy as np
-    from rusty_machine.exceptions import LinAlgError
-    cdef double[::1] dv = np.array(d, dtype=np.float64)
+def _bdsdc_run(floating[::1] dv, floating[::1] ev, floating[:, ::1] Um, floating[:, ::1] Vm):
+    """bdsdc on the given arrays (in their dtype); returns its status."""
     cdef Py_ssize_t n = dv.shape[0]
-    ea = np.zeros(max(n, 1))
-    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
-    cdef double[::1] ev = ea
-    Ua = np.zeros((n, n))
-    Va = np.zeros((n, n))
-    cdef double[:, ::1] Um = Ua
-    cdef double[:, ::1] Vm = Va
     cdef int status = 0
     if n > 0:
         with nogil:
             status = bdsdc(n, &dv[0], &ev[0], &Um[0, 0], n, &Vm[0, 0], n)
+    return status
+
+
+def _bdsdc_py(d, e, dtype=None):
+    """(U, s, V) of the upper bidiagonal matrix with diagonal d and superdiagonal e, by
+    divide and conquer in dtype (float64 by default, or float32; tests)."""
+    import numpy as np
+    from rusty_machine.exceptions import LinAlgError
+    dtype = np.dtype(np.float64 if dtype is None else dtype)
+    dv = np.array(d, dtype=dtype)
+    n = dv.shape[0]
+    ev = np.zeros(max(n, 1), dtype=dtype)
+    ev[:max(n - 1, 0)] = np.asarray(e, dtype=dtype)[:max(n - 1, 0)]
+    Ua = np.zeros((n, n), dtype=dtype)
+    Va = np.zeros((n, n), dtype=dtype)
+    status = _bdsdc_run(dv, ev, Ua, Va)
     if status == -2:
         raise MemoryError("bdsdc: out of memory")
     if status:
         raise LinAlgError("bdsdc: bidiagonal QR did not converge")
-    return Ua, np.asarray(dv), Va
+    return Ua, dv, Va

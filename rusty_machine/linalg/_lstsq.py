@@ -172,7 +172,9 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
     = ``rcond`` if given, else ``rtol`` if given (``rtol=None``: max(M, N) * eps of the
     input's dtype), else 1e-15. The SVD is ours (thin, or numpy's hermitian
     construction from our eigh); the products go through our GEMM (matmul for a
-    stack). Computed in float64, rounded once for a float32 input.
+    stack). A float32 input's SVD runs in float32 (with the default rcond floored at
+    max(M, N) * eps32, the size of its errors); the final product in float64, rounded
+    once to float32.
 
     Parameters
     ----------
@@ -196,6 +198,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
     from .matrix import asmatrix
     from ._svd import _svd_any
     arr = a if isinstance(a, (Matrix, Vector)) else np.asarray(a)
+    default_rcond = rcond is None and rtol is _NO_VALUE       # (part B: see below)
     if rcond is None:
         if rtol is _NO_VALUE:
             rcond = 1e-15
@@ -206,9 +209,15 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
             rcond = rtol
     elif rtol is not _NO_VALUE:
         raise ValueError("pinv: `rtol` and `rcond` can't be both set.")
+    # (part B, issue 13) a float32 input's SVD runs in float32: its singular values
+    # carry errors of max(M, N) eps32 ||A||, so numpy's legacy default rcond = 1e-15
+    # (meant for numpy's float64-computed ones) gets that floor; a given rcond or rtol
+    # is used as is
     rcond = np.asarray(rcond, dtype=np.float64)
     U, s, Vt, stacked, dtype = _svd_any(a, False, True, hermitian, "pinv", keep64=True)
     m, n = U.shape[-2], Vt.shape[-1]
+    if default_rcond and dtype == np.float32 and not hermitian:
+        rcond = np.maximum(rcond, max(m, n) * np.finfo(np.float32).eps)
     if m == 0 or n == 0:
         res = np.zeros(s.shape[:-1] + (n, m), dtype=dtype)
         return res if stacked else asmatrix(res)

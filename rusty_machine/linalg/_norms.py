@@ -506,7 +506,9 @@ def _cond_stack(x, p):
         raise ValueError("cond: the input contains NaN or infinity")
     if p is None or _is_ord(p, 2) or _is_ord(p, -2):
         from ._svd import _svd_any
-        _, s, _, _, _ = _svd_any(a, False, False, False, "cond", keep64=True)
+        # (part B, issue 13) float32 input: the singular values computed in float32
+        _, s, _, _, _ = _svd_any(a.astype(dtype, copy=False), False, False, False, "cond",
+                                 keep64=True)
         with np.errstate(all="ignore"):
             if _is_ord(p, -2):
                 r = s[..., -1] / s[..., 0]

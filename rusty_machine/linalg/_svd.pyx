@@ -43,8 +43,15 @@ workspace the caller gives), and small matrices have a second kernel, jacobi_svd
 (batch, M, N) in ONE nogil loop: prange over the batch with single-threaded kernels for
 matrices up to order 64, else one matrix after the other with the threads inside the
 GEMMs; one workspace per thread, allocated once per call. A 2-D input is a stack of
-one through the same loop (always gesdd; see _svd_all). The kernels are float64: a
-float32 input is computed in float64 and rounded once to float32.
+one through the same loop (always gesdd; see _svd_all).
+
+Two dtypes, one source (issue 13): every kernel here and in _bdsdc.pyx is fused over
+`floating` (_floating.pxd), so a float32 input is computed in float32 (twice the
+numbers per cache line and SIMD register) with its own eps and safe minimum in every
+convergence, deflation and scaling test (LAPACK's s- routines beside the d- ones). Two
+places keep a wider type on purpose: the one-sided Jacobi kernel accumulates its Gram
+entries in double (a float32 row of norm 1e-20 has a squared norm below float32's safe
+minimum), and the libm calls (fabs, sqrt, hypot, frexp/ldexp) are the double ones.
 """
 from collections import namedtuple
 
@@ -56,9 +63,10 @@ from libc.stdlib cimport malloc, free
 
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport (dgemm, dgemv, dger, dswap, dscal,
+from rusty_machine.linalg.blas cimport (xgemm, xgemv, xger, xswap, xscal,
                                         get_num_threads, in_parallel,
                                         batch_threads as _threads_for)
+from rusty_machine.linalg._floating cimport floating, DBL_EPSILON, FLT_EPSILON
 from rusty_machine.linalg._householder cimport (house, org_q, orgtr, org_work_size,
                                                 larft, larfb, ormtr_left)
 from rusty_machine.linalg._matrix_kernels cimport _transpose
@@ -74,21 +82,21 @@ from rusty_machine.linalg._checks import work_copy as _work_copy
 # numpy's named result (numpy.linalg's SVDResult), with the same field names
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
-cdef double EPS = 2.220446049250313e-16
-cdef double SAFMIN = 2.2250738585072014e-308
+# The per-dtype constants (eps, safe minimum) come from _floating.pxd's table, picked in
+# each kernel by `if floating is float:` (issue 13: every test in the type's own eps).
 cdef Py_ssize_t NB = 32
 
 # =================================================================================
 # bidiagonalisation (GVL4 Alg. 5.4.2, LAPACK dgebd2), m >= n, upper bidiagonal
 # =================================================================================
 cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
-                 double* W, Py_ssize_t ldw,     # INOUT m x n; on exit row k holds the right
+                 floating* W, Py_ssize_t ldw,   # INOUT m x n; on exit row k holds the right
                                                 #       reflector v_k[1:] in W[k, k+2:]
-                 double* d, double* e,          # OUT   n, n-1
-                 double* tauq, double* taup,    # OUT   n, n (taup[n-2], taup[n-1] = 0)
-                 double* QLT, Py_ssize_t ldq,   # OUT   n x m left reflectors as rows
+                 floating* d, floating* e,      # OUT   n, n-1
+                 floating* tauq, floating* taup,  # OUT   n, n (taup[n-2], taup[n-1] = 0)
+                 floating* QLT, Py_ssize_t ldq,  # OUT   n x m left reflectors as rows
                                                 #       (unit at k, zeros before), or NULL
-                 double* col, double* y,        # work  m, max(m, n)
+                 floating* col, floating* y,    # work  m, max(m, n)
                  Py_ssize_t kstart) noexcept nogil:   # IN first column to reduce
     """A = Q_L B Q_R^T with Q_L = H_0 ... H_{n-1}, Q_R = G_0 ... G_{n-3}, unblocked
     (LAPACK dgebd2), from column kstart on (the earlier ones were done by _labrd).
@@ -96,7 +104,7 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
     Step k (GVL4 Alg. 5.4.2): H_k zeroes column k below the diagonal, then G_k zeroes
     row k right of the superdiagonal."""
     cdef Py_ssize_t k, i, r, c
-    cdef double t
+    cdef floating t
     for k in range(kstart, n):
         taup[k] = 0.0
     for k in range(kstart, n):
@@ -109,13 +117,13 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
         d[k] = col[0]
         col[0] = 1.0
         if QLT != NULL:
-            memset(QLT + k * ldq, 0, k * sizeof(double))
-            memcpy(QLT + k * ldq + k, col, r * sizeof(double))
+            memset(QLT + k * ldq, 0, k * sizeof(floating))
+            memcpy(QLT + k * ldq + k, col, r * sizeof(floating))
         c = n - k - 1
         if t != 0.0 and c > 0:
             # W[k:, k+1:] -= t v (v^T W[k:, k+1:])
-            dgemv(True, r, c, 1.0, W + k * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
-            dger(r, c, -t, col, 1, y, 1, W + k * ldw + k + 1, ldw)
+            xgemv(True, r, c, 1.0, W + k * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
+            xger(r, c, -t, col, 1, y, 1, W + k * ldw + k + 1, ldw)
         if k < n - 1:
             # right reflector on row k, columns k+1..n-1 (contiguous)
             t = house(c, W + k * ldw + k + 1, W + k * ldw + k + 2, 1)
@@ -126,8 +134,8 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
                 col[0] = 1.0
                 for i in range(1, c):
                     col[i] = W[k * ldw + k + 1 + i]
-                dgemv(False, r - 1, c, 1.0, W + (k + 1) * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
-                dger(r - 1, c, -t, y, 1, col, 1, W + (k + 1) * ldw + k + 1, ldw)
+                xgemv(False, r - 1, c, 1.0, W + (k + 1) * ldw + k + 1, ldw, col, 1, 0.0, y, 1)
+                xger(r - 1, c, -t, y, 1, col, 1, W + (k + 1) * ldw + k + 1, ldw)
 
 
 # Half of dgebrd's flops are the two matrix-vector products per column with the
@@ -137,38 +145,38 @@ cdef void _gebd2(Py_ssize_t m, Py_ssize_t n,
 cdef Py_ssize_t GEMV_PAR_WORK = 256 * 256
 
 
-cdef void _gemv2(bint trans, Py_ssize_t m, Py_ssize_t n, const double* A, Py_ssize_t lda,
-                 const double* x, double* y) noexcept nogil:
+cdef void _gemv2(bint trans, Py_ssize_t m, Py_ssize_t n, const floating* A, Py_ssize_t lda,
+                 const floating* x, floating* y) noexcept nogil:
     """y = op(A) x, op(A) = A^T (y has n entries) or A (m entries); A is m x n."""
     cdef Py_ssize_t part, h
     if m * n < GEMV_PAR_WORK or in_parallel() or get_num_threads() < 2:
-        dgemv(trans, m, n, 1.0, A, lda, x, 1, 0.0, y, 1)
+        xgemv(trans, m, n, 1.0, A, lda, x, 1, 0.0, y, 1)
         return
     if trans:
         h = n // 2
         for part in prange(2, num_threads=2, schedule="static"):
             if part == 0:
-                dgemv(True, m, h, 1.0, A, lda, x, 1, 0.0, y, 1)
+                xgemv(True, m, h, 1.0, A, lda, x, 1, 0.0, y, 1)
             else:
-                dgemv(True, m, n - h, 1.0, A + h, lda, x, 1, 0.0, y + h, 1)
+                xgemv(True, m, n - h, 1.0, A + h, lda, x, 1, 0.0, y + h, 1)
     else:
         h = m // 2
         for part in prange(2, num_threads=2, schedule="static"):
             if part == 0:
-                dgemv(False, h, n, 1.0, A, lda, x, 1, 0.0, y, 1)
+                xgemv(False, h, n, 1.0, A, lda, x, 1, 0.0, y, 1)
             else:
-                dgemv(False, m - h, n, 1.0, A + h * lda, lda, x, 1, 0.0, y + h, 1)
+                xgemv(False, m - h, n, 1.0, A + h * lda, lda, x, 1, 0.0, y + h, 1)
 
 
 cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
-                 double* W, Py_ssize_t ldw,     # INOUT m x n, panel k0..k0+NB-1 reduced,
+                 floating* W, Py_ssize_t ldw,   # INOUT m x n, panel k0..k0+NB-1 reduced,
                                                 #       trailing block updated
-                 double* d, double* e,          # OUT   d, e of the panel
-                 double* tauq, double* taup,    # OUT
-                 double* QLT, Py_ssize_t ldq,   # OUT   left reflectors as rows (unit at k)
-                 double* X, double* Y,          # work  m x NB, n x NB (row-major, ld NB)
-                 double* col, double* y,        # work  m, max(m, n)
-                 double* t1, double* t2) noexcept nogil:   # work NB + 1 each
+                 floating* d, floating* e,      # OUT   d, e of the panel
+                 floating* tauq, floating* taup,  # OUT
+                 floating* QLT, Py_ssize_t ldq,  # OUT   left reflectors as rows (unit at k)
+                 floating* X, floating* Y,      # work  m x NB, n x NB (row-major, ld NB)
+                 floating* col, floating* y,    # work  m, max(m, n)
+                 floating* t1, floating* t2) noexcept nogil:  # work NB + 1 each
     """One panel of the blocked bidiagonalisation (LAPACK dlabrd/dgebrd, m >= n).
 
     Within the panel the trailing matrix is not updated; its current value is
@@ -177,9 +185,9 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
     two matrix-vector products with the trailing block (not four), and the rest of the
     update is two GEMMs at the end of the panel."""
     cdef Py_ssize_t mr = m - k0, nr = n - k0, i, j, r, c
-    cdef double* A = W + k0 * ldw + k0
-    cdef double* VT = QLT + k0 * ldq + k0        # V^T: row j = v_j (local), ld ldq
-    cdef double t
+    cdef floating* A = W + k0 * ldw + k0
+    cdef floating* VT = QLT + k0 * ldq + k0      # V^T: row j = v_j (local), ld ldq
+    cdef floating t
     for i in range(NB):
         r = mr - i
         c = nr - i - 1
@@ -187,25 +195,25 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         for j in range(r):
             col[j] = A[(i + j) * ldw + i]
         if i > 0:
-            dgemv(True, i, r, -1.0, VT + i, ldq, Y + i * NB, 1, 1.0, col, 1)
+            xgemv(True, i, r, -1.0, VT + i, ldq, Y + i * NB, 1, 1.0, col, 1)
             for j in range(i):
                 t1[j] = A[j * ldw + i]
-            dgemv(False, r, i, -1.0, X + i * NB, NB, t1, 1, 1.0, col, 1)
+            xgemv(False, r, i, -1.0, X + i * NB, NB, t1, 1, 1.0, col, 1)
         # (2) left reflector H_i from the column (GVL4 Alg. 5.1.1)
         t = house(r, col, col + 1, 1)
         tauq[k0 + i] = t
         d[k0 + i] = col[0]
         col[0] = 1.0
-        memset(QLT + (k0 + i) * ldq, 0, (k0 + i) * sizeof(double))
-        memcpy(VT + i * ldq + i, col, r * sizeof(double))
+        memset(QLT + (k0 + i) * ldq, 0, (k0 + i) * sizeof(floating))
+        memcpy(VT + i * ldq + i, col, r * sizeof(floating))
         # (3) Y[i+1:, i] = t (A[i:, i+1:]^T v - Y[i+1:, :i] (V[i:, :i]^T v)
         #                     - U[:i, i+1:]^T (X[i:, :i]^T v))
         _gemv2(True, r, c, A + i * ldw + i + 1, ldw, col, y)
         if i > 0:
-            dgemv(False, i, r, 1.0, VT + i, ldq, col, 1, 0.0, t1, 1)
-            dgemv(False, c, i, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, y, 1)
-            dgemv(True, r, i, 1.0, X + i * NB, NB, col, 1, 0.0, t2, 1)
-            dgemv(True, i, c, -1.0, A + i + 1, ldw, t2, 1, 1.0, y, 1)
+            xgemv(False, i, r, 1.0, VT + i, ldq, col, 1, 0.0, t1, 1)
+            xgemv(False, c, i, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, y, 1)
+            xgemv(True, r, i, 1.0, X + i * NB, NB, col, 1, 0.0, t2, 1)
+            xgemv(True, i, c, -1.0, A + i + 1, ldw, t2, 1, 1.0, y, 1)
         for j in range(i + 1):
             Y[j * NB + i] = 0.0
         for j in range(c):
@@ -214,9 +222,9 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         #                                               + X[i, :i] U[:i, i+1:]
         for j in range(i + 1):
             t1[j] = VT[j * ldq + i]
-        dgemv(False, c, i + 1, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, A + i * ldw + i + 1, 1)
+        xgemv(False, c, i + 1, -1.0, Y + (i + 1) * NB, NB, t1, 1, 1.0, A + i * ldw + i + 1, 1)
         if i > 0:
-            dgemv(True, i, c, -1.0, A + i + 1, ldw, X + i * NB, 1, 1.0, A + i * ldw + i + 1, 1)
+            xgemv(True, i, c, -1.0, A + i + 1, ldw, X + i * NB, 1, 1.0, A + i * ldw + i + 1, 1)
         # (5) right reflector G_i from the row (unit kept in place during the panel)
         t = house(c, A + i * ldw + i + 1, A + i * ldw + i + 2, 1)
         taup[k0 + i] = t
@@ -225,19 +233,19 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
         # (6) X[i+1:, i] = t (A[i+1:, i+1:] u - V[i+1:, :i+1] (Y[i+1:, :i+1]^T u)
         #                     - X[i+1:, :i] (U[:i, i+1:] u))
         _gemv2(False, r - 1, c, A + (i + 1) * ldw + i + 1, ldw, A + i * ldw + i + 1, y)
-        dgemv(True, c, i + 1, 1.0, Y + (i + 1) * NB, NB, A + i * ldw + i + 1, 1, 0.0, t1, 1)
-        dgemv(True, i + 1, r - 1, -1.0, VT + i + 1, ldq, t1, 1, 1.0, y, 1)
+        xgemv(True, c, i + 1, 1.0, Y + (i + 1) * NB, NB, A + i * ldw + i + 1, 1, 0.0, t1, 1)
+        xgemv(True, i + 1, r - 1, -1.0, VT + i + 1, ldq, t1, 1, 1.0, y, 1)
         if i > 0:
-            dgemv(False, i, c, 1.0, A + i + 1, ldw, A + i * ldw + i + 1, 1, 0.0, t2, 1)
-            dgemv(False, r - 1, i, -1.0, X + (i + 1) * NB, NB, t2, 1, 1.0, y, 1)
+            xgemv(False, i, c, 1.0, A + i + 1, ldw, A + i * ldw + i + 1, 1, 0.0, t2, 1)
+            xgemv(False, r - 1, i, -1.0, X + (i + 1) * NB, NB, t2, 1, 1.0, y, 1)
         for j in range(i + 1):
             X[j * NB + i] = 0.0
         for j in range(r - 1):
             X[(i + 1 + j) * NB + i] = t * y[j]
     # trailing update: A[NB:, NB:] -= V[NB:, :] Y[NB:, :]^T + X[NB:, :] U[:, NB:]
-    dgemm(True, True, mr - NB, nr - NB, NB, -1.0, VT + NB, ldq, Y + NB * NB, NB, 1.0,
+    xgemm(True, True, mr - NB, nr - NB, NB, -1.0, VT + NB, ldq, Y + NB * NB, NB, 1.0,
           A + NB * ldw + NB, ldw)
-    dgemm(False, False, mr - NB, nr - NB, NB, -1.0, X + NB * NB, NB, A + NB, ldw, 1.0,
+    xgemm(False, False, mr - NB, nr - NB, NB, -1.0, X + NB * NB, NB, A + NB, ldw, 1.0,
           A + NB * ldw + NB, ldw)
     # put the superdiagonal back where the units were
     for i in range(NB):
@@ -245,13 +253,13 @@ cdef void _labrd(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k0,
 
 
 cdef void _gebrd(Py_ssize_t m, Py_ssize_t n,
-                 double* W, Py_ssize_t ldw,     # INOUT as _gebd2
-                 double* d, double* e,          # OUT
-                 double* tauq, double* taup,    # OUT
-                 double* QLT, Py_ssize_t ldq,   # OUT   n x m (always: the panels need V)
-                 double* X, double* Y,          # work  m x NB, n x NB
-                 double* col, double* y,        # work  m, max(m, n)
-                 double* t1, double* t2) noexcept nogil:   # work NB + 1 each
+                 floating* W, Py_ssize_t ldw,   # INOUT as _gebd2
+                 floating* d, floating* e,      # OUT
+                 floating* tauq, floating* taup,  # OUT
+                 floating* QLT, Py_ssize_t ldq,  # OUT   n x m (always: the panels need V)
+                 floating* X, floating* Y,      # work  m x NB, n x NB
+                 floating* col, floating* y,    # work  m, max(m, n)
+                 floating* t1, floating* t2) noexcept nogil:  # work NB + 1 each
     """Blocked bidiagonalisation (LAPACK dgebrd): _labrd panels while more than 2 NB
     columns remain, then the unblocked _gebd2 on the rest."""
     cdef Py_ssize_t k0 = 0
@@ -261,18 +269,18 @@ cdef void _gebrd(Py_ssize_t m, Py_ssize_t n,
     _gebd2(m, n, W, ldw, d, e, tauq, taup, QLT, ldq, col, y, k0)
 
 
-cdef void _sign_and_sort(Py_ssize_t n, double* d,
-                         double* UT, Py_ssize_t ldu, Py_ssize_t ucols,
-                         double* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:
+cdef void _sign_and_sort(Py_ssize_t n, floating* d,
+                         floating* UT, Py_ssize_t ldu, Py_ssize_t ucols,
+                         floating* VT, Py_ssize_t ldv, Py_ssize_t vcols) noexcept nogil:
     """Make the singular values non-negative (negating rows of V^T) and sort them in
     descending order, permuting the rows of U^T and V^T alike."""
     cdef Py_ssize_t i, j, jmax
-    cdef double t
+    cdef floating t
     for i in range(n):
         if d[i] < 0.0:
             d[i] = -d[i]
             if VT != NULL:
-                dscal(vcols, -1.0, VT + i * ldv, 1)
+                xscal(vcols, -1.0, VT + i * ldv, 1)
     for i in range(n - 1):
         jmax = i
         for j in range(i + 1, n):
@@ -283,33 +291,34 @@ cdef void _sign_and_sort(Py_ssize_t n, double* d,
             d[i] = d[jmax]
             d[jmax] = t
             if UT != NULL:
-                dswap(ucols, UT + i * ldu, 1, UT + jmax * ldu, 1)
+                xswap(ucols, UT + i * ldu, 1, UT + jmax * ldu, 1)
             if VT != NULL:
-                dswap(vcols, VT + i * ldv, 1, VT + jmax * ldv, 1)
+                xswap(vcols, VT + i * ldv, 1, VT + jmax * ldv, 1)
 
 
-def _bidiagonalise(double[:, ::1] W, double[::1] d, double[::1] e, double[::1] tauq,
-                   double[::1] taup, bint want_reflectors):
+def _bidiagonalise(floating[:, ::1] W, floating[::1] d, floating[::1] e, floating[::1] tauq,
+                   floating[::1] taup, bint want_reflectors):
     """Bidiagonalise the tall W in place (blocked when n > 2 NB); returns the left
-    reflectors as rows (n x m) when wanted, else None."""
+    reflectors as rows (n x m) when wanted, else None (all in W's dtype)."""
     cdef Py_ssize_t m = W.shape[0], n = W.shape[1]
     cdef bint blocked = n > 2 * NB
-    cdef double[::1] col = np.zeros(max(m, NB))
-    cdef double[::1] y = np.zeros(max(m, n))
-    cdef double[::1] t1 = np.zeros(NB + 1)
-    cdef double[::1] t2 = np.zeros(NB + 1)
-    cdef double[:, ::1] X
-    cdef double[:, ::1] Y
-    cdef double[:, ::1] QLT
-    cdef double* qlt = NULL
+    dt = np.float32 if floating is float else np.float64
+    cdef floating[::1] col = np.zeros(max(m, NB), dtype=dt)
+    cdef floating[::1] y = np.zeros(max(m, n), dtype=dt)
+    cdef floating[::1] t1 = np.zeros(NB + 1, dtype=dt)
+    cdef floating[::1] t2 = np.zeros(NB + 1, dtype=dt)
+    cdef floating[:, ::1] X
+    cdef floating[:, ::1] Y
+    cdef floating[:, ::1] QLT
+    cdef floating* qlt = NULL
     QLTa = None
     if want_reflectors or blocked:
-        QLTa = np.zeros((n, m))
+        QLTa = np.zeros((n, m), dtype=dt)
         QLT = QLTa
         qlt = &QLT[0, 0]
     if blocked:
-        X = np.zeros((m, NB))
-        Y = np.zeros((n, NB))
+        X = np.zeros((m, NB), dtype=dt)
+        Y = np.zeros((n, NB), dtype=dt)
         with nogil:
             _gebrd(m, n, &W[0, 0], n, &d[0], &e[0], &tauq[0], &taup[0], qlt, m,
                    &X[0, 0], &Y[0, 0], &col[0], &y[0], &t1[0], &t2[0])
@@ -333,10 +342,10 @@ cdef Py_ssize_t NBQ = 64
 
 
 cdef void _orm_left(Py_ssize_t m, Py_ssize_t ncols, Py_ssize_t k,
-                    const double* QLT, Py_ssize_t ldq,   # IN  k x m reflectors as rows
-                    const double* tau,                   # IN  k
-                    double* C, Py_ssize_t ldc,           # INOUT m x ncols: C <- Q_L C
-                    double* T, double* W, double* W2     # work NBQ^2, NBQ ncols (each)
+                    const floating* QLT, Py_ssize_t ldq,  # IN  k x m reflectors as rows
+                    const floating* tau,                 # IN  k
+                    floating* C, Py_ssize_t ldc,         # INOUT m x ncols: C <- Q_L C
+                    floating* T, floating* W, floating* W2  # work NBQ^2, NBQ ncols (each)
                     ) noexcept nogil:
     """C <- H_0 H_1 ... H_{k-1} C for the left reflectors of the bidiagonalisation,
     NBQ at a time from the last block back, each block as I - V T V^T (compact WY,
@@ -361,10 +370,10 @@ cdef inline Py_ssize_t _imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
 
 
 cdef inline Py_ssize_t _al(Py_ssize_t n) noexcept nogil:
-    """n doubles rounded up to whole 64-byte cache lines: every array carved out of a
-    workspace starts on a line (as the library's owned buffers do), the workspace
-    itself being aligned by svd_batch."""
-    return (n + 7) & ~(<Py_ssize_t>7)
+    """n entries rounded up to a multiple of 16 (64 bytes of float32, 128 of float64):
+    every array carved out of a workspace starts on a 64-byte cache line (as the
+    library's owned buffers do), the workspace itself being aligned by svd_batch."""
+    return (n + 15) & ~(<Py_ssize_t>15)
 
 
 cdef inline Py_ssize_t _padded(Py_ssize_t n) noexcept nogil:
@@ -382,7 +391,7 @@ cdef inline bint _qr_first(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
 
 cdef Py_ssize_t _core_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full,
                                 bint use_dc) noexcept nogil:
-    """Doubles of workspace _core needs for a tall m x n (m >= n >= 1)."""
+    """Entries (of the working type) of workspace _core needs for a tall m x n (m >= n >= 1)."""
     cdef Py_ssize_t ku = m if full else n
     cdef bint blocked = n > 2 * NB
     # e, tauq, taup, col, y, t1, t2
@@ -409,13 +418,13 @@ cdef Py_ssize_t DQDS_MIN = 24
 
 
 cdef int _core(Py_ssize_t m, Py_ssize_t n,
-               double* W, Py_ssize_t ldw,       # INOUT m x n, m >= n >= 1; destroyed
-               double* s,                       # OUT   n singular values, descending
-               double* U, Py_ssize_t ldu,       # OUT   m x ku (ku = m if full else n),
+               floating* W, Py_ssize_t ldw,     # INOUT m x n, m >= n >= 1; destroyed
+               floating* s,                     # OUT   n singular values, descending
+               floating* U, Py_ssize_t ldu,     # OUT   m x ku (ku = m if full else n),
                                                 #       or NULL: values only
-               double* VT, Py_ssize_t ldvt,     # OUT   n x n right vectors as rows
+               floating* VT, Py_ssize_t ldvt,   # OUT   n x n right vectors as rows
                bint full, bint use_dc,
-               double* work) noexcept nogil:    # work  _core_work_size(m, n, ...)
+               floating* work) noexcept nogil:  # work  _core_work_size(m, n, ...)
     """SVD of the tall W: A = Q_L B Q_R^T (blocked bidiagonalisation, GVL4 Alg. 5.4.2 /
     dgebrd), then with vectors B = U_B S V_B^T by divide and conquer ([GE95], dbdsdc)
     and U = Q_L [U_B 0; 0 I], V = Q_R V_B by the blocked reflectors (dormbr: Q_L, Q_R
@@ -428,23 +437,23 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     cdef Py_ssize_t ku = m if full else n
     cdef Py_ssize_t i, j, status, ldup, ldvp
     cdef bint want = U != NULL, blocked = n > 2 * NB
-    cdef double t
-    cdef double* p = work
-    cdef double* d = s
-    cdef double* e = p
-    cdef double* tauq = e + n + 1
-    cdef double* taup = tauq + n
-    cdef double* col = taup + n
-    cdef double* y = col + _imax(m, NB)
-    cdef double* t1 = y + _imax(m, n)
-    cdef double* t2 = t1 + NB + 1
-    cdef double* QLT = NULL
-    cdef double* X = NULL
-    cdef double* Y = NULL
-    cdef double* V
-    cdef double* OW
-    cdef double* UT
-    cdef double* VTb
+    cdef floating t
+    cdef floating* p = work
+    cdef floating* d = s
+    cdef floating* e = p
+    cdef floating* tauq = e + n + 1
+    cdef floating* taup = tauq + n
+    cdef floating* col = taup + n
+    cdef floating* y = col + _imax(m, NB)
+    cdef floating* t1 = y + _imax(m, n)
+    cdef floating* t2 = t1 + NB + 1
+    cdef floating* QLT = NULL
+    cdef floating* X = NULL
+    cdef floating* Y = NULL
+    cdef floating* V
+    cdef floating* OW
+    cdef floating* UT
+    cdef floating* VTb
     p = work + _al(3 * n + 1 + _imax(m, NB) + _imax(m, n) + 2 * (NB + 1))
     if want or blocked:
         QLT = p
@@ -460,12 +469,12 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
         if n >= DQDS_MIN:
             # dqds ([FP94]; LAPACK dgesdd's values-only path: dbdsdc 'N' -> dlasq1);
             # the bidiagonal QR on the saved (d, e) if it does not converge
-            memcpy(p + 5 * n, d, n * sizeof(double))
-            memcpy(p + 6 * n, e, n * sizeof(double))
+            memcpy(p + 5 * n, d, n * sizeof(floating))
+            memcpy(p + 6 * n, e, n * sizeof(floating))
             if dqds(n, d, e, p) == 0:
                 return 0
-            memcpy(d, p + 5 * n, n * sizeof(double))
-            memcpy(e, p + 6 * n, n * sizeof(double))
+            memcpy(d, p + 5 * n, n * sizeof(floating))
+            memcpy(e, p + 6 * n, n * sizeof(floating))
         if bdsqr(n, d, e, NULL, 0, 0, NULL, 0, 0, p):
             return -1
         for i in range(n):
@@ -481,7 +490,7 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     V = p
     OW = V + _al(n * n)
     for i in range(m):
-        memset(U + i * ldu, 0, ku * sizeof(double))
+        memset(U + i * ldu, 0, ku * sizeof(floating))
     if use_dc:
         # B = U_B diag(s) V_B^T into the top n x n of U and into V (columns)
         status = bdsdc(n, d, e, U, ldu, V, n)
@@ -514,13 +523,14 @@ cdef int _core(Py_ssize_t m, Py_ssize_t n,
     _sign_and_sort(n, d, UT, ldup, m, VTb, ldvp, n)
     _transpose(ku, m, UT, ldup, U, ldu)
     for i in range(n):
-        memcpy(VT + i * ldvt, VTb + i * ldvp, n * sizeof(double))
+        memcpy(VT + i * ldvt, VTb + i * ldvp, n * sizeof(floating))
     return 0
 
 
 cdef Py_ssize_t gesdd_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full,
                                 bint use_dc) noexcept nogil:
-    """Doubles of workspace gesdd needs for an m x n matrix (min(m, n) >= 1)."""
+    """Entries (of the working type) of workspace gesdd needs for an m x n matrix
+    (min(m, n) >= 1)."""
     cdef Py_ssize_t mt = _imax(m, n), nt = m + n - _imax(m, n)
     cdef Py_ssize_t kut = mt if full else nt
     cdef Py_ssize_t nq = kut if want else nt, nb = qr_block_size()
@@ -539,35 +549,40 @@ cdef Py_ssize_t gesdd_work_size(Py_ssize_t m, Py_ssize_t n, bint want, bint full
 
 
 cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
-               double* A, Py_ssize_t lda,       # INOUT m x n, min(m, n) >= 1; destroyed
-               double* s,                       # OUT   min(m, n), descending
-               double* U, Py_ssize_t ldu,       # OUT   m x (m if full else k), or NULL:
+               floating* A, Py_ssize_t lda,     # INOUT m x n, min(m, n) >= 1; destroyed
+               floating* s,                     # OUT   min(m, n), descending
+               floating* U, Py_ssize_t ldu,     # OUT   m x (m if full else k), or NULL:
                                                 #       values only (VT then unused)
-               double* VT, Py_ssize_t ldvt,     # OUT   (n if full else k) x n
+               floating* VT, Py_ssize_t ldvt,   # OUT   (n if full else k) x n
                bint full, bint use_dc,
-               double* work) noexcept nogil:    # work  gesdd_work_size(m, n, ...)
+               floating* work) noexcept nogil:  # work  gesdd_work_size(m, n, ...)
     """A = U diag(s) VT, the one-matrix driver (LAPACK dgesdd): a wide A through its
     transpose (A^T = V S U^T); a tall one much taller than wide (m >= 1.6 n) through
     A = Q R and the SVD of the n x n R, U = Q U_R ([Chan82], dgesdd's path: the
     bidiagonalisation then works on n x n); entries scaled by a power of two into a
-    safe range when the largest is below 1e-140 or above 1e140 (dgesdd's anrm
-    guard; exact), the singular values scaled back. Status as _core's."""
+    safe range when the largest is below 1e-140 or above 1e140 (float32: 1e-12,
+    1e12; dgesdd's anrm guard, sqrt(safmin) / eps; exact), the singular values scaled
+    back. Status as _core's."""
     cdef bint want = U != NULL, wide = m < n
     cdef Py_ssize_t mt = _imax(m, n), nt = m + n - _imax(m, n)
     cdef Py_ssize_t kut = mt if full else nt
     cdef Py_ssize_t nq = kut if want else nt, nb = qr_block_size()
     cdef Py_ssize_t i, j, ldw, ldut = 0, ldvtt = 0
     cdef int ex = 0, status
-    cdef double amax = 0.0, x
-    cdef double* p = work
-    cdef double* W
-    cdef double* Ut = U
-    cdef double* VTt = VT
-    cdef double* tau
-    cdef double* R
-    cdef double* qw
-    cdef double* Q
-    cdef double* UR
+    cdef floating amax = 0.0, x, small, large
+    cdef floating* p = work
+    if floating is float:
+        small, large = 1e-12, 1e12
+    else:
+        small, large = 1e-140, 1e140
+    cdef floating* W
+    cdef floating* Ut = U
+    cdef floating* VTt = VT
+    cdef floating* tau
+    cdef floating* R
+    cdef floating* qw
+    cdef floating* Q
+    cdef floating* UR
     if wide:
         W = p                                         # W = A^T (n x m), tall
         p += _al(mt * nt)
@@ -589,7 +604,7 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
             x = fabs(W[i * ldw + j])
             if x > amax:
                 amax = x
-    if amax != 0.0 and (amax < 1e-140 or amax > 1e140):
+    if amax != 0.0 and (amax < small or amax > large):
         frexp(amax, &ex)
         for i in range(mt):
             for j in range(nt):
@@ -614,10 +629,10 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
                 return status
             # U[:, :n] = Q[:, :n] @ U_R (dgesdd's final GEMM); a full U's other columns
             # are the rest of Q
-            dgemm(False, False, mt, nt, nt, 1.0, Q, nq, UR, nt, 0.0, Ut, ldut)
+            xgemm(False, False, mt, nt, nt, 1.0, Q, nq, UR, nt, 0.0, Ut, ldut)
             if full:
                 for i in range(mt):
-                    memcpy(Ut + i * ldut + nt, Q + i * nq + nt, (mt - nt) * sizeof(double))
+                    memcpy(Ut + i * ldut + nt, Q + i * nq + nt, (mt - nt) * sizeof(floating))
         else:
             status = _core(nt, nt, R, nt, s, NULL, 0, NULL, 0, False, use_dc, p)
             if status:
@@ -668,37 +683,42 @@ cdef int gesdd(Py_ssize_t m, Py_ssize_t n,
 cdef Py_ssize_t JACOBI_SWEEPS = 30
 
 
-cdef inline double _dot(Py_ssize_t n, const double* x, const double* y) noexcept nogil:
+cdef inline double _dot(Py_ssize_t n, const floating* x, const floating* y) noexcept nogil:
     """x . y with four partial sums (independent chains: the rows are short, and one
-    chain of dependent additions would cost its full latency per entry)."""
+    chain of dependent additions would cost its full latency per entry), accumulated
+    in double: for float32 rows the products are exact and the squared norms cannot
+    underflow (rows of norm 1e-20 are squares of 1e-40, below float32's safe minimum;
+    the pair test and the normalisation would lose them). The rotations themselves
+    and every stored number stay float32."""
     cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
     cdef Py_ssize_t i = 0
     while i + 4 <= n:
-        a0 += x[i] * y[i]
-        a1 += x[i + 1] * y[i + 1]
-        a2 += x[i + 2] * y[i + 2]
-        a3 += x[i + 3] * y[i + 3]
+        a0 += <double>x[i] * y[i]
+        a1 += <double>x[i + 1] * y[i + 1]
+        a2 += <double>x[i + 2] * y[i + 2]
+        a3 += <double>x[i + 3] * y[i + 3]
         i += 4
     while i < n:
-        a0 += x[i] * y[i]
+        a0 += <double>x[i] * y[i]
         i += 1
     return (a0 + a1) + (a2 + a3)
 
 
 cdef Py_ssize_t jacobi_work_size(Py_ssize_t m, Py_ssize_t n) noexcept nogil:
-    """Doubles of workspace jacobi_svd needs for an m x n matrix."""
+    """Entries (of the working type) of workspace jacobi_svd needs for an m x n matrix."""
     cdef Py_ssize_t L = _imax(m, n), k = m + n - _imax(m, n)
-    return k * L + k * k + 2 * k + L * L + org_work_size(L, L, NB)
+    return (_al(k * L) + _al(k * k) + _al(2 * k) + _al(k) + _al(L * L)
+            + org_work_size(L, L, NB))
 
 
 cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
-                    const double* A, Py_ssize_t lda,  # IN   m x n, finite, min(m, n) >= 1
-                    double* s,                        # OUT  min(m, n), descending
-                    double* U, Py_ssize_t ldu,        # OUT  m x (m if full else k), or
+                    const floating* A, Py_ssize_t lda,  # IN   m x n, finite, min(m, n) >= 1
+                    floating* s,                      # OUT  min(m, n), descending
+                    floating* U, Py_ssize_t ldu,      # OUT  m x (m if full else k), or
                                                       #      NULL: values only
-                    double* VT, Py_ssize_t ldvt,      # OUT  (n if full else k) x n
+                    floating* VT, Py_ssize_t ldvt,    # OUT  (n if full else k) x n
                     bint full,
-                    double* work) noexcept nogil:     # work jacobi_work_size(m, n)
+                    floating* work) noexcept nogil:   # work jacobi_work_size(m, n)
     """A = U diag(s) VT by one-sided Jacobi ([Hes58], [DV92], [dR89]; see above).
     The entries are scaled by a power of two (exact) so that max |a_ij| < 1: the sums
     of squares cannot overflow. Returns 0, or 1 when JACOBI_SWEEPS sweeps did not
@@ -709,15 +729,17 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
     cdef Py_ssize_t i, j, p, q, r, rank, _sweep
     cdef int ex = 0, status = 1
     cdef bint rotated
-    cdef double amax = 0.0, tol2, x, apq, dp, dq, zeta, t, u, sn, tau, g, h
-    cdef double* G = work                            # k x L, the rows to orthogonalise
-    cdef double* V = G + k * L                       # k x k, the rotations (Q)
-    cdef double* d = V + k * k                       # k squared row norms
-    cdef double* taus = d + k                        # k, the LQ's reflectors
-    cdef double* Qc = taus + k                       # L x kc, the LQ's Q
-    cdef double* ow = Qc + L * L
-    cdef double* gp
-    cdef double* gq
+    cdef floating amax = 0.0, x, g, h
+    # the Gram entries, the squared norms and the rotation in double (see _dot)
+    cdef double tol2, apq, dp, dq, zeta, t, u, sn, tau
+    cdef floating* G = work                          # k x L, the rows to orthogonalise
+    cdef floating* V = G + _al(k * L)                # k x k, the rotations (Q)
+    cdef double* d = <double*>(V + _al(k * k))         # k squared row norms (doubles)
+    cdef floating* taus = V + _al(k * k) + _al(2 * k)  # k, the LQ's reflectors
+    cdef floating* Qc = taus + _al(k)                # L x kc, the LQ's Q
+    cdef floating* ow = Qc + _al(L * L)
+    cdef floating* gp
+    cdef floating* gq
     for i in range(m):
         for j in range(n):
             x = fabs(A[i * lda + j])
@@ -733,9 +755,10 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
             else:
                 G[j * L + i] = x
     if want:
-        memset(V, 0, k * k * sizeof(double))
+        memset(V, 0, k * k * sizeof(floating))
         for i in range(k):
             V[i * k + i] = 1.0
+    cdef double EPS = FLT_EPSILON if floating is float else DBL_EPSILON
     tol2 = <double>L * EPS * EPS                     # (sqrt(L) eps)^2, dgesvj's CTOL
     for _sweep in range(JACOBI_SWEEPS):
         rotated = False
@@ -816,25 +839,25 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
         # from the complement below)
         for p in range(k):
             if s[p] > 0.0:
-                x = 1.0 / s[p]
+                t = 1.0 / sqrt(d[p])
                 for r in range(L):
-                    G[p * L + r] *= x
+                    G[p * L + r] *= t
             else:
-                memset(G + p * L, 0, L * sizeof(double))
+                memset(G + p * L, 0, L * sizeof(floating))
         if wide:
             # A = G_0 = Q^T diag(s) X: U = Q^T, VT's first rows = X's
             for i in range(k):
                 for j in range(k):
                     U[i * ldu + j] = V[j * k + i]
             for p in range(rank):
-                memcpy(VT + p * ldvt, G + p * L, L * sizeof(double))
+                memcpy(VT + p * ldvt, G + p * L, L * sizeof(floating))
         else:
             # A = G_0^T = X^T diag(s) Q: U's first columns = X's rows, VT = Q
             for i in range(L):
                 for p in range(rank):
                     U[i * ldu + p] = G[p * L + i]
             for i in range(k):
-                memcpy(VT + i * ldvt, V + i * k, k * sizeof(double))
+                memcpy(VT + i * ldvt, V + i * k, k * sizeof(floating))
         if rank < kc:
             # the complement: X = [L 0] H_{k-1} ... H_0 (dgelq2: reflector p zeroes
             # row p right of the diagonal), Q = H_0 ... H_{k-1} (org_q), columns
@@ -888,18 +911,19 @@ cdef int jacobi_svd(Py_ssize_t m, Py_ssize_t n,
 # smallest eigenvalue), times 0.9999; on rejection 0.99 and 0.5 of it, then 0 (dqd,
 # always accepted). About 3.7 accepted transforms per eigenvalue on 64 x 64 standard
 # normal bidiagonals (LAPACK's finer shifts: about 2). Outside the normal range (entries
-# below ~1e-150 of the largest, whose squares underflow) it may not converge: -1, and
-# the caller falls back to the bidiagonal QR.
+# below ~1e-150 of the largest, whose squares underflow; float32: below ~1e-19) it may
+# not converge: -1, and the caller falls back to the bidiagonal QR.
 # The entries are scaled by a power of two so that max |d_i|, |e_i| is about 1 (exact).
 
-cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, double tau,
-                         const double* q, const double* e,   # IN  the block lo..hi
-                         double* qn, double* en,             # OUT the transformed one
-                         double* dmin, double* dmin1) noexcept nogil:
-    """One dqds transform of the block; 0, or -1 (rejected: a negative t)."""
+cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, floating tau,
+                         const floating* q, const floating* e,  # IN  the block lo..hi
+                         floating* qn, floating* en,         # OUT the transformed one
+                         floating* dmin, floating* dmin1) noexcept nogil:
+    """One dqds transform of the block; 0, or -1 (rejected: a negative t, or a NaN
+    from a square that underflowed to zero: the caller falls back to the QR)."""
     cdef Py_ssize_t i
-    cdef double t = q[lo] - tau, qh, r
-    if t < 0.0:
+    cdef floating t = q[lo] - tau, qh, r
+    if not t >= 0.0:
         return -1
     dmin[0] = t
     dmin1[0] = t
@@ -909,7 +933,7 @@ cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, double tau,
         qn[i] = qh
         en[i] = e[i] * r
         t = t * r - tau
-        if t < 0.0:
+        if not t >= 0.0:
             return -1
         if i < hi - 1 and t < dmin1[0]:
             dmin1[0] = t
@@ -920,24 +944,25 @@ cdef int _dqds_transform(Py_ssize_t lo, Py_ssize_t hi, double tau,
 
 
 cdef int dqds(Py_ssize_t n,
-              double* d,              # INOUT n: B's diagonal -> the singular values,
+              floating* d,            # INOUT n: B's diagonal -> the singular values,
                                       #       descending, non-negative
-              double* e,              # INOUT n - 1: B's superdiagonal (destroyed)
-              double* work) noexcept nogil:   # work 5 n
+              floating* e,            # INOUT n - 1: B's superdiagonal (destroyed)
+              floating* work) noexcept nogil:  # work 5 n
     """Singular values of the n x n upper bidiagonal (d, e) by dqds ([FP94], [PM00]).
     Returns 0, or -1 when 2.5 cap_factor() (n + 1) transforms (100 (n + 1) by default)
     did not suffice."""
-    cdef double* q = work
-    cdef double* ee = q + n
-    cdef double* sh = ee + n           # the shift accumulated by each entry's block
-    cdef double* qn = sh + n
-    cdef double* en = qn + n
+    cdef floating* q = work
+    cdef floating* ee = q + n
+    cdef floating* sh = ee + n         # the shift accumulated by each entry's block
+    cdef floating* qn = sh + n
+    cdef floating* en = qn + n
     cdef Py_ssize_t i, j, lo, hi, it = 0, last_lo = -1, last_hi = -1
     # the cap follows the bidiagonal QR's factor (40: 100 (n + 1) transforms), so that
     # _set_cap_factor(0) makes every values-only path stop
     cdef Py_ssize_t maxit = (5 * cap_factor() * (n + 1)) // 2
-    cdef double amax = 0.0, tol2 = (100.0 * EPS) * (100.0 * EPS), tau, dmin, dmin1
-    cdef double dnext = 0.0, q1, q2, e1, e0, disc, big, t
+    cdef floating EPS = FLT_EPSILON if floating is float else DBL_EPSILON
+    cdef floating amax = 0.0, tol2 = (100.0 * EPS) * (100.0 * EPS), tau, dmin, dmin1
+    cdef floating dnext = 0.0, q1, q2, e1, e0, disc, big, t
     cdef int ex = 0, attempt
     if n == 0:
         return 0
@@ -1024,10 +1049,10 @@ cdef int dqds(Py_ssize_t n,
                 tau = 0.5 * dnext
             if _dqds_transform(lo, hi, tau, q, ee, qn, en, &dmin, &dmin1) == 0:
                 break
-            if tau == 0.0:                             # (cannot happen: t >= 0 for tau 0)
+            if tau == 0.0:                             # (only a NaN: t >= 0 for tau 0)
                 return -1
-        memcpy(q + lo, qn + lo, (hi - lo + 1) * sizeof(double))
-        memcpy(ee + lo, en + lo, (hi - lo) * sizeof(double))
+        memcpy(q + lo, qn + lo, (hi - lo + 1) * sizeof(floating))
+        memcpy(ee + lo, en + lo, (hi - lo) * sizeof(floating))
         for i in range(lo, hi + 1):
             sh[i] += tau
         dnext = dmin
@@ -1078,19 +1103,20 @@ cdef inline Py_ssize_t _batch_lw(Py_ssize_t m, Py_ssize_t n, bint want, bint ful
 cdef Py_ssize_t svd_batch_work_size(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
                                     bint want, bint full, bint use_dc,
                                     bint allow_jacobi) noexcept nogil:
-    """Doubles of the workspace svd_batch takes as work_in (its threads' share)."""
+    """Entries (of the working type) of the workspace svd_batch takes as work_in (its
+    threads' share)."""
     cdef bint jacobi = allow_jacobi and _use_jacobi(m, n, want)
     return _threads_for(batch, _imax(m, n)) * _batch_lw(m, n, want, full, use_dc, jacobi)
 
 
 cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
-                   double* A,                     # INOUT batch x m x n, destroyed
-                   double* s,                     # OUT   batch x k
-                   double* U, Py_ssize_t ku,      # OUT   batch x m x ku, or NULL
-                   double* VT, Py_ssize_t kv,     # OUT   batch x kv x n
+                   floating* A,                   # INOUT batch x m x n, destroyed
+                   floating* s,                   # OUT   batch x k
+                   floating* U, Py_ssize_t ku,    # OUT   batch x m x ku, or NULL
+                   floating* VT, Py_ssize_t kv,   # OUT   batch x kv x n
                    bint full, bint use_dc,
                    bint allow_jacobi,             # IN    False: gesdd whatever the size
-                   double* work_in,               # work  svd_batch_work_size(...) doubles,
+                   floating* work_in,             # work  svd_batch_work_size(...) entries,
                                                   #       64-byte aligned, or NULL: malloc
                    Py_ssize_t* info) noexcept nogil:   # OUT batch kernel statuses
     """For each i: A_i = U_i diag(s_i) VT_i (min(m, n) >= 1), by jacobi_svd for small
@@ -1102,19 +1128,19 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
     cdef bint want = U != NULL
     cdef bint jacobi = allow_jacobi and _use_jacobi(m, n, want)
     cdef int nt = _threads_for(batch, _imax(m, n))
-    cdef double* work
-    cdef double* w
-    cdef double* up
-    cdef double* vp
-    cdef double* raw = NULL
+    cdef floating* work
+    cdef floating* w
+    cdef floating* up
+    cdef floating* vp
+    cdef floating* raw = NULL
     lw = _batch_lw(m, n, want, full, use_dc, jacobi)
     if work_in != NULL:
         work = work_in
     else:
-        raw = <double*>malloc((nt * lw + 8) * sizeof(double))
+        raw = <floating*>malloc((nt * lw + 16) * sizeof(floating))
         if raw == NULL:
             return -1
-        work = raw + ((64 - (<size_t>raw) % 64) % 64) // sizeof(double)   # 64-byte aligned
+        work = raw + ((64 - (<size_t>raw) % 64) % 64) // sizeof(floating)  # 64-byte aligned
     if nt == 1:
         # one matrix after the other, outside any parallel region (the kernels' GEMMs
         # then use the library's threads)
@@ -1146,24 +1172,29 @@ cdef int svd_batch(Py_ssize_t batch, Py_ssize_t m, Py_ssize_t n,
 # fresh malloc'd block is fresh pages, and their faults and zeroing cost ~15% of a
 # 512 x 512 SVD (measured: 54 -> 47 ms); above that size the O(n^3) work hides them.
 # One caller at a time uses it (taken and given back under the GIL); another thread
-# calling meanwhile gets its own malloc'd block.
+# calling meanwhile gets its own malloc'd block. One cache per dtype (float32 and
+# float64 calls do not evict each other's), each capped at WS_CACHE_MAX entries.
 cdef Py_ssize_t WS_CACHE_MAX = 1 << 22
-_ws_cache = None
-_ws_busy = False
+_ws_cache = {}
+_ws_busy = set()
 
 
-def _workspace(Py_ssize_t need):
-    """The cached workspace, 64-byte aligned, at least need doubles (grown as needed)."""
-    global _ws_cache
-    if _ws_cache is None or _ws_cache.shape[0] < need + 8:
-        _ws_cache = np.empty(need + 8)
-    off = (-_ws_cache.ctypes.data % 64) // 8
-    return _ws_cache[off:off + need]
+def _workspace(Py_ssize_t need, dtype):
+    """The cached workspace of this dtype, 64-byte aligned, at least need entries
+    (grown as needed)."""
+    dtype = np.dtype(dtype)
+    cdef Py_ssize_t pad = 64 // dtype.itemsize
+    buf = _ws_cache.get(dtype)
+    if buf is None or buf.shape[0] < need + pad:
+        buf = _ws_cache[dtype] = np.empty(need + pad, dtype=dtype)
+    off = (-buf.ctypes.data % 64) // dtype.itemsize
+    return buf[off:off + need]
 
 
-def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
-             double[:, :, ::1] Vm, bint want, bint full, bint stacked, str name):
-    """Decompose every matrix of the (batch, m, n) float64 work array (destroyed;
+def _svd_all(floating[:, :, ::1] Am, floating[:, ::1] sm, floating[:, :, ::1] Um,
+             floating[:, :, ::1] Vm, bint want, bint full, bint stacked, str name):
+    """Decompose every matrix of the (batch, m, n) float32 or float64 work array
+    (computed in its own dtype; destroyed;
     batch >= 1, min(m, n) >= 1) into sm, and Um / Vm when want; raises on failure.
     The Jacobi kernel is for stacks only: a 2-D input keeps the bidiagonal path (its
     rounding in rank-deficient cases is LAPACK's, which numpy's own tests rely on:
@@ -1171,29 +1202,29 @@ def _svd_all(double[:, :, ::1] Am, double[:, ::1] sm, double[:, :, ::1] Um,
     exactly rank-3 matrix as rank 4; Jacobi computes it 15 times smaller, below the
     eps / 2 threshold)."""
     cdef Py_ssize_t batch = Am.shape[0], m = Am.shape[1], n = Am.shape[2]
-    cdef double* up = &Um[0, 0, 0] if want else NULL
-    cdef double* vp = &Vm[0, 0, 0] if want else NULL
+    cdef floating* up = &Um[0, 0, 0] if want else NULL
+    cdef floating* vp = &Vm[0, 0, 0] if want else NULL
     cdef Py_ssize_t ku = Um.shape[2], kv = Vm.shape[1]
     cdef bint use_dc = _USE_DC
     cdef int status
-    cdef double* work = NULL
-    cdef double[::1] wm
-    global _ws_busy
+    cdef floating* work = NULL
+    cdef floating[::1] wm
+    dt = np.dtype(np.float32 if floating is float else np.float64)
     info = np.zeros(batch, dtype=np.intp)
     cdef Py_ssize_t[::1] inf = info
     cdef Py_ssize_t need = svd_batch_work_size(batch, m, n, want, full, use_dc, stacked)
-    cached = need <= WS_CACHE_MAX and not _ws_busy
+    cached = need <= WS_CACHE_MAX and dt not in _ws_busy
     if cached:
-        wm = _workspace(need)
+        wm = _workspace(need, dt)
         work = &wm[0]
-        _ws_busy = True                  # (under the GIL: one caller at a time)
+        _ws_busy.add(dt)                 # (under the GIL: one caller at a time)
     try:
         with nogil:
             status = svd_batch(batch, m, n, &Am[0, 0, 0], &sm[0, 0], up, ku, vp, kv, full,
                                use_dc, stacked, work, &inf[0])
     finally:
         if cached:
-            _ws_busy = False
+            _ws_busy.discard(dt)
     if status:
         raise MemoryError("%s: cannot allocate the SVD workspace" % name)
     bad = np.flatnonzero(info)
@@ -1234,25 +1265,31 @@ def _set_jacobi_sweeps(Py_ssize_t k):
     return old
 
 
-def _jacobi_py(a, bint compute_uv=True, bint full=False):
-    """(U, s, Vt) of one float64 matrix by jacobi_svd alone, whatever its size (tests);
-    (None, s, None) without vectors."""
-    A = np.array(a, dtype=np.float64, order="C")
-    cdef Py_ssize_t m = A.shape[0], n = A.shape[1], k = min(m, n)
-    cdef Py_ssize_t ku = m if full else k, kv = n if full else k
-    Ua = np.empty((m, ku))
-    Va = np.empty((kv, n))
-    sa = np.empty(k)
-    cdef double[:, ::1] Am = A
-    cdef double[:, ::1] Um = Ua
-    cdef double[:, ::1] Vm = Va
-    cdef double[::1] sm = sa
-    cdef double[::1] w = np.empty(jacobi_work_size(m, n))
+def _jacobi_run(floating[:, ::1] Am, floating[::1] sm, floating[:, ::1] Um,
+                floating[:, ::1] Vm, bint compute_uv, bint full):
+    """jacobi_svd on the given arrays, in their dtype; returns its status."""
+    cdef Py_ssize_t m = Am.shape[0], n = Am.shape[1]
+    cdef Py_ssize_t ku = Um.shape[1]
+    dt = np.float32 if floating is float else np.float64
+    cdef floating[::1] w = np.empty(jacobi_work_size(m, n), dtype=dt)
     cdef int status
     with nogil:
         status = jacobi_svd(m, n, &Am[0, 0], n, &sm[0], &Um[0, 0] if compute_uv else NULL,
                             ku, &Vm[0, 0], n, full, &w[0])
-    if status:
+    return status
+
+
+def _jacobi_py(a, bint compute_uv=True, bint full=False, dtype=np.float64):
+    """(U, s, Vt) of one matrix by jacobi_svd alone, whatever its size, computed in
+    dtype (float64 or float32; tests); (None, s, None) without vectors."""
+    A = np.array(a, dtype=dtype, order="C")
+    m, n = A.shape
+    k = min(m, n)
+    ku, kv = (m if full else k), (n if full else k)
+    Ua = np.empty((m, ku), dtype=dtype)
+    Va = np.empty((kv, n), dtype=dtype)
+    sa = np.empty(k, dtype=dtype)
+    if _jacobi_run(A, sa, Ua, Va, compute_uv, full):
         raise LinAlgError("jacobi_svd: did not converge")
     return (Ua, sa, Va) if compute_uv else (None, sa, None)
 
@@ -1309,9 +1346,11 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
     """numpy.linalg.svd's contract for a 2-D input or a stack (..., M, N): the arrays
     (U, s, Vt) (U, Vt None without vectors) in the input's dtype (float64 when keep64,
     for callers that go on computing), whether the input was a stack, and the result
-    dtype. Computed in float64 (the SVD kernels are float64; a float32 input is
-    rounded to float32 once, at the end). A 2-D input is a stack of one: the same
-    nogil batch loop (svd_batch) runs both (a 2-D input always through gesdd)."""
+    dtype. Computed in the input's dtype: float32 by the float32 instances of the
+    kernels (issue 13), everything else in float64 (numpy's rule for integers);
+    hermitian=True still goes through the float64 eigh, rounded once. A 2-D input is
+    a stack of one: the same nogil batch loop (svd_batch) runs both (a 2-D input
+    always through gesdd)."""
     from rusty_machine.linalg._stacked import (_as_real_array, _check_stack,
                                                _batch_copy, _out_dtype)
     from rusty_machine.linalg.matrix import Matrix
@@ -1319,6 +1358,9 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
         # the 2-D path: the one input-checking path of every decomposition
         single = getattr(a, "dtype", None) == np.float32
         arr = _work_copy(a, func, square=bool(hermitian))
+        if single and not hermitian:
+            # exact: the float64 copy holds the float32 entries (the one checking path)
+            arr = arr.astype(np.float32)
         arr = arr.reshape((1,) + arr.shape)
         batch_shape = None
     else:
@@ -1326,17 +1368,19 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
         _check_stack(arr0, func, square=bool(hermitian))
         single = _out_dtype(arr0) == np.float32
         batch_shape = arr0.shape[:-2]
-        arr = _batch_copy(arr0, batch_shape, func, np.float64)
+        arr = _batch_copy(arr0, batch_shape, func,
+                          np.float32 if single and not hermitian else np.float64)
     nb, m, n = arr.shape
+    wt = arr.dtype                      # the working dtype
     k = min(m, n)
     if hermitian:
         ku, kv = m, n
     else:
         ku = m if full else k
         kv = n if full else k
-    s_all = np.empty((nb, k))
-    U_all = np.empty((nb, m, ku)) if compute_uv else None
-    Vt_all = np.empty((nb, kv, n)) if compute_uv else None
+    s_all = np.empty((nb, k), dtype=wt)
+    U_all = np.empty((nb, m, ku), dtype=wt) if compute_uv else None
+    Vt_all = np.empty((nb, kv, n), dtype=wt) if compute_uv else None
     if hermitian and batch_shape is not None:
         s_all, U_all, Vt_all = _svd_hermitian_stack(arr, compute_uv)
     elif hermitian:
@@ -1348,7 +1392,7 @@ def _svd_any(a, full, compute_uv, hermitian, str func, bint keep64=False):
                 U_all[i] = U
                 Vt_all[i] = Vt
     elif nb and k:
-        none = np.empty((1, 1, 1))
+        none = np.empty((1, 1, 1), dtype=wt)
         _svd_all(arr, s_all, U_all if compute_uv else none,
                  Vt_all if compute_uv else none, bool(compute_uv), bool(full),
                  batch_shape is not None, func)
@@ -1384,8 +1428,9 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     over the batch for small matrices); stacks with min(M, N) <= 12 (4 without
     vectors) and max(M, N) <= 64 use one-sided Jacobi instead (Hestenes, de Rijk's
     pivoting, Demmel-Veselic's relative test). hermitian=True stacks run the stacked
-    eigh in one call. The kernels are float64: a float32 input is computed in float64
-    and the results rounded to float32 once.
+    eigh in one call. Every kernel is written once for both float types: a float32
+    input is computed in float32, with every convergence and deflation test in
+    float32's own eps and safe minimum (issue 13).
 
     Parameters
     ----------
@@ -1469,30 +1514,21 @@ def bidiagonalize(A):
         with ``A = U @ B @ Vt``.
     """
     a, m, n = _prepare(A, "bidiagonalize")
+    # float32 in, float32 computed and out (issue 13); the copy is exact
+    dt = np.float32 if getattr(A, "dtype", None) == np.float32 else np.float64
     k = min(m, n)
     if k == 0:
-        return asmatrix(np.zeros((m, 0))), asmatrix(np.zeros((0, 0))), asmatrix(np.zeros((0, n)))
+        return (asmatrix(np.zeros((m, 0), dtype=dt)), asmatrix(np.zeros((0, 0), dtype=dt)),
+                asmatrix(np.zeros((0, n), dtype=dt)))
     wide = m < n
-    Wa = np.ascontiguousarray(a.T) if wide else a
-    cdef double[:, ::1] W = Wa
-    cdef Py_ssize_t mm = W.shape[0], nn = W.shape[1]
-    cdef double[::1] d = np.empty(nn)
-    cdef double[::1] e = np.zeros(max(nn, 1))
-    cdef double[::1] tauq = np.zeros(nn)
-    cdef double[::1] taup = np.zeros(nn)
-    cdef double[:, ::1] QLT
-    cdef double[::1] OW = np.empty(org_work_size(mm, max(mm, nn), NB))
-    QLa = np.empty((mm, nn))
-    QRa = np.empty((nn, nn))
-    cdef double[:, ::1] QL = QLa
-    cdef double[:, ::1] QR = QRa
-    QLT = _bidiagonalise(W, d, e, tauq, taup, True)
-    with nogil:
-        org_q(mm, nn, nn, &QLT[0, 0], 1, mm, &tauq[0], &QL[0, 0], nn, NB, &OW[0])
-        orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, NB, &OW[0])
-    B = np.diag(np.asarray(d))
+    Wa = np.ascontiguousarray(a.T if wide else a, dtype=dt)
+    nn = Wa.shape[1]
+    d = np.empty(nn, dtype=dt)
+    e = np.zeros(max(nn, 1), dtype=dt)
+    QLa, QRa = _bidiag_factors(Wa, d, e)
+    B = np.diag(d)
     if nn > 1:
-        B += np.diag(np.asarray(e)[:nn - 1], 1)
+        B += np.diag(e[:nn - 1], 1)
     if wide:
         # A^T = Q_L B Q_R^T  =>  A = Q_R B^T Q_L^T
         return (asmatrix(np.ascontiguousarray(QRa)), asmatrix(np.ascontiguousarray(B.T)),
@@ -1500,39 +1536,73 @@ def bidiagonalize(A):
     return asmatrix(QLa), asmatrix(B), asmatrix(np.ascontiguousarray(QRa.T))
 
 
-def _bdsqr_values_py(d, e, Py_ssize_t reps=1):
-    """Singular values of the upper bidiagonal (d, e) by the values-only bidiagonal QR,
-    unsorted (tests and timing; reps > 1 repeats it on fresh copies)."""
-    cdef double[::1] d0 = np.array(d, dtype=np.float64)
+def _bidiag_factors(floating[:, ::1] W, floating[::1] d, floating[::1] e):
+    """bidiagonalize's kernel calls on the tall W (destroyed), in its dtype: d, e of
+    B filled, and (Q_L m x n, Q_R n x n) formed from the reflectors (dorgbr)."""
+    cdef Py_ssize_t mm = W.shape[0], nn = W.shape[1]
+    dt = np.float32 if floating is float else np.float64
+    cdef floating[::1] tauq = np.zeros(nn, dtype=dt)
+    cdef floating[::1] taup = np.zeros(nn, dtype=dt)
+    cdef floating[:, ::1] QLT
+    cdef floating[::1] OW = np.empty(org_work_size(mm, max(mm, nn), NB), dtype=dt)
+    QLa = np.empty((mm, nn), dtype=dt)
+    QRa = np.empty((nn, nn), dtype=dt)
+    cdef floating[:, ::1] QL = QLa
+    cdef floating[:, ::1] QR = QRa
+    QLT = _bidiagonalise(W, d, e, tauq, taup, True)
+    with nogil:
+        org_q(mm, nn, nn, &QLT[0, 0], 1, mm, &tauq[0], &QL[0, 0], nn, NB, &OW[0])
+        orgtr(nn, &W[0, 0], nn, &taup[0], &QR[0, 0], nn, NB, &OW[0])
+    return QLa, QRa
+
+
+def _bdsqr_run(floating[::1] d0, floating[::1] e0, floating[::1] dv, floating[::1] ev,
+               Py_ssize_t reps):
+    """The values-only bdsqr on fresh copies of (d0, e0) in (dv, ev), reps times."""
     cdef Py_ssize_t n = d0.shape[0], _r
-    ea = np.zeros(n + 1)
-    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
-    cdef double[::1] e0 = ea
-    cdef double[::1] dv = np.empty(n)
-    cdef double[::1] ev = np.empty(n + 1)
-    cdef double[::1] work = np.empty((4 + 4 * SWEEP_BATCH) * n)
+    dt = np.float32 if floating is float else np.float64
+    cdef floating[::1] work = np.empty((4 + 4 * SWEEP_BATCH) * n + 1, dtype=dt)
     cdef Py_ssize_t status = 0
     with nogil:
         for _r in range(reps):
-            memcpy(&dv[0], &d0[0], n * sizeof(double))
-            memcpy(&ev[0], &e0[0], (n + 1) * sizeof(double))
+            memcpy(&dv[0], &d0[0], n * sizeof(floating))
+            memcpy(&ev[0], &e0[0], (n + 1) * sizeof(floating))
             status = bdsqr(n, &dv[0], &ev[0], NULL, 0, 0, NULL, 0, 0, &work[0])
-    if status:
+    return status
+
+
+def _bdsqr_values_py(d, e, Py_ssize_t reps=1, dtype=np.float64):
+    """Singular values of the upper bidiagonal (d, e) by the values-only bidiagonal QR
+    in dtype, unsorted (tests and timing; reps > 1 repeats it on fresh copies)."""
+    d0 = np.array(d, dtype=dtype)
+    n = d0.shape[0]
+    e0 = np.zeros(n + 1, dtype=dtype)
+    e0[:max(n - 1, 0)] = np.asarray(e, dtype=dtype)[:max(n - 1, 0)]
+    dv = np.empty(max(n, 1), dtype=dtype)
+    ev = np.empty(n + 1, dtype=dtype)
+    if n and _bdsqr_run(d0, e0, dv, ev, reps):
         raise LinAlgError("bdsqr: did not converge")
-    return np.asarray(dv)
+    return dv[:n]
 
 
-def _dqds_py(d, e):
-    """Singular values of the upper bidiagonal (d, e) by dqds, descending (tests)."""
-    cdef double[::1] dv = np.array(d, dtype=np.float64)
+def _dqds_run(floating[::1] dv, floating[::1] ev):
+    """dqds on (dv, ev) in their dtype; returns its status."""
     cdef Py_ssize_t n = dv.shape[0]
-    ea = np.zeros(n + 1)
-    ea[:max(n - 1, 0)] = np.asarray(e, dtype=np.float64)[:max(n - 1, 0)]
-    cdef double[::1] ev = ea
-    cdef double[::1] work = np.empty(5 * n + 1)
+    dt = np.float32 if floating is float else np.float64
+    cdef floating[::1] work = np.empty(5 * n + 1, dtype=dt)
     cdef int status
     with nogil:
         status = dqds(n, &dv[0], &ev[0], &work[0])
-    if status:
+    return status
+
+
+def _dqds_py(d, e, dtype=np.float64):
+    """Singular values of the upper bidiagonal (d, e) by dqds in dtype, descending
+    (tests)."""
+    dv = np.array(d, dtype=dtype)
+    n = dv.shape[0]
+    ev = np.zeros(n + 1, dtype=dtype)
+    ev[:max(n - 1, 0)] = np.asarray(e, dtype=dtype)[:max(n - 1, 0)]
+    if n and _dqds_run(dv, ev):
         raise LinAlgError("dqds: did not converge")
-    return np.asarray(dv)
+    return dv
