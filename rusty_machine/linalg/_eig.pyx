@@ -1070,8 +1070,10 @@ cdef int geev(Py_ssize_t n,
     LAPACK's dgeev: 0, GEEV_NOCONV (the QR iteration hit its cap) or GEEV_NONFINITE.
 
     0. Scaling: a matrix whose largest entry is outside [1/SCALE, SCALE] (1e-140..1e140
-       for double, 1e-12..1e12 for float: the per-dtype table) is scaled to max 1
-       (dgeev's dlascl guard), the eigenvalues scaled back at the end.
+       for double, 1e-12..1e12 for float: the per-dtype table) is scaled to the nearer
+       end of that window (dgeev's dlascl guard to SMLNUM / BIGNUM: as little as needed,
+       so that small entries of a huge matrix do not underflow), the eigenvalues
+       scaled back at the end.
     1. Balancing (dgebal, [PR69]) and Householder reduction to Hessenberg form
        (dgehrd, GVL4 Alg. 7.4.2); with vectors, Q formed (dorghr).
     2. The real Schur form by the QR algorithm (dhseqr): the multishift QR with
@@ -1086,7 +1088,7 @@ cdef int geev(Py_ssize_t n,
     cdef Py_ssize_t ldh = _pad_ld(n), i, j, k, m, ilo = 0, ihi = n - 1
     cdef floating anrm = 0.0, t, cs, sn, r
     cdef floating big = _lim(<floating>0, L_MAX), lim = _lim(<floating>0, L_SCALE)
-    cdef double f = 1.0             # in double: 1 / anrm of a subnormal float32 fits
+    cdef double f = 1.0             # in double: SMLNUM / anrm of a subnormal fits
     cdef int status
     cdef floating* H
     cdef floating* scale
@@ -1118,8 +1120,10 @@ cdef int geev(Py_ssize_t n,
                 return GEEV_NONFINITE
             if t > anrm:
                 anrm = t
-    if anrm != 0.0 and (anrm < 1 / lim or anrm > lim):
-        f = 1.0 / <double>anrm
+    if anrm != 0.0 and anrm < 1 / lim:
+        f = (1.0 / <double>lim) / anrm      # dgeev: max |a_ij| -> SMLNUM
+    elif anrm > lim:
+        f = lim / <double>anrm              # dgeev: max |a_ij| -> BIGNUM
     # the workspace, in geev_work_size's order
     H = work
     scale = H + _r8(n * ldh)
