@@ -176,3 +176,64 @@ def float32_table(sizes=(512, 1024), rounds=5):
                              np.abs(w - ref).max() / unit))
     finally:
         rusty_machine.set_num_threads(old)
+
+
+# ---- part C (issue 13): eig / eigvals in float32, interleaved, in one run ----
+def eig_float32_table(sizes=(512, 1024), reps=3):
+    """eig and eigvals on float32 input: our CPU time (computed in float32), numpy's on
+    the same float32 array (numpy computes it in float64 and rounds) and ours on the
+    float64 copy, one thread each, the three timed in turn `reps` times (best kept):
+
+        cd bench && python -c "import bench_eigen; bench_eigen.eig_float32_table()"
+
+    ratio = numpy time / ours (above 1: we are faster); resid = our float32 residual
+    ||A V - V diag(w)||_F / (n ||A||_2 eps32) (eig) or the largest eigenvalue distance
+    to numpy's in units of n ||A||_2 eps32 (eigvals)."""
+    import time
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    import rusty_machine
+    from rusty_machine import linalg
+
+    def once(f):
+        t = time.process_time()
+        out = f()
+        return time.process_time() - t, out
+
+    print("| function | n | ours f32 CPU ms | numpy f32 CPU ms | ratio | ours f64 CPU ms "
+          "| f64 / f32 | resid (eps32) |")
+    print("|---|---|---|---|---|---|---|---|")
+    old = rusty_machine.get_num_threads()
+    rusty_machine.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            for n in sizes:
+                a32 = np.random.default_rng(n).standard_normal((n, n)).astype(np.float32)
+                a64 = a32.astype(np.float64)
+                for name, ours, ref in (("eig", linalg.eig, np.linalg.eig),
+                                        ("eigvals", linalg.eigvals, np.linalg.eigvals)):
+                    runs = (lambda: ours(a32), lambda: ref(a32), lambda: ours(a64))
+                    best = [float("inf")] * 3
+                    outs = [None] * 3
+                    for f in runs:
+                        f()                               # warm-up
+                    for _ in range(reps):
+                        for k, f in enumerate(runs):
+                            t, outs[k] = once(f)
+                            best[k] = min(best[k], t)
+                    eps = np.finfo(np.float32).eps
+                    nrm = np.linalg.norm(a64, 2)
+                    if name == "eig":
+                        w, V = (np.asarray(x).astype(np.complex128) for x in outs[0])
+                        err = np.linalg.norm(a64 @ V - V * w) / (n * nrm * eps)
+                    else:
+                        w = np.sort_complex(outs[0].astype(np.complex128))
+                        r = np.sort_complex(outs[1].astype(np.complex128))
+                        err = np.abs(w - r).max() / (n * nrm * eps)
+                    t32, tnp, t64 = (1e3 * b for b in best)
+                    print("| %s | %d | %.1f | %.1f | %.2f | %.1f | %.2f | %.2g |"
+                          % (name, n, t32, tnp, tnp / t32, t64, t64 / t32, err), flush=True)
+    finally:
+        rusty_machine.set_num_threads(old)

@@ -12,8 +12,11 @@ substitution on the quasi-triangular factor (dtrevc), assembled as LAPACK's dgee
 The whole driver is one nogil function, ``geev`` (declared in _eig.pxd), working in a
 workspace its caller provides (``geev_work_size``): the 2-D eig/eigvals below call it
 once, and _stacked.pyx's eig/eigvals call it for every matrix of a (..., M, M) stack in
-one parallel loop, a workspace per thread. float32 input is solved in float64 and the
-results rounded once, as numpy 2 does.
+one parallel loop, a workspace per thread. Every kernel is written once over the fused
+`floating` (issue 13): float32 input is computed in float32, its convergence, deflation
+and overflow tests in float32's own epsilon and range (the per-dtype table below), with
+float32 / complex64 results (numpy 2 computes float32 in float64 and rounds; our
+float32 answers agree with it to float32 accuracy, not to the last bit).
 
 Every reflector used here (the Hessenberg reduction's, and forming Q) is built by the
 kernels of _householder.pyx (short contiguous ones through _house_c, its unscaled fast
@@ -49,8 +52,9 @@ import numpy as np
 from libc.math cimport fabs, sqrt, hypot, copysign, log
 from libc.string cimport memset, memcpy
 
-from rusty_machine.linalg.blas cimport dgemm, dgemv, dger, ddot, dnrm2, dswap, dtrmm
-from rusty_machine.linalg._floating cimport DBL_MAX
+from rusty_machine.linalg.blas cimport xgemm, xgemv, xger, xdot, xnrm2, xswap, xtrmm
+from rusty_machine.linalg._floating cimport (floating, DBL_EPSILON, DBL_MIN, DBL_MAX,
+                                             FLT_EPSILON, FLT_MIN, FLT_MAX)
 from rusty_machine.linalg._householder cimport (house, rot_rows, rot_strided, lartg,
                                                 orgtr, org_work_size)
 from rusty_machine.exceptions import LinAlgError
@@ -64,11 +68,46 @@ from rusty_machine.linalg._checks import (work_copy as _work_copy,
 # Schur vectors) are applied later in chunks by two C loops (csrc/rm_vec_impl.h:
 # rm_refl_rows on rows, rm_refl_cols on columns), compiled per instruction set and
 # chosen at load time by the same CPU dispatch as the GEMM kernels.
-from rusty_machine.linalg._csrc cimport rm_refl_rows, rm_refl_cols
+from rusty_machine.linalg._csrc cimport (rm_refl_rows, rm_refl_cols, rm_srefl_rows,
+                                         rm_srefl_cols)
 
-# ---- per-dtype constants (float64; a float32 table will sit beside it) --------------
-cdef double EPS = 2.220446049250313e-16         # unit roundoff * base (LAPACK dlamch 'P')
-cdef double SAFMIN = 2.2250738585072014e-308    # smallest normal (dlamch 'S')
+# ---- per-dtype constants: the one table -------------------------------------------
+# Every kernel below is written once over `floating` (float32 and float64); each picks
+# its row of this table through _lim(<floating>0, ...), whose `if floating is float:`
+# is resolved at compile time. The range guards are LAPACK's, in the type's own range:
+#   EPS      unit roundoff * base (xlamch 'P'): FLT_EPSILON / DBL_EPSILON
+#   SAFMIN   smallest normal (xlamch 'S'): FLT_MIN / DBL_MIN
+#   SCALE    dgeev's scaling window [1/SCALE, SCALE] for max |a_ij| (its SMLNUM =
+#            sqrt(safmin) / eps ~ 9e-13 and 7e-139, rounded to a power of ten)
+#   BAL      the balancing factors and scaled norms stay within [1/BAL, BAL]
+#            (about sqrt of the type's largest number: squares never overflow)
+#   HSS      _house_c's one-pass sum of squares is used when it lies in
+#            [1/HSS, HSS] and |alpha| < sqrt(HSS) (else dlarfg's scaled path)
+#   TQUOT    dtrevc's guarded divisions: a quotient above TQUOT scales the partial
+#   TBIG     solution down; the solution is rescaled to max 1 once it passes TBIG
+#            (with |T| <= SCALE: n |T| TQUOT stays far from overflow)
+cdef enum:
+    L_EPS = 0
+    L_SAFMIN = 1
+    L_SCALE = 2
+    L_BAL = 3
+    L_HSS = 4
+    L_TQUOT = 5
+    L_TBIG = 6
+    L_MAX = 7
+cdef double[8] _LIM_D = [DBL_EPSILON, DBL_MIN, 1e140, 1e150, 1e280, 1e100, 1e50, DBL_MAX]
+cdef double[8] _LIM_S = [FLT_EPSILON, FLT_MIN, 1e12, 1e18, 1e30, 1e15, 1e8, FLT_MAX]
+
+
+cdef inline floating _lim(floating dtype_tag, int which) noexcept nogil:
+    """The row `which` of the per-dtype table for the type of dtype_tag (its value
+    is ignored: it only selects the float or double instance)."""
+    if floating is float:
+        return <float>_LIM_S[which]
+    else:
+        return _LIM_D[which]
+
+
 # block size of the blocked reductions (panel width)
 cdef Py_ssize_t NB = 32
 # ---- constants of the Francis iteration (LAPACK dlahqr) ------------------------------
@@ -98,17 +137,17 @@ def _set_cap_factor(Py_ssize_t k):
 # =================================================================================
 # general real matrices: balancing (LAPACK dgebal, [PR69])
 # =================================================================================
-cdef void _swap_rc(Py_ssize_t n, double* A, Py_ssize_t lda, Py_ssize_t j,
+cdef void _swap_rc(Py_ssize_t n, floating* A, Py_ssize_t lda, Py_ssize_t j,
                    Py_ssize_t m) noexcept nogil:
     """Symmetric permutation: swap rows j, m and columns j, m of A."""
     if j != m:
-        dswap(n, A + j * lda, 1, A + m * lda, 1)
-        dswap(n, A + j, lda, A + m, lda)
+        xswap(n, A + j * lda, 1, A + m * lda, 1)
+        xswap(n, A + j, lda, A + m, lda)
 
 
 cdef void _balance(Py_ssize_t n,
-                   double* A, Py_ssize_t lda,     # INOUT A <- D^{-1} P^T A P D
-                   double* scale,                 # OUT   n, the diagonal of D
+                   floating* A, Py_ssize_t lda,   # INOUT A <- D^{-1} P^T A P D
+                   floating* scale,               # OUT   n, the diagonal of D
                    Py_ssize_t* swaps,             # OUT   n, swaps[j] = m: step j swapped
                                                   #       rows/columns j and m (-1: none)
                    Py_ssize_t* ilo_out, Py_ssize_t* ihi_out) noexcept nogil:
@@ -122,7 +161,8 @@ cdef void _balance(Py_ssize_t n,
        2-norms of each row and column are comparable (the 2-norm variant of LAPACK
        >= 3.5). Exact in floating point: only exponents change."""
     cdef Py_ssize_t i, j, sweep, ilo = 0, ihi = n - 1
-    cdef double c, r, f, g
+    cdef double c, r, f, g, aij, aji      # norms in double: float32's squares may overflow
+    cdef double bal = _lim(<floating>0, L_BAL)
     cdef bint changed = True, found
     for i in range(n):
         scale[i] = 1.0
@@ -171,8 +211,10 @@ cdef void _balance(Py_ssize_t n,
             r = 0.0
             for j in range(ilo, ihi + 1):
                 if j != i:
-                    c += A[j * lda + i] * A[j * lda + i]
-                    r += A[i * lda + j] * A[i * lda + j]
+                    aji = A[j * lda + i]
+                    aij = A[i * lda + j]
+                    c += aji * aji
+                    r += aij * aij
             c = sqrt(c)
             r = sqrt(r)
             if c == 0.0 or r == 0.0:
@@ -180,12 +222,12 @@ cdef void _balance(Py_ssize_t n,
             # f = 2^k with c f ~ r / f; accept only a clear improvement (95% rule)
             f = 1.0
             g = r / 2.0
-            while c < g and f < 1e150 and c < 1e150:
+            while c < g and f < bal and c < bal:
                 f *= 2.0
                 c *= 2.0
                 g /= 2.0
             g = r * 2.0
-            while c >= g and f > 1e-150 and c > 1e-150:
+            while c >= g and f > 1.0 / bal and c > 1.0 / bal:
                 f /= 2.0
                 c /= 2.0
                 g *= 2.0
@@ -199,18 +241,19 @@ cdef void _balance(Py_ssize_t n,
                 A[i * lda + j] /= f        # row i divided by f
 
 
-cdef inline double _house_c(Py_ssize_t n, double* alpha, double* x) noexcept nogil:
+cdef inline floating _house_c(Py_ssize_t n, floating* alpha, floating* x) noexcept nogil:
     """_householder.house(n, alpha, x, 1) (dlarfg) for a contiguous x, with the norms
     taken by one sum of squares when every square is far from under/overflow (the
     3-element reflectors of the Francis sweep, the short columns of small matrices:
     house's scaled xnrm2 and hypot were a fifth of a 4 x 4 eigvals); else house."""
     cdef Py_ssize_t i
-    cdef double ss = 0.0, a = alpha[0], beta, d
+    cdef floating ss = 0.0, a = alpha[0], beta, d
+    cdef floating hss = _lim(<floating>0, L_HSS)
     if n <= 1:
         return 0.0
     for i in range(n - 1):
         ss += x[i] * x[i]
-    if not (1e-280 < ss < 1e280 and fabs(a) < 1e140):
+    if not (1 / hss < ss < hss and fabs(a) * fabs(a) < hss):
         return house(n, alpha, x, 1)      # zero, tiny or huge: dlarfg's scaled path
     beta = -copysign(sqrt(a * a + ss), a)
     d = 1.0 / (a - beta)
@@ -224,17 +267,17 @@ cdef inline double _house_c(Py_ssize_t n, double* alpha, double* x) noexcept nog
 # Hessenberg reduction (GVL4 Alg. 7.4.2, LAPACK dgehd2)
 # =================================================================================
 cdef void _gehd2(Py_ssize_t n,
-                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
-                 double* tau,                   # OUT   n-1 (tau[n-2] = 0)
-                 double* R, Py_ssize_t ldr,     # OUT   reflector rows (v_k[1:] in R[k, k+2:])
+                 floating* H, Py_ssize_t ldh,   # INOUT A -> upper Hessenberg
+                 floating* tau,                 # OUT   n-1 (tau[n-2] = 0)
+                 floating* R, Py_ssize_t ldr,   # OUT   reflector rows (v_k[1:] in R[k, k+2:])
                                                 #       as _sytrd stores them, or NULL
-                 double* col, double* y,        # work  n, n
+                 floating* col, floating* y,    # work  n, n
                  Py_ssize_t kstart) noexcept nogil:   # IN first column to reduce
     """A = Q H Q^T, Q = H_0 ... H_{n-3}; H_k zeroes column k below the subdiagonal and
     is applied from both sides (left to rows k+1.., right to columns k+1..). Unblocked
     (LAPACK dgehd2), from column kstart on (the earlier ones were done by _lahr2)."""
     cdef Py_ssize_t k, i, r
-    cdef double t
+    cdef floating t
     for k in range(kstart, max(n - 1, 0)):
         tau[k] = 0.0
     for k in range(kstart, n - 2):
@@ -253,23 +296,23 @@ cdef void _gehd2(Py_ssize_t n,
         if t == 0.0:
             continue
         # right first, as LAPACK dgehd2: H[:, k+1:] -= t (H[:, k+1:] v) v^T
-        dgemv(False, n, r, 1.0, H + k + 1, ldh, col, 1, 0.0, y, 1)
-        dger(n, r, -t, y, 1, col, 1, H + k + 1, ldh)
+        xgemv(False, n, r, 1.0, H + k + 1, ldh, col, 1, 0.0, y, 1)
+        xger(n, r, -t, y, 1, col, 1, H + k + 1, ldh)
         # then left: H[k+1:, k+1:] -= t v (v^T H[k+1:, k+1:])
-        dgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
-        dger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
+        xgemv(True, r, r, 1.0, H + (k + 1) * ldh + k + 1, ldh, col, 1, 0.0, y, 1)
+        xger(r, r, -t, col, 1, y, 1, H + (k + 1) * ldh + k + 1, ldh)
 
 
 cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
-                 double* A, Py_ssize_t lda,     # INOUT columns k0..k0+NB-1 reduced, the rest
+                 floating* A, Py_ssize_t lda,   # INOUT columns k0..k0+NB-1 reduced, the rest
                                                 #       updated from both sides
-                 double* tau,                   # OUT   NB factors
-                 double* R, Py_ssize_t ldr,     # OUT   reflector rows as _gehd2, or NULL
-                 double* VT,                    # work  NB x n: the panel's v_j as rows
-                 double* Y,                     # work  n x NB: Y = A V T
-                 double* T,                     # work  NB x NB: compact WY factor
-                 double* Wb,                    # work  NB x n
-                 double* c, double* w1, double* w2) noexcept nogil:   # work n, NB, NB
+                 floating* tau,                 # OUT   NB factors
+                 floating* R, Py_ssize_t ldr,   # OUT   reflector rows as _gehd2, or NULL
+                 floating* VT,                  # work  NB x n: the panel's v_j as rows
+                 floating* Y,                   # work  n x NB: Y = A V T
+                 floating* T,                   # work  NB x NB: compact WY factor
+                 floating* Wb,                  # work  NB x n
+                 floating* c, floating* w1, floating* w2) noexcept nogil:  # work n, NB, NB
     """One panel of the blocked Hessenberg reduction (LAPACK dgehrd/dlahr2).
 
     With Q = H_{k0} ... H_{k0+j-1} = I - V T V^T (compact WY) and Y = A V T, the current
@@ -278,8 +321,8 @@ cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
     _gehd2. The rest of the matrix is then updated by GEMMs: from the right,
     A[:, k0+NB:] -= Y V[k0+NB:, :]^T; from the left, (I - V T^T V^T) A[k0+1:, k0+NB:]."""
     cdef Py_ssize_t j, k, i, p, q, c0 = k0 + NB, m1 = n - k0 - 1
-    cdef double t, acc
-    cdef double* vt
+    cdef floating t, acc
+    cdef floating* vt
     for j in range(NB):
         k = k0 + j
         vt = VT + j * n
@@ -289,15 +332,15 @@ cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
         if j > 0:
             for p in range(j):
                 w1[p] = VT[p * n + k]
-            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+            xgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
             # c[k0+1:] -= V T^T V^T c[k0+1:]   (the left transforms so far)
-            dgemv(False, j, m1, 1.0, VT + k0 + 1, n, c + k0 + 1, 1, 0.0, w2, 1)
+            xgemv(False, j, m1, 1.0, VT + k0 + 1, n, c + k0 + 1, 1, 0.0, w2, 1)
             for p in range(j - 1, -1, -1):
                 acc = 0.0
                 for q in range(p + 1):
                     acc += T[q * NB + p] * w2[q]
                 w2[p] = acc
-            dgemv(True, j, m1, -1.0, VT + k0 + 1, n, w2, 1, 1.0, c + k0 + 1, 1)
+            xgemv(True, j, m1, -1.0, VT + k0 + 1, n, w2, 1, 1.0, c + k0 + 1, 1)
         # GVL4 Alg. 7.4.2: reflector zeroing c below the subdiagonal
         t = house(n - k - 1, c + k + 1, c + k + 2, 1)
         tau[k] = t
@@ -305,17 +348,17 @@ cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
             A[i * lda + k] = c[i]
         for i in range(k + 2, n):
             A[i * lda + k] = 0.0
-        memset(vt, 0, n * sizeof(double))
+        memset(vt, 0, n * sizeof(floating))
         vt[k + 1] = 1.0
         for i in range(k + 2, n):
             vt[i] = c[i]
             if R != NULL:
                 R[k * ldr + i] = c[i]
         # y = t (A v - Y[:, :j] (V[:, :j]^T v)), with A as at the panel start
-        dgemv(False, n, n - k - 1, 1.0, A + k + 1, lda, vt + k + 1, 1, 0.0, c, 1)
+        xgemv(False, n, n - k - 1, 1.0, A + k + 1, lda, vt + k + 1, 1, 0.0, c, 1)
         if j > 0:
-            dgemv(False, j, n - k - 1, 1.0, VT + k + 1, n, vt + k + 1, 1, 0.0, w1, 1)
-            dgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
+            xgemv(False, j, n - k - 1, 1.0, VT + k + 1, n, vt + k + 1, 1, 0.0, w1, 1)
+            xgemv(False, n, j, -1.0, Y, NB, w1, 1, 1.0, c, 1)
         for i in range(n):
             Y[i * NB + j] = t * c[i]
         # T[:j, j] = -t T[:j, :j] (V^T v), T[j, j] = t   (LAPACK dlarft)
@@ -328,21 +371,21 @@ cdef void _lahr2(Py_ssize_t n, Py_ssize_t k0,
             T[j * NB + p] = 0.0
         T[j * NB + j] = t
     # right: A[:, c0:] -= Y @ V[c0:, :]^T
-    dgemm(False, False, n, n - c0, NB, -1.0, Y, NB, VT + c0, n, 1.0, A + c0, lda)
+    xgemm(False, False, n, n - c0, NB, -1.0, Y, NB, VT + c0, n, 1.0, A + c0, lda)
     # left: A[k0+1:, c0:] -= V T^T (V^T A[k0+1:, c0:])
-    dgemm(False, False, NB, n - c0, m1, 1.0, VT + k0 + 1, n, A + (k0 + 1) * lda + c0, lda,
+    xgemm(False, False, NB, n - c0, m1, 1.0, VT + k0 + 1, n, A + (k0 + 1) * lda + c0, lda,
           0.0, Wb, n - c0)
-    dtrmm(True, False, True, False, NB, n - c0, 1.0, T, NB, Wb, n - c0)
-    dgemm(True, False, m1, n - c0, NB, -1.0, VT + k0 + 1, n, Wb, n - c0, 1.0,
+    xtrmm(True, False, True, False, NB, n - c0, 1.0, T, NB, Wb, n - c0)
+    xgemm(True, False, m1, n - c0, NB, -1.0, VT + k0 + 1, n, Wb, n - c0, 1.0,
           A + (k0 + 1) * lda + c0, lda)
 
 
 cdef void _gehrd(Py_ssize_t n,
-                 double* H, Py_ssize_t ldh,     # INOUT A -> upper Hessenberg
-                 double* tau,                   # OUT   n-1
-                 double* R, Py_ssize_t ldr,     # OUT   reflector rows, or NULL
-                 double* VT, double* Y, double* T, double* Wb,   # work as _lahr2
-                 double* col, double* y, double* w1, double* w2) noexcept nogil:
+                 floating* H, Py_ssize_t ldh,   # INOUT A -> upper Hessenberg
+                 floating* tau,                 # OUT   n-1
+                 floating* R, Py_ssize_t ldr,   # OUT   reflector rows, or NULL
+                 floating* VT, floating* Y, floating* T, floating* Wb,  # work as _lahr2
+                 floating* col, floating* y, floating* w1, floating* w2) noexcept nogil:
     """Blocked Hessenberg reduction (LAPACK dgehrd): _lahr2 panels while more than
     2 NB columns remain, then the unblocked _gehd2."""
     cdef Py_ssize_t k0 = 0
@@ -356,19 +399,20 @@ cdef void _gehrd(Py_ssize_t n,
 # real Schur form by the Francis double-shift QR algorithm (GVL4 Alg. 7.5.1/7.5.2,
 # LAPACK dlahqr, dlanv2)
 # =================================================================================
-cdef inline double _sign(double a, double b) noexcept nogil:
+cdef inline floating _sign(floating a, floating b) noexcept nogil:
     return copysign(fabs(a), b)
 
 
-cdef void _lanv2(double* a, double* b, double* c, double* d,
-                 double* rt1r, double* rt1i, double* rt2r, double* rt2i,
-                 double* cs, double* sn) noexcept nogil:
+cdef void _lanv2(floating* a, floating* b, floating* c, floating* d,
+                 floating* rt1r, floating* rt1i, floating* rt2r, floating* rt2i,
+                 floating* cs, floating* sn) noexcept nogil:
     """Standardise a real 2x2 block (LAPACK dlanv2):
     [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] with either c' = 0
     (real eigenvalues a', d') or a' = d' and b' c' < 0 (eigenvalues a' +- i sqrt(-b'c'),
     the one with positive imaginary part first)."""
-    cdef double p, bcmax, bcmis, scale, z, tau, sigma, aa, bb, cc, dd, temp, sab, sac
-    cdef double cs1, sn1, tmp
+    cdef floating p, bcmax, bcmis, scale, z, tau, sigma, aa, bb, cc, dd, temp, sab, sac
+    cdef floating cs1, sn1, tmp
+    cdef floating eps = _lim(<floating>0, L_EPS)
     if c[0] == 0.0:
         cs[0] = 1.0
         sn[0] = 0.0
@@ -392,7 +436,7 @@ cdef void _lanv2(double* a, double* b, double* c, double* d,
         scale = max(fabs(p), bcmax)
         # z = (p^2 + b c) / scale: the discriminant, scaled against overflow
         z = (p / scale) * p + (bcmax / scale) * bcmis
-        if z >= 4.0 * EPS:
+        if z >= 4.0 * eps:
             # real eigenvalues: rotate the eigenvector (z, c) onto e_1
             z = p + _sign(sqrt(scale) * sqrt(z), p)
             a[0] = d[0] + z
@@ -452,16 +496,17 @@ cdef void _lanv2(double* a, double* b, double* c, double* d,
         rt2i[0] = -rt1i[0]
 
 
-cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t k,
+cdef inline bint _negligible_subdiag(const floating* H, Py_ssize_t ldh, Py_ssize_t k,
                                      Py_ssize_t lo, Py_ssize_t hi,
-                                     double smlnum) noexcept nogil:
+                                     floating smlnum) noexcept nogil:
     """Is h[k, k-1] negligible (lo < k <= hi)? LAPACK dlahqr's test: GVL4 Alg. 7.5.2's
     |h| <= eps (|h_{k-1,k-1}| + |h_kk|) (the neighbouring subdiagonal entries standing
     in when both diagonal entries are zero), refined by the conservative criterion of
     Ahues and Tisseur (deflate only if the product h[k,k-1] h[k-1,k] is small against
     the local eigenvalue gap: keeps small eigenvalues of graded matrices accurate)."""
-    cdef double h = fabs(H[k * ldh + k - 1]), tst, ab, ba, aa, bb, s
-    cdef double hkk = H[k * ldh + k], hll = H[(k - 1) * ldh + k - 1]
+    cdef floating h = fabs(H[k * ldh + k - 1]), tst, ab, ba, aa, bb, s
+    cdef floating hkk = H[k * ldh + k], hll = H[(k - 1) * ldh + k - 1]
+    cdef floating eps = _lim(<floating>0, L_EPS)
     if h <= smlnum:
         return True
     tst = fabs(hll) + fabs(hkk)
@@ -470,23 +515,23 @@ cdef inline bint _negligible_subdiag(const double* H, Py_ssize_t ldh, Py_ssize_t
             tst += fabs(H[(k - 1) * ldh + k - 2])
         if k + 1 <= hi:
             tst += fabs(H[(k + 1) * ldh + k])
-    if h > EPS * tst:
+    if h > eps * tst:
         return False
     ab = max(h, fabs(H[(k - 1) * ldh + k]))
     ba = min(h, fabs(H[(k - 1) * ldh + k]))
     aa = max(fabs(hkk), fabs(hll - hkk))
     bb = min(fabs(hkk), fabs(hll - hkk))
     s = aa + ab
-    return ba * (ab / s) <= max(smlnum, EPS * (bb * (aa / s)))
+    return ba * (ab / s) <= max(smlnum, eps * (bb * (aa / s)))
 
 
 cdef Py_ssize_t _hqr(Py_ssize_t n,
-                     double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> quasi-triangular T
-                     double* ZT, Py_ssize_t ldz,    # INOUT Z^T (rows rotated), or NULL
+                     floating* H, Py_ssize_t ldh,   # INOUT Hessenberg -> quasi-triangular T
+                     floating* ZT, Py_ssize_t ldz,  # INOUT Z^T (rows rotated), or NULL
                      bint wantt,
-                     double* wr, double* wi,        # OUT n, n
+                     floating* wr, floating* wi,    # OUT n, n
                      Py_ssize_t* iters,             # OUT number of QR sweeps
-                     double* rwork) noexcept nogil:  # work 3n
+                     floating* rwork) noexcept nogil:  # work 3n
     """The double-shift QR of _hqr_window on the whole of H (LAPACK dlahqr with
     ilo = 0, ihi = n - 1)."""
     return _hqr_window(n, 0, n - 1, H, ldh, ZT, ldz, wantt, wr, wi, iters, rwork)
@@ -494,12 +539,12 @@ cdef Py_ssize_t _hqr(Py_ssize_t n,
 
 cdef Py_ssize_t _hqr_window(Py_ssize_t n,
                             Py_ssize_t ilo, Py_ssize_t ihi,  # IN    the active window
-                            double* H, Py_ssize_t ldh,       # INOUT -> quasi-triangular
-                            double* ZT, Py_ssize_t ldz,      # INOUT Z^T, or NULL
+                            floating* H, Py_ssize_t ldh,     # INOUT -> quasi-triangular
+                            floating* ZT, Py_ssize_t ldz,    # INOUT Z^T, or NULL
                             bint wantt,
-                            double* wr, double* wi,          # OUT   eigenvalues ilo..ihi
+                            floating* wr, floating* wi,      # OUT   eigenvalues ilo..ihi
                             Py_ssize_t* iters,               # OUT   number of QR sweeps
-                            double* rwork) noexcept nogil:   # work  3n
+                            floating* rwork) noexcept nogil:  # work  3n
     """Francis double-shift QR (GVL4 Alg. 7.5.2) on the diagonal window ilo..ihi of an
     upper Hessenberg H, as LAPACK's dlahqr does it (its ILO/IHI: the multishift driver
     of _eig_multishift.pxi hands it the small active blocks and the deflation windows).
@@ -522,13 +567,15 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
     cdef Py_ssize_t nh = ihi - ilo + 1
     cdef Py_ssize_t maxit = CAP_FACTOR * max(nh, 10), total = 0, kdefl = 0
     cdef Py_ssize_t hi, lo, k, j, i, nr, rlast, m
-    cdef double hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2
-    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn, rtdisc, h00, h01
-    cdef double smlnum = SAFMIN * (nh / EPS)
-    cdef double vec[3]
-    cdef double* rtau = rwork
-    cdef double* rv1 = rwork + n
-    cdef double* rv2 = rwork + 2 * n
+    cdef floating hnorm = 0.0, s, tr, det, h11, h12, h21, h22, x, y, z, t, v1, v2
+    cdef floating a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn, rtdisc, h00, h01
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
+    cdef floating smlnum = safmin * (nh / eps)
+    cdef floating vec[3]
+    cdef floating* rtau = rwork
+    cdef floating* rv1 = rwork + n
+    cdef floating* rv2 = rwork + 2 * n
     iters[0] = 0
     for i in range(ilo, ihi + 1):
         for j in range(max(i - 1, ilo), ihi + 1):
@@ -657,7 +704,7 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
             if m == lo:
                 break
             h00 = fabs(H[m * ldh + m - 1]) * (fabs(y) + fabs(z))
-            h01 = EPS * fabs(x) * (fabs(H[(m - 1) * ldh + m - 1]) + fabs(H[m * ldh + m])
+            h01 = eps * fabs(x) * (fabs(H[(m - 1) * ldh + m - 1]) + fabs(H[m * ldh + m])
                                    + fabs(H[(m + 1) * ldh + m + 1]))
             if h00 <= h01:
                 break
@@ -722,12 +769,21 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
                     H[i * ldh + k + 1] -= s * v1
         if wantt:
             # H[:lo, lo:hi+1] <- H[:lo, lo:hi+1] P_lo ... P_{hi-1}, row by row
-            rm_refl_cols(lo, hi, rtau, rv1, rv2, H, ldh, 0, lo)
+            if floating is float:
+                rm_srefl_cols(lo, hi, rtau, rv1, rv2, H, ldh, 0, lo)
+            else:
+                rm_refl_cols(lo, hi, rtau, rv1, rv2, H, ldh, 0, lo)
             # H[lo:hi+1, hi+1:] <- P_{hi-1} ... P_lo H[lo:hi+1, hi+1:], chunk by chunk
-            rm_refl_rows(lo, hi, rtau, rv1, rv2, H, ldh, hi + 1, n, 128)
+            if floating is float:
+                rm_srefl_rows(lo, hi, rtau, rv1, rv2, H, ldh, hi + 1, n, 128)
+            else:
+                rm_refl_rows(lo, hi, rtau, rv1, rv2, H, ldh, hi + 1, n, 128)
         if ZT != NULL:
             # Z <- Z P_lo ... P_{hi-1}: the rows lo..hi of Z^T
-            rm_refl_rows(lo, hi, rtau, rv1, rv2, ZT, ldz, 0, n, 128)
+            if floating is float:
+                rm_srefl_rows(lo, hi, rtau, rv1, rv2, ZT, ldz, 0, n, 128)
+            else:
+                rm_refl_rows(lo, hi, rtau, rv1, rv2, ZT, ldz, 0, n, 128)
     return 0
 
 
@@ -735,13 +791,13 @@ cdef Py_ssize_t _hqr_window(Py_ssize_t n,
 # eigenvectors of the quasi-triangular T by back substitution (LAPACK dtrevc)
 # =================================================================================
 cdef void _trevc(Py_ssize_t n,
-                 const double* T, Py_ssize_t ldt,   # IN  real Schur form
-                 const double* wr, const double* wi,  # IN eigenvalues (pairs standardised)
-                 double* X, Py_ssize_t ldx,         # OUT n x n: column k the eigenvector
-                                                    #     of a real w_k; columns (k, k+1)
-                                                    #     (Re, Im) of the vector of w_k
-                                                    #     for a pair w_k = p + iq, q > 0
-                 double* xwork) noexcept nogil:     # work 2n: Re and Im of the vector
+                 const floating* T, Py_ssize_t ldt,        # IN  real Schur form
+                 const floating* wr, const floating* wi,   # IN eigenvalues (pairs standardised)
+                 floating* X, Py_ssize_t ldx,              # OUT n x n: column k the eigenvector
+                                                           #     of a real w_k; columns (k, k+1)
+                                                           #     (Re, Im) of the vector of w_k
+                                                           #     for a pair w_k = p + iq, q > 0
+                 floating* xwork) noexcept nogil:          # work 2n: Re and Im of the vector
     """Solve (T - w I) x = 0 with x_k = 1 (or the 2x2 block's eigenvector) by back
     substitution upward, 1x1 and 2x2 diagonal blocks in turn (GVL4 Sec. 7.6, LAPACK
     dtrevc). Near-singular pivots are perturbed to smin = max(eps |w|, smlnum) as in
@@ -752,9 +808,12 @@ cdef void _trevc(Py_ssize_t n,
     cdef Py_ssize_t k, j, i, len_
     cdef double complex lam, r1, r2, a11, a12, a21, a22, rr, x1, x2
     cdef double smin, q, big, sc
-    cdef double smlnum = SAFMIN * (n / EPS)
-    cdef double* xr = xwork
-    cdef double* xi = xwork + n
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
+    cdef double smlnum = safmin * (n / eps)
+    cdef double tquot = _lim(<floating>0, L_TQUOT), tbig = _lim(<floating>0, L_TBIG)
+    cdef floating* xr = xwork
+    cdef floating* xi = xwork + n
     cdef bint cplx
     for i in range(n):
         for j in range(n):
@@ -781,20 +840,23 @@ cdef void _trevc(Py_ssize_t n,
                 xr[k] = 1.0
             j = k - 2
         # perturbed pivots as dtrevc: smin = max(eps |w|, smlnum). Near-singular pivots
-        # make the solution grow; every division is guarded (a quotient above 1e100
+        # make the solution grow; every division is guarded (a quotient above TQUOT
         # first scales the whole partial solution down) and the solution is rescaled
-        # to max 1 once it passes 1e50, so nothing overflows (dtrevc / dlaln2's scale).
-        smin = max(EPS * (fabs(lam.real) + fabs(lam.imag)), smlnum)
+        # to max 1 once it passes TBIG, so nothing overflows (dtrevc / dlaln2's scale;
+        # the table's limits in the type's range). The 2x2 complex solves are scalar
+        # arithmetic in double complex for both types (there is no fused complex type);
+        # the vectors, the dot products and every threshold are the type's own.
+        smin = max(eps * (fabs(lam.real) + fabs(lam.imag)), smlnum)
         while j >= 0:
             len_ = k - j
             if j > 0 and T[j * ldt + j - 1] != 0.0:
                 # 2x2 diagonal block (j-1, j): complex 2x2 solve with partial pivoting
                 # r = -T[j-1:j+1, j+1:k+1] @ x[j+1:k+1]
-                r1 = -ddot(len_, T + (j - 1) * ldt + j + 1, 1, xr + j + 1, 1)
-                r2 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                r1 = -xdot(len_, T + (j - 1) * ldt + j + 1, 1, xr + j + 1, 1)
+                r2 = -xdot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
                 if cplx:
-                    r1 = r1 - 1j * ddot(len_, T + (j - 1) * ldt + j + 1, 1, xi + j + 1, 1)
-                    r2 = r2 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
+                    r1 = r1 - 1j * xdot(len_, T + (j - 1) * ldt + j + 1, 1, xi + j + 1, 1)
+                    r2 = r2 - 1j * xdot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
                 a11 = T[(j - 1) * ldt + j - 1] - lam
                 a12 = T[(j - 1) * ldt + j]
                 a21 = T[j * ldt + j - 1]
@@ -811,14 +873,14 @@ cdef void _trevc(Py_ssize_t n,
                 r2 = r2 - rr * r1
                 if _cabs(a22) < smin:
                     a22 = smin
-                sc = _guard(r2, a22)
+                sc = _guard(r2, a22, tquot)
                 if sc != 1.0:
                     _scale_ri(xr, xi, j + 1, k + 1, sc)
                     r1 = r1 * sc
                     r2 = r2 * sc
                 x2 = r2 / a22
                 r1 = r1 - a12 * x2
-                sc = _guard(r1, a11)
+                sc = _guard(r1, a11, tquot)
                 if sc != 1.0:
                     _scale_ri(xr, xi, j + 1, k + 1, sc)
                     x2 = x2 * sc
@@ -829,18 +891,18 @@ cdef void _trevc(Py_ssize_t n,
                 xr[j - 1] = x1.real
                 xi[j - 1] = x1.imag
                 big = max(_cabs(x1), _cabs(x2))
-                if big > 1e50:
+                if big > tbig:
                     _scale_ri(xr, xi, j - 1, k + 1, 1.0 / big)
                 j -= 2
             else:
                 # r = -T[j, j+1:k+1] @ x[j+1:k+1]
-                r1 = -ddot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
+                r1 = -xdot(len_, T + j * ldt + j + 1, 1, xr + j + 1, 1)
                 if cplx:
-                    r1 = r1 - 1j * ddot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
+                    r1 = r1 - 1j * xdot(len_, T + j * ldt + j + 1, 1, xi + j + 1, 1)
                 a11 = T[j * ldt + j] - lam
                 if _cabs(a11) < smin:
                     a11 = smin
-                sc = _guard(r1, a11)
+                sc = _guard(r1, a11, tquot)
                 if sc != 1.0:
                     _scale_ri(xr, xi, j + 1, k + 1, sc)
                     r1 = r1 * sc
@@ -848,7 +910,7 @@ cdef void _trevc(Py_ssize_t n,
                 xr[j] = x1.real
                 xi[j] = x1.imag
                 big = _cabs(x1)
-                if big > 1e50:
+                if big > tbig:
                     _scale_ri(xr, xi, j, k + 1, 1.0 / big)
                 j -= 1
         if not cplx:
@@ -862,7 +924,7 @@ cdef void _trevc(Py_ssize_t n,
             k -= 2
 
 
-cdef inline void _scale_ri(double* xr, double* xi, Py_ssize_t lo, Py_ssize_t hi,
+cdef inline void _scale_ri(floating* xr, floating* xi, Py_ssize_t lo, Py_ssize_t hi,
                            double sc) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(lo, hi):
@@ -877,11 +939,11 @@ cdef inline double _cabs(double complex z) noexcept nogil:
     return fabs(z.real) + fabs(z.imag)
 
 
-cdef inline double _guard(double complex r, double complex a) noexcept nogil:
-    """1, or the factor that keeps |r / a| <= 1e100 (|a| > 0)."""
+cdef inline double _guard(double complex r, double complex a, double big) noexcept nogil:
+    """1, or the factor that keeps |r / a| <= big (|a| > 0)."""
     cdef double ra = _cabs(r), aa = _cabs(a)
-    if ra > 1e100 * aa:
-        return (1e100 * aa) / ra
+    if ra > big * aa:
+        return (big * aa) / ra
     return 1.0
 
 
@@ -914,15 +976,15 @@ def _set_geev_small(Py_ssize_t k):
 
 
 cdef void _org2hr(Py_ssize_t n,
-                  const double* R,          # IN  reflector rows (v_k[1:] in R[k, k+2:])
-                  const double* tau,        # IN  n-2 factors
-                  double* Q) noexcept nogil:  # OUT n x n (leading dimension n)
+                  const floating* R,        # IN  reflector rows (v_k[1:] in R[k, k+2:])
+                  const floating* tau,      # IN  n-2 factors
+                  floating* Q) noexcept nogil:  # OUT n x n (leading dimension n)
     """Q = H_0 H_1 ... H_{n-3} of the Hessenberg reduction, unblocked (LAPACK dorg2r /
     dorghr): from Q = I, each H_k applied from the left to Q[k+1:, k+1:], last one
     first, so that every product only touches the block that is not yet the identity."""
     cdef Py_ssize_t i, j, k
-    cdef double s, t
-    memset(Q, 0, n * n * sizeof(double))
+    cdef floating s, t
+    memset(Q, 0, n * n * sizeof(floating))
     for i in range(n):
         Q[i * n + i] = 1.0
     for k in range(n - 3, -1, -1):
@@ -946,34 +1008,42 @@ cdef inline Py_ssize_t _pad_ld(Py_ssize_t n) noexcept nogil:
 
 
 cdef inline Py_ssize_t _r8(Py_ssize_t k) noexcept nogil:
-    """k rounded up to whole cache lines of doubles (each part of the workspace starts
-    on a 64-byte boundary of the workspace)."""
+    """k rounded up to a multiple of 8 entries (each part of the workspace starts on a
+    64-byte boundary of a double workspace, a 32-byte one of a float workspace)."""
     return (k + 7) & ~(<Py_ssize_t>7)
 
 
 cdef Py_ssize_t _ms_work_size(Py_ssize_t n) noexcept nogil:
-    """Doubles of the multishift QR's workspace for order n (_ms_carve's layout)."""
+    """Entries (float or double) of the multishift QR's workspace for order n
+    (_ms_carve's layout)."""
     cdef Py_ssize_t nwork = _ms_nwork(n), ldt = _pad_ld(nwork)
     return 3 * _r8(nwork * ldt) + _r8(nwork * n) + 2 * _r8(3 * nwork)
 
 
-cdef void _ms_carve(Py_ssize_t n, MSWork* w, double* base, double* rwork) noexcept nogil:
-    """Point w's arrays into base (_ms_work_size(n) doubles, zeroed here)."""
+cdef void _ms_carve(Py_ssize_t n, MSWork* w, floating* base, floating* rwork) noexcept nogil:
+    """Point w's arrays into base (_ms_work_size(n) entries, zeroed here)."""
     cdef Py_ssize_t nwork = _ms_nwork(n), ldt = _pad_ld(nwork)
-    memset(base, 0, _ms_work_size(n) * sizeof(double))
-    w.T = base
-    w.VT = w.T + _r8(nwork * ldt)
-    w.U = w.VT + _r8(nwork * ldt)
-    w.G = w.U + _r8(nwork * ldt)
-    w.sr = w.G + _r8(nwork * n)
-    w.si = w.sr + _r8(3 * nwork)
+    cdef floating* p = base
+    memset(base, 0, _ms_work_size(n) * sizeof(floating))
+    w.T = p
+    p += _r8(nwork * ldt)
+    w.VT = p
+    p += _r8(nwork * ldt)
+    w.U = p
+    p += _r8(nwork * ldt)
+    w.G = p
+    p += _r8(nwork * n)
+    w.sr = p
+    p += _r8(3 * nwork)
+    w.si = p
     w.rwork = rwork
     w.ldt = ldt
     w.nwork = nwork
 
 
 cdef Py_ssize_t geev_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
-    """Doubles of geev's workspace for order n (its iwork: n entries)."""
+    """Entries of geev's workspace for order n, in the matrix's type (the same count
+    for float and double; its iwork: n entries)."""
     cdef Py_ssize_t s = _r8(n * _pad_ld(n))                 # H, padded rows
     s += 3 * _r8(n) + _r8(max(2 * n, NB)) + 2 * _r8(NB)  # scale, tau, y; col; w1, w2
     s += _r8(3 * n)                                      # the Francis reflectors
@@ -987,20 +1057,23 @@ cdef Py_ssize_t geev_work_size(Py_ssize_t n, bint want_vectors) noexcept nogil:
 
 
 cdef int geev(Py_ssize_t n,
-              const double* A, Py_ssize_t lda,   # IN    n x n (not modified)
-              double* wr, double* wi,            # OUT   n, n: eigenvalues, pairs adjacent,
-                                                 #       positive imaginary part first
-              double* VR, Py_ssize_t ldv,        # OUT   n x n eigenvectors (LAPACK's real
-                                                 #       packing: a pair's vector as the
-                                                 #       columns (Re, Im)), or NULL: none
-              double* work,                      # work  geev_work_size(n, VR != NULL)
-              Py_ssize_t* iwork,                 # work  n
-              Py_ssize_t* iters) noexcept nogil:  # OUT   QR sweeps
+              const floating* A, Py_ssize_t lda,      # IN    n x n (not modified)
+              floating* wr, floating* wi,             # OUT   n, n: eigenvalues, pairs adjacent,
+                                                      #       positive imaginary part first
+              floating* VR, Py_ssize_t ldv,           # OUT   n x n eigenvectors (LAPACK's real
+                                                      #       packing: a pair's vector as the
+                                                      #       columns (Re, Im)), or NULL: none
+              floating* work,                         # work  geev_work_size(n, VR != NULL)
+              Py_ssize_t* iwork,                      # work  n
+              Py_ssize_t* iters) noexcept nogil:      # OUT   QR sweeps
     """Eigenvalues and (optionally) right eigenvectors of a general real matrix, as
     LAPACK's dgeev: 0, GEEV_NOCONV (the QR iteration hit its cap) or GEEV_NONFINITE.
 
-    0. Scaling: a matrix whose largest entry is below 1e-140 or above 1e140 is scaled
-       to max 1 (dgeev's dlascl guard), the eigenvalues scaled back at the end.
+    0. Scaling: a matrix whose largest entry is outside [1/SCALE, SCALE] (1e-140..1e140
+       for double, 1e-12..1e12 for float: the per-dtype table) is scaled to the nearer
+       end of that window (dgeev's dlascl guard to SMLNUM / BIGNUM: as little as needed,
+       so that small entries of a huge matrix do not underflow), the eigenvalues
+       scaled back at the end.
     1. Balancing (dgebal, [PR69]) and Householder reduction to Hessenberg form
        (dgehrd, GVL4 Alg. 7.4.2); with vectors, Q formed (dorghr).
     2. The real Schur form by the QR algorithm (dhseqr): the multishift QR with
@@ -1013,26 +1086,28 @@ cdef int geev(Py_ssize_t n,
     No allocation: every array lives in work / iwork (one per thread in the stacks)."""
     cdef bint want_vectors = VR != NULL
     cdef Py_ssize_t ldh = _pad_ld(n), i, j, k, m, ilo = 0, ihi = n - 1
-    cdef double anrm = 0.0, f = 1.0, t, cs, sn, r
+    cdef floating anrm = 0.0, t, cs, sn, r
+    cdef floating big = _lim(<floating>0, L_MAX), lim = _lim(<floating>0, L_SCALE)
+    cdef double f = 1.0             # in double: SMLNUM / anrm of a subnormal fits
     cdef int status
-    cdef double* H
-    cdef double* scale
-    cdef double* tau
-    cdef double* y
-    cdef double* col
-    cdef double* w1
-    cdef double* w2
-    cdef double* rw
-    cdef double* p
-    cdef double* PVT = NULL
-    cdef double* PY = NULL
-    cdef double* PT = NULL
-    cdef double* PW = NULL
-    cdef double* R = NULL
-    cdef double* Q = NULL
-    cdef double* ZT = NULL
-    cdef double* OW = NULL
-    cdef double* xw = NULL
+    cdef floating* H
+    cdef floating* scale
+    cdef floating* tau
+    cdef floating* y
+    cdef floating* col
+    cdef floating* w1
+    cdef floating* w2
+    cdef floating* rw
+    cdef floating* p
+    cdef floating* PVT = NULL
+    cdef floating* PY = NULL
+    cdef floating* PT = NULL
+    cdef floating* PW = NULL
+    cdef floating* R = NULL
+    cdef floating* Q = NULL
+    cdef floating* ZT = NULL
+    cdef floating* OW = NULL
+    cdef floating* xw = NULL
     cdef MSWork msw
     iters[0] = 0
     if n == 0:
@@ -1041,12 +1116,14 @@ cdef int geev(Py_ssize_t n,
     for i in range(n):
         for j in range(n):
             t = fabs(A[i * lda + j])
-            if not t <= DBL_MAX:                # NaN or infinity
+            if not t <= big:                    # NaN or infinity
                 return GEEV_NONFINITE
             if t > anrm:
                 anrm = t
-    if anrm != 0.0 and (anrm < 1e-140 or anrm > 1e140):
-        f = 1.0 / anrm
+    if anrm != 0.0 and anrm < 1 / lim:
+        f = (1.0 / <double>lim) / anrm      # dgeev: max |a_ij| -> SMLNUM
+    elif anrm > lim:
+        f = lim / <double>anrm              # dgeev: max |a_ij| -> BIGNUM
     # the workspace, in geev_work_size's order
     H = work
     scale = H + _r8(n * ldh)
@@ -1070,8 +1147,8 @@ cdef int geev(Py_ssize_t n,
         OW = ZT + _r8(n * n)
         xw = OW + _r8(org_work_size(n, n, NB))
         p = xw + _r8(2 * n)
-        memset(R, 0, n * n * sizeof(double))
-    memset(work, 0, (rw + 3 * n - work) * sizeof(double))
+        memset(R, 0, n * n * sizeof(floating))
+    memset(work, 0, (rw + 3 * n - work) * sizeof(floating))
     # the working copy (padded rows: the QR sweeps walk down columns), scaled
     for i in range(n):
         for j in range(n):
@@ -1093,7 +1170,7 @@ cdef int geev(Py_ssize_t n,
                 for j in range(n):
                     ZT[i * n + j] = Q[j * n + i]
         else:
-            memset(ZT, 0, n * n * sizeof(double))      # no reduction was needed: Q = I
+            memset(ZT, 0, n * n * sizeof(floating))    # no reduction was needed: Q = I
             for i in range(n):
                 ZT[i * n + i] = 1.0
     # 2. the real Schur form H = Z T Z^T (dhseqr's choice of QR algorithm)
@@ -1117,7 +1194,7 @@ cdef int geev(Py_ssize_t n,
                         t += ZT[k * n + i] * Q[k * n + j]
                     VR[i * ldv + j] = t
         else:
-            dgemm(True, False, n, n, n, 1.0, ZT, n, Q, n, 0.0, VR, ldv)
+            xgemm(True, False, n, n, n, 1.0, ZT, n, Q, n, 0.0, VR, ldv)
         for i in range(n):
             if scale[i] != 1.0:
                 for j in range(n):
@@ -1129,18 +1206,18 @@ cdef int geev(Py_ssize_t n,
             j = ilo - 1 - k if k < ilo else ihi + 1 + (k - ilo)
             m = iwork[j]
             if m >= 0 and m != j:
-                dswap(n, VR + j * ldv, 1, VR + m * ldv, 1)
+                xswap(n, VR + j * ldv, 1, VR + m * ldv, 1)
         # dgeev's normalisation
         j = 0
         while j < n:
             if wi[j] == 0.0:
-                t = dnrm2(n, VR + j, ldv)
+                t = xnrm2(n, VR + j, ldv)
                 if t > 0.0:
                     for i in range(n):
                         VR[i * ldv + j] /= t
                 j += 1
             else:
-                t = hypot(dnrm2(n, VR + j, ldv), dnrm2(n, VR + j + 1, ldv))
+                t = hypot(xnrm2(n, VR + j, ldv), xnrm2(n, VR + j + 1, ldv))
                 k = 0
                 r = -1.0
                 for i in range(n):
@@ -1164,39 +1241,51 @@ cdef int geev(Py_ssize_t n,
 
 
 cdef void unpack_vectors(Py_ssize_t batch, Py_ssize_t n,
-                         const double* wi,      # IN  batch x n
-                         const double* VR,      # IN  batch x n x n, geev's real packing
-                         double complex* V      # OUT batch x n x n
+                         const floating* wi,  # IN  batch x n
+                         const floating* VR,  # IN  batch x n x n, geev's real packing
+                         floating* V          # OUT batch x n x n complex numbers as
+                                              #     (re, im) pairs: a complex64 /
+                                              #     complex128 array's memory
                          ) noexcept nogil:
     """The complex eigenvectors from geev's packing (numpy's
     mk_geev_complex_eigenvectors): a real w_j's column as it is; a pair (j, j+1) with
     columns (Re, Im) becomes v_j = Re + i Im, v_{j+1} = conj(v_j)."""
     cdef Py_ssize_t b, i, j
-    cdef const double* x
-    cdef const double* im
-    cdef double complex* z
+    cdef const floating* x
+    cdef const floating* im
+    cdef floating* z
     for b in range(batch):
         x = VR + b * n * n
         im = wi + b * n
-        z = V + b * n * n
+        z = V + 2 * b * n * n
         j = 0
         while j < n:
             if im[j] != 0.0 and j + 1 < n:
                 for i in range(n):
-                    z[i * n + j] = x[i * n + j] + 1j * x[i * n + j + 1]
-                    z[i * n + j + 1] = x[i * n + j] - 1j * x[i * n + j + 1]
+                    z[2 * (i * n + j)] = x[i * n + j]
+                    z[2 * (i * n + j) + 1] = x[i * n + j + 1]
+                    z[2 * (i * n + j + 1)] = x[i * n + j]
+                    z[2 * (i * n + j + 1) + 1] = -x[i * n + j + 1]
                 j += 2
             else:
                 for i in range(n):
-                    z[i * n + j] = x[i * n + j]
+                    z[2 * (i * n + j)] = x[i * n + j]
+                    z[2 * (i * n + j) + 1] = 0.0
                 j += 1
+
+
+def _unpack_all(floating[:, ::1] wi, floating[:, :, ::1] VR, floating[:, ::1] V2):
+    """unpack_vectors on whole arrays; V2 is the complex result viewed as reals."""
+    with nogil:
+        unpack_vectors(wi.shape[0], wi.shape[1], &wi[0, 0], &VR[0, 0, 0], &V2[0, 0])
 
 
 def geev_results(wr, wi, VR, shape, dtype):
     """numpy.linalg.eig's results from geev's arrays wr, wi (batch, n) and VR
-    (batch, n, n) or None, shaped shape + (n,) and shape + (n, n): real (dtype) when
-    every eigenvalue of the whole call is real, else complex (complex64 for float32),
-    as numpy decides it (numpy/linalg/_linalg.py: ``all(w.imag == 0.0)``)."""
+    (batch, n, n) or None, all of the computing type dtype, shaped shape + (n,) and
+    shape + (n, n): real (dtype) when every eigenvalue of the whole call is real, else
+    complex (complex64 for float32), as numpy decides it (numpy/linalg/_linalg.py:
+    ``all(w.imag == 0.0)``)."""
     cdef Py_ssize_t batch = wr.shape[0], n = wr.shape[1]
     if not (wi != 0.0).any():
         w = wr.astype(dtype, copy=False).reshape(shape + (n,))
@@ -1204,19 +1293,16 @@ def geev_results(wr, wi, VR, shape, dtype):
             return w, None
         return w, VR.astype(dtype, copy=False).reshape(shape + (n, n))
     ctype = np.complex64 if dtype == np.float32 else np.complex128
-    w = np.empty((batch, n), dtype=np.complex128)
+    w = np.empty((batch, n), dtype=ctype)
     w.real = wr
     w.imag = wi
-    w = w.astype(ctype, copy=False).reshape(shape + (n,))
+    w = w.reshape(shape + (n,))
     if VR is None:
         return w, None
-    Vc = np.empty((batch, n, n), dtype=np.complex128)
-    cdef double[:, ::1] wim = wi
-    cdef double[:, :, ::1] vr = VR
-    cdef double complex[:, :, ::1] vc = Vc
-    with nogil:
-        unpack_vectors(batch, n, &wim[0, 0], &vr[0, 0, 0], &vc[0, 0, 0])
-    return w, Vc.astype(ctype, copy=False).reshape(shape + (n, n))
+    Vc = np.empty((batch, n, n), dtype=ctype)
+    if batch and n:
+        _unpack_all(wi, VR, Vc.reshape(batch, n * n).view(dtype))
+    return w, Vc.reshape(shape + (n, n))
 
 
 def _input_dtype(A):
@@ -1227,25 +1313,33 @@ def _input_dtype(A):
     return np.dtype(np.float64)
 
 
-def _eig_impl(A, bint want_vectors, str name):
-    """One matrix through geev; float32 input is solved in float64 and rounded once."""
-    dtype = _input_dtype(A)
-    a = _work_copy(A, name)
+def _geev_one(floating[:, ::1] a, floating[:, ::1] wr, floating[:, ::1] wi,
+              floating[:, :, ::1] VR, bint want_vectors, floating[::1] work):
+    """geev on the n x n a (n >= 1) into wr, wi (1 x n) and VR (1 x n x n, when
+    want_vectors), in a's type; returns (status, sweeps)."""
     cdef Py_ssize_t n = a.shape[0], iters = 0
-    cdef double[:, ::1] am = a if n else np.zeros((1, 1))
-    wr = np.zeros((1, n))
-    wi = np.zeros((1, n))
-    VR = np.empty((1, n, n)) if want_vectors else None
-    cdef double[:, ::1] wrm = wr if n else np.zeros((1, 1))
-    cdef double[:, ::1] wim = wi if n else np.zeros((1, 1))
-    cdef double[:, :, ::1] vrm = VR if (want_vectors and n) else np.zeros((1, 1, 1))
-    cdef double* vp = &vrm[0, 0, 0] if want_vectors else NULL
-    cdef double[::1] work = np.empty(max(geev_work_size(n, want_vectors), 1))
-    cdef Py_ssize_t[::1] iwork = np.empty(max(n, 1), dtype=np.intp)
+    cdef Py_ssize_t[::1] iwork = np.empty(n, dtype=np.intp)
+    cdef floating* vp = &VR[0, 0, 0] if want_vectors else NULL
     cdef int status
     with nogil:
-        status = geev(n, &am[0, 0], n, &wrm[0, 0], &wim[0, 0], vp, n, &work[0],
+        status = geev(n, &a[0, 0], n, &wr[0, 0], &wi[0, 0], vp, n, &work[0],
                       &iwork[0], &iters)
+    return status, iters
+
+
+def _eig_impl(A, bint want_vectors, str name):
+    """One matrix through geev, computed in the input's type (float32 or float64)."""
+    dtype = _input_dtype(A)
+    a = _work_copy(A, name).astype(dtype, copy=False)   # (float32 -> 64 -> 32: exact)
+    cdef Py_ssize_t n = a.shape[0]
+    wr = np.zeros((1, n), dtype=dtype)
+    wi = np.zeros((1, n), dtype=dtype)
+    VR = np.empty((1, n, n), dtype=dtype) if want_vectors else None
+    status, iters = 0, 0
+    if n:
+        work = np.empty(geev_work_size(n, want_vectors), dtype=dtype)
+        status, iters = _geev_one(a, wr, wi, VR if want_vectors else a[None], want_vectors,
+                                  work)
     if status == GEEV_NONFINITE:
         raise ValueError("%s: the matrix contains NaN or infinity" % name)
     if status:
@@ -1284,7 +1378,7 @@ def eig(A):
         eigenvectors : ndarray of shape (n, n), unit-norm columns (complex when the
         eigenvalues are), ``V[:, i]`` for ``w[i]``; for a defective matrix the columns
         are nearly parallel. float64 / complex128, or float32 / complex64 for float32
-        input (computed in float64 and rounded once, as numpy 2 does).
+        input (computed in float32: residuals of order n eps32 ||A||).
 
     Raises
     ------
@@ -1336,31 +1430,39 @@ def hessenberg(A):
     H : Matrix of shape (n, n)
         Upper Hessenberg (zero below the first subdiagonal).
     Q : Matrix of shape (n, n)
-        Orthogonal, with ``A = Q @ H @ Q.T``.
+        Orthogonal, with ``A = Q @ H @ Q.T``. Both float32 for float32 input (computed
+        in float32), else float64.
     """
-    a = _work_copy(A, "hessenberg")
+    dtype = _input_dtype(A)
+    a = _work_copy(A, "hessenberg").astype(dtype, copy=False)
     cdef Py_ssize_t n = a.shape[0]
     if n == 0:
-        return asmatrix(np.empty((0, 0))), asmatrix(np.empty((0, 0)))
-    cdef double[:, ::1] H = a
-    cdef double[::1] tau = np.zeros(n)
-    cdef double[::1] col = np.zeros(max(2 * n, NB))
-    cdef double[::1] y = np.zeros(n)
-    cdef double[:, ::1] PVT = np.zeros((NB, n))
-    cdef double[:, ::1] PY = np.zeros((n, NB))
-    cdef double[:, ::1] PT = np.zeros((NB, NB))
-    cdef double[:, ::1] PW = np.zeros((NB, n))
-    cdef double[::1] w1 = np.zeros(NB)
-    cdef double[::1] w2 = np.zeros(NB)
-    cdef double[:, ::1] R = np.zeros((n, n))
-    Qa = np.empty((n, n))
-    cdef double[:, ::1] Q = Qa
-    cdef double[::1] OW = np.empty(org_work_size(n, n, NB))
+        return asmatrix(np.empty((0, 0), dtype)), asmatrix(np.empty((0, 0), dtype))
+    Qa = np.empty((n, n), dtype=dtype)
+    _gehrd_orghr(a, Qa)
+    return asmatrix(a), asmatrix(Qa)
+
+
+def _gehrd_orghr(floating[:, ::1] H, floating[:, ::1] Q):
+    """H <- the Hessenberg form of H (n x n, n >= 1) and Q its orthogonal factor, in
+    H's type (_gehrd, then orgtr forms Q from the reflector rows)."""
+    cdef Py_ssize_t n = H.shape[0]
+    dtype = np.float32 if floating is float else np.float64
+    cdef floating[::1] tau = np.zeros(n, dtype)
+    cdef floating[::1] col = np.zeros(max(2 * n, NB), dtype)
+    cdef floating[::1] y = np.zeros(n, dtype)
+    cdef floating[:, ::1] PVT = np.zeros((NB, n), dtype)
+    cdef floating[:, ::1] PY = np.zeros((n, NB), dtype)
+    cdef floating[:, ::1] PT = np.zeros((NB, NB), dtype)
+    cdef floating[:, ::1] PW = np.zeros((NB, n), dtype)
+    cdef floating[::1] w1 = np.zeros(NB, dtype)
+    cdef floating[::1] w2 = np.zeros(NB, dtype)
+    cdef floating[:, ::1] R = np.zeros((n, n), dtype)
+    cdef floating[::1] OW = np.empty(org_work_size(n, n, NB), dtype)
     with nogil:
         _gehrd(n, &H[0, 0], n, &tau[0], &R[0, 0], n, &PVT[0, 0], &PY[0, 0], &PT[0, 0],
                &PW[0, 0], &col[0], &y[0], &w1[0], &w2[0])
         orgtr(n, &R[0, 0], n, &tau[0], &Q[0, 0], n, NB, &OW[0])
-    return asmatrix(a), asmatrix(Qa)
 
 
 def _cap_factor():

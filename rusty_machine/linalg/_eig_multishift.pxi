@@ -34,7 +34,7 @@ cdef Py_ssize_t MS_NMIN = 200
 cdef Py_ssize_t MS_KEXNW = 5      # grow the deflation window after 5 sweeps without one
 cdef Py_ssize_t MS_KEXSH = 6      # exceptional shifts every 6 sweeps without a deflation
 cdef Py_ssize_t MS_NIBBLE = 14    # skip the sweep when AED deflated >= 14% of its window
-cdef double MS_WILK1 = 0.75       # the exceptional shifts' constants (dlaqr0)
+cdef double MS_WILK1 = 0.75         # the exceptional shifts' constants (dlaqr0)
 cdef double MS_WILK2 = -0.4375
 
 
@@ -77,8 +77,8 @@ cdef Py_ssize_t _ms_window_size(Py_ssize_t nh) noexcept nogil:
 # =================================================================================
 # reordering the real Schur form (LAPACK dlaexc, dtrexc; GVL4 Sec. 7.6.2)
 # =================================================================================
-cdef bint _small_sylvester(int n1, int n2, const double* D, Py_ssize_t ldd,
-                           double* X) noexcept nogil:      # OUT n1 x n2, row-major
+cdef bint _small_sylvester(int n1, int n2, const floating* D, Py_ssize_t ldd,
+                           floating* X) noexcept nogil:    # OUT n1 x n2, row-major
     """Solve T11 X - X T22 = T12 for the n1 x n2 X (n1, n2 <= 2) where D = [T11 T12; 0 T22]
     (LAPACK dlasy2 with ISGN = -1): the Kronecker form (I kron T11 - T22^T kron I) x = t12
     of order <= 4 by Gaussian elimination with complete pivoting, a pivot below
@@ -86,17 +86,19 @@ cdef bint _small_sylvester(int n1, int n2, const double* D, Py_ssize_t ldd,
     ill-conditioned and the caller's test rejects it). Returns False if nothing can be
     solved (all-zero system)."""
     cdef int nn = n1 * n2, i, j, k, l, r, c, p, q, ip, jp
-    cdef double K[4][4]
-    cdef double rhs[4]
-    cdef double sol[4]
+    cdef floating K[4][4]
+    cdef floating rhs[4]
+    cdef floating sol[4]
     cdef int colperm[4]
-    cdef double smin = 0.0, piv, f, tmp
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
+    cdef floating smin = 0.0, piv, f, tmp
     for i in range(n1 + n2):
         for j in range(i, n1 + n2):
             smin = max(smin, fabs(D[i * ldd + j]))
         if i > 0:
             smin = max(smin, fabs(D[i * ldd + i - 1]))
-    smin = max(EPS * smin, SAFMIN)
+    smin = max(eps * smin, safmin)
     for r in range(nn):
         rhs[r] = 0.0
         colperm[r] = r
@@ -156,13 +158,13 @@ cdef bint _small_sylvester(int n1, int n2, const double* D, Py_ssize_t ldd,
     return True
 
 
-cdef void _standardize_block(Py_ssize_t n, double* T, Py_ssize_t ldt, double* ZT,
+cdef void _standardize_block(Py_ssize_t n, floating* T, Py_ssize_t ldt, floating* ZT,
                              Py_ssize_t ldz, Py_ssize_t nz, Py_ssize_t j,
                              Py_ssize_t rtop) noexcept nogil:
     """Standardise the 2x2 diagonal block at (j, j) of the quasi-triangular T (dlanv2)
     and apply its rotation to the rest of rows j, j+1 (columns j+2..n-1), columns j, j+1
     (rows rtop..j-1) and rows j, j+1 of Z^T (nz columns)."""
-    cdef double a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
+    cdef floating a, b, c, d, rt1r, rt1i, rt2r, rt2i, cs, sn
     a = T[j * ldt + j]
     b = T[j * ldt + j + 1]
     c = T[(j + 1) * ldt + j]
@@ -181,8 +183,8 @@ cdef void _standardize_block(Py_ssize_t n, double* T, Py_ssize_t ldt, double* ZT
 
 
 cdef bint _swap_blocks(Py_ssize_t n,
-                       double* T, Py_ssize_t ldt,     # INOUT quasi-triangular, n x n
-                       double* ZT, Py_ssize_t ldz,    # INOUT rows j1.. rotated, or NULL
+                       floating* T, Py_ssize_t ldt,   # INOUT quasi-triangular, n x n
+                       floating* ZT, Py_ssize_t ldz,  # INOUT rows j1.. rotated, or NULL
                        Py_ssize_t nz,                 # IN    columns of Z^T
                        Py_ssize_t j1, int n1, int n2) noexcept nogil:
     """Swap the adjacent diagonal blocks T11 (n1 x n1 at j1) and T22 (n2 x n2 after it)
@@ -196,13 +198,15 @@ cdef bint _swap_blocks(Py_ssize_t n,
     10 eps ||D||: the blocks' eigenvalues are too close for a stable swap (dlaexc's
     test). The new 2x2 blocks are standardised again (dlanv2)."""
     cdef Py_ssize_t m = n1 + n2, i, j, k, p
-    cdef double D[4][4]
-    cdef double Q[4][4]
-    cdef double W[4][4]
-    cdef double X[4]
-    cdef double tmp[4]
-    cdef double vec[4]
-    cdef double cs, sn, r, t11, t22, dnorm = 0.0, thresh, tau, acc
+    cdef floating D[4][4]
+    cdef floating Q[4][4]
+    cdef floating W[4][4]
+    cdef floating X[4]
+    cdef floating tmp[4]
+    cdef floating vec[4]
+    cdef floating cs, sn, r, t11, t22, dnorm = 0.0, thresh, tau, acc
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
     cdef Py_ssize_t j2 = j1 + 1
     if n1 == 1 and n2 == 1:
         t11 = T[j1 * ldt + j1]
@@ -221,7 +225,7 @@ cdef bint _swap_blocks(Py_ssize_t n,
         for j in range(m):
             D[i][j] = T[(j1 + i) * ldt + j1 + j]
             dnorm = max(dnorm, fabs(D[i][j]))
-    thresh = max(10.0 * EPS * dnorm, SAFMIN * (n / EPS))
+    thresh = max(10.0 * eps * dnorm, safmin * (n / eps))
     _small_sylvester(n1, n2, &D[0][0], 4, X)
     # W = [-X; I] (m x n2); Q = I
     for i in range(m):
@@ -310,7 +314,7 @@ cdef bint _swap_blocks(Py_ssize_t n,
     return True
 
 
-cdef bint _move_block_up(Py_ssize_t n, double* T, Py_ssize_t ldt, double* ZT,
+cdef bint _move_block_up(Py_ssize_t n, floating* T, Py_ssize_t ldt, floating* ZT,
                          Py_ssize_t ldz, Py_ssize_t ifst, int nbf,
                          Py_ssize_t ilst) noexcept nogil:
     """Move the diagonal block of order nbf starting at row ifst up to start at row ilst
@@ -335,13 +339,14 @@ cdef bint _move_block_up(Py_ssize_t n, double* T, Py_ssize_t ldt, double* ZT,
 # =================================================================================
 cdef struct MSWork:
     # the workspace of one multishift QR call (all row-major, allocated by _eig_impl)
-    double* T           # nwork x nwork, leading dimension ldt: the deflation window
-    double* VT          # nwork x nwork (ldt): its Schur vectors, transposed
-    double* U           # nwork x nwork (ldt): a sweep's accumulated transformations
-    double* G           # nwork x n (leading dimension n): GEMM results
-    double* sr          # 3 nwork: shifts (real parts), candidates, scratch
-    double* si          # 3 nwork: shifts (imaginary parts), candidates
-    double* rwork       # 3 n: the double-shift QR's reflectors
+    # (untyped: float or double arrays, cast to floating* by the fused kernels)
+    void* T           # nwork x nwork, leading dimension ldt: the deflation window
+    void* VT          # nwork x nwork (ldt): its Schur vectors, transposed
+    void* U           # nwork x nwork (ldt): a sweep's accumulated transformations
+    void* G           # nwork x n (leading dimension n): GEMM results
+    void* sr          # 3 nwork: shifts (real parts), candidates, scratch
+    void* si          # 3 nwork: shifts (imaginary parts), candidates
+    void* rwork       # 3 n: the double-shift QR's reflectors
     Py_ssize_t ldt
     Py_ssize_t nwork    # the largest window (deflation or sweep)
 
@@ -435,42 +440,42 @@ def _swap_blocks_py(T, Py_ssize_t j1, int n1, int n2):
     return Ta, QTa.T.copy(), bool(ok)
 
 
-cdef void _copy_block(Py_ssize_t m, Py_ssize_t k, const double* src, Py_ssize_t lds,
-                      double* dst, Py_ssize_t ldd) noexcept nogil:
+cdef void _copy_block(Py_ssize_t m, Py_ssize_t k, const floating* src, Py_ssize_t lds,
+                      floating* dst, Py_ssize_t ldd) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(m):
-        memcpy(dst + i * ldd, src + i * lds, k * sizeof(double))
+        memcpy(dst + i * ldd, src + i * lds, k * sizeof(floating))
 
 
 cdef void _apply_window(Py_ssize_t n, Py_ssize_t w0, Py_ssize_t kw,
-                        const double* UT, Py_ssize_t ldu,   # IN  kw x kw: U^T
-                        double* H, Py_ssize_t ldh,          # INOUT
-                        double* ZT, Py_ssize_t ldz,         # INOUT, or NULL
-                        Py_ssize_t rtop, Py_ssize_t cend,    # IN rows rtop..w0-1 and
-                                                            #    columns w0+kw..cend-1
-                        double* G) noexcept nogil:          # work kw x n, n x kw
+                        const floating* UT, Py_ssize_t ldu,   # IN  kw x kw: U^T
+                        floating* H, Py_ssize_t ldh,          # INOUT
+                        floating* ZT, Py_ssize_t ldz,         # INOUT, or NULL
+                        Py_ssize_t rtop, Py_ssize_t cend,     # IN rows rtop..w0-1 and
+                                                              #    columns w0+kw..cend-1
+                        floating* G) noexcept nogil:          # work kw x n, n x kw
     """The off-window part of a similarity by the kw x kw orthogonal U acting on rows
     and columns w0..w0+kw-1, given as U^T: three GEMMs ([BBM02a] Sec. 2.3)."""
     cdef Py_ssize_t c0 = w0 + kw
     if cend > c0:
         # H[W, c0:cend] <- U^T H[W, c0:cend]
-        dgemm(False, False, kw, cend - c0, kw, 1.0, UT, ldu, H + w0 * ldh + c0, ldh, 0.0,
+        xgemm(False, False, kw, cend - c0, kw, 1.0, UT, ldu, H + w0 * ldh + c0, ldh, 0.0,
               G, n)
         _copy_block(kw, cend - c0, G, n, H + w0 * ldh + c0, ldh)
     if w0 > rtop:
         # H[rtop:w0, W] <- H[rtop:w0, W] U
-        dgemm(False, True, w0 - rtop, kw, kw, 1.0, H + rtop * ldh + w0, ldh, UT, ldu, 0.0,
+        xgemm(False, True, w0 - rtop, kw, kw, 1.0, H + rtop * ldh + w0, ldh, UT, ldu, 0.0,
               G, kw)
         _copy_block(w0 - rtop, kw, G, kw, H + rtop * ldh + w0, ldh)
     if ZT != NULL:
         # Z^T[W, :] <- U^T Z^T[W, :]
-        dgemm(False, False, kw, n, kw, 1.0, UT, ldu, ZT + w0 * ldz, ldz, 0.0, G, n)
+        xgemm(False, False, kw, n, kw, 1.0, UT, ldu, ZT + w0 * ldz, ldz, 0.0, G, n)
         _copy_block(kw, n, G, n, ZT + w0 * ldz, ldz)
 
 
 cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t nw,
-                     double* H, Py_ssize_t ldh,       # INOUT
-                     double* ZT, Py_ssize_t ldz,      # INOUT, or NULL
+                     floating* H, Py_ssize_t ldh,     # INOUT
+                     floating* ZT, Py_ssize_t ldz,    # INOUT, or NULL
                      bint wantt,
                      MSWork* w,
                      Py_ssize_t* nshifts) noexcept nogil:  # OUT undeflated eigenvalues
@@ -488,18 +493,23 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
        of H and to Z by GEMM. The undeflated eigenvalues are returned as shifts."""
     cdef Py_ssize_t jw = min(nw, kbot - ktop + 1), kwtop = kbot - jw + 1
     cdef Py_ssize_t ldt = w.ldt, i, j, k, ns, ilst, it, ifst, rtop
-    cdef double* T = w.T
-    cdef double* VT = w.VT
-    cdef double s, foo, tau, beta, acc, smlnum = SAFMIN * ((kbot - ktop + 1) / EPS)
-    cdef double* v = w.rwork          # reflector scratch (the QR's rwork is free here)
-    cdef double* y = w.rwork + n
+    cdef floating* T = <floating*>w.T
+    cdef floating* VT = <floating*>w.VT
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
+    cdef floating s, foo, tau, beta, acc, smlnum = safmin * ((kbot - ktop + 1) / eps)
+    cdef floating* v = <floating*>w.rwork  # reflector scratch (the QR's rwork is free)
+    cdef floating* y = v + n
+    cdef floating* wrw = v
+    cdef floating* wsr = <floating*>w.sr
+    cdef floating* wsi = <floating*>w.si
     cdef bint bulge
     s = 0.0 if kwtop == ktop else H[kwtop * ldh + kwtop - 1]
     if jw == 1:
-        w.sr[0] = H[kbot * ldh + kbot]
-        w.si[0] = 0.0
+        wsr[0] = H[kbot * ldh + kbot]
+        wsi[0] = 0.0
         nshifts[0] = 1
-        if fabs(s) <= max(smlnum, EPS * fabs(H[kbot * ldh + kbot])):
+        if fabs(s) <= max(smlnum, eps * fabs(H[kbot * ldh + kbot])):
             nshifts[0] = 0
             if kwtop > ktop:
                 H[kwtop * ldh + kwtop - 1] = 0.0
@@ -507,17 +517,17 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
         return 0
     # 1. T = the window (upper Hessenberg), V = I; T = V^T H_w V by the double-shift QR
     for i in range(jw):
-        memset(T + i * ldt, 0, jw * sizeof(double))
-        memset(VT + i * ldt, 0, jw * sizeof(double))
+        memset(T + i * ldt, 0, jw * sizeof(floating))
+        memset(VT + i * ldt, 0, jw * sizeof(floating))
         VT[i * ldt + i] = 1.0
         for j in range(max(i - 1, 0), jw):
             T[i * ldt + j] = H[(kwtop + i) * ldh + kwtop + j]
-    if _hqr_window(jw, 0, jw - 1, T, ldt, VT, ldt, True, w.sr, w.si, &it, w.rwork) != 0:
+    if _hqr_window(jw, 0, jw - 1, T, ldt, VT, ldt, True, wsr, wsi, &it, wrw) != 0:
         # (no real matrix seen to need this: the window's QR hit its cap) no deflation,
         # the diagonal as shifts
         for i in range(jw):
-            w.sr[i] = H[(kwtop + i) * ldh + kwtop + i]
-            w.si[i] = 0.0
+            wsr[i] = H[(kwtop + i) * ldh + kwtop + i]
+            wsi[i] = 0.0
         nshifts[0] = jw
         return 0
     # 2. deflation tests from the bottom; undeflatable blocks move up to ilst
@@ -529,7 +539,7 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
             foo = fabs(T[(ns - 1) * ldt + ns - 1])
             if foo == 0.0:
                 foo = fabs(s)
-            if fabs(s * VT[(ns - 1) * ldt]) <= max(smlnum, EPS * foo):
+            if fabs(s * VT[(ns - 1) * ldt]) <= max(smlnum, eps * foo):
                 ns -= 1
             else:
                 _move_block_up(jw, T, ldt, VT, ldt, ns - 1, 1, ilst)
@@ -541,7 +551,7 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
             if foo == 0.0:
                 foo = fabs(s)
             if (max(fabs(s * VT[(ns - 1) * ldt]), fabs(s * VT[(ns - 2) * ldt]))
-                    <= max(smlnum, EPS * foo)):
+                    <= max(smlnum, eps * foo)):
                 ns -= 2
             else:
                 _move_block_up(jw, T, ldt, VT, ldt, ns - 2, 2, ilst)
@@ -552,14 +562,14 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
     i = 0
     while i < ns:
         if i + 1 < ns and T[(i + 1) * ldt + i] != 0.0:
-            w.sr[i] = T[i * ldt + i]
-            w.sr[i + 1] = w.sr[i]
-            w.si[i] = sqrt(fabs(T[i * ldt + i + 1])) * sqrt(fabs(T[(i + 1) * ldt + i]))
-            w.si[i + 1] = -w.si[i]
+            wsr[i] = T[i * ldt + i]
+            wsr[i + 1] = wsr[i]
+            wsi[i] = sqrt(fabs(T[i * ldt + i + 1])) * sqrt(fabs(T[(i + 1) * ldt + i]))
+            wsi[i + 1] = -wsi[i]
             i += 2
         else:
-            w.sr[i] = T[i * ldt + i]
-            w.si[i] = 0.0
+            wsr[i] = T[i * ldt + i]
+            wsi[i] = 0.0
             i += 1
     nshifts[0] = ns
     if ns == jw and s != 0.0:
@@ -616,7 +626,7 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
     # the rest of H and Z: H[rtop:kwtop, W] V, V^T H[W, kbot+1:], Z V (dlaqr3's GEMMs)
     rtop = 0 if wantt else ktop
     _apply_window(n, kwtop, jw, VT, ldt, H, ldh, ZT, ldz, rtop, n if wantt else kbot + 1,
-                  w.G)
+                  <floating*>w.G)
     return jw - ns
 
 
@@ -624,15 +634,15 @@ cdef Py_ssize_t _aed(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t 
 # one multishift sweep: a chain of small bulges (LAPACK dlaqr5, [BBM02a])
 # =================================================================================
 cdef void _bulge_step(Py_ssize_t k, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t w0,
-                      Py_ssize_t w1, double sr1, double si1, double sr2, double si2,
-                      double* H, Py_ssize_t ldh, double* U, Py_ssize_t ldu) noexcept nogil:
+                      Py_ssize_t w1, floating sr1, floating si1, floating sr2, floating si2,
+                      floating* H, Py_ssize_t ldh, floating* U, Py_ssize_t ldu) noexcept nogil:
     """Move one bulge a step: the reflector P on rows/columns k..k+2 (k..k+1 at the
     bottom) that introduces the bulge at k = ktop (from the first column of
     (H - s1 I)(H - s2 I), GVL4 Alg. 7.5.1) or pushes it from column k-1 down, applied
     inside the window w0..w1 only; U <- U P collects it for the rest (_apply_window)."""
     cdef Py_ssize_t nr = min(3, kbot - k + 1), i, j, ihi
-    cdef double x, y, z, s, h21, t, v1, v2
-    cdef double vec[3]
+    cdef floating x, y, z, s, h21, t, v1, v2
+    cdef floating vec[3]
     if k == ktop:
         # (H - s1)(H - s2) e1 scaled against overflow (dlaqr1; H Hessenberg at the top)
         h21 = H[(k + 1) * ldh + k]
@@ -682,14 +692,14 @@ cdef void _bulge_step(Py_ssize_t k, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t
     rot3_rows(w1 - w0 + 1, t, v1, v2, nr, U + (k - w0) * ldu, ldu)
 
 
-cdef inline void rot3_rows(Py_ssize_t m, double t, double v1, double v2, Py_ssize_t nr,
-                           double* R, Py_ssize_t ldr) noexcept nogil:
+cdef inline void rot3_rows(Py_ssize_t m, floating t, floating v1, floating v2, Py_ssize_t nr,
+                           floating* R, Py_ssize_t ldr) noexcept nogil:
     """Rows 0..nr-1 of R (m columns) <- (I - t v v^T) R, v = [1, v1, v2][:nr]."""
     cdef Py_ssize_t j
-    cdef double s
-    cdef double* r0 = R
-    cdef double* r1 = R + ldr
-    cdef double* r2 = R + 2 * ldr
+    cdef floating s
+    cdef floating* r0 = R
+    cdef floating* r1 = R + ldr
+    cdef floating* r2 = R + 2 * ldr
     if nr == 3:
         for j in range(m):
             s = t * (r0[j] + v1 * r1[j] + v2 * r2[j])
@@ -704,8 +714,8 @@ cdef inline void rot3_rows(Py_ssize_t m, double t, double v1, double v2, Py_ssiz
 
 
 cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t nshift,
-                    const double* sr, const double* si,   # IN nshift shifts, in pairs
-                    double* H, Py_ssize_t ldh, double* ZT, Py_ssize_t ldz, bint wantt,
+                    const floating* sr, const floating* si,  # IN nshift shifts, in pairs
+                    floating* H, Py_ssize_t ldh, floating* ZT, Py_ssize_t ldz, bint wantt,
                     MSWork* w) noexcept nogil:
     """One multishift QR sweep with nshift / 2 bulges chased together ([BBM02a],
     LAPACK dlaqr5), on the active block ktop..kbot (kbot - ktop >= 2).
@@ -723,8 +733,10 @@ cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t n
     cdef Py_ssize_t nb = nshift // 2, ldu = w.ldt, last, s0, s1, w0, w1, kw, st, b, k, i
     cdef Py_ssize_t nstep = max(3 * nb, 6), kfin
     cdef Py_ssize_t rtop = 0 if wantt else ktop, cend = n if wantt else kbot + 1
-    cdef double smlnum = SAFMIN * ((kbot - ktop + 1) / EPS)
-    cdef double* U = w.U
+    cdef floating eps = _lim(<floating>0, L_EPS)
+    cdef floating safmin = _lim(<floating>0, L_SAFMIN)
+    cdef floating smlnum = safmin * ((kbot - ktop + 1) / eps)
+    cdef floating* U = <floating*>w.U
     # a slab's window spans at most nstep + 3 nb rows: keep it inside the workspace
     nstep = max(min(nstep, w.nwork - 3 * nb), 1)
     last = (kbot - 1 - ktop) + 3 * (nb - 1)      # the last bulge's last step
@@ -735,7 +747,7 @@ cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t n
         w1 = min(kbot, ktop + s1 - 1 + 3)
         kw = w1 - w0 + 1
         for i in range(kw):
-            memset(U + i * ldu, 0, kw * sizeof(double))
+            memset(U + i * ldu, 0, kw * sizeof(floating))
             U[i * ldu + i] = 1.0
         for st in range(s0, s1):
             for b in range(nb):                      # lowest bulge first
@@ -751,16 +763,16 @@ cdef void _ms_sweep(Py_ssize_t n, Py_ssize_t ktop, Py_ssize_t kbot, Py_ssize_t n
             if H[k * ldh + k - 1] != 0.0 and _negligible_subdiag(H, ldh, k, ktop, kbot,
                                                                  smlnum):
                 H[k * ldh + k - 1] = 0.0
-        _apply_window(n, w0, kw, U, ldu, H, ldh, ZT, ldz, rtop, cend, w.G)
+        _apply_window(n, w0, kw, U, ldu, H, ldh, ZT, ldz, rtop, cend, <floating*>w.G)
         s0 = s1
 
 
 # =================================================================================
 # the driver (LAPACK dlaqr0)
 # =================================================================================
-cdef Py_ssize_t _pick_shifts(Py_ssize_t ncand, const double* cr, const double* ci,
-                             Py_ssize_t nwant, double* sr, double* si,
-                             double* real_work) noexcept nogil:   # work nwant
+cdef Py_ssize_t _pick_shifts(Py_ssize_t ncand, const floating* cr, const floating* ci,
+                             Py_ssize_t nwant, floating* sr, floating* si,
+                             floating* real_work) noexcept nogil:  # work nwant
     """Up to nwant shifts from the last candidates (complex pairs adjacent, positive
     imaginary part first), arranged for the bulges: conjugate pairs together, real
     shifts in pairs (dlaqr0's shuffle). Returns the (even) number taken."""
@@ -789,12 +801,12 @@ cdef Py_ssize_t _pick_shifts(Py_ssize_t ncand, const double* cr, const double* c
 
 
 cdef Py_ssize_t _laqr0(Py_ssize_t n,
-                       double* H, Py_ssize_t ldh,     # INOUT Hessenberg -> real Schur form
+                       floating* H, Py_ssize_t ldh,   # INOUT Hessenberg -> real Schur form
                                                       #       (the diagonal blocks only
                                                       #       when not wantt)
-                       double* ZT, Py_ssize_t ldz,    # INOUT Z^T, or NULL
+                       floating* ZT, Py_ssize_t ldz,  # INOUT Z^T, or NULL
                        bint wantt,
-                       double* wr, double* wi,        # OUT n, n
+                       floating* wr, floating* wi,    # OUT n, n
                        Py_ssize_t* iters,             # OUT QR sweeps (both kinds)
                        MSWork* w) noexcept nogil:
     """Real Schur form by the small-bulge multishift QR algorithm with aggressive early
@@ -812,9 +824,13 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
     cdef Py_ssize_t maxit = CAP_FACTOR * max(n, 10), its = 0, total = 0, sub = 0
     cdef Py_ssize_t kbot = n - 1, ktop, k, nh, nw = 0, nwr, nsr, nwupbd, ld, ls, nsh
     cdef Py_ssize_t ndfl = 1, i, ks, ldt = w.ldt
-    cdef double ss, aa, bb, cc, dd, cs, sn, r1r, r1i, r2r, r2i
-    cdef double* cand_r = w.sr + w.nwork      # the shift candidates
-    cdef double* cand_i = w.si + w.nwork
+    cdef floating ss, aa, bb, cc, dd, cs, sn, r1r, r1i, r2r, r2i
+    cdef floating* wsr = <floating*>w.sr  # the workspace, typed
+    cdef floating* wsi = <floating*>w.si
+    cdef floating* wT = <floating*>w.T
+    cdef floating* wrw = <floating*>w.rwork
+    cdef floating* cand_r = wsr + w.nwork    # the shift candidates
+    cdef floating* cand_i = wsi + w.nwork
     iters[0] = 0
     while kbot >= 0:
         # 1. the active block (dlaqr0: exact zeros, set by the deflation tests)
@@ -825,7 +841,7 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
         nh = kbot - ktop + 1
         if nh < MS_NMIN or nh < 6:
             if _hqr_window(n, ktop, kbot, H, ldh, ZT, ldz, wantt, wr, wi, &sub,
-                           w.rwork) != 0:
+                           wrw) != 0:
                 return -1
             total += sub
             iters[0] = total
@@ -845,8 +861,8 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
             nw = nh           # (a window one row short of the block: take all of it)
         ld = _aed(n, ktop, kbot, nw, H, ldh, ZT, ldz, wantt, w, &ls)
         for i in range(ls):
-            cand_r[i] = w.sr[i]
-            cand_i[i] = w.si[i]
+            cand_r[i] = wsr[i]
+            cand_i[i] = wsi[i]
         kbot -= ld
         ndfl = 1 if ld > 0 else ndfl + 1
         # dlaqr0: no sweep after a large deflation (unless the block stays large)
@@ -872,10 +888,10 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
                 cc = MS_WILK2 * ss
                 dd = aa
                 _lanv2(&aa, &bb, &cc, &dd, &r1r, &r1i, &r2r, &r2i, &cs, &sn)
-                w.sr[nsh] = r1r
-                w.si[nsh] = r1i
-                w.sr[nsh + 1] = r2r
-                w.si[nsh + 1] = r2i
+                wsr[nsh] = r1r
+                wsi[nsh] = r1i
+                wsr[nsh + 1] = r2r
+                wsi[nsh + 1] = r2i
                 nsh += 2
                 i -= 2
             if nsh == 0:
@@ -885,12 +901,12 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
                 # too few from AED: the eigenvalues of the trailing nsh x nsh block
                 ks = kbot - nsh + 1
                 for i in range(nsh):
-                    memset(w.T + i * ldt, 0, nsh * sizeof(double))
-                    memcpy(w.T + i * ldt + max(i - 1, 0),
+                    memset(wT + i * ldt, 0, nsh * sizeof(floating))
+                    memcpy(wT + i * ldt + max(i - 1, 0),
                            H + (ks + i) * ldh + ks + max(i - 1, 0),
-                           (nsh - max(i - 1, 0)) * sizeof(double))
-                if _hqr_window(nsh, 0, nsh - 1, w.T, ldt, NULL, 0, False, cand_r, cand_i,
-                               &sub, w.rwork) == 0:
+                           (nsh - max(i - 1, 0)) * sizeof(floating))
+                if _hqr_window(nsh, 0, nsh - 1, wT, ldt, NULL, 0, False, cand_r, cand_i,
+                               &sub, wrw) == 0:
                     ls = nsh
                 else:
                     # (never seen) the trailing 2x2 block's eigenvalues
@@ -901,24 +917,24 @@ cdef Py_ssize_t _laqr0(Py_ssize_t n,
                     _lanv2(&aa, &bb, &cc, &dd, &cand_r[0], &cand_i[0], &cand_r[1],
                            &cand_i[1], &cs, &sn)
                     ls = 2
-            nsh = _pick_shifts(ls, cand_r, cand_i, nsh, w.sr, w.si, w.sr + 2 * w.nwork)
+            nsh = _pick_shifts(ls, cand_r, cand_i, nsh, wsr, wsi, wsr + 2 * w.nwork)
             if nsh < 2:
                 continue
-            if nsh == 2 and w.si[0] == 0.0:
+            if nsh == 2 and wsi[0] == 0.0:
                 # two real shifts: twice the one closer to h[kbot, kbot] (dlaqr0)
-                if fabs(w.sr[0] - H[kbot * ldh + kbot]) > fabs(w.sr[1] - H[kbot * ldh + kbot]):
-                    w.sr[0] = w.sr[1]
+                if fabs(wsr[0] - H[kbot * ldh + kbot]) > fabs(wsr[1] - H[kbot * ldh + kbot]):
+                    wsr[0] = wsr[1]
                 else:
-                    w.sr[1] = w.sr[0]
-        _ms_sweep(n, ktop, kbot, nsh, w.sr, w.si, H, ldh, ZT, ldz, wantt, w)
+                    wsr[1] = wsr[0]
+        _ms_sweep(n, ktop, kbot, nsh, wsr, wsi, H, ldh, ZT, ldz, wantt, w)
         total += 1
         iters[0] = total
     _schur_eigenvalues(n, H, ldh, wr, wi)
     return 0
 
 
-cdef void _schur_eigenvalues(Py_ssize_t n, const double* T, Py_ssize_t ldt,
-                             double* wr, double* wi) noexcept nogil:
+cdef void _schur_eigenvalues(Py_ssize_t n, const floating* T, Py_ssize_t ldt,
+                             floating* wr, floating* wi) noexcept nogil:
     """The eigenvalues of a real Schur form with standardised 2x2 blocks (dlanv2: equal
     diagonal, b c < 0): a +- i sqrt(|b|) sqrt(|c|)."""
     cdef Py_ssize_t i = 0

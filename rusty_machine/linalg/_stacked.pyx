@@ -761,26 +761,27 @@ def eigvalsh(a, UPLO="L"):
 
 
 # ---- part A: stacked eig/eigvals (issue 14) ------------------------------------------
-# numpy.linalg.eig / eigvals on (..., M, M): one float64 copy of the stack, then ONE nogil
-# loop runs _eig.pyx's geev (LAPACK dgeev: balancing, Hessenberg reduction, Francis or
-# multishift QR, dtrevc; see _eig.pyx's references) on each matrix: prange over the
-# batch for matrices up to SMALL (each geev on one thread), one after the other above
-# (the GEMMs inside use the threads). One workspace per thread, allocated once for the
-# batch. float32 stacks are solved in float64 and rounded once, as numpy 2 does
-# (numpy/linalg/_linalg.py: eig's signature 'd->DD' for every real input).
+# numpy.linalg.eig / eigvals on (..., M, M): one copy of the stack in its computing
+# type, then ONE nogil loop runs _eig.pyx's geev (LAPACK xgeev: balancing, Hessenberg
+# reduction, Francis or multishift QR, xtrevc; see _eig.pyx's references) on each
+# matrix: prange over the batch for matrices up to SMALL (each geev on one thread), one
+# after the other above (the GEMMs inside use the threads). One workspace per thread,
+# allocated once for the batch. float32 stacks are computed in float32 (part C of
+# issue 13: geev is fused over float/double), with complex64 results where numpy's
+# per-call rule gives complex ones.
 from rusty_machine.linalg._eig cimport geev, geev_work_size
 
 
 cdef int _geev_batch(Py_ssize_t batch, Py_ssize_t n,
-                     const double* A,          # IN  batch x n x n
-                     double* wr, double* wi,   # OUT batch x n each
-                     double* VR,               # OUT batch x n x n, or NULL: eigvals
-                     int* info) noexcept nogil:   # OUT batch: geev's return codes
+                     const floating* A,            # IN  batch x n x n
+                     floating* wr, floating* wi,   # OUT batch x n each
+                     floating* VR,                 # OUT batch x n x n, or NULL: eigvals
+                     int* info) noexcept nogil:    # OUT batch: geev's return codes
     """geev on every matrix of the stack; -1 when the workspace cannot be allocated."""
     cdef Py_ssize_t i, t
     cdef int nt = _threads_for(batch, n)
     cdef Py_ssize_t lw = geev_work_size(n, VR != NULL), liw = n + 1
-    cdef double* work = <double*>malloc(nt * lw * sizeof(double))
+    cdef floating* work = <floating*>malloc(nt * lw * sizeof(floating))
     cdef Py_ssize_t* iwork = <Py_ssize_t*>malloc(nt * liw * sizeof(Py_ssize_t))
     if work == NULL or iwork == NULL:
         free(work)
@@ -806,8 +807,8 @@ def _wrap_like(x, out):
     return out
 
 
-def _geev_all(double[:, :, ::1] Am, double[:, ::1] wrm, double[:, ::1] wim,
-              double[:, :, ::1] VRm, bint want_vectors, int[::1] info):
+def _geev_all(floating[:, :, ::1] Am, floating[:, ::1] wrm, floating[:, ::1] wim,
+              floating[:, :, ::1] VRm, bint want_vectors, int[::1] info):
     cdef int status
     with nogil:
         status = _geev_batch(Am.shape[0], Am.shape[1], &Am[0, 0, 0], &wrm[0, 0],
@@ -825,11 +826,11 @@ def _eig_stack(a, bint want_vectors, str func):
     dtype = _out_dtype(A)
     batch_shape = A.shape[:-2]
     n = A.shape[-1]
-    Aw = _batch_copy(A, batch_shape, func, np.float64)
+    Aw = _batch_copy(A, batch_shape, func, dtype)
     nb = Aw.shape[0]
-    wr = np.zeros((nb, n))
-    wi = np.zeros((nb, n))
-    VR = np.empty((nb, n, n)) if want_vectors else None
+    wr = np.zeros((nb, n), dtype=dtype)
+    wi = np.zeros((nb, n), dtype=dtype)
+    VR = np.empty((nb, n, n), dtype=dtype) if want_vectors else None
     if nb and n:
         info = np.zeros(nb, dtype=np.intc)
         _geev_all(Aw, wr, wi, VR if want_vectors else Aw, want_vectors, info)
@@ -856,8 +857,9 @@ def eig(a):
     -------
     EigResult(eigenvalues, eigenvectors)
         ndarrays (..., M) and (..., M, M) (for a 2-D input, _eig.eig's: the same
-        driver). Real (float64; float32 for float32 input) when every eigenvalue of the
-        whole call is real, else complex128 / complex64, as numpy decides it; each
+        driver). Real (float64; float32 for float32 input, computed in float32) when
+        every eigenvalue of the whole call is real, else complex128 / complex64, as
+        numpy decides it; each
         eigenvector of unit 2-norm with its largest component real (LAPACK dgeev).
 
     Raises
