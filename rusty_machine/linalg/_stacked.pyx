@@ -747,10 +747,16 @@ def qr(a, mode="reduced"):
     # columns of Q: m for "complete" (then R has m rows), else k (numpy's mc)
     mc = m if mode == "complete" else k
     form_q = mode in ("reduced", "complete")
-    Aw = _batch_copy(A, batch_shape, "qr", dtype)
+    # part D: tiny float32 matrices computed in float64 and rounded once, as the 2-D qr
+    # (_qr.pyx's QR_FLOAT64_MAX explains why)
+    from rusty_machine.linalg._qr import QR_FLOAT64_MAX
+    work_dtype = dtype
+    if dtype == np.float32 and m * n <= QR_FLOAT64_MAX:
+        work_dtype = np.dtype(np.float64)
+    Aw = _batch_copy(A, batch_shape, "qr", work_dtype)
     nb = Aw.shape[0]
-    tau = np.zeros((nb, k), dtype=dtype)
-    Qw = np.empty((nb, m, mc if form_q else 0), dtype=dtype)
+    tau = np.zeros((nb, k), dtype=work_dtype)
+    Qw = np.empty((nb, m, mc if form_q else 0), dtype=work_dtype)
     if nb and k:
         _qr_all(Aw, tau, Qw if form_q else Aw[:, :, :0], form_q)
         _finite_result(Aw, "qr")
@@ -758,13 +764,13 @@ def qr(a, mode="reduced"):
         Qw[...] = np.eye(m, mc, dtype=dtype)        # no reflectors: Q = I[:, :mc]
     if mode == "raw":
         # numpy.linalg's transpose: the last two axes swapped (a view)
-        return (np.swapaxes(Aw.reshape(batch_shape + (m, n)), -1, -2),
-                tau.reshape(batch_shape + (k,)))
+        return (np.swapaxes(Aw.reshape(batch_shape + (m, n)), -1, -2).astype(dtype, copy=False),
+                tau.reshape(batch_shape + (k,)).astype(dtype, copy=False))
     # numpy glue: R is the upper triangle of the packed factors' first mc rows
-    R = np.triu(Aw[:, :mc, :]).reshape(batch_shape + (mc, n))
+    R = np.triu(Aw[:, :mc, :]).reshape(batch_shape + (mc, n)).astype(dtype, copy=False)
     if mode == "r":
         return R
-    return QRResult(Qw.reshape(batch_shape + (m, mc)), R)
+    return QRResult(Qw.reshape(batch_shape + (m, mc)).astype(dtype, copy=False), R)
 
 
 # ---- stacked eigh/eigvalsh -----------------------------------------------------------

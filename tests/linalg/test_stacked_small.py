@@ -294,3 +294,30 @@ def test_layouts_and_input_untouched(kernel):
     assert linalg.det(ints).dtype == np.float64
     stacked = keep.reshape(3, 11, 4, 4)                # more than one leading axis
     np.testing.assert_array_equal(linalg.inv(stacked), x.reshape(3, 11, 4, 4))
+
+
+# ---- qr of tiny float32 matrices (computed in float64, rounded once, as numpy) ------
+
+@pytest.mark.parametrize("shape", [(3, 2), (2, 3), (2, 2), (16, 16), (9, 5)])
+def test_tiny_float32_qr_as_numpy(shape):
+    rng = np.random.default_rng(23)
+    a = rng.standard_normal(shape).astype(np.float32) * 6
+    for mode in ("reduced", "complete"):
+        q, r = (np.asarray(x) for x in linalg.qr(a, mode=mode))
+        assert q.dtype == r.dtype == np.float32
+        q_np, r_np = np.linalg.qr(a, mode=mode)
+        # the float64 factors rounded once: Q R = A as closely as numpy's (the float32
+        # factorisation is ~10x further off, which numpy's test_linalg rejects)
+        err = np.abs(q.astype(np.float64) @ r - a).max()
+        err_np = np.abs(q_np.astype(np.float64) @ r_np - a).max()
+        assert err <= 2 * err_np + np.finfo(np.float32).eps * np.abs(a).max() / 4
+        np.testing.assert_allclose(np.abs(r), np.abs(r_np), rtol=0,
+                                   atol=4 * np.finfo(np.float32).eps * np.abs(a).max())
+        # a stack of one matrix gives the 2-D answer
+        qs, rs = linalg.qr(a[None], mode=mode)
+        np.testing.assert_array_equal(qs[0], q)
+        np.testing.assert_array_equal(rs[0], r)
+    h, tau = linalg.qr(a, mode="raw")
+    assert h.dtype == tau.dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(linalg.qr(a, mode="r")),
+                                  np.asarray(linalg.qr(a).R))
