@@ -321,3 +321,51 @@ def test_tiny_float32_qr_as_numpy(shape):
     assert h.dtype == tau.dtype == np.float32
     np.testing.assert_array_equal(np.asarray(linalg.qr(a, mode="r")),
                                   np.asarray(linalg.qr(a).R))
+
+
+# ---- integer / bool products keep numpy's dtypes (exact, wrapping as numpy's) --------
+
+INT_DTYPES = (np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint32, np.uint64)
+
+
+@pytest.mark.parametrize("dt", INT_DTYPES)
+def test_integer_matmul_and_tensordot_as_numpy(dt):
+    rng = np.random.default_rng(29)
+    info = np.iinfo(dt)
+    a = rng.integers(info.min, info.max, (3, 4, 5), dtype=dt, endpoint=True)
+    b = rng.integers(info.min, info.max, (3, 5, 2), dtype=dt, endpoint=True)
+    with np.errstate(over="ignore"):
+        for x, y in ((a, b), (a, b[0]), (a[0], b), (a[0, 0], b), (a, b[0, :, 0])):
+            if x.ndim < 3 and y.ndim < 3:
+                continue
+            got, want = linalg.matmul(x, y), np.matmul(x, y)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_array_equal(got, want)       # overflow wraps identically
+        got, want = linalg.tensordot(a, b, axes=([2], [1])), np.tensordot(a, b, ([2], [1]))
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        small = rng.integers(-3, 4, (4, 6), dtype=dt if info.min < 0 else np.int64)
+        got = linalg.tensordot(small, small.T, axes=1)
+        assert got.dtype == small.dtype
+        np.testing.assert_array_equal(got, np.tensordot(small, small.T, 1))
+
+
+def test_bool_and_mixed_integer_matmul_as_numpy():
+    rng = np.random.default_rng(31)
+    p = rng.random((5, 3, 4)) < 0.3
+    q = rng.random((5, 4, 6)) < 0.3
+    got = linalg.matmul(p, q)
+    assert got.dtype == np.bool_
+    np.testing.assert_array_equal(got, np.matmul(p, q))
+    n = rng.integers(-9, 10, (5, 4, 6)).astype(np.int32)
+    pairs = ((p, n.astype(np.int8)), (p.astype(np.int16), n),
+             (n.swapaxes(1, 2), p.swapaxes(1, 2)))
+    for x, y in pairs:
+        got, want = linalg.matmul(x, y), np.matmul(x, y)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    u = rng.integers(0, 9, (2, 3, 3), dtype=np.uint64)
+    i = rng.integers(-9, 9, (2, 3, 3), dtype=np.int64)
+    got = linalg.matmul(u, i)                              # numpy: float64
+    assert got.dtype == np.matmul(u, i).dtype == np.float64
+    np.testing.assert_array_equal(got, np.matmul(u, i))
