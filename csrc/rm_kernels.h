@@ -93,6 +93,18 @@ typedef struct {
                          ptrdiff_t ldd, int *labels);
     void (*sargmin_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
                          ptrdiff_t ldd, int *labels);
+    /* ---- part D (issue 14): batch-interleaved LU / Cholesky of small matrices, one
+     * matrix per SIMD lane (contracts in rm_batch_small.h); NULL without vector
+     * extensions */
+    int (*dbatch_lu)(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const double *A,
+                     const double *B, double *X, double *det, int *info);
+    int (*sbatch_lu)(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const float *A,
+                     const float *B, float *X, double *det, int *info);
+    int (*dbatch_potrf)(ptrdiff_t batch, ptrdiff_t n, int upper, const double *A,
+                        double *L, int *info);
+    int (*sbatch_potrf)(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A,
+                        float *L, int *info);
+    int (*batch_lanes)(int is_float);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -259,6 +271,37 @@ static inline void rm_dargmin_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
 static inline void rm_sargmin_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
                                    const float *D, ptrdiff_t ldd, int *labels) {
     rm_vec_active->sargmin_rows(m, n, c, D, ldd, labels);
+}
+
+/* ---- part D (issue 14): batch-interleaved small LU / Cholesky (rm_batch_small.h) ---- */
+#define RM_BLU_SOLVE 0
+#define RM_BLU_INV 1
+#define RM_BLU_DET 2
+#define RM_BINFO_NONFINITE (-1)
+#define RM_BINFO_RANGE (-2)
+#define RM_BNMAX 8
+#define RM_BKMAX 8
+/* lanes per block of the table in use (0: no batch kernels in this build) */
+static inline int rm_batch_lanes(int is_float) {
+    return rm_vec_active->batch_lanes ? rm_vec_active->batch_lanes(is_float) : 0;
+}
+static inline int rm_dbatch_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode,
+                               const double *A, const double *B, double *X, double *det,
+                               int *info) {
+    return rm_vec_active->dbatch_lu(batch, n, k, mode, A, B, X, det, info);
+}
+static inline int rm_sbatch_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode,
+                               const float *A, const float *B, float *X, double *det,
+                               int *info) {
+    return rm_vec_active->sbatch_lu(batch, n, k, mode, A, B, X, det, info);
+}
+static inline int rm_dbatch_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const double *A,
+                                  double *L, int *info) {
+    return rm_vec_active->dbatch_potrf(batch, n, upper, A, L, info);
+}
+static inline int rm_sbatch_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A,
+                                  float *L, int *info) {
+    return rm_vec_active->sbatch_potrf(batch, n, upper, A, L, info);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */

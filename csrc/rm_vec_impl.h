@@ -63,6 +63,7 @@ typedef int rm_v8i __attribute__((vector_size(32)));
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
 #include "rm_argmin.h"
+#include "rm_batch_small.h"      /* part D (issue 14): batch-interleaved small LU/Cholesky */
 #undef RM_VI
 #undef RM_T
 #undef RM_VN
@@ -87,6 +88,7 @@ typedef int rm_v8i __attribute__((vector_size(32)));
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
 #include "rm_argmin.h"
+#include "rm_batch_small.h"      /* part D (issue 14): batch-interleaved small LU/Cholesky */
 #undef RM_VI
 #undef RM_T
 #undef RM_VN
@@ -185,4 +187,11 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
     RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
+    /* ---- part D (issue 14): batch-interleaved small LU / Cholesky (rm_batch_small.h) */
+#if RM_HAVE_VEC
+    RM_SFX(dbatch_lu), RM_SFX(sbatch_lu), RM_SFX(dbatch_potrf), RM_SFX(sbatch_potrf),
+    RM_SFX(batch_lanes),
+#else
+    NULL, NULL, NULL, NULL, NULL,
+#endif
 };

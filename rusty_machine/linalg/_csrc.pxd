@@ -135,3 +135,21 @@ cdef extern from "rm_kernels.h" nogil:
                          Py_ssize_t ldd, int* labels)
     void rm_sargmin_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
                          Py_ssize_t ldd, int* labels)
+
+    # ---- part D (issue 14): batch-interleaved small LU / Cholesky (csrc/rm_batch_small.h)
+    enum: RM_BLU_SOLVE
+    enum: RM_BLU_INV
+    enum: RM_BLU_DET
+    enum: RM_BINFO_NONFINITE
+    enum: RM_BINFO_RANGE
+    enum: RM_BNMAX
+    enum: RM_BKMAX
+    int rm_batch_lanes(int is_float)
+    int rm_dbatch_lu(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k, int mode,
+                     const double* A, const double* B, double* X, double* det, int* info)
+    int rm_sbatch_lu(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k, int mode,
+                     const float* A, const float* B, float* X, double* det, int* info)
+    int rm_dbatch_potrf(Py_ssize_t batch, Py_ssize_t n, int upper, const double* A,
+                        double* L, int* info)
+    int rm_sbatch_potrf(Py_ssize_t batch, Py_ssize_t n, int upper, const float* A,
+                        float* L, int* info)

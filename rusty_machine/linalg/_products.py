@@ -101,6 +101,41 @@ def _matmul_nd(A, B, dtype, func="matmul"):
     return matmul_stack(a, b, ia, ib).reshape(batch_shape + (m, n))
 
 
+def _matmul_nd_int(A, B):
+    """A @ B for integer / bool stacks (part D, issue 14): numpy's result dtype
+    (np.result_type: int64 for int64 operands, bool for bool ones). The products are
+    exact modulo 2**64 in our uint64 GEMM loop (_batched.igemm_batch), then converted
+    to the result dtype, which wraps around exactly as numpy's integer matmul does
+    (two's complement: the low bits of a sum of products do not depend on the
+    signedness); a bool product is (sum != 0), numpy's logical or of ands."""
+    out = np.result_type(A.dtype, B.dtype)
+    if out.kind == "f":
+        # uint64 with a signed operand: numpy's result is float64, so is ours
+        return _matmul_nd(A, B, np.dtype(np.float64))
+    if A.shape[-1] != B.shape[-2]:
+        raise ValueError("matmul: shapes %s and %s are not aligned: the last axis of the "
+                         "first (%d) must equal the second-to-last of the second (%d)"
+                         % (A.shape, B.shape, A.shape[-1], B.shape[-2]))
+    try:
+        batch_shape = np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    except ValueError:
+        raise ValueError("matmul: the stack shapes %s and %s do not broadcast"
+                         % (A.shape[:-2], B.shape[:-2])) from None
+    m, k = A.shape[-2:]
+    n = B.shape[-1]
+    # sign-extended to 64 bits, then reinterpreted as uint64 (no copy of the bits)
+    a = np.ascontiguousarray(A, dtype=np.int64).view(np.uint64)
+    b = np.ascontiguousarray(B, dtype=np.int64).view(np.uint64)
+    a = a.reshape((_count(A.shape[:-2]), m, k))
+    b = b.reshape((_count(B.shape[:-2]), k, n))
+    ia = _stack_indices(A.shape[:-2], batch_shape)
+    ib = _stack_indices(B.shape[:-2], batch_shape)
+    C = matmul_stack(a, b, ia, ib, out.kind == "b").reshape(batch_shape + (m, n))
+    if out.kind == "b":
+        return C != 0
+    return C.view(np.int64).astype(out, copy=False)
+
+
 def matmul(x1, x2):
     """Matrix product with numpy.matmul's rules, through our GEMM.
 
@@ -116,7 +151,9 @@ def matmul(x1, x2):
     -------
     Matrix, Vector or scalar when both operands have at most 2 dimensions (the one-matrix
     product, ``matrix.matmul``); otherwise an ndarray of shape (..., M, N) (without the
-    promoted axes), float32 when both operands are float32, else float64.
+    promoted axes), float32 when both operands are float32, numpy's integer or bool
+    dtype when both are integers / bools (exact, wrapping around as numpy's), else
+    float64.
 
     Raises
     ------
@@ -140,13 +177,15 @@ def matmul(x1, x2):
         raise TypeError("matmul: scalar operands are not allowed, use * to scale")
     if A.ndim <= 2 and B.ndim <= 2:
         return _matrix.matmul(A, B)
-    dtype = _float_dtype(A, B)
     row, col = A.ndim == 1, B.ndim == 1
     if row:
         A = A[None, :]
     if col:
         B = B[:, None]
-    C = _matmul_nd(A, B, dtype)
+    if A.dtype.kind in "biu" and B.dtype.kind in "biu":
+        C = _matmul_nd_int(A, B)
+    else:
+        C = _matmul_nd(A, B, _float_dtype(A, B))
     if row:
         C = C[..., 0, :]
     if col:
@@ -393,7 +432,8 @@ def tensordot(a, b, axes=2):
     -------
     ndarray of shape (the free axes of a) + (the free axes of b): the contraction is
     a transpose and reshape of each operand to a matrix and one product through our
-    GEMM.
+    GEMM. numpy's dtype: float32 for two float32 operands, the integer / bool result
+    type for integer / bool ones (exact, wrapping as numpy's), else float64.
 
     Raises
     ------
@@ -434,11 +474,14 @@ def tensordot(a, b, axes=2):
     shape_b = [B.shape[i] for i in free_b]
     m = int(np.prod(shape_a, dtype=np.int64))
     n = int(np.prod(shape_b, dtype=np.int64))
-    dtype = _float_dtype(A, B)
     a2 = A.transpose(free_a + axes_a).reshape(m, k)
     b2 = B.transpose(axes_b + free_b).reshape(k, n)
-    # C = a2 @ b2, one product through our GEMM
-    c = _matmul_nd(a2, b2, dtype, "tensordot")
+    # C = a2 @ b2, one product through our GEMM (integer / bool operands: the exact
+    # integer product loop, numpy's result dtype)
+    if A.dtype.kind in "biu" and B.dtype.kind in "biu":
+        c = _matmul_nd_int(a2, b2)
+    else:
+        c = _matmul_nd(a2, b2, _float_dtype(A, B), "tensordot")
     return c.reshape(shape_a + shape_b)
 
 
