@@ -93,6 +93,11 @@ typedef struct {
                          ptrdiff_t ldd, int *labels);
     void (*sargmin_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
                          ptrdiff_t ldd, int *labels);
+    /* (part E, issue 16) the arg-min with the two smallest sums (Hamerly's bounds) */
+    void (*dargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
+                          ptrdiff_t ldd, int *labels, double *best, double *second);
+    void (*sargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
+                          ptrdiff_t ldd, int *labels, float *best, float *second);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -259,6 +264,18 @@ static inline void rm_dargmin_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
 static inline void rm_sargmin_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
                                    const float *D, ptrdiff_t ldd, int *labels) {
     rm_vec_active->sargmin_rows(m, n, c, D, ldd, labels);
+}
+/* (part E, issue 16) the same labels, with best[i] = the row's smallest sum and
+ * second[i] = the smallest over the other columns (contract in rm_argmin.h) */
+static inline void rm_dargmin2_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
+                                    const double *D, ptrdiff_t ldd, int *labels,
+                                    double *best, double *second) {
+    rm_vec_active->dargmin2_rows(m, n, c, D, ldd, labels, best, second);
+}
+static inline void rm_sargmin2_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
+                                    const float *D, ptrdiff_t ldd, int *labels,
+                                    float *best, float *second) {
+    rm_vec_active->sargmin2_rows(m, n, c, D, ldd, labels, best, second);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */

@@ -185,4 +185,5 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
     RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
+    RM_SFX(dargmin2_rows), RM_SFX(sargmin2_rows),   /* (part E, issue 16) */
 };

@@ -135,3 +135,8 @@ cdef extern from "rm_kernels.h" nogil:
                          Py_ssize_t ldd, int* labels)
     void rm_sargmin_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
                          Py_ssize_t ldd, int* labels)
+    # (part E, issue 16) the same with the two smallest sums, for Hamerly's bounds
+    void rm_dargmin2_rows(Py_ssize_t m, Py_ssize_t n, const double* c, const double* D,
+                          Py_ssize_t ldd, int* labels, double* best, double* second)
+    void rm_sargmin2_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
+                          Py_ssize_t ldd, int* labels, float* best, float* second)
