@@ -98,6 +98,10 @@ typedef struct {
                           ptrdiff_t ldd, int *labels, double *best, double *second);
     void (*sargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
                           ptrdiff_t ldd, int *labels, float *best, float *second);
+    /* (part E, issue 16) elementwise exp, log, log1p of doubles (csrc/rm_vmath.h) */
+    void (*vexp)(ptrdiff_t n, const double *x, double *y);
+    void (*vlog)(ptrdiff_t n, const double *x, double *y);
+    void (*vlog1p)(ptrdiff_t n, const double *x, double *y);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -276,6 +280,17 @@ static inline void rm_sargmin2_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
                                     const float *D, ptrdiff_t ldd, int *labels,
                                     float *best, float *second) {
     rm_vec_active->sargmin2_rows(m, n, c, D, ldd, labels, best, second);
+}
+/* (part E, issue 16) y[i] = exp(x[i]), log(x[i]), log1p(x[i]) within 2 ulp; y may be x
+ * (contract in rm_vmath.h) */
+static inline void rm_vexp(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vexp(n, x, y);
+}
+static inline void rm_vlog(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vlog(n, x, y);
+}
+static inline void rm_vlog1p(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vlog1p(n, x, y);
 }
 
 /* ---- memory (rm_mem.c) -------------------------------------------------------------- */
