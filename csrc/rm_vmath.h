@@ -19,14 +19,16 @@
  *   |r| <= ln2/2 + tiny, r computed as (x - k ln2_hi) - k ln2_lo where ln2_hi has its low
  *   bits zero, so k ln2_hi is exact for |k| < 2^11 and x - k ln2_hi is exact (Sterbenz).
  *   exp(r) is its Taylor polynomial to degree 13 (remainder r^14 / 14! < 2^-58 relative)
- *   by Horner's rule, and 2^k is put in by building its bit pattern.  k is read from the
+ *   by Estrin's scheme (Knuth, TAOCP vol. 2, Sec. 4.6.4: a shallow tree of products),
+ *   and 2^k is put in by building its bit pattern.  k is read from the
  *   low bits of x / ln2 + 1.5 * 2^52 (the sum rounds x / ln2 to an integer), so no
  *   float-to-integer conversion instruction is needed (AVX2 has none for 64-bit lanes).
  * log [fdlibm's e_log.c method, described in its comments; Muller06 Sec. 11]: x = 2^e m
  *   with m in [sqrt(2)/2, sqrt(2)); with f = m - 1 (exact) and s = f / (2 + f),
  *   log(1 + f) = 2 atanh(s) = 2 s + s R(s^2), R(z) = sum_j 2 z^j / (2 j + 1), which is
  *   arranged as f - (f^2/2 - s (f^2/2 + R)) so that the large part f is added last.  R is
- *   summed to j = 11 (|s| <= 0.172: the next term is below 2^-60 relative).  Then
+ *   summed to j = 11 (|s| <= 0.172: the next term is below 2^-60 relative), by Estrin's
+ *   scheme.  Then
  *   log(x) = e ln2_hi + (that + e ln2_lo).
  * log1p [Goldberg91, Theorem 4]: u = 1 + x rounded; c = (u - 1) - x is the rounding
  *   error of u (exact), and log1p(x) = log(u) - c / u to first order in c / u.
@@ -65,21 +67,21 @@ RM_INLINE rm_v4d rm_vm_exp4(rm_v4d x) {
     rm_v4d kd = x * rm_vm_splat(RM_VM_LOG2E) + shift;     /* round(x / ln2) + shift */
     rm_v4d k = kd - shift;                                /* exact */
     rm_v4d r = (x - k * rm_vm_splat(RM_VM_LN2_HI)) - k * rm_vm_splat(RM_VM_LN2_LO);
-    /* 1 + r + r^2/2! + ... + r^13/13!, Horner */
-    rm_v4d q = rm_vm_splat(1.0 / 6227020800.0);          /* 1/13! */
-    q = q * r + rm_vm_splat(1.0 / 479001600.0);          /* 1/12! */
-    q = q * r + rm_vm_splat(1.0 / 39916800.0);
-    q = q * r + rm_vm_splat(1.0 / 3628800.0);
-    q = q * r + rm_vm_splat(1.0 / 362880.0);
-    q = q * r + rm_vm_splat(1.0 / 40320.0);
-    q = q * r + rm_vm_splat(1.0 / 5040.0);
-    q = q * r + rm_vm_splat(1.0 / 720.0);
-    q = q * r + rm_vm_splat(1.0 / 120.0);
-    q = q * r + rm_vm_splat(1.0 / 24.0);
-    q = q * r + rm_vm_splat(1.0 / 6.0);
-    q = q * r + rm_vm_splat(0.5);
-    q = q * r + rm_vm_splat(1.0);
-    q = q * r + rm_vm_splat(1.0);
+    /* 1 + r + r^2/2! + ... + r^13/13! by Estrin's scheme (Knuth, TAOCP vol. 2, Sec.
+     * 4.6.4): pairs c_2i + c_2i+1 r, then combined with r^2, r^4, r^8 -- depth 4 instead
+     * of Horner's 13, so the multiplications of one vector overlap; the terms added last
+     * are the smallest, as in Horner's order */
+    const rm_v4d r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    const rm_v4d q0 = rm_vm_splat(1.0) + r;
+    const rm_v4d q1 = rm_vm_splat(1.0 / 2.0) + r * rm_vm_splat(1.0 / 6.0);
+    const rm_v4d q2 = rm_vm_splat(1.0 / 24.0) + r * rm_vm_splat(1.0 / 120.0);
+    const rm_v4d q3 = rm_vm_splat(1.0 / 720.0) + r * rm_vm_splat(1.0 / 5040.0);
+    const rm_v4d q4 = rm_vm_splat(1.0 / 40320.0) + r * rm_vm_splat(1.0 / 362880.0);
+    const rm_v4d q5 = rm_vm_splat(1.0 / 3628800.0) + r * rm_vm_splat(1.0 / 39916800.0);
+    const rm_v4d q6 = rm_vm_splat(1.0 / 479001600.0) + r * rm_vm_splat(1.0 / 6227020800.0);
+    const rm_v4d u1 = q2 + q3 * r2, u2 = q4 + q5 * r2;
+    const rm_v4d v1 = u2 + q6 * r4;
+    const rm_v4d q = q0 + (q1 * r2 + (u1 * r4 + v1 * r8));
     /* 2^k from its bits: k sits in the low bits of kd's pattern, offset by shift's */
     rm_v4l ki = (rm_v4l)kd - (rm_v4l)shift;
     rm_v4l two_k = (ki + 1023) << 52;
@@ -102,19 +104,16 @@ RM_INLINE rm_v4d rm_vm_log4(rm_v4d x) {
     const rm_v4d f = m - rm_vm_splat(1.0);               /* exact */
     const rm_v4d s = f / (rm_vm_splat(2.0) + f);
     const rm_v4d z = s * s;
-    /* R(z) = 2z/3 + 2z^2/5 + ... + 2z^11/23, Horner in z */
-    rm_v4d R = rm_vm_splat(2.0 / 23.0);
-    R = R * z + rm_vm_splat(2.0 / 21.0);
-    R = R * z + rm_vm_splat(2.0 / 19.0);
-    R = R * z + rm_vm_splat(2.0 / 17.0);
-    R = R * z + rm_vm_splat(2.0 / 15.0);
-    R = R * z + rm_vm_splat(2.0 / 13.0);
-    R = R * z + rm_vm_splat(2.0 / 11.0);
-    R = R * z + rm_vm_splat(2.0 / 9.0);
-    R = R * z + rm_vm_splat(2.0 / 7.0);
-    R = R * z + rm_vm_splat(2.0 / 5.0);
-    R = R * z + rm_vm_splat(2.0 / 3.0);
-    R = R * z;
+    /* R(z) = z (2/3 + 2z/5 + ... + 2z^10/23), the bracket by Estrin's scheme as in
+     * exp: pairs, then z^2, z^4, z^8, the smallest terms added first */
+    const rm_v4d z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+    const rm_v4d p0 = rm_vm_splat(2.0 / 3.0) + z * rm_vm_splat(2.0 / 5.0);
+    const rm_v4d p1 = rm_vm_splat(2.0 / 7.0) + z * rm_vm_splat(2.0 / 9.0);
+    const rm_v4d p2 = rm_vm_splat(2.0 / 11.0) + z * rm_vm_splat(2.0 / 13.0);
+    const rm_v4d p3 = rm_vm_splat(2.0 / 15.0) + z * rm_vm_splat(2.0 / 17.0);
+    const rm_v4d p4 = rm_vm_splat(2.0 / 19.0) + z * rm_vm_splat(2.0 / 21.0);
+    const rm_v4d p5 = rm_vm_splat(2.0 / 23.0);
+    const rm_v4d R = z * (p0 + (p1 * z2 + ((p2 + p3 * z2) * z4 + (p4 + p5 * z2) * z8)));
     const rm_v4d hfsq = rm_vm_splat(0.5) * f * f;
     return e * rm_vm_splat(RM_VM_LN2_HI)
            - ((hfsq - (s * (hfsq + R) + e * rm_vm_splat(RM_VM_LN2_LO))) - f);

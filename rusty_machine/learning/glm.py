@@ -630,7 +630,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
         # sum_i s_i c(y_i): the part of d/2 that depends on y only (_glm.pyx's table)
         with np.errstate(divide="ignore", invalid="ignore"):
             if p == 1.0:
-                c = _xlogx(y) - y
+                c = y * np.log(np.where(y > 0, y, 1.0)) - y     # y log y - y, 0 log 0 = 0
             elif p == 2.0:
                 c = -np.log(y) - 1.0
             else:
