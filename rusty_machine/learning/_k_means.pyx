@@ -376,6 +376,8 @@ cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
                          Py_ssize_t* n_changed) noexcept nogil:  # INOUT
     """Hamerly's assignment on one chunk of rows (the section comment above)."""
     cdef Py_ssize_t i, r, n_full = 0
+    cdef bint copied = False
+    cdef const floating* rows_in
     cdef int a
     cdef double e, m, u, t, xn
     for i in range(n_rows):
@@ -403,15 +405,25 @@ cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
                 upper[i] = u
                 if u * u < m:
                     continue
-        # a full distance row for this sample
+        # a full distance row for this sample. While no row has been skipped the full
+        # rows are the chunk's first rows and the GEMM reads them in place; at the first
+        # skip those are copied to the gathering block, and every later one after them
         rows_idx[n_full] = i
-        for r in range(n_features):
-            gathered[n_full * n_features + r] = X[i * n_features + r]
+        if n_full != i:
+            if not copied:
+                for r in range(n_full * n_features):
+                    gathered[r] = X[r]
+                copied = True
+            for r in range(n_features):
+                gathered[n_full * n_features + r] = X[i * n_features + r]
         n_full += 1
     if n_full == 0:
         return
+    rows_in = X
+    if copied:
+        rows_in = gathered
     # dist = -2 * X_gathered @ centers.T       (one GEMM, as _assign_chunk)
-    xgemm(False, True, n_full, n_clusters, n_features, -2.0, gathered, n_features,
+    xgemm(False, True, n_full, n_clusters, n_features, -2.0, rows_in, n_features,
           centers, n_features, 0.0, dist, n_clusters)
     # the arg-min of each row (first index on ties: rm_argmin_rows' labels) with its two
     # smallest sums, the SIMD scan of csrc/rm_argmin.h; the labels go to a scratch row

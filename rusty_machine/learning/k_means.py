@@ -314,12 +314,15 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             n_changed = assign(True)
             old_centers = centers
             if (wsum == 0).any():
-                # the relocation moves samples to other clusters outside the bounds'
-                # bookkeeping: the next pass starts them afresh
                 centers = centers.copy()
-                self._relocate_empty(X, w, centers, sums, wsum, labels)
-                bounds_valid = False
-            elif hamerly:
+                moved = self._relocate_empty(X, w, centers, sums, wsum, labels)
+                if hamerly:
+                    # the relocated samples changed label outside the bounds'
+                    # bookkeeping: bounds that force a fresh look at them (the other
+                    # samples' bounds stay valid: the centre moves enter delta)
+                    upper[moved] = np.inf
+                    lower[moved] = 0.0
+            if hamerly:
                 bounds_valid = True
             nonempty = wsum > 0
             new_centers = centers.copy()
@@ -349,10 +352,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def _relocate_empty(X, w, centers, sums, wsum, labels):
         """Give each empty cluster the sample farthest from its own centre (never a NaN
         centre): the sample's weighted coordinates move from its cluster's sum to the
-        empty one."""
+        empty one. Returns the indices of the samples moved."""
         empty = np.flatnonzero(wsum == 0)
         far_d = _k_means.min_sq_dist_to_own(X, centers, labels)
         order = np.argsort(-far_d, kind="stable")[:len(empty)]
+        moved = []
         for j, i in zip(empty, order):
             old = labels[i]
             sums[old] -= w[i] * X[i]
@@ -362,6 +366,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if w[i] == 0:          # zero-weight sample: place the centre on it directly
                 centers[j] = X[i]
             labels[i] = j
+            moved.append(i)
+        return np.array(moved, dtype=np.intp)
 
     # ---- public API -------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None):
