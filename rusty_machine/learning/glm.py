@@ -642,7 +642,7 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             w = theta[:n_features]
             b = float(theta[n_features]) if fi else 0.0
             loss, gb = log_link_loss_grad(Xc, y, s, off, np.ascontiguousarray(w), b, p, g)
-            f = (loss + const) / S + 0.5 * alpha * float(np.dot(w, w))
+            f = (loss + const) / S + 0.5 * alpha * float(np.sum(w * w))
             grad = np.empty_like(theta)
             grad[:n_features] = g / S + alpha * w
             if fi:
