@@ -105,6 +105,15 @@ typedef struct {
     int (*sbatch_potrf)(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A,
                         float *L, int *info);
     int (*batch_lanes)(int is_float);
+    /* (part E, issue 16) the arg-min with the two smallest sums (Hamerly's bounds) */
+    void (*dargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
+                          ptrdiff_t ldd, int *labels, double *best, double *second);
+    void (*sargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
+                          ptrdiff_t ldd, int *labels, float *best, float *second);
+    /* (part E, issue 16) elementwise exp, log, log1p of doubles (csrc/rm_vmath.h) */
+    void (*vexp)(ptrdiff_t n, const double *x, double *y);
+    void (*vlog)(ptrdiff_t n, const double *x, double *y);
+    void (*vlog1p)(ptrdiff_t n, const double *x, double *y);
 } rm_vec_kernels_t;
 
 /* The tables (rm_vec_<isa>.c) and the one in use (rm_vec.c). */
@@ -271,6 +280,29 @@ static inline void rm_dargmin_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
 static inline void rm_sargmin_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
                                    const float *D, ptrdiff_t ldd, int *labels) {
     rm_vec_active->sargmin_rows(m, n, c, D, ldd, labels);
+}
+/* (part E, issue 16) the same labels, with best[i] = the row's smallest sum and
+ * second[i] = the smallest over the other columns (contract in rm_argmin.h) */
+static inline void rm_dargmin2_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
+                                    const double *D, ptrdiff_t ldd, int *labels,
+                                    double *best, double *second) {
+    rm_vec_active->dargmin2_rows(m, n, c, D, ldd, labels, best, second);
+}
+static inline void rm_sargmin2_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
+                                    const float *D, ptrdiff_t ldd, int *labels,
+                                    float *best, float *second) {
+    rm_vec_active->sargmin2_rows(m, n, c, D, ldd, labels, best, second);
+}
+/* (part E, issue 16) y[i] = exp(x[i]), log(x[i]), log1p(x[i]) within 2 ulp; y may be x
+ * (contract in rm_vmath.h) */
+static inline void rm_vexp(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vexp(n, x, y);
+}
+static inline void rm_vlog(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vlog(n, x, y);
+}
+static inline void rm_vlog1p(ptrdiff_t n, const double *x, double *y) {
+    rm_vec_active->vlog1p(n, x, y);
 }
 
 /* ---- part D (issue 14): batch-interleaved small LU / Cholesky (rm_batch_small.h) ---- */

@@ -171,6 +171,9 @@ static double RM_SFX(ext_row)(int want_max, ptrdiff_t n, const double *x) {
 /* the candidate scan of the brute-force k-nearest-neighbour search (_brute.pyx) */
 #include "rm_knn_scan.h"
 
+/* (part E, issue 16) exp, log, log1p over arrays: the logistic losses (_logistic.pyx) */
+#include "rm_vmath.h"
+
 /* ================================================================================
  * the table
  * ============================================================================== */
@@ -194,4 +197,6 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
 #else
     NULL, NULL, NULL, NULL, NULL,
 #endif
+    RM_SFX(dargmin2_rows), RM_SFX(sargmin2_rows),   /* (part E, issue 16) */
+    RM_SFX(vexp), RM_SFX(vlog), RM_SFX(vlog1p),      /* (part E, issue 16) */
 };

@@ -30,13 +30,16 @@ References
 [3] scikit-learn, sklearn/cluster/_k_means_lloyd.pyx (design studied, not copied).
 """
 from cython.parallel cimport prange, threadid
+from libc.math cimport INFINITY, sqrt
 from libc.stdlib cimport malloc, calloc, free
 
 import numpy as np
 
 from rusty_machine.linalg.blas cimport get_num_threads, xgemm
-from rusty_machine.linalg._floating cimport floating
-from rusty_machine.linalg._csrc cimport rm_dargmin_rows, rm_sargmin_rows
+from rusty_machine.linalg._floating cimport floating, DBL_EPSILON, FLT_EPSILON
+from rusty_machine.linalg._csrc cimport (
+    rm_dargmin_rows, rm_sargmin_rows, rm_dargmin2_rows, rm_sargmin2_rows, rm_axpy_unit,
+    rm_dot_unit, rm_sdot_unit)
 
 # Rows per chunk: a chunk's distance block (CHUNK x n_clusters) and its rows of X stay in
 # L2 while the GEMM and the arg-min run over them. The same bytes of a row block for both
@@ -88,8 +91,12 @@ cdef void _accumulate_chunk(const floating* X,          # IN  (n_rows, n_feature
         w = weights[i]
         weight_sums[lab] += w
         row = sums + lab * n_features
-        for f in range(n_features):
-            row[f] += w * X[i * n_features + f]
+        if floating is double:
+            # row += w * x_i  (the SIMD axpy of csrc/rm_vec_level12.h)
+            rm_axpy_unit(n_features, w, X + i * n_features, row)
+        else:
+            for f in range(n_features):
+                row[f] += w * X[i * n_features + f]
 
 
 def lloyd_iter(const floating[:, ::1] X not None,
@@ -291,4 +298,374 @@ def min_sq_dist_to_own(const floating[:, ::1] X not None,
                 d = <double>X[i, f] - centers[labels[i], f]
                 s = s + d * d
             o[i] = s
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Hamerly's bounds [4]: the same assignments as Lloyd's pass with most distance rows
+# skipped.
+#
+# For every sample i with label a = l_i the kernel keeps two numbers:
+#     upper[i] >= ||x_i - c_a||              (distance to its own centre)
+#     lower[i] <= min_{j != a} ||x_i - c_j|| (distance to the second-nearest centre)
+# When the centres move by delta_j = ||c_j^new - c_j^old||, the triangle inequality keeps
+# them valid with upper[i] += delta_a and lower[i] -= max_{j != a} delta_j [4, Alg. 3].
+# If moreover upper[i] <= s_a = (1/2) min_{j != a} ||c_a - c_j|| or upper[i] <= lower[i],
+# no centre can be nearer than c_a [4, Sec. 3.1; Elkan, ICML 2003, Lemma 1]: the sample
+# keeps its label without a distance row. Otherwise the upper bound is first tightened
+# to the exact ||x_i - c_a|| (d flops) and the test repeated; the samples that still fail
+# are gathered into a block and get a full distance row from one GEMM, as in the Lloyd
+# pass above (the label is its arg-min, the bounds its smallest and second-smallest).
+#
+# Rounding. Lloyd's pass picks the arg-min of the expansion ||x||^2 - 2 x.c + ||c||^2,
+# computed in floating point: its error is at most e_i = gamma (||x_i|| + max_j ||c_j||)^2
+# with gamma = 2 (d + 4) eps (Higham, "Accuracy and Stability of Numerical Algorithms",
+# 2nd ed., Sec. 3.1 on inner products; d + 4 covers the dot product and the three
+# additions). The bounds are kept as bounds on the exact distances (a row from the GEMM
+# enters as sqrt(est + e_i) and sqrt(est - e_i)) and a sample is skipped only when
+# upper^2 + 2 e_i < m^2: then Lloyd's rounded distances would pick the same centre. A tie
+# within rounding therefore always gets a full row, whose arg-min is Lloyd's.
+#
+# The centre sums are accumulated over every sample of the chunk in the same order as
+# the Lloyd pass, so with the same labels the new centres are bit for bit Lloyd's.
+#
+# [4] G. Hamerly, "Making k-means even faster", SIAM Int. Conf. on Data Mining, 2010.
+# ---------------------------------------------------------------------------------------
+
+cdef inline floating _sq_dist_direct(const floating* x, const floating* c,
+                                     Py_ssize_t n_features) noexcept nogil:
+    """||x - c||^2 summed directly (four partial sums, in float64 for float32)."""
+    cdef Py_ssize_t f
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, t0, t1, t2, t3
+    for f in range(0, n_features - 3, 4):
+        t0 = <double>x[f] - c[f]
+        t1 = <double>x[f + 1] - c[f + 1]
+        t2 = <double>x[f + 2] - c[f + 2]
+        t3 = <double>x[f + 3] - c[f + 3]
+        s0 = s0 + t0 * t0
+        s1 = s1 + t1 * t1
+        s2 = s2 + t2 * t2
+        s3 = s3 + t3 * t3
+    for f in range(n_features - n_features % 4, n_features):
+        t0 = <double>x[f] - c[f]
+        s0 = s0 + t0 * t0
+    return <floating>((s0 + s1) + (s2 + s3))
+
+
+cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
+                         const double* x_sq,         # IN  (n_rows,) ||x_i||^2
+                         Py_ssize_t n_rows,
+                         Py_ssize_t n_features,
+                         const floating* centers,    # IN  (n_clusters, n_features)
+                         const floating* centers_sq,  # IN  (n_clusters,) ||c_j||^2
+                         const double* delta,        # IN  (n_clusters,) centre moves
+                         const double* s_half,       # IN  (n_clusters,) half gaps
+                         Py_ssize_t n_clusters,
+                         double delta_max, int j_max, double delta_second,
+                         double gamma, double c_norm_max,
+                         bint bounds_valid,
+                         double* upper,              # INOUT (n_rows,)
+                         double* lower,              # INOUT (n_rows,)
+                         int* labels,                # INOUT (n_rows,)
+                         floating* gathered,         # scratch (n_rows, n_features)
+                         Py_ssize_t* rows_idx,       # scratch (n_rows,)
+                         floating* dist,             # scratch (n_rows, n_clusters)
+                         floating* best,             # scratch (n_rows,)
+                         floating* second,           # scratch (n_rows,)
+                         int* new_labels,            # scratch (n_rows,)
+                         Py_ssize_t* n_changed) noexcept nogil:  # INOUT
+    """Hamerly's assignment on one chunk of rows (the section comment above)."""
+    cdef Py_ssize_t i, r, n_full = 0
+    cdef bint copied = False
+    cdef const floating* rows_in
+    cdef int a
+    cdef double e, m, u, t, xn
+    for i in range(n_rows):
+        xn = sqrt(x_sq[i]) + c_norm_max
+        e = gamma * xn * xn
+        a = labels[i]
+        if bounds_valid and a >= 0:
+            # [4, Alg. 3, lines 5-6]: the bounds follow the centres' moves
+            upper[i] = upper[i] + delta[a]
+            lower[i] = lower[i] - (delta_second if a == j_max else delta_max)
+            m = lower[i] if lower[i] > s_half[a] else s_half[a]
+            if m > 0.0:
+                m = m * m - 2.0 * e
+                u = upper[i]
+                if u * u < m:
+                    continue
+                # tighten: the distance to the own centre (the expansion with a SIMD dot
+                # product; within e of the exact one), and test again
+                if floating is float:
+                    t = rm_sdot_unit(n_features, X + i * n_features, centers + a * n_features)
+                else:
+                    t = rm_dot_unit(n_features, X + i * n_features, centers + a * n_features)
+                u = x_sq[i] + centers_sq[a] - 2.0 * t
+                u = sqrt((u if u > 0.0 else 0.0) + e)
+                upper[i] = u
+                if u * u < m:
+                    continue
+        # a full distance row for this sample. While no row has been skipped the full
+        # rows are the chunk's first rows and the GEMM reads them in place; at the first
+        # skip those are copied to the gathering block, and every later one after them
+        rows_idx[n_full] = i
+        if n_full != i:
+            if not copied:
+                for r in range(n_full * n_features):
+                    gathered[r] = X[r]
+                copied = True
+            for r in range(n_features):
+                gathered[n_full * n_features + r] = X[i * n_features + r]
+        n_full += 1
+    if n_full == 0:
+        return
+    rows_in = X
+    if copied:
+        rows_in = gathered
+    # dist = -2 * X_gathered @ centers.T       (one GEMM, as _assign_chunk)
+    xgemm(False, True, n_full, n_clusters, n_features, -2.0, rows_in, n_features,
+          centers, n_features, 0.0, dist, n_clusters)
+    # the arg-min of each row (first index on ties: rm_argmin_rows' labels) with its two
+    # smallest sums, the SIMD scan of csrc/rm_argmin.h; the labels go to a scratch row
+    if floating is float:
+        rm_sargmin2_rows(n_full, n_clusters, centers_sq, dist, n_clusters, new_labels,
+                         best, second)
+    else:
+        rm_dargmin2_rows(n_full, n_clusters, centers_sq, dist, n_clusters, new_labels,
+                         best, second)
+    for r in range(n_full):
+        i = rows_idx[r]
+        xn = sqrt(x_sq[i]) + c_norm_max
+        e = gamma * xn * xn
+        t = best[r] + x_sq[i] + e
+        upper[i] = sqrt(t) if t > 0.0 else 0.0
+        t = second[r] + x_sq[i] - e
+        lower[i] = sqrt(t) if t > 0.0 else 0.0
+        if new_labels[r] != labels[i]:
+            n_changed[0] += 1
+            labels[i] = new_labels[r]
+
+
+def hamerly_iter(const floating[:, ::1] X not None,
+                 const double[::1] x_sq not None,
+                 const double[::1] sample_weight not None,
+                 const floating[:, ::1] centers not None,
+                 const double[::1] delta not None,
+                 double[::1] upper not None,
+                 double[::1] lower not None,
+                 double[:, ::1] sums not None,
+                 double[::1] weight_sums not None,
+                 int[::1] labels not None,
+                 bint bounds_valid,
+                 bint update_centers=True):
+    """One Lloyd iteration with Hamerly's bounds [4]: the labels of ``lloyd_iter``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C-contiguous float32 or float64
+    x_sq : ndarray of shape (n_samples,), float64
+        ||x_i||^2 (``row_sq_norms(X)``).
+    sample_weight : ndarray of shape (n_samples,), float64
+    centers : ndarray of shape (n_clusters, n_features), the dtype of X
+        The current centres.
+    delta : ndarray of shape (n_clusters,), float64
+        ||c_j - c_j^previous||: how far each centre moved since the bounds were last
+        valid (ignored when ``bounds_valid`` is false).
+    upper, lower : ndarray of shape (n_samples,), float64
+        INOUT: the bounds (written for every sample; read only when ``bounds_valid``).
+    sums, weight_sums, labels, update_centers
+        As in ``lloyd_iter``.
+    bounds_valid : bool
+        False on the first pass (or after the labels were changed outside): every sample
+        gets a full distance row.
+
+    Returns
+    -------
+    int
+        Number of samples whose label changed.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
+    cdef Py_ssize_t n_clusters = centers.shape[0]
+    if (sample_weight.shape[0] != n_samples or labels.shape[0] != n_samples
+            or x_sq.shape[0] != n_samples or upper.shape[0] != n_samples
+            or lower.shape[0] != n_samples or delta.shape[0] != n_clusters
+            or centers.shape[1] != n_features or sums.shape[0] != n_clusters
+            or sums.shape[1] != n_features or weight_sums.shape[0] != n_clusters):
+        raise ValueError("hamerly_iter: inconsistent shapes")
+    if n_samples == 0 or n_clusters == 0:
+        return 0
+    cdef Py_ssize_t CHUNK = CHUNK_BYTES // sizeof(floating)
+    while CHUNK > 256 and CHUNK * n_clusters * <Py_ssize_t>sizeof(floating) > DIST_BYTES:
+        CHUNK //= 2
+    cdef Py_ssize_t n_chunks = (n_samples + CHUNK - 1) // CHUNK
+    cdef int n_threads = get_num_threads()
+    if n_threads > n_chunks:
+        n_threads = <int>n_chunks
+    if <double>n_samples * n_clusters * n_features < PAR_MIN_WORK or n_threads < 1:
+        n_threads = 1
+    cdef double eps = FLT_EPSILON if floating is float else DBL_EPSILON
+    cdef double gamma = 2.0 * (n_features + 4) * eps
+    cdef Py_ssize_t t, c, j, f, start, rows
+    cdef int tid, j_max = -1
+    cdef double s, delta_max = 0.0, delta_second = 0.0, c_norm_max = 0.0
+    cdef const floating* Cp = &centers[0, 0]
+    cdef const floating* Xp = &X[0, 0]
+    cdef const double* Wp = &sample_weight[0]
+    cdef const double* XSp = &x_sq[0]
+    cdef const double* Dp = &delta[0]
+    cdef double* Up = &upper[0]
+    cdef double* Lop = &lower[0]
+    cdef int* Lp = &labels[0]
+    cdef Py_ssize_t total_changed = 0
+    # the largest and second largest move [4, Alg. 3, line 4]
+    if bounds_valid:
+        for j in range(n_clusters):
+            s = delta[j]
+            if not s >= 0.0:
+                raise ValueError("hamerly_iter: delta must be finite and >= 0")
+            if s > delta_max:
+                delta_second = delta_max
+                delta_max = s
+                j_max = <int>j
+            elif s > delta_second:
+                delta_second = s
+    cdef floating* centers_sq = <floating*>malloc(n_clusters * sizeof(floating))
+    cdef double* s_half = <double*>malloc(n_clusters * sizeof(double))
+    cdef floating* dist_all = <floating*>malloc(n_threads * CHUNK * n_clusters
+                                                * sizeof(floating))
+    cdef floating* gath_all = <floating*>malloc(n_threads * CHUNK * n_features
+                                                * sizeof(floating))
+    cdef Py_ssize_t* idx_all = <Py_ssize_t*>malloc(n_threads * CHUNK * sizeof(Py_ssize_t))
+    # per thread: the two smallest sums of each full row and its new label
+    cdef floating* two_all = <floating*>malloc(2 * n_threads * CHUNK * sizeof(floating))
+    cdef int* lab_all = <int*>malloc(n_threads * CHUNK * sizeof(int))
+    cdef double* sums_all = <double*>calloc(n_threads * n_clusters * n_features, sizeof(double))
+    cdef double* wsum_all = <double*>calloc(n_threads * n_clusters, sizeof(double))
+    cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(8 * n_threads, sizeof(Py_ssize_t))
+    if (centers_sq == NULL or s_half == NULL or dist_all == NULL or gath_all == NULL
+            or idx_all == NULL or two_all == NULL or lab_all == NULL or sums_all == NULL
+            or wsum_all == NULL or changed == NULL):
+        free(centers_sq)
+        free(s_half)
+        free(dist_all)
+        free(gath_all)
+        free(idx_all)
+        free(two_all)
+        free(lab_all)
+        free(sums_all)
+        free(wsum_all)
+        free(changed)
+        raise MemoryError()
+    try:
+        with nogil:
+            for j in range(n_clusters):
+                s = 0.0
+                for f in range(n_features):
+                    s = s + <double>Cp[j * n_features + f] * Cp[j * n_features + f]
+                centers_sq[j] = <floating>s
+                if s > c_norm_max:
+                    c_norm_max = s
+            c_norm_max = sqrt(c_norm_max)
+            # s_half[j] = (1/2) min_{j' != j} ||c_j - c_j'|| [4, Alg. 3, line 2], summed
+            # directly and shrunk by its own rounding so that it stays a lower bound
+            for j in range(n_clusters):
+                s_half[j] = INFINITY
+            for j in range(n_clusters):
+                for c in range(j + 1, n_clusters):
+                    s = _sq_dist_direct(Cp + j * n_features, Cp + c * n_features,
+                                        n_features)
+                    if s < s_half[j]:
+                        s_half[j] = s
+                    if s < s_half[c]:
+                        s_half[c] = s
+            for j in range(n_clusters):
+                s_half[j] = 0.5 * sqrt(s_half[j] * (1.0 - gamma)) if s_half[j] < INFINITY \
+                    else INFINITY
+            # chunks dealt round-robin (static, 1): the skipped rows spread evenly over the
+            # threads, and each thread's share (so the reduction) is fixed
+            for c in prange(n_chunks, num_threads=n_threads, schedule="static", chunksize=1):
+                tid = threadid()
+                start = c * CHUNK
+                rows = n_samples - start
+                if rows > CHUNK:
+                    rows = CHUNK
+                _hamerly_chunk(Xp + start * n_features, XSp + start, rows, n_features,
+                               Cp, centers_sq, Dp, s_half, n_clusters,
+                               delta_max, j_max, delta_second, gamma, c_norm_max,
+                               bounds_valid, Up + start, Lop + start, Lp + start,
+                               gath_all + tid * CHUNK * n_features, idx_all + tid * CHUNK,
+                               dist_all + tid * CHUNK * n_clusters,
+                               two_all + 2 * tid * CHUNK, two_all + (2 * tid + 1) * CHUNK,
+                               lab_all + tid * CHUNK, &changed[8 * tid])
+                if update_centers:
+                    _accumulate_chunk(Xp + start * n_features, Wp + start, Lp + start, rows,
+                                      n_features, sums_all + tid * n_clusters * n_features,
+                                      wsum_all + tid * n_clusters)
+            for t in range(n_threads):
+                total_changed += changed[8 * t]
+            if update_centers:
+                for j in range(n_clusters):
+                    s = 0.0
+                    for t in range(n_threads):
+                        s = s + wsum_all[t * n_clusters + j]
+                    weight_sums[j] = s
+                    for f in range(n_features):
+                        s = 0.0
+                        for t in range(n_threads):
+                            s = s + sums_all[(t * n_clusters + j) * n_features + f]
+                        sums[j, f] = s
+    finally:
+        free(centers_sq)
+        free(s_half)
+        free(dist_all)
+        free(gath_all)
+        free(idx_all)
+        free(two_all)
+        free(lab_all)
+        free(sums_all)
+        free(wsum_all)
+        free(changed)
+    return total_changed
+
+
+def row_sq_norms(const floating[:, ::1] X not None):
+    """||x_i||^2 of every row, summed in float64 (Hamerly's error bound uses it).
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), float64
+    """
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1], i, f
+    out = np.empty(n_samples, dtype=np.float64)
+    cdef double[::1] o = out
+    cdef double s
+    with nogil:
+        for i in range(n_samples):
+            s = 0.0
+            for f in range(n_features):
+                s = s + <double>X[i, f] * X[i, f]
+            o[i] = s
+    return out
+
+
+def center_moves(const floating[:, ::1] old not None, const floating[:, ::1] new not None):
+    """||new_j - old_j|| for every centre, summed in float64 and rounded up by its own
+    error bound (Hamerly's bounds need an upper bound on each move).
+
+    Returns
+    -------
+    ndarray of shape (n_clusters,), float64
+    """
+    if old.shape[0] != new.shape[0] or old.shape[1] != new.shape[1]:
+        raise ValueError("center_moves: inconsistent shapes")
+    cdef Py_ssize_t k = old.shape[0], d = old.shape[1], j
+    out = np.empty(k, dtype=np.float64)
+    cdef double[::1] o = out
+    cdef double grow = 1.0 + 2.0 * (d + 4) * DBL_EPSILON
+    if d == 0:
+        out[:] = 0.0
+        return out
+    with nogil:
+        for j in range(k):
+            o[j] = sqrt(<double>_sq_dist_direct(&old[j, 0], &new[j, 0], d) * grow) * grow
     return out

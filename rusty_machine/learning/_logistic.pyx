@@ -16,6 +16,8 @@ R exists for the whole data, and X is read once per evaluation (from cache the s
 time). ``binary_loss_grad`` is the same pass for the binary model with GEMVs: margins
 z = X_b w + b, F = sum_i s_i (softplus(z_i) - y_i z_i), r = s (sigmoid(z) - y),
 dF/dw = X' r [1, Sec. 4.3.2], softplus and sigmoid from exp(-|z|) <= 1 (no overflow).
+The exponentials and logarithms of a block are one call each of the vector kernels of
+csrc/rm_vmath.h (exp, log, log1p within 2 ulp, four lanes at a time).
 
 References
 ----------
@@ -24,10 +26,13 @@ References
 [2] P. Blanchard, D. J. Higham and N. J. Higham, "Accurately computing the log-sum-exp
     and softmax functions", IMA J. Numer. Anal. 41(4), 2021.
 """
-from libc.math cimport exp, fabs, log, log1p
+from libc.math cimport fabs
 from libc.stdlib cimport malloc, free
 
+import numpy as np
+
 from rusty_machine.linalg.blas cimport dgemm, dgemv
+from rusty_machine.linalg._csrc cimport rm_vexp, rm_vlog, rm_vlog1p
 
 # Rows per block: CHUNK x n_features doubles of X stay in L2 between the two GEMMs.
 cdef Py_ssize_t CHUNK = 512
@@ -37,11 +42,15 @@ cdef double _block_loss(Py_ssize_t rows, Py_ssize_t K,
                         const double* b,          # IN  (K,) intercepts
                         const int* y,             # IN  (rows,) class indices
                         const double* s,          # IN  (rows,) sample weights
-                        double* Z) noexcept nogil:  # INOUT (rows, K): scores in, R out
+                        double* Z,                # INOUT (rows, K): scores in, R out
+                        double* acc) noexcept nogil:  # scratch (rows,)
     """The block's weighted loss; Z (the scores X_b W') becomes R = s (P - Y)."""
     cdef Py_ssize_t i, k
-    cdef double m, acc, scale, loss = 0.0
+    cdef double m, a, scale, loss = 0.0
     cdef double* z
+    # loss_i = log sum_k exp(z_k - m) - (z_y - m) with m the row's largest score [2]:
+    # first the shifted scores, then one vector exp over the whole block, one vector
+    # log over the row sums (csrc/rm_vmath.h), then P and R
     for i in range(rows):
         z = Z + i * K
         m = z[0] + b[0]
@@ -49,18 +58,25 @@ cdef double _block_loss(Py_ssize_t rows, Py_ssize_t K,
             z[k] += b[k]
             if z[k] > m:
                 m = z[k]
-        # loss_i = log sum_k exp(z_k - m) - (z_y - m); one exp per class, the shifted
-        # exponentials (each <= 1, the largest = 1) kept for P
         loss += s[i] * (m - z[y[i]])
-        acc = 0.0
         for k in range(K):
-            z[k] = exp(z[k] - m)
-            acc += z[k]
-        loss += s[i] * log(acc)
-        scale = s[i] / acc
+            z[k] -= m
+    rm_vexp(rows * K, Z, Z)                   # each <= 1, the largest = 1
+    for i in range(rows):
+        z = Z + i * K
+        a = 0.0
+        for k in range(K):
+            a += z[k]
+        acc[i] = a
+    for i in range(rows):
+        z = Z + i * K
+        scale = s[i] / acc[i]
         for k in range(K):
             z[k] *= scale
         z[y[i]] -= s[i]
+    rm_vlog(rows, acc, acc)
+    for i in range(rows):
+        loss += s[i] * acc[i]
     return loss
 
 
@@ -102,7 +118,7 @@ def multinomial_loss_grad(const double[:, ::1] X not None,
     gb[:] = 0.0
     if n == 0 or K == 0:
         return 0.0
-    cdef double* Z = <double*> malloc(CHUNK * K * sizeof(double))
+    cdef double* Z = <double*> malloc((CHUNK * K + CHUNK) * sizeof(double))
     if Z == NULL:
         raise MemoryError("multinomial_loss_grad: cannot allocate the block buffer")
     cdef double loss = 0.0
@@ -118,7 +134,7 @@ def multinomial_loss_grad(const double[:, ::1] X not None,
                 else:
                     for i in range(rows * K):
                         Z[i] = 0.0
-                loss += _block_loss(rows, K, &b[0], &y[start], &s[start], Z)
+                loss += _block_loss(rows, K, &b[0], &y[start], &s[start], Z, Z + CHUNK * K)
                 for i in range(rows):
                     for k in range(K):
                         gb[k] += Z[i * K + k]
@@ -161,9 +177,12 @@ def binary_loss_grad(const double[:, ::1] X not None,
     g[:] = 0.0
     if n == 0:
         return 0.0, 0.0
-    cdef double* z = <double*> malloc(CHUNK * sizeof(double))
+    # z: the block's margins, then its residuals; ez = exp(-|z|); lp = log1p(ez)
+    cdef double* z = <double*> malloc(3 * CHUNK * sizeof(double))
     if z == NULL:
         raise MemoryError("binary_loss_grad: cannot allocate the block buffer")
+    cdef double* ez = z + CHUNK
+    cdef double* lp = z + 2 * CHUNK
     cdef double loss = 0.0, gb = 0.0, zi, e, sig
     cdef Py_ssize_t i, start, rows
     try:
@@ -178,10 +197,17 @@ def binary_loss_grad(const double[:, ::1] X not None,
                     for i in range(rows):
                         z[i] = 0.0
                 for i in range(rows):
-                    zi = z[i] + b
-                    e = exp(-fabs(zi))
+                    z[i] += b
+                    ez[i] = -fabs(z[i])
+                # exp(-|z|), then log1p of it, each one vector call over the block
+                # (csrc/rm_vmath.h)
+                rm_vexp(rows, ez, ez)
+                rm_vlog1p(rows, ez, lp)
+                for i in range(rows):
+                    zi = z[i]
+                    e = ez[i]
                     # softplus(z) = max(z, 0) + log1p(exp(-|z|))
-                    loss += s[start + i] * ((zi if zi > 0 else 0.0) + log1p(e)
+                    loss += s[start + i] * ((zi if zi > 0 else 0.0) + lp[i]
                                             - y[start + i] * zi)
                     sig = 1.0 / (1.0 + e) if zi >= 0 else e / (1.0 + e)
                     z[i] = s[start + i] * (sig - y[start + i])
@@ -193,3 +219,27 @@ def binary_loss_grad(const double[:, ::1] X not None,
     finally:
         free(z)
     return loss, gb
+
+
+def _vmath_py(str name, const double[::1] x not None):
+    """Test wrapper: exp, log or log1p of every entry by csrc/rm_vmath.h's vector kernels.
+
+    Returns
+    -------
+    ndarray of the shape of x, float64
+    """
+    if name not in ("exp", "log", "log1p"):
+        raise ValueError("_vmath_py: name must be exp, log or log1p, got %r" % (name,))
+    out = np.empty(x.shape[0], dtype=np.float64)
+    cdef double[::1] o = out
+    cdef Py_ssize_t n = x.shape[0]
+    if n == 0:
+        return out
+    with nogil:
+        if name == "exp":
+            rm_vexp(n, &x[0], &o[0])
+        elif name == "log":
+            rm_vlog(n, &x[0], &o[0])
+        else:
+            rm_vlog1p(n, &x[0], &o[0])
+    return out

@@ -10,6 +10,9 @@ References
 [2] D. Arthur & S. Vassilvitskii, "k-means++: the advantages of careful seeding",
     SODA 2007 (D^2 sampling; the greedy variant with 2 + log k trials per centre is the
     one discussed in Sec. 5 and used by scikit-learn).
+[4] G. Hamerly, "Making k-means even faster", SIAM Int. Conf. on Data Mining 2010
+    (one upper and one lower bound per sample: Lloyd's assignments with most distance
+    rows skipped; ``_k_means.hamerly_iter``).
 [3] E. W. Forgy, "Cluster analysis of multivariate data", Biometrics 21, 1965 (random
     points as initial centres); the "random partition" initialisation assigns every point
     to a random cluster first (Hamerly & Elkan, CIKM 2002, Sec. 2).
@@ -29,6 +32,7 @@ from . import _k_means
 __all__ = ["KMeans", "kmeans_plusplus"]
 
 _INITS = ("k-means++", "forgy", "random", "random-partition")
+_ALGORITHMS = ("auto", "lloyd", "hamerly")
 
 
 def _sq_dist_to(points, X, x_sq_norms):
@@ -111,6 +115,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_sq_norms=None,
     return centers, indices
 
 
+# "auto" takes Hamerly's bounds from this many clusters: with fewer, a full distance row
+# costs little more than the bound updates and the exact distance of a tightened bound
+_HAMERLY_MIN_K = 8
+
 # rows per block of _column_variance's passes (a few MiB of float64 temporaries)
 _VAR_BLOCK_ROWS = 8192
 
@@ -162,6 +170,12 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     random_state : int, RandomState or None
     verbose : int, default 0
         > 0: print each Lloyd iteration (labels changed, centre shift).
+    algorithm : {"auto", "lloyd", "hamerly"}, default "auto"
+        How each Lloyd iteration finds the nearest centres; both give Lloyd's answers.
+        "lloyd": a full distance row for every sample (one GEMM per chunk of rows).
+        "hamerly": Hamerly's bounds [4] skip the samples whose nearest centre provably
+        did not change (two floats per sample of memory). "auto": "hamerly" from
+        ``n_clusters >= 8``, where a skipped row saves more than the bounds cost.
 
     Attributes
     ----------
@@ -181,7 +195,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
-                 tol=1e-4, random_state=None, verbose=0):
+                 tol=1e-4, random_state=None, verbose=0, algorithm="auto"):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -189,6 +203,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.algorithm = algorithm
 
     # ---- parameter checks -------------------------------------------------------------
     def _check_params(self, X):
@@ -204,6 +219,9 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) \
                 or not self.tol >= 0:
             raise ValueError("tol must be a non-negative number, got %r" % (self.tol,))
+        if not isinstance(self.algorithm, str) or self.algorithm not in _ALGORITHMS:
+            raise ValueError("algorithm must be one of %s, got %r"
+                             % (_ALGORITHMS, self.algorithm))
         init = self.init
         if isinstance(init, str):
             if init not in _INITS:
@@ -261,25 +279,58 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return centers
 
     # ---- one Lloyd run ----------------------------------------------------------------
-    def _lloyd(self, X, w, centers, tol):
-        """Lloyd iterations from ``centers``; returns (labels, inertia, centers, n_iter)."""
+    def _use_hamerly(self):
+        return self.algorithm == "hamerly" or (self.algorithm == "auto"
+                                               and self.n_clusters >= _HAMERLY_MIN_K)
+
+    def _lloyd(self, X, w, centers, tol, x_sq=None):
+        """Lloyd iterations from ``centers``; returns (labels, inertia, centers, n_iter).
+
+        With Hamerly's bounds (``x_sq`` given: ||x_i||^2) each assignment pass skips the
+        samples whose label provably stays; the labels, centres and inertia are those of
+        the plain pass."""
         n_samples = X.shape[0]
         k = centers.shape[0]
         labels = np.full(n_samples, -1, dtype=np.int32)
         centers = np.ascontiguousarray(centers, dtype=X.dtype)
         sums = np.empty(centers.shape)       # float64 accumulators for either dtype
         wsum = np.empty(k)
+        hamerly = x_sq is not None
+        if hamerly:
+            upper = np.empty(n_samples)
+            lower = np.empty(n_samples)
+            delta = np.zeros(k)
+            bounds_valid = False
+
+        def assign(update):
+            if hamerly:
+                return _k_means.hamerly_iter(X, x_sq, w, centers, delta, upper, lower, sums,
+                                             wsum, labels, bounds_valid, update)
+            return _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, update)
+
         converged_strict = False
         n_iter = 0
         for n_iter in range(1, self.max_iter + 1):
-            n_changed = _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, True)
+            n_changed = assign(True)
+            old_centers = centers
             if (wsum == 0).any():
-                self._relocate_empty(X, w, centers, sums, wsum, labels)
+                centers = centers.copy()
+                moved = self._relocate_empty(X, w, centers, sums, wsum, labels)
+                if hamerly:
+                    # the relocated samples changed label outside the bounds'
+                    # bookkeeping: bounds that force a fresh look at them (the other
+                    # samples' bounds stay valid: the centre moves enter delta)
+                    upper[moved] = np.inf
+                    lower[moved] = 0.0
+            if hamerly:
+                bounds_valid = True
             nonempty = wsum > 0
             new_centers = centers.copy()
             new_centers[nonempty] = sums[nonempty] / wsum[nonempty, None]  # rounded to X's
             shift = float(((new_centers - centers.astype(np.float64)) ** 2).sum())
             centers = new_centers
+            if hamerly and bounds_valid:
+                delta = _k_means.center_moves(old_centers, centers)
             if self.verbose:
                 print("Iteration %d: %d labels changed, centre shift %.6g"
                       % (n_iter, n_changed, shift))
@@ -293,7 +344,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                               "max_iter or tol" % self.max_iter, stacklevel=3)
         if not converged_strict:
             # labels consistent with the final centres
-            _k_means.lloyd_iter(X, w, centers, sums, wsum, labels, False)
+            assign(False)
         inertia = _k_means.inertia(X, w, centers, labels)
         return labels, inertia, centers, n_iter
 
@@ -301,10 +352,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def _relocate_empty(X, w, centers, sums, wsum, labels):
         """Give each empty cluster the sample farthest from its own centre (never a NaN
         centre): the sample's weighted coordinates move from its cluster's sum to the
-        empty one."""
+        empty one. Returns the indices of the samples moved."""
         empty = np.flatnonzero(wsum == 0)
         far_d = _k_means.min_sq_dist_to_own(X, centers, labels)
         order = np.argsort(-far_d, kind="stable")[:len(empty)]
+        moved = []
         for j, i in zip(empty, order):
             old = labels[i]
             sums[old] -= w[i] * X[i]
@@ -314,6 +366,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if w[i] == 0:          # zero-weight sample: place the centre on it directly
                 centers[j] = X[i]
             labels[i] = j
+            moved.append(i)
+        return np.array(moved, dtype=np.intp)
 
     # ---- public API -------------------------------------------------------------------
     def fit(self, X, y=None, sample_weight=None):
@@ -346,10 +400,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         # ||x||^2, only needed by the k-means++ seeding
         x_sq_norms = (X * X).sum(1) if (init_arr is None and self.init == "k-means++") \
             else None
+        x_sq = _k_means.row_sq_norms(X) if self._use_hamerly() else None
         best = None
         for _ in range(n_init):
             centers = self._init_centers(X, w, x_sq_norms, init_arr, rng)
-            labels, inertia, centers, n_iter = self._lloyd(X, w, centers, tol)
+            labels, inertia, centers, n_iter = self._lloyd(X, w, centers, tol, x_sq)
             if best is None or inertia < best[1]:
                 best = (labels, inertia, centers, n_iter)
         labels, inertia, centers, n_iter = best

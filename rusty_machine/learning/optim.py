@@ -553,9 +553,18 @@ def _strong_wolfe(phi, f0, dphi0, alpha1, c1, c2, max_evals):
     """N&W Alg. 3.5 (bracketing) + Alg. 3.6 (zoom). Returns (alpha, f, x, g) of a point
     satisfying the strong Wolfe conditions, or the best Armijo point found, or None."""
     best = None                               # lowest Armijo-satisfying point seen
+    flat = f0 + 16.0 * np.finfo(np.float64).eps * abs(f0)     # f0 plus its rounding
 
-    def armijo(a, fa):
-        return math.isfinite(fa) and fa <= f0 + c1 * a * dphi0
+    def armijo(a, fa, dfa):
+        if not math.isfinite(fa):
+            return False
+        if fa <= f0 + c1 * a * dphi0:
+            return True
+        # near a minimum f stops decreasing in floating point before the gradient is
+        # small: there the approximate Wolfe conditions of Hager & Zhang (SIAM J. Optim.
+        # 16(1), 2005, Sec. 4) take over, f within its rounding of f0 and the slope
+        # (2 c1 - 1) phi'(0) >= phi'(a) >= c2 phi'(0) (Armijo's equivalent on a quadratic)
+        return fa <= flat and (2.0 * c1 - 1.0) * dphi0 >= dfa >= c2 * dphi0
 
     def zoom(lo, f_lo, df_lo, hi, f_hi, df_hi, evals):
         nonlocal best
@@ -571,7 +580,7 @@ def _strong_wolfe(phi, f0, dphi0, alpha1, c1, c2, max_evals):
                 a = lo + 0.5 * width                                  # safeguard: bisect
             fa, dfa, xa, ga = phi(a)
             evals += 1
-            if not armijo(a, fa) or fa >= f_lo:
+            if not armijo(a, fa, dfa) or fa >= f_lo:
                 hi, f_hi, df_hi = a, fa, (dfa if math.isfinite(fa) else None)
             else:
                 if best is None or fa < best[1]:
@@ -592,7 +601,7 @@ def _strong_wolfe(phi, f0, dphi0, alpha1, c1, c2, max_evals):
         fa, dfa, xa, ga = phi(a)
         evals += 1
         # N&W Alg. 3.5: sufficient decrease violated or no progress -> zoom(prev, a)
-        if not armijo(a, fa) or (i > 0 and fa >= f_prev):
+        if not armijo(a, fa, dfa) or (i > 0 and fa >= f_prev):
             return zoom(a_prev, f_prev, df_prev, a, fa,
                         dfa if math.isfinite(fa) else None, evals)
         if best is None or fa < best[1]:
@@ -791,8 +800,10 @@ class LBFGS(Optimizer):
             d = -g
             dphi0 = -_vdot(g, g)
         # first iteration: a unit step along -g could be huge; N&W Sec. 3.5 suggests a
-        # scaled first trial; later iterations start at alpha = 1 (Alg. 7.5).
-        alpha1 = 1.0 if S else min(1.0, 1.0 / max(float(np.sum(np.abs(g))), 1e-300))
+        # scaled first trial, here a step of length 1 (alpha = 1 / ||g||_2, uncapped: the
+        # first trial of L-BFGS-B, Byrd, Lu, Nocedal & Zhu 1995, whose iterates
+        # scikit-learn's lbfgs follows); later iterations start at alpha = 1 (Alg. 7.5).
+        alpha1 = 1.0 if S else 1.0 / max(float(np.sqrt(_vdot(g, g))), 1e-300)
         phi = _LineEval(fun, x, d)
         found = _strong_wolfe(phi, f, dphi0, alpha1, self.c1, self.c2, self.max_ls)
         if found is None:

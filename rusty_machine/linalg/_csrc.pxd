@@ -153,3 +153,12 @@ cdef extern from "rm_kernels.h" nogil:
                         double* L, int* info)
     int rm_sbatch_potrf(Py_ssize_t batch, Py_ssize_t n, int upper, const float* A,
                         float* L, int* info)
+    # (part E, issue 16) the same with the two smallest sums, for Hamerly's bounds
+    void rm_dargmin2_rows(Py_ssize_t m, Py_ssize_t n, const double* c, const double* D,
+                          Py_ssize_t ldd, int* labels, double* best, double* second)
+    void rm_sargmin2_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
+                          Py_ssize_t ldd, int* labels, float* best, float* second)
+    # (part E, issue 16) elementwise exp, log, log1p within 2 ulp (csrc/rm_vmath.h)
+    void rm_vexp(Py_ssize_t n, const double* x, double* y)
+    void rm_vlog(Py_ssize_t n, const double* x, double* y)
+    void rm_vlog1p(Py_ssize_t n, const double* x, double* y)

@@ -194,3 +194,106 @@ def test_weighted_gram_kernel(fit_intercept):
     assert np.all(np.triu(G, 1) == 0)
     with pytest.raises(ValueError, match="rows"):
         weighted_gram(X, z[:10], w, fit_intercept)
+
+
+# ---- the L-BFGS path (solver="lbfgs", scikit-learn's default) ---------------------------
+
+def _est(cls, power, **kw):
+    return cls(power=power, link="log", **kw) if cls is TweedieRegressor else cls(**kw)
+
+
+@pytest.mark.parametrize("cls, power, kind", [
+    (PoissonRegressor, 1.0, "p"), (GammaRegressor, 2.0, "g"), (TweedieRegressor, 1.5, "p"),
+    (TweedieRegressor, 0.0, "g"), (TweedieRegressor, 3.0, "g")])
+@pytest.mark.parametrize("alpha", [1.0, 1e-3])
+def test_lbfgs_follows_sklearn_lbfgs(cls, power, kind, alpha):
+    # the same start, objective, optimiser and stopping rule: scikit-learn's answer to
+    # its own tolerance, in about its number of iterations
+    from sklearn import linear_model as sk
+    X, yp, yg, w = make(m=600, seed=3)
+    y = yp if kind == "p" else yg
+    ours = _est(cls, power, alpha=alpha).fit(X, y, w)
+    kw = {"power": power, "link": "log"} if cls is TweedieRegressor else {}
+    ref = getattr(sk, cls.__name__)(alpha=alpha, **kw).fit(X, y, w)
+    # both stop at max |grad F| <= 1e-4: the objectives agree far more closely than the
+    # coefficients of the flat power-3 problem
+    fam = _Family("tweedie", power)
+
+    def F(est):
+        mu = np.exp(X @ est.coef_ + est.intercept_)
+        return (0.5 * np.sum(w * fam.unit_deviance(y, mu)) / w.sum()
+                + 0.5 * alpha * np.sum(est.coef_ ** 2))
+    assert F(ours) == pytest.approx(F(ref), rel=1e-6)
+    scale = max(1.0, np.abs(ref.coef_).max())
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-3 * scale)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-3 * scale)
+    assert abs(ours.n_iter_ - ref.n_iter_) <= 2
+    assert ours.objective_path_ and np.all(np.diff(ours.objective_path_) <= 0)
+
+
+@pytest.mark.parametrize("cls, power, kind", [
+    (PoissonRegressor, 1.0, "p"), (GammaRegressor, 2.0, "g"), (TweedieRegressor, 1.5, "p")])
+def test_lbfgs_and_newton_reach_the_same_optimum(cls, power, kind):
+    X, yp, yg, w = make(seed=5)
+    y = yp if kind == "p" else yg
+    off = np.linspace(-0.2, 0.2, len(y))
+    a = _est(cls, power, alpha=0.1, tol=1e-9, max_iter=1000).fit(X, y, w, offset=off)
+    b = _est(cls, power, alpha=0.1, tol=1e-10, solver="newton-cholesky").fit(
+        X, y, w, offset=off)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-8)
+    assert a.intercept_ == pytest.approx(b.intercept_, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("power", [0.0, 1.0, 1.5, 2.0, 3.0])
+def test_log_link_pass_value_and_gradient(power):
+    # sum s h + sum s c equals half the weighted deviance of _Family; the gradient
+    # matches central differences of the value
+    from rusty_machine.learning._glm import log_link_loss_grad
+    X, yp, yg, w = make(m=1500, n=5, seed=7)
+    X = np.vstack([X, X[:700]])                   # 2200 rows: two blocks of 2048
+    y = np.concatenate([yp if 0 < power < 2 else yg, (yp if 0 < power < 2 else yg)[:700]])
+    s = np.concatenate([w, w[:700]])
+    off = np.full(len(y), 0.1)
+    coef, b = np.array([0.1, -0.2, 0.3, 0.0, 0.05]), 0.2
+    g = np.empty(5)
+    val, gb = log_link_loss_grad(X, y, s, off, coef, b, power, g)
+    fam = _Family("tweedie", power)
+    mu = np.exp(X @ coef + b + off)
+    half = 0.5 * np.sum(s * fam.unit_deviance(y, mu))
+    with np.errstate(divide="ignore"):
+        if power == 1.0:
+            c = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) - y
+        elif power == 2.0:
+            c = -np.log(y) - 1.0
+        else:
+            c = np.maximum(y, 0) ** (2 - power) / ((1 - power) * (2 - power))
+    assert val + np.sum(s * c) == pytest.approx(half, rel=1e-12)
+    h = 1e-6
+    for j in range(5):
+        e = np.zeros(5)
+        e[j] = h
+        fd = (log_link_loss_grad(X, y, s, off, coef + e, b, power, np.empty(5))[0]
+              - log_link_loss_grad(X, y, s, off, coef - e, b, power, np.empty(5))[0]) / (2 * h)
+        assert g[j] == pytest.approx(fd, rel=1e-6, abs=1e-6 * np.abs(g).max())
+    fdb = (log_link_loss_grad(X, y, s, off, coef, b + h, power, np.empty(5))[0]
+           - log_link_loss_grad(X, y, s, off, coef, b - h, power, np.empty(5))[0]) / (2 * h)
+    assert gb == pytest.approx(fdb, rel=1e-6)
+
+
+@pytest.mark.parametrize("cls", [PoissonRegressor, GammaRegressor, TweedieRegressor])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_max_iter_one_warns(cls, solver):
+    X, yp, yg, w = make(seed=2)
+    y = yg if cls is GammaRegressor else yp
+    est = (cls(power=1.5, max_iter=1, tol=1e-12, solver=solver) if cls is TweedieRegressor
+           else cls(max_iter=1, tol=1e-12, solver=solver))
+    with pytest.warns(ConvergenceWarning):
+        est.fit(X, y)
+    assert est.n_iter_ == 1
+
+
+def test_solver_checked():
+    X, yp, _, _ = make()
+    with pytest.raises(ValueError, match="solver"):
+        PoissonRegressor(solver="newton").fit(X, yp)
+    assert PoissonRegressor().get_params()["solver"] == "lbfgs"

@@ -202,3 +202,109 @@ def test_more_clusters_than_distinct_points_fits_and_warns_like_sklearn(init):
     np.testing.assert_array_equal(np.unique(ours.labels_).size, 4)
     # every sample sits on its centre
     np.testing.assert_array_equal(ours.cluster_centers_[ours.labels_], X)
+
+
+# ---- Hamerly's bounds (algorithm="hamerly"): Lloyd's answers with rows skipped ----------
+
+def _fit_both(X, k, seed, dtype=np.float64, w=None, **kw):
+    rng = np.random.RandomState(seed)
+    init = X[rng.choice(len(X), k, replace=False)]
+    X = X.astype(dtype)
+    out = [KMeans(k, init=init.astype(dtype), algorithm=a, **kw).fit(X, sample_weight=w)
+           for a in ("lloyd", "hamerly")]
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_hamerly_same_answers_as_lloyd(dtype, n_threads):
+    # random data without cluster structure (the bounds fail often) and blobs (they hold
+    # almost always): the same labels, the same centres bit for bit, the same n_iter_
+    rng = np.random.RandomState(0)
+    w = rng.uniform(0.5, 2.0, size=3000)
+    for X in (rng.randn(3000, 12), blobs(n=3000, d=6, k=9, seed=4)[0]):
+        with rm.num_threads(n_threads):
+            lloyd, ham = _fit_both(X, 16, seed=1, dtype=dtype, w=w, tol=0.0, max_iter=1000)
+        np.testing.assert_array_equal(ham.labels_, lloyd.labels_)
+        np.testing.assert_array_equal(ham.cluster_centers_, lloyd.cluster_centers_)
+        assert ham.inertia_ == lloyd.inertia_
+        assert ham.n_iter_ == lloyd.n_iter_
+        assert ham.cluster_centers_.dtype == dtype
+
+
+def test_hamerly_same_as_sklearn_on_the_bench_shape():
+    # the benchmark's workload, smaller: random 50-D data, 100 centres, run to the end
+    rng = np.random.RandomState(0)
+    X = rng.randn(4000, 50)
+    init = X[rng.choice(len(X), 100, replace=False)]
+    ours = KMeans(100, init=init, tol=0.0, max_iter=300, algorithm="hamerly").fit(X)
+    ref = sk_cluster.KMeans(100, init=init, n_init=1, tol=0.0, max_iter=300).fit(X)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=0, atol=1e-12)
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-12)
+
+
+def test_hamerly_ties_and_duplicates_go_to_the_first_centre():
+    # integer grid points with duplicated centres: exact ties everywhere; Lloyd's rule
+    # (the first centre among equals) must hold, so no tie may be skipped by a bound
+    rng = np.random.RandomState(5)
+    X = rng.randint(0, 4, size=(500, 3)).astype(float)
+    init = np.vstack([X[:6], X[:6]])                   # every centre twice
+    # (the duplicates get no sample in the first pass: relocated to far samples)
+    lloyd = KMeans(12, init=init, algorithm="lloyd", max_iter=100).fit(X)
+    ham = KMeans(12, init=init, algorithm="hamerly", max_iter=100).fit(X)
+    np.testing.assert_array_equal(ham.labels_, lloyd.labels_)
+    np.testing.assert_array_equal(ham.cluster_centers_, lloyd.cluster_centers_)
+
+
+def test_hamerly_empty_cluster_relocation_and_one_cluster():
+    X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [9.0], [9.2], [4.0], [0.3]])
+    init = np.array([[0.0], [5.0], [1000.0], [2000.0], [9.0], [-50.0], [4.0], [0.2]])
+    a = KMeans(8, init=init, algorithm="lloyd").fit(X)
+    b = KMeans(8, init=init, algorithm="hamerly").fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert np.isfinite(b.cluster_centers_).all()
+    one = KMeans(1, init=X[:1], algorithm="hamerly").fit(X)
+    assert (one.labels_ == 0).all()
+    np.testing.assert_allclose(one.cluster_centers_[0], X.mean(0), rtol=4 * EPS)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("k", [1, 3, 8, 9, 17, 100])
+def test_hamerly_iter_bounds_bracket_the_distances(dtype, k):
+    # a first pass (no valid bounds) gives every sample a full row: the labels are
+    # lloyd_iter's, upper >= the distance to the own centre, lower <= the distance to
+    # the second nearest, both within rounding of the exact values (k covers the SIMD
+    # scan's tail: 1 and 3 fewer than a vector, 9 and 17 one past the two-vector step)
+    rng = np.random.RandomState(k)
+    X = rng.randn(700, 7).astype(dtype)
+    C = X[rng.choice(len(X), k, replace=False)] + dtype(0.01)
+    w = np.ones(len(X))
+    labels = np.full(len(X), -1, dtype=np.int32)
+    ref = labels.copy()
+    up, lo = np.empty(len(X)), np.empty(len(X))
+    sums, wsum = np.empty((k, 7)), np.empty(k)
+    n = _k_means.hamerly_iter(X, _k_means.row_sq_norms(X), w, C, np.zeros(k), up, lo,
+                              sums, wsum, labels, False, True)
+    _k_means.lloyd_iter(X, w, C, np.empty((k, 7)), np.empty(k), ref, True)
+    assert n == len(X)
+    np.testing.assert_array_equal(labels, ref)
+    D = np.sqrt(((X[:, None, :].astype(float) - C[None].astype(float)) ** 2).sum(2))
+    own = D[np.arange(len(X)), labels]
+    D[np.arange(len(X)), labels] = np.inf
+    second = D.min(1)
+    tol = 100 * np.finfo(dtype).eps ** 0.5 * (1 + own)
+    assert (up >= own).all() and (up - own <= tol).all()
+    if k == 1:
+        assert np.isinf(lo).all()
+    else:
+        assert (lo <= second).all() and (second - lo <= 100 * np.finfo(dtype).eps ** 0.5
+                                         * (1 + second)).all()
+
+
+def test_algorithm_parameter_checked():
+    with pytest.raises(ValueError, match="algorithm"):
+        KMeans(2, algorithm="elkan").fit(np.random.RandomState(0).randn(10, 2))
+    assert KMeans(2).get_params()["algorithm"] == "auto"

@@ -61,10 +61,12 @@ def test_logistic_regression_one_line_per_iteration(data, capsys, solver):
 
 @pytest.mark.parametrize("est", [PoissonRegressor(), GammaRegressor(),
                                  TweedieRegressor(power=1.5)])
-def test_glm_one_line_per_irls_iteration(data, capsys, est):
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_glm_one_line_per_irls_iteration(data, capsys, est, solver):
     X, _, yr = data
-    est.set_params(verbose=1).fit(X, yr)
-    lines, _ = _lines(capsys, r"^IRLS iteration \d+: objective ")
+    est.set_params(verbose=1, solver=solver).fit(X, yr)
+    name = "L-BFGS" if solver == "lbfgs" else "IRLS"
+    lines, _ = _lines(capsys, r"^%s iteration \d+: objective " % name)
     assert len(lines) == len(est.objective_path_)
     printed = [float(line.split("objective ")[1].split(",")[0]) for line in lines]
     np.testing.assert_allclose(printed, est.objective_path_, rtol=1e-9)
