@@ -184,5 +184,6 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ssvd_apply_sweeps),
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
+    RM_SFX(knn_tile4f),                               /* part F, issue 19 */
     RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
 };
