@@ -176,6 +176,18 @@ _AUTO_KAPPA_REFINE = 10.0
 _AUTO_KAPPA_EPS_MAX = 1e-6
 
 
+def _gram_is_safe(G, n, m, dtype):
+    """The Gram matrix is finite and its diagonal (the columns' sums of squares) is far
+    from the subnormal range (each square above tiny / eps, on average) and from
+    overflow; otherwise the squares have lost digits the data had, and the QR path,
+    which never squares, decides."""
+    fi = np.finfo(dtype)
+    if not np.isfinite(G).all():
+        return False
+    d = np.diagonal(G)[:n]
+    return bool(n == 0 or (d.min() > m * fi.tiny / fi.eps and d.max() < fi.max * fi.eps))
+
+
 def _scaled_cond(G):
     """2-norm condition number of D^-1/2 G D^-1/2, D = diag(G) (G symmetric positive
     definite): the Jacobi-scaled Gram matrix, whose condition number is that of the
@@ -269,8 +281,10 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
     unweighted = bool(np.all(sw == 1.0))
     fast = None
     if solver in ("cholesky", "auto") and unweighted and fit_intercept and X.dtype == np.float64:
-        # the centred Gram matrix and the means in one pass over X (no centred copy)
-        fast = _uncentred_gram(X, np.asarray(Y, dtype=np.float64))
+        # the centred Gram matrix and the means in one pass over X (no centred copy);
+        # squares that overflow or underflow are caught below (_gram_is_safe)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            fast = _uncentred_gram(X, np.asarray(Y, dtype=np.float64))
     if fast is not None:
         G, x_off, y_off = fast
     else:
@@ -279,13 +293,16 @@ def _solve_least_squares(X, Y, sw, fit_intercept, alpha, solver):
     singular = None
     if solver in ("cholesky", "auto"):
         if fast is None:
-            G = _streamed_gram(X, Y, x_off, y_off, sqrt_w)   # lower triangle only
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                G = _streamed_gram(X, Y, x_off, y_off, sqrt_w)   # lower triangle only
         alphas = np.broadcast_to(alpha, (Y.shape[1],))
         groups = [np.arange(Y.shape[1])] if np.all(alphas == alphas[0]) \
             else [np.array([t]) for t in range(Y.shape[1])]
         W = np.empty((n, Y.shape[1]))
         eps = np.finfo(X.dtype).eps
         try:
+            if not _gram_is_safe(G, n, X.shape[0], X.dtype):
+                raise LinAlgError("squares out of the floating-point range")
             factors = []
             for idx in groups:
                 G11 = G[:n, :n].copy()

@@ -165,3 +165,19 @@ def test_normal_residual_matches_numpy():
         _tsqr.normal_residual(X, Y, xo, yo, sw, W[:3])
     with pytest.raises(ValueError, match="same number of rows"):
         _tsqr.normal_residual(X, Y[:10], xo, yo, sw, W)
+
+
+@pytest.mark.parametrize("dtype,scale", [(np.float64, 1e200), (np.float64, 1e-200),
+                                         (np.float64, 1e-155), (np.float32, 1e30),
+                                         (np.float32, 1e-30)])
+def test_squares_out_of_range_fall_back_to_qr(monkeypatch, dtype, scale):
+    # the Gram matrix would overflow or lose digits to underflow: QR (which never squares)
+    # gives the answer, without a warning (warnings are errors in this suite)
+    rng = np.random.RandomState(8)
+    X, y = rng.randn(60, 3), rng.randn(60)
+    ref = LinearRegression(solver="qr").fit(X.astype(dtype), y).coef_
+    spy = _Spy(monkeypatch)
+    ours = LinearRegression().fit((X * scale).astype(dtype), y).coef_ * scale
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=100 * eps * np.abs(ref).max())
+    assert spy.qr == 1
