@@ -164,8 +164,8 @@ cdef inline bint _before(double d1, Py_ssize_t i1, double d2, Py_ssize_t i2) noe
     return d1 < d2 or (d1 == d2 and i1 < i2)
 
 
-cdef void _heap_replace_root(double* hd, Py_ssize_t* hi, Py_ssize_t k,
-                             double v, Py_ssize_t vi) noexcept nogil:
+cdef inline void _heap_replace_root(double* hd, Py_ssize_t* hi, Py_ssize_t k,
+                                    double v, Py_ssize_t vi) noexcept nogil:
     """Max-heap on (distance, index) of size k: drop the root, insert (v, vi) [3]."""
     cdef Py_ssize_t i = 0, c, r
     while True:
@@ -182,6 +182,19 @@ cdef void _heap_replace_root(double* hd, Py_ssize_t* hi, Py_ssize_t k,
         i = c
     hd[i] = v
     hi[i] = vi
+
+
+cdef void _heap_sort(double* hd, Py_ssize_t* hi, Py_ssize_t k) noexcept nogil:
+    """The max-heap of the k winners into ascending (distance, index) order, in place
+    (heapsort [3, Sec. 6.4]: k log k, where insertion sort of a heap is k^2 / 4)."""
+    cdef Py_ssize_t end, ri
+    cdef double r
+    for end in range(k - 1, 0, -1):
+        r = hd[0]
+        ri = hi[0]
+        _heap_replace_root(hd, hi, end, hd[end], hi[end])
+        hd[end] = r
+        hi[end] = ri
 
 
 cdef void _sort_pairs(double* hd, Py_ssize_t* hi, Py_ssize_t k) noexcept nogil:
@@ -262,7 +275,10 @@ cdef void _finish(const double* X, Py_ssize_t n, Py_ssize_t d, const double* Q,
     for i in range(nq):
         hd = D + i * k
         hi = I + i * k
-        # exact distances of the winners (no cancellation in what is returned)
+        # exact distances of the winners (no cancellation in what is returned), sorted:
+        # the heap's order first, which the exact distances almost keep (the insertion
+        # sort then has next to nothing to move)
+        _heap_sort(hd, hi, k)
         for j in range(k):
             hd[j] = _sqdist(Q + i * d, X + hi[j] * (d + 1), d)
         _sort_pairs(hd, hi, k)
@@ -324,7 +340,8 @@ cdef void _knn_block_tile(const double* X,          # IN  n x (d + 1), [x, ||x||
         nbb = step if step < pb else pb
         if nbb > nbt - b0:
             nbb = nbt - b0
-        step *= 2
+        if step < pb:
+            step *= 2           # (capped: doubling on would overflow after 62 calls)
         g = 0
         while g < nq:
             rn = nq - g if nq - g < 4 else 4

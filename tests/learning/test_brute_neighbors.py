@@ -260,3 +260,21 @@ def test_filter32_query_far_outside():
         (d64, i64), (d32, i32) = _knn_both(X, Q, 4)
         np.testing.assert_array_equal(i32, i64)
         np.testing.assert_array_equal(d32, d64)
+
+
+@pytest.mark.parametrize("filter32", [False, True])
+@pytest.mark.parametrize("tile_pb,n", [(1, 3000), (128, 70000)])
+def test_many_tile_calls(filter32, tile_pb, n):
+    # more than 62 calls of the tile per query block: the doubling of the first calls'
+    # sizes once overflowed there (wrong neighbours from about 65000 points at the
+    # default block sizes)
+    rng = np.random.default_rng(9)
+    X, Q = rng.standard_normal((n, 3)), rng.standard_normal((21, 3))
+    old = _brute._set_block_sizes(tile_pb=tile_pb, filter32=filter32)
+    try:
+        dist, ind = _brute.knn(X, Q, 5)
+    finally:
+        _brute._set_block_sizes(**old)
+    ref_d, ref_i = _exact(X, Q, 5)
+    np.testing.assert_array_equal(ind, ref_i)
+    np.testing.assert_allclose(dist, ref_d, rtol=1e-12)
