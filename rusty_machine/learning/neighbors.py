@@ -49,19 +49,19 @@ def _tree_is_faster(n_features, n_samples, k):
         n_samples  k    d=3   d=4   d=5   d=6   d=8
         10000      5    0.32  0.55  1.05  2.10  5.3
         10000      50   0.34  0.57  0.82  1.29  2.6
-        100000     5    0.20  0.48  1.66  2.39  6.5
-        100000     50   0.42  0.49  1.21  2.29  6.2
+        100000     5          0.17  0.39  0.81  3.2
+        100000     50         0.31  0.53  1.16  3.7
 
-    so the tree up to 4 features, and at 5 on fewer than 50000 points (a tie for a
-    small k, the tree ahead for a large one). (Data of a lower intrinsic dimension than
-    its number of features favours the tree; ask for ``algorithm="kd_tree"`` then.)
+    so the tree up to 5 features, and at 6 for a small k on many points. (Data of a
+    lower intrinsic dimension than its number of features favours the tree; ask for
+    ``algorithm="kd_tree"`` then.)
     """
     if n_features <= _TREE_MAX_FEATURES:
         return True
-    return n_features == _TREE_MAX_FEATURES + 1 and n_samples < 50000
+    return n_features == _TREE_MAX_FEATURES + 1 and k <= 20 and n_samples >= 50000
 
 
-_TREE_MAX_FEATURES = 4
+_TREE_MAX_FEATURES = 5
 
 
 class _KNeighborsBase(BaseEstimator):
