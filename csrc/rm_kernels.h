@@ -88,6 +88,11 @@ typedef struct {
     ptrdiff_t (*knn_tile4)(ptrdiff_t d1, ptrdiff_t nb, const double *Xp, const double *Q,
                            ptrdiff_t ldq, const double *thr, ptrdiff_t *out_q,
                            ptrdiff_t *out_j, double *out_v);
+    /* (part F, issue 19) the float32-filtered tile (rm_knn_scan.h) */
+    ptrdiff_t (*knn_tile4f)(ptrdiff_t d1, ptrdiff_t nb, const float *Xs, const double *Xp,
+                            const float *Qs, const double *Q, ptrdiff_t ldq,
+                            const float *thr32, const double *thr, ptrdiff_t *out_q,
+                            ptrdiff_t *out_j, double *out_v);
     /* k-means' assignment (learning/_k_means.pyx; csrc/rm_argmin.h), per element type */
     void (*dargmin_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
                          ptrdiff_t ldd, int *labels);
@@ -269,6 +274,14 @@ static inline ptrdiff_t rm_knn_tile4(ptrdiff_t d1, ptrdiff_t nb, const double *X
                                      const double *Q, ptrdiff_t ldq, const double *thr,
                                      ptrdiff_t *out_q, ptrdiff_t *out_j, double *out_v) {
     return rm_vec_active->knn_tile4(d1, nb, Xp, Q, ldq, thr, out_q, out_j, out_v);
+}
+/* (part F, issue 19) the same behind a float32 filter (contract in rm_knn_scan.h) */
+static inline ptrdiff_t rm_knn_tile4f(ptrdiff_t d1, ptrdiff_t nb, const float *Xs,
+                                      const double *Xp, const float *Qs, const double *Q,
+                                      ptrdiff_t ldq, const float *thr32, const double *thr,
+                                      ptrdiff_t *out_q, ptrdiff_t *out_j, double *out_v) {
+    return rm_vec_active->knn_tile4f(d1, nb, Xs, Xp, Qs, Q, ldq, thr32, thr, out_q, out_j,
+                                     out_v);
 }
 
 /* ---- k-means (learning/_k_means.pyx) ------------------------------------------------ */

@@ -189,6 +189,7 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ssvd_apply_sweeps),
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
+    RM_SFX(knn_tile4f),                               /* part F, issue 19 */
     RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
     /* ---- part D (issue 14): batch-interleaved small LU / Cholesky (rm_batch_small.h) */
 #if RM_HAVE_VEC

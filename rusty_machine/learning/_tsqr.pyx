@@ -50,6 +50,10 @@ References
 [SVL89]  R. Schreiber and C. Van Loan, "A storage-efficient WY representation for
          products of Householder transformations", SIAM J. Sci. Stat. Comput. 10, 1989.
 [GVL4]   G. H. Golub and C. F. Van Loan, Matrix Computations, 4th ed., 2013.
+[Bjo67]  A. Bjorck, "Iterative refinement of linear least squares solutions I", BIT 7
+         (1967) 257-278 (refinement with the residual of the data: ``normal_residual``).
+[Hig02]  N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 2002,
+         Sec. 20.5 (iterative refinement for least squares).
 [LAPACK] dtpqrt (triangular-pentagonal QR), dtprfb, dlarft.
 """
 from cython.parallel cimport prange
@@ -370,3 +374,103 @@ def _set_block_sizes(block_bytes=None, leaf=None):
     if leaf is not None:
         LEAF = leaf
     return old
+
+
+# ---------------------------------------------------------------------------------------
+# The residual pass of iterative refinement (linear_regression's "auto" solver)
+#
+# One step of fixed-precision iterative refinement of the normal equations [Bjo67;
+# Higham, ASNA 2nd ed., Sec. 20.5] needs the normal-equations residual computed from the
+# data, not from the Gram matrix:  g = A_x^T (A_y - A_x W),  A = sqrt(W) [X - x_off,
+# Y - y_off]. It is one more read of X, block by block (the block centred and weighted
+# into a buffer that stays in L2 by the same _fill as the TSQR), two GEMMs per block:
+#     A_y <- A_y - A_x W        (the block's residuals, in place)
+#     g   <- g + A_x^T A_y
+
+cdef void _normal_residual_run(Py_ssize_t m, Py_ssize_t n, Py_ssize_t t,
+                               const floating* X, const double* Y,
+                               const double* x_off, const double* y_off,
+                               const double* sqrt_w,
+                               const floating* W,     # IN  n x t, X's type
+                               Py_ssize_t brows,
+                               floating* A,           # WORK brows x (n + t)
+                               floating* gb,          # WORK n x t
+                               double* g              # OUT  n x t (zeros on entry)
+                               ) noexcept nogil:
+    cdef Py_ssize_t ncol = n + t, p = 0, q, i
+    while p < m:
+        q = m if m - p < brows else p + brows
+        _fill(p, q, n, t, X, Y, x_off, y_off, sqrt_w, A)
+        # A[:, n:] -= A[:, :n] @ W
+        xgemm(False, False, q - p, t, n, -1.0, A, ncol, W, t, 1.0, &A[n], ncol)
+        # gb = A[:, :n].T @ A[:, n:]   (per block in X's type, summed in float64)
+        xgemm(True, False, n, t, q - p, 1.0, A, ncol, &A[n], ncol, 0.0, gb, t)
+        for i in range(n * t):
+            g[i] += gb[i]
+        p = q
+
+
+def normal_residual(X, Y, x_off, y_off, sqrt_w, W):
+    """g = A_x^T (A_y - A_x W) with A = sqrt(w) [X - x_off, Y - y_off], in one pass.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n), float32 or float64 (read in its own type)
+    Y : ndarray of shape (m, t), float64
+    x_off, y_off : ndarrays of shapes (n,) and (t,)
+    sqrt_w : ndarray of shape (m,) or None
+    W : ndarray of shape (n, t), the current solution (rounded to X's type)
+
+    Returns
+    -------
+    g : ndarray of shape (n, t), float64 (the blocks' products in X's type, summed in
+        float64)
+    """
+    X = np.asarray(X)
+    cdef bint f32 = X.dtype == np.float32
+    dt = np.float32 if f32 else np.float64
+    X = np.ascontiguousarray(X, dtype=dt)
+    cdef const double[:, ::1] Yv = np.ascontiguousarray(Y, dtype=np.float64)
+    cdef Py_ssize_t m = X.shape[0], n = X.shape[1], t = Yv.shape[1]
+    if Yv.shape[0] != m:
+        raise ValueError("X and Y must have the same number of rows, got %d and %d"
+                         % (m, Yv.shape[0]))
+    Wa = np.ascontiguousarray(W, dtype=dt)
+    if Wa.shape != (n, t):
+        raise ValueError("W must have shape (%d, %d), got %r" % (n, t, Wa.shape))
+    cdef const double[::1] xo = np.ascontiguousarray(x_off, dtype=np.float64)
+    cdef const double[::1] yo = np.ascontiguousarray(y_off, dtype=np.float64)
+    if xo.shape[0] != n or yo.shape[0] != t:
+        raise ValueError("offsets must have shapes (%d,) and (%d,)" % (n, t))
+    cdef const double[::1] swv
+    cdef const double* sw = NULL
+    if sqrt_w is not None:
+        swv = np.ascontiguousarray(sqrt_w, dtype=np.float64)
+        if swv.shape[0] != m:
+            raise ValueError("sqrt_w must have shape (%d,)" % m)
+        if m > 0:
+            sw = &swv[0]
+    G = np.zeros((n, t))
+    if m == 0 or n == 0 or t == 0:
+        return G
+    cdef Py_ssize_t brows = block_rows(n + t, 4 if f32 else 8)
+    if brows > m:
+        brows = m
+    A = np.empty((brows, n + t), dtype=dt)
+    gb = np.empty((n, t), dtype=dt)
+    cdef double[:, ::1] gv = G
+    cdef const double[:, ::1] Xd, Wd
+    cdef const float[:, ::1] Xs, Ws
+    cdef double[:, ::1] Ad, gbd
+    cdef float[:, ::1] As, gbs
+    if f32:
+        Xs, Ws, As, gbs = X, Wa, A, gb
+        with nogil:
+            _normal_residual_run(m, n, t, &Xs[0, 0], &Yv[0, 0], &xo[0], &yo[0], sw,
+                                 &Ws[0, 0], brows, &As[0, 0], &gbs[0, 0], &gv[0, 0])
+    else:
+        Xd, Wd, Ad, gbd = X, Wa, A, gb
+        with nogil:
+            _normal_residual_run(m, n, t, &Xd[0, 0], &Yv[0, 0], &xo[0], &yo[0], sw,
+                                 &Wd[0, 0], brows, &Ad[0, 0], &gbd[0, 0], &gv[0, 0])
+    return G

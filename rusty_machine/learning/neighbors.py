@@ -43,13 +43,14 @@ def _tree_is_faster(n_features, n_samples, k):
 
     The tree's work per query grows about like 2^d (the leaves a ball of the k-th
     distance meets), the brute force's is n_samples * d at GEMM speed. Measured with one
-    thread (gaussian points, 1000 queries; ratio tree time / brute time):
+    thread (gaussian points, 1000 queries; ratio tree time / brute time; the brute
+    force with its float32 filter, _brute.pyx; machine loaded):
 
-        n_samples  k    d=4   d=6   d=8   d=10  d=16
-        10000      5    0.34  1.04  2.96  5.9   17
-        10000      50   0.55  1.18  2.46  4.1   8.2
-        100000     5    0.12  0.57  2.25  6.5   38
-        100000     50   0.36  1.28  4.36  10.3  43
+        n_samples  k    d=3   d=4   d=5   d=6   d=8
+        10000      5    0.32  0.55  1.05  2.10  5.3
+        10000      50   0.34  0.57  0.82  1.29  2.6
+        100000     5          0.17  0.39  0.81  3.2
+        100000     50         0.31  0.53  1.16  3.7
 
     so the tree up to 5 features, and at 6 for a small k on many points. (Data of a
     lower intrinsic dimension than its number of features favours the tree; ask for

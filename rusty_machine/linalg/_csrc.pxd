@@ -129,6 +129,11 @@ cdef extern from "rm_kernels.h" nogil:
     Py_ssize_t rm_knn_tile4(Py_ssize_t d1, Py_ssize_t nb, const double* Xp, const double* Q,
                             Py_ssize_t ldq, const double* thr, Py_ssize_t* out_q,
                             Py_ssize_t* out_j, double* out_v)
+    # (part F, issue 19) the same behind a float32 filter
+    Py_ssize_t rm_knn_tile4f(Py_ssize_t d1, Py_ssize_t nb, const float* Xs, const double* Xp,
+                             const float* Qs, const double* Q, Py_ssize_t ldq,
+                             const float* thr32, const double* thr, Py_ssize_t* out_q,
+                             Py_ssize_t* out_j, double* out_v)
 
     # ---- k-means' assignment (learning/_k_means.pyx; csrc/rm_argmin.h) ---------------
     void rm_dargmin_rows(Py_ssize_t m, Py_ssize_t n, const double* c, const double* D,

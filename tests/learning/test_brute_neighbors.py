@@ -188,3 +188,93 @@ def test_dbscan_brute_matches_sklearn(d):
         np.testing.assert_array_equal(ours.labels_ == -1, ref.labels_ == -1)
         # predict on the training core points gives their labels
         np.testing.assert_array_equal(ours.predict(X[core]), ours.labels_[core])
+
+
+# ---- the tile's float32 filter (rm_knn_tile4f): candidates, and answers, bit for bit
+# those of the float64 tile ------------------------------------------------------------
+
+def _knn_both(X, Q, k, **sizes):
+    """knn with the float32 filter off, then on (same block sizes)."""
+    out = []
+    for filter32 in (False, True):
+        old = _brute._set_block_sizes(filter32=filter32, **sizes)
+        try:
+            index = _brute.make_index(X)
+            assert (index[4] is not None) == (filter32 and X.shape[1] <= 128
+                                              and np.abs(index[0]).max() <= 1e15)
+            out.append(_brute.knn(X, Q, k, index=index))
+        finally:
+            _brute._set_block_sizes(**old)
+    return out
+
+
+@pytest.mark.parametrize("d", [1, 3, 8, 17, 32, 128])
+@pytest.mark.parametrize("k", [1, 5, 50])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_filter32_gives_the_float64_answers(d, k, n_threads):
+    rng = np.random.default_rng(7 * d + k)
+    # n not a multiple of 16, queries not of 4; a grid part for exact ties
+    X = np.vstack([rng.standard_normal((1203, d)), rng.integers(0, 3, (200, d))]) + 5.0
+    Q = np.vstack([rng.standard_normal((201, d)), rng.integers(0, 3, (50, d))]) + 5.0
+    with rm.num_threads(n_threads):
+        (d64, i64), (d32, i32) = _knn_both(X, Q, k)
+    np.testing.assert_array_equal(i32, i64)
+    np.testing.assert_array_equal(d32, d64)
+    # the continuous queries have no ties: the exact search's neighbours, in order (the
+    # grid queries' equidistant points are ordered by the reduced distances, as before)
+    ref_d, ref_i = _exact(X, Q[:201], k)
+    np.testing.assert_allclose(d32[:201], ref_d, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(i32[:201], ref_i)
+
+
+@pytest.mark.parametrize("tile_pb", [1, 3, 128])
+def test_filter32_odd_tile_blocks(tile_pb):
+    rng = np.random.default_rng(3)
+    X, Q = rng.random((333, 8)), rng.random((37, 8))
+    (d64, i64), (d32, i32) = _knn_both(X, Q, 7, tile_pb=tile_pb)
+    np.testing.assert_array_equal(i32, i64)
+    np.testing.assert_array_equal(d32, d64)
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e-12, 1e12, 1e20, 1e150])
+def test_filter32_extreme_scales(scale):
+    # tiny data (float32 underflow: the margin's absolute floor), huge data (above
+    # FILTER32_MAX_ABS the filter is off): the answers are still scikit-learn's
+    rng = np.random.default_rng(5)
+    X, Q = rng.standard_normal((500, 8)) * scale, rng.standard_normal((60, 8)) * scale
+    (d64, i64), (d32, i32) = _knn_both(X, Q, 5)
+    np.testing.assert_array_equal(i32, i64)
+    ref = sk_neighbors.NearestNeighbors(n_neighbors=5, algorithm="brute").fit(X)
+    ref_d, ref_i = ref.kneighbors(Q)
+    np.testing.assert_array_equal(i32, ref_i)
+    np.testing.assert_allclose(d32, ref_d, rtol=1e-12)
+
+
+def test_filter32_query_far_outside():
+    # queries far from the points (large ||q||^2: a large margin) and one beyond the
+    # filter's range (1e16: the float64 tile for that call)
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((400, 8))
+    for far in (1e6, 1e16):
+        Q = np.vstack([rng.standard_normal((5, 8)), far + rng.standard_normal((3, 8))])
+        (d64, i64), (d32, i32) = _knn_both(X, Q, 4)
+        np.testing.assert_array_equal(i32, i64)
+        np.testing.assert_array_equal(d32, d64)
+
+
+@pytest.mark.parametrize("filter32", [False, True])
+@pytest.mark.parametrize("tile_pb,n", [(1, 3000), (128, 70000)])
+def test_many_tile_calls(filter32, tile_pb, n):
+    # more than 62 calls of the tile per query block: the doubling of the first calls'
+    # sizes once overflowed there (wrong neighbours from about 65000 points at the
+    # default block sizes)
+    rng = np.random.default_rng(9)
+    X, Q = rng.standard_normal((n, 3)), rng.standard_normal((21, 3))
+    old = _brute._set_block_sizes(tile_pb=tile_pb, filter32=filter32)
+    try:
+        dist, ind = _brute.knn(X, Q, 5)
+    finally:
+        _brute._set_block_sizes(**old)
+    ref_d, ref_i = _exact(X, Q, 5)
+    np.testing.assert_array_equal(ind, ref_i)
+    np.testing.assert_allclose(dist, ref_d, rtol=1e-12)

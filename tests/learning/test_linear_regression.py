@@ -10,7 +10,7 @@ from rusty_machine.learning import LinearRegression, Ridge
 from rusty_machine.linalg import Matrix
 
 EPS = np.finfo(float).eps
-SOLVERS = ["qr", "cholesky", "svd"]
+SOLVERS = ["auto", "qr", "cholesky", "svd"]
 
 
 def make_data(m=80, n=6, k=None, seed=0, offset=5.0):
@@ -72,9 +72,10 @@ def test_matches_sklearn_ridge(solver, alpha):
 
 
 def test_ridge_auto_solver_is_cholesky_with_a_penalty_and_qr_without():
-    """The default "auto": the Cholesky solution when every alpha > 0 (bit for bit), the
-    QR one when an alpha is 0 (on a rank-deficient X the minimum-norm solution, which the
-    normal equations cannot give)."""
+    """The default "auto": the Cholesky solution when every alpha > 0 on well-conditioned
+    data (bit for bit: no refinement below kappa = 10), the QR one when an alpha is 0
+    (on a rank-deficient X the minimum-norm solution, which the normal equations cannot
+    give)."""
     X, y, w = make_data(k=2)
     assert Ridge().solver == "auto"
     for alpha in (1.0, [0.5, 2.0]):
