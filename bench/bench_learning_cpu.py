@@ -48,7 +48,8 @@ def linear_cases():
     yp = rng.poisson(np.exp(X @ (rng.randn(20) * 0.5) + 0.2)).astype(float)
     poi = _split(X, yp)
     rows = [
-        ("LinReg qr", lin, LinearRegression, sk.LinearRegression),
+        ("LinReg auto (default)", lin, LinearRegression, sk.LinearRegression),
+        ("LinReg qr", lin, lambda: LinearRegression(solver="qr"), sk.LinearRegression),
         ("LinReg cholesky", lin, lambda: LinearRegression(solver="cholesky"),
          sk.LinearRegression),
         ("LinReg svd", lin, lambda: LinearRegression(solver="svd"), sk.LinearRegression),
