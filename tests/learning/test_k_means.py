@@ -308,3 +308,15 @@ def test_algorithm_parameter_checked():
     with pytest.raises(ValueError, match="algorithm"):
         KMeans(2, algorithm="elkan").fit(np.random.RandomState(0).randn(10, 2))
     assert KMeans(2).get_params()["algorithm"] == "auto"
+
+
+def test_auto_picks_hamerly_on_float64_and_lloyd_on_float32():
+    """"auto" uses the bounds only where they were measured to win (float64, k >= 8)."""
+    from rusty_machine.learning import k_means as km
+    m = KMeans(8)
+    assert m._use_hamerly(np.dtype(np.float64))
+    assert not m._use_hamerly(np.dtype(np.float32))
+    assert not KMeans(7)._use_hamerly(np.dtype(np.float64))
+    assert KMeans(8, algorithm="hamerly")._use_hamerly(np.dtype(np.float32))
+    assert not KMeans(8, algorithm="lloyd")._use_hamerly(np.dtype(np.float64))
+    assert km._HAMERLY_MIN_K == 8
