@@ -320,3 +320,10 @@ def test_auto_picks_hamerly_on_float64_and_lloyd_on_float32():
     assert KMeans(8, algorithm="hamerly")._use_hamerly(np.dtype(np.float32))
     assert not KMeans(8, algorithm="lloyd")._use_hamerly(np.dtype(np.float64))
     assert km._HAMERLY_MIN_K == 8
+
+
+@pytest.mark.parametrize("bad", ["elkan", "", None, 3])
+def test_unknown_algorithm_is_a_clear_value_error(bad):
+    X = np.random.default_rng(0).standard_normal((20, 2))
+    with pytest.raises(ValueError, match="algorithm must be one of"):
+        KMeans(3, algorithm=bad, n_init=1, random_state=0).fit(X)
