@@ -114,7 +114,7 @@ INIT_PARAMS = ["kmeans", "k-means++", "random", "random_from_data"]
 def test_init_params_match_sklearn(init_params, cov_type):
     """The same seed gives the same start as scikit-learn for every init_params and
     covariance type: the responsibilities after one EM iteration, then the final
-    lower_bound_ of a full fit (best of two initialisations) and its iteration count."""
+    iteration count of a full fit, and the lower_bound_ of the best of two initialisations."""
     X = mixture_data(4)
     kw = dict(init_params=init_params, covariance_type=cov_type)
     seed = 1
@@ -125,9 +125,15 @@ def test_init_params_match_sklearn(init_params, cov_type):
                                              **kw).fit(X)
     np.testing.assert_allclose(one.predict_proba(X), ref_one.predict_proba(X),
                                rtol=0, atol=1e-9)
+    # the iteration count of one initialisation; with two, both may reach the same
+    # optimum and the last bit of the lower bound (which differs with the BLAS kernel
+    # numpy's side runs: AVX2 or AVX-512) picks the one whose count is reported
+    ours = GaussianMixture(3, random_state=seed, **kw).fit(X)
+    ref = sk_mixture.GaussianMixture(3, random_state=seed, **kw).fit(X)
+    assert ours.converged_ and ours.n_iter_ == ref.n_iter_
     ours = GaussianMixture(3, random_state=seed, n_init=2, **kw).fit(X)
     ref = sk_mixture.GaussianMixture(3, random_state=seed, n_init=2, **kw).fit(X)
-    assert ours.converged_ and ours.n_iter_ == ref.n_iter_
+    assert ours.converged_
     assert ours.lower_bound_ == pytest.approx(ref.lower_bound_, rel=1e-11)
     np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
 
