@@ -411,7 +411,8 @@ cdef class DenseTrainer:
     cdef readonly bint is_float
     cdef int n_layers
     cdef int loss_kind
-    cdef Py_ssize_t rows_cap        # batch rows the buffers hold
+    cdef Py_ssize_t rows_cap        # batch rows the buffers hold (0: none yet)
+    cdef bint has_gather            # the buffers include the gathered input rows
     cdef Py_ssize_t* widths         # n_layers + 1
     cdef Py_ssize_t* w_off          # n_layers
     cdef Py_ssize_t* b_off          # n_layers
@@ -492,18 +493,29 @@ cdef class DenseTrainer:
             self.codes[k], self.slopes[k] = codes[k], slopes[k]
         self.p_theta = cnp.PyArray_DATA(theta)
         self.p_grad = cnp.PyArray_DATA(grad)
-        self.rows_cap = 0
-        self._reserve(1)
+        self.release()
 
-    cdef int _reserve(self, Py_ssize_t rows) except -1:
-        # buffers for batches of up to `rows` rows (kept when big enough)
+    def release(self):
+        """Free the buffers (the next batch allocates them again): a fitted model keeps
+        no activations of its largest batch (L-BFGS's is the whole training set)."""
+        self._buffers = None
+        self.p_ws = NULL
+        self.acc = NULL
+        self.rows_cap = 0
+        self.has_gather = False
+
+    cdef int _reserve(self, Py_ssize_t rows, bint gather) except -1:
+        # buffers for batches of up to `rows` rows (kept when big enough), with room for
+        # the gathered input rows when `gather`
         cdef Py_ssize_t L = self.n_layers, k, off = 0, widest = 0
-        if rows <= self.rows_cap:
+        if rows <= self.rows_cap and (self.has_gather or not gather):
             return 0
+        gather = gather or self.has_gather
         for k in range(1, L + 1):
             widest = max(widest, self.widths[k])
         self.act_off[0] = off
-        off += rows * self.widths[0]
+        if gather:
+            off += rows * self.widths[0]
         for k in range(1, L + 1):
             self.act_off[k] = off
             off += rows * self.widths[k]
@@ -520,6 +532,7 @@ cdef class DenseTrainer:
         self.p_ws = cnp.PyArray_DATA(ws)
         self.acc = <double*>cnp.PyArray_DATA(acc)
         self.rows_cap = rows
+        self.has_gather = gather
         return 0
 
     def loss_grad(self, X, Y, w, rows=None, double norm=1.0, double alpha=0.0,
@@ -571,7 +584,7 @@ cdef double _trainer_loss_grad(DenseTrainer tr, const floating[:, ::1] X,
             if rows[i] < 0 or rows[i] >= n_total:
                 raise IndexError("row %d is out of range for X with %d rows"
                                  % (rows[i], n_total))
-    tr._reserve(n)
+    tr._reserve(n, gather)
     cdef double loss
     with nogil:
         loss = _batch_pass(tr, n, &X[0, 0], &rows[0] if gather else NULL, &Y[0, 0], &w[0],

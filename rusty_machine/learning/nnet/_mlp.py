@@ -268,10 +268,13 @@ class _BaseMLP(BaseEstimator):
             self.best_validation_score_ = -np.inf if self.early_stopping else None
             self._optimizer = None
         w = sample_weight
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(X, Y, w)
-        else:
-            self._fit_stochastic(X, Y, w, rng, incremental)
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(X, Y, w)
+            else:
+                self._fit_stochastic(X, Y, w, rng, incremental)
+        finally:
+            self._net.release()
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else self.loss_
         return self
 

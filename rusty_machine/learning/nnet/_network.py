@@ -173,6 +173,11 @@ class _Network:
             A = Z
         return A
 
+    def release(self):
+        """Drop the trainer's batch buffers (at the end of a fit)."""
+        if self.trainer is not None:
+            self.trainer.release()
+
     def loss_and_grad(self, X, Y, w, norm=None, rows=None, defer_l2=False):
         """Loss L(theta) on (X, Y) with weights w and its gradient in ``self.grad``.
 
@@ -398,6 +403,7 @@ class NeuralNet(BaseEstimator):
                                  "learning rate" % (self.loss_curve_[-1], epoch + 1))
             if self.verbose:
                 print("epoch %d, loss = %.8f" % (epoch + 1, self.loss_curve_[-1]))
+        net.release()
         self.layers_ = layers
         self._net = net
         self.n_iter_ = epochs
