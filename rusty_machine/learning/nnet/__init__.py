@@ -11,6 +11,10 @@ The package, read in this order:
 Their elementwise loops are in ``learning/_nnet.pyx``; every network is trained by the
 optimisers of ``learning.optim`` (``step`` on the flat parameter vector, the one
 implementation of SGD, AdaGrad, RMSProp and Adam), or by its L-BFGS for ``solver="lbfgs"``.
+A plain perceptron (every MLP, and a NeuralNet of Linear layers whose output activation
+fuses with its criterion) runs a whole mini-batch in one call of ``_nnet.DenseTrainer``,
+the same steps as ``_network.py``'s layer-by-layer pass without the Python in between;
+the MLPs' Adam steps it with the L2 gradient folded into the update.
 
 A network is a sequence of layers. A fully connected layer computes, for a mini-batch X
 of shape (n, n_in),

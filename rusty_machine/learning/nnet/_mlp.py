@@ -24,10 +24,6 @@ from ._losses import BCE, L2, MSE, CrossEntropy
 from ._network import _check_positive_int, _Network
 
 
-# Training sets up to this size are reordered once per epoch (one copy of X, Y, w).
-_EPOCH_GATHER_BYTES = 32 << 20
-
-
 def _approximate_mode(class_counts, n_draws, rng):
     """scikit-learn's _approximate_mode: the per-class counts of n_draws items drawn
     without replacement closest to the proportional ones; the rounding remainders are
@@ -79,6 +75,34 @@ class _MLPSGD(SGD):
 
     def _validate(self):
         _FirstOrder._validate(self)
+
+
+class _MLPAdam(Adam):
+    """optim.Adam in scikit-learn's MLP form (``epsilon_hat``), with a step on a whole
+    network that also adds the L2 penalty's gradient: one pass over the parameters
+    (DenseTrainer.adam_step, csrc/rm_nnet_adam.h) where the penalty and the update took
+    one each. Its moments and step count are those :meth:`step` keeps, so the two may
+    follow each other (a pickled optimiser, partial_fit after fit)."""
+
+    def step_network(self, net, coef):
+        """theta -= Adam step from grad + coef * W (the weights', not the biases'); returns
+        sum ||W||^2 before the step (the penalty's value at the batch's point)."""
+        theta = net.theta
+        if getattr(self, "_state", None) is None:
+            self._validate()
+            self.t = 0
+            self._state = [None]
+        if len(self._state) != 1:
+            raise ValueError("step_network: this optimiser holds state for %d parameter "
+                             "arrays, the network has one" % len(self._state))
+        state = self._state[0]
+        if state is None or state[0] != theta.shape or state[1][0].dtype != theta.dtype:
+            state = self._state[0] = (theta.shape, [np.zeros(theta.size, theta.dtype)
+                                                    for _ in range(2)])
+        self.t += 1
+        m, v = state[1]
+        return net.trainer.adam_step(m, v, self.learning_rate, self.beta1, self.beta2,
+                                     self.eps, self.t, coef)
 
 
 class _BaseMLP(BaseEstimator):
@@ -244,10 +268,13 @@ class _BaseMLP(BaseEstimator):
             self.best_validation_score_ = -np.inf if self.early_stopping else None
             self._optimizer = None
         w = sample_weight
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(X, Y, w)
-        else:
-            self._fit_stochastic(X, Y, w, rng, incremental)
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(X, Y, w)
+            else:
+                self._fit_stochastic(X, Y, w, rng, incremental)
+        finally:
+            self._net.release()
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else self.loss_
         return self
 
@@ -327,9 +354,9 @@ class _BaseMLP(BaseEstimator):
             # learning.optim's optimisers, as scikit-learn's MLP defines them: Adam with
             # eps added before the bias correction, SGD with momentum in [0, 1]
             if self.solver == "adam":
-                self._optimizer = Adam(learning_rate=float(self.learning_rate_init),
-                                       beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon,
-                                       epsilon_hat=True)
+                self._optimizer = _MLPAdam(learning_rate=float(self.learning_rate_init),
+                                           beta1=self.beta_1, beta2=self.beta_2,
+                                           eps=self.epsilon, epsilon_hat=True)
             else:
                 self._optimizer = _MLPSGD(learning_rate=float(self.learning_rate_init),
                                           momentum=float(self.momentum),
@@ -340,34 +367,40 @@ class _BaseMLP(BaseEstimator):
         best_theta = None
         order = np.arange(n)
         unweighted = bool(np.all(w == 1.0))
-        # a small training set is gathered in the epoch's order once per epoch, so that
-        # every mini-batch is a view (no per-batch gather); a large one batch by batch
-        # (no second copy of X)
-        gather_epoch = X.nbytes <= _EPOCH_GATHER_BYTES
+        X = np.ascontiguousarray(X)
+        # Adam steps the whole network in one pass with the L2 gradient folded in
+        fused_adam = isinstance(opt, _MLPAdam) and net.trainer is not None
+        alpha = float(self.alpha)
         for _ in range(epochs):
             t0 = time.perf_counter()
             if self.shuffle:
                 # scikit-learn's order: the previous epoch's order, permuted again
                 order = order[rng.permutation(n)]
-            if gather_epoch:
-                Xe, Ye, we = (X[order], Y[order], w[order]) if self.shuffle else (X, Y, w)
             total = 0.0
             for start in range(0, n, batch):
-                if gather_epoch:
-                    stop = start + batch
-                    Xb, Yb, wb = Xe[start:stop], Ye[start:stop], we[start:stop]
+                stop = min(start + batch, n)
+                # the batch: rows of the epoch's order, gathered by the network's pass
+                # (no copy of X per batch or per epoch), or a slice when not shuffling
+                if self.shuffle:
+                    Xb, Yb, wb, rows = X, Y, w, order[start:stop]
                 else:
-                    idx = order[start:start + batch]
-                    Xb, Yb, wb = X[idx], Y[idx], w[idx]
+                    Xb, Yb, wb, rows = X[start:stop], Y[start:stop], w[start:stop], None
                 # normalised by the batch's total weight (its size when unweighted)
-                wsum = float(Xb.shape[0]) if unweighted else float(np.sum(wb))
+                wsum = float(stop - start) if unweighted else float(
+                    np.sum(wb if rows is None else wb[rows]))
                 if not wsum > 0:                # a batch of zero-weight rows
                     continue
-                loss = net.loss_and_grad(Xb, Yb, wb, wsum)
-                opt.step(net.theta, net.grad)
+                if fused_adam:
+                    loss = net.loss_and_grad(Xb, Yb, wb, wsum, rows, defer_l2=True)
+                    scale = 1.0 / wsum
+                    ssq = opt.step_network(net, scale * alpha)
+                    loss += 0.5 * scale * alpha * ssq
+                else:
+                    loss = net.loss_and_grad(Xb, Yb, wb, wsum, rows)
+                    opt.step(net.theta, net.grad)
                 # scikit-learn's epoch loss: the batch losses (each normalised by its
                 # batch's weight) averaged with the batch sizes as weights
-                total += loss * Xb.shape[0]
+                total += loss * (stop - start)
             self.n_iter_ += 1
             self.t_ += n
             self.loss_ = total / float(n)

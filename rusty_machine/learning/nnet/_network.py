@@ -27,7 +27,7 @@ from ..optim import Adam, _FirstOrder
 from ..validation import (check_classification_targets, check_is_fitted, check_random_state,
                           check_sample_weight, validate_data)
 from ._layers import GELU, Identity, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, _Activation
-from ._losses import BCE, MSE, CrossEntropy, _Criterion, _Regularization
+from ._losses import BCE, L2, MSE, CrossEntropy, _Criterion, _Regularization
 
 _EMPTY = {np.dtype(np.float64): np.empty(0), np.dtype(np.float32): np.empty(0, np.float32)}
 
@@ -80,10 +80,12 @@ class _Network:
         empty = _EMPTY[self.dtype]
         off = 0
         self.views = []                      # (layer, W, b, gW, gb)
+        offsets = []                         # (W's offset in theta, b's or -1)
         for k, lin in enumerate(linears):
             nw = lin.n_in * lin.n_out
             W = self.theta[off:off + nw].reshape(lin.n_in, lin.n_out)
             gW = self.grad[off:off + nw].reshape(lin.n_in, lin.n_out)
+            offsets.append((off, off + nw if lin.bias else -1))
             off += nw
             if lin.bias:
                 b, gb = self.theta[off:off + lin.n_out], self.grad[off:off + lin.n_out]
@@ -98,6 +100,25 @@ class _Network:
                 self._initialise(lin, W, b, self._next_activation(lin), rng, init_factor)
             lin.weights, lin.bias_ = W, (b if lin.bias else None)
             self.views.append((lin, W, b, gW, gb))
+        self.trainer = self._dense_trainer(linears, offsets)
+
+    def _dense_trainer(self, linears, offsets):
+        """The one-call mini-batch pass (_nnet.DenseTrainer) when the network is a plain
+        perceptron: every stage a Linear (then an activation, or none), the output
+        activation fused with the criterion, no penalty or L2. None otherwise (the
+        layer-by-layer path below runs it)."""
+        losses = {CrossEntropy: "log", BCE: "binary", MSE: "squared"}
+        if (not self.fused or type(self.criterion) not in losses
+                or any(lin is None for lin, _ in self.stages)
+                or not (self.regularization is None or isinstance(self.regularization, L2))):
+            return None
+        acts = [act for _, act in self.stages]
+        widths = [linears[0].n_in] + [lin.n_out for lin in linears]
+        return _nnet.DenseTrainer(
+            self.theta, self.grad, widths, [o for o, _ in offsets], [o for _, o in offsets],
+            [act.code if act is not None else 0 for act in acts],
+            [act.slope if act is not None else 0.0 for act in acts],
+            losses[type(self.criterion)])
 
     def _next_activation(self, lin):
         for l, act in self.stages:
@@ -152,10 +173,30 @@ class _Network:
             A = Z
         return A
 
-    def loss_and_grad(self, X, Y, w, norm=None):
+    def release(self):
+        """Drop the trainer's batch buffers (at the end of a fit)."""
+        if self.trainer is not None:
+            self.trainer.release()
+
+    def loss_and_grad(self, X, Y, w, norm=None, rows=None, defer_l2=False):
         """Loss L(theta) on (X, Y) with weights w and its gradient in ``self.grad``.
 
-        The normaliser is sum(w) unless given."""
+        rows (an intp array) selects the batch X[rows], Y[rows], w[rows]; the normaliser
+        is the batch's sum(w) unless given. With ``defer_l2`` (a plain network only, see
+        _dense_trainer) the L2 penalty is left out of the loss and the gradient, for an
+        optimiser step that folds it in (_MLPAdam.step_network)."""
+        if self.trainer is not None and X.dtype == self.dtype:
+            X = np.ascontiguousarray(X)
+            Y = np.ascontiguousarray(Y, dtype=self.dtype)
+            w = np.ascontiguousarray(w, dtype=np.float64)
+            if norm is None:
+                norm = float(np.sum(w if rows is None else w[rows]))
+            alpha = self.regularization.l if self.regularization is not None else 0.0
+            return self.trainer.loss_grad(X, Y, w, rows, norm, alpha, defer_l2)
+        if defer_l2:
+            raise ValueError("defer_l2 needs a plain network in its own dtype")
+        if rows is not None:
+            X, Y, w = X[rows], Y[rows], w[rows]
         P = self.forward(X, keep=True)
         Y = np.asarray(Y, dtype=P.dtype)     # the targets in the network's dtype
         if norm is None:
@@ -362,6 +403,7 @@ class NeuralNet(BaseEstimator):
                                  "learning rate" % (self.loss_curve_[-1], epoch + 1))
             if self.verbose:
                 print("epoch %d, loss = %.8f" % (epoch + 1, self.loss_curve_[-1]))
+        net.release()
         self.layers_ = layers
         self._net = net
         self.n_iter_ = epochs
