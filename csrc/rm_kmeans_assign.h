@@ -103,10 +103,21 @@ static inline const char *rm_kmeans_assign_isa(void) {
 #  define VSET1 _mm256_set1_ps
 #  define VFMA _mm256_fmadd_ps
 #  define VLT(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
+#  define VEQ(a, b) _mm256_cmp_ps(a, b, _CMP_EQ_OQ)
 #  define VOR _mm256_or_ps
+#  define VAND _mm256_and_ps
+#  define VMIN _mm256_min_ps
 #  define VSEL(a, b, m) _mm256_blendv_ps(a, b, m)              /* b where m, else a */
-#  define ISEL(a, b, m) _mm256_castps_si256(_mm256_blendv_ps(                         \
-        _mm256_castsi256_ps(a), _mm256_castsi256_ps(b), m))
+#  define VFIRST _mm256_cvtss_f32                                /* lane 0 */
+#  define VLOG2 3
+#  define VSWAP0(v) _mm256_permute2f128_ps(v, v, 1)             /* lanes 4-7, 0-3 */
+#  define VSWAP1(v) _mm256_permute_ps(v, 0x4E)                  /* 2, 3, 0, 1 per half */
+#  define VSWAP2(v) _mm256_permute_ps(v, 0xB1)                  /* 1, 0, 3, 2 per half */
+#  define ITOV _mm256_castsi256_ps                              /* the index lanes' bits */
+#  define VTOI _mm256_castps_si256
+#  define ILT(a, b) ITOV(_mm256_cmpgt_epi32(b, a))
+#  define IEQ(a, b) ITOV(_mm256_cmpeq_epi32(a, b))
+#  define IFIRST _mm256_cvtsi256_si32
 #  define IADD _mm256_add_epi32
 #  define ISET1(x) _mm256_set1_epi32((int)(x))
 #  define ILANES _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
@@ -126,10 +137,21 @@ static inline const char *rm_kmeans_assign_isa(void) {
 #  define VSET1 _mm256_set1_pd
 #  define VFMA _mm256_fmadd_pd
 #  define VLT(a, b) _mm256_cmp_pd(a, b, _CMP_LT_OQ)
+#  define VEQ(a, b) _mm256_cmp_pd(a, b, _CMP_EQ_OQ)
 #  define VOR _mm256_or_pd
+#  define VAND _mm256_and_pd
+#  define VMIN _mm256_min_pd
 #  define VSEL(a, b, m) _mm256_blendv_pd(a, b, m)
-#  define ISEL(a, b, m) _mm256_castpd_si256(_mm256_blendv_pd(                         \
-        _mm256_castsi256_pd(a), _mm256_castsi256_pd(b), m))
+#  define VFIRST _mm256_cvtsd_f64
+#  define VLOG2 2
+#  define VSWAP0(v) _mm256_permute2f128_pd(v, v, 1)             /* lanes 2, 3, 0, 1 */
+#  define VSWAP1(v) _mm256_permute_pd(v, 0x5)                   /* 1, 0, 3, 2 */
+#  define VSWAP2(v) (v)                                         /* (no third step) */
+#  define ITOV _mm256_castsi256_pd
+#  define VTOI _mm256_castpd_si256
+#  define ILT(a, b) ITOV(_mm256_cmpgt_epi64(b, a))
+#  define IEQ(a, b) ITOV(_mm256_cmpeq_epi64(a, b))
+#  define IFIRST(i) _mm_cvtsi128_si64(_mm256_castsi256_si128(i))
 #  define IADD _mm256_add_epi64
 #  define ISET1(x) _mm256_set1_epi64x((long long)(x))
 #  define ILANES _mm256_setr_epi64x(0, 1, 2, 3)

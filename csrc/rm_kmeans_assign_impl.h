@@ -54,6 +54,9 @@ static void KN(assign_generic)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t l
 }
 
 #if RM_KA_AVX2
+/* select on the index lanes: b where m, else a (the masks are the value type's) */
+#define ISEL(a, b, m) VTOI(VSEL(ITOV(a), ITOV(b), m))
+
 /* One tile: the v of MRE rows (xs[i]) by the first NVE vectors of block blk (centres
  * j0 ...), MRE * NVE = 12 accumulators, merged into the lane states of the first mr
  * rows (the others repeat a row and are dropped): per lane the running minimum mn, its
@@ -115,11 +118,45 @@ RM_KA_TARGET RM_KA_INLINE void KN(block)(const int NVE, const int TWO, ptrdiff_t
                  ix + t * VL);
 }
 
+/* lane s-swap of a vector: lanes exchanged across halves (s = 0), then pairs, then
+ * neighbours (log2 VL steps in all) */
+RM_KA_TARGET RM_KA_INLINE V KN(swap)(V v, int s) {
+    return s == 0 ? VSWAP0(v) : s == 1 ? VSWAP1(v) : VSWAP2(v);
+}
+
+/* The end of a row: its VL lane states merged by (value, index) in log2 VL swap steps,
+ * after which every lane holds the smallest pair, i.e. the first index of the row's
+ * minimum; with TWO, the second minimum is the least of every lane's second and of the
+ * minima of the lanes that did not win. */
+RM_KA_TARGET RM_KA_INLINE void KN(finish_row)(int two, const T *mn, const T *m2,
+                                              const I *ix, int *label, T *best,
+                                              T *second) {
+    const V mv = VLOAD(mn);
+    const __m256i iv = _mm256_loadu_si256((const __m256i *)ix);
+    V bv = mv;
+    __m256i bi = iv;
+#pragma GCC unroll 3
+    for (int s = 0; s < VLOG2; s++) {
+        const V v2 = KN(swap)(bv, s);
+        const __m256i i2 = VTOI(KN(swap)(ITOV(bi), s));
+        const V take = VOR(VLT(v2, bv), VAND(VEQ(v2, bv), ILT(i2, bi)));
+        bv = VSEL(bv, v2, take);
+        bi = ISEL(bi, i2, take);
+    }
+    *label = (int)IFIRST(bi);
+    if (two) {
+        const V win = VAND(VEQ(mv, bv), IEQ(iv, bi));
+        V sv = VMIN(VLOAD(m2), VSEL(mv, VSET1((T)INFINITY), win));
+#pragma GCC unroll 3
+        for (int s = 0; s < VLOG2; s++) sv = VMIN(sv, KN(swap)(sv, s));
+        *best = VFIRST(bv);
+        *second = VFIRST(sv);
+    }
+}
+
 /* The vector path: the rows in panels of RM_KA_PANEL; a panel meets the blocks of one
- * group (RM_KA_GROUP_BYTES) before the next panel, and after the last group each of its
- * rows merges its lanes by (value, index), which gives the first index of the row's
- * minimum; the second minimum is the least of every lane's second and of the minima of
- * the lanes that did not win. */
+ * group (RM_KA_GROUP_BYTES) before the next panel, and its rows are finished after the
+ * last group. */
 RM_KA_TARGET static void KN(assign_avx2)(ptrdiff_t m, ptrdiff_t d, const T *X,
                                          ptrdiff_t ldx, const ptrdiff_t *rows, ptrdiff_t k,
                                          const T *packed, void *scratch, int *labels,
@@ -159,29 +196,10 @@ RM_KA_TARGET static void KN(assign_avx2)(ptrdiff_t m, ptrdiff_t d, const T *X,
                 default: KN(block)(1, 1, d, xs, pr, blk, b * NB, mn_r, m2_r, ix_r); break;
                 }
             }
-            if (g1 < n_blocks) continue;
-            for (ptrdiff_t r = r0; r < r0 + pr; r++) {
-                const T *mv = mn + r * VL, *sv = m2 + r * VL;
-                const I *iv = ix + r * VL;
-                T b = (T)INFINITY, s = (T)INFINITY;
-                I bj = 0;
-                int win = -1;
-                for (int l = 0; l < VL; l++)
-                    if (mv[l] < b || (mv[l] == b && iv[l] < bj)) {
-                        b = mv[l];
-                        bj = iv[l];
-                        win = l;
-                    }
-                labels[r] = (int)bj;
-                if (two) {
-                    for (int l = 0; l < VL; l++) {
-                        if (sv[l] < s) s = sv[l];
-                        if (l != win && mv[l] < s) s = mv[l];
-                    }
-                    best[r] = b;
-                    second[r] = s;
-                }
-            }
+            if (g1 == n_blocks)
+                for (ptrdiff_t r = r0; r < r0 + pr; r++)
+                    KN(finish_row)(two, mn + r * VL, m2 + r * VL, ix + r * VL, labels + r,
+                                   two ? best + r : NULL, two ? second + r : NULL);
         }
     }
 }
@@ -218,6 +236,19 @@ static void KN(assign)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t ldx,
 #  undef VOR
 #  undef VSEL
 #  undef ISEL
+#  undef VSWAP0
+#  undef VSWAP1
+#  undef VSWAP2
+#  undef VLOG2
+#  undef VEQ
+#  undef VAND
+#  undef VMIN
+#  undef ILT
+#  undef IEQ
+#  undef ITOV
+#  undef VTOI
+#  undef IFIRST
+#  undef VFIRST
 #  undef IADD
 #  undef ISET1
 #  undef ILANES
