@@ -666,3 +666,9 @@ def center_moves(const floating[:, ::1] old not None, const floating[:, ::1] new
         for j in range(k):
             o[j] = sqrt(<double>_sq_dist_direct(&old[j, 0], &new[j, 0], d) * grow) * grow
     return out
+
+
+def _assign_isa():
+    """The path of the fused assignment kernel in this module: "avx2" or "generic"
+    (tests; RUSTY_MACHINE_KERNEL=generic forces the scalar one)."""
+    return rm_kmeans_assign_isa().decode()
