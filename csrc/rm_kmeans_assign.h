@@ -37,6 +37,11 @@
  * and, when best != NULL, best[r] = that smallest v and second[r] = the smallest v over
  * j != labels[r] (+inf when k == 1).  scratch: rm_kmeans_scratch_bytes(m) bytes.
  *
+ * Centre sums (rm_kmeans_{s,d}accumulate(m, d, X, w, labels, sums, wsums)): for r in
+ * [0, m), sums[labels[r], :] += w[r] * X[r, :] and wsums[labels[r]] += w[r], in double
+ * for either type, each product and sum rounded separately (no fused multiply-add: the
+ * same sums on every path, those of the scalar loop).
+ *
  * Instruction sets.  The vector path (AVX2 + FMA, 256-bit) is compiled here with a
  * function target attribute and taken when the module's vector-kernel table
  * (rm_kernels.h: rm_vec_isa_name, which honours RUSTY_MACHINE_KERNEL) is not the generic
@@ -59,8 +64,12 @@
 #  define RM_KA_AVX2 1
 #  define RM_KA_TARGET __attribute__((target("avx2,fma")))
 #  define RM_KA_INLINE static inline __attribute__((always_inline))
+/* the module is compiled as GNU C, where gcc contracts a * b + c into an FMA in code
+ * that may use FMA: not in the centre sums, whose roundings are the scalar loop's */
+#  define RM_KA_NOCONTRACT __attribute__((optimize("fp-contract=off")))
 #else
 #  define RM_KA_AVX2 0
+#  define RM_KA_NOCONTRACT
 #endif
 
 /* The register tile: 4 rows of X by NV = 3 vectors of centres.  With 16 vector
@@ -119,6 +128,7 @@ static inline const char *rm_kmeans_assign_isa(void) {
 #  define IEQ(a, b) ITOV(_mm256_cmpeq_epi32(a, b))
 #  define IFIRST _mm256_cvtsi256_si32
 #  define IADD _mm256_add_epi32
+#  define VLOAD4D(p) _mm256_cvtps_pd(_mm_loadu_ps(p))           /* 4 floats, widened */
 #  define ISET1(x) _mm256_set1_epi32((int)(x))
 #  define ILANES _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
 #endif
@@ -153,6 +163,7 @@ static inline const char *rm_kmeans_assign_isa(void) {
 #  define IEQ(a, b) ITOV(_mm256_cmpeq_epi64(a, b))
 #  define IFIRST(i) _mm_cvtsi128_si64(_mm256_castsi256_si128(i))
 #  define IADD _mm256_add_epi64
+#  define VLOAD4D(p) _mm256_loadu_pd(p)
 #  define ISET1(x) _mm256_set1_epi64x((long long)(x))
 #  define ILANES _mm256_setr_epi64x(0, 1, 2, 3)
 #endif

@@ -53,6 +53,18 @@ static void KN(assign_generic)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t l
     }
 }
 
+/* The centre sums of a chunk (rm_kmeans_assign.h, "Centre sums"): the scalar loop. */
+RM_KA_NOCONTRACT static void KN(accumulate_generic)(ptrdiff_t m, ptrdiff_t d, const T *X,
+                                                    const double *w, const int *labels,
+                                                    double *sums, double *wsums) {
+    for (ptrdiff_t r = 0; r < m; r++) {
+        double *row = sums + (ptrdiff_t)labels[r] * d;
+        const T *x = X + r * d;
+        wsums[labels[r]] += w[r];
+        for (ptrdiff_t p = 0; p < d; p++) row[p] += w[r] * (double)x[p];
+    }
+}
+
 #if RM_KA_AVX2
 /* select on the index lanes: b where m, else a (the masks are the value type's) */
 #define ISEL(a, b, m) VTOI(VSEL(ITOV(a), ITOV(b), m))
@@ -203,10 +215,28 @@ RM_KA_TARGET static void KN(assign_avx2)(ptrdiff_t m, ptrdiff_t d, const T *X,
         }
     }
 }
+/* The same sums, four features at a time (x widened to double, then w * x and the
+ * addition rounded separately, as the scalar loop rounds them: the same sums). */
+RM_KA_TARGET RM_KA_NOCONTRACT static void KN(accumulate_avx2)(ptrdiff_t m, ptrdiff_t d,
+                                                              const T *X, const double *w,
+                                                              const int *labels,
+                                                              double *sums, double *wsums) {
+    for (ptrdiff_t r = 0; r < m; r++) {
+        double *row = sums + (ptrdiff_t)labels[r] * d;
+        const T *x = X + r * d;
+        const __m256d wv = _mm256_set1_pd(w[r]);
+        ptrdiff_t p = 0;
+        wsums[labels[r]] += w[r];
+        for (; p + 4 <= d; p += 4)
+            _mm256_storeu_pd(row + p, _mm256_add_pd(_mm256_loadu_pd(row + p),
+                                                    _mm256_mul_pd(wv, VLOAD4D(x + p))));
+        for (; p < d; p++) row[p] += w[r] * (double)x[p];
+    }
+}
 #endif
 
-/* The public entry: the vector path when the module's kernel table is not the generic
- * one (rm_kmeans_assign_isa), else the scalar loop. */
+/* The public entries: the vector path when the module's kernel table is not the
+ * generic one (rm_kmeans_assign_isa), else the scalar loop. */
 static void KN(assign)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t ldx,
                        const ptrdiff_t *rows, ptrdiff_t k, const T *packed, void *scratch,
                        int *labels, T *best, T *second) {
@@ -218,6 +248,17 @@ static void KN(assign)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t ldx,
 #endif
     (void)scratch;
     KN(assign_generic)(m, d, X, ldx, rows, k, packed, labels, best, second);
+}
+
+static void KN(accumulate)(ptrdiff_t m, ptrdiff_t d, const T *X, const double *w,
+                           const int *labels, double *sums, double *wsums) {
+#if RM_KA_AVX2
+    if (rm_kmeans_assign_isa()[0] == 'a') {
+        KN(accumulate_avx2)(m, d, X, w, labels, sums, wsums);
+        return;
+    }
+#endif
+    KN(accumulate_generic)(m, d, X, w, labels, sums, wsums);
 }
 
 #undef NB
@@ -236,6 +277,7 @@ static void KN(assign)(ptrdiff_t m, ptrdiff_t d, const T *X, ptrdiff_t ldx,
 #  undef VOR
 #  undef VSEL
 #  undef ISEL
+#  undef VLOAD4D
 #  undef VSWAP0
 #  undef VSWAP1
 #  undef VSWAP2

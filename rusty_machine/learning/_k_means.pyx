@@ -39,7 +39,7 @@ import numpy as np
 
 from rusty_machine.linalg.blas cimport get_num_threads
 from rusty_machine.linalg._floating cimport floating, DBL_EPSILON, FLT_EPSILON
-from rusty_machine.linalg._csrc cimport rm_axpy_unit, rm_dot_unit, rm_sdot_unit
+from rusty_machine.linalg._csrc cimport rm_dot_unit, rm_sdot_unit
 
 
 cdef extern from "rm_kmeans_assign.h" nogil:
@@ -57,6 +57,10 @@ cdef extern from "rm_kmeans_assign.h" nogil:
     void rm_kmeans_dassign(Py_ssize_t m, Py_ssize_t d, const double* X, Py_ssize_t ldx,
                            const Py_ssize_t* rows, Py_ssize_t k, const double* packed,
                            void* scratch, int* labels, double* best, double* second)
+    void rm_kmeans_saccumulate(Py_ssize_t m, Py_ssize_t d, const float* X, const double* w,
+                               const int* labels, double* sums, double* wsums)
+    void rm_kmeans_daccumulate(Py_ssize_t m, Py_ssize_t d, const double* X, const double* w,
+                               const int* labels, double* sums, double* wsums)
 
 # Rows per chunk (the unit of work of a thread, and of Hamerly's gathering). The same
 # bytes of X for both types, so float32 takes twice the rows.
@@ -105,29 +109,19 @@ cdef inline void _assign_rows(const floating* X,            # IN  rows of X, ld 
                           scratch, labels, best, second)
 
 
-cdef void _accumulate_chunk(const floating* X,          # IN  (n_rows, n_features)
-                            const double* weights,      # IN  (n_rows,)
-                            const int* labels,          # IN  (n_rows,)
-                            Py_ssize_t n_rows,
-                            Py_ssize_t n_features,
-                            double* sums,               # INOUT (n_clusters, n_features)
-                            double* weight_sums) noexcept nogil:  # INOUT (n_clusters,)
-    """sums[l_i] += w_i x_i; weight_sums[l_i] += w_i (this thread's partial sums)."""
-    cdef Py_ssize_t i, f
-    cdef int lab
-    cdef double w
-    cdef double* row
-    for i in range(n_rows):
-        lab = labels[i]
-        w = weights[i]
-        weight_sums[lab] += w
-        row = sums + lab * n_features
-        if floating is double:
-            # row += w * x_i  (the SIMD axpy of csrc/rm_vec_level12.h)
-            rm_axpy_unit(n_features, w, X + i * n_features, row)
-        else:
-            for f in range(n_features):
-                row[f] += w * X[i * n_features + f]
+cdef inline void _accumulate_chunk(const floating* X,        # IN  (n_rows, n_features)
+                                   const double* weights,    # IN  (n_rows,)
+                                   const int* labels,        # IN  (n_rows,)
+                                   Py_ssize_t n_rows,
+                                   Py_ssize_t n_features,
+                                   double* sums,             # INOUT (n_clusters, n_features)
+                                   double* weight_sums) noexcept nogil:  # INOUT (n_clusters,)
+    """sums[l_i] += w_i x_i; weight_sums[l_i] += w_i (this thread's partial sums, in
+    float64; csrc/rm_kmeans_assign.h)."""
+    if floating is float:
+        rm_kmeans_saccumulate(n_rows, n_features, X, weights, labels, sums, weight_sums)
+    else:
+        rm_kmeans_daccumulate(n_rows, n_features, X, weights, labels, sums, weight_sums)
 
 
 def lloyd_iter(const floating[:, ::1] X not None,
