@@ -20,9 +20,8 @@ centres are read in their own type, the distances are computed in that type by t
 float or double instance of the fused kernel, and the centre sums, the weights and the
 inertia are accumulated in float64 whatever the type of X (a sum of 10^5 float32 terms
 would lose about 3 digits; these passes cost O(n d) against the distances' O(n d k), so
-the wider accumulator is free). float32 data therefore
-moves half the bytes and does twice the multiply-adds per instruction, as scikit-learn's
-float32 k-means.
+the wider accumulator is free). float32 data therefore moves half the bytes and does
+twice the multiply-adds per instruction, as scikit-learn's float32 k-means.
 
 References
 ----------
@@ -62,8 +61,9 @@ cdef extern from "rm_kmeans_assign.h" nogil:
     void rm_kmeans_daccumulate(Py_ssize_t m, Py_ssize_t d, const double* X, const double* w,
                                const int* labels, double* sums, double* wsums)
 
-# Rows per chunk (the unit of work of a thread, and of Hamerly's gathering). The same
-# bytes of X for both types, so float32 takes twice the rows.
+# Rows per chunk (the unit of work of a thread, and the rows over which Hamerly lists the
+# samples that need a full row). The same bytes of X for both types, so float32 takes
+# twice the rows.
 cdef Py_ssize_t CHUNK_BYTES = 512 * 8
 # Below this much work (n_samples * n_clusters * n_features multiply-adds) one thread does
 # the pass: waking a team and meeting at its barrier would cost more than it saves.
