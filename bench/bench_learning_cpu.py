@@ -94,13 +94,16 @@ def unsupervised_cases():
     knn_s = neighbors.KNeighborsClassifier(5).fit(Xc, yc)
     Xk2 = Xk[:20000]
 
-    def kmeans(X):
-        return (lambda: KMeans(100, init=init_k, tol=0.0, max_iter=20).fit(X),
-                lambda: cluster.KMeans(100, init=init_k, n_init=1, tol=0.0,
+    def kmeans(X, init=init_k):
+        return (lambda: KMeans(100, init=init, tol=0.0, max_iter=20).fit(X),
+                lambda: cluster.KMeans(100, init=init, n_init=1, tol=0.0,
                                        max_iter=20).fit(X))
     return [
         ("KMeans 100000x50 k100",) + kmeans(Xk),
         ("KMeans 20000x50 k100",) + kmeans(Xk2),
+        # float32 data on both sides (float32 centres from the same start)
+        ("KMeans 100000x50 k100 f32",) + kmeans(Xk.astype(np.float32),
+                                                init_k.astype(np.float32)),
         ("GMM full k8 100it",
          lambda: GaussianMixture(8, means_init=means_g, tol=0.0, max_iter=100,
                                  random_state=0).fit(Xg),

@@ -7,20 +7,21 @@ centre as the weighted mean of its samples. Here it is one pass over the data:
   ``prange`` (the layout of scikit-learn's ``_k_means_lloyd`` [3], rewritten);
 * on a chunk, squared distances come from the expansion [2]
       ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2
-  where ``x.c`` for all rows of the chunk and all centres is ONE call of our GEMM, and
-  ||x||^2 is dropped since it does not change the arg-min over centres;
+  with ||x||^2 dropped, since it does not change the arg-min over centres. The products
+  x.c and the arg-min are ONE fused kernel (csrc/rm_kmeans_assign.h): a GEMM-like
+  register tile of rows by centres, reduced to each row's running minimum in registers,
+  so the n x k distance block is never stored; the centres are packed for it once per
+  iteration;
 * each thread adds its samples' weighted coordinates into its own partial sums
   (no locks, no atomics); the partial sums are reduced once, after the parallel loop.
 
-The GEMM is called inside the parallel region: it sees it is nested and runs serially
-(blas.pxd), so there is exactly one level of threads.
-
 Every loop is written once for float32 and float64 (``floating``, _floating.pxd): X and the
-centres are read in their own type, the distances come from sgemm or dgemm (``xgemm``),
-and the centre sums, the weights and the inertia are accumulated in float64 whatever the
-type of X (a sum of 10^5 float32 terms would lose about 3 digits; these passes cost O(n d)
-against the GEMM's O(n d k), so the wider accumulator is free). float32 data therefore
-moves half the bytes through the GEMM and the arg-min, as scikit-learn's float32 k-means.
+centres are read in their own type, the distances are computed in that type by the
+float or double instance of the fused kernel, and the centre sums, the weights and the
+inertia are accumulated in float64 whatever the type of X (a sum of 10^5 float32 terms
+would lose about 3 digits; these passes cost O(n d) against the distances' O(n d k), so
+the wider accumulator is free). float32 data therefore moves half the bytes and does
+twice the multiply-adds per instruction, as scikit-learn's float32 k-means.
 
 References
 ----------
@@ -35,68 +36,92 @@ from libc.stdlib cimport malloc, calloc, free
 
 import numpy as np
 
-from rusty_machine.linalg.blas cimport get_num_threads, xgemm
+from rusty_machine.linalg.blas cimport get_num_threads
 from rusty_machine.linalg._floating cimport floating, DBL_EPSILON, FLT_EPSILON
-from rusty_machine.linalg._csrc cimport (
-    rm_dargmin_rows, rm_sargmin_rows, rm_dargmin2_rows, rm_sargmin2_rows, rm_axpy_unit,
-    rm_dot_unit, rm_sdot_unit)
+from rusty_machine.linalg._csrc cimport rm_dot_unit, rm_sdot_unit
 
-# Rows per chunk: a chunk's distance block (CHUNK x n_clusters) and its rows of X stay in
-# L2 while the GEMM and the arg-min run over them. The same bytes of a row block for both
-# types, so float32 takes twice the rows; halved (down to 256 rows) while the distance
-# block would pass DIST_BYTES. Measured at 100000 x 50, k = 100, one thread (AMD EPYC,
-# 1 MiB L2 per core): a Lloyd pass 3-5% faster on 512-row float64 / 1024-row float32
-# chunks than on 256-row ones.
+
+cdef extern from "rm_kmeans_assign.h" nogil:
+    # the fused distance + arg-min kernel and its packing of the centres (contracts in
+    # the header); s = float, d = double
+    size_t rm_kmeans_scratch_bytes(Py_ssize_t m)
+    const char* rm_kmeans_assign_isa()
+    Py_ssize_t rm_kmeans_spacked_size(Py_ssize_t k, Py_ssize_t d)
+    Py_ssize_t rm_kmeans_dpacked_size(Py_ssize_t k, Py_ssize_t d)
+    void rm_kmeans_spack(Py_ssize_t k, Py_ssize_t d, const float* C, float* packed)
+    void rm_kmeans_dpack(Py_ssize_t k, Py_ssize_t d, const double* C, double* packed)
+    void rm_kmeans_sassign(Py_ssize_t m, Py_ssize_t d, const float* X, Py_ssize_t ldx,
+                           const Py_ssize_t* rows, Py_ssize_t k, const float* packed,
+                           void* scratch, int* labels, float* best, float* second)
+    void rm_kmeans_dassign(Py_ssize_t m, Py_ssize_t d, const double* X, Py_ssize_t ldx,
+                           const Py_ssize_t* rows, Py_ssize_t k, const double* packed,
+                           void* scratch, int* labels, double* best, double* second)
+    void rm_kmeans_saccumulate(Py_ssize_t m, Py_ssize_t d, const float* X, const double* w,
+                               const int* labels, double* sums, double* wsums)
+    void rm_kmeans_daccumulate(Py_ssize_t m, Py_ssize_t d, const double* X, const double* w,
+                               const int* labels, double* sums, double* wsums)
+
+# Rows per chunk (the unit of work of a thread, and the rows over which Hamerly lists the
+# samples that need a full row). The same bytes of X for both types, so float32 takes
+# twice the rows.
 cdef Py_ssize_t CHUNK_BYTES = 512 * 8
-cdef Py_ssize_t DIST_BYTES = 512 * 1024
 # Below this much work (n_samples * n_clusters * n_features multiply-adds) one thread does
 # the pass: waking a team and meeting at its barrier would cost more than it saves.
 cdef double PAR_MIN_WORK = 1 << 20
 
 
-cdef void _assign_chunk(const floating* X,          # IN  (n_rows, n_features), ld n_features
-                        Py_ssize_t n_rows,
-                        Py_ssize_t n_features,
-                        const floating* centers,    # IN  (n_clusters, n_features)
-                        const floating* centers_sq,  # IN  (n_clusters,) ||c_j||^2
-                        Py_ssize_t n_clusters,
-                        floating* dist,             # OUT (n_rows, n_clusters) scratch
-                        int* labels) noexcept nogil:  # OUT (n_rows,)
-    """Nearest centre of each row of a chunk: arg-min_j ||c_j||^2 - 2 x_i.c_j."""
-    # dist = -2 * X_chunk @ centers.T     (one GEMM for the whole chunk, [2]; sgemm or dgemm)
-    xgemm(False, True, n_rows, n_clusters, n_features, -2.0, X, n_features,
-          centers, n_features, 0.0, dist, n_clusters)
-    # labels[i] = argmin_j (centers_sq[j] + dist[i, j]), first index on ties: the SIMD
-    # scan of csrc/rm_argmin.h (one source, instantiated per type and per ISA)
+cdef floating* _packed_centers(const floating* centers,   # IN  (n_clusters, n_features)
+                               Py_ssize_t n_clusters,
+                               Py_ssize_t n_features) noexcept nogil:
+    """The centres in the fused kernel's packed layout (malloc'ed; NULL when out of
+    memory): blocks of ||c_j||^2 and -2 c_j (csrc/rm_kmeans_assign.h)."""
+    cdef floating* packed
     if floating is float:
-        rm_sargmin_rows(n_rows, n_clusters, centers_sq, dist, n_clusters, labels)
+        packed = <float*>malloc(rm_kmeans_spacked_size(n_clusters, n_features)
+                                * sizeof(float))
+        if packed != NULL:
+            rm_kmeans_spack(n_clusters, n_features, centers, packed)
     else:
-        rm_dargmin_rows(n_rows, n_clusters, centers_sq, dist, n_clusters, labels)
+        packed = <double*>malloc(rm_kmeans_dpacked_size(n_clusters, n_features)
+                                 * sizeof(double))
+        if packed != NULL:
+            rm_kmeans_dpack(n_clusters, n_features, centers, packed)
+    return packed
 
 
-cdef void _accumulate_chunk(const floating* X,          # IN  (n_rows, n_features)
-                            const double* weights,      # IN  (n_rows,)
-                            const int* labels,          # IN  (n_rows,)
-                            Py_ssize_t n_rows,
-                            Py_ssize_t n_features,
-                            double* sums,               # INOUT (n_clusters, n_features)
-                            double* weight_sums) noexcept nogil:  # INOUT (n_clusters,)
-    """sums[l_i] += w_i x_i; weight_sums[l_i] += w_i (this thread's partial sums)."""
-    cdef Py_ssize_t i, f
-    cdef int lab
-    cdef double w
-    cdef double* row
-    for i in range(n_rows):
-        lab = labels[i]
-        w = weights[i]
-        weight_sums[lab] += w
-        row = sums + lab * n_features
-        if floating is double:
-            # row += w * x_i  (the SIMD axpy of csrc/rm_vec_level12.h)
-            rm_axpy_unit(n_features, w, X + i * n_features, row)
-        else:
-            for f in range(n_features):
-                row[f] += w * X[i * n_features + f]
+cdef inline void _assign_rows(const floating* X,            # IN  rows of X, ld n_features
+                              const Py_ssize_t* rows,       # IN  (n_rows,) or NULL: 0, 1..
+                              Py_ssize_t n_rows,
+                              Py_ssize_t n_features,
+                              const floating* packed,       # IN  _packed_centers
+                              Py_ssize_t n_clusters,
+                              void* scratch,                # rm_kmeans_scratch_bytes(n_rows)
+                              int* labels,                  # OUT (n_rows,)
+                              floating* best,               # OUT (n_rows,) or NULL
+                              floating* second) noexcept nogil:  # OUT (n_rows,) or NULL
+    """labels[r] = argmin_j ||c_j||^2 - 2 x.c_j for the row x = X[rows[r]] (first index on
+    ties); with ``best``, also the smallest and the second smallest of these values."""
+    if floating is float:
+        rm_kmeans_sassign(n_rows, n_features, X, n_features, rows, n_clusters, packed,
+                          scratch, labels, best, second)
+    else:
+        rm_kmeans_dassign(n_rows, n_features, X, n_features, rows, n_clusters, packed,
+                          scratch, labels, best, second)
+
+
+cdef inline void _accumulate_chunk(const floating* X,        # IN  (n_rows, n_features)
+                                   const double* weights,    # IN  (n_rows,)
+                                   const int* labels,        # IN  (n_rows,)
+                                   Py_ssize_t n_rows,
+                                   Py_ssize_t n_features,
+                                   double* sums,             # INOUT (n_clusters, n_features)
+                                   double* weight_sums) noexcept nogil:  # INOUT (n_clusters,)
+    """sums[l_i] += w_i x_i; weight_sums[l_i] += w_i (this thread's partial sums, in
+    float64; csrc/rm_kmeans_assign.h)."""
+    if floating is float:
+        rm_kmeans_saccumulate(n_rows, n_features, X, weights, labels, sums, weight_sums)
+    else:
+        rm_kmeans_daccumulate(n_rows, n_features, X, weights, labels, sums, weight_sums)
 
 
 def lloyd_iter(const floating[:, ::1] X not None,
@@ -137,8 +162,6 @@ def lloyd_iter(const floating[:, ::1] X not None,
     if n_samples == 0 or n_clusters == 0:
         return 0
     cdef Py_ssize_t CHUNK = CHUNK_BYTES // sizeof(floating)
-    while CHUNK > 256 and CHUNK * n_clusters * <Py_ssize_t>sizeof(floating) > DIST_BYTES:
-        CHUNK //= 2
     cdef Py_ssize_t n_chunks = (n_samples + CHUNK - 1) // CHUNK
     cdef int n_threads = get_num_threads()
     if n_threads > n_chunks:
@@ -147,26 +170,24 @@ def lloyd_iter(const floating[:, ::1] X not None,
         n_threads = 1
     cdef Py_ssize_t t, c, j, f, start, rows, i, n_changed_chunk
     cdef int tid
-    cdef floating* centers_sq = <floating*>malloc(n_clusters * sizeof(floating))
-    cdef floating* dist_all = <floating*>malloc(n_threads * CHUNK * n_clusters
-                                                * sizeof(floating))
+    cdef size_t scratch_bytes = rm_kmeans_scratch_bytes(CHUNK)
+    cdef floating* packed = _packed_centers(&centers[0, 0], n_clusters, n_features)
+    cdef char* scratch_all = <char*>malloc(n_threads * scratch_bytes)
     cdef int* new_labels = <int*>malloc(n_threads * CHUNK * sizeof(int))
     cdef double* sums_all = <double*>calloc(n_threads * n_clusters * n_features, sizeof(double))
     cdef double* wsum_all = <double*>calloc(n_threads * n_clusters, sizeof(double))
     # one counter per thread, 8 apart (64 bytes) so that threads never share a cache line
     cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(8 * n_threads, sizeof(Py_ssize_t))
     cdef const floating* Xp = &X[0, 0]
-    cdef const floating* Cp = &centers[0, 0]
     cdef const double* Wp = &sample_weight[0]
     cdef int* Lp = &labels[0]
-    cdef floating* dist
     cdef int* lab
     cdef Py_ssize_t total_changed = 0
     cdef double s
-    if (centers_sq == NULL or dist_all == NULL or new_labels == NULL or sums_all == NULL
+    if (packed == NULL or scratch_all == NULL or new_labels == NULL or sums_all == NULL
             or wsum_all == NULL or changed == NULL):
-        free(centers_sq)
-        free(dist_all)
+        free(packed)
+        free(scratch_all)
         free(new_labels)
         free(sums_all)
         free(wsum_all)
@@ -174,21 +195,17 @@ def lloyd_iter(const floating[:, ::1] X not None,
         raise MemoryError()
     try:
         with nogil:
-            for j in range(n_clusters):
-                s = 0.0
-                for f in range(n_features):
-                    s = s + <double>Cp[j * n_features + f] * Cp[j * n_features + f]
-                centers_sq[j] = <floating>s
             for c in prange(n_chunks, num_threads=n_threads, schedule="static"):
                 tid = threadid()
                 start = c * CHUNK
                 rows = n_samples - start
                 if rows > CHUNK:
                     rows = CHUNK
-                dist = dist_all + tid * CHUNK * n_clusters
                 lab = new_labels + tid * CHUNK
-                _assign_chunk(Xp + start * n_features, rows, n_features, Cp, centers_sq,
-                              n_clusters, dist, lab)
+                # lab[i] = argmin_j ||c_j||^2 - 2 x_i.c_j   (the fused kernel)
+                _assign_rows(Xp + start * n_features, NULL, rows, n_features, packed,
+                             n_clusters, scratch_all + tid * scratch_bytes, lab,
+                             <floating*>NULL, <floating*>NULL)
                 n_changed_chunk = 0
                 for i in range(rows):
                     if lab[i] != Lp[start + i]:
@@ -215,8 +232,8 @@ def lloyd_iter(const floating[:, ::1] X not None,
                             s = s + sums_all[(t * n_clusters + j) * n_features + f]
                         sums[j, f] = s
     finally:
-        free(centers_sq)
-        free(dist_all)
+        free(packed)
+        free(scratch_all)
         free(new_labels)
         free(sums_all)
         free(wsum_all)
@@ -314,14 +331,14 @@ def min_sq_dist_to_own(const floating[:, ::1] X not None,
 # no centre can be nearer than c_a [4, Sec. 3.1; Elkan, ICML 2003, Lemma 1]: the sample
 # keeps its label without a distance row. Otherwise the upper bound is first tightened
 # to the exact ||x_i - c_a|| (d flops) and the test repeated; the samples that still fail
-# are gathered into a block and get a full distance row from one GEMM, as in the Lloyd
-# pass above (the label is its arg-min, the bounds its smallest and second-smallest).
+# are listed and get a full distance row from the fused kernel, as in the Lloyd pass
+# above (the label is its arg-min, the bounds its smallest and second-smallest).
 #
 # Rounding. Lloyd's pass picks the arg-min of the expansion ||x||^2 - 2 x.c + ||c||^2,
 # computed in floating point: its error is at most e_i = gamma (||x_i|| + max_j ||c_j||)^2
 # with gamma = 2 (d + 4) eps (Higham, "Accuracy and Stability of Numerical Algorithms",
 # 2nd ed., Sec. 3.1 on inner products; d + 4 covers the dot product and the three
-# additions). The bounds are kept as bounds on the exact distances (a row from the GEMM
+# additions). The bounds are kept as bounds on the exact distances (a full row
 # enters as sqrt(est + e_i) and sqrt(est - e_i)) and a sample is skipped only when
 # upper^2 + 2 e_i < m^2: then Lloyd's rounded distances would pick the same centre. A tie
 # within rounding therefore always gets a full row, whose arg-min is Lloyd's.
@@ -358,6 +375,7 @@ cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
                          Py_ssize_t n_features,
                          const floating* centers,    # IN  (n_clusters, n_features)
                          const floating* centers_sq,  # IN  (n_clusters,) ||c_j||^2
+                         const floating* packed,     # IN  _packed_centers(centers)
                          const double* delta,        # IN  (n_clusters,) centre moves
                          const double* s_half,       # IN  (n_clusters,) half gaps
                          Py_ssize_t n_clusters,
@@ -367,17 +385,14 @@ cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
                          double* upper,              # INOUT (n_rows,)
                          double* lower,              # INOUT (n_rows,)
                          int* labels,                # INOUT (n_rows,)
-                         floating* gathered,         # scratch (n_rows, n_features)
                          Py_ssize_t* rows_idx,       # scratch (n_rows,)
-                         floating* dist,             # scratch (n_rows, n_clusters)
+                         void* scratch,              # rm_kmeans_scratch_bytes(n_rows)
                          floating* best,             # scratch (n_rows,)
                          floating* second,           # scratch (n_rows,)
                          int* new_labels,            # scratch (n_rows,)
                          Py_ssize_t* n_changed) noexcept nogil:  # INOUT
     """Hamerly's assignment on one chunk of rows (the section comment above)."""
     cdef Py_ssize_t i, r, n_full = 0
-    cdef bint copied = False
-    cdef const floating* rows_in
     cdef int a
     cdef double e, m, u, t, xn
     for i in range(n_rows):
@@ -405,34 +420,14 @@ cdef void _hamerly_chunk(const floating* X,          # IN  (n_rows, n_features)
                 upper[i] = u
                 if u * u < m:
                     continue
-        # a full distance row for this sample. While no row has been skipped the full
-        # rows are the chunk's first rows and the GEMM reads them in place; at the first
-        # skip those are copied to the gathering block, and every later one after them
-        rows_idx[n_full] = i
-        if n_full != i:
-            if not copied:
-                for r in range(n_full * n_features):
-                    gathered[r] = X[r]
-                copied = True
-            for r in range(n_features):
-                gathered[n_full * n_features + r] = X[i * n_features + r]
+        rows_idx[n_full] = i              # this sample needs a full distance row
         n_full += 1
     if n_full == 0:
         return
-    rows_in = X
-    if copied:
-        rows_in = gathered
-    # dist = -2 * X_gathered @ centers.T       (one GEMM, as _assign_chunk)
-    xgemm(False, True, n_full, n_clusters, n_features, -2.0, rows_in, n_features,
-          centers, n_features, 0.0, dist, n_clusters)
-    # the arg-min of each row (first index on ties: rm_argmin_rows' labels) with its two
-    # smallest sums, the SIMD scan of csrc/rm_argmin.h; the labels go to a scratch row
-    if floating is float:
-        rm_sargmin2_rows(n_full, n_clusters, centers_sq, dist, n_clusters, new_labels,
-                         best, second)
-    else:
-        rm_dargmin2_rows(n_full, n_clusters, centers_sq, dist, n_clusters, new_labels,
-                         best, second)
+    # the fused kernel on the listed rows, read in place: each row's arg-min (the labels
+    # of lloyd_iter: the same values, summed in the same order) and its two smallest values
+    _assign_rows(X, rows_idx, n_full, n_features, packed, n_clusters, scratch, new_labels,
+                 best, second)
     for r in range(n_full):
         i = rows_idx[r]
         xn = sqrt(x_sq[i]) + c_norm_max
@@ -495,8 +490,6 @@ def hamerly_iter(const floating[:, ::1] X not None,
     if n_samples == 0 or n_clusters == 0:
         return 0
     cdef Py_ssize_t CHUNK = CHUNK_BYTES // sizeof(floating)
-    while CHUNK > 256 and CHUNK * n_clusters * <Py_ssize_t>sizeof(floating) > DIST_BYTES:
-        CHUNK //= 2
     cdef Py_ssize_t n_chunks = (n_samples + CHUNK - 1) // CHUNK
     cdef int n_threads = get_num_threads()
     if n_threads > n_chunks:
@@ -531,24 +524,23 @@ def hamerly_iter(const floating[:, ::1] X not None,
                 delta_second = s
     cdef floating* centers_sq = <floating*>malloc(n_clusters * sizeof(floating))
     cdef double* s_half = <double*>malloc(n_clusters * sizeof(double))
-    cdef floating* dist_all = <floating*>malloc(n_threads * CHUNK * n_clusters
-                                                * sizeof(floating))
-    cdef floating* gath_all = <floating*>malloc(n_threads * CHUNK * n_features
-                                                * sizeof(floating))
+    cdef floating* packed = _packed_centers(Cp, n_clusters, n_features)
+    cdef size_t scratch_bytes = rm_kmeans_scratch_bytes(CHUNK)
+    cdef char* scratch_all = <char*>malloc(n_threads * scratch_bytes)
     cdef Py_ssize_t* idx_all = <Py_ssize_t*>malloc(n_threads * CHUNK * sizeof(Py_ssize_t))
-    # per thread: the two smallest sums of each full row and its new label
+    # per thread: the two smallest values of each full row and its new label
     cdef floating* two_all = <floating*>malloc(2 * n_threads * CHUNK * sizeof(floating))
     cdef int* lab_all = <int*>malloc(n_threads * CHUNK * sizeof(int))
     cdef double* sums_all = <double*>calloc(n_threads * n_clusters * n_features, sizeof(double))
     cdef double* wsum_all = <double*>calloc(n_threads * n_clusters, sizeof(double))
     cdef Py_ssize_t* changed = <Py_ssize_t*>calloc(8 * n_threads, sizeof(Py_ssize_t))
-    if (centers_sq == NULL or s_half == NULL or dist_all == NULL or gath_all == NULL
+    if (centers_sq == NULL or s_half == NULL or packed == NULL or scratch_all == NULL
             or idx_all == NULL or two_all == NULL or lab_all == NULL or sums_all == NULL
             or wsum_all == NULL or changed == NULL):
         free(centers_sq)
         free(s_half)
-        free(dist_all)
-        free(gath_all)
+        free(packed)
+        free(scratch_all)
         free(idx_all)
         free(two_all)
         free(lab_all)
@@ -590,11 +582,10 @@ def hamerly_iter(const floating[:, ::1] X not None,
                 if rows > CHUNK:
                     rows = CHUNK
                 _hamerly_chunk(Xp + start * n_features, XSp + start, rows, n_features,
-                               Cp, centers_sq, Dp, s_half, n_clusters,
+                               Cp, centers_sq, packed, Dp, s_half, n_clusters,
                                delta_max, j_max, delta_second, gamma, c_norm_max,
                                bounds_valid, Up + start, Lop + start, Lp + start,
-                               gath_all + tid * CHUNK * n_features, idx_all + tid * CHUNK,
-                               dist_all + tid * CHUNK * n_clusters,
+                               idx_all + tid * CHUNK, scratch_all + tid * scratch_bytes,
                                two_all + 2 * tid * CHUNK, two_all + (2 * tid + 1) * CHUNK,
                                lab_all + tid * CHUNK, &changed[8 * tid])
                 if update_centers:
@@ -617,8 +608,8 @@ def hamerly_iter(const floating[:, ::1] X not None,
     finally:
         free(centers_sq)
         free(s_half)
-        free(dist_all)
-        free(gath_all)
+        free(packed)
+        free(scratch_all)
         free(idx_all)
         free(two_all)
         free(lab_all)
@@ -669,3 +660,9 @@ def center_moves(const floating[:, ::1] old not None, const floating[:, ::1] new
         for j in range(k):
             o[j] = sqrt(<double>_sq_dist_direct(&old[j, 0], &new[j, 0], d) * grow) * grow
     return out
+
+
+def _assign_isa():
+    """The path of the fused assignment kernel in this module: "avx2" or "generic"
+    (tests; RUSTY_MACHINE_KERNEL=generic forces the scalar one)."""
+    return rm_kmeans_assign_isa().decode()
