@@ -19,9 +19,8 @@ from rusty_machine.linalg._floating cimport floating
 
 
 # Rows of X per syrk call when the column sums are wanted too: 1024 rows of 100 float64
-# features (800 KiB) are still in the 1 MiB L2 when their sums are taken; a multiple of
-# the GEMM kernels' k blocks (KC = 256 or 512), so the syrk accumulates in the same
-# order as one call over all the rows.
+# features (800 KiB) are still in the 1 MiB L2 when their sums are taken, and each call
+# still spans a few of the GEMM kernels' k blocks (KC = 256 to 512).
 cdef Py_ssize_t SUM_BLOCK_ROWS = 1024
 
 
@@ -73,9 +72,19 @@ def gram(const floating[:, :] X not None, bint with_sums=False):
             # lower(G) += X[r0:r0+nb].T @ X[r0:r0+nb]   (xsyrk, trans: A is nb x d)
             xsyrk(True, True, d, nb, 1.0, xb, ldx, 0.0 if r0 == 0 else 1.0, &g[0, 0], d)
             if with_sums:
-                for i in range(nb):              # sums += X[r0:r0+nb].sum(0), from cache
+                # sums += X[r0:r0+nb].sum(0), from cache: four rows per sweep of sums
+                # (a quarter of the loads and stores of sums, and a pairwise sum of the
+                # four values of each column)
+                i = 0
+                while i + 4 <= nb:
+                    for j in range(d):
+                        sp[j] += ((<double> xb[i * ldx + j] + xb[(i + 1) * ldx + j])
+                                  + (<double> xb[(i + 2) * ldx + j] + xb[(i + 3) * ldx + j]))
+                    i += 4
+                while i < nb:
                     for j in range(d):
                         sp[j] += xb[i * ldx + j]
+                    i += 1
             r0 += nb
         for i in range(d):                       # upper(G) = lower(G).T
             for j in range(i + 1, d):
