@@ -36,6 +36,16 @@ void rm_sgemm(int transa, int transb, long m, long n, long k,
               const float *B, long ldb,
               float beta, float *C, long ldc);
 
+/* The symmetric rank-k update on the same packed path, lower triangle only (BLAS
+ * dsyrk / ssyrk with uplo = lower, row-major):
+ *     lower(C) = alpha * op(A) @ op(A)^T + beta * lower(C),   op(A) = A (n x k) or A^T
+ * The strict upper triangle of C is never read nor written; beta == 0 never reads C.
+ * Threads split k (each a partial C, summed): meant for k >> n (Gram matrices). */
+void rm_dsyrk(int trans, long n, long k, double alpha, const double *A, long lda,
+              double beta, double *C, long ldc);
+void rm_ssyrk(int trans, long n, long k, float alpha, const float *A, long lda,
+              float beta, float *C, long ldc);
+
 /* The teaching ladder (same semantics): a reference triple loop (the test oracle)
  * and a cache-blocked loop without packing or SIMD. */
 void rm_dgemm_ref(int transa, int transb, long m, long n, long k,

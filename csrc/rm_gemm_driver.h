@@ -311,3 +311,135 @@ void RM_TN(rm_, gemm)(int transa, int transb, long m, long n, long k,
     }
 }
 
+
+/* ---------------------------------------------------------------------------------
+ * The symmetric rank-k update on the packed path [GvdG08 section 6 (the other level-3
+ * operations cast in terms of the GEMM kernel); BLIS15 section 5 (herk: the same loops,
+ * the micro-tiles above the diagonal skipped)]:
+ *
+ *     lower(C) = alpha * op(A) @ op(A)^T + beta * lower(C)    (op(A) n x k, A^T if trans)
+ *
+ * is the GEMM with B = op(A)^T, both packed from the same memory, whose loops visit only
+ * the MR x NR tiles of C that meet the lower triangle: about half the flops of the
+ * GEMM.  A tile on or below the diagonal goes straight to C; a tile that crosses it is
+ * computed into a scratch tile whose lower part is merged, so the strict upper triangle
+ * of C is never touched (the BLAS contract).  Returns -1 (C untouched) when the packing
+ * buffers cannot be allocated.
+ * ------------------------------------------------------------------------------- */
+static int RM_TN(syrk_packed_, )(const RM_KER_T *ker, int trans, long n, long k, RM_T alpha,
+                                 const RM_T *A, long lda, RM_T beta,
+                                 RM_T *C, long ldc) {                 /* INOUT lower */
+    const int MR = ker->MR, NR = ker->NR;
+    const long KC = ker->KC, NC = ker->NC, MC = ker->MC;
+    long kc_max = k < KC ? k : KC;
+    long mc_max = round_up(n < MC ? n : MC, MR);
+    long nc_max = round_up(n < NC ? n : NC, NR);
+    /* elements: A~, then B~ 4 KiB + 320 bytes past a page boundary, then the tile */
+    size_t a_off = round_up(mc_max * kc_max, 4096 / (long)sizeof(RM_T)) + 320 / sizeof(RM_T);
+    size_t t_off = a_off + (size_t)round_up(nc_max * kc_max, 64 / (long)sizeof(RM_T));
+    RM_T *buf = (RM_T *)workspace((t_off + (size_t)MR * NR + 8) * sizeof(RM_T));
+    if (buf == NULL) return -1;
+    RM_T *a_pack = buf, *b_pack = buf + a_off, *tile = buf + t_off;
+
+    for (long jc = 0; jc < n; jc += NC) {                            /* loop 3 */
+        long nc = n - jc < NC ? n - jc : NC;
+        long npanels = (nc + NR - 1) / NR;
+        for (long pc = 0; pc < k; pc += KC) {                         /* loop 4 */
+            long kc = k - pc < KC ? k - pc : KC;
+            RM_T beta_p = pc == 0 ? beta : (RM_T)1;   /* later k blocks accumulate */
+            /* B~ = op(A)^T[pc:pc+kc, jc:jc+nc]; op(A)^T[p, j] = A[p*lda + j] when trans */
+            const RM_T *b_blk = trans ? A + pc * lda + jc : A + jc * lda + pc;
+            RM_TN(pack_b_, )(ker, !trans, kc, nc, b_blk, lda, 0, npanels, b_pack);
+            for (long ic = jc; ic < n; ic += MC) {     /* loop 5: rows on or below jc */
+                long mc = n - ic < MC ? n - ic : MC;
+                long mpanels = (mc + MR - 1) / MR;
+                const RM_T *a_blk = trans ? A + pc * lda + ic : A + ic * lda + pc;
+                /* A~ = op(A)[ic:ic+mc, pc:pc+kc] */
+                RM_TN(pack_a_, )(ker, trans, mc, kc, a_blk, lda, 0, mpanels, a_pack);
+                for (long ip = 0; ip < mpanels; ip++) {               /* loop 2 */
+                    long i = ic + ip * MR, mr = mc - ip * MR < MR ? mc - ip * MR : MR;
+                    const RM_T *ap = a_pack + ip * MR * kc;
+                    for (long jp = 0; jp < npanels; jp++) {           /* loop 1 */
+                        long j = jc + jp * NR, nr = nc - jp * NR < NR ? nc - jp * NR : NR;
+                        if (j > i + mr - 1) break;        /* the rest is above the diagonal */
+                        const RM_T *bp = b_pack + jp * NR * kc;
+                        RM_T *c = C + i * ldc + j;
+                        if (j + nr - 1 <= i) {
+                            /* C[i:i+mr, j:j+nr] = alpha * A~_ip @ B~_jp + beta_p * C[..] */
+                            ker->ukr(kc, alpha, ap, 1, MR, bp, NR, beta_p, c, ldc, mr, nr);
+                            continue;
+                        }
+                        /* the tile crosses the diagonal: computed whole into the
+                         * scratch tile, then C[i+r, j+s] for j+s <= i+r merged */
+                        ker->ukr(kc, alpha, ap, 1, MR, bp, NR, (RM_T)0, tile, NR, mr, nr);
+                        for (long r = 0; r < mr; r++)
+                            for (long s = 0; s < nr && j + s <= i + r; s++)
+                                c[r * ldc + s] = beta_p == (RM_T)0 ? tile[r * NR + s]
+                                                 : tile[r * NR + s] + beta_p * c[r * ldc + s];
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* lower(C) = alpha * op(A)[0:n, k0:k1] @ op(A)[0:n, k0:k1]^T + beta * lower(C), by rows
+ * through the unpacked rung: what rm_syrk does when the packing buffers cannot be had. */
+static void RM_TN(syrk_rows_, )(int trans, long n, long k0, long k1, RM_T alpha,
+                                const RM_T *A, long lda, RM_T beta, RM_T *C, long ldc) {
+    const RM_T *Ak = trans ? A + k0 * lda : A + k0;
+    for (long i = 0; i < n; i++)
+        /* C[i, 0:i+1] = alpha * op(A)[i, :] @ op(A)[0:i+1, :]^T + beta * C[i, 0:i+1] */
+        RM_TN(rm_, gemm_blocked)(trans, !trans, 1, i + 1, k1 - k0, alpha,
+                                 trans ? Ak + i : Ak + i * lda, lda, Ak, lda,
+                                 beta, C + i * ldc, ldc);
+}
+
+/* The entry point (declared in rm_gemm.h).  Threads split the k dimension into nt
+ * contiguous ranges of whole KC blocks: each computes its own partial lower(C) (the
+ * first into C itself, with beta; the others into zero-initialised n x n scratch) and
+ * the partials are summed at the end.  That costs n^2 per thread against n^2 k / nt of
+ * work, so it is meant for Gram matrices of tall data (k >> n); its callers (blas.pyx
+ * xsyrk) send it only those. */
+void RM_TN(rm_, syrk)(int trans, long n, long k, RM_T alpha, const RM_T *A, long lda,
+                      RM_T beta, RM_T *C, long ldc) {
+    if (n <= 0) return;
+    if (k <= 0 || alpha == (RM_T)0) {
+        for (long i = 0; i < n; i++)                     /* lower(C) = beta * lower(C) */
+            RM_TN(scale_c_, )(1, i + 1, beta, C + i * ldc, ldc);
+        return;
+    }
+    const RM_KER_T *ker = kernel_current()->RM_P;
+    const long KC = ker->KC;
+    int nt = gemm_threads(n, n, k / 2);          /* half the multiply-adds of the GEMM */
+    long kblocks = (k + KC - 1) / KC;
+    if (nt > kblocks) nt = (int)kblocks;
+    RM_T *part = NULL;
+    if (nt > 1) {
+        part = (RM_T *)calloc((size_t)(nt - 1) * n * n, sizeof(RM_T));
+        if (part == NULL) nt = 1;
+    }
+    if (nt <= 1) {
+        if (RM_TN(syrk_packed_, )(ker, trans, n, k, alpha, A, lda, beta, C, ldc) != 0)
+            RM_TN(syrk_rows_, )(trans, n, 0, k, alpha, A, lda, beta, C, ldc);
+        return;
+    }
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (int t = 0; t < nt; t++) {
+        long k0 = kblocks * t / nt * KC, k1 = kblocks * (t + 1) / nt * KC;
+        if (k1 > k) k1 = k;
+        RM_T *ct = t == 0 ? C : part + (size_t)(t - 1) * n * n;
+        long ldt = t == 0 ? ldc : n;
+        RM_T bt = t == 0 ? beta : (RM_T)0;
+        if (RM_TN(syrk_packed_, )(ker, trans, n, k1 - k0, alpha,
+                                  trans ? A + k0 * lda : A + k0, lda, bt, ct, ldt) != 0)
+            RM_TN(syrk_rows_, )(trans, n, k0, k1, alpha, A, lda, bt, ct, ldt);
+    }
+    for (int t = 1; t < nt; t++) {                  /* lower(C) += the other partials */
+        const RM_T *pt = part + (size_t)(t - 1) * n * n;
+        for (long i = 0; i < n; i++)
+            for (long j = 0; j <= i; j++) C[i * ldc + j] += pt[i * n + j];
+    }
+    free(part);
+}

@@ -43,8 +43,11 @@ void RM_TN(rm_, pack_a_panel)(int trans, long mr, long kc, const RM_T *a, long l
             for (long i = 0; i < mr; i++) d[p * MR + i] = a[i * lda + p];
             for (long i = mr; i < MR; i++) d[p * MR + i] = (RM_T)0;
         }
-    } else {
+    } else if (mr == MR) {
         /* a row of op(A) is a column of A: MR contiguous entries per step p */
+        for (long p = 0; p < kc; p++)
+            for (int i = 0; i < MR; i++) d[p * MR + i] = a[p * lda + i];
+    } else {
         for (long p = 0; p < kc; p++) {
             const RM_T *ap = a + p * lda;
             for (long i = 0; i < mr; i++) d[p * MR + i] = ap[i];

@@ -21,7 +21,7 @@ from libc.stdlib cimport malloc, free
 import numpy as np
 
 from rusty_machine.linalg.blas cimport dgemv, dsyrk
-from rusty_machine.linalg._csrc cimport rm_vexp
+from rusty_machine.linalg._csrc cimport rm_vexp, rm_vlog
 
 # Rows per block: CHUNK x (n_features + 2) doubles stay in L2 for the dsyrk.
 cdef Py_ssize_t CHUNK = 2048
@@ -111,8 +111,8 @@ def weighted_gram(const double[:, ::1] X, const double[::1] z, const double[::1]
 
 def log_link_loss_grad(const double[:, ::1] X not None,
                        const double[::1] y not None,
-                       const double[::1] s not None,
-                       const double[::1] offset not None,
+                       const double[::1] s,
+                       const double[::1] offset,
                        const double[::1] coef not None,
                        double b,
                        double power,
@@ -123,7 +123,8 @@ def log_link_loss_grad(const double[:, ::1] X not None,
     ----------
     X : ndarray of shape (n_samples, n_features), C-contiguous float64
     y, s, offset : ndarray of shape (n_samples,)
-        Responses, sample weights, offsets.
+        Responses, sample weights, offsets; s None means unit weights and offset None
+        no offset (those n_samples values are then not read at every evaluation).
     coef : ndarray of shape (n_features,)
     b : float
         Intercept.
@@ -138,8 +139,9 @@ def log_link_loss_grad(const double[:, ::1] X not None,
         sum_i s_i h_i and sum_i r_i (+inf and nan when a mean overflows).
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
-    if (y.shape[0] != n or s.shape[0] != n or offset.shape[0] != n or coef.shape[0] != p
-            or g.shape[0] != p):
+    if (y.shape[0] != n or (s is not None and s.shape[0] != n)
+            or (offset is not None and offset.shape[0] != n)
+            or coef.shape[0] != p or g.shape[0] != p):
         raise ValueError("log_link_loss_grad: inconsistent shapes")
     g[:] = 0.0
     if n == 0:
@@ -155,6 +157,8 @@ def log_link_loss_grad(const double[:, ::1] X not None,
     cdef double q1 = 1.0 - power, q2 = 2.0 - power
     cdef double loss = 0.0, gb = 0.0, h, r
     cdef Py_ssize_t i, start, rows
+    cdef const double* sw = &s[0] if s is not None else NULL
+    cdef const double* off = &offset[0] if offset is not None else NULL
     try:
         with nogil:
             start = 0
@@ -167,7 +171,7 @@ def log_link_loss_grad(const double[:, ::1] X not None,
                     for i in range(rows):
                         eta[i] = 0.0
                 for i in range(rows):
-                    eta[i] += b + offset[start + i]
+                    eta[i] += b if off == NULL else b + off[start + i]
                     if kind == 2:
                         mq[i] = -eta[i]
                     elif kind == 0:
@@ -185,8 +189,10 @@ def log_link_loss_grad(const double[:, ::1] X not None,
                     else:
                         h = mu[i] * mq[i] / q2 - y[start + i] * mq[i] / q1
                         r = (mu[i] - y[start + i]) * mq[i]
-                    loss += s[start + i] * h
-                    r = s[start + i] * r
+                    if sw != NULL:
+                        h = sw[start + i] * h
+                        r = sw[start + i] * r
+                    loss += h
                     gb += r
                     eta[i] = r
                 if p > 0:
@@ -196,3 +202,70 @@ def log_link_loss_grad(const double[:, ::1] X not None,
     finally:
         free(buf)
     return loss, gb
+
+
+def y_terms_sum(const double[::1] y not None, const double[::1] s, double power):
+    """sum_i s_i c(y_i): the part of the half deviance d(y, mu) / 2 that depends on y
+    only (see above), so that sum_i s_i (h_i + c_i) is half the weighted deviance:
+
+        c = y log y - y      (p = 1; 0 log 0 = 0)
+        c = -log y - 1       (p = 2)
+        c = y^(2-p) / ((1-p)(2-p))  (other p; y >= 0, and y^2 / 2 for p = 0)
+
+    The logarithms of a block are one call of the vector log of csrc/rm_vmath.h (y^(2-p)
+    = exp((2-p) log y), then one vector exp).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Responses (> 0 for p = 2 and p > 2, >= 0 for 1 <= p < 2).
+    s : ndarray of shape (n_samples,) or None
+        Sample weights (None: all one).
+    power : float
+        Tweedie power (0, or >= 1).
+
+    Returns
+    -------
+    float
+    """
+    cdef Py_ssize_t n = y.shape[0], i, start, rows
+    if s is not None and s.shape[0] != n:
+        raise ValueError("y_terms_sum: y and s have different lengths")
+    if n == 0:
+        return 0.0
+    cdef double* buf = <double*> malloc(CHUNK * sizeof(double))
+    if buf == NULL:
+        raise MemoryError("y_terms_sum: cannot allocate the block buffer")
+    cdef const double* sw = &s[0] if s is not None else NULL
+    cdef int kind = 1 if power == 1.0 else (2 if power == 2.0 else (3 if power == 0.0 else 0))
+    cdef double q2 = 2.0 - power, scale = 1.0 / ((1.0 - power) * (2.0 - power))
+    cdef double total = 0.0, c, yi
+    try:
+        with nogil:
+            start = 0
+            while start < n:
+                rows = min(CHUNK, n - start)
+                if kind != 3:
+                    for i in range(rows):            # log of the positive y (1 for y = 0)
+                        yi = y[start + i]
+                        buf[i] = yi if yi > 0.0 else 1.0
+                    rm_vlog(rows, buf, buf)
+                    if kind == 0:
+                        for i in range(rows):
+                            buf[i] *= q2
+                        rm_vexp(rows, buf, buf)      # y^(2-p) (1 for y = 0: masked below)
+                for i in range(rows):
+                    yi = y[start + i]
+                    if kind == 1:
+                        c = yi * buf[i] - yi
+                    elif kind == 2:
+                        c = -buf[i] - 1.0
+                    elif kind == 3:
+                        c = 0.5 * yi * yi
+                    else:
+                        c = buf[i] * scale if yi > 0.0 else 0.0
+                    total += c if sw == NULL else sw[start + i] * c
+                start += rows
+    finally:
+        free(buf)
+    return total

@@ -80,7 +80,7 @@ from ..linalg.blas import gemv
 from .base import BaseEstimator, RegressorMixin
 from .linear_regression import _linear_predict, _solve_least_squares
 from .optim import LBFGS
-from .validation import check_is_fitted, check_sample_weight, validate_data
+from .validation import assert_all_finite, check_is_fitted, check_sample_weight, validate_data
 
 __all__ = ["GeneralizedLinearModel", "PoissonRegressor", "GammaRegressor",
            "TweedieRegressor"]
@@ -459,7 +459,8 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
         self
         """
         family, link, alpha = self._setup()
-        X, y = validate_data(self, X, y, y_numeric=True)
+        # X's finiteness: checked below, or by the first pass over X of L-BFGS
+        X, y = validate_data(self, X, y, y_numeric=True, ensure_all_finite=False)
         family.check_y(y)
         s = check_sample_weight(sample_weight, X.shape[0])
         if not s.sum() > 0:
@@ -475,7 +476,9 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             # counts, or least squares with the log link)
             ybar = float(np.sum(s * y) / S)
             b0 = math.log(ybar) if (fi and ybar > 0) else 0.0
-            return self._fit_lbfgs(X, y, s, off, S, alpha, fi, family, link, b0)
+            return self._fit_lbfgs(X, y, s, off, S, alpha, fi, family, link, b0,
+                                   sample_weight is None, offset is not None)
+        assert_all_finite(X, estimator=self)
         ylogy = family.y_terms(y)
 
         def objective(coef, b):
@@ -618,31 +621,33 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
     def _solver(self):
         return "newton-cholesky"
 
-    def _fit_lbfgs(self, X, y, s, off, S, alpha, fi, family, link, b0):
+    def _fit_lbfgs(self, X, y, s, off, S, alpha, fi, family, link, b0, unit_weights,
+                   offset_given):
         """scikit-learn's default solver for the log link: L-BFGS on F from w = 0,
         b = g(ybar), with its stopping rule (max |grad F| <= tol, ftol = 64 eps), each
         evaluation one pass over X (``_glm.log_link_loss_grad``)."""
-        from ._glm import log_link_loss_grad
+        from ._glm import log_link_loss_grad, y_terms_sum
         n_features = X.shape[1]
         y, s, off = (np.ascontiguousarray(a, dtype=np.float64) for a in (y, s, off))
         p = float(family.power)
         Xc = np.ascontiguousarray(X, dtype=np.float64)
-        # sum_i s_i c(y_i): the part of d/2 that depends on y only (_glm.pyx's table)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if p == 1.0:
-                c = y * np.log(np.where(y > 0, y, 1.0)) - y     # y log y - y, 0 log 0 = 0
-            elif p == 2.0:
-                c = -np.log(y) - 1.0
-            else:
-                c = np.maximum(y, 0.0) ** (2.0 - p) / ((1.0 - p) * (2.0 - p))
-        const = float(np.sum(s * c))
+        # unit weights and a zero offset are not read at every pass over the data
+        s_pass = None if unit_weights else s
+        off_pass = off if offset_given else None
         g = np.empty(n_features)
 
         def fun(theta):
+            # scikit-learn's objective: F without the y-only part sum_i s_i c(y_i) / S
+            # of the half deviance (a constant: the same iterates, and its ftol rule on
+            # the same values)
             w = theta[:n_features]
             b = float(theta[n_features]) if fi else 0.0
-            loss, gb = log_link_loss_grad(Xc, y, s, off, np.ascontiguousarray(w), b, p, g)
-            f = (loss + const) / S + 0.5 * alpha * float(np.sum(w * w))
+            loss, gb = log_link_loss_grad(Xc, y, s_pass, off_pass, np.ascontiguousarray(w),
+                                          b, p, g)
+            if not np.isfinite(g).all():
+                # X was not checked on input: a NaN or inf in it makes X' r non-finite
+                assert_all_finite(X, estimator=self)
+            f = loss / S + 0.5 * alpha * float(np.sum(w * w))
             grad = np.empty_like(theta)
             grad[:n_features] = g / S + alpha * w
             if fi:
@@ -654,8 +659,12 @@ class GeneralizedLinearModel(RegressorMixin, BaseEstimator):
             theta0[n_features] = b0
         path = []
 
+        # objective_path_ holds F itself: the deviance's y-only part added back
+        const = y_terms_sum(y, s_pass, p) / S
+
         def report(theta, f):
-            path.append(float(f))
+            f = float(f) + const
+            path.append(f)
             if self.verbose:
                 print("L-BFGS iteration %d: objective %.10g" % (len(path), f))
 

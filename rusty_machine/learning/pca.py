@@ -13,7 +13,8 @@ For a very tall matrix (n_samples >= 10 n_features, ``svd_solver="auto"``) the c
 route is the eigendecomposition of the d x d scatter matrix Xc^T Xc = V S^2 V^T (one
 symmetric rank-k update, our ``syrk``, then our ``eigh``) [1, Sec. 14.5.1]. It squares
 the condition number: singular values below about sqrt(eps) * s_max lose their relative
-accuracy, which is why ``svd_solver="full"`` (the R-SVD above) is kept.
+accuracy, which is why ``svd_solver="full"`` (the R-SVD above) is kept, and why "auto"
+falls back to it when a kept eigenvalue is below n eps lambda_max (no correct digit).
 
 Signs: each component is flipped so that its entry of largest absolute value is
 positive (deterministic output; the same convention as scikit-learn's ``svd_flip``
@@ -38,7 +39,7 @@ import numpy as np
 from ..linalg import eigh, qr, svd
 from ..linalg.blas import gemm
 from .base import BaseEstimator, TransformerMixin
-from .validation import check_is_fitted, validate_data
+from .validation import assert_all_finite, check_is_fitted, validate_data
 from . import _gram
 
 __all__ = ["PCA"]
@@ -79,28 +80,67 @@ def _log_evidence(spectrum, k, n_samples):
 _UNCENTRED_MAX_RATIO2 = 16.0
 
 
-def _scatter(X, mean):
-    """The scatter matrix Xc^T Xc of Xc = X - mean.
+def _scatter(X):
+    """The mean m of the rows of X and the scatter matrix Xc^T Xc of Xc = X - m.
 
-    When every column's mean is small next to its spread (n m_j^2 <= 16 Xc_j^T Xc_j) it
-    is X^T X - n m m^T in one syrk with the rank-one term as its initial value, no
+    One pass over X gives X^T X (one syrk, ``_gram.gram``) and the column sums, taken
+    from each block of rows while it is in cache. When every column's mean is small next
+    to its spread (n m_j^2 <= 16 Xc_j^T Xc_j) the scatter matrix is X^T X - n m m^T, no
     centred copy of X (scikit-learn's covariance route does the same): the cancellation
     then costs at most 4 bits per entry [2, Sec. 2.7 (cancellation)]. Otherwise (large
     offsets, constant columns) the centred copy and its syrk, as accurate as the data.
 
-    The syrk runs in X's dtype (``_gram.gram``: ssyrk for float32 data, as scikit-learn's
-    float32 covariance route); the rank-one correction and the result are float64.
+    The syrk runs in X's dtype (ssyrk for float32 data, as scikit-learn's float32
+    covariance route); the mean, the rank-one correction and the result are float64.
+
+    Returns ``(mean, C)``, C None when X^T X or the sums are not finite: X holds NaN or
+    inf (a non-finite x_ij makes G_jj and sum_j non-finite), or its squares overflow.
     """
     n = X.shape[0]
+    if X.shape[1] > 1 and X.strides[1] != X.itemsize:
+        X = np.ascontiguousarray(X)
+    G, sums = _gram.gram(X, with_sums=True)
+    mean = sums / n
+    if not (np.isfinite(sums).all() and np.isfinite(np.diagonal(G)).all()):
+        return mean, None
     C = np.multiply.outer(mean, mean)     # m_i m_j = m_j m_i: exactly symmetric
     C *= -n
-    if X.ndim == 2 and X.shape[1] > 1 and X.strides[1] != X.itemsize:
-        X = np.ascontiguousarray(X)
-    C += _gram.gram(X)                     # X^T X - n m m^T
+    C += G                                 # X^T X - n m m^T
     offset2 = n * mean * mean
-    if np.all(offset2 <= _UNCENTRED_MAX_RATIO2 * np.diag(C)):
-        return C
-    return _gram.gram(np.ascontiguousarray(X - mean.astype(X.dtype))).astype(np.float64)
+    if np.all(offset2 <= _UNCENTRED_MAX_RATIO2 * np.diagonal(C)):
+        return mean, C
+    return mean, _gram.gram(np.ascontiguousarray(X - mean.astype(X.dtype))).astype(np.float64)
+
+
+def _covariance_spectrum(X):
+    """(mean, s, Vt) from the eigendecomposition Xc^T Xc = V diag(s^2) V^T (our syrk,
+    then our eigh; ascending, so reversed) [1, Sec. 14.5.1]; None when X^T X is not
+    finite (see ``_scatter``)."""
+    n, d = X.shape
+    mean, C = _scatter(X)
+    if C is None:
+        return None
+    w, V = eigh(C)
+    w = np.asarray(w)[::-1]
+    s = np.sqrt(np.maximum(w, 0.0))
+    Vt = np.array(np.asarray(V)[:, ::-1].T, dtype=np.float64)
+    if n < d:
+        s, Vt = s[:n], Vt[:n]
+    return mean, s, Vt
+
+
+def _svd_spectrum(X):
+    """(mean, s, Vt) from the SVD of the centred data: for a tall X the R-SVD [2, Sec.
+    8.6.3] (Xc = Q R, then the SVD of the d x d factor R; Q never formed), else the SVD
+    of Xc itself."""
+    n, d = X.shape
+    mean = X.mean(0, dtype=np.float64)
+    if n >= d:
+        R = np.asarray(qr(X - mean.astype(X.dtype), mode="r"))[:d]
+        _, s, Vt = svd(R.astype(np.float64), full_matrices=False)
+    else:
+        _, s, Vt = svd((X - mean).astype(np.float64), full_matrices=False)
+    return mean, np.array(s, dtype=np.float64), np.array(Vt, dtype=np.float64)
 
 
 class PCA(TransformerMixin, BaseEstimator):
@@ -118,7 +158,9 @@ class PCA(TransformerMixin, BaseEstimator):
         "full": SVD of the centred data (through its QR factor when tall);
         "covariance_eigh": eigendecomposition of the d x d scatter matrix (fast for
         n_samples >> n_features, less accurate for tiny variances); "auto": the latter
-        when n_samples >= 10 * n_features and n_features <= 1000, else "full".
+        when n_samples >= 10 * n_features and n_features <= 1000 (and "full" after all
+        when a kept variance is at the rounding level of the scatter matrix, below
+        n_samples * eps * the largest one), else "full".
 
     Attributes
     ----------
@@ -165,7 +207,9 @@ class PCA(TransformerMixin, BaseEstimator):
         return tags
 
     def _fit(self, X):
-        X = validate_data(self, X, reset=True, min_samples=2, dtype=[np.float64, np.float32])
+        # finiteness is checked by the pass over X of either route (below)
+        X = validate_data(self, X, reset=True, min_samples=2, dtype=[np.float64, np.float32],
+                          ensure_all_finite=False)
         n, d = X.shape
         k_max = min(n, d)
         nc = self.n_components
@@ -195,32 +239,30 @@ class PCA(TransformerMixin, BaseEstimator):
         if solver not in ("auto", "full", "covariance_eigh"):
             raise ValueError("svd_solver must be 'auto', 'full' or 'covariance_eigh', got %r"
                              % (solver,))
-        if solver == "auto":
+        auto = solver == "auto"
+        if auto:
             solver = "covariance_eigh" if (n >= 10 * d and d <= 1000) else "full"
         # float32 X: the n x d passes (mean, syrk or QR, projections) in float32; the
         # small d x d (or k x k) eigen/SVD problem is solved in float64 and its results
         # rounded to float32 (eigh/svd are being made float32 in another branch; until
         # then the cast keeps PCA's outputs float32 at the cost of an O(d^3) float64
         # solve, small next to the O(n d^2) pass)
-        mean = X.mean(0, dtype=np.float64)
-        self.mean_ = mean
-        if solver == "covariance_eigh":
-            # Xc^T Xc = V diag(s^2) V^T  (our syrk, then eigh; ascending -> reversed)
-            w, V = eigh(_scatter(X, self.mean_))
-            w = np.asarray(w)[::-1]
-            s = np.sqrt(np.maximum(w, 0.0))
-            Vt = np.array(np.asarray(V)[:, ::-1].T, dtype=np.float64)
-            if n < d:
-                s, Vt = s[:n], Vt[:n]
-        elif n >= d:
-            Xc = X - self.mean_.astype(X.dtype)
-            # R-SVD [2, Sec. 8.6.3]: Xc = Q R, then the SVD of the d x d factor R
-            R = np.asarray(qr(Xc, mode="r"))[:d]
-            _, s, Vt = svd(R.astype(np.float64), full_matrices=False)
-        else:
-            _, s, Vt = svd((X - self.mean_).astype(np.float64), full_matrices=False)
-        s = np.array(s, dtype=np.float64)
-        Vt = np.array(Vt, dtype=np.float64)
+        spectrum = _covariance_spectrum(X) if solver == "covariance_eigh" else None
+        if spectrum is not None:
+            mean, s, Vt = spectrum
+            k = self._n_kept(s, n)
+            # Squaring the singular values: an eigenvalue of Xc^T Xc below n eps lambda_max
+            # is at the level of the rounding errors of forming it (n terms per entry
+            # [2, Sec. 2.7]) and has no correct digit. "auto" then takes the SVD of the
+            # data (the caller asking for "covariance_eigh" gets what they asked for).
+            if auto and s[k - 1] ** 2 <= n * np.finfo(X.dtype).eps * s[0] ** 2:
+                spectrum = None
+        if spectrum is None:
+            # the data's finiteness was not checked on input: the syrk's pass checks it
+            # on the covariance route, here the check is the usual one
+            assert_all_finite(X, estimator=self)
+            mean, s, Vt = _svd_spectrum(X)
+            k = self._n_kept(s, n)
         # sign convention: the largest |entry| of each axis is positive
         pivot = np.argmax(np.abs(Vt), axis=1)
         signs = np.sign(Vt[np.arange(Vt.shape[0]), pivot])
@@ -229,20 +271,6 @@ class PCA(TransformerMixin, BaseEstimator):
         explained = s ** 2 / (n - 1)
         total = explained.sum()
         ratio = explained / total if total > 0 else np.zeros_like(explained)
-        if nc is None:
-            k = k_max
-        elif isinstance(nc, str):
-            # Minka's MLE [4]: the rank with the largest evidence among 1..d-1
-            if d == 1:
-                k = 1
-            else:
-                scores = [_log_evidence(explained, r, n) for r in range(1, d)]
-                k = int(np.argmax(scores)) + 1
-        elif isinstance(nc, numbers.Integral):
-            k = int(nc)
-        else:
-            k = int(np.searchsorted(np.cumsum(ratio), nc, side="right")) + 1
-            k = min(k, k_max)
         self.n_components_ = k
         self.n_samples_ = n
         # float32 data: float32 fitted attributes, as scikit-learn's
@@ -254,6 +282,28 @@ class PCA(TransformerMixin, BaseEstimator):
         self.singular_values_ = s[:k].astype(dt)
         self.noise_variance_ = dt.type(explained[k:].mean() if k < k_max else 0.0)
         return self
+
+    def _n_kept(self, s, n_samples):
+        """The number of components kept, from the singular values s (descending) of the
+        centred data: n_components as given, or the fewest whose explained variance
+        ratio exceeds it (a float), or Minka's MLE [4] ("mle")."""
+        nc = self.n_components
+        if nc is None:
+            return len(s)
+        explained = s ** 2 / (n_samples - 1)
+        if isinstance(nc, str):
+            # Minka's MLE [4]: the rank with the largest evidence among 1..d-1
+            d = len(explained)
+            if d == 1:
+                return 1
+            scores = [_log_evidence(explained, r, n_samples) for r in range(1, d)]
+            return int(np.argmax(scores)) + 1
+        if isinstance(nc, numbers.Integral):
+            return int(nc)
+        total = explained.sum()
+        ratio = explained / total if total > 0 else np.zeros_like(explained)
+        k = int(np.searchsorted(np.cumsum(ratio), nc, side="right")) + 1
+        return min(k, len(s))
 
     def transform(self, X):
         """Project onto the principal axes: (X - mean) @ components.T (whitened: divided

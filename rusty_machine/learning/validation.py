@@ -34,7 +34,7 @@ def _feature_names(X):
 
 def check_array(X, *, name="X", ensure_2d=True, allow_nd=False, allow_nan=False,
                 min_samples=1, min_features=1, dtype=np.float64, copy=False,
-                order="C", estimator=None):
+                order="C", estimator=None, ensure_all_finite=True):
     """Convert ``X`` to a validated numpy array.
 
     Parameters
@@ -57,6 +57,10 @@ def check_array(X, *, name="X", ensure_2d=True, allow_nd=False, allow_nan=False,
         Always return a copy.
     order : {"C", "F", None}
         Memory layout of the result.
+    ensure_all_finite : bool
+        Refuse NaN and inf (``allow_nan`` relaxes it for NaN). False skips the check: for
+        a caller whose own pass over the data detects them (it then calls
+        ``assert_all_finite`` to raise the same error).
 
     Returns
     -------
@@ -112,18 +116,27 @@ def check_array(X, *, name="X", ensure_2d=True, allow_nd=False, allow_nan=False,
         if f < min_features:
             raise ValueError("Found array with %d feature(s) (shape=%s) while a minimum of %d "
                              "is required%s." % (f, arr.shape, min_features, who))
-    if arr.dtype.kind == "f" and arr.size:
-        if allow_nan:
-            if np.isinf(arr).any():
-                raise ValueError("Input %s contains infinity%s." % (name, who))
-        elif not np.isfinite(arr).all():
-            what = "NaN" if np.isnan(arr).any() else "infinity"
-            raise ValueError("Input %s contains %s%s." % (name, what, who))
+    if ensure_all_finite:
+        assert_all_finite(arr, name=name, allow_nan=allow_nan, estimator=estimator)
     if copy and np.may_share_memory(arr, X if isinstance(X, np.ndarray) else arr):
         arr = arr.copy()
     elif copy and arr is X:
         arr = arr.copy()
     return arr
+
+
+def assert_all_finite(arr, *, name="X", allow_nan=False, estimator=None):
+    """Raise ValueError ("Input X contains NaN.") if a float array holds NaN or inf (only
+    inf with ``allow_nan``)."""
+    if arr.dtype.kind != "f" or not arr.size:
+        return
+    who = " by %s" % type(estimator).__name__ if estimator is not None else ""
+    if allow_nan:
+        if np.isinf(arr).any():
+            raise ValueError("Input %s contains infinity%s." % (name, who))
+    elif not np.isfinite(arr).all():
+        what = "NaN" if np.isnan(arr).any() else "infinity"
+        raise ValueError("Input %s contains %s%s." % (name, what, who))
 
 
 def column_or_1d(y, *, name="y", warn=True, dtype=None):

@@ -41,6 +41,10 @@ cdef extern from "rm_gemm.h" nogil:
                           float alpha, const float *A, long lda,
                           const float *B, long ldb,
                           float beta, float *C, long ldc)
+    void rm_dsyrk(int trans, long n, long k, double alpha, const double *A, long lda,
+                  double beta, double *C, long ldc)
+    void rm_ssyrk(int trans, long n, long k, float alpha, const float *A, long lda,
+                  float beta, float *C, long ldc)
     const char *rm_gemm_kernel_name()
     void rm_gemm_kernel_blocks(int *mr, int *nr, long *mc, long *kc, long *nc, long *small,
                                long *skinny)

@@ -27,7 +27,7 @@ from rusty_machine.linalg._csrc cimport (
     rm_sgemm, rm_sgemm_ref, rm_sgemm_blocked, rm_sgemm_kernel_blocks,
     rm_gemm_set_path, rm_gemm_kernel_supported, rm_gemm_set_kernel, rm_set_num_threads,
     rm_get_num_threads, rm_have_openmp, rm_in_parallel, rm_cpu_has_avx2_fma,
-    rm_cpu_has_avx512f, rm_vec_isa_name, rm_vec_set_isa)
+    rm_cpu_has_avx512f, rm_vec_isa_name, rm_vec_set_isa, rm_dsyrk, rm_ssyrk)
 
 
 # ---- threads and configuration -------------------------------------------------

@@ -36,7 +36,10 @@ recurse on the diagonal blocks and update the off-diagonal block with ONE dgemm 
 flops run at GEMM speed; only triangles of order <= TRI_BASE (16) are handled by the
 simple substitution / multiplication kernels of [GVL4 Sec. 3.1], and only diagonal blocks
 of order <= SYRK_BASE of a dsyrk by a small GEMM into scratch (the other triangle of C is
-never written). The base kernels work on rows, which are contiguous in row-major
+never written). A dsyrk with k >= n (the Gram matrix of tall data) goes instead to the
+packed driver's own syrk (rm_dsyrk, csrc/rm_gemm_driver.h): one packing of op(A) per k
+block and only the micro-tiles that meet the triangle [GOTO Sec. 6], lower triangle
+only. The base kernels work on rows, which are contiguous in row-major
 storage: left side, each row of the result is a combination of rows of B (long
 vector loops); right side, blocks of rows of B are transposed into a small buffer and
 solved as a left-side problem with the transposed operator.
@@ -951,6 +954,13 @@ cdef void xsyrk(bint lower, bint trans, Py_ssize_t n, Py_ssize_t k, floating alp
         return
     if k <= 0 or alpha == 0.0:
         _syrk_triangle_scale(lower, n, beta, C, ldc)
+        return
+    if lower and k >= n:
+        # tall op(A): the packed syrk, which walks A once per k block (threads split k)
+        if floating is float:
+            rm_ssyrk(trans, n, k, alpha, A, lda, beta, C, ldc)
+        else:
+            rm_dsyrk(trans, n, k, alpha, A, lda, beta, C, ldc)
         return
     nw = SYRK_BASE if SYRK_BASE < n else n
     W = <floating*> malloc(nw * nw * sizeof(floating))
