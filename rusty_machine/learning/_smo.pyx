@@ -357,9 +357,12 @@ cdef class Solver:
             self._push_front(r)
         self.n_rows_computed += 1
         xr = self.x_sq[r]
-        # at least half of the variables active: the whole row costs about the same and
-        # stays valid after an unshrink
-        if full or 2 * self.active_size >= self.l:
+        # at least half of the variables active (RBF: an eighth, where the dgemv below
+        # is used anyway and the vectorised exp of the whole row costs about what the
+        # partial map would): the whole row costs about the same and stays valid after
+        # an unshrink
+        if full or 2 * self.active_size >= self.l or \
+                (self.kind == K_RBF and 8 * self.active_size >= self.l):
             # buf = Xt.T @ x_r = X @ x_r  (all the dot products of row r in one dgemv,
             # as d long axpys over the transposed data)
             dgemv(True, self.d, self.n_real, 1.0, self.Xt, self.n_real,
