@@ -476,6 +476,10 @@ cdef class Solver:
         cdef Py_ssize_t a, b, l = self.l, act = self.active_size, nr_free = 0
         cdef int t, s
         cdef const double* Kr
+        cdef double coef
+        cdef double* G = self.G
+        cdef const double* y = self.y
+        cdef const int* real = self.real
         if act == l:
             return
         for a in range(act, l):
@@ -497,10 +501,11 @@ cdef class Solver:
                 s = b
                 if self.status[s] != FREE:
                     continue
-                Kr = self.row(self.real[s], True)
+                Kr = self.row(real[s], True)
+                # G[act:] += alpha_s y_s y[act:] K_s[real[act:]]  (coef in a register)
+                coef = self.alpha[s] * y[s]
                 for a in range(act, l):
-                    t = a
-                    self.G[t] += self.alpha[s] * self.y[s] * self.y[t] * Kr[self.real[t]]
+                    G[a] += coef * y[a] * Kr[real[a]]
 
     cdef void _shrink(self, double tol) noexcept nogil:
         cdef double Gmax1 = -INFINITY, Gmax2 = -INFINITY
