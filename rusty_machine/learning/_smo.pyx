@@ -18,7 +18,9 @@ Each iteration (the SMO of Platt [1], as organised in LIBSVM [3, Sec. 4]):
 2. the two-variable subproblem solved analytically and clipped to the box
    [3, Sec. 4.1.2 / 6];
 3. the gradient G = Q a + p updated with the two kernel rows involved, only on the
-   active (not shrunk) variables.
+   active (not shrunk) variables; the same pass finds the next iteration's i (the
+   passes are the C functions of csrc/rm_smo_scan.h, which says why they are shaped
+   as they are).
 
 Shrinking [3, Sec. 5.1; Joachims 1999]: every min(l, 1000) iterations the variables at
 a bound whose gradient says they will stay there (be_shrunk of [3, Thm 5.1]) leave the
@@ -32,10 +34,11 @@ set read memory in order; the kernel rows stay indexed by sample.
 Kernel rows live in an LRU cache holding as many rows K(x_r, .) (n_samples doubles
 each) as fit in ``cache_size`` MB [3, Sec. 5.3]. A row's dot products x_r.x are one
 dgemv (over a transposed copy of X: d long axpys), then the kernel's elementwise map
-(for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2))). While fewer than half of the
-variables are active only their samples are mapped (LIBSVM's partial rows); such a row
-is tagged with the current "epoch" and stays valid until the active set grows again
-(unshrinking), when it is recomputed on demand.
+(for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2)), the exponentials of a whole row
+four lanes at a time by csrc/rm_vmath.h). While fewer than half of the variables are
+active (RBF: an eighth, its vectorised map being cheap) only their samples are mapped
+(LIBSVM's partial rows); such a row is tagged with the current "epoch" and stays valid
+until the active set grows again (unshrinking), when it is recomputed on demand.
 
 References
 ----------
