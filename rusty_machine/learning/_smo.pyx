@@ -18,7 +18,9 @@ Each iteration (the SMO of Platt [1], as organised in LIBSVM [3, Sec. 4]):
 2. the two-variable subproblem solved analytically and clipped to the box
    [3, Sec. 4.1.2 / 6];
 3. the gradient G = Q a + p updated with the two kernel rows involved, only on the
-   active (not shrunk) variables.
+   active (not shrunk) variables; the same pass finds the next iteration's i (the
+   passes are the C functions of csrc/rm_smo_scan.h, which says why they are shaped
+   as they are).
 
 Shrinking [3, Sec. 5.1; Joachims 1999]: every min(l, 1000) iterations the variables at
 a bound whose gradient says they will stay there (be_shrunk of [3, Thm 5.1]) leave the
@@ -32,10 +34,11 @@ set read memory in order; the kernel rows stay indexed by sample.
 Kernel rows live in an LRU cache holding as many rows K(x_r, .) (n_samples doubles
 each) as fit in ``cache_size`` MB [3, Sec. 5.3]. A row's dot products x_r.x are one
 dgemv (over a transposed copy of X: d long axpys), then the kernel's elementwise map
-(for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2))). While fewer than half of the
-variables are active only their samples are mapped (LIBSVM's partial rows); such a row
-is tagged with the current "epoch" and stays valid until the active set grows again
-(unshrinking), when it is recomputed on demand.
+(for RBF exp(-gamma (||x_r||^2 - 2 x_r.x + ||x||^2)), the exponentials of a whole row
+four lanes at a time by csrc/rm_vmath.h). While fewer than half of the variables are
+active (RBF: an eighth, its vectorised map being cheap) only their samples are mapped
+(LIBSVM's partial rows); such a row is tagged with the current "epoch" and stays valid
+until the active set grows again (unshrinking), when it is recomputed on demand.
 
 References
 ----------
@@ -55,6 +58,26 @@ from libc.math cimport exp, tanh, pow, INFINITY
 import numpy as np
 
 from rusty_machine.linalg.blas cimport dgemv, dgemm, ddot
+from rusty_machine.linalg._csrc cimport rm_vexp
+
+
+cdef extern from "rm_smo_scan.h" nogil:
+    # the passes over the active variables, i-choice fused with the gradient update
+    # (csrc/rm_smo_scan.h; statuses as signed char, chosen positions as ptrdiff_t)
+    Py_ssize_t rm_smo_argmax_up(Py_ssize_t n, const double* y, const double* G,
+                                const signed char* status, const signed char* up_excl,
+                                double* gmax)
+    Py_ssize_t rm_smo_update_argmax(Py_ssize_t n, const int* real, const double* y,
+                                    const double* Ki, const double* Kj,
+                                    double da_i, double da_j,
+                                    const signed char* status,
+                                    const signed char* up_excl,
+                                    double* G, double* gmax)
+    Py_ssize_t rm_smo_select_j(Py_ssize_t n, const int* real, const double* y,
+                               const double* G, const double* QD,
+                               const signed char* status, const signed char* low_excl,
+                               const double* Ki, double QDi, double gmax_i, double tau,
+                               double* gmax2)
 
 cdef double TAU = 1e-12
 
@@ -76,17 +99,21 @@ KERNEL_KINDS = {"linear": K_LINEAR, "poly": K_POLY, "rbf": K_RBF, "sigmoid": K_S
                 "precomputed": K_PRECOMPUTED}
 
 
+cdef inline double _rbf_exponent(double dot, double xi_sq, double xj_sq,
+                                 double gamma) noexcept nogil:
+    """-gamma ||x_i - x_j||^2 from x_i.x_j and the squared norms (the distance clamped
+    at 0: rounding can take it a few ulps below)."""
+    cdef double d2 = xi_sq + xj_sq - 2.0 * dot
+    return -gamma * (d2 if d2 > 0.0 else 0.0)
+
+
 cdef inline double _map(int kind, double dot, double xi_sq, double xj_sq,
                         double gamma, double coef0, int degree) noexcept nogil:
     """k(x_i, x_j) from the dot product x_i.x_j (and the squared norms for RBF)."""
-    cdef double d2
     if kind == K_LINEAR:
         return dot
     if kind == K_RBF:
-        d2 = xi_sq + xj_sq - 2.0 * dot
-        if d2 < 0.0:
-            d2 = 0.0
-        return exp(-gamma * d2)
+        return exp(_rbf_exponent(dot, xi_sq, xj_sq, gamma))
     if kind == K_POLY:
         return pow(gamma * dot + coef0, degree)
     return tanh(gamma * dot + coef0)
@@ -112,9 +139,14 @@ cdef class Solver:
         double* G
         double* G_bar
         double* QD
-        char* status
-        char* up_excl                # the status that keeps t out of I_up (UPPER if y > 0)
-        char* low_excl               # the status that keeps t out of I_low
+        signed char* status
+        signed char* up_excl         # the status that keeps t out of I_up (UPPER if y > 0)
+        signed char* low_excl        # the status that keeps t out of I_low
+        # the i of the next working set and its -y_i G_i, found by the gradient update's
+        # pass (i_known) unless the active set changed since
+        Py_ssize_t i_next
+        double gmax_next
+        bint i_known
         int* perm
         Py_ssize_t active_size
         bint unshrink
@@ -242,15 +274,16 @@ cdef class Solver:
         v = QD
         self.QD = &v[0]
         cdef signed char[::1] sv = status
-        self.status = <char*> &sv[0]
+        self.status = &sv[0]
         sv = up_excl
-        self.up_excl = <char*> &sv[0]
+        self.up_excl = &sv[0]
         sv = low_excl
-        self.low_excl = <char*> &sv[0]
+        self.low_excl = &sv[0]
         iv = perm
         self.perm = &iv[0]
         self.active_size = l
         self.unshrink = False
+        self.i_known = False
         # the cache: [3, Sec. 5.3], whole rows of n_real doubles, LRU order
         self.capacity = max(2, <Py_ssize_t> (cache_size * 1048576.0 / (8.0 * self.n_real)))
         self.capacity = min(self.capacity, self.n_real)
@@ -327,14 +360,23 @@ cdef class Solver:
             self._push_front(r)
         self.n_rows_computed += 1
         xr = self.x_sq[r]
-        # at least half of the variables active: the whole row costs about the same and
-        # stays valid after an unshrink
-        if full or 2 * self.active_size >= self.l:
+        # at least half of the variables active (RBF: an eighth, where the dgemv below
+        # is used anyway and the vectorised exp of the whole row costs about what the
+        # partial map would): the whole row costs about the same and stays valid after
+        # an unshrink
+        if full or 2 * self.active_size >= self.l or \
+                (self.kind == K_RBF and 8 * self.active_size >= self.l):
             # buf = Xt.T @ x_r = X @ x_r  (all the dot products of row r in one dgemv,
             # as d long axpys over the transposed data)
             dgemv(True, self.d, self.n_real, 1.0, self.Xt, self.n_real,
                   self.X + r * self.d, 1, 0.0, buf, 1)
-            if self.kind != K_LINEAR:
+            if self.kind == K_RBF:
+                # the exponents, then exp over the whole row four lanes at a time
+                # (csrc/rm_vmath.h, within 2 ulp of libm's)
+                for s in range(self.n_real):
+                    buf[s] = _rbf_exponent(buf[s], xr, self.x_sq[s], self.gamma)
+                rm_vexp(self.n_real, buf, buf)
+            elif self.kind != K_LINEAR:
                 for s in range(self.n_real):
                     buf[s] = _map(self.kind, buf[s], xr, self.x_sq[s], self.gamma,
                                   self.coef0, self.degree)
@@ -396,48 +438,29 @@ cdef class Solver:
 
         With v_t = -y_t G_t: I_up = {t : a_t can move up along y_t} (status != up_excl),
         I_low likewise; i = argmax v over I_up, j = argmax b^2 / a over I_low with
-        b = v_i - v_t > 0, compared as cross products (no division per candidate)."""
-        cdef double Gmax = -INFINITY, Gmax2 = -INFINITY
-        cdef double v, grad_diff, quad, num, best_num = 0.0, best_quad = 1.0, QDi
-        cdef int i = -1, j = -1, t, s
-        cdef Py_ssize_t a
-        cdef const double* Ki
+        b = v_i - v_t > 0, compared as cross products (no division per candidate). The
+        passes are those of csrc/rm_smo_scan.h; i usually comes from the gradient
+        update of the previous iteration (i_known), which this call uses up."""
+        cdef double Gmax, Gmax2
+        cdef Py_ssize_t i, j
         # i = argmax { -y_t G_t : t in I_up }   [2, eq. (9)]
-        for a in range(self.active_size):
-            t = a
-            if self.status[t] != self.up_excl[t]:
-                v = -self.y[t] * self.G[t]
-                if v >= Gmax:
-                    Gmax = v
-                    i = t
+        if self.i_known:
+            i, Gmax = self.i_next, self.gmax_next
+        else:
+            i = rm_smo_argmax_up(self.active_size, self.y, self.G, self.status,
+                                 self.up_excl, &Gmax)
+        self.i_known = False
         if i == -1:
             return 1
-        Ki = self.row(self.real[i], False)
-        QDi = self.QD[i]
         # j = argmin { -b_it^2 / a_it : t in I_low, -y_t G_t < -y_i G_i }   [2, Alg. 2]
-        for a in range(self.active_size):
-            s = a
-            if self.status[s] != self.low_excl[s]:
-                v = -self.y[s] * self.G[s]
-                if -v >= Gmax2:                 # M(a) = min over I_low of -y G
-                    Gmax2 = -v
-                grad_diff = Gmax - v            # b_is
-                if grad_diff > 0:
-                    # a_is = K_ii + K_ss - 2 K_is   (||phi_i - phi_s||^2), tau if <= 0
-                    quad = QDi + self.QD[s] - 2.0 * Ki[self.real[s]]
-                    if quad <= 0:
-                        quad = TAU
-                    num = grad_diff * grad_diff
-                    # b^2 / a >= best  <=>  b^2 * a_best >= best_b^2 * a
-                    if num * best_quad >= best_num * quad:
-                        j = s
-                        best_num = num
-                        best_quad = quad
+        j = rm_smo_select_j(self.active_size, self.real, self.y, self.G, self.QD,
+                            self.status, self.low_excl, self.row(self.real[i], False),
+                            self.QD[i], Gmax, TAU, &Gmax2)
         # stopping rule m(a) - M(a) < tol   [2, eq. (9)]
         if Gmax + Gmax2 < tol or j == -1:
             return 1
-        out_i[0] = i
-        out_j[0] = j
+        out_i[0] = <int> i
+        out_j[0] = <int> j
         return 0
 
     cdef bint _be_shrunk(self, int t, double Gmax1, double Gmax2) noexcept nogil:
@@ -456,6 +479,10 @@ cdef class Solver:
         cdef Py_ssize_t a, b, l = self.l, act = self.active_size, nr_free = 0
         cdef int t, s
         cdef const double* Kr
+        cdef double coef
+        cdef double* G = self.G
+        cdef const double* y = self.y
+        cdef const int* real = self.real
         if act == l:
             return
         for a in range(act, l):
@@ -477,10 +504,11 @@ cdef class Solver:
                 s = b
                 if self.status[s] != FREE:
                     continue
-                Kr = self.row(self.real[s], True)
+                Kr = self.row(real[s], True)
+                # G[act:] += alpha_s y_s y[act:] K_s[real[act:]]  (coef in a register)
+                coef = self.alpha[s] * y[s]
                 for a in range(act, l):
-                    t = a
-                    self.G[t] += self.alpha[s] * self.y[s] * self.y[t] * Kr[self.real[t]]
+                    G[a] += coef * y[a] * Kr[real[a]]
 
     cdef void _shrink(self, double tol) noexcept nogil:
         cdef double Gmax1 = -INFINITY, Gmax2 = -INFINITY
@@ -498,6 +526,7 @@ cdef class Solver:
                     Gmax2 = -self.G[t]
                 if self.status[t] != LOWER and self.G[t] >= Gmax1:
                     Gmax1 = self.G[t]
+        self.i_known = False                      # positions are about to move
         if not self.unshrink and Gmax1 + Gmax2 <= tol * 10:
             self.unshrink = True
             self._reconstruct_gradient()
@@ -519,8 +548,6 @@ cdef class Solver:
         cdef long it = 0
         cdef long counter = min(self.l, 1000) + 1
         cdef int i = 0, j = 0
-        cdef Py_ssize_t a
-        cdef int k
         cdef const double* Ki
         cdef const double* Kj
         cdef double Ci, Cj, old_ai, old_aj, quad, delta, diff, total, Kij, dai, daj
@@ -597,17 +624,20 @@ cdef class Solver:
                     if self.alpha[i] < 0:
                         self.alpha[i] = 0
                         self.alpha[j] = total
-            # G += Q_i da_i + Q_j da_j on the active set
-            dai = (self.alpha[i] - old_ai) * yi
-            daj = (self.alpha[j] - old_aj) * yj
-            for a in range(self.active_size):
-                k = a
-                self.G[k] += self.y[k] * (Ki[self.real[k]] * dai + Kj[self.real[k]] * daj)
-            # G_bar follows the variables entering / leaving the upper bound
+            # the statuses move with the alphas (G_bar below needs the old ones)
             ui = self.status[i] == UPPER
             uj = self.status[j] == UPPER
             self._update_status(i)
             self._update_status(j)
+            # G += Q_i da_i + Q_j da_j on the active set, and the next iteration's i
+            # from the new G in the same pass
+            dai = (self.alpha[i] - old_ai) * yi
+            daj = (self.alpha[j] - old_aj) * yj
+            self.i_next = rm_smo_update_argmax(self.active_size, self.real, self.y, Ki, Kj,
+                                               dai, daj, self.status, self.up_excl, self.G,
+                                               &self.gmax_next)
+            self.i_known = True
+            # G_bar follows the variables entering / leaving the upper bound
             if ui != (self.status[i] == UPPER):
                 Ki = self.row(self.real[i], True)
                 self._gbar_update(Ki, (-Ci if ui else Ci) * yi)

@@ -414,7 +414,14 @@ class GaussianProcessRegressor(RegressorMixin, BaseEstimator):
                           left=False, lower=True, trans=True)
             np.square(Vt, out=Vt)
             var = self.kernel_.diag(X) - Vt.sum(axis=1)
-            var = np.maximum(var, 0.0)                          # rounding: not below 0
+            # rounding can take k(x, x) - ||v_x||^2 a little below 0 where the posterior
+            # variance is ~0 (x near the training points): clipped, with scikit-learn's
+            # warning
+            negative = var < 0.0
+            if negative.any():
+                warnings.warn("Predicted variances smaller than 0. Setting those "
+                              "variances to 0.")
+                var[negative] = 0.0
             if self._y_ndim == 1:
                 return y_mean, np.sqrt(var) * scale[0]
             return y_mean, np.sqrt(var)[:, None] * scale

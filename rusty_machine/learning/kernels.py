@@ -358,6 +358,8 @@ class _Radial(Kernel):
     def _eval(self, X, Y, want_grad):
         Z = self._scaled(X)
         R2 = _kernels.sq_dists(Z, Z if Y is None else self._scaled(Y), Y is None)
+        if not want_grad:                  # only K is wanted: written over R2
+            return _kernels.profile(R2, self._kind, self._alpha(), inplace=True)[0], None
         K, G, GA = _kernels.profile(R2, self._kind, self._alpha(), want_grad)
         return K, (Z, R2, G, GA)
 
