@@ -307,6 +307,86 @@ def _potrf_small(const floating[:, :, ::1] Am, floating[:, :, ::1] Lm, int[::1] 
     return nbad
 
 
+# ---- issue 14: orders RM_BNMAX+1 .. STACK_LU_MAX, W matrices at a time ---------------
+# csrc/rm_stack_lu.h: the same compact layout as part D (one matrix per lane), carrying a
+# blocked right-looking LU (dgetrf's panels and rank-NB trailing updates) with [A | B]
+# eliminated together; it reads the stack where it lies and checks NaN / infinity as it
+# loads (no private copy, no separate isfinite pass), with part D's info codes.
+cdef extern from "rm_stack_lu.h" nogil:
+    int rm_stack_lu_lanes(int is_float)
+    int rm_dstack_lu(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k, int mode,
+                     const double* A, const double* B, double* X, double* mant,
+                     int* expo, int* info)
+    int rm_sstack_lu(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k, int mode,
+                     const float* A, const float* B, float* X, double* mant,
+                     int* expo, int* info)
+
+# the largest order taken by rm_stack_lu (measured: see _stack_lu_ok)
+cdef Py_ssize_t STACK_LU_MAX = 128
+
+
+def _stack_lu_ok(Py_ssize_t nb, Py_ssize_t n, Py_ssize_t k=0):
+    """True when rm_stack_lu takes this stack: orders RM_BNMAX < n <= STACK_LU_MAX,
+    at most n right-hand sides, at least one block of W matrices."""
+    cdef int lanes = rm_stack_lu_lanes(0)
+    return (lanes > 0 and RM_BNMAX < n <= STACK_LU_MAX and k <= n and nb >= lanes)
+
+
+cdef int _stack_lu_batch(Py_ssize_t batch, Py_ssize_t n, Py_ssize_t k, int mode,
+                         const floating* A,   # IN  batch x n x n
+                         const floating* B,   # IN  batch x n x k (solve), else unused
+                         floating* X,         # OUT batch x n x kb (solve, inv)
+                         double* mant,        # OUT batch (det)
+                         int* expo,           # OUT batch (det)
+                         int* info) noexcept nogil:   # OUT batch
+    """rm_<d|s>stack_lu over the stack, in chunks over the threads (whole blocks of
+    lanes); the number of matrices with info != 0, or -1 when a workspace could not be
+    allocated."""
+    cdef int nt = _threads_for(batch, n)
+    cdef Py_ssize_t kb = n if mode == RM_BLU_INV else k
+    cdef Py_ssize_t c, i0, cnt, chunk, nchunks = nt
+    cdef int nbad = 0, r, failed = 0
+    chunk = (batch + nchunks - 1) // nchunks
+    chunk = (chunk + 15) // 16 * 16                  # whole blocks of W <= 16 lanes
+    for c in prange(nchunks, num_threads=nt, schedule="static"):
+        i0 = c * chunk
+        if i0 < batch:
+            cnt = chunk if batch - i0 > chunk else batch - i0
+            if floating is float:
+                r = rm_sstack_lu(cnt, n, k, mode, A + i0 * n * n,
+                                 (B + i0 * n * k) if mode == RM_BLU_SOLVE else B,
+                                 (X + i0 * n * kb) if mode != RM_BLU_DET else X,
+                                 (mant + i0) if mode == RM_BLU_DET else mant,
+                                 (expo + i0) if mode == RM_BLU_DET else expo, info + i0)
+            else:
+                r = rm_dstack_lu(cnt, n, k, mode, A + i0 * n * n,
+                                 (B + i0 * n * k) if mode == RM_BLU_SOLVE else B,
+                                 (X + i0 * n * kb) if mode != RM_BLU_DET else X,
+                                 (mant + i0) if mode == RM_BLU_DET else mant,
+                                 (expo + i0) if mode == RM_BLU_DET else expo, info + i0)
+            if r < 0:
+                failed += 1
+            else:
+                nbad += r
+    return -1 if failed else nbad
+
+
+def _stack_lu(const floating[:, :, ::1] Am, const floating[:, :, ::1] Bm,
+              floating[:, :, ::1] Xm, double[::1] mant, int[::1] expo, int[::1] info,
+              int mode):
+    """rm_stack_lu on every matrix of Am (see _stack_lu_ok): solve (Xm = inv(A) Bm),
+    inv (Xm = inv(A); Bm unused) or det (mant, expo; Bm, Xm unused); returns the number
+    of nonzero info entries."""
+    cdef Py_ssize_t nb = Am.shape[0], n = Am.shape[1], k = Bm.shape[2]
+    cdef int nbad
+    with nogil:
+        nbad = _stack_lu_batch(nb, n, k, mode, &Am[0, 0, 0], &Bm[0, 0, 0], &Xm[0, 0, 0],
+                               &mant[0], &expo[0], &info[0])
+    if nbad < 0:
+        raise MemoryError("cannot allocate the stacked LU's workspace")
+    return nbad
+
+
 def _small_failures(info, str func, str what):
     """Raise for the info of an interleaved kernel, in the order of the per-matrix path:
     NaN / infinity anywhere first, then the first failing matrix (what), then an
@@ -401,6 +481,17 @@ def solve(a, b):
                             "stack is exactly singular)")
         out = X.reshape(batch_shape + (n, k))
         return _wrap_like(b, out[..., 0] if vector else out)
+    if _stack_lu_ok(nb, n, k):
+        Aw = _batch_input(A, batch_shape, dtype)
+        Bw = _batch_input(B, batch_shape, dtype)
+        X = np.empty((nb, n, k), dtype=dtype)
+        info = np.empty(nb, dtype=np.intc)
+        if _stack_lu(Aw, Bw, X, np.empty(1), np.empty(1, dtype=np.intc), info,
+                     RM_BLU_SOLVE):
+            _small_failures(info, "solve", "solve: Singular matrix (matrix %d of the "
+                            "stack is exactly singular)")
+        out = X.reshape(batch_shape + (n, k))
+        return _wrap_like(b, out[..., 0] if vector else out)
     Aw = _batch_copy(A, batch_shape, "solve", dtype)
     Bw = _batch_copy(B, batch_shape, "solve", dtype)
     bad = _lu_solve(Aw, Bw)
@@ -468,6 +559,15 @@ def inv(a):
             _small_failures(info, "inv", "inv: Singular matrix (matrix %d of the stack "
                             "is exactly singular)")
         return _wrap_like(a, X.reshape(A.shape))
+    if _stack_lu_ok(nb, n, n):
+        Aw = _batch_input(A, batch_shape, dtype)
+        X = np.empty((nb, n, n), dtype=dtype)
+        info = np.empty(nb, dtype=np.intc)
+        if _stack_lu(Aw, Aw, X, np.empty(1), np.empty(1, dtype=np.intc), info,
+                     RM_BLU_INV):
+            _small_failures(info, "inv", "inv: Singular matrix (matrix %d of the stack "
+                            "is exactly singular)")
+        return _wrap_like(a, X.reshape(A.shape))
     Aw = _batch_copy(A, batch_shape, "inv", dtype)
     nb = Aw.shape[0]
     Bw = np.zeros((nb, n, n), dtype=dtype)
@@ -519,9 +619,16 @@ def _det_parts(A, str func):
             expo[redo] = e_r
             expo = expo.reshape(batch_shape)
         return mant.reshape(batch_shape), expo
-    Aw = _batch_copy(A, batch_shape, func, dtype)
     mant = np.ones(nb)
     expo = np.zeros(nb, dtype=np.intc)
+    if _stack_lu_ok(nb, n):
+        Aw = _batch_input(A, batch_shape, dtype)
+        info = np.empty(nb, dtype=np.intc)
+        if _stack_lu(Aw, Aw, np.empty((1, 1, 1), dtype=dtype), mant, expo, info,
+                     RM_BLU_DET):
+            raise ValueError("%s: the input contains NaN or infinity" % func)
+        return mant.reshape(batch_shape), expo.reshape(batch_shape)
+    Aw = _batch_copy(A, batch_shape, func, dtype)
     if nb and n:
         _det_all(Aw, mant, expo)
     return mant.reshape(batch_shape), expo.reshape(batch_shape)
