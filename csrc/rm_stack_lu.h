@@ -31,8 +31,8 @@
  *   info[i]: 0; j + 1 for the first exactly zero pivot U[j, j] (solve / inv; det reports
  *   it as mant 0 with info 0); RM_BINFO_NONFINITE (-1) for NaN or infinity in A_i or
  *   B_i; RM_BINFO_RANGE (-2) when an entry of X_i is not finite (solve / inv).
- *   Returns the number of i with info[i] != 0, or -1 when the workspace (W n (n + kb)
- *   elements per call) cannot be allocated.
+ *   Returns the number of i with info[i] != 0, or -1 when the workspace (W n (n + kb + 1)
+ *   + n^2 elements per call, kb = k, n or 0) cannot be allocated.
  */
 #ifndef RM_STACK_LU_H
 #define RM_STACK_LU_H
