@@ -24,6 +24,11 @@ batch-interleaved SIMD kernels of csrc/rm_batch_small.h factor W matrices at onc
 per vector lane, reading the stack where it lies and writing the results directly (see
 ``_batch_input`` and the kernels' header), 5-20x numpy's stacked calls at 4 x 4.
 
+Orders 9..128 of solve / inv / det / slogdet take the same layout with a blocked LU
+(issue 14, csrc/rm_stack_lu.h: dgetrf's panels and rank-4 trailing updates on W matrices
+at once, [A | B] eliminated together): 2-2.4x numpy's stacked calls at 1000 x 64 x 64
+float64 (one thread), where the per-matrix loop below was 0.95x.
+
 Per matrix this costs a few hundred nanoseconds of driver, against numpy's per-matrix
 LAPACK call with its copies in and out (numpy/linalg/umath_linalg.cpp), which is why a
 stack of small matrices is where this pays off.
@@ -321,7 +326,10 @@ cdef extern from "rm_stack_lu.h" nogil:
                      const float* A, const float* B, float* X, double* mant,
                      int* expo, int* info)
 
-# the largest order taken by rm_stack_lu (measured: see _stack_lu_ok)
+# The largest order taken by rm_stack_lu. Measured (AVX2, one thread, 1000 matrices,
+# float64, rm_stack_lu against the per-matrix getrf loop): n = 16: solve 0.54 / 1.70 ms,
+# n = 64: 15 / 35 ms, n = 128: solve 71 / 148 ms, inv 310 / 334 ms. Beyond, a block's
+# workspace (W x n x (2n + 1) vectors for inv: 1 MB at n = 128 with AVX2) outgrows L2.
 cdef Py_ssize_t STACK_LU_MAX = 128
 
 
