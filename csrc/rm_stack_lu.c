@@ -16,7 +16,9 @@
     int rm_dstack_lu_##isa(ptrdiff_t, ptrdiff_t, ptrdiff_t, int, const double *,         \
                            const double *, double *, double *, int *, int *);            \
     int rm_sstack_lu_##isa(ptrdiff_t, ptrdiff_t, ptrdiff_t, int, const float *,          \
-                           const float *, float *, double *, int *, int *);
+                           const float *, float *, double *, int *, int *);            \
+    int rm_dstack_potrf_##isa(ptrdiff_t, ptrdiff_t, int, const double *, double *, int *);\
+    int rm_sstack_potrf_##isa(ptrdiff_t, ptrdiff_t, int, const float *, float *, int *);
 #  ifdef RM_BUILD_AVX2
 SLU_DECLARE(avx2)
 #  endif
@@ -40,37 +42,43 @@ int rm_stack_lu_lanes(int is_float) {
 #endif
 }
 
-#define SLU_DISPATCH(p, T)                                                               \
-int rm_##p##stack_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const T *A,   \
-                     const T *B, T *X, double *mant, int *expo, int *info) {             \
+/* each entry point runs the instance named by rm_vec_isa_name (ARGS: its arguments) */
+#if RM_HAVE_VEC
+#  define SLU_DISPATCH(name, ARGS)                                                         \
     const char *isa = rm_vec_isa_name();                                                 \
     (void)isa;                                                                           \
-    SLU_AVX512(p)                                                                        \
-    SLU_AVX2(p)                                                                          \
-    return rm_##p##stack_lu_generic(batch, n, k, mode, A, B, X, mant, expo, info);       \
-}
-#if RM_HAVE_VEC && defined(RM_BUILD_AVX512)
-#  define SLU_AVX512(p) if (strcmp(isa, "avx512") == 0)                                  \
-        return rm_##p##stack_lu_avx512(batch, n, k, mode, A, B, X, mant, expo, info);
+    SLU_AVX512(name, ARGS)                                                               \
+    SLU_AVX2(name, ARGS)                                                                 \
+    return name##_generic ARGS;
+#  define SLU_LU_ARGS (batch, n, k, mode, A, B, X, mant, expo, info)
+#  define SLU_PO_ARGS (batch, n, upper, A, L, info)
 #else
-#  define SLU_AVX512(p)
+/* no vector extensions: no instance (rm_stack_lu_lanes is 0, the caller never calls) */
+#  define SLU_DISPATCH(name, ARGS) return -1;
+#endif
+#if RM_HAVE_VEC && defined(RM_BUILD_AVX512)
+#  define SLU_AVX512(name, ARGS) if (strcmp(isa, "avx512") == 0) return name##_avx512 ARGS;
+#else
+#  define SLU_AVX512(name, ARGS)
 #endif
 #if RM_HAVE_VEC && defined(RM_BUILD_AVX2)
-#  define SLU_AVX2(p) if (strcmp(isa, "avx2") == 0)                                      \
-        return rm_##p##stack_lu_avx2(batch, n, k, mode, A, B, X, mant, expo, info);
+#  define SLU_AVX2(name, ARGS) if (strcmp(isa, "avx2") == 0) return name##_avx2 ARGS;
 #else
-#  define SLU_AVX2(p)
+#  define SLU_AVX2(name, ARGS)
 #endif
-#if RM_HAVE_VEC
-SLU_DISPATCH(d, double)
-SLU_DISPATCH(s, float)
-#else
 int rm_dstack_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const double *A,
                  const double *B, double *X, double *mant, int *expo, int *info) {
-    return -1;
+    SLU_DISPATCH(rm_dstack_lu, SLU_LU_ARGS)
 }
 int rm_sstack_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const float *A,
                  const float *B, float *X, double *mant, int *expo, int *info) {
-    return -1;
+    SLU_DISPATCH(rm_sstack_lu, SLU_LU_ARGS)
 }
-#endif
+int rm_dstack_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const double *A, double *L,
+                    int *info) {
+    SLU_DISPATCH(rm_dstack_potrf, SLU_PO_ARGS)
+}
+int rm_sstack_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A, float *L,
+                    int *info) {
+    SLU_DISPATCH(rm_sstack_potrf, SLU_PO_ARGS)
+}

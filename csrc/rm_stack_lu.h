@@ -1,5 +1,6 @@
 /* rm_stack_lu.h: solve, inverse and determinant of a stack of medium matrices (orders
- * 9 .. RM_SLU_NMAX) by LU with partial pivoting, W matrices at a time, one per SIMD lane
+ * 9 .. RM_SLU_NMAX) by LU with partial pivoting, and their Cholesky factors, W matrices
+ * at a time, one per SIMD lane
  * (issue 14: "1,000 stacked 64x64: at least 1.0x numpy").
  *
  * Included by rusty_machine/linalg/_stacked.pyx only.  The kernel body is
@@ -33,6 +34,16 @@
  *   B_i; RM_BINFO_RANGE (-2) when an entry of X_i is not finite (solve / inv).
  *   Returns the number of i with info[i] != 0, or -1 when the workspace (W n (n + kb + 1)
  *   + n^2 elements per call, kb = k, n or 0) cannot be allocated.
+ *
+ * int rm_<d|s>stack_potrf(batch, n, upper, A, L, info)
+ *   1 <= n <= RM_SLU_NMAX, batch >= 1.  A: batch x n x n, read only (only the lower
+ *   triangle, or the upper one when upper, enters the factor; all of it is tested for
+ *   NaN / infinity).  L: batch x n x n, the Cholesky factor (A_i = L_i L_i^T, L_i
+ *   lower; upper: U_i with A_i = U_i^T U_i) with exact zeros in the other triangle.
+ *   info[i]: 0; j + 1 when the leading minor of order j + 1 is not positive definite
+ *   (dpotrf's; L_i then unspecified); RM_BINFO_NONFINITE for NaN or infinity in A_i.
+ *   Returns the number of i with info[i] != 0, or -1 when the workspace ((n + 4)(n + 1)
+ *   lane vectors + n^2 elements) cannot be allocated.
  */
 #ifndef RM_STACK_LU_H
 #define RM_STACK_LU_H
@@ -46,5 +57,9 @@ int rm_dstack_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const doub
                  const double *B, double *X, double *mant, int *expo, int *info);
 int rm_sstack_lu(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode, const float *A,
                  const float *B, float *X, double *mant, int *expo, int *info);
+int rm_dstack_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const double *A, double *L,
+                    int *info);
+int rm_sstack_potrf(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A, float *L,
+                    int *info);
 
 #endif

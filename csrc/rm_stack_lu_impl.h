@@ -61,6 +61,8 @@
 #  define SLU_CAT(a, b, c) SLU_CAT_(a, b, c)
 #  define SLU_NAME_(p, isa) rm_##p##stack_lu_##isa
 #  define SLU_NAME(p, isa) SLU_NAME_(p, isa)
+#  define SPO_NAME_(p, isa) rm_##p##stack_potrf_##isa
+#  define SPO_NAME(p, isa) SPO_NAME_(p, isa)
 #  if defined(__AVX512F__)
 #    define SLU_BW 64             /* bytes per lane vector: one ZMM register */
 #  else
@@ -84,6 +86,42 @@ typedef __typeof__((SV){0} < (SV){0}) SM;
 #define SZERO ((SV){0})
 #define SSEL(m, a, b) ((SV)(((m) & (SM)(a)) | (~(m) & (SM)(b))))
 #define SABS(x) ((SV)(~(SM)(-SZERO) & (SM)(x)))
+
+/* the largest finite value of the element type: !(|x| <= SLU_BIG) holds exactly for NaN
+ * and infinity, one vector comparison */
+#define SLU_BIG (sizeof(SLU_T) == 8 ? (SLU_T)1.7976931348623157e308 : (SLU_T)3.40282347e38f)
+
+/* Load: w[r * ld + c] <- entry (r, c) of the W matrices, lane l reading src[l][r * rs +
+ * c * cs] (rs = cols, cs = 1: the matrix; rs = 1, cs = rows: its transpose), r < rows,
+ * c < cols; the lanes of NaN or infinity are or-ed into *bad. */
+RM_INLINE void SLU_FN(slu_load)(ptrdiff_t rows, ptrdiff_t cols, const SLU_T *const *src,
+                                ptrdiff_t rs, ptrdiff_t cs, SV *w, ptrdiff_t ld, SM *bad) {
+    SM b = *bad;
+    for (ptrdiff_t r = 0; r < rows; r++)
+        for (ptrdiff_t c = 0; c < cols; c++) {
+            SV v;
+            for (ptrdiff_t l = 0; l < SW; l++) v[l] = src[l][r * rs + c * cs];
+            b |= ~(SABS(v) <= SLU_BIG);
+            w[r * ld + c] = v;
+        }
+    *bad = b;
+}
+
+/* Store: lanes l < cnt of w[r * ld + c] into dst[l * rows * cols + r * rs + c * cs]
+ * (the transposition as in slu_load); the lanes holding NaN or infinity are or-ed into
+ * *range (by pointer, as every vector argument here: see slu_scale). */
+RM_INLINE void SLU_FN(slu_store)(ptrdiff_t rows, ptrdiff_t cols, const SV *w, ptrdiff_t ld,
+                                 ptrdiff_t cnt, SLU_T *dst, ptrdiff_t rs, ptrdiff_t cs,
+                                 SM *range) {
+    SM b = *range;
+    for (ptrdiff_t r = 0; r < rows; r++)
+        for (ptrdiff_t c = 0; c < cols; c++) {
+            const SV v = w[r * ld + c];
+            b |= ~(SABS(v) <= SLU_BIG);
+            for (ptrdiff_t l = 0; l < cnt; l++) dst[l * rows * cols + r * rs + c * cs] = v[l];
+        }
+    *range = b;
+}
 
 /* C[i, c] -= sum_{q < k} L[i, q] U[q, c] for i < m, c < nc (k <= SLU_NB); every entry a
  * lane vector, rows ld vectors apart in all three.  Inlined with k constant (SLU_NB) or
@@ -148,6 +186,18 @@ RM_INLINE void SLU_FN(slu_scale)(ptrdiff_t cnt, ptrdiff_t stride, SV *x, const S
     }
 }
 
+/* The workspace of one call: nvec lane vectors (*w, aligned) and the identity of order
+ * n (*pad, the unused lanes' matrix); the block to free, or NULL. */
+static char *SLU_FN(slu_workspace)(ptrdiff_t n, ptrdiff_t nvec, SV **w, SLU_T **pad) {
+    char *raw = malloc((size_t)nvec * sizeof(SV) + (size_t)(n * n) * sizeof(SLU_T) + SLU_BW);
+    if (raw == NULL) return NULL;
+    *w = (SV *)(raw + (SLU_BW - (uintptr_t)raw % SLU_BW));
+    *pad = (SLU_T *)(*w + nvec);
+    for (ptrdiff_t r = 0; r < n; r++)
+        for (ptrdiff_t c = 0; c < n; c++) (*pad)[r * n + c] = r == c;
+    return raw;
+}
+
 /* One block of cnt <= W matrices (the contract of rm_stack_lu.h), in the workspace w of
  * n rows of ld = n + kb + 1 lane vectors. */
 static int SLU_FN(slu_block)(ptrdiff_t n, ptrdiff_t k, int mode, ptrdiff_t cnt,
@@ -162,8 +212,6 @@ static int SLU_FN(slu_block)(ptrdiff_t n, ptrdiff_t k, int mode, ptrdiff_t cnt,
     const ptrdiff_t kb = mode == RM_BLU_INV ? n : (mode == RM_BLU_SOLVE ? k : 0);
     const ptrdiff_t ld = n + kb + 1;
     SLU_T *ws = (SLU_T *)w;       /* entry (r, c) of lane l at ws[(r * ld + c) * SW + l] */
-    const SLU_T big = sizeof(SLU_T) == 8 ? (SLU_T)1.7976931348623157e308
-                                         : (SLU_T)3.40282347e38f;
     const SLU_T *src[SW], *bsrc[SW];
     SLU_T sign[SW];
     SM bad_in = (SM)SZERO;
@@ -177,24 +225,11 @@ static int SLU_FN(slu_block)(ptrdiff_t n, ptrdiff_t k, int mode, ptrdiff_t cnt,
         bsrc[l] = mode == RM_BLU_SOLVE && l < cnt ? B + l * n * k : pad;
         sign[l] = 1;
     }
-    for (ptrdiff_t r = 0; r < n; r++) {
-        for (ptrdiff_t c = 0; c < n; c++) {
-            SV v;
-            for (ptrdiff_t l = 0; l < SW; l++) v[l] = src[l][r * n + c];
-            bad_in |= ~(SABS(v) <= big);
-            w[r * ld + c] = v;
-        }
-        if (mode == RM_BLU_SOLVE) {
-            for (ptrdiff_t c = 0; c < k; c++) {
-                SV v;
-                for (ptrdiff_t l = 0; l < SW; l++) v[l] = bsrc[l][r * k + c];
-                bad_in |= ~(SABS(v) <= big);
-                w[r * ld + n + c] = v;
-            }
-        } else if (mode == RM_BLU_INV) {
+    SLU_FN(slu_load)(n, n, src, n, 1, w, ld, &bad_in);
+    if (mode == RM_BLU_SOLVE) SLU_FN(slu_load)(n, k, bsrc, k, 1, w + n, ld, &bad_in);
+    if (mode == RM_BLU_INV)
+        for (ptrdiff_t r = 0; r < n; r++)
             for (ptrdiff_t c = 0; c < n; c++) w[r * ld + n + c] = SZERO + (SLU_T)(r == c);
-        }
-    }
     /* ---- the blocked LU of [A | B] (dgetrf, steps 1-3 of the header) */
     for (ptrdiff_t j0 = 0; j0 < n; j0 += SLU_NB) {
         const ptrdiff_t nb = n - j0 < SLU_NB ? n - j0 : SLU_NB, c0 = j0 + nb;
@@ -269,12 +304,7 @@ static int SLU_FN(slu_block)(ptrdiff_t n, ptrdiff_t k, int mode, ptrdiff_t cnt,
             /* the rows above: Y[:r0] -= U[:r0, r0:r0+nb] X[r0:r0+nb] */
             SLU_FN(slu_sub)(r0, kb, nb, w + n, w + r0, w + r0 * ld + n, ld);
         }
-        for (ptrdiff_t r = 0; r < n; r++)
-            for (ptrdiff_t c = 0; c < kb; c++) {
-                const SV v = w[r * ld + n + c];
-                range |= ~(SABS(v) <= big);
-                for (ptrdiff_t l = 0; l < cnt; l++) X[l * n * kb + r * kb + c] = v[l];
-            }
+        SLU_FN(slu_store)(n, kb, w + n, ld, cnt, X, kb, 1, &range);
     }
     int nbad = 0;
     for (ptrdiff_t l = 0; l < cnt; l++) {
@@ -292,15 +322,11 @@ int SLU_NAME(SLU_P, RM_ISA)(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode,
                             const SLU_T *A, const SLU_T *B, SLU_T *X, double *mant,
                             int *expo, int *info) {
     const ptrdiff_t kb = mode == RM_BLU_INV ? n : (mode == RM_BLU_SOLVE ? k : 0);
-    /* the workspace, aligned for the lane vectors */
-    char *raw = malloc((size_t)(n * (n + kb + 1)) * sizeof(SV) + (size_t)(n * n) * sizeof(SLU_T)
-                       + SLU_BW);
+    SLU_T *pad;
+    SV *w;
+    char *raw = SLU_FN(slu_workspace)(n, n * (n + kb + 1), &w, &pad);
     if (raw == NULL) return -1;
-    SV *w = (SV *)(raw + (SLU_BW - (uintptr_t)raw % SLU_BW));
-    SLU_T *pad = (SLU_T *)(w + n * (n + kb + 1));
     int nbad = 0;
-    for (ptrdiff_t r = 0; r < n; r++)
-        for (ptrdiff_t c = 0; c < n; c++) pad[r * n + c] = r == c;
     for (ptrdiff_t i = 0; i < batch; i += SW) {
         const ptrdiff_t cnt = batch - i < SW ? batch - i : SW;
         nbad += SLU_FN(slu_block)(n, k, mode, cnt, A + i * n * n,
@@ -313,6 +339,100 @@ int SLU_NAME(SLU_P, RM_ISA)(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode,
     return nbad;
 }
 
+/* ---- Cholesky (rm_<d|s>stack_potrf of rm_stack_lu.h) ------------------------------
+ * The blocked right-looking Cholesky of LAPACK's dpotrf (lower; [LAPACK], GVL4 Alg.
+ * 4.2.2's right-looking form by blocks of SLU_NB columns) on W matrices at once, in the
+ * layout of the LU above (rows ld = n + 1 vectors apart; U = L^T is the lower factor of
+ * A^T, loaded transposed):
+ *   1. panel (dpotf2 on columns j0..c0): for each column j, l_jj = sqrt(a_jj), the
+ *      column below it times 1 / l_jj, and its rank-1 update of the panel's columns
+ *      right of j (their lower part);
+ *   2. A_22 -= L_21 L_21^T, the trailing lower triangle (dsyrk), by slu_sub on row
+ *      blocks of SLU_MR rows, each up to its last row's diagonal; the right factor
+ *      L_21^T is the panel transposed into tb (SLU_NB rows of ld vectors), so that
+ *      slu_sub reads it by rows as it reads U_12 in the LU.
+ * A pivot a_jj that is not > 0 (NaN included) makes that lane's matrix not positive
+ * definite: the lane records j + 1 (dpotrf's info) the first time and goes on with
+ * a_jj = 1, which keeps its arithmetic away from sqrt of a negative (its results are
+ * never stored by the caller); the other lanes are unaffected.  Only the lower triangle
+ * takes part (the strict upper one of the workspace holds leftovers, stored as zeros).
+ */
+static int SLU_FN(slu_potrf_block)(ptrdiff_t n, int upper, ptrdiff_t cnt,
+                                   const SLU_T *A,     /* IN  cnt x n x n */
+                                   SLU_T *L,           /* OUT cnt x n x n */
+                                   int *info,          /* OUT cnt */
+                                   const SLU_T *pad,   /* IN  the identity, n x n */
+                                   SV *w) {            /* WORK (n + SLU_NB) x ld vectors */
+    const ptrdiff_t ld = n + 1;
+    SV *tb = w + n * ld;
+    const SLU_T *src[SW];
+    SM bad_in = (SM)SZERO;
+    SV fail = SZERO;
+    for (ptrdiff_t l = 0; l < SW; l++) src[l] = l < cnt ? A + l * n * n : pad;
+    /* the whole matrix is tested for NaN / infinity, as the per-matrix path does */
+    if (upper) SLU_FN(slu_load)(n, n, src, 1, n, w, ld, &bad_in);
+    else SLU_FN(slu_load)(n, n, src, n, 1, w, ld, &bad_in);
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += SLU_NB) {
+        const ptrdiff_t nb = n - j0 < SLU_NB ? n - j0 : SLU_NB, c0 = j0 + nb;
+        /* step 1: the panel */
+        for (ptrdiff_t j = j0; j < c0; j++) {
+            const SV d = w[j * ld + j];
+            const SM ok = d > 0;
+            fail = SSEL(~ok & (fail == 0), SZERO + (SLU_T)(j + 1), fail);
+            SV ljj = SSEL(ok, d, SZERO + 1);
+            for (ptrdiff_t l = 0; l < SW; l++) ljj[l] = sqrt(ljj[l]);
+            w[j * ld + j] = ljj;
+            const SV rec = 1 / ljj;
+            for (ptrdiff_t r = j + 1; r < n; r++) w[r * ld + j] *= rec;
+            for (ptrdiff_t r = j + 1; r < n; r++) {
+                const SV lr = w[r * ld + j];
+                const ptrdiff_t cend = r < c0 ? r + 1 : c0;
+                for (ptrdiff_t c = j + 1; c < cend; c++) w[r * ld + c] -= lr * w[c * ld + j];
+            }
+        }
+        if (c0 < n) {
+            /* step 2: tb[q, c] = L_21[c, q], then A_22 -= L_21 L_21^T (lower part) */
+            for (ptrdiff_t q = 0; q < nb; q++)
+                for (ptrdiff_t c = c0; c < n; c++) tb[q * ld + c] = w[c * ld + j0 + q];
+            for (ptrdiff_t i = c0; i < n; i += SLU_MR) {
+                const ptrdiff_t m = n - i < SLU_MR ? n - i : SLU_MR;
+                SLU_FN(slu_sub)(m, i + m - c0, nb, w + i * ld + c0, w + i * ld + j0,
+                                tb + c0, ld);
+            }
+        }
+    }
+    /* the factor with exact zeros in its other triangle (dpotrf leaves it alone, numpy
+     * zeroes it) */
+    for (ptrdiff_t r = 0; r < n; r++)
+        for (ptrdiff_t c = r + 1; c < n; c++) w[r * ld + c] = SZERO;
+    SM range = (SM)SZERO;         /* (finite: every |l_ij| <= sqrt(a_ii)) */
+    if (upper) SLU_FN(slu_store)(n, n, w, ld, cnt, L, 1, n, &range);
+    else SLU_FN(slu_store)(n, n, w, ld, cnt, L, n, 1, &range);
+    int nbad = 0;
+    for (ptrdiff_t l = 0; l < cnt; l++) {
+        const int code = bad_in[l] ? RM_BINFO_NONFINITE : (int)fail[l];
+        info[l] = code;
+        nbad += code != 0;
+    }
+    return nbad;
+}
+
+int SPO_NAME(SLU_P, RM_ISA)(ptrdiff_t batch, ptrdiff_t n, int upper, const SLU_T *A,
+                            SLU_T *L, int *info) {
+    SLU_T *pad;
+    SV *w;
+    char *raw = SLU_FN(slu_workspace)(n, (n + SLU_NB) * (n + 1), &w, &pad);
+    if (raw == NULL) return -1;
+    int nbad = 0;
+    for (ptrdiff_t i = 0; i < batch; i += SW) {
+        const ptrdiff_t cnt = batch - i < SW ? batch - i : SW;
+        nbad += SLU_FN(slu_potrf_block)(n, upper, cnt, A + i * n * n, L + i * n * n,
+                                        info + i, pad, w);
+    }
+    free(raw);
+    return nbad;
+}
+
 #undef SV
 #undef SM
 #undef SLU_FN
@@ -320,6 +440,7 @@ int SLU_NAME(SLU_P, RM_ISA)(ptrdiff_t batch, ptrdiff_t n, ptrdiff_t k, int mode,
 #undef SZERO
 #undef SSEL
 #undef SABS
+#undef SLU_BIG
 
 #endif /* RM_HAVE_VEC */
 #undef SLU_T
