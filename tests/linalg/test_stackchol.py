@@ -73,7 +73,7 @@ def test_first_failing_matrix_is_named(kernel, dtype):
     """A matrix that is not positive definite at lane 0, at the last lane of a full
     block, or in the padded last block: the error names the first one, as the
     per-matrix path did."""
-    lanes = _stacked._batch_kernel()[1] * (2 if dtype == np.float32 else 1)
+    lanes = _stacked._batch_kernel()[2 if dtype == np.float32 else 1]
     rng = np.random.default_rng(22)
     nb = 2 * lanes + 3                               # two full blocks and a padded one
     for n in (9, 13, 64):
