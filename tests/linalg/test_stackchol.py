@@ -9,6 +9,7 @@ unless said otherwise. Residuals are LAPACK's xPOT01 ratio
 import numpy as np
 import pytest
 
+import rusty_machine
 from rusty_machine import linalg
 from rusty_machine.exceptions import LinAlgError
 from rusty_machine.linalg import _stacked
@@ -141,3 +142,22 @@ def test_broadcast_and_layouts(kernel):
     ints = np.rint(a).astype(np.int64)
     np.testing.assert_allclose(linalg.cholesky(ints), np.linalg.cholesky(ints), rtol=0,
                                atol=tol)
+
+
+def test_two_threads_same_factors_and_failure():
+    """Chunks over two threads: the same factors, and the first failing matrix named
+    when it lies in the second chunk while a later one also fails."""
+    rng = np.random.default_rng(25)
+    a = _spd(rng, 301, 20)
+    old = rusty_machine.get_num_threads()
+    try:
+        rusty_machine.set_num_threads(1)
+        ref = linalg.cholesky(a)
+        rusty_machine.set_num_threads(2)
+        np.testing.assert_array_equal(linalg.cholesky(a), ref)
+        a[200, 5, 5] = -1.0
+        a[300, 0, 0] = -1.0
+        with pytest.raises(LinAlgError, match=NOT_PD % 200):
+            linalg.cholesky(a)
+    finally:
+        rusty_machine.set_num_threads(old)
