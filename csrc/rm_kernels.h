@@ -93,11 +93,6 @@ typedef struct {
                             const float *Qs, const double *Q, ptrdiff_t ldq,
                             const float *thr32, const double *thr, ptrdiff_t *out_q,
                             ptrdiff_t *out_j, double *out_v);
-    /* k-means' assignment (learning/_k_means.pyx; csrc/rm_argmin.h), per element type */
-    void (*dargmin_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
-                         ptrdiff_t ldd, int *labels);
-    void (*sargmin_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
-                         ptrdiff_t ldd, int *labels);
     /* ---- part D (issue 14): batch-interleaved LU / Cholesky of small matrices, one
      * matrix per SIMD lane (contracts in rm_batch_small.h); NULL without vector
      * extensions */
@@ -110,11 +105,6 @@ typedef struct {
     int (*sbatch_potrf)(ptrdiff_t batch, ptrdiff_t n, int upper, const float *A,
                         float *L, int *info);
     int (*batch_lanes)(int is_float);
-    /* (part E, issue 16) the arg-min with the two smallest sums (Hamerly's bounds) */
-    void (*dargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const double *c, const double *D,
-                          ptrdiff_t ldd, int *labels, double *best, double *second);
-    void (*sargmin2_rows)(ptrdiff_t m, ptrdiff_t n, const float *c, const float *D,
-                          ptrdiff_t ldd, int *labels, float *best, float *second);
     /* (part E, issue 16) elementwise exp, log, log1p of doubles (csrc/rm_vmath.h) */
     void (*vexp)(ptrdiff_t n, const double *x, double *y);
     void (*vlog)(ptrdiff_t n, const double *x, double *y);
@@ -284,28 +274,6 @@ static inline ptrdiff_t rm_knn_tile4f(ptrdiff_t d1, ptrdiff_t nb, const float *X
                                      out_v);
 }
 
-/* ---- k-means (learning/_k_means.pyx) ------------------------------------------------ */
-/* labels[i] = the first j minimising c[j] + D[i * ldd + j] (contract in rm_argmin.h) */
-static inline void rm_dargmin_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
-                                   const double *D, ptrdiff_t ldd, int *labels) {
-    rm_vec_active->dargmin_rows(m, n, c, D, ldd, labels);
-}
-static inline void rm_sargmin_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
-                                   const float *D, ptrdiff_t ldd, int *labels) {
-    rm_vec_active->sargmin_rows(m, n, c, D, ldd, labels);
-}
-/* (part E, issue 16) the same labels, with best[i] = the row's smallest sum and
- * second[i] = the smallest over the other columns (contract in rm_argmin.h) */
-static inline void rm_dargmin2_rows(ptrdiff_t m, ptrdiff_t n, const double *c,
-                                    const double *D, ptrdiff_t ldd, int *labels,
-                                    double *best, double *second) {
-    rm_vec_active->dargmin2_rows(m, n, c, D, ldd, labels, best, second);
-}
-static inline void rm_sargmin2_rows(ptrdiff_t m, ptrdiff_t n, const float *c,
-                                    const float *D, ptrdiff_t ldd, int *labels,
-                                    float *best, float *second) {
-    rm_vec_active->sargmin2_rows(m, n, c, D, ldd, labels, best, second);
-}
 /* (part E, issue 16) y[i] = exp(x[i]), log(x[i]), log1p(x[i]) within 2 ulp; y may be x
  * (contract in rm_vmath.h) */
 static inline void rm_vexp(ptrdiff_t n, const double *x, double *y) {

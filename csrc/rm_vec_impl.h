@@ -38,13 +38,12 @@
 
 /* ================================================================================
  * level-1/2 inner loops of blas.pyx (rm_vec_level12.h), of the eigensolvers and the
- * SVD (rm_vec_decomp.h) and k-means' arg-min (rm_argmin.h), once per element type
+ * SVD (rm_vec_decomp.h) and the small batched factorisations, once per element type
  * ============================================================================== */
 #if RM_HAVE_VEC
-/* the integer lanes of rm_argmin.h's comparison masks and indices (32 bytes, as rm_v4d
- * and rm_v8f: a comparison of two rm_v4d gives a rm_v4l, of two rm_v8f a rm_v8i) */
+/* the integer lanes of a comparison of two rm_v4d (32 bytes): rm_vmath.h's masks and
+ * exponent bits */
 typedef long long rm_v4l __attribute__((vector_size(32)));
-typedef int rm_v8i __attribute__((vector_size(32)));
 #endif
 #define RM_VN_d(x) d##x
 #define RM_VN_s(x) s##x
@@ -58,13 +57,10 @@ typedef int rm_v8i __attribute__((vector_size(32)));
 #  define RM_VLOAD(p) rm_load4(p)
 #  define RM_VSTORE(p, v) rm_store4(p, v)
 #  define RM_HSUM(v) rm_hsum4(v)
-#  define RM_VI rm_v4l
 #endif
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
-#include "rm_argmin.h"
 #include "rm_batch_small.h"      /* part D (issue 14): batch-interleaved small LU/Cholesky */
-#undef RM_VI
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -83,13 +79,10 @@ typedef int rm_v8i __attribute__((vector_size(32)));
 #  define RM_VLOAD(p) rm_load8f(p)
 #  define RM_VSTORE(p, v) rm_store8f(p, v)
 #  define RM_HSUM(v) rm_hsum8f(v)
-#  define RM_VI rm_v8i
 #endif
 #include "rm_vec_level12.h"
 #include "rm_vec_decomp.h"
-#include "rm_argmin.h"
 #include "rm_batch_small.h"      /* part D (issue 14): batch-interleaved small LU/Cholesky */
-#undef RM_VI
 #undef RM_T
 #undef RM_VN
 #undef RM_L
@@ -190,7 +183,6 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
     RM_SFX(ext_row),
     RM_SFX(knn_scan), RM_SFX(knn_tile4),
     RM_SFX(knn_tile4f),                               /* part F, issue 19 */
-    RM_SFX(dargmin_rows), RM_SFX(sargmin_rows),
     /* ---- part D (issue 14): batch-interleaved small LU / Cholesky (rm_batch_small.h) */
 #if RM_HAVE_VEC
     RM_SFX(dbatch_lu), RM_SFX(sbatch_lu), RM_SFX(dbatch_potrf), RM_SFX(sbatch_potrf),
@@ -198,6 +190,5 @@ const rm_vec_kernels_t RM_SFX(rm_vec_kernels) = {
 #else
     NULL, NULL, NULL, NULL, NULL,
 #endif
-    RM_SFX(dargmin2_rows), RM_SFX(sargmin2_rows),   /* (part E, issue 16) */
     RM_SFX(vexp), RM_SFX(vlog), RM_SFX(vlog1p),      /* (part E, issue 16) */
 };

@@ -139,12 +139,6 @@ cdef extern from "rm_kernels.h" nogil:
                              const float* thr32, const double* thr, Py_ssize_t* out_q,
                              Py_ssize_t* out_j, double* out_v)
 
-    # ---- k-means' assignment (learning/_k_means.pyx; csrc/rm_argmin.h) ---------------
-    void rm_dargmin_rows(Py_ssize_t m, Py_ssize_t n, const double* c, const double* D,
-                         Py_ssize_t ldd, int* labels)
-    void rm_sargmin_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
-                         Py_ssize_t ldd, int* labels)
-
     # ---- part D (issue 14): batch-interleaved small LU / Cholesky (csrc/rm_batch_small.h)
     enum: RM_BLU_SOLVE
     enum: RM_BLU_INV
@@ -162,11 +156,6 @@ cdef extern from "rm_kernels.h" nogil:
                         double* L, int* info)
     int rm_sbatch_potrf(Py_ssize_t batch, Py_ssize_t n, int upper, const float* A,
                         float* L, int* info)
-    # (part E, issue 16) the same with the two smallest sums, for Hamerly's bounds
-    void rm_dargmin2_rows(Py_ssize_t m, Py_ssize_t n, const double* c, const double* D,
-                          Py_ssize_t ldd, int* labels, double* best, double* second)
-    void rm_sargmin2_rows(Py_ssize_t m, Py_ssize_t n, const float* c, const float* D,
-                          Py_ssize_t ldd, int* labels, float* best, float* second)
     # (part E, issue 16) elementwise exp, log, log1p within 2 ulp (csrc/rm_vmath.h)
     void rm_vexp(Py_ssize_t n, const double* x, double* y)
     void rm_vlog(Py_ssize_t n, const double* x, double* y)
