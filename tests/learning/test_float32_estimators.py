@@ -408,7 +408,7 @@ for dtype in (np.float32, np.float64):
     dist = (-2 * Xd.astype(np.float64) @ Cd.T.astype(np.float64)).astype(dtype)
     ref = np.argmin(csq[None, :] + dist, axis=1)
     agree = labels == ref
-    # the GEMM rounds differently from numpy: only near-ties may differ, never a tie
+    # the kernel rounds differently from numpy: only near-ties may differ, never a tie
     assert agree.mean() > 0.98, agree.mean()
     assert not np.isin(labels, [9, 17, 20]).any()
     assert (labels[:40] == 2).all()
@@ -418,8 +418,9 @@ print("ok")
 
 @pytest.mark.parametrize("isa", ["generic", "avx2", "avx512"])
 def test_argmin_rows_every_isa(isa):
-    """csrc/rm_argmin.h on each instruction set: the first index of the smallest sum,
-    ties broken towards the first centre (duplicated centres never win)."""
+    """k-means' assignment (the fused kernel of csrc/rm_kmeans_assign.h) on each
+    instruction set: the first index of the smallest sum, ties broken towards the first
+    centre (duplicated centres never win)."""
     import os
     import subprocess
     import sys
