@@ -244,9 +244,8 @@ class PCA(TransformerMixin, BaseEstimator):
             solver = "covariance_eigh" if (n >= 10 * d and d <= 1000) else "full"
         # float32 X: the n x d passes (mean, syrk or QR, projections) in float32; the
         # small d x d (or k x k) eigen/SVD problem is solved in float64 and its results
-        # rounded to float32 (eigh/svd are being made float32 in another branch; until
-        # then the cast keeps PCA's outputs float32 at the cost of an O(d^3) float64
-        # solve, small next to the O(n d^2) pass)
+        # rounded to float32 (an O(d^3) solve, small next to the O(n d^2) pass, that
+        # spends no float32 digits on top of those the scatter matrix already lost)
         spectrum = _covariance_spectrum(X) if solver == "covariance_eigh" else None
         if spectrum is not None:
             mean, s, Vt = spectrum
